@@ -1,0 +1,78 @@
+# marquee: a Gemini and Gopher capsule server.
+#   make          build ./marquee
+#   make run      serve the sample capsule on gemini://localhost:1965/
+#   make check    unit and integration tests, then again under ASan+UBSan
+#   make bench    benchmarks against peer servers (not part of check)
+
+CC	?= cc
+CFLAGS	?= -O2 -g
+WARN	 = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wformat=2 -Wvla
+CPPFLAGS += -D_GNU_SOURCE
+PKGS	 = openssl libmagic
+LIBS	 = $$(pkg-config --libs $(PKGS)) -lpthread
+PKGCFLAGS = $$(pkg-config --cflags $(PKGS))
+SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+SRCS	 = $(wildcard src/*.c)
+HDRS	 = $(wildcard src/*.h)
+OBJS	 = $(SRCS:src/%.c=build/obj/%.o)
+ASAN_OBJS = $(SRCS:src/%.c=build/asan/%.o)
+UNIT	 = $(patsubst tests/unit/test_%.c,build/test_%,$(wildcard tests/unit/test_*.c))
+
+# Debian packages each step needs; installed when root, else named.
+BUILD_DEBS = build-essential pkg-config libssl-dev libmagic-dev
+CHECK_DEBS = openssl curl lynx gopher libxml2-utils clang
+BENCH_DEBS = molly-brown gophernicus systemd util-linux
+
+all: marquee
+
+build/.deps:
+	@tests/need build $(BUILD_DEBS)
+	@mkdir -p build && touch $@
+
+marquee: build/.deps $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
+
+build/obj/%.o: src/%.c $(HDRS) build/.deps
+	@mkdir -p build/obj
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) $(PKGCFLAGS) -c -o $@ $<
+
+build/asan/%.o: src/%.c $(HDRS) build/.deps
+	@mkdir -p build/asan
+	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(PKGCFLAGS) -c -o $@ $<
+
+build/asan/marquee: $(ASAN_OBJS)
+	$(CC) $(SANITIZE) -o $@ $(ASAN_OBJS) $(LIBS)
+
+# Unit tests link only the pure modules: parsers and renderers, no sockets or TLS.
+PURE	 = src/request.c src/review.c src/gemlog.c src/buf.c src/log.c
+
+build/test_%: tests/unit/test_%.c $(PURE) tests/unit/harness.h $(HDRS) build/.deps
+	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -Isrc -o $@ $< $(PURE)
+
+build/gemcli: tests/gemcli.c build/.deps
+	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -o $@ $< $$(pkg-config --libs openssl)
+
+build/loadgen: tests/bench/loadgen.c build/.deps
+	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -o $@ $< $$(pkg-config --libs openssl)
+
+run: marquee
+	./marquee -H localhost -a localhost -p 1965 -r capsule -d certs
+
+check: marquee build/asan/marquee build/gemcli $(UNIT)
+	@tests/need check $(CHECK_DEBS)
+	@for t in $(UNIT); do echo "== $$t"; $$t || exit 1; done
+	@echo "== integration tests (gcc build)"
+	MARQUEE=./marquee GEMCLI=build/gemcli tests/integration.sh
+	@echo "== integration tests (ASan+UBSan build)"
+	MARQUEE=build/asan/marquee GEMCLI=build/gemcli tests/integration.sh
+
+bench: marquee build/loadgen
+	@tests/need bench $(BENCH_DEBS)
+	tests/bench/run.sh
+
+clean:
+	rm -rf build marquee
+
+.PHONY: all run check bench clean

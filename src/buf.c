@@ -1,0 +1,124 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+static int
+buf_reserve(struct buf *b, size_t more)
+{
+	size_t	 cap;
+	char	*p;
+
+	if (b->failed)
+		return -1;
+	if (b->len + more + 1 <= b->cap)
+		return 0;
+	cap = b->cap == 0 ? 256 : b->cap;
+	while (cap < b->len + more + 1) {
+		if (cap > ((size_t)-1) / 2)
+			goto fail;
+		cap *= 2;
+	}
+	if ((p = realloc(b->data, cap)) == NULL)
+		goto fail;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+fail:
+	b->failed = 1;
+	return -1;
+}
+
+void
+buf_append(struct buf *b, const void *data, size_t len)
+{
+	if (buf_reserve(b, len) == -1)
+		return;
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+void
+buf_puts(struct buf *b, const char *s)
+{
+	buf_append(b, s, strlen(s));
+}
+
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->failed = 1;
+		return;
+	}
+	if (buf_reserve(b, (size_t)n) == -1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void
+buf_put_xml(struct buf *b, const char *s)
+{
+	const char	*entity;
+
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '<':	entity = "&lt;"; break;
+		case '>':	entity = "&gt;"; break;
+		case '&':	entity = "&amp;"; break;
+		case '"':	entity = "&quot;"; break;
+		case '\'':	entity = "&apos;"; break;
+		default:
+			buf_append(b, s, 1);
+			continue;
+		}
+		buf_puts(b, entity);
+	}
+}
+
+/* RFC 3986 section 2.3 unreserved characters, plus the '/' that separates segments. */
+static int
+is_path_safe(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+	    c == '~' || c == '/';
+}
+
+void
+buf_put_path(struct buf *b, const char *s)
+{
+	static const char	hex[] = "0123456789ABCDEF";
+	char			esc[3] = { '%', 0, 0 };
+	unsigned char		c;
+
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (is_path_safe(c)) {
+			buf_append(b, s, 1);
+			continue;
+		}
+		esc[1] = hex[c >> 4];
+		esc[2] = hex[c & 0xf];
+		buf_append(b, esc, 3);
+	}
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->data);
+	memset(b, 0, sizeof(*b));
+}

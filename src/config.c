@@ -1,0 +1,322 @@
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+
+/* Longest config file line accepted; paths are at most PATH_MAX anyway. */
+#define CONFIG_LINE_MAX	(PATH_MAX + 64)
+
+/*
+ * A configuration and the one published before it. The config is the first
+ * member, so a struct config from config_new() is also a struct published.
+ */
+struct published {
+	struct config		 config;
+	struct published	*older;
+};
+
+static _Atomic(struct published *) current;
+
+static void
+config_defaults(struct config *c)
+{
+	snprintf(c->hostname, sizeof(c->hostname), "localhost");
+	snprintf(c->listen, sizeof(c->listen), "*");
+	c->gemini_port = 1965;
+	snprintf(c->root, sizeof(c->root), "capsule");
+	snprintf(c->certs, sizeof(c->certs), "certs");
+	snprintf(c->lang, sizeof(c->lang), "en");
+	c->request_timeout = 10;
+	c->connection_timeout = 300;
+	c->max_connections = 4096;
+}
+
+static int
+set_string(char *dst, size_t size, const char *value, const char **reason)
+{
+	if (*value == '\0') {
+		*reason = "empty value";
+		return -1;
+	}
+	if ((size_t)snprintf(dst, size, "%s", value) >= size) {
+		*reason = reasonf("value longer than %zu bytes", size - 1);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+set_number(unsigned *dst, const char *value, unsigned long min,
+    unsigned long max, const char **reason)
+{
+	unsigned long	 n;
+	char		*end;
+
+	if (*value < '0' || *value > '9') {
+		*reason = reasonf("'%s' is not a number", value);
+		return -1;
+	}
+	errno = 0;
+	n = strtoul(value, &end, 10);
+	if (*end != '\0') {
+		*reason = reasonf("'%s' is not a number", value);
+		return -1;
+	}
+	if (errno == ERANGE || n < min || n > max) {
+		*reason = reasonf("'%s' is out of range %lu-%lu", value, min, max);
+		return -1;
+	}
+	*dst = (unsigned)n;
+	return 0;
+}
+
+/* Host names are compared case-insensitively and a trailing dot means the same host. */
+static int
+set_hostname(char *dst, size_t size, const char *value, const char **reason)
+{
+	size_t	i;
+
+	if (set_string(dst, size, value, reason) == -1)
+		return -1;
+	for (i = 0; dst[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)dst[i];
+
+		if (c >= 'A' && c <= 'Z')
+			dst[i] = (char)(c - 'A' + 'a');
+		else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == ':')) {
+			*reason = reasonf("'%s' is not a host name", value);
+			return -1;
+		}
+	}
+	if (i > 1 && dst[i - 1] == '.')
+		dst[i - 1] = '\0';
+	return 0;
+}
+
+/* RFC 5646: letters, digits and hyphens. */
+static int
+set_lang(char *dst, size_t size, const char *value, const char **reason)
+{
+	const char	*p;
+
+	for (p = value; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-')) {
+			*reason = reasonf("'%s' is not a language tag", value);
+			return -1;
+		}
+	}
+	return set_string(dst, size, value, reason);
+}
+
+enum key_kind { KIND_STRING, KIND_NUMBER, KIND_HOST, KIND_LANG };
+
+#define KEY(name, field, kind, min, max) \
+	{ name, offsetof(struct config, field), \
+	    sizeof(((struct config *)0)->field), kind, min, max }
+
+static const struct key {
+	const char	*name;
+	size_t		 offset;
+	size_t		 size;
+	enum key_kind	 kind;
+	unsigned long	 min, max;
+} keys[] = {
+	KEY("hostname",		  hostname,	      KIND_HOST,   0, 0),
+	KEY("listen",		  listen,	      KIND_STRING, 0, 0),
+	KEY("port",		  gemini_port,	      KIND_NUMBER, 1, 65535),
+	KEY("root",		  root,		      KIND_STRING, 0, 0),
+	KEY("certs",		  certs,	      KIND_STRING, 0, 0),
+	KEY("cert",		  cert,		      KIND_STRING, 0, 0),
+	KEY("key",		  key,		      KIND_STRING, 0, 0),
+	KEY("lang",		  lang,		      KIND_LANG,   0, 0),
+	KEY("log",		  log,		      KIND_STRING, 0, 0),
+	KEY("user",		  user,		      KIND_STRING, 0, 0),
+	KEY("request_timeout",	  request_timeout,    KIND_NUMBER, 1, 3600),
+	KEY("connection_timeout", connection_timeout, KIND_NUMBER, 1, 86400),
+	KEY("max_connections",	  max_connections,    KIND_NUMBER, 1, 1000000),
+	KEY("workers",		  workers,	      KIND_NUMBER, 0, 256),
+};
+
+int
+config_set(struct config *c, const char *name, const char *value,
+    const char **reason)
+{
+	const struct key	*k;
+	char			*field;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		k = &keys[i];
+		if (strcmp(k->name, name) != 0)
+			continue;
+		field = (char *)c + k->offset;
+		switch (k->kind) {
+		case KIND_STRING:
+			return set_string(field, k->size, value, reason);
+		case KIND_HOST:
+			return set_hostname(field, k->size, value, reason);
+		case KIND_LANG:
+			return set_lang(field, k->size, value, reason);
+		case KIND_NUMBER:
+			return set_number((unsigned *)(void *)field, value, k->min, k->max, reason);
+		}
+	}
+	*reason = reasonf("unknown key '%s'", name);
+	return -1;
+}
+
+static int
+is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+/* Trims blanks from both ends of s in place and returns its new start. */
+static char *
+trim(char *s)
+{
+	size_t	n;
+
+	while (is_blank(*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && is_blank(s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/* Applies one line; returns 0 (also for blank and comment lines) or -1 with *reason. */
+static int
+config_line(struct config *c, char *line, const char **reason)
+{
+	char	*key, *value, *eq;
+
+	key = trim(line);
+	if (*key == '\0' || *key == '#')
+		return 0;
+	if ((eq = strchr(key, '=')) == NULL) {
+		*reason = "expected 'key = value'";
+		return -1;
+	}
+	*eq = '\0';
+	key = trim(key);
+	value = trim(eq + 1);
+	if (*key == '\0') {
+		*reason = "missing key before '='";
+		return -1;
+	}
+	return config_set(c, key, value, reason);
+}
+
+int
+config_load(struct config *c, const char *path, const char **reason)
+{
+	FILE		*fp;
+	char		*line = NULL;
+	size_t		 cap = 0;
+	ssize_t		 n;
+	const char	*why;
+	unsigned	 lineno = 0;
+	int		 rc = -1;
+
+	if ((fp = fopen(path, "re")) == NULL) {
+		*reason = reasonf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = getline(&line, &cap, fp)) != -1) {
+		lineno++;
+		if (n > CONFIG_LINE_MAX) {
+			*reason = reasonf("%s:%u: line longer than %d bytes", path,
+			    lineno, CONFIG_LINE_MAX);
+			goto out;
+		}
+		if (memchr(line, '\0', (size_t)n) != NULL) {
+			*reason = reasonf("%s:%u: NUL byte in line", path, lineno);
+			goto out;
+		}
+		if (config_line(c, line, &why) == -1) {
+			*reason = reasonf("%s:%u: %s", path, lineno, why);
+			goto out;
+		}
+	}
+	if (ferror(fp)) {
+		*reason = reasonf("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if ((size_t)snprintf(c->file, sizeof(c->file), "%s", path) >= sizeof(c->file)) {
+		*reason = reasonf("%s: path too long", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(line);
+	fclose(fp);
+	return rc;
+}
+
+int
+config_finish(struct config *c, const char **reason)
+{
+	if (c->cert[0] == '\0' && (size_t)snprintf(c->cert, sizeof(c->cert),
+	    "%s/%s.crt", c->certs, c->hostname) >= sizeof(c->cert)) {
+		*reason = "certificate path too long";
+		return -1;
+	}
+	if (c->key[0] == '\0' && (size_t)snprintf(c->key, sizeof(c->key),
+	    "%s/%s.key", c->certs, c->hostname) >= sizeof(c->key)) {
+		*reason = "key path too long";
+		return -1;
+	}
+	return 0;
+}
+
+struct config *
+config_new(void)
+{
+	struct published	*p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	config_defaults(&p->config);
+	return &p->config;
+}
+
+void
+config_discard(struct config *c)
+{
+	free((struct published *)(void *)c);
+}
+
+const struct config *
+config_current(void)
+{
+	return &atomic_load_explicit(&current, memory_order_acquire)->config;
+}
+
+void
+config_publish(struct config *c)
+{
+	struct published	*p = (struct published *)(void *)c;
+
+	p->older = atomic_load(&current);
+	atomic_store_explicit(&current, p, memory_order_release);
+}
+
+void
+config_free_all(void)
+{
+	struct published	*p, *older;
+
+	for (p = atomic_exchange(&current, NULL); p != NULL; p = older) {
+		older = p->older;
+		free(p);
+	}
+}

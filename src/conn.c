@@ -1,0 +1,810 @@
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+
+#include "config.h"
+#include "conn.h"
+#include "event.h"
+#include "log.h"
+#include "router.h"
+#include "tls.h"
+
+/* Gemini and Gopher on IPv4 and IPv6, with room to spare. */
+#define LISTENERS_MAX		8
+/* Connections taken per wake-up, so one busy listener cannot starve the rest. */
+#define ACCEPTS_PER_WAKEUP	64
+/* A Gopher selector (1024) plus TAB and a guestbook entry fits; Gemini needs 1026. */
+#define REQUEST_BUF		2048
+/* TLS 1.3 records carry at most 16 KiB of plaintext (RFC 8446 section 5.1). */
+#define OUT_BUF			(16 * 1024)
+/* How long unread client bytes are drained after we finish, so close() sends no RST. */
+#define LINGER_MS		2000
+/* How long in-flight responses may take to finish once asked to stop. */
+#define DRAIN_MS		10000
+/* How often deadlines are checked; timeouts are whole seconds anyway. */
+#define SWEEP_MS		1000
+
+#define container_of(p, type, member) \
+	((type *)(void *)((char *)(p) - offsetof(type, member)))
+
+enum conn_state {
+	CONN_HANDSHAKE,
+	CONN_READING,
+	CONN_WRITING,
+	CONN_SHUTDOWN,
+	CONN_LINGERING,
+};
+
+/* What a state handler asks of the loop next. */
+enum step {
+	STEP_NEXT,	/* the state changed: run the new one now */
+	STEP_WAIT,	/* waiting for the socket: the event mask is set */
+	STEP_CLOSE,	/* finished or failed: the connection was marked closing */
+};
+
+enum io {
+	IO_DONE,
+	IO_WANT_READ,
+	IO_WANT_WRITE,
+	IO_EOF,
+	IO_FAIL,
+};
+
+struct worker;
+
+struct conn {
+	struct event		 ev;
+	struct worker		*worker;
+	struct conn		*prev, *next;	/* the worker's open or closing list */
+	const struct adapter	*proto;
+	SSL			*ssl;		/* owned; NULL for plain TCP */
+	enum conn_state		 state;
+	int			 closing;
+	uint64_t		 started_ms;
+	uint64_t		 deadline_ms;
+	unsigned		 request_timeout_ms;
+	uint64_t		 lifetime_end_ms;
+	char			 peer[INET6_ADDRSTRLEN];
+	char			 req[REQUEST_BUF];
+	size_t			 req_len;
+	int			 answered;	/* a response was built: log it */
+	struct response		 resp;
+	char			*out;		/* owned, OUT_BUF bytes, only while writing */
+	size_t			 out_len, out_off;
+	size_t			 body_off;
+	off_t			 file_left;
+	unsigned long long	 bytes_sent;
+};
+
+struct listener {
+	int			 fd;
+	const struct adapter	*proto;
+};
+
+/* A worker's watch on a shared listener. */
+struct accepting {
+	struct event		 ev;
+	struct worker		*worker;
+	const struct listener	*listener;
+};
+
+struct worker {
+	pthread_t		 thread;
+	struct event_loop	*loop;
+	struct accepting	 accepting[LISTENERS_MAX];
+	struct event		 wake;
+	struct conn		*open;
+	struct conn		*closing;
+	int			 stopping;
+	uint64_t		 stop_by_ms;
+	uint64_t		 next_sweep_ms;
+};
+
+static struct listener	 listeners[LISTENERS_MAX];
+static unsigned		 nlisteners;
+static struct worker	*workers;	/* owned, nworkers of them */
+static unsigned		 nworkers;
+static int		 stop_fd = -1;
+static atomic_uint	 open_count;
+static atomic_ullong	 last_refusal_log_ms;
+
+static enum step	 conn_respond(struct conn *c);
+static ssize_t	 conn_fill(struct conn *c);
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void
+list_remove(struct conn **head, struct conn *c)
+{
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		*head = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	c->prev = c->next = NULL;
+}
+
+static void
+list_push(struct conn **head, struct conn *c)
+{
+	c->prev = NULL;
+	c->next = *head;
+	if (*head != NULL)
+		(*head)->prev = c;
+	*head = c;
+}
+
+/* Marks c for freeing once the current round of callbacks is over. */
+static enum step
+conn_close(struct conn *c)
+{
+	if (c->closing)
+		return STEP_CLOSE;
+	c->closing = 1;
+	event_forget(c->worker->loop, &c->ev);
+	list_remove(&c->worker->open, c);
+	list_push(&c->worker->closing, c);
+	return STEP_CLOSE;
+}
+
+static void
+conn_free(struct conn *c)
+{
+	size_t	len = c->req_len;
+
+	if (c->answered) {
+		while (len > 0 && (c->req[len - 1] == '\n' || c->req[len - 1] == '\r'))
+			len--;
+		log_access(c->peer, c->resp.status, c->bytes_sent,
+		    (unsigned long)(now_ms() - c->started_ms), c->req, len);
+	}
+	SSL_free(c->ssl);
+	close(c->ev.fd);
+	response_release(&c->resp);
+	free(c->out);
+	free(c);
+	atomic_fetch_sub(&open_count, 1);
+}
+
+/* The next deadline: ms from now, but never past the connection's lifetime. */
+static void
+conn_deadline(struct conn *c, uint64_t ms)
+{
+	uint64_t	d = now_ms() + ms;
+
+	c->deadline_ms = d < c->lifetime_end_ms ? d : c->lifetime_end_ms;
+}
+
+static enum step
+conn_wait(struct conn *c, unsigned mask)
+{
+	const char	*reason;
+
+	if (event_watch(c->worker->loop, &c->ev, mask, &reason) == -1) {
+		log_error("%s: %s", c->peer, reason);
+		return conn_close(c);
+	}
+	return STEP_WAIT;
+}
+
+static enum io
+tls_result(struct conn *c, int ok)
+{
+	if (ok > 0)
+		return IO_DONE;
+	switch (SSL_get_error(c->ssl, ok)) {
+	case SSL_ERROR_WANT_READ:
+		return IO_WANT_READ;
+	case SSL_ERROR_WANT_WRITE:
+		return IO_WANT_WRITE;
+	case SSL_ERROR_ZERO_RETURN:
+		return IO_EOF;
+	default:
+		return IO_FAIL;
+	}
+}
+
+static enum io
+sys_result(ssize_t n)
+{
+	if (n > 0)
+		return IO_DONE;
+	if (n == 0)
+		return IO_EOF;
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		return IO_WANT_READ;
+	return IO_FAIL;
+}
+
+static enum io
+io_read(struct conn *c, void *buf, size_t size, size_t *n)
+{
+	ssize_t	r;
+
+	if (c->ssl != NULL) {
+		ERR_clear_error();
+		return tls_result(c, SSL_read_ex(c->ssl, buf, size, n));
+	}
+	r = read(c->ev.fd, buf, size);
+	*n = r > 0 ? (size_t)r : 0;
+	return sys_result(r);
+}
+
+static enum io
+io_write(struct conn *c, const void *buf, size_t size, size_t *n)
+{
+	enum io	res;
+	ssize_t	r;
+
+	if (c->ssl != NULL) {
+		ERR_clear_error();
+		return tls_result(c, SSL_write_ex(c->ssl, buf, size, n));
+	}
+	r = send(c->ev.fd, buf, size, MSG_NOSIGNAL);
+	*n = r > 0 ? (size_t)r : 0;
+	res = sys_result(r);
+	return res == IO_WANT_READ ? IO_WANT_WRITE : res;
+}
+
+static enum step
+conn_wait_io(struct conn *c, enum io res)
+{
+	return conn_wait(c, res == IO_WANT_WRITE ? EV_WRITE : EV_READ);
+}
+
+static const char *
+tls_reason(void)
+{
+	unsigned long	e = ERR_peek_last_error();
+	const char	*r;
+
+	if (e == 0)
+		return "connection closed";
+	r = ERR_reason_error_string(e);
+	return r != NULL ? r : "unknown error";
+}
+
+static enum step
+conn_handshake(struct conn *c)
+{
+	enum io	res;
+
+	ERR_clear_error();
+	res = tls_result(c, SSL_do_handshake(c->ssl));
+	if (res == IO_WANT_READ || res == IO_WANT_WRITE)
+		return conn_wait_io(c, res);
+	if (res != IO_DONE) {
+		log_info("%s: TLS handshake failed: %s", c->peer, tls_reason());
+		return conn_close(c);
+	}
+	c->state = CONN_READING;
+	return STEP_NEXT;
+}
+
+static enum step
+conn_read_request(struct conn *c)
+{
+	size_t	 n;
+	char	*lf;
+	enum io	 res;
+
+	for (;;) {
+		res = io_read(c, c->req + c->req_len,
+		    c->proto->request_max - c->req_len, &n);
+		if (res == IO_WANT_READ || res == IO_WANT_WRITE)
+			return conn_wait_io(c, res);
+		if (res == IO_FAIL || (res == IO_EOF && c->req_len == 0))
+			return conn_close(c);
+		if (res == IO_EOF)
+			return conn_respond(c);
+		lf = memchr(c->req + c->req_len, '\n', n);
+		c->req_len += n;
+		if (lf != NULL) {
+			c->req_len = (size_t)(lf - c->req) + 1;
+			return conn_respond(c);
+		}
+		if (c->req_len == c->proto->request_max)
+			return conn_respond(c);
+	}
+}
+
+static enum step
+conn_respond(struct conn *c)
+{
+	struct request	req = { .peer = c->peer };
+
+	if ((c->out = malloc(OUT_BUF)) == NULL) {
+		log_error("%s: out of memory", c->peer);
+		return conn_close(c);
+	}
+	if (c->ssl != NULL && tls_client_identity(c->ssl, req.fingerprint, req.cn) == 0)
+		req.has_certificate = 1;
+	c->out_len = c->proto->respond(c->req, c->req_len, &req, &c->resp,
+	    c->out, HEAD_MAX);
+	c->out_off = 0;
+	c->file_left = c->resp.fd != -1 ? c->resp.size : 0;
+	c->answered = 1;
+	/* Header and the start of the body leave in one TLS record. */
+	if (conn_fill(c) == -1)
+		return conn_close(c);
+	c->state = CONN_WRITING;
+	conn_deadline(c, c->request_timeout_ms);
+	return STEP_NEXT;
+}
+
+/*
+ * Tops up the free room of the output buffer with the next piece of the
+ * body: the file part first, then the part from memory (a generated footer,
+ * or a whole page). Only called before a write was tried on what the buffer
+ * holds, since TLS wants a retried write to see the same bytes. Returns the
+ * bytes now waiting, 0 when the body is complete, -1 when the file failed
+ * or shrank (the transfer must then look aborted, not complete).
+ */
+static ssize_t
+conn_fill(struct conn *c)
+{
+	size_t	room, take;
+	ssize_t	n;
+
+	room = OUT_BUF - c->out_len;
+	if (c->file_left > 0 && room > 0) {
+		take = (off_t)room < c->file_left ? room : (size_t)c->file_left;
+		n = read(c->resp.fd, c->out + c->out_len, take);
+		if (n <= 0) {
+			log_warn("%s: body file %s", c->peer,
+			    n == 0 ? "shrank while sent" : strerror(errno));
+			return -1;
+		}
+		c->file_left -= n;
+		c->out_len += (size_t)n;
+		room -= (size_t)n;
+	}
+	if (c->file_left == 0 && c->body_off < c->resp.body_len && room > 0) {
+		take = c->resp.body_len - c->body_off;
+		take = take < room ? take : room;
+		memcpy(c->out + c->out_len, c->resp.body + c->body_off, take);
+		c->body_off += take;
+		c->out_len += take;
+	}
+	return (ssize_t)(c->out_len - c->out_off);
+}
+
+static enum step
+conn_write_response(struct conn *c)
+{
+	ssize_t	waiting;
+	size_t	n;
+	enum io	res;
+
+	for (;;) {
+		if (c->out_off == c->out_len)
+			c->out_off = c->out_len = 0;
+		waiting = (ssize_t)(c->out_len - c->out_off);
+		if (waiting == 0 && (waiting = conn_fill(c)) == -1)
+			return conn_close(c);
+		if (waiting == 0) {
+			c->state = CONN_SHUTDOWN;
+			return STEP_NEXT;
+		}
+		res = io_write(c, c->out + c->out_off, (size_t)waiting, &n);
+		if (res == IO_WANT_READ || res == IO_WANT_WRITE)
+			return conn_wait_io(c, res);
+		if (res != IO_DONE)
+			return conn_close(c);	/* aborted: no close_notify */
+		c->out_off += n;
+		c->bytes_sent += n;
+		conn_deadline(c, c->request_timeout_ms);
+	}
+}
+
+static enum step
+conn_shutdown(struct conn *c)
+{
+	int	r;
+	enum io	res;
+
+	if (c->ssl != NULL) {
+		ERR_clear_error();
+		r = SSL_shutdown(c->ssl);
+		res = r >= 0 ? IO_DONE : tls_result(c, r);
+		if (res == IO_WANT_READ || res == IO_WANT_WRITE)
+			return conn_wait_io(c, res);
+		if (res != IO_DONE)
+			return conn_close(c);
+	}
+	/*
+	 * Half-close and drain what the client still sends: closing a socket
+	 * with unread bytes makes the kernel send RST, and the client may then
+	 * lose the response it has not read yet.
+	 */
+	shutdown(c->ev.fd, SHUT_WR);
+	c->state = CONN_LINGERING;
+	conn_deadline(c, LINGER_MS);
+	return conn_wait(c, EV_READ);
+}
+
+static enum step
+conn_linger(struct conn *c)
+{
+	char	scratch[4096];
+	ssize_t	n;
+
+	while ((n = read(c->ev.fd, scratch, sizeof(scratch))) > 0)
+		continue;
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return conn_wait(c, EV_READ);
+	return conn_close(c);
+}
+
+static void
+conn_run(struct conn *c)
+{
+	enum step	s = STEP_NEXT;
+
+	while (s == STEP_NEXT && !c->closing) {
+		switch (c->state) {
+		case CONN_HANDSHAKE:
+			s = conn_handshake(c);
+			break;
+		case CONN_READING:
+			s = conn_read_request(c);
+			break;
+		case CONN_WRITING:
+			s = conn_write_response(c);
+			break;
+		case CONN_SHUTDOWN:
+			s = conn_shutdown(c);
+			break;
+		case CONN_LINGERING:
+			s = conn_linger(c);
+			break;
+		}
+	}
+}
+
+static void
+conn_ready(struct event *ev, unsigned ready)
+{
+	struct conn	*c = container_of(ev, struct conn, ev);
+
+	(void)ready;
+	if (!c->closing)
+		conn_run(c);
+}
+
+static void
+peer_name(const struct sockaddr_storage *ss, char *out, size_t size)
+{
+	const void	*addr;
+
+	if (ss->ss_family == AF_INET6)
+		addr = &((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr;
+	else
+		addr = &((const struct sockaddr_in *)(const void *)ss)->sin_addr;
+	if (inet_ntop(ss->ss_family, addr, out, (socklen_t)size) == NULL)
+		snprintf(out, size, "unknown");
+}
+
+static void
+conn_new(struct worker *w, const struct listener *l, int fd,
+    const struct sockaddr_storage *ss)
+{
+	const struct config	*cfg = config_current();
+	struct conn		*c;
+	const char		*reason;
+	int			 one = 1;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		log_error("accept: out of memory");
+		close(fd);
+		atomic_fetch_sub(&open_count, 1);
+		return;
+	}
+	c->ev.fd = fd;
+	c->ev.fn = conn_ready;
+	c->worker = w;
+	c->proto = l->proto;
+	response_init(&c->resp);
+	peer_name(ss, c->peer, sizeof(c->peer));
+	/* The response goes out in as few writes as it can; don't let Nagle hold the last one. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->started_ms = now_ms();
+	c->request_timeout_ms = cfg->request_timeout * 1000;
+	c->lifetime_end_ms = c->started_ms + (uint64_t)cfg->connection_timeout * 1000;
+	conn_deadline(c, c->request_timeout_ms);
+	list_push(&w->open, c);
+	c->state = CONN_READING;
+	if (l->proto->tls) {
+		if ((c->ssl = tls_new(fd, &reason)) == NULL) {
+			log_error("%s: %s", c->peer, reason);
+			conn_close(c);
+			return;
+		}
+		c->state = CONN_HANDSHAKE;
+	}
+	conn_run(c);
+}
+
+/* Logs a refused connection at most once a second, so a flood cannot flood the log. */
+static void
+log_refusal(const char *why)
+{
+	unsigned long long	now = now_ms(), last = atomic_load(&last_refusal_log_ms);
+
+	if (now - last >= 1000 &&
+	    atomic_compare_exchange_strong(&last_refusal_log_ms, &last, now))
+		log_warn("refusing connections: %s", why);
+}
+
+static void
+accept_ready(struct event *ev, unsigned ready)
+{
+	struct accepting	*a = container_of(ev, struct accepting, ev);
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	unsigned		 i, max = config_current()->max_connections;
+	int			 fd;
+
+	(void)ready;
+	for (i = 0; i < ACCEPTS_PER_WAKEUP; i++) {
+		len = sizeof(ss);
+		fd = accept4(a->listener->fd, (struct sockaddr *)&ss, &len,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (errno == EMFILE || errno == ENFILE)
+				log_refusal(strerror(errno));
+			return;
+		}
+		if (atomic_fetch_add(&open_count, 1) >= max) {
+			atomic_fetch_sub(&open_count, 1);
+			close(fd);
+			log_refusal("max_connections reached");
+			continue;
+		}
+		conn_new(a->worker, a->listener, fd, &ss);
+	}
+}
+
+static void
+worker_stop_accepting(struct worker *w)
+{
+	unsigned	i;
+
+	for (i = 0; i < nlisteners; i++)
+		event_forget(w->loop, &w->accepting[i].ev);
+	event_forget(w->loop, &w->wake);
+	w->stopping = 1;
+	w->stop_by_ms = now_ms() + DRAIN_MS;
+}
+
+static void
+wake_ready(struct event *ev, unsigned ready)
+{
+	struct worker	*w = container_of(ev, struct worker, wake);
+
+	(void)ready;
+	worker_stop_accepting(w);
+}
+
+static void
+worker_sweep(struct worker *w)
+{
+	struct conn	*c, *next;
+	uint64_t	 now = now_ms();
+
+	if (now < w->next_sweep_ms && !w->stopping)
+		return;
+	w->next_sweep_ms = now + SWEEP_MS;
+	for (c = w->open; c != NULL; c = next) {
+		next = c->next;
+		if (w->stopping && now >= w->stop_by_ms)
+			conn_close(c);
+		else if (now >= c->deadline_ms) {
+			if (c->state != CONN_LINGERING)
+				log_info("%s: timed out", c->peer);
+			conn_close(c);
+		}
+	}
+}
+
+static void
+worker_free_closed(struct worker *w)
+{
+	struct conn	*c;
+
+	while ((c = w->closing) != NULL) {
+		list_remove(&w->closing, c);
+		conn_free(c);
+	}
+}
+
+static void *
+worker_run(void *arg)
+{
+	struct worker	*w = arg;
+	const char	*reason;
+
+	while (!w->stopping || w->open != NULL) {
+		if (event_loop_poll(w->loop, SWEEP_MS, &reason) == -1) {
+			log_error("%s", reason);
+			break;
+		}
+		worker_free_closed(w);
+		worker_sweep(w);
+		worker_free_closed(w);
+	}
+	while (w->open != NULL)
+		conn_close(w->open);
+	worker_free_closed(w);
+	return NULL;
+}
+
+static int
+listen_on(const struct addrinfo *ai, const char **reason)
+{
+	int	fd, one = 1;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    ai->ai_protocol);
+	if (fd == -1) {
+		*reason = strerror(errno);
+		return -1;
+	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* IPv4 has its own socket: an IPv6 one must not claim the port for both. */
+	if (ai->ai_family == AF_INET6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
+	    listen(fd, SOMAXCONN) == -1) {
+		*reason = strerror(errno);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+listener_add(int fd, const struct adapter *p)
+{
+	listeners[nlisteners].fd = fd;
+	listeners[nlisteners].proto = p;
+	nlisteners++;
+}
+
+int
+server_listen(const char *addr, unsigned port, const struct adapter *p,
+    const char **reason)
+{
+	struct addrinfo	 hints = { .ai_socktype = SOCK_STREAM,
+			    .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
+	struct addrinfo	*res, *ai;
+	char		 service[8];
+	const char	*why = "no address";
+	unsigned	 bound = 0;
+	int		 fd, rc;
+
+	snprintf(service, sizeof(service), "%u", port);
+	/* "*" is every address; a name such as localhost may stand for several. */
+	if ((rc = getaddrinfo(strcmp(addr, "*") == 0 ? NULL : addr, service,
+	    &hints, &res)) != 0) {
+		*reason = reasonf("%s: %s", addr, gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if (nlisteners == LISTENERS_MAX) {
+			why = "too many addresses";
+			break;
+		}
+		if ((fd = listen_on(ai, &why)) == -1)
+			continue;
+		listener_add(fd, p);
+		bound++;
+	}
+	freeaddrinfo(res);
+	if (bound == 0) {
+		*reason = reasonf("%s port %u: %s", addr, port, why);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+worker_init(struct worker *w, const char **reason)
+{
+	unsigned	i;
+
+	if ((w->loop = event_loop_new(reason)) == NULL)
+		return -1;
+	w->wake.fd = stop_fd;
+	w->wake.fn = wake_ready;
+	if (event_watch(w->loop, &w->wake, EV_READ, reason) == -1)
+		return -1;
+	for (i = 0; i < nlisteners; i++) {
+		w->accepting[i].ev.fd = listeners[i].fd;
+		w->accepting[i].ev.fn = accept_ready;
+		w->accepting[i].ev.exclusive = 1;
+		w->accepting[i].worker = w;
+		w->accepting[i].listener = &listeners[i];
+		if (event_watch(w->loop, &w->accepting[i].ev, EV_READ, reason) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+server_start(unsigned n, const char **reason)
+{
+	unsigned	i;
+	int		rc;
+
+	if ((stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1) {
+		*reason = reasonf("eventfd: %s", strerror(errno));
+		return -1;
+	}
+	if ((workers = calloc(n, sizeof(*workers))) == NULL) {
+		*reason = "out of memory";
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (worker_init(&workers[i], reason) == -1)
+			return -1;
+		if ((rc = pthread_create(&workers[i].thread, NULL, worker_run, &workers[i])) != 0) {
+			*reason = reasonf("pthread_create: %s", strerror(rc));
+			return -1;
+		}
+		nworkers++;
+	}
+	return 0;
+}
+
+void
+server_stop(void)
+{
+	uint64_t	one = 1;
+
+	if (stop_fd != -1)
+		(void)!write(stop_fd, &one, sizeof(one));
+}
+
+void
+server_wait(void)
+{
+	unsigned	i;
+
+	for (i = 0; i < nworkers; i++) {
+		pthread_join(workers[i].thread, NULL);
+		event_loop_free(workers[i].loop);
+	}
+	free(workers);
+	workers = NULL;
+	nworkers = 0;
+	for (i = 0; i < nlisteners; i++)
+		close(listeners[i].fd);
+	nlisteners = 0;
+	if (stop_fd != -1)
+		close(stop_fd);
+	stop_fd = -1;
+}

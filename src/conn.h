@@ -1,0 +1,44 @@
+#ifndef MARQUEE_CONN_H
+#define MARQUEE_CONN_H
+
+#include <stddef.h>
+
+struct request;
+struct response;
+
+/*
+ * A protocol adapter: how a request ends on the wire and how to answer it.
+ * Connections are the same state machine for every protocol; only these
+ * hooks, and whether TLS wraps the stream, differ.
+ */
+struct adapter {
+	const char	*name;
+	int		 tls;
+	size_t		 request_max;	/* bytes after which the request counts as complete */
+	/*
+	 * Answers the request buf[0..len) (up to and including the first LF,
+	 * or request_max bytes, or what came before EOF). req arrives with
+	 * the client's address and identity filled in. Fills resp and writes
+	 * the bytes that precede the body into head; returns their length.
+	 */
+	size_t		(*respond)(const char *buf, size_t len, struct request *req,
+			    struct response *resp, char *head, size_t headsize);
+};
+
+/* Room for a response header: status, space, meta, CRLF. */
+#define HEAD_MAX	(1024 + 8)
+
+/* Binds a listening socket for p on addr:port; before workers start. */
+int	 server_listen(const char *addr, unsigned port, const struct adapter *p,
+	    const char **reason);
+
+/* Starts n worker threads, each with its own event loop on every listener. */
+int	 server_start(unsigned n, const char **reason);
+
+/* Asks the workers to stop accepting, finish what is in flight, and exit. */
+void	 server_stop(void);
+
+/* Waits for the workers to exit and closes the listeners. */
+void	 server_wait(void);
+
+#endif

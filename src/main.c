@@ -1,0 +1,285 @@
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capsule.h"
+#include "config.h"
+#include "conn.h"
+#include "gemini.h"
+#include "index.h"
+#include "log.h"
+#include "tls.h"
+
+static const char	*progname = "marquee";
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: %s [-n] [-c file] [-H hostname] [-a address] "
+	    "[-p port] [-r root] [-d certdir] [-l logfile] [-u user] [-j workers]\n",
+	    progname);
+	exit(2);
+}
+
+/* The config key each value-taking flag sets. */
+static const char *
+flag_key(int ch)
+{
+	switch (ch) {
+	case 'H':	return "hostname";
+	case 'a':	return "listen";
+	case 'p':	return "port";
+	case 'r':	return "root";
+	case 'd':	return "certs";
+	case 'l':	return "log";
+	case 'u':	return "user";
+	case 'j':	return "workers";
+	default:	return NULL;
+	}
+}
+
+#define OPTIONS	"c:nH:a:p:r:d:l:u:j:"
+
+/*
+ * Builds a configuration from the config file named by -c, then the other
+ * flags on top, so a flag always wins over the file. Returns NULL with
+ * *reason set (already prefixed with the file and line or the flag).
+ */
+static struct config *
+configure(int argc, char **argv, int *check_only, const char **reason)
+{
+	struct config	*c;
+	const char	*why;
+	int		 ch;
+
+	if ((c = config_new()) == NULL) {
+		*reason = "out of memory";
+		return NULL;
+	}
+	optind = 1;
+	while ((ch = getopt(argc, argv, OPTIONS)) != -1) {
+		if (ch == '?')
+			usage();
+		if (ch == 'c' && config_load(c, optarg, reason) == -1)
+			goto fail;
+	}
+	if (optind != argc)
+		usage();
+	optind = 1;
+	while ((ch = getopt(argc, argv, OPTIONS)) != -1) {
+		if (ch == 'n')
+			*check_only = 1;
+		else if (flag_key(ch) != NULL &&
+		    config_set(c, flag_key(ch), optarg, &why) == -1) {
+			*reason = reasonf("-%c: %s", ch, why);
+			goto fail;
+		}
+	}
+	if (config_finish(c, &why) == -1) {
+		*reason = reasonf("%s", why);
+		goto fail;
+	}
+	return c;
+fail:
+	config_discard(c);
+	return NULL;
+}
+
+/* Lets every configured connection have a descriptor, as far as the hard limit allows. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static int
+drop_privileges(const char *user, const char **reason)
+{
+	struct passwd	*pw;
+
+	if (geteuid() != 0)
+		return 0;
+	if (*user == '\0') {
+		log_warn("running as root: set user in the configuration");
+		return 0;
+	}
+	if ((pw = getpwnam(user)) == NULL) {
+		*reason = reasonf("user %s: no such user", user);
+		return -1;
+	}
+	if (setgroups(1, &pw->pw_gid) == -1 || setgid(pw->pw_gid) == -1 ||
+	    setuid(pw->pw_uid) == -1) {
+		*reason = reasonf("switching to user %s: %s", user, strerror(errno));
+		return -1;
+	}
+	if (setuid(0) != -1) {
+		*reason = reasonf("switching to user %s: root could be regained", user);
+		return -1;
+	}
+	log_info("running as user %s", user);
+	return 0;
+}
+
+/* Fields that only take effect at start; a reload keeps the running values. */
+static void
+keep_start_only(struct config *next, const struct config *cur)
+{
+	if (strcmp(next->hostname, cur->hostname) != 0 ||
+	    strcmp(next->listen, cur->listen) != 0 ||
+	    next->gemini_port != cur->gemini_port ||
+	    strcmp(next->root, cur->root) != 0 ||
+	    strcmp(next->user, cur->user) != 0 ||
+	    next->workers != cur->workers)
+		log_warn("hostname, listen, port, root, user and workers "
+		    "change only on restart");
+	memcpy(next->hostname, cur->hostname, sizeof(next->hostname));
+	memcpy(next->listen, cur->listen, sizeof(next->listen));
+	next->gemini_port = cur->gemini_port;
+	memcpy(next->root, cur->root, sizeof(next->root));
+	memcpy(next->user, cur->user, sizeof(next->user));
+	next->workers = cur->workers;
+}
+
+static void
+reload(int argc, char **argv)
+{
+	struct config	*next;
+	const char	*reason;
+	int		 check_only = 0;
+
+	if ((next = configure(argc, argv, &check_only, &reason)) == NULL) {
+		log_error("reload: %s; keeping the running configuration", reason);
+		return;
+	}
+	keep_start_only(next, config_current());
+	if (tls_reload(next, &reason) == -1) {
+		log_error("reload: %s; keeping the running configuration", reason);
+		config_discard(next);
+		return;
+	}
+	if (strcmp(next->log, config_current()->log) != 0 &&
+	    log_open(next->log, &reason) == -1)
+		log_error("reload: %s", reason);
+	config_publish(next);
+	log_info("reloaded configuration and certificates");
+}
+
+static int
+check(const struct config *c)
+{
+	struct stat	 st;
+	const char	*reason;
+	int		 skipped;
+
+	if (capsule_init(c->root, &reason) == -1) {
+		fprintf(stderr, "%s: %s\n", progname, reason);
+		return 1;
+	}
+	skipped = index_check();
+	capsule_free();
+	if (stat(c->cert, &st) == -1 && stat(c->key, &st) == -1)
+		printf("%s: no certificate yet: one for %s will be generated in %s\n",
+		    progname, c->hostname, c->certs);
+	else if (tls_init(c, &reason) == -1) {
+		fprintf(stderr, "%s: %s\n", progname, reason);
+		return 1;
+	}
+	tls_free();
+	if (skipped > 0) {
+		fprintf(stderr, "%s: %d review files skipped (see above)\n",
+		    progname, skipped);
+		return 1;
+	}
+	printf("%s: configuration OK\n", progname);
+	return 0;
+}
+
+static int
+serve(int argc, char **argv, const struct config *c)
+{
+	sigset_t	 signals;
+	const char	*reason;
+	int		 sig;
+	unsigned	 workers = c->workers;
+
+	if (workers == 0 && (workers = (unsigned)sysconf(_SC_NPROCESSORS_ONLN)) == 0)
+		workers = 1;
+	signal(SIGPIPE, SIG_IGN);
+	/* Blocked here, so every worker inherits the mask and only sigwait sees them. */
+	sigemptyset(&signals);
+	sigaddset(&signals, SIGTERM);
+	sigaddset(&signals, SIGINT);
+	sigaddset(&signals, SIGHUP);
+	sigaddset(&signals, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &signals, NULL);
+	raise_fd_limit();
+
+	if (tls_init(c, &reason) == -1 || capsule_init(c->root, &reason) == -1 ||
+	    index_start(c->root, &reason) == -1 ||
+	    server_listen(c->listen, c->gemini_port, &gemini_adapter, &reason) == -1 ||
+	    drop_privileges(c->user, &reason) == -1 ||
+	    server_start(workers, &reason) == -1) {
+		log_error("%s", reason);
+		return 1;
+	}
+	log_info("listening on gemini://%s:%u/ (%s, %u workers)", c->hostname,
+	    c->gemini_port, c->listen, workers);
+
+	for (;;) {
+		if ((sig = sigwaitinfo(&signals, NULL)) == -1)
+			continue;
+		if (sig == SIGHUP)
+			reload(argc, argv);
+		else if (sig == SIGUSR1 && log_reopen(&reason) == -1)
+			log_error("%s", reason);
+		else if (sig == SIGTERM || sig == SIGINT)
+			break;
+	}
+	log_info("stopping: finishing responses in flight");
+	server_stop();
+	server_wait();
+	index_stop();
+	capsule_free();
+	tls_free();
+	log_info("stopped");
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config	*c;
+	const char	*reason;
+	int		 check_only = 0, rc;
+
+	if ((c = configure(argc, argv, &check_only, &reason)) == NULL) {
+		fprintf(stderr, "%s: %s\n", progname, reason);
+		return 1;
+	}
+	if (log_open(c->log, &reason) == -1) {
+		fprintf(stderr, "%s: %s\n", progname, reason);
+		config_discard(c);
+		return 1;
+	}
+	if (check_only) {
+		rc = check(c);
+		config_discard(c);
+		return rc;
+	}
+	config_publish(c);
+	rc = serve(argc, argv, c);
+	config_free_all();
+	return rc;
+}

@@ -1,0 +1,420 @@
+#include <string.h>
+
+#include "request.h"
+
+/* RFC 3629 section 6: a UTF-8 byte-order mark. */
+static const char	 utf8_bom[] = "\xef\xbb\xbf";
+/* RFC 3986 section 3.2.3: a port is digits; TCP ports end at 65535. */
+#define PORT_MAX	65535
+
+int
+utf8_valid(const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s, *end = p + len;
+	unsigned		 cp, need, min;
+
+	while (p < end) {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if ((*p & 0xe0) == 0xc0) {
+			cp = *p & 0x1f, need = 1, min = 0x80;
+		} else if ((*p & 0xf0) == 0xe0) {
+			cp = *p & 0x0f, need = 2, min = 0x800;
+		} else if ((*p & 0xf8) == 0xf0) {
+			cp = *p & 0x07, need = 3, min = 0x10000;
+		} else
+			return 0;
+		if ((size_t)(end - p) <= need)
+			return 0;
+		for (p++; need > 0; need--, p++) {
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (*p & 0x3f);
+		}
+		/* Overlong forms, UTF-16 surrogates and code points past Unicode are not UTF-8. */
+		if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+is_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+hex_value(unsigned char c)
+{
+	if (is_digit(c))
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static unsigned char
+to_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/*
+ * Bytes a URL may carry as they are: RFC 3986 section 2 characters, and any
+ * non-ASCII byte, since clients send IRIs (RFC 3987) as raw UTF-8.
+ */
+static int
+is_url_byte(unsigned char c)
+{
+	if (c >= 0x80)
+		return 1;
+	if (c <= 0x20 || c == 0x7f)
+		return 0;
+	return strchr("<>\"{}|\\^`", c) == NULL;
+}
+
+int
+percent_decode(const char *in, size_t len, char *out, size_t outsize,
+    size_t *outlen, const char **reason)
+{
+	size_t	i, n = 0;
+	int	hi, lo;
+
+	for (i = 0; i < len; i++) {
+		if (n + 1 >= outsize) {
+			*reason = "decoded text too long";
+			return -1;
+		}
+		if (in[i] != '%') {
+			out[n++] = in[i];
+			continue;
+		}
+		if (len - i < 3) {
+			*reason = "malformed percent-encoding";
+			return -1;
+		}
+		hi = hex_value((unsigned char)in[i + 1]);
+		lo = hex_value((unsigned char)in[i + 2]);
+		if (hi == -1 || lo == -1) {
+			*reason = "malformed percent-encoding";
+			return -1;
+		}
+		out[n++] = (char)(hi << 4 | lo);
+		i += 2;
+	}
+	out[n] = '\0';
+	*outlen = n;
+	return 0;
+}
+
+/* Appends "/" and seg[0..n) to out at *o; -1 when it does not fit. */
+static int
+push_segment(char *out, size_t outsize, size_t *o, const char *seg, size_t n)
+{
+	if (*o + 1 + n + 1 > outsize)
+		return -1;
+	out[(*o)++] = '/';
+	memcpy(out + *o, seg, n);
+	*o += n;
+	return 0;
+}
+
+/* Drops the last segment of out[0..*o). */
+static void
+pop_segment(const char *out, size_t *o)
+{
+	while (*o > 0 && out[*o - 1] != '/')
+		(*o)--;
+	if (*o > 0)
+		(*o)--;
+}
+
+int
+path_normalise(const char *in, size_t len, char *out, size_t outsize,
+    const char **reason)
+{
+	char		 dec[GEMINI_URL_MAX + 1];
+	const char	*seg, *end, *slash;
+	size_t		 declen, n, o = 0;
+	int		 trailing = 0;
+
+	if (outsize < 2) {
+		*reason = "path too long";
+		return -1;
+	}
+	if (len == 0) {
+		out[0] = '/';
+		out[1] = '\0';
+		return 0;
+	}
+	if (in[0] != '/') {
+		*reason = "path does not start with /";
+		return -1;
+	}
+	if (percent_decode(in, len, dec, sizeof(dec), &declen, reason) == -1)
+		return -1;
+	if (memchr(dec, '\0', declen) != NULL) {
+		*reason = "encoded NUL in path";
+		return -1;
+	}
+	/* An encoded slash would join two segments into one name; no file has it. */
+	if (memmem(in, len, "%2f", 3) != NULL || memmem(in, len, "%2F", 3) != NULL) {
+		*reason = "encoded slash in path";
+		return -1;
+	}
+	if (!utf8_valid(dec, declen)) {
+		*reason = "invalid UTF-8 in path";
+		return -1;
+	}
+	end = dec + declen;
+	for (seg = dec + 1; seg <= end; seg = slash + 1) {
+		if ((slash = memchr(seg, '/', (size_t)(end - seg))) == NULL)
+			slash = end;
+		n = (size_t)(slash - seg);
+		if (n == 0 || (n == 1 && seg[0] == '.')) {
+			trailing = 1;
+			continue;
+		}
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			if (o == 0) {
+				*reason = "path climbs above the root";
+				return -1;
+			}
+			pop_segment(out, &o);
+			trailing = 1;
+			continue;
+		}
+		trailing = 0;
+		if (push_segment(out, outsize, &o, seg, n) == -1) {
+			*reason = "path too long";
+			return -1;
+		}
+	}
+	if (o == 0 || trailing) {
+		if (o + 2 > outsize) {
+			*reason = "path too long";
+			return -1;
+		}
+		out[o++] = '/';
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* Copies in[0..n) to out as a string; -1 when it does not fit. */
+static int
+copy_field(char *out, size_t outsize, const char *in, size_t n)
+{
+	if (n >= outsize)
+		return -1;
+	memcpy(out, in, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* RFC 3986 section 3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
+static const char *
+parse_scheme(const char *p, const char *end, struct url *url)
+{
+	const char	*start = p;
+	size_t		 i;
+
+	if (p == end || !is_alpha((unsigned char)*p))
+		return NULL;
+	while (p < end && (is_alpha((unsigned char)*p) ||
+	    is_digit((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.'))
+		p++;
+	if (p == end || *p != ':')
+		return NULL;
+	/* A longer scheme is kept cut: it still names no scheme we serve. */
+	for (i = 0; start + i < p && i < SCHEME_MAX; i++)
+		url->scheme[i] = (char)to_lower((unsigned char)start[i]);
+	url->scheme[i] = '\0';
+	return p + 1;
+}
+
+static int
+parse_port(const char *p, const char *end, struct url *url, const char **reason)
+{
+	long	port = 0;
+
+	if (p == end)
+		return 0;	/* "host:" names no port (RFC 3986 section 3.2.3) */
+	for (; p < end; p++) {
+		if (!is_digit((unsigned char)*p)) {
+			*reason = "port is not a number";
+			return -1;
+		}
+		port = port * 10 + (*p - '0');
+		if (port > PORT_MAX) {
+			*reason = "port out of range";
+			return -1;
+		}
+	}
+	url->port = (int)port;
+	return 0;
+}
+
+/* Parses host and port of authority a[0..end); userinfo is refused. */
+static int
+parse_authority(const char *a, const char *end, struct url *url,
+    const char **reason)
+{
+	const char	*host_end, *port;
+	size_t		 i, n;
+
+	if (memchr(a, '@', (size_t)(end - a)) != NULL) {
+		*reason = "userinfo in URL";
+		return -1;
+	}
+	if (a < end && *a == '[') {
+		if ((host_end = memchr(a, ']', (size_t)(end - a))) == NULL) {
+			*reason = "unterminated IPv6 literal";
+			return -1;
+		}
+		a++;
+		port = host_end + 1;
+		if (port < end && *port != ':') {
+			*reason = "junk after IPv6 literal";
+			return -1;
+		}
+	} else {
+		if ((host_end = memchr(a, ':', (size_t)(end - a))) == NULL)
+			host_end = end;
+		port = host_end;
+	}
+	if (port < end && parse_port(port + 1, end, url, reason) == -1)
+		return -1;
+	n = (size_t)(host_end - a);
+	if (memchr(a, '%', n) != NULL) {
+		*reason = "percent-encoding in host";
+		return -1;
+	}
+	if (n > 0 && a[n - 1] == '.')
+		n--;	/* a fully qualified name is the same host */
+	if (n > HOST_MAX) {
+		*reason = "host name too long";
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		url->host[i] = (char)to_lower((unsigned char)a[i]);
+	url->host[n] = '\0';
+	return 0;
+}
+
+/* Checks the line is CRLF-terminated and returns the URL's length, or -1. */
+static long
+request_line(const char *buf, size_t len, const char **reason)
+{
+	size_t	n;
+
+	if (len == 0 || buf[len - 1] != '\n') {
+		*reason = len > GEMINI_URL_MAX + 1 ? "request longer than 1024 bytes" :
+		    "request does not end with CRLF";
+		return -1;
+	}
+	if (len < 2 || buf[len - 2] != '\r') {
+		*reason = "request ends with LF, not CRLF";
+		return -1;
+	}
+	n = len - 2;
+	if (memchr(buf, '\n', n) != NULL || memchr(buf, '\r', n) != NULL) {
+		*reason = "CR or LF inside the request";
+		return -1;
+	}
+	if (n == 0) {
+		*reason = "empty request";
+		return -1;
+	}
+	if (n > GEMINI_URL_MAX) {
+		*reason = "request longer than 1024 bytes";
+		return -1;
+	}
+	return (long)n;
+}
+
+static int
+check_bytes(const char *buf, size_t n, const char **reason)
+{
+	size_t	i;
+
+	if (memchr(buf, '\0', n) != NULL) {
+		*reason = "NUL byte in request";
+		return -1;
+	}
+	if (n >= 3 && memcmp(buf, utf8_bom, 3) == 0) {
+		*reason = "byte-order mark before the URL";
+		return -1;
+	}
+	if (!utf8_valid(buf, n)) {
+		*reason = "invalid UTF-8 in request";
+		return -1;
+	}
+	if (memchr(buf, '#', n) != NULL) {
+		*reason = "fragment in URL";
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (!is_url_byte((unsigned char)buf[i])) {
+			*reason = "character not allowed in a URL";
+			return -1;
+		}
+	return 0;
+}
+
+int
+request_parse_gemini(const char *buf, size_t len, struct url *url,
+    const char **reason)
+{
+	const char	*p, *end, *auth_end, *query;
+	long		 n;
+
+	memset(url, 0, sizeof(*url));
+	url->port = -1;
+	if ((n = request_line(buf, len, reason)) == -1 ||
+	    check_bytes(buf, (size_t)n, reason) == -1)
+		return -1;
+	end = buf + n;
+	if ((p = parse_scheme(buf, end, url)) == NULL) {
+		*reason = "not an absolute URL";
+		return -1;
+	}
+	if (end - p < 2 || p[0] != '/' || p[1] != '/') {
+		if (strcmp(url->scheme, "gemini") == 0) {
+			*reason = "missing host";
+			return -1;
+		}
+		return 0;	/* another scheme: the caller refuses it */
+	}
+	p += 2;
+	for (auth_end = p; auth_end < end && *auth_end != '/' && *auth_end != '?'; auth_end++)
+		continue;
+	if (parse_authority(p, auth_end, url, reason) == -1)
+		return -1;
+	if (url->host[0] == '\0' && strcmp(url->scheme, "gemini") == 0) {
+		*reason = "missing host";
+		return -1;
+	}
+	if ((query = memchr(auth_end, '?', (size_t)(end - auth_end))) == NULL)
+		query = end;
+	else {
+		url->has_query = 1;
+		copy_field(url->query, sizeof(url->query), query + 1,
+		    (size_t)(end - query - 1));
+	}
+	copy_field(url->raw_path, sizeof(url->raw_path), auth_end,
+	    (size_t)(query - auth_end));
+	return path_normalise(url->raw_path, strlen(url->raw_path), url->path,
+	    sizeof(url->path), reason);
+}

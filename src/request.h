@@ -1,0 +1,54 @@
+#ifndef MARQUEE_REQUEST_H
+#define MARQUEE_REQUEST_H
+
+#include <stddef.h>
+
+/* Gemini specification, section 2: "a URL of at most 1024 bytes". */
+#define GEMINI_URL_MAX		1024
+/* RFC 1035 section 2.3.4: 255 octets on the wire, 253 characters as text. */
+#define HOST_MAX		253
+/* Longest scheme kept; longer ones are still rejected as foreign (53). */
+#define SCHEME_MAX		32
+
+/* A parsed absolute URL. Every field is NUL-terminated. */
+struct url {
+	char	scheme[SCHEME_MAX + 1];		/* lower-cased */
+	char	host[HOST_MAX + 1];		/* lower-cased, no trailing dot, IPv6 without brackets */
+	int	port;				/* -1 when the URL names none */
+	char	raw_path[GEMINI_URL_MAX + 1];	/* as sent, still percent-encoded; "" when empty */
+	char	path[GEMINI_URL_MAX + 1];	/* decoded and normalised, always starts with '/' */
+	char	query[GEMINI_URL_MAX + 1];	/* as sent, still percent-encoded */
+	int	has_query;			/* 1 when the URL has a '?', even with an empty query */
+};
+
+/*
+ * Parses one Gemini request: buf holds the len bytes received, which must be
+ * exactly an absolute URL followed by CRLF. Returns 0 and fills *url, or -1
+ * with *reason set; every -1 is answered with status 59. Scheme, host and
+ * port are only parsed here: whether they are served (53) is the caller's
+ * decision.
+ */
+int	 request_parse_gemini(const char *buf, size_t len, struct url *url,
+	    const char **reason);
+
+/*
+ * Percent-decodes a path, then removes dot segments (RFC 3986 section 5.2.4)
+ * and folds repeated slashes. Fails on an encoded '/' or NUL, invalid UTF-8
+ * after decoding, malformed escapes, a path not starting with '/', and a ".."
+ * that would climb above the root. out always starts with '/'.
+ */
+int	 path_normalise(const char *in, size_t len, char *out, size_t outsize,
+	    const char **reason);
+
+/*
+ * Decodes %XX escapes of in[0..len) into out (NUL-terminated), storing the
+ * decoded length in *outlen. Fails on a malformed escape or when out is too
+ * small. Decoded bytes are not otherwise checked.
+ */
+int	 percent_decode(const char *in, size_t len, char *out, size_t outsize,
+	    size_t *outlen, const char **reason);
+
+/* Returns 1 when s[0..len) is well-formed UTF-8 (RFC 3629), else 0. */
+int	 utf8_valid(const char *s, size_t len);
+
+#endif

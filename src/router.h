@@ -1,0 +1,69 @@
+#ifndef MARQUEE_ROUTER_H
+#define MARQUEE_ROUTER_H
+
+#include <sys/types.h>
+
+#include "request.h"
+#include "tls.h"
+
+/* Gemini specification, section 3.1: a response header's meta is at most 1024 bytes. */
+#define META_MAX	1024
+
+/*
+ * Status codes are Gemini's (specification section 3.2); the Gopher adapter
+ * maps them onto its own replies. Routing never sees which protocol carries
+ * the request beyond the protocol field.
+ */
+enum status {
+	STATUS_INPUT			= 10,
+	STATUS_SUCCESS			= 20,
+	STATUS_REDIRECT			= 31,
+	STATUS_SLOW_DOWN		= 44,
+	STATUS_PERMANENT_FAILURE	= 50,
+	STATUS_NOT_FOUND		= 51,
+	STATUS_PROXY_REFUSED		= 53,
+	STATUS_BAD_REQUEST		= 59,
+};
+
+enum protocol {
+	PROTOCOL_GEMINI,
+	PROTOCOL_GOPHER,
+};
+
+/* What a client asked for, in protocol-neutral form. */
+struct request {
+	enum protocol	 protocol;
+	const struct url *url;			/* path, raw path and query */
+	const char	*peer;			/* client address, for logs and limits */
+	int		 has_certificate;
+	char		 fingerprint[FINGERPRINT_HEX];	/* of the client key, when has_certificate */
+	char		 cn[CN_MAX + 1];
+};
+
+/*
+ * The answer: a status, its meta (MIME type, redirect path or error text) and
+ * a body: a file, bytes in memory, or a file followed by bytes in memory. The
+ * response owns its body: response_release() closes the file and hands the
+ * memory back to its owner.
+ */
+struct response {
+	enum status	 status;
+	char		 meta[META_MAX + 1];
+	int		 fd;			/* body read from this file, -1 for none */
+	off_t		 size;			/* bytes of fd to send */
+	const char	*body;			/* sent after the file, if any */
+	size_t		 body_len;
+	void		(*body_release)(void *owner);
+	void		*body_owner;
+};
+
+void	 response_init(struct response *resp);
+void	 response_release(struct response *resp);
+/* Sets status and meta; a meta that would be cut is cut on a UTF-8 boundary. */
+void	 response_set(struct response *resp, enum status status, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* Answers req into resp; never fails, failures are responses too. */
+void	 route(const struct request *req, struct response *resp);
+
+#endif

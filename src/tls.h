@@ -1,0 +1,47 @@
+#ifndef MARQUEE_TLS_H
+#define MARQUEE_TLS_H
+
+#include <stddef.h>
+
+#include <openssl/ssl.h>
+
+struct config;
+
+/* SHA-256 in hex, NUL-terminated. */
+#define FINGERPRINT_HEX	(2 * 32 + 1)
+/* RFC 5280 upper bound ub-common-name. */
+#define CN_MAX		64
+
+/*
+ * Builds the server's TLS context from c: loads c->cert and c->key, or, when
+ * neither file exists, generates a self-signed ECDSA P-256 certificate for
+ * c->hostname there (key file mode 0600) and logs its SHA-256 fingerprint.
+ * Called once at start, before privileges are dropped.
+ */
+int	 tls_init(const struct config *c, const char **reason);
+
+/*
+ * Builds a new context from c and makes it the one new connections use;
+ * connections already open keep the old one until they close. On failure
+ * the current context stays in use.
+ */
+int	 tls_reload(const struct config *c, const char **reason);
+
+/* Frees the current context (at exit). */
+void	 tls_free(void);
+
+/*
+ * Returns a new server-side SSL for the accepted socket fd, using the current
+ * context; the caller owns it (SSL_free). Safe to call from any thread.
+ */
+SSL	*tls_new(int fd, const char **reason);
+
+/*
+ * When the client presented a certificate, fills hex with the SHA-256 of its
+ * public key (DER SubjectPublicKeyInfo) and cn with its subject CN ("" when it
+ * has none), and returns 0; returns -1 when there is no client certificate.
+ */
+int	 tls_client_identity(SSL *ssl, char hex[FINGERPRINT_HEX],
+	    char cn[CN_MAX + 1]);
+
+#endif
