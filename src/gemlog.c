@@ -1,0 +1,380 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "gemlog.h"
+
+/* Growing list of rendered pages. */
+struct pages {
+	struct page	*v;
+	size_t		 n, cap;
+	int		 failed;
+};
+
+/* A review filed under one tag or director, for grouping. */
+struct filing {
+	const char		*slug;
+	const char		*name;
+	size_t			 rank;	/* position in newest-first order */
+	const struct entry	*entry;
+};
+
+static void
+pages_add(struct pages *p, const char *path, struct buf *body, int review,
+    const char *type)
+{
+	struct page	*v;
+	size_t		 cap;
+
+	if (body->failed || p->failed)
+		goto fail;
+	if (p->n == p->cap) {
+		cap = p->cap == 0 ? 64 : p->cap * 2;
+		if ((v = reallocarray(p->v, cap, sizeof(*v))) == NULL)
+			goto fail;
+		p->v = v;
+		p->cap = cap;
+	}
+	if ((p->v[p->n].path = strdup(path)) == NULL)
+		goto fail;
+	p->v[p->n].body = body->data;
+	p->v[p->n].len = body->len;
+	p->v[p->n].review = review;
+	p->v[p->n].type = type;
+	p->n++;
+	memset(body, 0, sizeof(*body));	/* the page owns the bytes now */
+	return;
+fail:
+	p->failed = 1;
+	buf_free(body);
+}
+
+static void
+link_review(struct buf *b, const struct entry *e)
+{
+	buf_puts(b, "=> /reviews/");
+	buf_put_path(b, e->file);
+	buf_printf(b, " %s - %s\n", e->date, e->title);
+}
+
+static void
+render_home(struct pages *p, struct entry *const *entries, size_t n,
+    const struct site *site)
+{
+	struct buf	b = { 0 };
+	size_t		i;
+
+	if (site->intro != NULL) {
+		buf_append(&b, site->intro, site->intro_len);
+		if (site->intro_len > 0 && site->intro[site->intro_len - 1] != '\n')
+			buf_puts(&b, "\n");
+	} else
+		buf_printf(&b, "# %s\n", site->title);
+	buf_puts(&b, "\n## Latest reviews\n\n");
+	for (i = 0; i < n && i < GEMLOG_LATEST; i++)
+		link_review(&b, entries[i]);
+	if (n == 0)
+		buf_puts(&b, "No reviews yet.\n");
+	buf_puts(&b, "\n=> /reviews/ All reviews\n"
+	    "=> /tags/ Reviews by tag\n"
+	    "=> /directors/ Reviews by director\n"
+	    "=> /atom.xml Atom feed\n");
+	pages_add(p, "/", &b, 0, NULL);
+}
+
+static void
+render_list(struct pages *p, const char *path, const char *title,
+    const struct filing *f, size_t n)
+{
+	struct buf	b = { 0 };
+	size_t		i;
+
+	buf_printf(&b, "# %s\n\n", title);
+	for (i = 0; i < n; i++)
+		link_review(&b, f[i].entry);
+	buf_puts(&b, "\n=> /reviews/ All reviews\n=> / Home\n");
+	pages_add(p, path, &b, 0, NULL);
+}
+
+static int
+filing_cmp(const void *a, const void *b)
+{
+	const struct filing	*x = a, *y = b;
+	int			 c;
+
+	if ((c = strcmp(x->slug, y->slug)) != 0)
+		return c;
+	return (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+/* Length of the run of filings sharing f[0]'s slug. */
+static size_t
+group_len(const struct filing *f, size_t n)
+{
+	size_t	i;
+
+	for (i = 1; i < n && strcmp(f[i].slug, f[0].slug) == 0; i++)
+		continue;
+	return i;
+}
+
+/*
+ * Renders the index of a kind (tags or directors) and one page per member.
+ * kind is the URL segment, heading the index title, and prefix what stands
+ * before a member's name in its page title.
+ */
+static void
+render_groups(struct pages *p, struct filing *f, size_t n, const char *kind,
+    const char *heading, const char *prefix)
+{
+	struct buf	 index = { 0 }, path = { 0 }, title = { 0 };
+	size_t		 i, len;
+
+	qsort(f, n, sizeof(*f), filing_cmp);
+	buf_printf(&index, "# %s\n\n", heading);
+	for (i = 0; i < n; i += len) {
+		len = group_len(f + i, n - i);
+		buf_printf(&index, "=> /%s/", kind);
+		buf_put_path(&index, f[i].slug);
+		buf_printf(&index, "/ %s (%zu)\n", f[i].name, len);
+		path.len = title.len = 0;
+		buf_printf(&path, "/%s/%s/", kind, f[i].slug);
+		buf_printf(&title, "%s%s", prefix, f[i].name);
+		if (path.failed || title.failed) {
+			p->failed = 1;
+			break;
+		}
+		render_list(p, path.data, title.data, f + i, len);
+	}
+	if (n == 0)
+		buf_puts(&index, "Nothing here yet.\n");
+	buf_puts(&index, "\n=> /reviews/ All reviews\n=> / Home\n");
+	path.len = 0;
+	buf_printf(&path, "/%s/", kind);
+	if (path.failed)
+		p->failed = 1;
+	else
+		pages_add(p, path.data, &index, 0, NULL);
+	buf_free(&index);
+	buf_free(&path);
+	buf_free(&title);
+}
+
+static void
+render_tags(struct pages *p, struct entry *const *entries, size_t n)
+{
+	struct filing	*f;
+	size_t		 i, j, total = 0;
+
+	for (i = 0; i < n; i++)
+		total += entries[i]->ntags;
+	if ((f = calloc(total + 1, sizeof(*f))) == NULL) {
+		p->failed = 1;
+		return;
+	}
+	for (i = 0, total = 0; i < n; i++)
+		for (j = 0; j < entries[i]->ntags; j++)
+			f[total++] = (struct filing){ entries[i]->tags[j].slug,
+			    entries[i]->tags[j].name, i, entries[i] };
+	render_groups(p, f, total, "tags", "Tags", "Reviews tagged ");
+	free(f);
+}
+
+static void
+render_directors(struct pages *p, struct entry *const *entries, size_t n)
+{
+	struct filing	*f;
+	size_t		 i, total = 0;
+
+	if ((f = calloc(n + 1, sizeof(*f))) == NULL) {
+		p->failed = 1;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (entries[i]->director != NULL)
+			f[total++] = (struct filing){ entries[i]->director_slug,
+			    entries[i]->director, i, entries[i] };
+	render_groups(p, f, total, "directors", "Directors", "Films by ");
+	free(f);
+}
+
+static void
+render_all_reviews(struct pages *p, struct entry *const *entries, size_t n)
+{
+	struct filing	*f;
+	size_t		 i;
+
+	if ((f = calloc(n + 1, sizeof(*f))) == NULL) {
+		p->failed = 1;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		f[i].entry = entries[i];
+	render_list(p, "/reviews/", "Reviews", f, n);
+	free(f);
+}
+
+static void
+render_footer(struct pages *p, const struct entry *e)
+{
+	struct buf	b = { 0 }, path = { 0 };
+	size_t		i;
+
+	buf_puts(&b, "\n");
+	if (e->director != NULL) {
+		buf_puts(&b, "=> /directors/");
+		buf_put_path(&b, e->director_slug);
+		buf_printf(&b, "/ More by %s\n", e->director);
+	}
+	for (i = 0; i < e->ntags; i++) {
+		buf_puts(&b, "=> /tags/");
+		buf_put_path(&b, e->tags[i].slug);
+		buf_printf(&b, "/ Tagged %s\n", e->tags[i].name);
+	}
+	buf_puts(&b, "=> /reviews/ All reviews\n=> / Home\n");
+	buf_printf(&path, "/reviews/%s", e->file);
+	if (path.failed)
+		p->failed = 1;
+	else
+		pages_add(p, path.data, &b, 1, NULL);
+	buf_free(&path);
+	buf_free(&b);
+}
+
+static void
+feed_entry(struct buf *b, const struct entry *e, const struct site *site)
+{
+	buf_puts(b, "  <entry>\n    <title>");
+	buf_put_xml(b, e->title);
+	buf_printf(b, "</title>\n    <id>%s/reviews/", site->base_url);
+	buf_put_path(b, e->file);
+	buf_printf(b, "</id>\n    <updated>%sT00:00:00Z</updated>\n"
+	    "    <link rel=\"alternate\" href=\"%s/reviews/", e->date, site->base_url);
+	buf_put_path(b, e->file);
+	buf_puts(b, "\"/>\n");
+	if (e->summary != NULL && e->summary[0] != '\0') {
+		buf_puts(b, "    <summary>");
+		buf_put_xml(b, e->summary);
+		buf_puts(b, "</summary>\n");
+	}
+	buf_puts(b, "  </entry>\n");
+}
+
+/* RFC 4287: a feed needs id, title, updated and an author for entries without one. */
+static void
+render_feed(struct pages *p, struct entry *const *entries, size_t n,
+    const struct site *site)
+{
+	struct buf	b = { 0 };
+	size_t		i;
+
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
+	buf_put_xml(&b, site->title);
+	buf_printf(&b, "</title>\n  <id>%s/</id>\n", site->base_url);
+	buf_printf(&b, "  <updated>%sT00:00:00Z</updated>\n",
+	    n > 0 ? entries[0]->date : "1970-01-01");
+	buf_printf(&b, "  <link rel=\"self\" href=\"%s/atom.xml\"/>\n"
+	    "  <link rel=\"alternate\" href=\"%s/\"/>\n", site->base_url,
+	    site->base_url);
+	buf_puts(&b, "  <author><name>");
+	buf_put_xml(&b, site->title);
+	buf_puts(&b, "</name></author>\n");
+	for (i = 0; i < n && i < GEMLOG_FEED; i++)
+		feed_entry(&b, entries[i], site);
+	buf_puts(&b, "</feed>\n");
+	pages_add(p, "/atom.xml", &b, 0, "application/atom+xml");
+}
+
+/* Gemini robots.txt companion specification: keep crawlers off input URLs. */
+static void
+render_robots(struct pages *p, struct entry *const *entries, size_t n)
+{
+	struct buf	b = { 0 };
+	size_t		i;
+
+	buf_puts(&b, "# Input URLs are for people, not crawlers.\n"
+	    "User-agent: *\nDisallow: /guestbook/sign\n");
+	for (i = 0; i < n; i++) {
+		buf_puts(&b, "Disallow: /reviews/");
+		buf_put_path(&b, entries[i]->slug);
+		buf_puts(&b, "/respond\n");
+	}
+	pages_add(p, "/robots.txt", &b, 0, "text/plain; charset=utf-8");
+}
+
+static int
+page_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct page *)a)->path, ((const struct page *)b)->path);
+}
+
+int
+gemlog_render(struct entry *const *entries, size_t n, const struct site *site,
+    struct page **pages, size_t *npages, const char **reason)
+{
+	struct pages	p = { 0 };
+	size_t		i;
+
+	render_home(&p, entries, n, site);
+	render_all_reviews(&p, entries, n);
+	render_tags(&p, entries, n);
+	render_directors(&p, entries, n);
+	for (i = 0; i < n; i++)
+		render_footer(&p, entries[i]);
+	if (!site->own_feed)
+		render_feed(&p, entries, n, site);
+	if (!site->own_robots)
+		render_robots(&p, entries, n);
+	if (p.failed) {
+		gemlog_pages_free(p.v, p.n);
+		*reason = "out of memory";
+		return -1;
+	}
+	qsort(p.v, p.n, sizeof(*p.v), page_cmp);
+	*pages = p.v;
+	*npages = p.n;
+	return 0;
+}
+
+void
+gemlog_pages_free(struct page *pages, size_t npages)
+{
+	size_t	i;
+
+	for (i = 0; i < npages; i++) {
+		free(pages[i].path);
+		free(pages[i].body);
+	}
+	free(pages);
+}
+
+static int
+path_cmp(const void *key, const void *page)
+{
+	return strcmp(key, ((const struct page *)page)->path);
+}
+
+const struct page *
+gemlog_find(const struct page *pages, size_t npages, const char *path)
+{
+	return bsearch(path, pages, npages, sizeof(*pages), path_cmp);
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct entry	*x = *(struct entry *const *)a;
+	const struct entry	*y = *(struct entry *const *)b;
+	int			 c;
+
+	if ((c = strcmp(y->date, x->date)) != 0)
+		return c;
+	return strcmp(x->file, y->file);
+}
+
+void
+gemlog_sort(struct entry **entries, size_t n)
+{
+	qsort(entries, n, sizeof(*entries), entry_cmp);
+}

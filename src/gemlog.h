@@ -1,0 +1,68 @@
+#ifndef MARQUEE_GEMLOG_H
+#define MARQUEE_GEMLOG_H
+
+#include <stddef.h>
+
+/*
+ * The pages a blog engine would generate, rendered from the index's entries.
+ * Pure: no I/O, and the same entries always give the same pages.
+ */
+
+/* How many reviews the home page and the Atom feed list. */
+#define GEMLOG_LATEST	10
+#define GEMLOG_FEED	20
+
+struct tag {
+	char	*name;		/* as the author wrote it */
+	char	*slug;		/* URL segment and identity */
+};
+
+/* One review, as the index knows it; every string owned by the entry. */
+struct entry {
+	char		*file;		/* name in reviews/, e.g. 2026-04-05-rust.gmi */
+	char		*slug;		/* file name without extension */
+	char		*title;
+	char		 date[11];	/* YYYY-MM-DD */
+	char		*director;	/* NULL when not given */
+	char		*director_slug;
+	struct tag	*tags;
+	size_t		 ntags;
+	char		*summary;	/* first paragraph, for the feed */
+};
+
+struct site {
+	const char	*intro;		/* the author's index.gmi, NULL when none */
+	size_t		 intro_len;
+	const char	*title;		/* the feed title */
+	const char	*base_url;	/* gemini://host[:port], no trailing slash */
+	int		 own_robots;	/* the author provides robots.txt */
+	int		 own_feed;	/* the author provides atom.xml */
+};
+
+/*
+ * A generated page. A review page is the review file followed by body, so
+ * for those body is only the footer.
+ */
+struct page {
+	char		*path;		/* decoded request path */
+	char		*body;		/* owned */
+	size_t		 len;
+	int		 review;	/* path is a review: serve the file, then body */
+	const char	*type;		/* MIME type; NULL for gemtext */
+};
+
+/*
+ * Renders every page for entries, which must be sorted newest first, into
+ * *pages (sorted by path, for page_find). Returns 0, or -1 with *reason.
+ */
+int	 gemlog_render(struct entry *const *entries, size_t n,
+	    const struct site *site, struct page **pages, size_t *npages,
+	    const char **reason);
+void	 gemlog_pages_free(struct page *pages, size_t npages);
+const struct page *
+	 gemlog_find(const struct page *pages, size_t npages, const char *path);
+
+/* Sorts newest first (by date, then title) as the pages expect. */
+void	 gemlog_sort(struct entry **entries, size_t n);
+
+#endif

@@ -1,0 +1,749 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capsule.h"
+#include "config.h"
+#include "gemlog.h"
+#include "index.h"
+#include "log.h"
+#include "review.h"
+#include "router.h"
+
+/* Where reviews live under the root. */
+#define REVIEWS_DIR		"reviews"
+/* The author's introduction, shown at the top of the home page. */
+#define INTRO_FILE		"index.gmi"
+/* Quiet time after a change before rebuilding: an editor's save is several events. */
+#define SETTLE_MS		100
+/* Room for a batch of inotify events (struct inotify_event + NAME_MAX each). */
+#define INOTIFY_BUF		(64 * 1024)
+
+/* An immutable set of generated pages, shared by the requests that use it. */
+struct snapshot {
+	unsigned	 refs;		/* under snapshot_lock */
+	struct page	*pages;
+	size_t		 npages;
+};
+
+/*
+ * What the indexer knows of one file in reviews/: its version, and the
+ * entry parsed from it (NULL when the file was skipped, so a broken file is
+ * logged once per version, not on every rebuild).
+ */
+struct known {
+	char		*name;
+	dev_t		 dev;
+	ino_t		 ino;
+	off_t		 size;
+	struct timespec	 ctime;		/* changes with the content and with chmod */
+	struct timespec	 mtime;		/* the date of a review that names none */
+	struct entry	*entry;
+};
+
+struct catalogue {
+	struct known	*files;		/* sorted by name */
+	size_t		 nfiles;
+};
+
+static pthread_mutex_t	 snapshot_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct snapshot	*current;
+static struct catalogue	 catalogue;	/* the indexer's own; no lock */
+static char		 watch_root[4096];
+static pthread_t	 watcher;
+static int		 watching;
+static int		 stop_fd = -1;
+
+static uint64_t
+now_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void
+snapshot_free(struct snapshot *s)
+{
+	gemlog_pages_free(s->pages, s->npages);
+	free(s);
+}
+
+static struct snapshot *
+snapshot_acquire(void)
+{
+	struct snapshot	*s;
+
+	pthread_mutex_lock(&snapshot_lock);
+	if ((s = current) != NULL)
+		s->refs++;
+	pthread_mutex_unlock(&snapshot_lock);
+	return s;
+}
+
+static void
+snapshot_release(void *owner)
+{
+	struct snapshot	*s = owner;
+	unsigned	 left;
+
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&snapshot_lock);
+	left = --s->refs;
+	pthread_mutex_unlock(&snapshot_lock);
+	if (left == 0)
+		snapshot_free(s);
+}
+
+static void
+snapshot_publish(struct snapshot *s)
+{
+	struct snapshot	*old;
+
+	if (s != NULL)
+		s->refs = 1;
+	pthread_mutex_lock(&snapshot_lock);
+	old = current;
+	current = s;
+	pthread_mutex_unlock(&snapshot_lock);
+	snapshot_release(old);
+}
+
+static void
+entry_free(struct entry *e)
+{
+	size_t	i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->ntags; i++) {
+		free(e->tags[i].name);
+		free(e->tags[i].slug);
+	}
+	free(e->tags);
+	free(e->file);
+	free(e->slug);
+	free(e->title);
+	free(e->director);
+	free(e->director_slug);
+	free(e->summary);
+	free(e);
+}
+
+static void
+known_free(struct known *k)
+{
+	free(k->name);
+	entry_free(k->entry);
+}
+
+/* Reads a whole file of at most max bytes under the root; caller frees *out. */
+static int
+read_file(const char *relpath, size_t max, char **out, size_t *len,
+    const char **reason)
+{
+	struct stat	 st;
+	char		*buf = NULL;
+	ssize_t		 n;
+	size_t		 got = 0;
+	int		 fd;
+
+	if ((fd = capsule_open(relpath)) == -1) {
+		*reason = strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		*reason = "not a regular file";
+		goto fail;
+	}
+	if ((size_t)st.st_size > max) {
+		*reason = reasonf("larger than %zu bytes", max);
+		goto fail;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		*reason = "out of memory";
+		goto fail;
+	}
+	while (got < (size_t)st.st_size &&
+	    (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	close(fd);
+	*out = buf;
+	*len = got;
+	return 0;
+fail:
+	free(buf);
+	close(fd);
+	return -1;
+}
+
+static int
+known_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct known *)a)->name, ((const struct known *)b)->name);
+}
+
+static int
+same_version(const struct known *k, const struct stat *st)
+{
+	return k->dev == st->st_dev && k->ino == st->st_ino &&
+	    k->size == st->st_size && k->ctime.tv_sec == st->st_ctim.tv_sec &&
+	    k->ctime.tv_nsec == st->st_ctim.tv_nsec;
+}
+
+/* Takes the entry for name out of the old catalogue when the file is unchanged. */
+static int
+reuse_known(struct catalogue *old, const char *name, const struct stat *st,
+    struct known *out)
+{
+	struct known	 key = { .name = (char *)(void *)name }, *k;
+
+	k = bsearch(&key, old->files, old->nfiles, sizeof(*k), known_cmp);
+	if (k == NULL || k->name == NULL || !same_version(k, st))
+		return 0;
+	*out = *k;
+	k->name = NULL;		/* moved: the old catalogue no longer owns it */
+	k->entry = NULL;
+	return 1;
+}
+
+/* Longest summary in the feed; a paragraph's opening is enough to decide. */
+#define SUMMARY_MAX	300
+
+/* The first prose line of the body: not a link, heading, list, quote or preformatted. */
+static char *
+summary_of(const char *text, size_t len, size_t body)
+{
+	const char	*p = text + body, *end = text + len, *lf;
+	size_t		 n;
+	int		 pre = 0;
+
+	for (; p < end; p = lf + 1) {
+		if ((lf = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			lf = end;
+		n = (size_t)(lf - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n >= 3 && strncmp(p, "```", 3) == 0) {
+			pre = !pre;
+			continue;
+		}
+		if (pre || n == 0 || strchr("#*>=", p[0]) != NULL)
+			continue;
+		if (n > SUMMARY_MAX) {
+			n = SUMMARY_MAX;
+			while (n > 0 && ((unsigned char)p[n] & 0xc0) == 0x80)
+				n--;
+		}
+		return strndup(p, n);
+	}
+	return strdup("");
+}
+
+static int
+entry_tags(struct entry *e, const struct review *r)
+{
+	size_t	i;
+
+	if ((e->tags = calloc(r->ntags + 1, sizeof(*e->tags))) == NULL)
+		return -1;
+	for (i = 0; i < r->ntags; i++) {
+		e->tags[i].name = strdup(r->tags[i].name);
+		e->tags[i].slug = strdup(r->tags[i].slug);
+		e->ntags++;
+		if (e->tags[i].name == NULL || e->tags[i].slug == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+log_warnings(const char *path, unsigned warnings)
+{
+	unsigned	bit;
+
+	for (bit = 1; bit != 0 && bit <= warnings; bit <<= 1)
+		if (warnings & bit)
+			log_warn("%s: %s", path, review_warning_text(bit));
+}
+
+/*
+ * Makes the index entry for the review file at path (name in reviews/,
+ * contents text). Returns NULL, having logged why, when it cannot be used.
+ */
+static struct entry *
+entry_parse(const char *path, const char *name, const char *text, size_t len,
+    const struct timespec *mtime)
+{
+	static struct review	 r;	/* large, and only the index thread parses */
+	struct review_name	 rn;
+	struct entry		*e;
+	struct tm		 tm;
+	const char		*reason;
+
+	if (review_name_parse(name, &rn, &reason) == -1 ||
+	    review_parse(text, len, &r, &reason) == -1) {
+		log_warn("%s: skipped: %s", path, reason);
+		return NULL;
+	}
+	if ((r.warnings & REVIEW_WARN_BAD_DATE) && rn.date[0] == '\0')
+		log_warn("%s: no date in the file name either; using its modification time", path);
+	log_warnings(path, r.warnings);
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		goto nomem;
+	if (r.date[0] != '\0')
+		memcpy(e->date, r.date, sizeof(e->date));
+	else if (rn.date[0] != '\0')
+		memcpy(e->date, rn.date, sizeof(e->date));
+	else if (gmtime_r(&mtime->tv_sec, &tm) == NULL ||
+	    strftime(e->date, sizeof(e->date), "%Y-%m-%d", &tm) == 0)
+		memcpy(e->date, "1970-01-01", sizeof(e->date));
+	e->file = strdup(name);
+	e->slug = strndup(name, strlen(name) - 4);	/* without .gmi or .txt */
+	e->title = strdup(r.title[0] != '\0' ? r.title : rn.slug);
+	e->summary = summary_of(text, len, r.body);
+	if (e->file == NULL || e->slug == NULL || e->title == NULL ||
+	    e->summary == NULL || entry_tags(e, &r) == -1)
+		goto nomem;
+	if (r.director[0] != '\0' && ((e->director = strdup(r.director)) == NULL ||
+	    (e->director_slug = strdup(r.director_slug)) == NULL))
+		goto nomem;
+	return e;
+nomem:
+	log_error("%s: out of memory", path);
+	entry_free(e);
+	return NULL;
+}
+
+/* Parses reviews/NAME into k->entry, or logs why it is skipped and leaves it NULL. */
+static void
+load_known(struct known *k)
+{
+	char		 path[sizeof(REVIEWS_DIR) + NAME_MAX + 1];
+	char		*text;
+	size_t		 len;
+	const char	*reason;
+
+	snprintf(path, sizeof(path), "%s/%s", REVIEWS_DIR, k->name);
+	if (read_file(path, REVIEW_FILE_MAX, &text, &len, &reason) == -1) {
+		log_warn("%s: skipped: %s", path, reason);
+		return;
+	}
+	k->entry = entry_parse(path, k->name, text, len, &k->mtime);
+	free(text);
+}
+/*
+ * Lists reviews/ into a new catalogue, reusing the parsed entries of files
+ * that did not change since old was made. Returns 0, or -1 with *reason.
+ */
+static int
+catalogue_scan(struct catalogue *old, struct catalogue *out, const char **reason)
+{
+	struct dirent	*de;
+	struct known	*files = NULL, *grown, *k;
+	struct stat		 st;
+	struct review_name	 name;
+	const char		*why;
+	size_t			 n = 0, cap = 0;
+	DIR			*dir;
+	int			 fd;
+
+	memset(out, 0, sizeof(*out));
+	if ((fd = capsule_open(REVIEWS_DIR)) == -1) {
+		if (errno == ENOENT)
+			return 0;	/* no reviews yet */
+		*reason = reasonf("%s: %s", REVIEWS_DIR, strerror(errno));
+		return -1;
+	}
+	if ((dir = fdopendir(fd)) == NULL) {
+		*reason = reasonf("%s: %s", REVIEWS_DIR, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (review_name_parse(de->d_name, &name, &why) == -1)
+			continue;
+		if (fstatat(fd, de->d_name, &st, 0) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		if (n == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			if ((grown = reallocarray(files, cap, sizeof(*files))) == NULL)
+				goto nomem;
+			files = grown;
+		}
+		k = &files[n];
+		if (!reuse_known(old, de->d_name, &st, k)) {
+			memset(k, 0, sizeof(*k));
+			if ((k->name = strdup(de->d_name)) == NULL)
+				goto nomem;
+			k->dev = st.st_dev;
+			k->ino = st.st_ino;
+			k->size = st.st_size;
+			k->ctime = st.st_ctim;
+			k->mtime = st.st_mtim;
+			load_known(k);
+		}
+		n++;
+	}
+	closedir(dir);
+	qsort(files, n, sizeof(*files), known_cmp);
+	out->files = files;
+	out->nfiles = n;
+	return 0;
+nomem:
+	closedir(dir);
+	while (n > 0)
+		known_free(&files[--n]);
+	free(files);
+	*reason = "out of memory";
+	return -1;
+}
+
+static void
+catalogue_free(struct catalogue *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nfiles; i++)
+		known_free(&c->files[i]);
+	free(c->files);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The feed title: the introduction's first heading, else the host name. */
+static void
+site_title(const char *intro, char *out, size_t size, const char *hostname)
+{
+	const char	*line, *end;
+
+	for (line = intro; line != NULL && *line != '\0'; line = end + 1) {
+		end = strchr(line, '\n');
+		if (strncmp(line, "# ", 2) == 0) {
+			line += 2;
+			snprintf(out, size, "%.*s", (int)((end != NULL ? end :
+			    line + strlen(line)) - line), line);
+			out[strcspn(out, "\r")] = '\0';
+			return;
+		}
+		if (end == NULL)
+			break;
+	}
+	snprintf(out, size, "%s", hostname);
+}
+
+static int
+file_exists(const char *relpath)
+{
+	int	fd;
+
+	if ((fd = capsule_open(relpath)) == -1)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+static struct snapshot *
+snapshot_build(const struct catalogue *cat, const char **reason)
+{
+	const struct config	 *c = config_current();
+	struct snapshot		 *s = NULL;
+	struct entry		**entries;
+	struct site		  site = { 0 };
+	char			  base[16 + HOST_MAX], title[256], *intro = NULL;
+	size_t			  i, n = 0, intro_len = 0;
+	const char		 *why;
+
+	if ((entries = calloc(cat->nfiles + 1, sizeof(*entries))) == NULL) {
+		*reason = "out of memory";
+		return NULL;
+	}
+	for (i = 0; i < cat->nfiles; i++)
+		if (cat->files[i].entry != NULL)
+			entries[n++] = cat->files[i].entry;
+	gemlog_sort(entries, n);
+	if (read_file(INTRO_FILE, REVIEW_FILE_MAX, &intro, &intro_len, &why) == -1 &&
+	    file_exists(INTRO_FILE))
+		log_warn("%s: %s", INTRO_FILE, why);
+	site_title(intro, title, sizeof(title), c->hostname);
+	if (c->gemini_port == 1965)
+		snprintf(base, sizeof(base), "gemini://%s", c->hostname);
+	else
+		snprintf(base, sizeof(base), "gemini://%s:%u", c->hostname, c->gemini_port);
+	site.intro = intro;
+	site.intro_len = intro_len;
+	site.title = title;
+	site.base_url = base;
+	site.own_robots = file_exists("robots.txt");
+	site.own_feed = file_exists("atom.xml");
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		*reason = "out of memory";
+		goto out;
+	}
+	if (gemlog_render(entries, n, &site, &s->pages, &s->npages, reason) == -1) {
+		free(s);
+		s = NULL;
+	}
+out:
+	free(intro);
+	free(entries);
+	return s;
+}
+
+static int
+count_skipped(const struct catalogue *cat)
+{
+	size_t	i;
+	int	n = 0;
+
+	for (i = 0; i < cat->nfiles; i++)
+		n += cat->files[i].entry == NULL;
+	return n;
+}
+
+/* Rescans reviews/ and publishes a new snapshot; the old one stays on failure. */
+static int
+index_rebuild(const char **reason)
+{
+	struct catalogue	 next;
+	struct snapshot		*s;
+	uint64_t		 start = now_us();
+	int			 skipped;
+
+	if (catalogue_scan(&catalogue, &next, reason) == -1)
+		return -1;
+	catalogue_free(&catalogue);
+	catalogue = next;
+	if ((s = snapshot_build(&catalogue, reason)) == NULL)
+		return -1;
+	snapshot_publish(s);
+	skipped = count_skipped(&catalogue);
+	log_info("index: %zu reviews, %d skipped, %zu pages, built in %.1f ms",
+	    catalogue.nfiles - (size_t)skipped, skipped, s->npages,
+	    (double)(now_us() - start) / 1000.0);
+	return 0;
+}
+
+int
+index_check(void)
+{
+	const char	*reason;
+	int		 skipped;
+
+	if (index_rebuild(&reason) == -1) {
+		log_error("%s", reason);
+		return 1;
+	}
+	skipped = count_skipped(&catalogue);
+	snapshot_publish(NULL);
+	catalogue_free(&catalogue);
+	return skipped;
+}
+
+static int
+has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Serves the review file itself, then the footer from the snapshot. */
+static int
+serve_review(const struct page *pg, struct snapshot *s, const char *lang,
+    struct response *resp)
+{
+	struct stat	st;
+	int		fd;
+
+	if ((fd = capsule_open(pg->path + 1)) == -1)
+		return 0;	/* gone since the last rebuild: let the files answer */
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return 0;
+	}
+	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
+	resp->fd = fd;
+	resp->size = st.st_size;
+	resp->body = pg->body;
+	resp->body_len = pg->len;
+	resp->body_release = snapshot_release;
+	resp->body_owner = s;
+	return 1;
+}
+
+int
+index_serve(const char *path, const char *lang, struct response *resp)
+{
+	struct snapshot		*s;
+	const struct page	*pg;
+
+	if ((s = snapshot_acquire()) == NULL)
+		return 0;
+	if ((pg = gemlog_find(s->pages, s->npages, path)) == NULL) {
+		snapshot_release(s);
+		if (has_prefix(path, "/tags/") || has_prefix(path, "/directors/")) {
+			response_set(resp, STATUS_NOT_FOUND, "No such page");
+			return 1;
+		}
+		return 0;
+	}
+	if (pg->review) {
+		if (serve_review(pg, s, lang, resp))
+			return 1;
+		snapshot_release(s);
+		return 0;
+	}
+	if (pg->type == NULL)
+		response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
+	else
+		response_set(resp, STATUS_SUCCESS, "%s", pg->type);
+	resp->body = pg->body;
+	resp->body_len = pg->len;
+	resp->body_release = snapshot_release;
+	resp->body_owner = s;
+	return 1;
+}
+
+/* Changes that can alter what a page shows; IN_ATTRIB catches chmod. */
+#define WATCH_MASK	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
+			 IN_DELETE | IN_CREATE | IN_ATTRIB | IN_ONLYDIR)
+
+static int
+watch_reviews(int ino)
+{
+	char	path[sizeof(watch_root) + sizeof(REVIEWS_DIR) + 1];
+
+	snprintf(path, sizeof(path), "%s/%s", watch_root, REVIEWS_DIR);
+	return inotify_add_watch(ino, path, WATCH_MASK | IN_DELETE_SELF | IN_MOVE_SELF);
+}
+
+/*
+ * Reads a batch of events. A reviews/ directory that appears (or comes
+ * back) gets a watch of its own; every event asks for a rebuild.
+ */
+static void
+drain_events(int ino)
+{
+	char				 buf[INOTIFY_BUF]
+					     __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event	*ev;
+	ssize_t				 n;
+	char				*p;
+
+	while ((n = read(ino, buf, sizeof(buf))) > 0) {
+		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)(void *)p;
+			if (ev->len > 0 && strcmp(ev->name, REVIEWS_DIR) == 0 &&
+			    (ev->mask & (IN_CREATE | IN_MOVED_TO)))
+				(void)watch_reviews(ino);
+		}
+	}
+}
+
+static void
+rebuild_now(void)
+{
+	const char	*reason;
+
+	if (index_rebuild(&reason) == -1)
+		log_error("index: %s; still serving the previous index", reason);
+}
+
+static void *
+watch_run(void *arg)
+{
+	struct pollfd	 fds[2];
+	uint64_t	 due = 0;
+	int		 ino = *(int *)arg, timeout;
+
+	free(arg);
+	fds[0] = (struct pollfd){ .fd = ino, .events = POLLIN };
+	fds[1] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
+	for (;;) {
+		timeout = -1;
+		if (due != 0)
+			timeout = due > now_us() / 1000 ? (int)(due - now_us() / 1000) : 0;
+		if (poll(fds, 2, timeout) == -1 && errno != EINTR) {
+			log_error("index: poll: %s", strerror(errno));
+			break;
+		}
+		if (fds[1].revents & POLLIN)
+			break;
+		if (fds[0].revents & POLLIN) {
+			drain_events(ino);
+			due = now_us() / 1000 + SETTLE_MS;
+		}
+		if (due != 0 && now_us() / 1000 >= due) {
+			due = 0;
+			rebuild_now();
+		}
+	}
+	close(ino);
+	return NULL;
+}
+
+int
+index_start(const char *root, const char **reason)
+{
+	int	*ino;
+
+	if ((size_t)snprintf(watch_root, sizeof(watch_root), "%s", root) >= sizeof(watch_root)) {
+		*reason = reasonf("%s: path too long", root);
+		return -1;
+	}
+	if ((ino = malloc(sizeof(*ino))) == NULL) {
+		*reason = "out of memory";
+		return -1;
+	}
+	*ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (*ino == -1 || inotify_add_watch(*ino, root, WATCH_MASK) == -1) {
+		*reason = reasonf("%s: inotify: %s", root, strerror(errno));
+		goto fail;
+	}
+	(void)watch_reviews(*ino);	/* absent for now is fine: the root watch sees it appear */
+	if (index_rebuild(reason) == -1)
+		goto fail;
+	if ((stop_fd = eventfd(0, EFD_CLOEXEC)) == -1) {
+		*reason = reasonf("eventfd: %s", strerror(errno));
+		goto fail;
+	}
+	if (pthread_create(&watcher, NULL, watch_run, ino) != 0) {
+		*reason = "cannot start the index thread";
+		goto fail;
+	}
+	watching = 1;
+	return 0;
+fail:
+	if (*ino != -1)
+		close(*ino);
+	free(ino);
+	return -1;
+}
+
+void
+index_stop(void)
+{
+	uint64_t	one = 1;
+
+	if (watching) {
+		(void)!write(stop_fd, &one, sizeof(one));
+		pthread_join(watcher, NULL);
+		watching = 0;
+	}
+	if (stop_fd != -1)
+		close(stop_fd);
+	stop_fd = -1;
+	snapshot_publish(NULL);
+	catalogue_free(&catalogue);
+}
