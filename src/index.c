@@ -49,6 +49,7 @@ struct known {
 	struct timespec	 ctime;		/* changes with the content and with chmod */
 	struct timespec	 mtime;		/* the date of a review that names none */
 	struct entry	*entry;
+	int		 moved;		/* now owned by a newer catalogue */
 };
 
 struct catalogue {
@@ -145,6 +146,8 @@ entry_free(struct entry *e)
 static void
 known_free(struct known *k)
 {
+	if (k->moved)
+		return;
 	free(k->name);
 	entry_free(k->entry);
 }
@@ -204,19 +207,24 @@ same_version(const struct known *k, const struct stat *st)
 	    k->ctime.tv_nsec == st->st_ctim.tv_nsec;
 }
 
-/* Takes the entry for name out of the old catalogue when the file is unchanged. */
+/*
+ * Moves the entry for name out of the old catalogue when the file is
+ * unchanged. The old record keeps its name for later searches but is marked
+ * moved, so freeing the old catalogue leaves the moved strings alone.
+ */
 static int
 reuse_known(struct catalogue *old, const char *name, const struct stat *st,
     struct known *out)
 {
 	struct known	 key = { .name = (char *)(void *)name }, *k;
 
+	if (old->nfiles == 0)
+		return 0;
 	k = bsearch(&key, old->files, old->nfiles, sizeof(*k), known_cmp);
-	if (k == NULL || k->name == NULL || !same_version(k, st))
+	if (k == NULL || k->moved || !same_version(k, st))
 		return 0;
 	*out = *k;
-	k->name = NULL;		/* moved: the old catalogue no longer owns it */
-	k->entry = NULL;
+	k->moved = 1;
 	return 1;
 }
 
