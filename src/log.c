@@ -20,11 +20,14 @@ static _Thread_local char reason_buf[REASON_MAX];
 const char *
 reasonf(const char *fmt, ...)
 {
+	char	msg[REASON_MAX];
 	va_list	ap;
 
+	/* Formatted aside first: an argument may be the previous reason. */
 	va_start(ap, fmt);
-	vsnprintf(reason_buf, sizeof(reason_buf), fmt, ap);	/* a cut reason is still a reason */
+	vsnprintf(msg, sizeof(msg), fmt, ap);	/* a cut reason is still a reason */
 	va_end(ap);
+	memcpy(reason_buf, msg, sizeof(reason_buf));
 	return reason_buf;
 }
 

@@ -273,13 +273,8 @@ main(int argc, char **argv)
 		config_discard(c);
 		return 1;
 	}
-	if (check_only) {
-		rc = check(c);
-		config_discard(c);
-		return rc;
-	}
 	config_publish(c);
-	rc = serve(argc, argv, c);
+	rc = check_only ? check(c) : serve(argc, argv, c);
 	config_free_all();
 	return rc;
 }

@@ -1,0 +1,426 @@
+#!/usr/bin/env bash
+# Integration tests: the real binary, real sockets, real TLS clients
+# (tests/gemcli.c and openssl s_client). Run from the repository root:
+#   MARQUEE=./marquee GEMCLI=build/gemcli tests/integration.sh
+# Timeouts only catch hangs; nothing here asserts a speed.
+set -u
+MARQUEE=${MARQUEE:-./marquee}
+GEMCLI=${GEMCLI:-build/gemcli}
+work=$(mktemp -d)
+pid=
+passed=0
+failed=0
+
+cleanup() {
+	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+	jobs -p | xargs -r kill 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# expect NAME EXPECTED ACTUAL
+expect() {
+	if [ "$2" = "$3" ]; then pass; else fail "$1: expected [$2], got [$3]"; fi
+}
+
+# expect_match NAME REGEX ACTUAL
+expect_match() {
+	if [[ "$3" =~ $2 ]]; then pass; else fail "$1: expected /$2/, got [$3]"; fi
+}
+
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 40000))
+		ss -ltn "sport = :$p" | grep -q LISTEN || { echo "$p"; return; }
+	done
+}
+
+# Polls FILE until it has a line matching PATTERN; 15 s at most.
+wait_for() {
+	local i
+	for i in $(seq 300); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# start [EXTRA ARGS]: a server on $port for capsule $root, logging to $log.
+start() {
+	port=$(free_port)
+	log=$work/log.$port
+	"$MARQUEE" -H localhost -a 127.0.0.1 -p "$port" -r "$root" -d "$work/certs" \
+	    -l "$log" "$@" 2>"$work/stderr.$port" &
+	pid=$!
+	if ! wait_for "$log" "listening on gemini://"; then
+		fail "server did not start: $(cat "$work/stderr.$port" "$log" 2>/dev/null | tail -n 3)"
+		exit 1
+	fi
+}
+
+stop() {
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	stop_status=$?
+	pid=
+}
+
+# gem URL [gemcli options]: prints the header line, body to $work/body.
+gem() {
+	local url=$1
+	shift
+	timeout 30 "$GEMCLI" -t 20 -s localhost "$@" -o "$work/body" 127.0.0.1 "$port" "$url" 2>"$work/gemcli.err"
+}
+
+header() { gem "$@" | head -n 1; }
+
+raw() { timeout 30 "$GEMCLI" -t 20 -s localhost -r 127.0.0.1 "$port" "$1" 2>/dev/null | head -n 1; }
+
+alive() {
+	if kill -0 "$pid" 2>/dev/null && [ "$(header "gemini://localhost/")" = "20 text/gemini; charset=utf-8; lang=en" ]; then
+		pass
+	else
+		fail "server not alive after: $1"
+	fi
+}
+
+#
+# The capsule used by most tests, and a secret beside it that must never leak.
+#
+root=$work/capsule
+mkdir -p "$root/dir" "$root/noindex" "$root/.well-known" "$root/reviews" \
+    "$root/dir/.git" "$work/outside"
+echo "TOP SECRET outside the root" >"$work/outside/secret"
+printf '# Test capsule\n\nWelcome.\n' >"$root/index.gmi"
+printf '# Dir\n' >"$root/dir/index.gmi"
+echo "plain words in a file without extension" >"$root/notes"
+head -c 1048576 /dev/urandom >"$root/big.bin"
+head -c 4096 /dev/urandom >"$root/blob"
+printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\10\6\0\0\0\x1f\x15\xc4\x89' >"$root/pixel.png"
+echo "contact: someone" >"$root/.well-known/security.txt"
+echo "hidden" >"$root/.secret"
+echo "[core]" >"$root/dir/.git/config"
+printf '# Café\n' >"$root/café.gmi"
+ln -s index.gmi "$root/link.gmi"
+ln -s /etc/passwd "$root/passwd"
+ln -s ../outside/secret "$root/escape"
+mkfifo "$root/fifo"
+cat >"$root/reviews/2026-03-01-first.gmi" <<'EOF'
+# First Film
+Director: Jane Doe
+Year: 1999
+Tags: Drama, Noir
+
+The first review.
+EOF
+cat >"$root/reviews/2026-04-01-second.gmi" <<'EOF'
+# Second Film
+Director: Jane Doe
+Tags: drama
+
+The second review.
+EOF
+
+start
+
+echo "== serving files"
+expect "root" "20 text/gemini; charset=utf-8; lang=en" "$(header gemini://localhost/)"
+expect "empty path, no redirect" "20 text/gemini; charset=utf-8; lang=en" "$(header gemini://localhost)"
+expect "host case and trailing dot" "20 text/gemini; charset=utf-8; lang=en" "$(header gemini://LOCALHOST./)"
+expect "explicit port" "20 text/gemini; charset=utf-8; lang=en" "$(header "gemini://localhost:$port/")"
+expect "directory redirect" "31 gemini://localhost:$port/dir/" "$(header gemini://localhost/dir)"
+expect "directory index" "20 text/gemini; charset=utf-8; lang=en" "$(header gemini://localhost/dir/)"
+expect "directory index body" "# Dir" "$(cat "$work/body")"
+expect "directory without index" "51 Not found" "$(header gemini://localhost/noindex/)"
+expect "missing file" "51 Not found" "$(header gemini://localhost/nope.gmi)"
+expect "percent-encoded UTF-8 name" "20 text/gemini; charset=utf-8; lang=en" "$(header gemini://localhost/caf%C3%A9.gmi)"
+expect "raw UTF-8 name" "20 text/gemini; charset=utf-8; lang=en" "$(header gemini://localhost/café.gmi)"
+expect "symlink inside the root" "20 text/gemini; charset=utf-8; lang=en" "$(header gemini://localhost/link.gmi)"
+expect "png by extension" "20 image/png" "$(header gemini://localhost/pixel.png)"
+expect "text by libmagic" "20 text/plain; charset=utf-8" "$(header gemini://localhost/notes)"
+expect "binary by libmagic" "20 application/octet-stream" "$(header gemini://localhost/blob)"
+expect "well-known is public" "20 text/plain; charset=utf-8" "$(header gemini://localhost/.well-known/security.txt)"
+expect "1 MiB header" "20 application/octet-stream" "$(header gemini://localhost/big.bin -v)"
+if cmp -s "$root/big.bin" "$work/body"; then pass; else fail "1 MiB file differs"; fi
+expect "close_notify after a response" "close_notify: yes" "$(grep close_notify "$work/gemcli.err")"
+expect "TLS 1.3 by default" "tls: TLSv1.3" "$(grep '^tls:' "$work/gemcli.err")"
+expect "FIFO is not served" "51 Not found" "$(header gemini://localhost/fifo)"
+alive "serving files"
+
+echo "== malformed requests (59)"
+long=$(printf 'gemini://localhost/%*s' $((1024 - 19)) '' | tr ' ' a)
+expect "1024-byte URL is legal" "51 Not found" "$(header "$long")"
+expect_match "1025-byte URL" "^59 " "$(header "${long}a")"
+expect_match "bare LF" "^59 " "$(raw 'gemini://localhost/\n')"
+expect_match "no scheme" "^59 " "$(header //localhost/)"
+expect_match "relative path" "^59 " "$(header /index.gmi)"
+expect_match "no slashes" "^59 " "$(header localhost/)"
+expect_match "userinfo" "^59 " "$(header gemini://u@localhost/)"
+expect_match "fragment" "^59 " "$(header 'gemini://localhost/#x')"
+expect_match "NUL" "^59 " "$(raw 'gemini://localhost/\0\r\n')"
+expect_match "invalid UTF-8" "^59 " "$(raw 'gemini://localhost/\xff\r\n')"
+expect_match "byte-order mark" "^59 " "$(raw '\xef\xbb\xbfgemini://localhost/\r\n')"
+expect_match "empty line" "^59 " "$(raw '\r\n')"
+expect_match "2000 bytes without CRLF" "^59 " "$(raw "$(printf '%*s' 2000 '' | tr ' ' a)")"
+alive "malformed requests"
+
+echo "== other hosts, ports and schemes (53)"
+expect "https" "53 Proxy request refused" "$(header https://localhost/)"
+expect "gopher" "53 Proxy request refused" "$(header gopher://localhost/)"
+expect "other host" "53 Proxy request refused" "$(header gemini://example.com/)"
+expect "other port" "53 Proxy request refused" "$(header gemini://localhost:1/)"
+
+echo "== nothing outside the root"
+for path in /../outside/secret /%2e%2e/outside/secret /%2E%2E/ /dir/%2e%2e/%2e%2e/outside/secret \
+    /%2fetc%2fpasswd /..%2foutside/secret /%252e%252e/outside/secret /passwd /escape \
+    /.secret /dir/.git/config /dir/../../outside/secret; do
+	h=$(header "gemini://localhost$path")
+	expect_match "traversal $path" "^5[19] " "$h"
+	if grep -q "TOP SECRET\|root:x:0\|hidden\|core" "$work/body" 2>/dev/null; then
+		fail "traversal $path leaked content"
+	else
+		pass
+	fi
+done
+expect "dot segments inside the root" "20 text/gemini; charset=utf-8; lang=en" "$(header gemini://localhost/dir/../index.gmi)"
+alive "traversal"
+
+echo "== TLS"
+timeout 20 "$GEMCLI" -t 10 -S 127.0.0.1 "$port" gemini://localhost/ >/dev/null 2>&1
+expect "no SNI is refused" 2 $?
+timeout 20 "$GEMCLI" -t 10 -s example.com 127.0.0.1 "$port" gemini://localhost/ >/dev/null 2>&1
+expect "wrong SNI is refused" 2 $?
+s_client() {
+	printf 'gemini://localhost/\r\n' | timeout 20 openssl s_client -quiet -connect "127.0.0.1:$port" \
+	    -servername localhost "$@" 2>/dev/null | head -n 1 | tr -d '\r'
+}
+expect "TLS 1.1 refused" "" "$(s_client -tls1_1)"
+expect "TLS 1.2 works" "20 text/gemini; charset=utf-8; lang=en" "$(s_client -tls1_2)"
+expect "TLS 1.3 works" "20 text/gemini; charset=utf-8; lang=en" "$(s_client -tls1_3)"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+    -subj /CN=movieblort -keyout "$work/client.key" -out "$work/client.crt" 2>/dev/null
+expect "client certificate accepted" "20 text/gemini; charset=utf-8; lang=en" \
+    "$(header gemini://localhost/ -c "$work/client.crt" -k "$work/client.key")"
+expect "key mode" 600 "$(stat -c %a "$work/certs/localhost.key")"
+expect_match "SAN" "DNS:localhost" "$(openssl x509 -in "$work/certs/localhost.crt" -noout -ext subjectAltName)"
+fp=$(openssl x509 -in "$work/certs/localhost.crt" -noout -fingerprint -sha256 | cut -d= -f2)
+if grep -q "$fp" "$log"; then pass; else fail "certificate fingerprint $fp not logged"; fi
+served_fp=$(timeout 20 openssl s_client -connect "127.0.0.1:$port" -servername localhost </dev/null 2>/dev/null |
+    openssl x509 -noout -fingerprint -sha256 | cut -d= -f2)
+expect "served certificate is the generated one" "$fp" "$served_fp"
+alive "TLS"
+
+echo "== access log"
+expect_match "access line" "127\.0\.0\.1 20 [0-9]+ [0-9]+ms gemini://localhost/dir/" "$(grep 'gemini://localhost/dir/$' "$log" | tail -n 1)"
+raw 'gemini://localhost/\x01\r\n' >/dev/null
+if grep -qF 'gemini://localhost/\x01' "$log"; then pass; else fail "control character not escaped in the log"; fi
+
+echo "== many clients"
+expect "200 concurrent clients" "ok=200 failed=0" "$(timeout 120 "$GEMCLI" -t 100 -s localhost -n 200 127.0.0.1 "$port" gemini://localhost/)"
+alive "200 clients"
+
+echo "== the gemlog"
+expect "home page" "20 text/gemini; charset=utf-8; lang=en" "$(header gemini://localhost/)"
+expect "home starts with the introduction" "# Test capsule" "$(head -n 1 "$work/body")"
+expect "home lists the newest first" "=> /reviews/2026-04-01-second.gmi 2026-04-01 - Second Film" \
+    "$(grep -m1 '^=> /reviews/2' "$work/body")"
+header gemini://localhost/reviews/ >/dev/null
+expect "review list" "=> /reviews/2026-04-01-second.gmi 2026-04-01 - Second Film
+=> /reviews/2026-03-01-first.gmi 2026-03-01 - First Film" "$(grep '^=> /reviews/2' "$work/body")"
+expect "review list title" "# Reviews" "$(head -n 1 "$work/body")"
+header gemini://localhost/tags/ >/dev/null
+expect "tag index (names as the newest review writes them)" "=> /tags/drama/ drama (2)
+=> /tags/noir/ Noir (1)" "$(grep '^=> /tags/' "$work/body")"
+expect "tag page" "20 text/gemini; charset=utf-8; lang=en" "$(header gemini://localhost/tags/noir/)"
+expect "tag page lists its reviews" "=> /reviews/2026-03-01-first.gmi 2026-03-01 - First Film" "$(grep '^=> /reviews/2' "$work/body")"
+header gemini://localhost/directors/ >/dev/null
+expect "director index" "=> /directors/jane-doe/ Jane Doe (2)" "$(grep '^=> /directors/' "$work/body")"
+expect "unknown tag" "51 No such page" "$(header gemini://localhost/tags/nope/)"
+expect "unknown director" "51 No such page" "$(header gemini://localhost/directors/nobody/)"
+header gemini://localhost/reviews/2026-03-01-first.gmi >/dev/null
+expect "review page starts with the file" "$(cat "$root/reviews/2026-03-01-first.gmi")" "$(head -n 6 "$work/body")"
+expect "review footer" "=> /directors/jane-doe/ More by Jane Doe
+=> /tags/drama/ Tagged Drama
+=> /tags/noir/ Tagged Noir" "$(grep -E '^=> /(directors|tags)/' "$work/body")"
+expect "feed type" "20 application/atom+xml" "$(header gemini://localhost/atom.xml)"
+if xmllint --noout "$work/body" 2>/dev/null; then pass; else fail "atom.xml is not well-formed XML"; fi
+expect "feed entries" 2 "$(xmllint --xpath 'count(//*[local-name()="entry"])' "$work/body" 2>/dev/null)"
+expect "feed newest entry" "gemini://localhost:$port/reviews/2026-04-01-second.gmi" \
+    "$(xmllint --xpath 'string(//*[local-name()="entry"][1]/*[local-name()="id"])' "$work/body" 2>/dev/null)"
+expect "robots.txt" "20 text/plain; charset=utf-8" "$(header gemini://localhost/robots.txt)"
+if grep -q '^Disallow: /reviews/2026-03-01-first/respond$' "$work/body"; then pass; else fail "robots.txt does not disallow respond URLs"; fi
+
+echo "== publishing by dropping files"
+# Waits until URL's body contains (or, with -v, no longer contains) TEXT.
+wait_page() {
+	local invert=0 i
+	[ "$1" = -v ] && { invert=1; shift; }
+	for i in $(seq 100); do
+		gem "$1" >/dev/null
+		if grep -qF -- "$2" "$work/body"; then
+			[ $invert = 0 ] && return 0
+		else
+			[ $invert = 1 ] && return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+cat >"$work/new.gmi" <<'EOF'
+# Third Film
+Director: Agnès Varda
+Tags: Nouvelle Vague
+
+Fresh.
+EOF
+cp "$work/new.gmi" "$root/reviews/2026-05-01-third.gmi"
+if wait_page gemini://localhost/reviews/ "2026-05-01 - Third Film"; then pass; else fail "new review not listed"; fi
+if wait_page gemini://localhost/tags/nouvelle-vague/ "Third Film"; then pass; else fail "new tag page missing"; fi
+if wait_page "gemini://localhost/directors/agn%C3%A8s-varda/" "Third Film"; then pass; else fail "new director page missing"; fi
+sed -i 's/^# Third Film/# Third Film, Edited/' "$root/reviews/2026-05-01-third.gmi"
+if wait_page gemini://localhost/reviews/ "Third Film, Edited"; then pass; else fail "edit not visible"; fi
+mv "$root/reviews/2026-05-01-third.gmi" "$root/reviews/2026-06-01-third.gmi"
+if wait_page gemini://localhost/reviews/ "2026-06-01 - Third Film, Edited"; then pass; else fail "rename not visible"; fi
+if wait_page -v gemini://localhost/reviews/ "2026-05-01"; then pass; else fail "old name still listed"; fi
+# Written elsewhere and moved in, as editors and rsync do.
+cp "$work/new.gmi" "$work/staged.gmi"
+mv "$work/staged.gmi" "$root/reviews/2026-07-01-moved-in.gmi"
+if wait_page gemini://localhost/reviews/ "2026-07-01 - Third Film"; then pass; else fail "moved-in review not listed"; fi
+rm "$root/reviews/2026-06-01-third.gmi" "$root/reviews/2026-07-01-moved-in.gmi"
+if wait_page -v gemini://localhost/reviews/ "Third Film"; then pass; else fail "deleted review still listed"; fi
+expect "tag of deleted review is gone" "51 No such page" "$(header gemini://localhost/tags/nouvelle-vague/)"
+
+echo "== broken review files"
+printf '# Bad\n\xff\xfe\n' >"$root/reviews/2026-01-01-bad-utf8.gmi"
+head -c 2000 /dev/urandom | tr -d '\n' | tr '\000' '\001' >"$root/reviews/2026-01-02-binary.gmi"
+printf '\0\0\0' >>"$root/reviews/2026-01-02-binary.gmi"
+printf 'No title here\n' >"$root/reviews/2026-01-03-untitled.gmi"
+printf '# Bad date\nDate: 2026-02-30\n\nText.\n' >"$root/reviews/2026-01-04-bad-date.gmi"
+head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' a >"$root/reviews/2026-01-05-huge.gmi"
+printf '# Unreadable\n' >"$root/reviews/2026-01-06-unreadable.gmi"
+chmod 000 "$root/reviews/2026-01-06-unreadable.gmi"
+if wait_page gemini://localhost/reviews/ "2026-01-03 - untitled"; then pass; else fail "untitled review does not fall back to its slug"; fi
+if wait_page gemini://localhost/reviews/ "2026-01-04 - Bad date"; then pass; else fail "bad Date: does not fall back to the file name"; fi
+for f in bad-utf8 binary huge; do
+	if grep -q "reviews/2026-01-0.-$f.gmi: skipped" "$log"; then pass; else fail "$f not logged as skipped"; fi
+	if grep -q "$f" "$work/body"; then fail "$f listed"; else pass; fi
+done
+expect "invalid UTF-8 logged once" 1 "$(grep -c 'bad-utf8.gmi: skipped' "$log")"
+if [ "$(id -u)" -ne 0 ]; then
+	if grep -q "unreadable.gmi: skipped" "$log"; then pass; else fail "unreadable file not logged"; fi
+fi
+if grep -q "2026-01-04-bad-date.gmi: Date: is not a real" "$log"; then pass; else fail "bad date not logged"; fi
+alive "broken review files"
+check_out=$("$MARQUEE" -n -H localhost -r "$root" -d "$work/certs" 2>&1)
+expect "marquee -n fails on skipped files" 1 $?
+expect_match "marquee -n names the bad file" "2026-01-01-bad-utf8.gmi: skipped: not valid UTF-8" "$check_out"
+rm -f "$root"/reviews/2026-01-0*
+
+echo "== slow and idle clients"
+stop
+printf 'request_timeout = 2\nmax_connections = 64\n' >"$work/slow.conf"
+start -c "$work/slow.conf"
+exec 3<>"/dev/tcp/127.0.0.1/$port"	# plain TCP, never speaks
+( time_start=$SECONDS
+  timeout 15 "$GEMCLI" -t 12 -s localhost -r 127.0.0.1 "$port" 'gemini://localhost/' >"$work/slow.out" 2>&1
+  echo "rc=$? after=$((SECONDS - time_start))" >>"$work/slow.out" ) &
+slow=$!
+expect "others are served while a client dawdles" "20 text/gemini; charset=utf-8; lang=en" "$(header gemini://localhost/)"
+wait "$slow"
+expect_match "a client that never sends CRLF is cut off" "rc=(0|4) after=[0-9]$" "$(tail -n 1 "$work/slow.out")"
+exec 3>&-
+alive "slow clients"
+
+echo "== max_connections"
+stop
+printf 'max_connections = 4\nrequest_timeout = 5\n' >"$work/max.conf"
+start -c "$work/max.conf"
+for i in 1 2 3 4; do exec {fd}<>"/dev/tcp/127.0.0.1/$port"; held+=("$fd"); done
+sleep 0.2
+timeout 20 "$GEMCLI" -t 10 -s localhost 127.0.0.1 "$port" gemini://localhost/ >/dev/null 2>&1
+expect_match "fifth connection refused" "^[24]$" "$?"
+if wait_for "$log" "max_connections reached"; then pass; else fail "refusal not logged"; fi
+for fd in "${held[@]}"; do exec {fd}>&-; done
+sleep 0.3
+alive "max_connections"
+
+echo "== SIGHUP reload"
+stop
+printf 'lang = en\n' >"$work/reload.conf"
+start -c "$work/reload.conf"
+printf 'lang = fr\n' >"$work/reload.conf"
+kill -HUP "$pid"
+for i in $(seq 100); do
+	[ "$(header gemini://localhost/)" = "20 text/gemini; charset=utf-8; lang=fr" ] && break
+	sleep 0.1
+done
+expect "lang after reload" "20 text/gemini; charset=utf-8; lang=fr" "$(header gemini://localhost/)"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost -keyout "$work/new.key" -out "$work/new.crt" 2>/dev/null
+cp "$work/new.key" "$work/certs/localhost.key"
+cp "$work/new.crt" "$work/certs/localhost.crt"
+new_fp=$(openssl x509 -in "$work/new.crt" -noout -fingerprint -sha256 | cut -d= -f2)
+kill -HUP "$pid"
+for i in $(seq 100); do
+	got=$(timeout 20 openssl s_client -connect "127.0.0.1:$port" -servername localhost </dev/null 2>/dev/null |
+	    openssl x509 -noout -fingerprint -sha256 | cut -d= -f2)
+	[ "$got" = "$new_fp" ] && break
+	sleep 0.1
+done
+expect "new certificate after reload" "$new_fp" "$got"
+printf 'lang = not valid!\n' >"$work/reload.conf"
+kill -HUP "$pid"
+if wait_for "$log" "reload.conf:1: 'not valid!' is not a language tag"; then pass; else fail "bad reload not logged with file and line"; fi
+expect "still serving after a bad reload" "20 text/gemini; charset=utf-8; lang=fr" "$(header gemini://localhost/)"
+
+echo "== SIGTERM drains"
+( timeout 30 "$GEMCLI" -t 25 -s localhost -o "$work/drain.bin" 127.0.0.1 "$port" gemini://localhost/big.bin >/dev/null 2>&1 ) &
+dl=$!
+sleep 0.05
+stop
+wait "$dl"
+expect "exit status after SIGTERM" 0 "$stop_status"
+if cmp -s "$root/big.bin" "$work/drain.bin"; then pass; else fail "download in flight at SIGTERM was cut"; fi
+expect "log ends with stopped" "stopped" "$(tail -n 1 "$log" | sed 's/.*info: //')"
+
+echo "== configuration errors"
+printf '# comment\nport = 1965\nbogus = 1\n' >"$work/bad.conf"
+out=$("$MARQUEE" -c "$work/bad.conf" 2>&1)
+expect "bad key exit" 1 $?
+expect "bad key message" "marquee: $work/bad.conf:3: unknown key 'bogus'" "$out"
+out=$("$MARQUEE" -p 99999 2>&1)
+expect "bad port exit" 1 $?
+expect "bad port message" "marquee: -p: '99999' is out of range 1-65535" "$out"
+out=$("$MARQUEE" -p abc 2>&1)
+expect "non-numeric port" "marquee: -p: 'abc' is not a number" "$out"
+out=$("$MARQUEE" -n -r "$work/missing" 2>&1)
+expect "missing root exit" 1 $?
+expect_match "missing root message" "$work/missing: No such file or directory" "$out"
+out=$("$MARQUEE" -n -H localhost -r "$root" -d "$work/certs" 2>&1)
+expect "marquee -n" 0 $?
+expect_match "marquee -n says OK" "configuration OK" "$out"
+"$MARQUEE" -x >/dev/null 2>&1
+expect "unknown flag exit" 2 $?
+
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+	echo "== dropping privileges"
+	chmod o+rx "$work"
+	start -u nobody
+	expect "runs as nobody" "$(id -u nobody)" "$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")"
+	alive "privilege drop"
+	stop
+fi
+
+if grep -q "AddressSanitizer\|runtime error:\|LeakSanitizer" "$work"/stderr.* "$work"/log.* 2>/dev/null; then
+	fail "sanitizer report: $(grep -h -m3 "AddressSanitizer\|runtime error:\|LeakSanitizer" "$work"/stderr.* "$work"/log.*)"
+else
+	pass
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
