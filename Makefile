@@ -13,6 +13,8 @@ PKGS	 = openssl libmagic
 LIBS	 = $$(pkg-config --libs $(PKGS)) -lpthread
 PKGCFLAGS = $$(pkg-config --cflags $(PKGS))
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# The sanitizer build uses the other compiler, so make check builds with both.
+ASAN_CC	?= clang
 
 SRCS	 = $(wildcard src/*.c)
 HDRS	 = $(wildcard src/*.h)
@@ -38,17 +40,21 @@ build/obj/%.o: src/%.c $(HDRS) build/.deps
 	@mkdir -p build/obj
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) $(PKGCFLAGS) -c -o $@ $<
 
-build/asan/%.o: src/%.c $(HDRS) build/.deps
+build/.check-deps: build/.deps
+	@tests/need check $(CHECK_DEBS)
+	@touch $@
+
+build/asan/%.o: src/%.c $(HDRS) build/.check-deps
 	@mkdir -p build/asan
-	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(PKGCFLAGS) -c -o $@ $<
+	$(ASAN_CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(PKGCFLAGS) -c -o $@ $<
 
 build/asan/marquee: $(ASAN_OBJS)
-	$(CC) $(SANITIZE) -o $@ $(ASAN_OBJS) $(LIBS)
+	$(ASAN_CC) $(SANITIZE) -o $@ $(ASAN_OBJS) $(LIBS)
 
 # Unit tests link only the pure modules: parsers and renderers, no sockets or TLS.
 PURE	 = src/request.c src/review.c src/gemlog.c src/buf.c src/log.c
 
-build/test_%: tests/unit/test_%.c $(PURE) tests/unit/harness.h $(HDRS) build/.deps
+build/test_%: tests/unit/test_%.c $(PURE) tests/unit/harness.h $(HDRS) build/.check-deps
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -Isrc -o $@ $< $(PURE)
 
 build/gemcli: tests/gemcli.c build/.deps
@@ -60,17 +66,17 @@ build/loadgen: tests/bench/loadgen.c build/.deps
 run: marquee
 	./marquee -H localhost -a localhost -p 1965 -r capsule -d certs
 
-check: marquee build/asan/marquee build/gemcli $(UNIT)
-	@tests/need check $(CHECK_DEBS)
+check: build/.check-deps marquee build/asan/marquee build/gemcli $(UNIT)
 	@for t in $(UNIT); do echo "== $$t"; $$t || exit 1; done
 	@echo "== integration tests (gcc build)"
 	MARQUEE=./marquee GEMCLI=build/gemcli tests/integration.sh
 	@echo "== integration tests (ASan+UBSan build)"
 	MARQUEE=build/asan/marquee GEMCLI=build/gemcli tests/integration.sh
 
-bench: marquee build/loadgen
+bench: marquee build/loadgen build/gemcli
 	@tests/need bench $(BENCH_DEBS)
 	tests/bench/run.sh
+	tests/bench/index.sh
 
 clean:
 	rm -rf build marquee

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -423,7 +424,7 @@ conn_write_response(struct conn *c)
 static enum step
 conn_shutdown(struct conn *c)
 {
-	int	r;
+	int	r, unread;
 	enum io	res;
 
 	if (c->ssl != NULL) {
@@ -436,10 +437,12 @@ conn_shutdown(struct conn *c)
 			return conn_close(c);
 	}
 	/*
-	 * Half-close and drain what the client still sends: closing a socket
-	 * with unread bytes makes the kernel send RST, and the client may then
-	 * lose the response it has not read yet.
+	 * Closing a socket with unread bytes makes the kernel send RST, and the
+	 * client may then lose the response it has not read yet. So when the
+	 * client sent more than we read, half-close and drain it first.
 	 */
+	if (ioctl(c->ev.fd, FIONREAD, &unread) == 0 && unread == 0)
+		return conn_close(c);
 	shutdown(c->ev.fd, SHUT_WR);
 	c->state = CONN_LINGERING;
 	conn_deadline(c, LINGER_MS);

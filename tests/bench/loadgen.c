@@ -1,0 +1,402 @@
+/*
+ * loadgen: a Gemini load generator for the benchmarks. One thread, epoll,
+ * many connections in flight; each request is a new TCP+TLS connection, as
+ * Gemini has no keep-alive. Shares no code with the server.
+ *
+ *   loadgen -h HOST -p PORT -u URL [-s SNI] [-c CONC] [-n TOTAL | -d SECS]
+ *           [-R] [-P SERVER_PID]
+ *   loadgen -h HOST -p PORT -I N [-s SNI] -P SERVER_PID
+ *
+ * -R offers the TLS session from an earlier connection (resumption). -P reads
+ * the server's CPU time (and, with -I, its memory) from /proc. -I opens N
+ * connections, completes their handshakes and holds them idle.
+ * Prints a human summary and one line "RESULT key=value ...".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+enum phase { CONNECTING, HANDSHAKE, READING, IDLE };
+
+struct slot {
+	int		 fd;
+	SSL		*ssl;
+	enum phase	 phase;
+	double		 started;
+	char		 head[3];
+	size_t		 headlen;
+};
+
+static struct {
+	const char	*host, *port, *url, *sni;
+	unsigned	 conc, total, idle;
+	double		 seconds;
+	int		 resume, pid;
+} opt = { .conc = 10, .port = "1965" };
+
+static struct addrinfo	*addr;
+static SSL_CTX		*ctx;
+static SSL_SESSION	*session;
+static int		 ep;
+static char		 request[2048];
+static size_t		 reqlen;
+static double		*lat;
+static size_t		 nlat, caplat;
+static unsigned		 started, done, errors, full, resumed, handshaken;
+
+static double
+now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* utime + stime of pid in milliseconds, from /proc/PID/stat. */
+static double
+cpu_ms(int pid)
+{
+	char		 path[64], buf[1024], *p;
+	unsigned long	 ut, st;
+	FILE		*fp;
+
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return 0;
+	p = fgets(buf, sizeof(buf), fp);
+	fclose(fp);
+	if (p == NULL || (p = strrchr(buf, ')')) == NULL)
+		return 0;
+	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+		return 0;
+	return (double)(ut + st) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
+}
+
+static long
+rss_kib(int pid)
+{
+	char	 path[64], line[256];
+	long	 kib = -1;
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (sscanf(line, "VmRSS: %ld", &kib) == 1)
+			break;
+	fclose(fp);
+	return kib;
+}
+
+static void
+watch(struct slot *s, unsigned events, int op)
+{
+	struct epoll_event	ee = { .events = events, .data.ptr = s };
+
+	epoll_ctl(ep, op, s->fd, &ee);
+}
+
+static void
+slot_close(struct slot *s)
+{
+	if (s->ssl != NULL)
+		SSL_free(s->ssl);
+	if (s->fd != -1)
+		close(s->fd);
+	s->ssl = NULL;
+	s->fd = -1;
+}
+
+static int
+more_wanted(void)
+{
+	if (opt.idle > 0)
+		return started < opt.idle;
+	if (opt.total > 0)
+		return started < opt.total;
+	return 1;
+}
+
+static void
+slot_start(struct slot *s)
+{
+	int	one = 1;
+
+	s->fd = socket(addr->ai_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	s->started = now();
+	s->headlen = 0;
+	s->phase = CONNECTING;
+	started++;
+	if (connect(s->fd, addr->ai_addr, addr->ai_addrlen) == -1 && errno != EINPROGRESS) {
+		errors++;
+		slot_close(s);
+		return;
+	}
+	watch(s, EPOLLOUT, EPOLL_CTL_ADD);
+}
+
+static void
+record(double ms)
+{
+	double	*p;
+
+	if (nlat == caplat) {
+		caplat = caplat ? caplat * 2 : 4096;
+		if ((p = realloc(lat, caplat * sizeof(*lat))) == NULL)
+			abort();
+		lat = p;
+	}
+	lat[nlat++] = ms;
+}
+
+static void
+slot_finish(struct slot *s, int ok)
+{
+	if (ok) {
+		record((now() - s->started) * 1000.0);
+		/* A session from a connection not marked shut down is not resumable. */
+		SSL_set_shutdown(s->ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+		/* TLS 1.3 tickets are meant for one use: keep the newest. */
+		if (opt.resume) {
+			SSL_SESSION_free(session);
+			session = SSL_get1_session(s->ssl);
+		}
+	} else
+		errors++;
+	done++;
+	slot_close(s);
+}
+
+/* Runs the slot's state machine as far as the socket allows. */
+static void
+slot_step(struct slot *s)
+{
+	char	buf[16384];
+	size_t	n;
+	int	r, err, soerr = 0;
+	socklen_t len = sizeof(soerr);
+
+	if (s->phase == CONNECTING) {
+		if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1 || soerr != 0) {
+			slot_finish(s, 0);
+			return;
+		}
+		s->ssl = SSL_new(ctx);
+		SSL_set_fd(s->ssl, s->fd);
+		SSL_set_tlsext_host_name(s->ssl, (char *)(void *)opt.sni);
+		if (opt.resume && session != NULL)
+			SSL_set_session(s->ssl, session);
+		s->phase = HANDSHAKE;
+	}
+	if (s->phase == HANDSHAKE) {
+		ERR_clear_error();
+		if ((r = SSL_connect(s->ssl)) != 1) {
+			err = SSL_get_error(s->ssl, r);
+			if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+				watch(s, err == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT, EPOLL_CTL_MOD);
+				return;
+			}
+			slot_finish(s, 0);
+			return;
+		}
+		handshaken++;
+		if (SSL_session_reused(s->ssl))
+			resumed++;
+		else
+			full++;
+		if (opt.idle > 0) {
+			s->phase = IDLE;
+			watch(s, 0, EPOLL_CTL_MOD);
+			return;
+		}
+		/* The request is small: one write goes out whole on a fresh connection. */
+		if (SSL_write(s->ssl, request, (int)reqlen) <= 0) {
+			slot_finish(s, 0);
+			return;
+		}
+		s->phase = READING;
+	}
+	for (;;) {
+		ERR_clear_error();
+		if (SSL_read_ex(s->ssl, buf, sizeof(buf), &n) == 1) {
+			if (s->headlen < 3) {
+				size_t take = n < 3 - s->headlen ? n : 3 - s->headlen;
+				memcpy(s->head + s->headlen, buf, take);
+				s->headlen += take;
+			}
+			continue;
+		}
+		err = SSL_get_error(s->ssl, 0);
+		if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+			watch(s, err == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT, EPOLL_CTL_MOD);
+			return;
+		}
+		slot_finish(s, err == SSL_ERROR_ZERO_RETURN && s->headlen == 3 &&
+		    memcmp(s->head, "20 ", 3) == 0);
+		return;
+	}
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double
+percentile(double p)
+{
+	size_t	i;
+
+	if (nlat == 0)
+		return 0;
+	i = (size_t)(p * (double)(nlat - 1));
+	return lat[i];
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: loadgen -h host -p port (-u url | -I n) [-s sni] "
+	    "[-c conc] [-n total | -d secs] [-R] [-P pid]\n");
+	exit(1);
+}
+
+static void
+setup(void)
+{
+	struct addrinfo	hints = { .ai_socktype = SOCK_STREAM };
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (getaddrinfo(opt.host, opt.port, &hints, &addr) != 0) {
+		fprintf(stderr, "loadgen: cannot resolve %s\n", opt.host);
+		exit(1);
+	}
+	ctx = SSL_CTX_new(TLS_client_method());
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT);
+	ep = epoll_create1(0);
+	reqlen = (size_t)snprintf(request, sizeof(request), "%s\r\n", opt.url ? opt.url : "");
+}
+
+/* Holds opt.idle handshaken connections and reports the server's memory per connection. */
+static void
+run_idle(struct slot *slots)
+{
+	struct epoll_event	ev[256];
+	long			before = rss_kib(opt.pid), after;
+	unsigned		i;
+	int			n;
+	double			deadline = now() + 60;
+
+	for (i = 0; i < opt.idle; i++)
+		slot_start(&slots[i]);
+	while (handshaken + errors < opt.idle && now() < deadline) {
+		n = epoll_wait(ep, ev, 256, 1000);
+		for (i = 0; i < (unsigned)(n > 0 ? n : 0); i++)
+			slot_step(ev[i].data.ptr);
+	}
+	usleep(200000);
+	after = rss_kib(opt.pid);
+	printf("idle connections %u, errors %u, server RSS %ld -> %ld KiB\n",
+	    handshaken, errors, before, after);
+	printf("RESULT idle=%u errors=%u kib_per_idle=%.1f\n", handshaken, errors,
+	    handshaken ? (double)(after - before) / handshaken : 0.0);
+	for (i = 0; i < opt.idle; i++)
+		slot_close(&slots[i]);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct epoll_event	 ev[256];
+	struct slot		*slots;
+	double			 t0, t1, c0, c1;
+	unsigned		 i, active;
+	int			 ch, n;
+
+	while ((ch = getopt(argc, argv, "h:p:u:s:c:n:d:RP:I:")) != -1) {
+		switch (ch) {
+		case 'h': opt.host = optarg; break;
+		case 'p': opt.port = optarg; break;
+		case 'u': opt.url = optarg; break;
+		case 's': opt.sni = optarg; break;
+		case 'c': opt.conc = (unsigned)atoi(optarg); break;
+		case 'n': opt.total = (unsigned)atoi(optarg); break;
+		case 'd': opt.seconds = atof(optarg); break;
+		case 'R': opt.resume = 1; break;
+		case 'P': opt.pid = atoi(optarg); break;
+		case 'I': opt.idle = (unsigned)atoi(optarg); break;
+		default: usage();
+		}
+	}
+	if (opt.host == NULL || (opt.url == NULL && opt.idle == 0) || opt.conc == 0)
+		usage();
+	if (opt.sni == NULL)
+		opt.sni = opt.host;
+	if (opt.total == 0 && opt.seconds <= 0)
+		opt.seconds = 10;
+	setup();
+	if ((slots = calloc(opt.idle > 0 ? opt.idle : opt.conc, sizeof(*slots))) == NULL)
+		return 1;
+	if (opt.idle > 0) {
+		run_idle(slots);
+		return 0;
+	}
+	c0 = cpu_ms(opt.pid);
+	t0 = now();
+	for (i = 0; i < opt.conc; i++)
+		slot_start(&slots[i]);
+	for (;;) {
+		n = epoll_wait(ep, ev, 256, 1000);
+		for (i = 0; i < (unsigned)(n > 0 ? n : 0); i++)
+			slot_step(ev[i].data.ptr);
+		if (opt.seconds > 0 && now() - t0 >= opt.seconds)
+			opt.total = started;	/* stop starting; finish what is in flight */
+		for (i = 0, active = 0; i < opt.conc; i++) {
+			if (slots[i].fd == -1 && more_wanted())
+				slot_start(&slots[i]);
+			active += slots[i].fd != -1;
+		}
+		if (active == 0)
+			break;
+	}
+	t1 = now();
+	c1 = cpu_ms(opt.pid);
+	qsort(lat, nlat, sizeof(*lat), cmp_double);
+	printf("%u requests in %.2f s: %.0f req/s, p50 %.2f ms, p99 %.2f ms, "
+	    "%u errors, %u full and %u resumed handshakes",
+	    done, t1 - t0, (double)nlat / (t1 - t0), percentile(0.5), percentile(0.99),
+	    errors, full, resumed);
+	if (opt.pid > 0)
+		printf(", server CPU %.3f ms per request", nlat ? (c1 - c0) / (double)nlat : 0.0);
+	printf("\nRESULT requests=%u seconds=%.2f rps=%.0f p50_ms=%.2f p99_ms=%.2f "
+	    "errors=%u full=%u resumed=%u server_cpu_ms_per_req=%.3f\n", done, t1 - t0,
+	    (double)nlat / (t1 - t0), percentile(0.5), percentile(0.99), errors, full,
+	    resumed, opt.pid > 0 && nlat ? (c1 - c0) / (double)nlat : 0.0);
+	return 0;
+}

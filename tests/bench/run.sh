@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Gemini benchmark (issue 2): marquee against Debian's molly-brown, measured
+# in the same run, same 2 KB page, same ECDSA P-256 certificate. Each server
+# is pinned to core 0 and the load generator to core 1. Figures are only
+# comparable within one run: read the ratio, not the absolute numbers.
+set -u
+cd "$(dirname "$0")/../.."
+MARQUEE=${MARQUEE:-./marquee}
+LOADGEN=${LOADGEN:-build/loadgen}
+SECS=${SECS:-8}
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 40000))
+		ss -ltn "sport = :$p" | grep -q LISTEN || { echo "$p"; return; }
+	done
+}
+
+wait_port() {
+	local i
+	for i in $(seq 200); do
+		ss -ltn "sport = :$1" | grep -q LISTEN && return 0
+		sleep 0.05
+	done
+	echo "server on port $1 did not start" >&2
+	return 1
+}
+
+mkdir -p "$work/capsule" "$work/certs"
+{ echo "# Benchmark page"; echo; head -c 1500 /dev/urandom | base64 -w 72; } | head -c 2048 >"$work/capsule/index.gmi"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost -keyout "$work/certs/localhost.key" \
+    -out "$work/certs/localhost.crt" 2>/dev/null
+
+mport=$(free_port)
+taskset -c 0 "$MARQUEE" -H localhost -a 127.0.0.1 -p "$mport" -r "$work/capsule" -d "$work/certs" \
+    -l /dev/null -j 1 -c <(printf 'max_connections = 5000\nrequest_timeout = 30\n') &
+pids+=($!); mpid=$!
+bport=$(free_port)
+cat >"$work/molly.conf" <<CONF
+Port = $bport
+Hostname = "localhost"
+CertPath = "$work/certs/localhost.crt"
+KeyPath = "$work/certs/localhost.key"
+DocBase = "$work/capsule/"
+AccessLog = "/dev/null"
+ErrorLog = "$work/molly.err"
+CONF
+taskset -c 0 molly-brown -c "$work/molly.conf" &
+pids+=($!); bpid=$!
+wait_port "$mport" && wait_port "$bport" || exit 1
+
+run() {	# run PORT PID ARGS...: prints the RESULT line
+	local port=$1 pid=$2
+	shift 2
+	taskset -c 1 "$LOADGEN" -h 127.0.0.1 -p "$port" -s localhost -P "$pid" "$@" | grep '^RESULT'
+}
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+row() { printf '%-40s %12s %12s %8s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")"; }
+
+echo "== full handshakes, 50 connections in flight, ${SECS} s each"
+mf=$(run "$mport" "$mpid" -u gemini://localhost/ -c 50 -d "$SECS")
+bf=$(run "$bport" "$bpid" -u gemini://localhost/ -c 50 -d "$SECS")
+echo "== resumed handshakes"
+mr=$(run "$mport" "$mpid" -u gemini://localhost/ -c 50 -d "$SECS" -R)
+br=$(run "$bport" "$bpid" -u gemini://localhost/ -c 50 -d "$SECS" -R)
+echo "== 1,000 connections in flight"
+mk=$(run "$mport" "$mpid" -u gemini://localhost/ -c 1000 -n 5000)
+bk=$(run "$bport" "$bpid" -u gemini://localhost/ -c 1000 -n 5000)
+echo "== 1,000 idle TLS connections"
+mi=$(run "$mport" "$mpid" -I 1000)
+bi=$(run "$bport" "$bpid" -I 1000)
+
+printf '\n%-40s %12s %12s %8s\n' "metric" "marquee" "molly-brown" "ratio"
+row "full: requests/s" "$(field "$mf" rps)" "$(field "$bf" rps)"
+row "full: p50 ms" "$(field "$mf" p50_ms)" "$(field "$bf" p50_ms)"
+row "full: p99 ms" "$(field "$mf" p99_ms)" "$(field "$bf" p99_ms)"
+row "full: server CPU ms/request" "$(field "$mf" server_cpu_ms_per_req)" "$(field "$bf" server_cpu_ms_per_req)"
+row "full: errors" "$(field "$mf" errors)" "$(field "$bf" errors)"
+row "resumed: requests/s" "$(field "$mr" rps)" "$(field "$br" rps)"
+row "resumed: share resumed" "$(field "$mr" resumed)/$(field "$mr" requests)" "$(field "$br" resumed)/$(field "$br" requests)"
+row "resumed: server CPU ms/request" "$(field "$mr" server_cpu_ms_per_req)" "$(field "$br" server_cpu_ms_per_req)"
+row "1,000 in flight: requests/s" "$(field "$mk" rps)" "$(field "$bk" rps)"
+row "1,000 in flight: p99 ms" "$(field "$mk" p99_ms)" "$(field "$bk" p99_ms)"
+row "1,000 in flight: errors" "$(field "$mk" errors)" "$(field "$bk" errors)"
+row "idle TLS connection: KiB" "$(field "$mi" kib_per_idle)" "$(field "$bi" kib_per_idle)"
+
+verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v != "" && v + 0 <= t + 0) ? "PASS" : "FAIL" }'; }
+echo
+echo "targets (marquee):"
+echo "  CPU per full-handshake request <= 0.40 ms: $(field "$mf" server_cpu_ms_per_req) $(verdict "$(field "$mf" server_cpu_ms_per_req)" 0.40)"
+echo "  no errors at 1,000 concurrent:             $(field "$mk" errors) $(verdict "$(field "$mk" errors)" 0)"
+echo "  memory per idle TLS connection < 64 KiB:   $(field "$mi" kib_per_idle) $(verdict "$(field "$mi" kib_per_idle)" 63.99)"
