@@ -51,20 +51,27 @@ void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list	ap;
+	size_t	room;
 	int	n;
 
+	if (buf_reserve(b, 64) == -1)
+		return;
+	/* Most pieces fit what is already allocated: format once, straight in. */
+	room = b->cap - b->len;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(b->data + b->len, room, fmt, ap);
 	va_end(ap);
 	if (n < 0) {
 		b->failed = 1;
 		return;
 	}
-	if (buf_reserve(b, (size_t)n) == -1)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n >= room) {
+		if (buf_reserve(b, (size_t)n) == -1)
+			return;
+		va_start(ap, fmt);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 }
 

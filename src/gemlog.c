@@ -20,8 +20,7 @@ struct filing {
 };
 
 static void
-pages_add(struct pages *p, const char *path, struct buf *body, int review,
-    const char *type)
+pages_add(struct pages *p, const char *path, struct buf *body, const char *type)
 {
 	struct page	*v;
 	size_t		 cap;
@@ -39,7 +38,6 @@ pages_add(struct pages *p, const char *path, struct buf *body, int review,
 		goto fail;
 	p->v[p->n].body = body->data;
 	p->v[p->n].len = body->len;
-	p->v[p->n].review = review;
 	p->v[p->n].type = type;
 	p->n++;
 	memset(body, 0, sizeof(*body));	/* the page owns the bytes now */
@@ -49,12 +47,25 @@ fail:
 	buf_free(body);
 }
 
+int
+gemlog_link(struct entry *e)
+{
+	struct buf	b = { 0 };
+
+	buf_puts(&b, "=> /reviews/");
+	buf_put_path(&b, e->file);
+	buf_printf(&b, " %s - %s\n", e->date, e->title);
+	if (b.failed)
+		return -1;
+	e->link = b.data;
+	e->link_len = b.len;
+	return 0;
+}
+
 static void
 link_review(struct buf *b, const struct entry *e)
 {
-	buf_puts(b, "=> /reviews/");
-	buf_put_path(b, e->file);
-	buf_printf(b, " %s - %s\n", e->date, e->title);
+	buf_append(b, e->link, e->link_len);
 }
 
 static void
@@ -79,7 +90,7 @@ render_home(struct pages *p, struct entry *const *entries, size_t n,
 	    "=> /tags/ Reviews by tag\n"
 	    "=> /directors/ Reviews by director\n"
 	    "=> /atom.xml Atom feed\n");
-	pages_add(p, "/", &b, 0, NULL);
+	pages_add(p, "/", &b, NULL);
 }
 
 static void
@@ -93,7 +104,7 @@ render_list(struct pages *p, const char *path, const char *title,
 	for (i = 0; i < n; i++)
 		link_review(&b, f[i].entry);
 	buf_puts(&b, "\n=> /reviews/ All reviews\n=> / Home\n");
-	pages_add(p, path, &b, 0, NULL);
+	pages_add(p, path, &b, NULL);
 }
 
 static int
@@ -154,7 +165,7 @@ render_groups(struct pages *p, struct filing *f, size_t n, const char *kind,
 	if (path.failed)
 		p->failed = 1;
 	else
-		pages_add(p, path.data, &index, 0, NULL);
+		pages_add(p, path.data, &index, NULL);
 	buf_free(&index);
 	buf_free(&path);
 	buf_free(&title);
@@ -214,31 +225,27 @@ render_all_reviews(struct pages *p, struct entry *const *entries, size_t n)
 	free(f);
 }
 
-static void
-render_footer(struct pages *p, const struct entry *e)
+void
+gemlog_footer(const struct entry *e, struct buf *b)
 {
-	struct buf	b = { 0 }, path = { 0 };
-	size_t		i;
+	size_t	i;
 
-	buf_puts(&b, "\n");
+	buf_puts(b, "\n");
 	if (e->director != NULL) {
-		buf_puts(&b, "=> /directors/");
-		buf_put_path(&b, e->director_slug);
-		buf_printf(&b, "/ More by %s\n", e->director);
+		buf_puts(b, "=> /directors/");
+		buf_put_path(b, e->director_slug);
+		buf_puts(b, "/ More by ");
+		buf_puts(b, e->director);
+		buf_puts(b, "\n");
 	}
 	for (i = 0; i < e->ntags; i++) {
-		buf_puts(&b, "=> /tags/");
-		buf_put_path(&b, e->tags[i].slug);
-		buf_printf(&b, "/ Tagged %s\n", e->tags[i].name);
+		buf_puts(b, "=> /tags/");
+		buf_put_path(b, e->tags[i].slug);
+		buf_puts(b, "/ Tagged ");
+		buf_puts(b, e->tags[i].name);
+		buf_puts(b, "\n");
 	}
-	buf_puts(&b, "=> /reviews/ All reviews\n=> / Home\n");
-	buf_printf(&path, "/reviews/%s", e->file);
-	if (path.failed)
-		p->failed = 1;
-	else
-		pages_add(p, path.data, &b, 1, NULL);
-	buf_free(&path);
-	buf_free(&b);
+	buf_puts(b, "=> /reviews/ All reviews\n=> / Home\n");
 }
 
 static void
@@ -283,7 +290,7 @@ render_feed(struct pages *p, struct entry *const *entries, size_t n,
 	for (i = 0; i < n && i < GEMLOG_FEED; i++)
 		feed_entry(&b, entries[i], site);
 	buf_puts(&b, "</feed>\n");
-	pages_add(p, "/atom.xml", &b, 0, "application/atom+xml");
+	pages_add(p, "/atom.xml", &b, "application/atom+xml");
 }
 
 /* Gemini robots.txt companion specification: keep crawlers off input URLs. */
@@ -300,7 +307,7 @@ render_robots(struct pages *p, struct entry *const *entries, size_t n)
 		buf_put_path(&b, entries[i]->slug);
 		buf_puts(&b, "/respond\n");
 	}
-	pages_add(p, "/robots.txt", &b, 0, "text/plain; charset=utf-8");
+	pages_add(p, "/robots.txt", &b, "text/plain; charset=utf-8");
 }
 
 static int
@@ -314,14 +321,11 @@ gemlog_render(struct entry *const *entries, size_t n, const struct site *site,
     struct page **pages, size_t *npages, const char **reason)
 {
 	struct pages	p = { 0 };
-	size_t		i;
 
 	render_home(&p, entries, n, site);
 	render_all_reviews(&p, entries, n);
 	render_tags(&p, entries, n);
 	render_directors(&p, entries, n);
-	for (i = 0; i < n; i++)
-		render_footer(&p, entries[i]);
 	if (!site->own_feed)
 		render_feed(&p, entries, n, site);
 	if (!site->own_robots)

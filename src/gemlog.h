@@ -1,7 +1,10 @@
 #ifndef MARQUEE_GEMLOG_H
 #define MARQUEE_GEMLOG_H
 
+#include <stdatomic.h>
 #include <stddef.h>
+
+struct buf;
 
 /*
  * The pages a blog engine would generate, rendered from the index's entries.
@@ -28,6 +31,9 @@ struct entry {
 	struct tag	*tags;
 	size_t		 ntags;
 	char		*summary;	/* first paragraph, for the feed */
+	char		*link;		/* its line in every list, made once by gemlog_link */
+	size_t		 link_len;
+	atomic_uint	 refs;		/* the index's catalogue and snapshots share entries */
 };
 
 struct site {
@@ -39,15 +45,11 @@ struct site {
 	int		 own_feed;	/* the author provides atom.xml */
 };
 
-/*
- * A generated page. A review page is the review file followed by body, so
- * for those body is only the footer.
- */
+/* A generated page. */
 struct page {
 	char		*path;		/* decoded request path */
 	char		*body;		/* owned */
 	size_t		 len;
-	int		 review;	/* path is a review: serve the file, then body */
 	const char	*type;		/* MIME type; NULL for gemtext */
 };
 
@@ -61,6 +63,16 @@ int	 gemlog_render(struct entry *const *entries, size_t n,
 void	 gemlog_pages_free(struct page *pages, size_t npages);
 const struct page *
 	 gemlog_find(const struct page *pages, size_t npages, const char *path);
+
+/* Makes e->link, the line that lists e on every page; -1 when out of memory. */
+int	 gemlog_link(struct entry *e);
+
+/*
+ * Appends what follows a review's own text on its page: links to its
+ * director and tags. Rendered per request, so a change to one review never
+ * re-renders ten thousand footers.
+ */
+void	 gemlog_footer(const struct entry *e, struct buf *b);
 
 /* Sorts newest first (by date, then title) as the pages expect. */
 void	 gemlog_sort(struct entry **entries, size_t n);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "capsule.h"
 #include "config.h"
 #include "gemlog.h"
@@ -31,9 +32,11 @@
 
 /* An immutable set of generated pages, shared by the requests that use it. */
 struct snapshot {
-	unsigned	 refs;		/* under snapshot_lock */
-	struct page	*pages;
-	size_t		 npages;
+	unsigned	  refs;		/* under snapshot_lock */
+	struct page	 *pages;
+	size_t		  npages;
+	struct entry	**reviews;	/* one reference each, sorted by file name */
+	size_t		  nreviews;
 };
 
 /*
@@ -50,6 +53,7 @@ struct known {
 	struct timespec	 mtime;		/* the date of a review that names none */
 	struct entry	*entry;
 	int		 moved;		/* now owned by a newer catalogue */
+	int		 changed;	/* named by an inotify event: look again */
 };
 
 struct catalogue {
@@ -57,11 +61,23 @@ struct catalogue {
 	size_t		 nfiles;
 };
 
+/* Names remembered one by one between rebuilds; past that, reviews/ is rescanned. */
+#define CHANGED_MAX		256
+
+/* What the watcher saw since the last rebuild; the index thread's own. */
+struct changes {
+	int	rescan;		/* reviews/ as a whole changed, or too many names */
+	size_t	n;
+	char	names[CHANGED_MAX][NAME_MAX + 1];
+};
+
 static pthread_mutex_t	 snapshot_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct snapshot	*current;
 static struct catalogue	 catalogue;	/* the indexer's own; no lock */
 static char		 watch_root[4096];
 static pthread_t	 watcher;
+static struct changes	 changes;
+static int		 reviews_wd = -1;
 static int		 watching;
 static int		 stop_fd = -1;
 
@@ -74,10 +90,17 @@ now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+static void	 entry_put(struct entry *e);
+
 static void
 snapshot_free(struct snapshot *s)
 {
+	size_t	i;
+
 	gemlog_pages_free(s->pages, s->npages);
+	for (i = 0; i < s->nreviews; i++)
+		entry_put(s->reviews[i]);
+	free(s->reviews);
 	free(s);
 }
 
@@ -122,12 +145,13 @@ snapshot_publish(struct snapshot *s)
 	snapshot_release(old);
 }
 
+/* Drops one reference; the last one frees the entry. */
 static void
-entry_free(struct entry *e)
+entry_put(struct entry *e)
 {
 	size_t	i;
 
-	if (e == NULL)
+	if (e == NULL || atomic_fetch_sub(&e->refs, 1) != 1)
 		return;
 	for (i = 0; i < e->ntags; i++) {
 		free(e->tags[i].name);
@@ -140,6 +164,7 @@ entry_free(struct entry *e)
 	free(e->director);
 	free(e->director_slug);
 	free(e->summary);
+	free(e->link);
 	free(e);
 }
 
@@ -149,7 +174,7 @@ known_free(struct known *k)
 	if (k->moved)
 		return;
 	free(k->name);
-	entry_free(k->entry);
+	entry_put(k->entry);
 }
 
 /* Reads a whole file of at most max bytes under the root; caller frees *out. */
@@ -312,6 +337,7 @@ entry_parse(const char *path, const char *name, const char *text, size_t len,
 	log_warnings(path, r.warnings);
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		goto nomem;
+	atomic_init(&e->refs, 1);	/* the catalogue's */
 	if (r.date[0] != '\0')
 		memcpy(e->date, r.date, sizeof(e->date));
 	else if (rn.date[0] != '\0')
@@ -329,10 +355,12 @@ entry_parse(const char *path, const char *name, const char *text, size_t len,
 	if (r.director[0] != '\0' && ((e->director = strdup(r.director)) == NULL ||
 	    (e->director_slug = strdup(r.director_slug)) == NULL))
 		goto nomem;
+	if (gemlog_link(e) == -1)
+		goto nomem;
 	return e;
 nomem:
 	log_error("%s: out of memory", path);
-	entry_free(e);
+	entry_put(e);
 	return NULL;
 }
 
@@ -353,6 +381,22 @@ load_known(struct known *k)
 	k->entry = entry_parse(path, k->name, text, len, &k->mtime);
 	free(text);
 }
+/* Fills a new record for reviews/NAME, as stat saw it, and parses the file. */
+static int
+known_load(struct known *k, const char *name, const struct stat *st)
+{
+	memset(k, 0, sizeof(*k));
+	if ((k->name = strdup(name)) == NULL)
+		return -1;
+	k->dev = st->st_dev;
+	k->ino = st->st_ino;
+	k->size = st->st_size;
+	k->ctime = st->st_ctim;
+	k->mtime = st->st_mtim;
+	load_known(k);
+	return 0;
+}
+
 /*
  * Lists reviews/ into a new catalogue, reusing the parsed entries of files
  * that did not change since old was made. Returns 0, or -1 with *reason.
@@ -393,17 +437,9 @@ catalogue_scan(struct catalogue *old, struct catalogue *out, const char **reason
 			files = grown;
 		}
 		k = &files[n];
-		if (!reuse_known(old, de->d_name, &st, k)) {
-			memset(k, 0, sizeof(*k));
-			if ((k->name = strdup(de->d_name)) == NULL)
-				goto nomem;
-			k->dev = st.st_dev;
-			k->ino = st.st_ino;
-			k->size = st.st_size;
-			k->ctime = st.st_ctim;
-			k->mtime = st.st_mtim;
-			load_known(k);
-		}
+		if (!reuse_known(old, de->d_name, &st, k) &&
+		    known_load(k, de->d_name, &st) == -1)
+			goto nomem;
 		n++;
 	}
 	closedir(dir);
@@ -429,6 +465,88 @@ catalogue_free(struct catalogue *c)
 		known_free(&c->files[i]);
 	free(c->files);
 	memset(c, 0, sizeof(*c));
+}
+
+/* Merges the sorted runs v[0..mid) and v[mid..n) in place; the second run is short. */
+static void
+merge_sorted(struct known *v, size_t mid, size_t n)
+{
+	struct known	tmp;
+	size_t		i, j;
+
+	for (i = mid; i < n; i++) {
+		tmp = v[i];
+		for (j = i; j > 0 && known_cmp(&v[j - 1], &tmp) > 0; j--)
+			continue;
+		memmove(&v[j + 1], &v[j], (i - j) * sizeof(*v));
+		v[j] = tmp;
+	}
+}
+
+/* Returns 1 when names[0..n) holds name. */
+static int
+seen_before(const struct changes *ch, size_t n, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(ch->names[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Makes the next catalogue from old by looking again only at the files
+ * inotify named: the others keep their records without a stat, which is
+ * what keeps a change among ten thousand reviews cheap.
+ */
+static int
+catalogue_update(struct catalogue *old, const struct changes *ch,
+    struct catalogue *out, const char **reason)
+{
+	struct known		*files, *k, key;
+	struct review_name	 name;
+	struct stat		 st;
+	const char		*why;
+	size_t			 i, n = 0, kept;
+	int			 dirfd;
+
+	if ((dirfd = capsule_open(REVIEWS_DIR)) == -1)
+		return catalogue_scan(old, out, reason);
+	if ((files = calloc(old->nfiles + ch->n + 1, sizeof(*files))) == NULL) {
+		close(dirfd);
+		*reason = "out of memory";
+		return -1;
+	}
+	for (i = 0; i < ch->n && old->nfiles > 0; i++) {
+		key.name = (char *)(void *)ch->names[i];
+		if ((k = bsearch(&key, old->files, old->nfiles, sizeof(*k), known_cmp)) != NULL)
+			k->changed = 1;
+	}
+	for (i = 0; i < old->nfiles; i++)
+		if (!old->files[i].changed) {
+			files[n++] = old->files[i];
+			old->files[i].moved = 1;
+		}
+	kept = n;
+	for (i = 0; i < ch->n; i++) {
+		if (seen_before(ch, i, ch->names[i]) ||
+		    review_name_parse(ch->names[i], &name, &why) == -1 ||
+		    fstatat(dirfd, ch->names[i], &st, 0) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		k = &files[n];
+		if (!reuse_known(old, ch->names[i], &st, k) &&
+		    known_load(k, ch->names[i], &st) == -1)
+			continue;
+		n++;
+	}
+	close(dirfd);
+	/* The kept records are in order already; only the few new ones need sorting in. */
+	qsort(files + kept, n - kept, sizeof(*files), known_cmp);
+	merge_sorted(files, kept, n);
+	out->files = files;
+	out->nfiles = n;
+	return 0;
 }
 
 /* The feed title: the introduction's first heading, else the host name. */
@@ -503,7 +621,17 @@ snapshot_build(const struct catalogue *cat, const char **reason)
 	if (gemlog_render(entries, n, &site, &s->pages, &s->npages, reason) == -1) {
 		free(s);
 		s = NULL;
+		goto out;
 	}
+	/* The catalogue is sorted by file name, so this list is too. */
+	s->reviews = entries;
+	s->nreviews = n;
+	entries = NULL;
+	for (i = 0, n = 0; i < cat->nfiles; i++)
+		if (cat->files[i].entry != NULL) {
+			s->reviews[n++] = cat->files[i].entry;
+			atomic_fetch_add(&cat->files[i].entry->refs, 1);
+		}
 out:
 	free(intro);
 	free(entries);
@@ -521,16 +649,24 @@ count_skipped(const struct catalogue *cat)
 	return n;
 }
 
-/* Rescans reviews/ and publishes a new snapshot; the old one stays on failure. */
+/*
+ * Brings the catalogue up to date (all of reviews/ when ch is NULL or asks
+ * for it, else only the files it names) and publishes a new snapshot; the
+ * old one stays on failure.
+ */
 static int
-index_rebuild(const char **reason)
+index_rebuild(const struct changes *ch, const char **reason)
 {
 	struct catalogue	 next;
 	struct snapshot		*s;
 	uint64_t		 start = now_us();
-	int			 skipped;
+	int			 skipped, rc;
 
-	if (catalogue_scan(&catalogue, &next, reason) == -1)
+	if (ch == NULL || ch->rescan)
+		rc = catalogue_scan(&catalogue, &next, reason);
+	else
+		rc = catalogue_update(&catalogue, ch, &next, reason);
+	if (rc == -1)
 		return -1;
 	catalogue_free(&catalogue);
 	catalogue = next;
@@ -550,7 +686,7 @@ index_check(void)
 	const char	*reason;
 	int		 skipped;
 
-	if (index_rebuild(&reason) == -1) {
+	if (index_rebuild(NULL, &reason) == -1) {
 		log_error("%s", reason);
 		return 1;
 	}
@@ -566,61 +702,71 @@ has_prefix(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* Serves the review file itself, then the footer from the snapshot. */
 static int
-serve_review(const struct page *pg, struct snapshot *s, const char *lang,
+review_cmp(const void *name, const void *entry)
+{
+	return strcmp(name, (*(struct entry *const *)entry)->file);
+}
+
+/* Serves the review file itself, then its footer, rendered now and owned by resp. */
+static int
+serve_review(const struct entry *e, const char *path, const char *lang,
     struct response *resp)
 {
+	struct buf	footer = { 0 };
 	struct stat	st;
 	int		fd;
 
-	if ((fd = capsule_open(pg->path + 1)) == -1)
+	if ((fd = capsule_open(path + 1)) == -1)
 		return 0;	/* gone since the last rebuild: let the files answer */
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+	gemlog_footer(e, &footer);
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || footer.failed) {
 		close(fd);
+		buf_free(&footer);
 		return 0;
 	}
 	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
 	resp->fd = fd;
 	resp->size = st.st_size;
-	resp->body = pg->body;
-	resp->body_len = pg->len;
-	resp->body_release = snapshot_release;
-	resp->body_owner = s;
+	resp->body = footer.data;
+	resp->body_len = footer.len;
+	resp->body_release = free;
+	resp->body_owner = footer.data;
 	return 1;
 }
 
 int
 index_serve(const char *path, const char *lang, struct response *resp)
 {
-	struct snapshot		*s;
-	const struct page	*pg;
+	struct snapshot		 *s;
+	const struct page	 *pg;
+	struct entry		**e = NULL;
+	int			  served = 0;
 
 	if ((s = snapshot_acquire()) == NULL)
 		return 0;
-	if ((pg = gemlog_find(s->pages, s->npages, path)) == NULL) {
-		snapshot_release(s);
-		if (has_prefix(path, "/tags/") || has_prefix(path, "/directors/")) {
-			response_set(resp, STATUS_NOT_FOUND, "No such page");
-			return 1;
-		}
-		return 0;
+	if ((pg = gemlog_find(s->pages, s->npages, path)) != NULL) {
+		if (pg->type == NULL)
+			response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
+		else
+			response_set(resp, STATUS_SUCCESS, "%s", pg->type);
+		resp->body = pg->body;
+		resp->body_len = pg->len;
+		resp->body_release = snapshot_release;
+		resp->body_owner = s;
+		return 1;
 	}
-	if (pg->review) {
-		if (serve_review(pg, s, lang, resp))
-			return 1;
-		snapshot_release(s);
-		return 0;
+	if (has_prefix(path, "/reviews/") && s->nreviews > 0)
+		e = bsearch(path + strlen("/reviews/"), s->reviews, s->nreviews,
+		    sizeof(*s->reviews), review_cmp);
+	if (e != NULL)
+		served = serve_review(*e, path, lang, resp);
+	snapshot_release(s);
+	if (!served && (has_prefix(path, "/tags/") || has_prefix(path, "/directors/"))) {
+		response_set(resp, STATUS_NOT_FOUND, "No such page");
+		served = 1;
 	}
-	if (pg->type == NULL)
-		response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
-	else
-		response_set(resp, STATUS_SUCCESS, "%s", pg->type);
-	resp->body = pg->body;
-	resp->body_len = pg->len;
-	resp->body_release = snapshot_release;
-	resp->body_owner = s;
-	return 1;
+	return served;
 }
 
 /* Changes that can alter what a page shows; IN_ATTRIB catches chmod. */
@@ -636,9 +782,21 @@ watch_reviews(int ino)
 	return inotify_add_watch(ino, path, WATCH_MASK | IN_DELETE_SELF | IN_MOVE_SELF);
 }
 
+/* Notes that reviews/NAME changed; too many names mean a rescan. */
+static void
+note_change(const char *name)
+{
+	if (changes.n == CHANGED_MAX) {
+		changes.rescan = 1;
+		return;
+	}
+	snprintf(changes.names[changes.n++], sizeof(changes.names[0]), "%s", name);
+}
+
 /*
- * Reads a batch of events. A reviews/ directory that appears (or comes
- * back) gets a watch of its own; every event asks for a rebuild.
+ * Reads a batch of events into changes. A reviews/ directory that appears,
+ * goes or is replaced means a rescan (and a new watch); other events on the
+ * root (the introduction, robots.txt) only need the pages made again.
  */
 static void
 drain_events(int ino)
@@ -652,9 +810,18 @@ drain_events(int ino)
 	while ((n = read(ino, buf, sizeof(buf))) > 0) {
 		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
 			ev = (const struct inotify_event *)(void *)p;
-			if (ev->len > 0 && strcmp(ev->name, REVIEWS_DIR) == 0 &&
-			    (ev->mask & (IN_CREATE | IN_MOVED_TO)))
-				(void)watch_reviews(ino);
+			if (ev->mask & IN_Q_OVERFLOW)
+				changes.rescan = 1;
+			else if (ev->wd == reviews_wd && reviews_wd != -1) {
+				if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) {
+					changes.rescan = 1;
+					reviews_wd = -1;
+				} else if (ev->len > 0)
+					note_change(ev->name);
+			} else if (ev->len > 0 && strcmp(ev->name, REVIEWS_DIR) == 0) {
+				reviews_wd = watch_reviews(ino);
+				changes.rescan = 1;
+			}
 		}
 	}
 }
@@ -664,8 +831,10 @@ rebuild_now(void)
 {
 	const char	*reason;
 
-	if (index_rebuild(&reason) == -1)
+	if (index_rebuild(&changes, &reason) == -1)
 		log_error("index: %s; still serving the previous index", reason);
+	changes.rescan = 0;
+	changes.n = 0;
 }
 
 static void *
@@ -719,8 +888,8 @@ index_start(const char *root, const char **reason)
 		*reason = reasonf("%s: inotify: %s", root, strerror(errno));
 		goto fail;
 	}
-	(void)watch_reviews(*ino);	/* absent for now is fine: the root watch sees it appear */
-	if (index_rebuild(reason) == -1)
+	reviews_wd = watch_reviews(*ino);	/* absent for now is fine: the root watch sees it appear */
+	if (index_rebuild(NULL, reason) == -1)
 		goto fail;
 	if ((stop_fd = eventfd(0, EFD_CLOEXEC)) == -1) {
 		*reason = reasonf("eventfd: %s", strerror(errno));

@@ -77,7 +77,7 @@ echo "appended line" >>"$work/capsule/reviews/2010-03-05-film-00010.gmi"
 warm=$(wait_log "$work/log" "$seen" "index:" | ms_of)
 
 page="$work/tagpage.gmi"
-build/gemcli -o "$page" 127.0.0.1 "$port" "gemini://localhost/tags/bench/" >/dev/null
+build/gemcli -s localhost -o "$page" 127.0.0.1 "$port" "gemini://localhost/tags/bench/" >/dev/null
 cp "$page" "$work/capsule/static-copy.gmi"
 size=$(stat -c %s "$page")
 echo "== /tags/bench/ is $size bytes; static copy of the same size"
