@@ -1,0 +1,132 @@
+/* Unit tests of the generated pages: pure rendering from entries. */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "gemlog.h"
+#include "harness.h"
+
+static struct tag	tags_a[] = { { "Drama", "drama" }, { "Nouvelle Vague", "nouvelle-vague" } };
+static struct tag	tags_b[] = { { "drama", "drama" } };
+static struct entry	a = { .file = "2026-01-10-a.gmi", .slug = "2026-01-10-a",
+			    .title = "A <Film> & Co", .date = "2026-01-10",
+			    .director = "Agnès Varda", .director_slug = "agnès-varda",
+			    .tags = tags_a, .ntags = 2, .summary = "Sea & sand." };
+static struct entry	b = { .file = "2026-02-20-b.gmi", .slug = "2026-02-20-b",
+			    .title = "B", .date = "2026-02-20", .tags = tags_b,
+			    .ntags = 1, .summary = "" };
+static struct page	*pages;
+static size_t		 npages;
+
+static const char *
+page(const char *path)
+{
+	const struct page	*p = gemlog_find(pages, npages, path);
+
+	return p != NULL ? p->body : NULL;
+}
+
+static const char *
+type(const char *path)
+{
+	const struct page	*p = gemlog_find(pages, npages, path);
+
+	return p != NULL && p->type != NULL ? p->type : "gemtext";
+}
+
+static void
+test_pages(void)
+{
+	struct entry	*list[] = { &a, &b };
+	struct site	 site = { .intro = "# Hello\n\nIntro.", .intro_len = 15,
+			    .title = "Hello", .base_url = "gemini://example.org" };
+	const char	*reason;
+
+	CHECK_INT(gemlog_link(&a), 0);
+	CHECK_INT(gemlog_link(&b), 0);
+	CHECK_STR(a.link, "=> /reviews/2026-01-10-a.gmi 2026-01-10 - A <Film> & Co\n");
+	gemlog_sort(list, 2);
+	CHECK(list[0] == &b);
+	CHECK_INT(gemlog_render(list, 2, &site, &pages, &npages, &reason), 0);
+	CHECK_STR(page("/"), "# Hello\n\nIntro.\n\n## Latest reviews\n\n"
+	    "=> /reviews/2026-02-20-b.gmi 2026-02-20 - B\n"
+	    "=> /reviews/2026-01-10-a.gmi 2026-01-10 - A <Film> & Co\n"
+	    "\n=> /reviews/ All reviews\n=> /tags/ Reviews by tag\n"
+	    "=> /directors/ Reviews by director\n=> /atom.xml Atom feed\n");
+	CHECK_STR(page("/reviews/"), "# Reviews\n\n"
+	    "=> /reviews/2026-02-20-b.gmi 2026-02-20 - B\n"
+	    "=> /reviews/2026-01-10-a.gmi 2026-01-10 - A <Film> & Co\n"
+	    "\n=> /reviews/ All reviews\n=> / Home\n");
+	CHECK_STR(page("/tags/"), "# Tags\n\n=> /tags/drama/ drama (2)\n"
+	    "=> /tags/nouvelle-vague/ Nouvelle Vague (1)\n"
+	    "\n=> /reviews/ All reviews\n=> / Home\n");
+	CHECK_STR(page("/tags/nouvelle-vague/"), "# Reviews tagged Nouvelle Vague\n\n"
+	    "=> /reviews/2026-01-10-a.gmi 2026-01-10 - A <Film> & Co\n"
+	    "\n=> /reviews/ All reviews\n=> / Home\n");
+	CHECK_STR(page("/directors/"), "# Directors\n\n"
+	    "=> /directors/agn%C3%A8s-varda/ Agnès Varda (1)\n"
+	    "\n=> /reviews/ All reviews\n=> / Home\n");
+	CHECK(page("/directors/agnès-varda/") != NULL);
+	CHECK(page("/tags/nope/") == NULL);
+	CHECK_STR(type("/atom.xml"), "application/atom+xml");
+	CHECK(strstr(page("/atom.xml"), "<title>A &lt;Film&gt; &amp; Co</title>") != NULL);
+	CHECK(strstr(page("/atom.xml"), "<summary>Sea &amp; sand.</summary>") != NULL);
+	CHECK(strstr(page("/atom.xml"), "<updated>2026-02-20T00:00:00Z</updated>") != NULL);
+	CHECK(strstr(page("/atom.xml"), "<id>gemini://example.org/reviews/2026-01-10-a.gmi</id>") != NULL);
+	CHECK_STR(type("/robots.txt"), "text/plain; charset=utf-8");
+	CHECK(strstr(page("/robots.txt"), "Disallow: /reviews/2026-01-10-a/respond\n") != NULL);
+	gemlog_pages_free(pages, npages);
+
+	site.own_feed = site.own_robots = 1;
+	site.intro = NULL;
+	CHECK_INT(gemlog_render(list, 0, &site, &pages, &npages, &reason), 0);
+	CHECK(page("/atom.xml") == NULL);
+	CHECK(page("/robots.txt") == NULL);
+	CHECK_STR(page("/"), "# Hello\n\n## Latest reviews\n\nNo reviews yet.\n"
+	    "\n=> /reviews/ All reviews\n=> /tags/ Reviews by tag\n"
+	    "=> /directors/ Reviews by director\n=> /atom.xml Atom feed\n");
+	gemlog_pages_free(pages, npages);
+	free(a.link);
+	free(b.link);
+}
+
+static void
+test_footer(void)
+{
+	struct buf	f = { 0 };
+
+	gemlog_footer(&a, &f);
+	CHECK_STR(f.data, "\n=> /directors/agn%C3%A8s-varda/ More by Agnès Varda\n"
+	    "=> /tags/drama/ Tagged Drama\n=> /tags/nouvelle-vague/ Tagged Nouvelle Vague\n"
+	    "=> /reviews/ All reviews\n=> / Home\n");
+	buf_free(&f);
+}
+
+static void
+test_buf(void)
+{
+	struct buf	out = { 0 };
+	size_t		i;
+
+	for (i = 0; i < 1000; i++)
+		buf_printf(&out, "%zu,", i);
+	CHECK_INT(out.len, 3890);
+	CHECK(strncmp(out.data + out.len - 4, "999,", 4) == 0);
+	buf_free(&out);
+	buf_put_path(&out, "/a b/é?#");
+	CHECK_STR(out.data, "/a%20b/%C3%A9%3F%23");
+	buf_free(&out);
+	buf_put_xml(&out, "<\"'&>");
+	CHECK_STR(out.data, "&lt;&quot;&apos;&amp;&gt;");
+	buf_free(&out);
+}
+
+int
+main(void)
+{
+	test_pages();
+	test_footer();
+	test_buf();
+	return harness_done();
+}
