@@ -32,6 +32,12 @@ fail:
 }
 
 void
+buf_grow(struct buf *b, size_t more)
+{
+	(void)buf_reserve(b, more);
+}
+
+void
 buf_append(struct buf *b, const void *data, size_t len)
 {
 	if (buf_reserve(b, len) == -1)

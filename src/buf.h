@@ -15,6 +15,8 @@ struct buf {
 	int	 failed;
 };
 
+/* Makes room for more bytes at once, so appending them copies nothing twice. */
+void	 buf_grow(struct buf *b, size_t more);
 void	 buf_append(struct buf *b, const void *data, size_t len);
 void	 buf_puts(struct buf *b, const char *s);
 void	 buf_printf(struct buf *b, const char *fmt, ...)

@@ -15,7 +15,6 @@ struct pages {
 struct filing {
 	const char		*slug;
 	const char		*name;
-	size_t			 rank;	/* position in newest-first order */
 	const struct entry	*entry;
 };
 
@@ -98,8 +97,12 @@ render_list(struct pages *p, const char *path, const char *title,
     const struct filing *f, size_t n)
 {
 	struct buf	b = { 0 };
-	size_t		i;
+	size_t		i, size = strlen(title) + 64;
 
+	/* One allocation for the whole page: a tag can list thousands of reviews. */
+	for (i = 0; i < n; i++)
+		size += f[i].entry->link_len;
+	buf_grow(&b, size);
 	buf_printf(&b, "# %s\n\n", title);
 	for (i = 0; i < n; i++)
 		link_review(&b, f[i].entry);
@@ -107,26 +110,79 @@ render_list(struct pages *p, const char *path, const char *title,
 	pages_add(p, path, &b, NULL);
 }
 
-static int
-filing_cmp(const void *a, const void *b)
-{
-	const struct filing	*x = a, *y = b;
-	int			 c;
+/* The reviews filed under one slug: out[start..start + len) after grouping. */
+struct group {
+	const char	*slug;
+	size_t		 start, len, filled;
+};
 
-	if ((c = strcmp(x->slug, y->slug)) != 0)
-		return c;
-	return (x->rank > y->rank) - (x->rank < y->rank);
+static int
+group_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct group *)a)->slug, ((const struct group *)b)->slug);
 }
 
-/* Length of the run of filings sharing f[0]'s slug. */
+/* FNV-1a: short keys, no adversary (the author writes the tags). */
 static size_t
-group_len(const struct filing *f, size_t n)
+slug_hash(const char *s)
 {
-	size_t	i;
+	size_t	h = 14695981039346656037ULL;
 
-	for (i = 1; i < n && strcmp(f[i].slug, f[0].slug) == 0; i++)
-		continue;
-	return i;
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/*
+ * Groups the filings f[0..n), which come newest first, by slug into out,
+ * keeping that order within each group, and returns the groups ordered by
+ * slug in *groups (caller frees). A hash pass and a sort of the few groups,
+ * rather than a sort of every filing by its string.
+ */
+static int
+group_filings(const struct filing *f, size_t n, struct filing *out,
+    struct group **groups, size_t *ngroups)
+{
+	struct group	*g;
+	size_t		*slot, *member, cap = 16, i, h, ng = 0, pos = 0;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	slot = calloc(cap, sizeof(*slot));	/* group index + 1; 0 is empty */
+	member = calloc(n + 1, sizeof(*member));
+	g = calloc(n + 1, sizeof(*g));
+	if (slot == NULL || member == NULL || g == NULL) {
+		free(slot);
+		free(member);
+		free(g);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		h = slug_hash(f[i].slug) & (cap - 1);
+		while (slot[h] != 0 && strcmp(g[slot[h] - 1].slug, f[i].slug) != 0)
+			h = (h + 1) & (cap - 1);
+		if (slot[h] == 0) {
+			g[ng].slug = f[i].slug;
+			slot[h] = ++ng;
+		}
+		member[i] = slot[h] - 1;
+		g[member[i]].len++;
+	}
+	/* Place each group's run, then sort the (few) groups by slug. */
+	for (i = 0; i < ng; i++) {
+		g[i].start = pos;
+		pos += g[i].len;
+	}
+	for (i = 0; i < n; i++) {
+		h = member[i];
+		out[g[h].start + g[h].filled++] = f[i];
+	}
+	qsort(g, ng, sizeof(*g), group_cmp);
+	free(slot);
+	free(member);
+	*groups = g;
+	*ngroups = ng;
+	return 0;
 }
 
 /*
@@ -135,27 +191,35 @@ group_len(const struct filing *f, size_t n)
  * before a member's name in its page title.
  */
 static void
-render_groups(struct pages *p, struct filing *f, size_t n, const char *kind,
-    const char *heading, const char *prefix)
+render_groups(struct pages *p, const struct filing *f, size_t n,
+    const char *kind, const char *heading, const char *prefix)
 {
 	struct buf	 index = { 0 }, path = { 0 }, title = { 0 };
-	size_t		 i, len;
+	struct filing	*out;
+	struct group	*g = NULL;
+	size_t		 i, ng = 0;
 
-	qsort(f, n, sizeof(*f), filing_cmp);
+	if ((out = calloc(n + 1, sizeof(*out))) == NULL ||
+	    group_filings(f, n, out, &g, &ng) == -1) {
+		free(out);
+		p->failed = 1;
+		return;
+	}
 	buf_printf(&index, "# %s\n\n", heading);
-	for (i = 0; i < n; i += len) {
-		len = group_len(f + i, n - i);
+	for (i = 0; i < ng; i++) {
+		const struct filing *first = &out[g[i].start];
+
 		buf_printf(&index, "=> /%s/", kind);
-		buf_put_path(&index, f[i].slug);
-		buf_printf(&index, "/ %s (%zu)\n", f[i].name, len);
+		buf_put_path(&index, g[i].slug);
+		buf_printf(&index, "/ %s (%zu)\n", first->name, g[i].len);
 		path.len = title.len = 0;
-		buf_printf(&path, "/%s/%s/", kind, f[i].slug);
-		buf_printf(&title, "%s%s", prefix, f[i].name);
+		buf_printf(&path, "/%s/%s/", kind, g[i].slug);
+		buf_printf(&title, "%s%s", prefix, first->name);
 		if (path.failed || title.failed) {
 			p->failed = 1;
 			break;
 		}
-		render_list(p, path.data, title.data, f + i, len);
+		render_list(p, path.data, title.data, first, g[i].len);
 	}
 	if (n == 0)
 		buf_puts(&index, "Nothing here yet.\n");
@@ -169,6 +233,8 @@ render_groups(struct pages *p, struct filing *f, size_t n, const char *kind,
 	buf_free(&index);
 	buf_free(&path);
 	buf_free(&title);
+	free(g);
+	free(out);
 }
 
 static void
@@ -186,7 +252,7 @@ render_tags(struct pages *p, struct entry *const *entries, size_t n)
 	for (i = 0, total = 0; i < n; i++)
 		for (j = 0; j < entries[i]->ntags; j++)
 			f[total++] = (struct filing){ entries[i]->tags[j].slug,
-			    entries[i]->tags[j].name, i, entries[i] };
+			    entries[i]->tags[j].name, entries[i] };
 	render_groups(p, f, total, "tags", "Tags", "Reviews tagged ");
 	free(f);
 }
@@ -204,7 +270,7 @@ render_directors(struct pages *p, struct entry *const *entries, size_t n)
 	for (i = 0; i < n; i++)
 		if (entries[i]->director != NULL)
 			f[total++] = (struct filing){ entries[i]->director_slug,
-			    entries[i]->director, i, entries[i] };
+			    entries[i]->director, entries[i] };
 	render_groups(p, f, total, "directors", "Directors", "Films by ");
 	free(f);
 }
@@ -372,7 +438,7 @@ entry_cmp(const void *a, const void *b)
 	const struct entry	*y = *(struct entry *const *)b;
 	int			 c;
 
-	if ((c = strcmp(y->date, x->date)) != 0)
+	if ((c = memcmp(y->date, x->date, sizeof(x->date) - 1)) != 0)
 		return c;
 	return strcmp(x->file, y->file);
 }

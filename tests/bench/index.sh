@@ -72,9 +72,17 @@ stop
 start "$work/capsule"
 cold=$(grep "index:" "$work/log" | head -n 1 | ms_of)
 full_rss=$(rss_kib "$pid")
-seen=$(grep -c "index:" "$work/log")
-echo "appended line" >>"$work/capsule/reviews/2010-03-05-film-00010.gmi"
-warm=$(wait_log "$work/log" "$seen" "index:" | ms_of)
+# One file changed, nine times over: the median is the figure, the slowest is shown too
+# (the first rebuilds after start touch fresh memory and run slower).
+times=()
+for i in $(seq 9); do
+	seen=$(grep -c "index:" "$work/log")
+	echo "appended line $i" >>"$work/capsule/reviews/2010-03-05-film-00010.gmi"
+	times+=("$(wait_log "$work/log" "$seen" "index:" | ms_of)")
+done
+sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+warm=$(echo "$sorted" | sed -n 5p)
+slowest=$(echo "$sorted" | tail -n 1)
 
 page="$work/tagpage.gmi"
 build/gemcli -s localhost -o "$page" 127.0.0.1 "$port" "gemini://localhost/tags/bench/" >/dev/null
@@ -93,7 +101,8 @@ verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v + 0 <= t + 0) ? "PASS" : "
 
 printf '\n%-42s %14s %14s\n' "metric ($N reviews)" "marquee" "target"
 printf '%-42s %11s ms %11s ms  %s\n' "cold index" "$cold" 1000 "$(verdict "$cold" 1000)"
-printf '%-42s %11s ms %11s ms  %s\n' "re-index after one change" "$warm" 20 "$(verdict "$warm" 20)"
+printf '%-42s %11s ms %11s ms  %s\n' "re-index after one change (median of 9)" "$warm" 20 "$(verdict "$warm" 20)"
+printf '%-42s %11s ms\n' "re-index after one change (slowest of 9)" "$slowest"
 printf '%-42s %10s MiB %10s MiB  %s\n' "index memory (RSS over empty capsule)" "$mem_mib" 30 "$(verdict "$mem_mib" 30)"
 printf '\n%-42s %14s %14s %8s\n' "requests/s, resumed TLS, c=20" "/tags/bench/" "static file" "ratio"
 tr=$(field "$tag" rps); sr=$(field "$static" rps)

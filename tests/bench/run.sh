@@ -64,6 +64,10 @@ field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 row() { printf '%-40s %12s %12s %8s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")"; }
 
+# Idle memory first, while the servers' heaps are still fresh.
+echo "== 1,000 idle TLS connections"
+mi=$(run "$mport" "$mpid" -I 1000)
+bi=$(run "$bport" "$bpid" -I 1000)
 echo "== full handshakes, 50 connections in flight, ${SECS} s each"
 mf=$(run "$mport" "$mpid" -u gemini://localhost/ -c 50 -d "$SECS")
 bf=$(run "$bport" "$bpid" -u gemini://localhost/ -c 50 -d "$SECS")
@@ -73,9 +77,6 @@ br=$(run "$bport" "$bpid" -u gemini://localhost/ -c 50 -d "$SECS" -R)
 echo "== 1,000 connections in flight"
 mk=$(run "$mport" "$mpid" -u gemini://localhost/ -c 1000 -n 5000)
 bk=$(run "$bport" "$bpid" -u gemini://localhost/ -c 1000 -n 5000)
-echo "== 1,000 idle TLS connections"
-mi=$(run "$mport" "$mpid" -I 1000)
-bi=$(run "$bport" "$bpid" -I 1000)
 
 printf '\n%-40s %12s %12s %8s\n' "metric" "marquee" "molly-brown" "ratio"
 row "full: requests/s" "$(field "$mf" rps)" "$(field "$bf" rps)"
