@@ -462,30 +462,22 @@ conn_linger(struct conn *c)
 	return conn_close(c);
 }
 
+/* What each state does when the socket is ready; indexed by enum conn_state. */
+static enum step (*const conn_handlers[])(struct conn *) = {
+	[CONN_HANDSHAKE] = conn_handshake,
+	[CONN_READING] = conn_read_request,
+	[CONN_WRITING] = conn_write_response,
+	[CONN_SHUTDOWN] = conn_shutdown,
+	[CONN_LINGERING] = conn_linger,
+};
+
 static void
 conn_run(struct conn *c)
 {
 	enum step	s = STEP_NEXT;
 
-	while (s == STEP_NEXT && !c->closing) {
-		switch (c->state) {
-		case CONN_HANDSHAKE:
-			s = conn_handshake(c);
-			break;
-		case CONN_READING:
-			s = conn_read_request(c);
-			break;
-		case CONN_WRITING:
-			s = conn_write_response(c);
-			break;
-		case CONN_SHUTDOWN:
-			s = conn_shutdown(c);
-			break;
-		case CONN_LINGERING:
-			s = conn_linger(c);
-			break;
-		}
-	}
+	while (s == STEP_NEXT && !c->closing)
+		s = conn_handlers[c->state](c);
 }
 
 static void

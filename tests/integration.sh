@@ -6,6 +6,7 @@
 set -u
 MARQUEE=${MARQUEE:-./marquee}
 GEMCLI=${GEMCLI:-build/gemcli}
+. "$(dirname "$0")/lib.sh"
 work=$(mktemp -d)
 pid=
 passed=0
@@ -30,24 +31,6 @@ expect() {
 # expect_match NAME REGEX ACTUAL
 expect_match() {
 	if [[ "$3" =~ $2 ]]; then pass; else fail "$1: expected /$2/, got [$3]"; fi
-}
-
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 40000))
-		ss -ltn "sport = :$p" | grep -q LISTEN || { echo "$p"; return; }
-	done
-}
-
-# Polls FILE until it has a line matching PATTERN; 15 s at most.
-wait_for() {
-	local i
-	for i in $(seq 300); do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
 }
 
 # start [EXTRA ARGS]: a server on $port for capsule $root, logging to $log.

@@ -9,18 +9,11 @@ cd "$(dirname "$0")/../.."
 MARQUEE=${MARQUEE:-./marquee}
 LOADGEN=${LOADGEN:-build/loadgen}
 N=${N:-10000}
+. tests/lib.sh
 work=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
-
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 40000))
-		ss -ltn "sport = :$p" | grep -q LISTEN || { echo "$p"; return; }
-	done
-}
 
 # Waits until the log has more than $2 lines matching $3; prints the last one.
 wait_log() {

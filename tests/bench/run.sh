@@ -8,28 +8,11 @@ cd "$(dirname "$0")/../.."
 MARQUEE=${MARQUEE:-./marquee}
 LOADGEN=${LOADGEN:-build/loadgen}
 SECS=${SECS:-8}
+. tests/lib.sh
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
-
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 40000))
-		ss -ltn "sport = :$p" | grep -q LISTEN || { echo "$p"; return; }
-	done
-}
-
-wait_port() {
-	local i
-	for i in $(seq 200); do
-		ss -ltn "sport = :$1" | grep -q LISTEN && return 0
-		sleep 0.05
-	done
-	echo "server on port $1 did not start" >&2
-	return 1
-}
 
 mkdir -p "$work/capsule" "$work/certs"
 { echo "# Benchmark page"; echo; head -c 1500 /dev/urandom | base64 -w 72; } | head -c 2048 >"$work/capsule/index.gmi"
