@@ -2,10 +2,9 @@
 #define MARQUEE_HARNESS_H
 
 /*
- * A minimal unit-test harness for one test program per translation unit:
- * every CHECK counts as one test, a failure prints its file, line and what
- * was expected, and harness_done() prints the closing "N passed, N failed"
- * line and returns the exit status for main().
+ * A minimal unit-test harness: every CHECK counts as one test, failures are
+ * reported with file and line, and harness_done() prints the closing
+ * "N passed, N failed" line and gives the exit status.
  */
 
 #include <stdio.h>
@@ -13,81 +12,38 @@
 
 static int	harness_passed, harness_failed;
 
-/* Returns ok, so a test can stop when later checks would be meaningless. */
-static inline int
+static void
 harness_result(int ok, const char *file, int line, const char *what)
 {
-	if (ok)
+	if (ok) {
 		harness_passed++;
-	else {
-		harness_failed++;
-		printf("FAIL %s:%d: %s\n", file, line, what);
-	}
-	return ok;
-}
-
-/* Control bytes are escaped so a stray CR or NUL shows in the report. */
-static inline void
-harness_print_str(const char *s)
-{
-	const unsigned char	*p;
-
-	if (s == NULL) {
-		fputs("(null)", stdout);
 		return;
 	}
-	putchar('"');
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\')
-			printf("\\x%02x", *p);
-		else
-			putchar(*p);
-	}
-	putchar('"');
+	harness_failed++;
+	printf("FAIL %s:%d: %s\n", file, line, what);
 }
 
-static inline int
-harness_str_eq(const char *got, const char *want, const char *file, int line,
-    const char *expr)
-{
-	int	ok = got != NULL && want != NULL ? strcmp(got, want) == 0 :
-		    got == want;
+#define CHECK(cond)	harness_result((cond) != 0, __FILE__, __LINE__, #cond)
 
-	if (!harness_result(ok, file, line, expr)) {
-		fputs("\tgot  ", stdout);
-		harness_print_str(got);
-		fputs("\n\twant ", stdout);
-		harness_print_str(want);
-		putchar('\n');
-	}
-	return ok;
-}
+#define CHECK_INT(got, want) do {					\
+	long long	g_ = (long long)(got), w_ = (long long)(want);	\
+	char		m_[256];					\
+									\
+	snprintf(m_, sizeof(m_), "%s is %lld, want %lld", #got, g_, w_);\
+	harness_result(g_ == w_, __FILE__, __LINE__, m_);		\
+} while (0)
 
-static inline int
-harness_int_eq(long long got, long long want, const char *file, int line,
-    const char *expr)
-{
-	int	ok = got == want;
+#define CHECK_STR(got, want) do {					\
+	const char	*g_ = (got), *w_ = (want);			\
+	char		 m_[2300];					\
+									\
+	snprintf(m_, sizeof(m_), "%s is \"%.1000s\", want \"%.1000s\"",	\
+	    #got, g_ != NULL ? g_ : "(null)", w_);			\
+	harness_result(g_ != NULL && strcmp(g_, w_) == 0, __FILE__,	\
+	    __LINE__, m_);						\
+} while (0)
 
-	if (!harness_result(ok, file, line, expr))
-		printf("\tgot  %lld\n\twant %lld\n", got, want);
-	return ok;
-}
-
-#define CHECK(cond)							\
-	harness_result((cond) != 0, __FILE__, __LINE__, #cond)
-#define CHECK_INT_EQ(got, want)						\
-	harness_int_eq((long long)(got), (long long)(want), __FILE__,	\
-	    __LINE__, #got " == " #want)
-/* Either side may be NULL: two NULLs are equal. */
-#define CHECK_STR_EQ(got, want)						\
-	harness_str_eq((got), (want), __FILE__, __LINE__, #got " == " #want)
-
-/* Older names, still used by some test files. */
-#define CHECK_INT(got, want)	CHECK_INT_EQ(got, want)
-#define CHECK_STR(got, want)	CHECK_STR_EQ(got, want)
-
-static inline int
+static int
 harness_done(void)
 {
 	printf("%d passed, %d failed\n", harness_passed, harness_failed);
