@@ -27,6 +27,7 @@ config_defaults(struct config *c)
 	snprintf(c->hostname, sizeof(c->hostname), "localhost");
 	snprintf(c->listen, sizeof(c->listen), "*");
 	c->gemini_port = 1965;
+	c->gopher_port = 70;
 	snprintf(c->root, sizeof(c->root), "capsule");
 	snprintf(c->certs, sizeof(c->certs), "certs");
 	snprintf(c->lang, sizeof(c->lang), "en");
@@ -132,6 +133,7 @@ static const struct key {
 	KEY("hostname",		  hostname,	      KIND_HOST,   0, 0),
 	KEY("listen",		  listen,	      KIND_STRING, 0, 0),
 	KEY("port",		  gemini_port,	      KIND_NUMBER, 1, 65535),
+	KEY("gopher_port",	  gopher_port,	      KIND_NUMBER, 0, 65535),
 	KEY("root",		  root,		      KIND_STRING, 0, 0),
 	KEY("certs",		  certs,	      KIND_STRING, 0, 0),
 	KEY("cert",		  cert,		      KIND_STRING, 0, 0),

@@ -17,6 +17,7 @@ struct config {
 	char		hostname[HOST_MAX + 1];	/* the one host served; lower-case */
 	char		listen[ADDR_MAX + 1];	/* address or name to bind, "*" for all */
 	unsigned	gemini_port;
+	unsigned	gopher_port;		/* 0: no Gopher listener */
 	char		root[PATH_MAX];		/* the capsule directory */
 	char		certs[PATH_MAX];	/* where generated certificates go */
 	char		cert[PATH_MAX];		/* certificate file; default certs/HOST.crt */

@@ -735,6 +735,47 @@ serve_review(const struct entry *e, const char *path, const char *lang,
 	return 1;
 }
 
+/*
+ * /reviews/SLUG/ is a review's menu: its title, a link to read it, and its
+ * director and tags. Gopher readers browse it as a menu.
+ */
+static int
+serve_review_menu(const struct snapshot *s, const char *rest, const char *lang,
+    struct response *resp)
+{
+	static const char *const exts[] = { ".gmi", ".txt" };
+	struct entry	**e = NULL;
+	struct buf	  name = { 0 }, page = { 0 };
+	size_t		  n = strlen(rest), i;
+
+	if (n < 2 || rest[n - 1] != '/' || memchr(rest, '/', n - 1) != NULL)
+		return 0;
+	for (i = 0; i < 2 && e == NULL; i++) {
+		name.len = 0;
+		buf_printf(&name, "%.*s%s", (int)(n - 1), rest, exts[i]);
+		if (!name.failed)
+			e = bsearch(name.data, s->reviews, s->nreviews,
+			    sizeof(*s->reviews), review_cmp);
+	}
+	buf_free(&name);
+	if (e == NULL)
+		return 0;
+	buf_printf(&page, "# %s\n\n=> /reviews/", (*e)->title);
+	buf_put_path(&page, (*e)->file);
+	buf_puts(&page, " Read the review\n");
+	gemlog_footer(*e, &page);
+	if (page.failed) {
+		buf_free(&page);
+		return 0;
+	}
+	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
+	resp->body = page.data;
+	resp->body_len = page.len;
+	resp->body_release = free;
+	resp->body_owner = page.data;
+	return 1;
+}
+
 int
 index_serve(const char *path, const char *lang, struct response *resp)
 {
@@ -761,6 +802,8 @@ index_serve(const char *path, const char *lang, struct response *resp)
 		    sizeof(*s->reviews), review_cmp);
 	if (e != NULL)
 		served = serve_review(*e, path, lang, resp);
+	else if (has_prefix(path, "/reviews/"))
+		served = serve_review_menu(s, path + strlen("/reviews/"), lang, resp);
 	snapshot_release(s);
 	if (!served && (has_prefix(path, "/tags/") || has_prefix(path, "/directors/"))) {
 		response_set(resp, STATUS_NOT_FOUND, "No such page");

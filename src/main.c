@@ -13,6 +13,7 @@
 #include "config.h"
 #include "conn.h"
 #include "gemini.h"
+#include "gopher.h"
 #include "index.h"
 #include "log.h"
 #include "tls.h"
@@ -23,7 +24,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: %s [-n] [-c file] [-H hostname] [-a address] "
-	    "[-p port] [-r root] [-d certdir] [-l logfile] [-u user] [-j workers]\n",
+	    "[-p port] [-g gopher-port] [-r root] [-d certdir] [-l logfile] [-u user] [-j workers]\n",
 	    progname);
 	exit(2);
 }
@@ -36,6 +37,7 @@ flag_key(int ch)
 	case 'H':	return "hostname";
 	case 'a':	return "listen";
 	case 'p':	return "port";
+	case 'g':	return "gopher_port";
 	case 'r':	return "root";
 	case 'd':	return "certs";
 	case 'l':	return "log";
@@ -45,7 +47,7 @@ flag_key(int ch)
 	}
 }
 
-#define OPTIONS	"c:nH:a:p:r:d:l:u:j:"
+#define OPTIONS	"c:nH:a:p:g:r:d:l:u:j:"
 
 /*
  * Builds a configuration from the config file named by -c, then the other
@@ -139,6 +141,7 @@ keep_start_only(struct config *next, const struct config *cur)
 	if (strcmp(next->hostname, cur->hostname) != 0 ||
 	    strcmp(next->listen, cur->listen) != 0 ||
 	    next->gemini_port != cur->gemini_port ||
+	    next->gopher_port != cur->gopher_port ||
 	    strcmp(next->root, cur->root) != 0 ||
 	    strcmp(next->user, cur->user) != 0 ||
 	    next->workers != cur->workers)
@@ -147,6 +150,7 @@ keep_start_only(struct config *next, const struct config *cur)
 	memcpy(next->hostname, cur->hostname, sizeof(next->hostname));
 	memcpy(next->listen, cur->listen, sizeof(next->listen));
 	next->gemini_port = cur->gemini_port;
+	next->gopher_port = cur->gopher_port;
 	memcpy(next->root, cur->root, sizeof(next->root));
 	memcpy(next->user, cur->user, sizeof(next->user));
 	next->workers = cur->workers;
@@ -229,11 +233,15 @@ serve(int argc, char **argv, const struct config *c)
 	if (tls_init(c, &reason) == -1 || capsule_init(c->root, &reason) == -1 ||
 	    index_start(c->root, &reason) == -1 ||
 	    server_listen(c->listen, c->gemini_port, &gemini_adapter, &reason) == -1 ||
+	    (c->gopher_port != 0 &&
+	    server_listen(c->listen, c->gopher_port, &gopher_adapter, &reason) == -1) ||
 	    drop_privileges(c->user, &reason) == -1 ||
 	    server_start(workers, &reason) == -1) {
 		log_error("%s", reason);
 		return 1;
 	}
+	if (c->gopher_port != 0)
+		log_info("listening on gopher://%s:%u/", c->hostname, c->gopher_port);
 	log_info("listening on gemini://%s:%u/ (%s, %u workers)", c->hostname,
 	    c->gemini_port, c->listen, workers);
 

@@ -1,3 +1,5 @@
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include "request.h"
@@ -91,6 +93,10 @@ percent_decode(const char *in, size_t len, char *out, size_t outsize,
 	size_t	i, n = 0;
 	int	hi, lo;
 
+	if (outsize == 0) {
+		*reason = "decoded text too long";
+		return -1;
+	}
 	for (i = 0; i < len; i++) {
 		if (n + 1 >= outsize) {
 			*reason = "decoded text too long";
@@ -266,6 +272,29 @@ parse_port(const char *p, const char *end, struct url *url, const char **reason)
 	return 0;
 }
 
+/* RFC 3986 section 3.2.2 IP-literal without brackets; no zone, no IPvFuture. */
+static int
+parse_ipv6(const char *a, const char *end, struct url *url,
+    const char **reason)
+{
+	struct in6_addr	addr;
+	size_t		i, n = (size_t)(end - a);
+
+	if (n == 0 || n >= INET6_ADDRSTRLEN) {
+		*reason = "invalid IPv6 literal";
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		url->host[i] = (char)to_lower((unsigned char)a[i]);
+	url->host[n] = '\0';
+	if (inet_pton(AF_INET6, url->host, &addr) != 1) {
+		url->host[0] = '\0';
+		*reason = "invalid IPv6 literal";
+		return -1;
+	}
+	return 0;
+}
+
 /* Parses host and port of authority a[0..end); userinfo is refused. */
 static int
 parse_authority(const char *a, const char *end, struct url *url,
@@ -289,6 +318,9 @@ parse_authority(const char *a, const char *end, struct url *url,
 			*reason = "junk after IPv6 literal";
 			return -1;
 		}
+		if (port < end && parse_port(port + 1, end, url, reason) == -1)
+			return -1;
+		return parse_ipv6(a, host_end, url, reason);
 	} else {
 		if ((host_end = memchr(a, ':', (size_t)(end - a))) == NULL)
 			host_end = end;
@@ -382,6 +414,7 @@ request_parse_gemini(const char *buf, size_t len, struct url *url,
 
 	memset(url, 0, sizeof(*url));
 	url->port = -1;
+	url->path[0] = '/';	/* the header promises it, even for "mailto:x" */
 	if ((n = request_line(buf, len, reason)) == -1 ||
 	    check_bytes(buf, (size_t)n, reason) == -1)
 		return -1;
@@ -417,4 +450,57 @@ request_parse_gemini(const char *buf, size_t len, struct url *url,
 	    (size_t)(query - auth_end));
 	return path_normalise(url->raw_path, strlen(url->raw_path), url->path,
 	    sizeof(url->path), reason);
+}
+
+int
+request_parse_gopher(const char *buf, size_t len, struct selector *sel,
+    const char **reason)
+{
+	const char	*tab, *end;
+	char		 path[GOPHER_SELECTOR_MAX + 2];
+	size_t		 n;
+
+	memset(sel, 0, sizeof(*sel));
+	if (len > 0 && buf[len - 1] == '\n')
+		len--;
+	if (len > 0 && buf[len - 1] == '\r')
+		len--;
+	if (memchr(buf, '\0', len) != NULL) {
+		*reason = "NUL byte in selector";
+		return -1;
+	}
+	if (memchr(buf, '\n', len) != NULL || memchr(buf, '\r', len) != NULL) {
+		*reason = "CR or LF inside the selector";
+		return -1;
+	}
+	if (!utf8_valid(buf, len)) {
+		*reason = "invalid UTF-8 in selector";
+		return -1;
+	}
+	if ((tab = memchr(buf, '\t', len)) == NULL)
+		tab = buf + len;
+	n = (size_t)(tab - buf);
+	if (n > GOPHER_SELECTOR_MAX) {
+		*reason = "selector longer than 1024 bytes";
+		return -1;
+	}
+	if (tab < buf + len) {
+		tab++;
+		if ((end = memchr(tab, '\t', (size_t)(buf + len - tab))) == NULL)
+			end = buf + len;
+		/* Gopher+ clients probe with TAB $ or TAB + (Gopher+ section 2.3). */
+		if (end - tab == 1 && (*tab == '$' || *tab == '+'))
+			sel->plus = 1;
+		else if (copy_field(sel->search, sizeof(sel->search), tab,
+		    (size_t)(end - tab)) == -1) {
+			*reason = "search string too long";
+			return -1;
+		} else
+			sel->has_search = 1;
+	}
+	/* Selectors are the Gemini paths; menus from other servers omit the slash. */
+	path[0] = '/';
+	memcpy(path + (n > 0 && buf[0] == '/' ? 0 : 1), buf, n);
+	n += n > 0 && buf[0] == '/' ? 0 : 1;
+	return path_normalise(path, n, sel->path, sizeof(sel->path), reason);
 }

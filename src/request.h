@@ -48,6 +48,26 @@ int	 path_normalise(const char *in, size_t len, char *out, size_t outsize,
 int	 percent_decode(const char *in, size_t len, char *out, size_t outsize,
 	    size_t *outlen, const char **reason);
 
+/* RFC 1436 section 3.2 sets no limit; this one mirrors Gemini's. */
+#define GOPHER_SELECTOR_MAX	1024
+
+/* A parsed Gopher request: selector, TAB, optional search string. */
+struct selector {
+	char	path[GEMINI_URL_MAX + 1];	/* decoded and normalised, starts with '/' */
+	char	search[GOPHER_SELECTOR_MAX + 1];	/* type 7 query, "" when none */
+	int	has_search;
+	int	plus;		/* a Gopher+ client's probe (TAB $ or TAB +) */
+};
+
+/*
+ * Parses one Gopher request: the selector up to CRLF (a bare LF, or the end
+ * of the bytes, is accepted too), with an optional TAB and search string.
+ * Returns 0, or -1 with *reason for NUL bytes, invalid UTF-8, a selector
+ * longer than GOPHER_SELECTOR_MAX and paths that path_normalise refuses.
+ */
+int	 request_parse_gopher(const char *buf, size_t len, struct selector *sel,
+	    const char **reason);
+
 /* Returns 1 when s[0..len) is well-formed UTF-8 (RFC 3629), else 0. */
 int	 utf8_valid(const char *s, size_t len);
 

@@ -36,8 +36,9 @@ expect_match() {
 # start [EXTRA ARGS]: a server on $port for capsule $root, logging to $log.
 start() {
 	port=$(free_port)
+	gport=$(free_port)
 	log=$work/log.$port
-	"$MARQUEE" -H localhost -a 127.0.0.1 -p "$port" -r "$root" -d "$work/certs" \
+	"$MARQUEE" -H localhost -a 127.0.0.1 -p "$port" -g "$gport" -r "$root" -d "$work/certs" \
 	    -l "$log" "$@" 2>"$work/stderr.$port" &
 	pid=$!
 	if ! wait_for "$log" "listening on gemini://"; then
@@ -79,7 +80,14 @@ root=$work/capsule
 mkdir -p "$root/dir" "$root/noindex" "$root/.well-known" "$root/reviews" \
     "$root/dir/.git" "$work/outside"
 echo "TOP SECRET outside the root" >"$work/outside/secret"
-printf '# Test capsule\n\nWelcome.\n' >"$root/index.gmi"
+printf '# Test capsule\n\nWelcome.\n\n=> https://example.org/ An example\n' >"$root/index.gmi"
+cat >"$root/dots.gmi" <<'EOF'
+# Dots
+before
+.
+.hidden line
+after
+EOF
 printf '# Dir\n' >"$root/dir/index.gmi"
 echo "plain words in a file without extension" >"$root/notes"
 head -c 1048576 /dev/urandom >"$root/big.bin"
@@ -237,6 +245,41 @@ expect "feed newest entry" "gemini://localhost:$port/reviews/2026-04-01-second.g
     "$(xmllint --xpath 'string(//*[local-name()="entry"][1]/*[local-name()="id"])' "$work/body" 2>/dev/null)"
 expect "robots.txt" "20 text/plain; charset=utf-8" "$(header gemini://localhost/robots.txt)"
 if grep -q '^Disallow: /reviews/2026-03-01-first/respond$' "$work/body"; then pass; else fail "robots.txt does not disallow respond URLs"; fi
+
+echo "== gopher"
+gopher_raw() {	# gopher_raw REQUEST: sends the bytes as given (printf escapes), prints the answer
+	timeout 20 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; printf "$2" >&3; cat <&3' _ "$gport" "$1"
+}
+g=$(curl -s "gopher://127.0.0.1:$gport/1/tags/")
+expect "tag menu, byte for byte" "$(printf 'iTags\t\tlocalhost\t%s\r\ni\t\tlocalhost\t%s\r\n1drama (2)\t/tags/drama/\tlocalhost\t%s\r\n1Noir (1)\t/tags/noir/\tlocalhost\t%s\r\ni\t\tlocalhost\t%s\r\n1All reviews\t/reviews/\tlocalhost\t%s\r\n1Home\t/\tlocalhost\t%s\r\n.\r' "$gport" "$gport" "$gport" "$gport" "$gport" "$gport" "$gport")" "$g"
+curl -s "gopher://127.0.0.1:$gport/1/" >"$work/menu"
+expect "home menu ends with a lone dot" "$(printf '.\r\n' | od -c)" "$(tail -c 3 "$work/menu" | od -c)"
+expect "every menu line ends with CRLF" 0 "$(awk '!/\r$/' "$work/menu" | wc -l)"
+expect "display strings under 70 columns" 0 "$(cut -f1 "$work/menu" | awk '{ if (length($0) > 70) n++ } END { print n + 0 }')"
+expect_match "review item" "^02026-04-01 - Second Film	/reviews/2026-04-01-second.gmi	localhost	$gport" "$(grep -a '^0' "$work/menu" | head -n 1 | tr -d '\r')"
+expect_match "external link as an h item" "^hAn example	URL:https://example.org/	localhost	$gport" "$(grep -a '^h' "$work/menu" | tr -d '\r')"
+if grep -aq '^3' "$work/menu"; then fail "type 3 line inside a menu"; else pass; fi
+expect "missing selector" "$(printf '3Not found\t\tlocalhost\t%s\r\n.\r' "$gport")" "$(curl -s "gopher://127.0.0.1:$gport/1/nope/")"
+expect "review as text: heading" "First Film" "$(curl -s "gopher://127.0.0.1:$gport/0/reviews/2026-03-01-first.gmi" | head -n 1 | tr -d '\r')"
+curl -s "gopher://127.0.0.1:$gport/0/dots.gmi" >"$work/dots"
+expect "lone dot is dot-stuffed" ".." "$(sed -n 4p "$work/dots" | tr -d '\r')"
+expect "leading dot is doubled" "..hidden line" "$(sed -n 5p "$work/dots" | tr -d '\r')"
+expect "strict reader gets the whole text" "after" "$(timeout 20 gophfilt -t 0 -p /dots.gmi -h 127.0.0.1 -s "$gport" | grep -a after | tr -d '\r')"
+expect_match "lynx shows menus" "\(DIR\) \[[0-9]+\]Home" "$(timeout 20 lynx -dump "gopher://127.0.0.1:$gport/1/tags/drama/" 2>/dev/null)"
+expect_match "lynx lists reviews" "\(FILE\) \[[0-9]+\]2026-04-01 - Second Film" "$(timeout 20 lynx -dump "gopher://127.0.0.1:$gport/1/tags/drama/" 2>/dev/null)"
+expect_match "review menu view" "1More by Jane Doe	/directors/jane-doe/" "$(curl -s "gopher://127.0.0.1:$gport/1/reviews/2026-03-01-first/")"
+curl -s "gopher://127.0.0.1:$gport/9/big.bin" -o "$work/gbig"
+if cmp -s "$root/big.bin" "$work/gbig"; then pass; else fail "1 MiB file over gopher differs"; fi
+expect_match "caps.txt" "^CAPS" "$(curl -s "gopher://127.0.0.1:$gport/0/caps.txt")"
+expect_match "Gopher+ probe" "^\+-1" "$(gopher_raw '\t$\r\n' | head -n 1)"
+expect_match "bare LF" "^iTest capsule" "$(gopher_raw '/\n' | head -n 1)"
+for sel in '/../outside/secret' '/%2e%2e/outside/secret' '/escape' '/.secret' "/$(printf '%*s' 1100 '' | tr ' ' a)"; do
+	out=$(gopher_raw "$sel\r\n")
+	expect_match "gopher refuses $(echo "$sel" | cut -c1-30)" "^3" "$out"
+	if [[ "$out" == *"TOP SECRET"* || "$out" == *hidden* ]]; then fail "gopher leaked $sel"; else pass; fi
+done
+expect_match "gopher NUL" "^3NUL byte" "$(gopher_raw '/\0x\r\n')"
+alive "gopher"
 
 echo "== publishing by dropping files"
 # Waits until URL's body contains (or, with -v, no longer contains) TEXT.

@@ -1,0 +1,408 @@
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "gemtext.h"
+#include "request.h"
+
+/* A line of gemtext, classified (gemtext specification, section 5). */
+enum kind { TEXT, LINK, HEADING, LIST, QUOTE, TOGGLE, PRE };
+
+struct line {
+	enum kind	 kind;
+	const char	*s;		/* the content, without its marker */
+	size_t		 n;
+	int		 level;		/* heading level */
+};
+
+/* Receives each wrapped piece of a line. */
+typedef void emit_fn(struct buf *out, const char *s, size_t n, void *arg);
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Columns, not bytes: UTF-8 continuation bytes take no room of their own. */
+static size_t
+columns(const char *s, size_t n)
+{
+	size_t	i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/* Bytes of s that fit in width columns, ending on a character boundary. */
+static size_t
+fit(const char *s, size_t n, size_t width)
+{
+	size_t	i, c = 0;
+
+	for (i = 0; i < n; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && c++ == width)
+			return i;
+	}
+	return n;
+}
+
+static const char *
+skip_spaces(const char *s, const char *end)
+{
+	while (s < end && is_space(*s))
+		s++;
+	return s;
+}
+
+static struct line
+classify(const char *s, size_t n, int pre)
+{
+	struct line	l = { TEXT, s, n, 0 };
+
+	if (n >= 3 && strncmp(s, "```", 3) == 0)
+		l.kind = TOGGLE;
+	else if (pre)
+		l.kind = PRE;
+	else if (n >= 2 && strncmp(s, "=>", 2) == 0)
+		l.kind = LINK;
+	else if (n >= 1 && s[0] == '#') {
+		l.kind = HEADING;
+		while (l.level < 3 && l.level < (int)n && s[l.level] == '#')
+			l.level++;
+		l.s = skip_spaces(s + l.level, s + n);
+	} else if (n >= 2 && s[0] == '*' && s[1] == ' ') {
+		l.kind = LIST;
+		l.s = skip_spaces(s + 2, s + n);
+	} else if (n >= 1 && s[0] == '>') {
+		l.kind = QUOTE;
+		l.s = skip_spaces(s + 1, s + n);
+	}
+	if (l.kind == LINK)
+		l.s = s + 2;
+	l.n = (size_t)(s + n - l.s);
+	return l;
+}
+
+/* Splits a link line's content into URL and label (the label may be empty). */
+static void
+link_parts(const struct line *l, const char **url, size_t *url_n,
+    const char **label, size_t *label_n)
+{
+	const char	*end = l->s + l->n, *p = skip_spaces(l->s, end), *q = p;
+
+	while (q < end && !is_space(*q))
+		q++;
+	*url = p;
+	*url_n = (size_t)(q - p);
+	*label = skip_spaces(q, end);
+	*label_n = (size_t)(end - *label);
+	while (*label_n > 0 && is_space((*label)[*label_n - 1]))
+		(*label_n)--;
+}
+
+/* Word-wraps s into pieces of at most width columns, each given to emit. */
+static void
+wrap(struct buf *out, const char *s, size_t n, size_t width, emit_fn *emit,
+    void *arg)
+{
+	size_t	take, cut;
+
+	do {
+		if (columns(s, n) <= width) {
+			emit(out, s, n, arg);
+			return;
+		}
+		take = fit(s, n, width);
+		for (cut = take; cut > 0 && !is_space(s[cut]); cut--)
+			continue;
+		if (cut == 0)
+			cut = take;	/* one long word: break it */
+		emit(out, s, cut, arg);
+		s += cut;
+		n -= cut;
+		while (n > 0 && is_space(*s))
+			s++, n--;
+	} while (n > 0);
+}
+
+/* Gopher fields end at TAB, CR and LF; a display string must not hold them. */
+static void
+put_field(struct buf *out, const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		buf_append(out, (s[i] == '\t' || s[i] == '\r' || s[i] == '\n') ? " " : s + i, 1);
+}
+
+struct menu_ctx {
+	const struct gopher_origin	*o;
+	const char			*prefix;
+};
+
+static void
+emit_info(struct buf *out, const char *s, size_t n, void *arg)
+{
+	struct menu_ctx	*m = arg;
+
+	buf_puts(out, "i");
+	buf_puts(out, m->prefix);
+	put_field(out, s, n);
+	buf_printf(out, "\t\t%s\t%u\r\n", m->o->host, m->o->port);
+}
+
+static int
+has_scheme(const char *url, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (url[i] == ':')
+			return i > 0;
+		if (url[i] == '/' || url[i] == '?' || url[i] == '#')
+			return 0;
+	}
+	return 0;
+}
+
+/* The selector a local link leads to, resolved against the page; -1 if it leaves the root. */
+static int
+resolve(const char *url, size_t n, const char *page, char *out, size_t size)
+{
+	char		 joined[GOPHER_SELECTOR_MAX + 2];
+	const char	*slash = strrchr(page, '/'), *why;
+	size_t		 dir = slash != NULL ? (size_t)(slash - page) + 1 : 1;
+	int		 len;
+
+	n = strcspn(url, "?#") < n ? strcspn(url, "?#") : n;
+	if (n > 0 && url[0] == '/')
+		len = snprintf(joined, sizeof(joined), "%.*s", (int)n, url);
+	else
+		len = snprintf(joined, sizeof(joined), "%.*s%.*s", (int)dir, page, (int)n, url);
+	if (len < 0 || (size_t)len >= sizeof(joined))
+		return -1;
+	return path_normalise(joined, (size_t)len, out, size, &why);
+}
+
+static char
+item_type(const char *selector)
+{
+	static const struct { const char *suffix; char type; } types[] = {
+		{ "/", '1' }, { ".gmi", '0' }, { ".gemini", '0' }, { ".txt", '0' },
+		{ ".md", '0' }, { ".xml", '0' }, { ".gif", 'g' }, { ".png", 'I' },
+		{ ".jpg", 'I' }, { ".jpeg", 'I' }, { ".webp", 'I' },
+	};
+	size_t	i, n = strlen(selector), m;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		m = strlen(types[i].suffix);
+		if (n >= m && strcasecmp(selector + n - m, types[i].suffix) == 0)
+			return types[i].type;
+	}
+	return '9';
+}
+
+static void
+put_display(struct buf *out, const char *s, size_t n)
+{
+	put_field(out, s, fit(s, n, GOPHER_COLUMNS - 1));
+}
+
+static void
+menu_link(struct buf *out, const struct line *l, const struct gopher_origin *o)
+{
+	char		 selector[GOPHER_SELECTOR_MAX + 2];
+	const char	*url, *label;
+	size_t		 url_n, label_n;
+	struct menu_ctx	 m = { o, "" };
+
+	link_parts(l, &url, &url_n, &label, &label_n);
+	if (label_n == 0) {
+		label = url;
+		label_n = url_n;
+	}
+	if (url_n == 0)
+		return;
+	if (has_scheme(url, url_n)) {
+		/* Other protocols: an 'h' item whose selector carries the URL. */
+		buf_puts(out, "h");
+		put_display(out, label, label_n);
+		buf_puts(out, "\tURL:");
+		put_field(out, url, url_n);
+		buf_printf(out, "\t%s\t%u\r\n", o->host, o->port);
+		return;
+	}
+	if (resolve(url, url_n, o->page, selector, sizeof(selector)) == -1) {
+		wrap(out, label, label_n, GOPHER_COLUMNS, emit_info, &m);
+		return;
+	}
+	buf_printf(out, "%c", item_type(selector));
+	put_display(out, label, label_n);
+	buf_puts(out, "\t");
+	put_field(out, selector, strlen(selector));
+	buf_printf(out, "\t%s\t%u\r\n", o->host, o->port);
+}
+
+void
+gemtext_menu(const char *text, size_t len, const struct gopher_origin *o,
+    struct buf *out)
+{
+	const char	*p = text, *end = text + len, *lf;
+	struct line	 l;
+	struct menu_ctx	 m = { o, "" };
+	size_t		 n;
+	int		 pre = 0;
+
+	for (; p < end; p = lf + 1) {
+		if ((lf = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			lf = end;
+		n = (size_t)(lf - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		l = classify(p, n, pre);
+		m.prefix = l.kind == LIST ? "* " : l.kind == QUOTE ? "> " : "";
+		switch (l.kind) {
+		case TOGGLE:
+			pre = !pre;
+			break;
+		case PRE:
+			emit_info(out, l.s, fit(l.s, l.n, GOPHER_COLUMNS), &m);
+			break;
+		case LINK:
+			menu_link(out, &l, o);
+			break;
+		default:
+			wrap(out, l.s, l.n, GOPHER_COLUMNS - 2, emit_info, &m);
+		}
+		if (lf == end)
+			break;
+	}
+	buf_puts(out, ".\r\n");
+}
+
+struct text_ctx {
+	const char	*first, *rest;	/* prefixes of the first and later pieces */
+	int		 started;
+};
+
+/* Appends one line of plain text, dot-stuffed (RFC 1436 section 3.8). */
+static void
+put_text_line(struct buf *out, const char *prefix, const char *s, size_t n)
+{
+	if (*prefix == '\0' && n > 0 && s[0] == '.')
+		buf_puts(out, ".");
+	buf_puts(out, prefix);
+	buf_append(out, s, n);
+	buf_puts(out, "\r\n");
+}
+
+static void
+emit_text(struct buf *out, const char *s, size_t n, void *arg)
+{
+	struct text_ctx	*t = arg;
+
+	put_text_line(out, t->started ? t->rest : t->first, s, n);
+	t->started = 1;
+}
+
+static void
+text_heading(struct buf *out, const struct line *l)
+{
+	size_t	i, width = columns(l->s, l->n);
+
+	put_text_line(out, "", l->s, l->n);
+	if (l->level > 2)
+		return;
+	for (i = 0; i < width && i < GOPHER_COLUMNS; i++)
+		buf_puts(out, l->level == 1 ? "=" : "-");
+	buf_puts(out, "\r\n");
+}
+
+static void
+text_reference(struct buf *refs, unsigned n, const char *url, size_t url_n,
+    const struct gopher_origin *o)
+{
+	char	selector[GOPHER_SELECTOR_MAX + 2];
+
+	buf_printf(refs, "[%u] ", n);
+	if (has_scheme(url, url_n))
+		buf_append(refs, url, url_n);
+	else if (resolve(url, url_n, o->page, selector, sizeof(selector)) == 0) {
+		buf_printf(refs, "gopher://%s:%u/%c", o->host, o->port, item_type(selector));
+		buf_put_path(refs, selector);
+	} else
+		buf_append(refs, url, url_n);
+	buf_puts(refs, "\r\n");
+}
+
+void
+gemtext_text(const char *text, size_t len, const struct gopher_origin *o,
+    struct buf *out)
+{
+	const char	*p = text, *end = text + len, *lf, *url, *label;
+	struct buf	 refs = { 0 }, tagged = { 0 };
+	struct line	 l;
+	struct text_ctx	 t;
+	size_t		 n, url_n, label_n;
+	unsigned	 links = 0;
+	int		 pre = 0;
+
+	for (; p < end; p = lf + 1) {
+		if ((lf = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			lf = end;
+		n = (size_t)(lf - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		l = classify(p, n, pre);
+		t = (struct text_ctx){ "", "", 0 };
+		switch (l.kind) {
+		case TOGGLE:
+			pre = !pre;
+			break;
+		case PRE:
+			put_text_line(out, "", l.s, l.n);
+			break;
+		case HEADING:
+			text_heading(out, &l);
+			break;
+		case LINK:
+			link_parts(&l, &url, &url_n, &label, &label_n);
+			if (url_n == 0)
+				break;
+			text_reference(&refs, ++links, url, url_n, o);
+			tagged.len = 0;
+			buf_printf(&tagged, "[%u] %.*s", links, (int)(label_n > 0 ? label_n : url_n),
+			    label_n > 0 ? label : url);
+			if (!tagged.failed)
+				wrap(out, tagged.data, tagged.len, GOPHER_COLUMNS, emit_text, &t);
+			break;
+		case LIST:
+			t = (struct text_ctx){ "  * ", "    ", 0 };
+			wrap(out, l.s, l.n, GOPHER_COLUMNS - 4, emit_text, &t);
+			break;
+		case QUOTE:
+			t = (struct text_ctx){ "> ", "> ", 0 };
+			wrap(out, l.s, l.n, GOPHER_COLUMNS - 2, emit_text, &t);
+			break;
+		case TEXT:
+			if (l.n == 0)
+				buf_puts(out, "\r\n");
+			else
+				wrap(out, l.s, l.n, GOPHER_COLUMNS, emit_text, &t);
+			break;
+		}
+		if (lf == end)
+			break;
+	}
+	if (links > 0) {
+		buf_puts(out, "\r\nReferences\r\n\r\n");
+		if (refs.data != NULL)
+			buf_append(out, refs.data, refs.len);
+	}
+	buf_free(&refs);
+	buf_free(&tagged);
+	buf_puts(out, ".\r\n");
+}

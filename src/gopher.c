@@ -1,0 +1,174 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "conn.h"
+#include "gemtext.h"
+#include "gopher.h"
+#include "router.h"
+
+/* Gemtext rendered for Gopher is read whole; a larger file goes out as it is. */
+#define CONVERT_MAX	(4 * 1024 * 1024)
+
+/* Gopher+ (section 2.3): "+-1" announces data ended by a lone ".". */
+static const char	plus_header[] = "+-1\r\n";
+
+/* Replaces the body of resp with the bytes of b, which resp then owns. */
+static void
+set_body(struct response *resp, struct buf *b)
+{
+	enum status	status = resp->status;
+	char		meta[META_MAX + 1];
+
+	memcpy(meta, resp->meta, sizeof(meta));
+	response_release(resp);
+	resp->status = status;
+	memcpy(resp->meta, meta, sizeof(meta));
+	resp->body = b->data;
+	resp->body_len = b->len;
+	resp->body_release = free;
+	resp->body_owner = b->data;
+	memset(b, 0, sizeof(*b));
+}
+
+/* A type-3 menu: the one line that says what went wrong, and the end. */
+static void
+error_menu(struct response *resp, enum status status, const char *why)
+{
+	const struct config	*c = config_current();
+	struct buf		 b = { 0 };
+
+	response_release(resp);
+	buf_puts(&b, "3");
+	buf_puts(&b, why);
+	buf_printf(&b, "\t\t%s\t%u\r\n.\r\n", c->hostname, c->gopher_port);
+	resp->status = status;
+	snprintf(resp->meta, sizeof(resp->meta), "%s", why);
+	set_body(resp, &b);
+}
+
+/* Reads the whole body (file, then memory) of resp into b; -1 when too large. */
+static int
+read_body(struct response *resp, struct buf *b)
+{
+	char	chunk[16384];
+	ssize_t	n;
+
+	if (resp->fd != -1) {
+		if (resp->size > CONVERT_MAX)
+			return -1;
+		while ((n = read(resp->fd, chunk, sizeof(chunk))) > 0)
+			buf_append(b, chunk, (size_t)n);
+	}
+	if (resp->body_len > 0)
+		buf_append(b, resp->body, resp->body_len);
+	return b->failed ? -1 : 0;
+}
+
+/* Gemtext becomes a menu where Gemini has a directory or a list, plain text elsewhere. */
+static void
+convert_gemtext(const char *path, struct response *resp)
+{
+	const struct config	*c = config_current();
+	struct gopher_origin	 o = { c->hostname, c->gopher_port, path };
+	struct buf		 src = { 0 }, out = { 0 };
+
+	if (read_body(resp, &src) == -1) {
+		buf_free(&src);
+		return;		/* too large to convert: it goes out as it is */
+	}
+	if (path[strlen(path) - 1] == '/')
+		gemtext_menu(src.data != NULL ? src.data : "", src.len, &o, &out);
+	else
+		gemtext_text(src.data != NULL ? src.data : "", src.len, &o, &out);
+	buf_free(&src);
+	if (out.failed) {
+		buf_free(&out);
+		error_menu(resp, STATUS_PERMANENT_FAILURE, "Out of memory");
+		return;
+	}
+	set_body(resp, &out);
+}
+
+/* The Gopher capabilities file (caps.txt, from the Gopher community's convention). */
+static void
+caps(struct response *resp)
+{
+	struct buf	b = { 0 };
+
+	response_release(resp);
+	buf_puts(&b, "CAPS\r\n\r\nCapsVersion=1\r\nExpireCapsAfter=3600\r\n"
+	    "PathDelimeter=/\r\nPathIdentity=.\r\nPathParent=..\r\n"
+	    "PathParentDouble=FALSE\r\nPathKeepPreDelimeter=FALSE\r\n"
+	    "ServerSoftware=marquee\r\nServerSupportsStdinScripts=FALSE\r\n");
+	resp->status = STATUS_SUCCESS;
+	snprintf(resp->meta, sizeof(resp->meta), "text/plain");
+	set_body(resp, &b);
+}
+
+static void
+serve(struct request *req, struct url *url, struct response *resp)
+{
+	size_t	n;
+
+	route(req, resp);
+	if (resp->status == STATUS_NOT_FOUND && strcmp(url->path, "/caps.txt") == 0) {
+		caps(resp);
+		return;
+	}
+	if (resp->status == STATUS_REDIRECT) {
+		/* Gopher has no redirects: a directory asked for without its slash is served. */
+		n = strlen(url->path);
+		if (n + 1 < sizeof(url->path)) {
+			url->path[n] = '/';
+			url->path[n + 1] = '\0';
+			response_release(resp);
+			route(req, resp);
+		}
+	}
+	if (resp->status != STATUS_SUCCESS) {
+		error_menu(resp, resp->status, resp->status == STATUS_NOT_FOUND ?
+		    "Not found" : resp->meta);
+		return;
+	}
+	if (strncmp(resp->meta, "text/gemini", 11) == 0)
+		convert_gemtext(url->path, resp);
+}
+
+static size_t
+gopher_respond(const char *buf, size_t len, struct request *req,
+    struct response *resp, char *head, size_t headsize)
+{
+	struct selector	 sel;
+	struct url	 url;
+	const char	*reason;
+
+	req->protocol = PROTOCOL_GOPHER;
+	if (request_parse_gopher(buf, len, &sel, &reason) == -1) {
+		error_menu(resp, STATUS_BAD_REQUEST, reason);
+		return 0;
+	}
+	memset(&url, 0, sizeof(url));
+	url.port = -1;
+	memcpy(url.path, sel.path, sizeof(url.path));
+	memcpy(url.raw_path, sel.path, sizeof(url.raw_path));
+	memcpy(url.query, sel.search, sizeof(url.query));
+	url.has_query = sel.has_search;
+	req->url = &url;
+	serve(req, &url, resp);
+	req->url = NULL;
+	if (!sel.plus || headsize < sizeof(plus_header))
+		return 0;
+	memcpy(head, plus_header, sizeof(plus_header) - 1);
+	return sizeof(plus_header) - 1;
+}
+
+const struct adapter gopher_adapter = {
+	.name = "gopher",
+	.tls = 0,
+	.request_max = 2048,	/* selector, TAB and a search string of about 1 KB */
+	.respond = gopher_respond,
+};
