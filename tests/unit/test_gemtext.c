@@ -1,0 +1,115 @@
+/* Unit tests of the Gopher renderings of gemtext: menus and plain text. */
+
+#include <string.h>
+
+#include "buf.h"
+#include "gemtext.h"
+#include "harness.h"
+
+static const struct gopher_origin	origin = { "example.org", 70, "/reviews/x.gmi" };
+static const struct gopher_origin	list = { "example.org", 70, "/tags/" };
+
+static const char *
+menu(const char *text, const struct gopher_origin *o)
+{
+	static struct buf	out;
+
+	buf_free(&out);
+	gemtext_menu(text, strlen(text), o, &out);
+	return out.data;
+}
+
+static const char *
+text(const char *gmi)
+{
+	static struct buf	out;
+
+	buf_free(&out);
+	gemtext_text(gmi, strlen(gmi), &origin, &out);
+	return out.data;
+}
+
+static void
+test_menu(void)
+{
+	CHECK_STR(menu("# Tags\n\n=> /tags/drama/ drama (2)\n", &list),
+	    "iTags\t\texample.org\t70\r\n"
+	    "i\t\texample.org\t70\r\n"
+	    "1drama (2)\t/tags/drama/\texample.org\t70\r\n"
+	    ".\r\n");
+	CHECK_STR(menu("=> x.gmi Relative\n=> ../tags/ Up\n=> poster.png Poster\n"
+	    "=> anim.gif Gif\n=> film.mp4 Film\n", &origin),
+	    "0Relative\t/reviews/x.gmi\texample.org\t70\r\n"
+	    "1Up\t/tags/\texample.org\t70\r\n"
+	    "IPoster\t/reviews/poster.png\texample.org\t70\r\n"
+	    "gGif\t/reviews/anim.gif\texample.org\t70\r\n"
+	    "9Film\t/reviews/film.mp4\texample.org\t70\r\n"
+	    ".\r\n");
+	CHECK_STR(menu("=> gemini://other.example/ Elsewhere\n=> https://w.example/a\n", &list),
+	    "hElsewhere\tURL:gemini://other.example/\texample.org\t70\r\n"
+	    "hhttps://w.example/a\tURL:https://w.example/a\texample.org\t70\r\n"
+	    ".\r\n");
+	/* A link out of the root is shown as text, never as an item. */
+	CHECK_STR(menu("=> /../../etc/passwd Sneaky\n", &list),
+	    "iSneaky\t\texample.org\t70\r\n.\r\n");
+	/* Tabs cannot end a field early. */
+	CHECK_STR(menu("a\tb\n", &list), "ia b\t\texample.org\t70\r\n.\r\n");
+	CHECK_STR(menu("```\n   pre  kept\n```\n* item\n> quote\n", &list),
+	    "i   pre  kept\t\texample.org\t70\r\n"
+	    "i* item\t\texample.org\t70\r\n"
+	    "i> quote\t\texample.org\t70\r\n"
+	    ".\r\n");
+	CHECK_STR(menu("", &list), ".\r\n");
+}
+
+static void
+test_wrapping(void)
+{
+	const char	*m;
+	char		 line[200];
+	int		 i;
+
+	memset(line, 0, sizeof(line));
+	memset(line, 'w', 30);
+	line[30] = ' ';
+	memset(line + 31, 'v', 30);
+	line[61] = ' ';
+	memset(line + 62, 'u', 30);
+	m = menu(line, &list);
+	CHECK(strstr(m, "i" "wwwwwwwwwwwwwwwwwwwwwwwwwwwwww vvvvvvvvvvvvvvvvvvvvvvvvvvvvvv\t") != NULL);
+	CHECK(strstr(m, "iuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu\t") != NULL);
+	/* Columns are characters: 69 two-byte letters fit in one line. */
+	memset(line, 0, sizeof(line));
+	for (i = 0; i < 69; i++)
+		memcpy(line + 2 * i, "\xc3\xa9", 2);
+	m = text(line);
+	CHECK_INT(strlen(m), 138 + 2 + 3);	/* one line, CRLF, then ".\r\n" */
+	CHECK(strncmp(m, line, 138) == 0);
+}
+
+static void
+test_text(void)
+{
+	CHECK_STR(text("# Title\n## Sub\n### Small\nPlain.\n"),
+	    "Title\r\n=====\r\nSub\r\n---\r\nSmall\r\nPlain.\r\n.\r\n");
+	CHECK_STR(text(".\n.dot\nok\n"), "..\r\n..dot\r\nok\r\n.\r\n");
+	CHECK_STR(text("=> /tags/noir/ Noir\n=> https://w.example/ Web\n"),
+	    "[1] Noir\r\n[2] Web\r\n\r\nReferences\r\n\r\n"
+	    "[1] gopher://example.org:70/1/tags/noir/\r\n"
+	    "[2] https://w.example/\r\n.\r\n");
+	CHECK_STR(text("```\n. inside pre\n```\n"), ".. inside pre\r\n.\r\n");
+	CHECK_STR(text("* one two three four five six seven eight nine ten eleven twelve thirteen\n"),
+	    "  * one two three four five six seven eight nine ten eleven twelve\r\n"
+	    "    thirteen\r\n.\r\n");
+	CHECK_STR(text("> quoted words\n"), "> quoted words\r\n.\r\n");
+	CHECK_STR(text("caf\xc3\xa9\n"), "caf\xc3\xa9\r\n.\r\n");
+}
+
+int
+main(void)
+{
+	test_menu();
+	test_wrapping();
+	test_text();
+	return harness_done();
+}
