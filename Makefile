@@ -77,6 +77,7 @@ bench: marquee build/loadgen build/gemcli
 	@tests/need bench $(BENCH_DEBS)
 	tests/bench/run.sh
 	tests/bench/index.sh
+	tests/bench/gopher.sh
 
 clean:
 	rm -rf build marquee

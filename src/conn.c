@@ -165,7 +165,8 @@ conn_close(struct conn *c)
 	if (c->closing)
 		return STEP_CLOSE;
 	c->closing = 1;
-	event_forget(c->worker->loop, &c->ev);
+	/* No EPOLL_CTL_DEL: closing the descriptor, later in this round, drops it. */
+	c->ev.mask = 0;
 	list_remove(&c->worker->open, c);
 	list_push(&c->worker->closing, c);
 	return STEP_CLOSE;
@@ -524,8 +525,12 @@ conn_new(struct worker *w, const struct listener *l, int fd,
 	c->proto = l->proto;
 	response_init(&c->resp);
 	peer_name(ss, c->peer, sizeof(c->peer));
-	/* The response goes out in as few writes as it can; don't let Nagle hold the last one. */
-	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/*
+	 * A TLS response ends with a separate close_notify record; Nagle must
+	 * not hold it back. Plain TCP sends one write and closes.
+	 */
+	if (l->proto->tls)
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->started_ms = now_ms();
 	c->request_timeout_ms = cfg->request_timeout * 1000;
 	c->lifetime_end_ms = c->started_ms + (uint64_t)cfg->connection_timeout * 1000;

@@ -8,13 +8,11 @@
 #include "conn.h"
 #include "gemtext.h"
 #include "gopher.h"
+#include "request.h"
 #include "router.h"
 
 /* Gemtext rendered for Gopher is read whole; a larger file goes out as it is. */
 #define CONVERT_MAX	(4 * 1024 * 1024)
-
-/* Gopher+ (section 2.3): "+-1" announces data ended by a lone ".". */
-static const char	plus_header[] = "+-1\r\n";
 
 /* Replaces the body of resp with the bytes of b, which resp then owns. */
 static void
@@ -109,6 +107,30 @@ caps(struct response *resp)
 	set_body(resp, &b);
 }
 
+/*
+ * An 'h' item's selector "URL:..." asks the server for a page that sends
+ * the reader on (the Gopher community's convention for links to the web).
+ */
+static void
+url_redirect(const char *url, struct response *resp)
+{
+	struct buf	b = { 0 };
+
+	response_release(resp);
+	buf_puts(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n"
+	    "<meta http-equiv=\"refresh\" content=\"0; url=");
+	buf_put_xml(&b, url);
+	buf_puts(&b, "\">\n<title>Redirect</title></head><body>\n<p>This link leaves "
+	    "Gopherspace: <a href=\"");
+	buf_put_xml(&b, url);
+	buf_puts(&b, "\">");
+	buf_put_xml(&b, url);
+	buf_puts(&b, "</a></p>\n</body></html>\n");
+	resp->status = STATUS_SUCCESS;
+	snprintf(resp->meta, sizeof(resp->meta), "text/html");
+	set_body(resp, &b);
+}
+
 static void
 serve(struct request *req, struct url *url, struct response *resp)
 {
@@ -138,6 +160,24 @@ serve(struct request *req, struct url *url, struct response *resp)
 		convert_gemtext(url->path, resp);
 }
 
+/* Copies the URL of a "URL:" selector into sel->search when it is printable UTF-8. */
+static int
+has_safe_url(const char *s, size_t n, struct selector *sel)
+{
+	size_t	i;
+
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	if (n == 0 || n >= sizeof(sel->search) || !utf8_valid(s, n))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	memcpy(sel->search, s, n);
+	sel->search[n] = '\0';
+	return 1;
+}
+
 static size_t
 gopher_respond(const char *buf, size_t len, struct request *req,
     struct response *resp, char *head, size_t headsize)
@@ -147,6 +187,10 @@ gopher_respond(const char *buf, size_t len, struct request *req,
 	const char	*reason;
 
 	req->protocol = PROTOCOL_GOPHER;
+	if (len > 4 && strncmp(buf, "URL:", 4) == 0 && has_safe_url(buf + 4, len - 4, &sel)) {
+		url_redirect(sel.search, resp);
+		return 0;
+	}
 	if (request_parse_gopher(buf, len, &sel, &reason) == -1) {
 		error_menu(resp, STATUS_BAD_REQUEST, reason);
 		return 0;
@@ -160,10 +204,13 @@ gopher_respond(const char *buf, size_t len, struct request *req,
 	req->url = &url;
 	serve(req, &url, resp);
 	req->url = NULL;
-	if (!sel.plus || headsize < sizeof(plus_header))
-		return 0;
-	memcpy(head, plus_header, sizeof(plus_header) - 1);
-	return sizeof(plus_header) - 1;
+	/*
+	 * A Gopher+ probe (TAB $) gets the plain menu: with no '+' in front,
+	 * the UMN client takes this for a Gopher0 server and reads it so.
+	 */
+	(void)head;
+	(void)headsize;
+	return 0;
 }
 
 const struct adapter gopher_adapter = {

@@ -271,7 +271,9 @@ expect_match "review menu view" "1More by Jane Doe	/directors/jane-doe/" "$(curl
 curl -s "gopher://127.0.0.1:$gport/9/big.bin" -o "$work/gbig"
 if cmp -s "$root/big.bin" "$work/gbig"; then pass; else fail "1 MiB file over gopher differs"; fi
 expect_match "caps.txt" "^CAPS" "$(curl -s "gopher://127.0.0.1:$gport/0/caps.txt")"
-expect_match "Gopher+ probe" "^\+-1" "$(gopher_raw '\t$\r\n' | head -n 1)"
+expect_match "Gopher+ probe gets the plain menu" "^iTest capsule" "$(gopher_raw '\t$\r\n' | head -n 1)"
+expect_match "URL: selector redirects" 'content="0; url=https://example.org/"' "$(gopher_raw 'URL:https://example.org/\r\n')"
+expect_match "strict reader on a menu" "^iTags" "$(timeout 20 gophfilt -t 1 -p /tags/ -h 127.0.0.1 -s "$gport" | head -n 1)"
 expect_match "bare LF" "^iTest capsule" "$(gopher_raw '/\n' | head -n 1)"
 for sel in '/../outside/secret' '/%2e%2e/outside/secret' '/escape' '/.secret' "/$(printf '%*s' 1100 '' | tr ' ' a)"; do
 	out=$(gopher_raw "$sel\r\n")

@@ -6,7 +6,11 @@
  *   loadgen -h HOST -p PORT -u URL [-s SNI] [-c CONC] [-n TOTAL | -d SECS]
  *           [-R] [-P SERVER_PID]
  *   loadgen -h HOST -p PORT -I N [-s SNI] -P SERVER_PID
+ *   loadgen -T -h HOST -p PORT -u SELECTOR [-c CONC] [-n TOTAL | -d SECS] [-P PID]
  *
+ * -T speaks Gopher: plain TCP, the selector and CRLF, success unless the
+ * answer starts with a type-3 line. Server CPU includes reaped children, so
+ * an inetd-style server that forks per connection is measured whole.
  * -R offers the TLS session from an earlier connection (resumption). -P reads
  * the server's CPU time (and, with -I, its memory) from /proc. -I opens N
  * connections, completes their handshakes and holds them idle.
@@ -44,7 +48,7 @@ static struct {
 	const char	*host, *port, *url, *sni;
 	unsigned	 conc, total, idle;
 	double		 seconds;
-	int		 resume, pid;
+	int		 resume, pid, plain;
 } opt = { .conc = 10, .port = "1965" };
 
 static struct addrinfo	*addr;
@@ -72,6 +76,7 @@ cpu_ms(int pid)
 {
 	char		 path[64], buf[1024], *p;
 	unsigned long	 ut, st;
+	long		 cut, cst;
 	FILE		*fp;
 
 	if (pid <= 0)
@@ -83,9 +88,11 @@ cpu_ms(int pid)
 	fclose(fp);
 	if (p == NULL || (p = strrchr(buf, ')')) == NULL)
 		return 0;
-	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %ld %ld",
+	    &ut, &st, &cut, &cst) != 4)
 		return 0;
-	return (double)(ut + st) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
+	return (double)(ut + st + (unsigned long)cut + (unsigned long)cst) * 1000.0 /
+	    (double)sysconf(_SC_CLK_TCK);
 }
 
 static long
@@ -170,8 +177,11 @@ record(double ms)
 static void
 slot_finish(struct slot *s, int ok)
 {
-	if (ok) {
+	if (!ok)
+		errors++;
+	else
 		record((now() - s->started) * 1000.0);
+	if (ok && s->ssl != NULL) {
 		/* A session from a connection not marked shut down is not resumable. */
 		SSL_set_shutdown(s->ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
 		/* TLS 1.3 tickets are meant for one use: keep the newest. */
@@ -179,10 +189,35 @@ slot_finish(struct slot *s, int ok)
 			SSL_SESSION_free(session);
 			session = SSL_get1_session(s->ssl);
 		}
-	} else
-		errors++;
+	}
 	done++;
 	slot_close(s);
+}
+
+/* Gopher: send the selector once, then read to EOF; a '3' first means an error. */
+static void
+plain_step(struct slot *s)
+{
+	char	buf[16384];
+	ssize_t	n;
+
+	if (s->phase == CONNECTING) {
+		if (write(s->fd, request, reqlen) != (ssize_t)reqlen) {
+			slot_finish(s, 0);
+			return;
+		}
+		s->phase = READING;
+		watch(s, EPOLLIN, EPOLL_CTL_MOD);
+		return;
+	}
+	while ((n = read(s->fd, buf, sizeof(buf))) > 0)
+		if (s->headlen == 0) {
+			s->head[0] = buf[0];
+			s->headlen = 1;
+		}
+	if (n == -1 && errno == EAGAIN)
+		return;
+	slot_finish(s, n == 0 && s->headlen == 1 && s->head[0] != '3');
 }
 
 /* Runs the slot's state machine as far as the socket allows. */
@@ -199,12 +234,20 @@ slot_step(struct slot *s)
 			slot_finish(s, 0);
 			return;
 		}
+		if (opt.plain) {
+			plain_step(s);
+			return;
+		}
 		s->ssl = SSL_new(ctx);
 		SSL_set_fd(s->ssl, s->fd);
 		SSL_set_tlsext_host_name(s->ssl, (char *)(void *)opt.sni);
 		if (opt.resume && session != NULL)
 			SSL_set_session(s->ssl, session);
 		s->phase = HANDSHAKE;
+	}
+	if (opt.plain) {
+		plain_step(s);
+		return;
 	}
 	if (s->phase == HANDSHAKE) {
 		ERR_clear_error();
@@ -339,7 +382,7 @@ main(int argc, char **argv)
 	unsigned		 i, active;
 	int			 ch, n;
 
-	while ((ch = getopt(argc, argv, "h:p:u:s:c:n:d:RP:I:")) != -1) {
+	while ((ch = getopt(argc, argv, "h:p:u:s:c:n:d:RP:I:T")) != -1) {
 		switch (ch) {
 		case 'h': opt.host = optarg; break;
 		case 'p': opt.port = optarg; break;
@@ -351,6 +394,7 @@ main(int argc, char **argv)
 		case 'R': opt.resume = 1; break;
 		case 'P': opt.pid = atoi(optarg); break;
 		case 'I': opt.idle = (unsigned)atoi(optarg); break;
+		case 'T': opt.plain = 1; break;
 		default: usage();
 		}
 	}
