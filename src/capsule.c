@@ -71,6 +71,7 @@ static const struct {
 	{ ".zip",	"application/zip" },
 	{ ".gz",	"application/gzip" },
 	{ ".tar",	"application/x-tar" },
+	{ ".bin",	"application/octet-stream" },
 };
 
 int

@@ -160,6 +160,32 @@ serve(struct request *req, struct url *url, struct response *resp)
 		convert_gemtext(url->path, resp);
 }
 
+/*
+ * The answer to a Gopher+ menu request (TAB $): each item of the menu as an
+ * "+INFO:" attribute block, which is what the UMN client asks for first.
+ */
+static void
+plus_attributes(struct response *resp)
+{
+	const char	*p = resp->body, *end = p + resp->body_len, *lf;
+	struct buf	 b = { 0 };
+
+	for (; p < end; p = lf + 1) {
+		if ((lf = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+		if (lf - p == 2 && p[0] == '.')
+			break;
+		buf_puts(&b, "+INFO: ");
+		buf_append(&b, p, (size_t)(lf - p) + 1);
+	}
+	buf_puts(&b, ".\r\n");
+	if (b.failed) {
+		buf_free(&b);
+		return;
+	}
+	set_body(resp, &b);
+}
+
 /* Copies the URL of a "URL:" selector into sel->search when it is printable UTF-8. */
 static int
 has_safe_url(const char *s, size_t n, struct selector *sel)
@@ -204,13 +230,15 @@ gopher_respond(const char *buf, size_t len, struct request *req,
 	req->url = &url;
 	serve(req, &url, resp);
 	req->url = NULL;
-	/*
-	 * A Gopher+ probe (TAB $) gets the plain menu: with no '+' in front,
-	 * the UMN client takes this for a Gopher0 server and reads it so.
-	 */
-	(void)head;
-	(void)headsize;
-	return 0;
+	if (sel.plus == 0 || resp->status != STATUS_SUCCESS || resp->body == NULL)
+		return 0;
+	if (sel.plus == '$' && url.path[strlen(url.path) - 1] == '/')
+		plus_attributes(resp);
+	/* Gopher+ section 2.3: "+-1" announces data that ends with a lone ".". */
+	if (headsize < 6)
+		return 0;
+	memcpy(head, "+-1\r\n", 5);
+	return 5;
 }
 
 const struct adapter gopher_adapter = {

@@ -490,7 +490,7 @@ request_parse_gopher(const char *buf, size_t len, struct selector *sel,
 			end = buf + len;
 		/* Gopher+ clients probe with TAB $ or TAB + (Gopher+ section 2.3). */
 		if (end - tab == 1 && (*tab == '$' || *tab == '+'))
-			sel->plus = 1;
+			sel->plus = *tab;
 		else if (copy_field(sel->search, sizeof(sel->search), tab,
 		    (size_t)(end - tab)) == -1) {
 			*reason = "search string too long";

@@ -56,7 +56,7 @@ struct selector {
 	char	path[GEMINI_URL_MAX + 1];	/* decoded and normalised, starts with '/' */
 	char	search[GOPHER_SELECTOR_MAX + 1];	/* type 7 query, "" when none */
 	int	has_search;
-	int	plus;		/* a Gopher+ client's probe (TAB $ or TAB +) */
+	char	plus;		/* a Gopher+ request: '$' (menu with attributes), '+', or 0 */
 };
 
 /*

@@ -91,7 +91,8 @@ EOF
 printf '# Dir\n' >"$root/dir/index.gmi"
 echo "plain words in a file without extension" >"$root/notes"
 head -c 1048576 /dev/urandom >"$root/big.bin"
-head -c 4096 /dev/urandom >"$root/blob"
+# Random bytes behind four NULs: no magic number can match by chance.
+{ printf '\0\0\0\0'; head -c 4096 /dev/urandom; } >"$root/blob"
 printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\10\6\0\0\0\x1f\x15\xc4\x89' >"$root/pixel.png"
 echo "contact: someone" >"$root/.well-known/security.txt"
 echo "hidden" >"$root/.secret"
@@ -271,7 +272,9 @@ expect_match "review menu view" "1More by Jane Doe	/directors/jane-doe/" "$(curl
 curl -s "gopher://127.0.0.1:$gport/9/big.bin" -o "$work/gbig"
 if cmp -s "$root/big.bin" "$work/gbig"; then pass; else fail "1 MiB file over gopher differs"; fi
 expect_match "caps.txt" "^CAPS" "$(curl -s "gopher://127.0.0.1:$gport/0/caps.txt")"
-expect_match "Gopher+ probe gets the plain menu" "^iTest capsule" "$(gopher_raw '\t$\r\n' | head -n 1)"
+expect "Gopher+ menu request (what the UMN client sends first)" "$(printf '+-1\r\n+INFO: iTest capsule\t\tlocalhost\t%s\r' "$gport")" "$(gopher_raw '\t$\r\n' | head -n 2)"
+expect "Gopher+ answer ends with a lone dot" ".$(printf '\r')" "$(gopher_raw '\t$\r\n' | tail -n 1)"
+expect "Gopher+ item request" "$(printf '+-1\r\niTest capsule\t\tlocalhost\t%s\r' "$gport")" "$(gopher_raw '/\t+\r\n' | head -n 2)"
 expect_match "URL: selector redirects" 'content="0; url=https://example.org/"' "$(gopher_raw 'URL:https://example.org/\r\n')"
 expect_match "strict reader on a menu" "^iTags" "$(timeout 20 gophfilt -t 1 -p /tags/ -h 127.0.0.1 -s "$gport" | head -n 1)"
 expect_match "bare LF" "^iTest capsule" "$(gopher_raw '/\n' | head -n 1)"

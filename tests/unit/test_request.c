@@ -682,10 +682,10 @@ test_gopher_selectors(void)
 	CHECK_STR(sel.search, "Hello there");
 	CHECK_INT(sel.has_search, 1);
 	CHECK_INT(request_parse_gopher("\t$\r\n", 4, &sel, &reason), 0);
-	CHECK_INT(sel.plus, 1);
+	CHECK_INT(sel.plus, '$');
 	CHECK_INT(sel.has_search, 0);
 	CHECK_INT(request_parse_gopher("/\t+\r\n", 5, &sel, &reason), 0);
-	CHECK_INT(sel.plus, 1);
+	CHECK_INT(sel.plus, '+');
 	CHECK_INT(request_parse_gopher("/a\0b\r\n", 7, &sel, &reason), -1);
 	CHECK_STR(reason, "NUL byte in selector");
 	CHECK_INT(request_parse_gopher("/../etc/passwd\r\n", 16, &sel, &reason), -1);
