@@ -26,7 +26,7 @@ config_defaults(struct config *c)
 {
 	snprintf(c->hostname, sizeof(c->hostname), "localhost");
 	snprintf(c->listen, sizeof(c->listen), "*");
-	c->gemini_port = 1965;
+	c->gemini_port = GEMINI_DEFAULT_PORT;
 	c->gopher_port = 70;
 	snprintf(c->root, sizeof(c->root), "capsule");
 	snprintf(c->certs, sizeof(c->certs), "certs");

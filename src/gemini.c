@@ -6,9 +6,6 @@
 #include "gemini.h"
 #include "router.h"
 
-/* Port a gemini:// URL implies (specification section 1.2). */
-#define GEMINI_DEFAULT_PORT	1965
-
 static int
 is_served(const struct url *url, const struct config *c)
 {

@@ -366,7 +366,7 @@ nomem:
 
 /* Parses reviews/NAME into k->entry, or logs why it is skipped and leaves it NULL. */
 static void
-load_known(struct known *k)
+known_parse(struct known *k)
 {
 	char		 path[sizeof(REVIEWS_DIR) + NAME_MAX + 1];
 	char		*text;
@@ -383,7 +383,7 @@ load_known(struct known *k)
 }
 /* Fills a new record for reviews/NAME, as stat saw it, and parses the file. */
 static int
-known_load(struct known *k, const char *name, const struct stat *st)
+known_new(struct known *k, const char *name, const struct stat *st)
 {
 	memset(k, 0, sizeof(*k));
 	if ((k->name = strdup(name)) == NULL)
@@ -393,7 +393,7 @@ known_load(struct known *k, const char *name, const struct stat *st)
 	k->size = st->st_size;
 	k->ctime = st->st_ctim;
 	k->mtime = st->st_mtim;
-	load_known(k);
+	known_parse(k);
 	return 0;
 }
 
@@ -438,7 +438,7 @@ catalogue_scan(struct catalogue *old, struct catalogue *out, const char **reason
 		}
 		k = &files[n];
 		if (!reuse_known(old, de->d_name, &st, k) &&
-		    known_load(k, de->d_name, &st) == -1)
+		    known_new(k, de->d_name, &st) == -1)
 			goto nomem;
 		n++;
 	}
@@ -536,7 +536,7 @@ catalogue_update(struct catalogue *old, const struct changes *ch,
 			continue;
 		k = &files[n];
 		if (!reuse_known(old, ch->names[i], &st, k) &&
-		    known_load(k, ch->names[i], &st) == -1)
+		    known_new(k, ch->names[i], &st) == -1)
 			continue;
 		n++;
 	}
@@ -604,7 +604,7 @@ snapshot_build(const struct catalogue *cat, const char **reason)
 	    file_exists(INTRO_FILE))
 		log_warn("%s: %s", INTRO_FILE, why);
 	site_title(intro, title, sizeof(title), c->hostname);
-	if (c->gemini_port == 1965)
+	if (c->gemini_port == GEMINI_DEFAULT_PORT)
 		snprintf(base, sizeof(base), "gemini://%s", c->hostname);
 	else
 		snprintf(base, sizeof(base), "gemini://%s:%u", c->hostname, c->gemini_port);

@@ -7,6 +7,8 @@
 #define GEMINI_URL_MAX		1024
 /* RFC 1035 section 2.3.4: 255 octets on the wire, 253 characters as text. */
 #define HOST_MAX		253
+/* Gemini specification, section 1.2: the port a gemini:// URL implies. */
+#define GEMINI_DEFAULT_PORT	1965
 /* Longest scheme kept; longer ones are still rejected as foreign (53). */
 #define SCHEME_MAX		32
 

@@ -1,13 +1,42 @@
-#include <string.h>
-#include <strings.h>
+/*
+ * Review files: the format is described in review.h. Everything here works
+ * on the caller's bytes and a struct it owns.
+ */
 
-#include "request.h"
+#include <string.h>
+
 #include "review.h"
+
+#define STR(x)		#x
+#define XSTR(x)		STR(x)
 
 static const char	 utf8_bom[] = "\xef\xbb\xbf";
 
+/*
+ * Non-ASCII code points that separate words in slugs and cannot be part of
+ * a key: the Latin-1 Supplement's controls, no-break space, signs and
+ * guillemets (but not ª, µ and º, which are letters), × and ÷, General
+ * Punctuation (the spaces, dashes, curly quotes, ellipsis and invisible marks
+ * of French typography), CJK spaces and brackets (but not 々, 〆 and 〇,
+ * which are parts of names), the BOM as a zero-width no-break space, and
+ * full-width ASCII punctuation. Everything else counts as a letter: without
+ * Unicode tables a letter cannot be told from a symbol, and keeping one is
+ * harmless.
+ */
+static const struct {
+	unsigned	lo, hi;
+} separators[] = {
+	{ 0x80, 0xa9 }, { 0xab, 0xb4 }, { 0xb6, 0xb9 }, { 0xbb, 0xbf },
+	{ 0xd7, 0xd7 }, { 0xf7, 0xf7 },
+	{ 0x2000, 0x206f },
+	{ 0x3000, 0x3004 }, { 0x3008, 0x3020 },
+	{ 0xfeff, 0xfeff },
+	{ 0xff01, 0xff0f }, { 0xff1a, 0xff20 }, { 0xff3b, 0xff40 },
+	{ 0xff5b, 0xff65 },
+};
+
 static int
-is_ascii_alnum(unsigned char c)
+is_ascii_alnum(unsigned c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (c >= '0' && c <= '9');
@@ -17,6 +46,185 @@ static int
 is_blank(char c)
 {
 	return c == ' ' || c == '\t';
+}
+
+static unsigned char
+ascii_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/*
+ * Decodes the sequence at s[0..len), len > 0, into *cp and returns its
+ * length, or 0 when it is not UTF-8 as RFC 3629 defines it: overlong forms,
+ * UTF-16 surrogates and code points past U+10FFFF are refused (section 3).
+ */
+static size_t
+utf8_decode(const unsigned char *s, size_t len, unsigned *cp)
+{
+	size_t		n, i;
+	unsigned	min;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0)
+		n = 2, min = 0x80, *cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3, min = 0x800, *cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 4, min = 0x10000, *cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (s[i] & 0x3f);
+	}
+	if (*cp < min || (*cp >= 0xd800 && *cp <= 0xdfff) || *cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/*
+ * request.c has the same check as utf8_valid(); this file keeps its own so
+ * that the parser depends on nothing but libc.
+ */
+static int
+utf8_ok(const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i, n;
+	unsigned		 cp;
+
+	for (i = 0; i < len; i += n)
+		if ((n = utf8_decode(p + i, len - i, &cp)) == 0)
+			return 0;
+	return 1;
+}
+
+/* Writes cp (at most U+10FFFF) as UTF-8 into out[0..4) and returns the length. */
+static size_t
+utf8_encode(unsigned cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+static int
+is_separator(unsigned cp)
+{
+	size_t	i;
+
+	if (cp < 0x80)
+		return !is_ascii_alnum(cp);
+	for (i = 0; i < sizeof(separators) / sizeof(separators[0]); i++)
+		if (cp >= separators[i].lo && cp <= separators[i].hi)
+			return 1;
+	return 0;
+}
+
+/*
+ * Lower case of ASCII and of the Latin-1 Supplement and Latin Extended-A
+ * capitals (Unicode's simple case mapping), which cover the names of
+ * European films; other code points are returned as they are.
+ */
+static unsigned
+slug_lower(unsigned cp)
+{
+	if (cp < 0x80)
+		return ascii_lower((unsigned char)cp);
+	if (cp >= 0xc0 && cp <= 0xde && cp != 0xd7)
+		return cp + 0x20;
+	if (cp == 0x130)
+		return 'i';	/* İ; cp | 1 would be the dotless ı */
+	if (cp == 0x178)
+		return 0xff;	/* Ÿ, whose ÿ is in Latin-1 */
+	/* Capital even, small odd: Ā..ķ and Ŋ..ŷ. */
+	if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177))
+		return cp | 1;
+	/* Capital odd, small even: Ĺ..ň and Ź..ž. */
+	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e))
+		return cp + (cp & 1);
+	return cp;
+}
+
+int
+slugify(const char *in, size_t len, char *out, size_t outsize)
+{
+	const unsigned char	*s = (const unsigned char *)in;
+	char			 enc[4];
+	size_t			 i, n, m, o = 0;
+	unsigned		 cp;
+	int			 gap = 0;
+
+	if (outsize == 0)
+		return -1;
+	for (i = 0; i < len; i += n) {
+		if ((n = utf8_decode(s + i, len - i, &cp)) == 0)
+			goto fail;
+		if (is_separator(cp)) {
+			gap = o > 0;	/* never a leading '-' */
+			continue;
+		}
+		m = utf8_encode(slug_lower(cp), enc);
+		if (o + (size_t)gap + m >= outsize)
+			goto fail;
+		if (gap)
+			out[o++] = '-';
+		gap = 0;
+		memcpy(out + o, enc, m);
+		o += m;
+	}
+	if (o == 0)
+		goto fail;
+	out[o] = '\0';
+	return 0;
+fail:
+	out[0] = '\0';
+	return -1;
+}
+
+int
+date_valid(const char *s, size_t len)
+{
+	static const int	days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int			y, m, d, leap;
+	size_t			i;
+
+	if (len != DATE_SIZE - 1 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (i = 0; i < len; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1000 || m < 1 || m > 12 || d < 1)
+		return 0;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= days[m - 1] + (m == 2 && leap);
 }
 
 /* Trims blanks from both ends of s[0..*len) and returns the new start. */
@@ -47,147 +255,50 @@ copy_cut(char *out, size_t outsize, const char *s, size_t len)
 	return cut;
 }
 
-int
-date_valid(const char *s, size_t len)
+static void
+set_field(struct review *r, char *field, size_t size, const char *v, size_t len)
 {
-	static const int	days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int			y, m, d, leap;
-	size_t			i;
-
-	if (len != DATE_SIZE - 1 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (i = 0; i < len; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return 0;
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1000 || m < 1 || m > 12 || d < 1)
-		return 0;
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return d <= days[m - 1] + (m == 2 && leap);
+	if (copy_cut(field, size, v, len))
+		r->warnings |= REVIEW_WARN_LONG_VALUE;
 }
 
-/* Lower case of the Latin-1 Supplement and Latin Extended-A capitals. */
-static unsigned
-latin_lower(unsigned cp)
-{
-	if (cp >= 0xc0 && cp <= 0xde && cp != 0xd7)
-		return cp + 0x20;
-	if (cp == 0x178)
-		return 0xff;
-	if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177))
-		return cp | 1;
-	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e))
-		return cp + (cp & 1);
-	return cp;
-}
-
-/* Length of the UTF-8 sequence starting with byte c (input is already valid). */
-static size_t
-utf8_len(unsigned char c)
-{
-	if (c < 0x80)
-		return 1;
-	if ((c & 0xe0) == 0xc0)
-		return 2;
-	if ((c & 0xf0) == 0xe0)
-		return 3;
-	return 4;
-}
-
-int
-slugify(const char *in, size_t len, char *out, size_t outsize)
-{
-	size_t		i, n, o = 0;
-	unsigned	cp;
-	unsigned char	c;
-	int		gap = 0;
-
-	for (i = 0; i < len; i += n) {
-		c = (unsigned char)in[i];
-		n = utf8_len(c);
-		if (i + n > len)
-			return -1;
-		cp = 0;
-		if (n == 2)
-			cp = (unsigned)(c & 0x1f) << 6 | ((unsigned char)in[i + 1] & 0x3f);
-		else if (n == 3)
-			cp = (unsigned)(c & 0x0f) << 12 |
-			    (unsigned)((unsigned char)in[i + 1] & 0x3f) << 6 |
-			    ((unsigned char)in[i + 2] & 0x3f);
-		/* ASCII punctuation, blanks and typographic apostrophes separate words. */
-		if ((n == 1 && !is_ascii_alnum(c)) || cp == 0x2018 || cp == 0x2019) {
-			gap = o > 0;
-			continue;
-		}
-		if (o + (gap ? 1 : 0) + n + 1 > outsize)
-			return -1;
-		if (gap)
-			out[o++] = '-';
-		gap = 0;
-		if (n == 1)
-			out[o++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-		else if (n == 2 && latin_lower(cp) != cp) {
-			cp = latin_lower(cp);
-			out[o++] = (char)(0xc0 | cp >> 6);
-			out[o++] = (char)(0x80 | (cp & 0x3f));
-		} else {
-			memcpy(out + o, in + i, n);
-			o += n;
-		}
-	}
-	if (o == 0)
-		return -1;
-	out[o] = '\0';
-	return 0;
-}
-
-/* Returns the key's length when line is "Key: value" or "Key:", else 0. */
-static size_t
-meta_key_len(const char *line, size_t len)
+/* Case-insensitive match of key[0..len) against a lower-case ASCII name. */
+static int
+key_is(const char *key, size_t len, const char *name)
 {
 	size_t	i;
 
-	for (i = 0; i < len && i <= REVIEW_KEY_MAX; i++) {
-		if (line[i] == ':')
-			break;
-		if (!is_ascii_alnum((unsigned char)line[i]) && line[i] != '-' &&
-		    line[i] != ' ')
+	for (i = 0; i < len && name[i] != '\0'; i++)
+		if (ascii_lower((unsigned char)key[i]) != (unsigned char)name[i])
 			return 0;
-	}
-	if (i == 0 || i > REVIEW_KEY_MAX || i == len || line[i] != ':' ||
-	    !is_ascii_alnum((unsigned char)line[0]))
-		return 0;
-	if (i + 1 < len && line[i + 1] != ' ' && line[i + 1] != '\t')
-		return 0;	/* "http://..." is not metadata */
-	return i;
+	return i == len && name[i] == '\0';
 }
 
 static void
 add_tag(struct review *r, const char *s, size_t len)
 {
-	struct review_tag	*t;
+	struct review_tag	 t;
 	size_t			 i;
+	int			 cut;
 
 	s = trim(s, &len);
 	if (len == 0)
-		return;
-	if (r->ntags == REVIEW_TAGS_MAX) {
-		r->warnings |= REVIEW_WARN_TOO_MANY_TAGS;
-		return;
-	}
-	t = &r->tags[r->ntags];
-	if (copy_cut(t->name, sizeof(t->name), s, len))
-		r->warnings |= REVIEW_WARN_LONG_VALUE;
-	if (slugify(t->name, strlen(t->name), t->slug, sizeof(t->slug)) == -1) {
+		return;		/* "drama, , romance" and a trailing comma */
+	cut = copy_cut(t.name, sizeof(t.name), s, len);
+	if (slugify(t.name, strlen(t.name), t.slug, sizeof(t.slug)) == -1) {
 		r->warnings |= REVIEW_WARN_BAD_TAG;
 		return;
 	}
 	for (i = 0; i < r->ntags; i++)
-		if (strcmp(r->tags[i].slug, t->slug) == 0)
+		if (strcmp(r->tags[i].slug, t.slug) == 0)
 			return;		/* "Drama" and "drama" are one tag */
-	r->ntags++;
+	if (r->ntags == REVIEW_TAGS_MAX) {
+		r->warnings |= REVIEW_WARN_TOO_MANY_TAGS;
+		return;
+	}
+	if (cut)
+		r->warnings |= REVIEW_WARN_LONG_VALUE;
+	r->tags[r->ntags++] = t;
 }
 
 static void
@@ -204,6 +315,20 @@ set_tags(struct review *r, const char *v, size_t len)
 }
 
 static void
+set_director(struct review *r, const char *v, size_t len)
+{
+	r->director[0] = r->director_slug[0] = '\0';
+	if (len == 0)
+		return;
+	set_field(r, r->director, sizeof(r->director), v, len);
+	if (slugify(r->director, strlen(r->director), r->director_slug,
+	    sizeof(r->director_slug)) == -1) {
+		r->warnings |= REVIEW_WARN_BAD_TAG;
+		r->director[0] = '\0';
+	}
+}
+
+static void
 set_year(struct review *r, const char *v, size_t len)
 {
 	int	year = 0;
@@ -211,8 +336,8 @@ set_year(struct review *r, const char *v, size_t len)
 
 	for (i = 0; i < len && v[i] >= '0' && v[i] <= '9'; i++)
 		year = year * 10 + (v[i] - '0');
-	/* Cinema begins in the 1880s; four digits keep out typos. */
-	if (len != 4 || i != len || year < 1880) {
+	/* Four digits, so "20012" is a typo rather than a film from the future. */
+	if (len != 4 || i != len || year < REVIEW_YEAR_MIN) {
 		r->warnings |= REVIEW_WARN_BAD_YEAR;
 		return;
 	}
@@ -220,48 +345,83 @@ set_year(struct review *r, const char *v, size_t len)
 }
 
 static void
-set_field(struct review *r, char *field, size_t size, const char *v, size_t len)
+set_date(struct review *r, const char *v, size_t len)
 {
-	if (copy_cut(field, size, v, len))
-		r->warnings |= REVIEW_WARN_LONG_VALUE;
+	if (!date_valid(v, len)) {
+		r->warnings |= REVIEW_WARN_BAD_DATE;
+		return;
+	}
+	memcpy(r->date, v, len);
+	r->date[len] = '\0';
+}
+
+static void
+add_extra(struct review *r, const char *key, size_t klen, const char *v, size_t len)
+{
+	struct review_extra	*x;
+
+	if (r->nextra == REVIEW_EXTRA_MAX) {
+		r->warnings |= REVIEW_WARN_TOO_MANY_KEYS;
+		return;
+	}
+	x = &r->extra[r->nextra++];
+	copy_cut(x->key, sizeof(x->key), key, klen);	/* klen <= REVIEW_KEY_MAX */
+	set_field(r, x->value, sizeof(x->value), v, len);
 }
 
 static void
 set_meta(struct review *r, const char *key, size_t klen, const char *v, size_t len)
 {
-	struct review_extra	*x;
-
-#define IS(name)	(klen == sizeof(name) - 1 && strncasecmp(key, name, klen) == 0)
-	if (IS("director")) {
-		set_field(r, r->director, sizeof(r->director), v, len);
-		if (len > 0 && slugify(r->director, strlen(r->director),
-		    r->director_slug, sizeof(r->director_slug)) == -1) {
-			r->warnings |= REVIEW_WARN_BAD_TAG;
-			r->director[0] = '\0';
-		}
-	} else if (IS("year"))
+	if (key_is(key, klen, "director"))
+		set_director(r, v, len);
+	else if (key_is(key, klen, "year"))
 		set_year(r, v, len);
-	else if (IS("country"))
+	else if (key_is(key, klen, "country"))
 		set_field(r, r->country, sizeof(r->country), v, len);
-	else if (IS("starring"))
+	else if (key_is(key, klen, "starring"))
 		set_field(r, r->starring, sizeof(r->starring), v, len);
-	else if (IS("rating"))
+	else if (key_is(key, klen, "rating"))
 		set_field(r, r->rating, sizeof(r->rating), v, len);
-	else if (IS("tags"))
+	else if (key_is(key, klen, "tags"))
 		set_tags(r, v, len);
-	else if (IS("date")) {
-		if (date_valid(v, len))
-			set_field(r, r->date, sizeof(r->date), v, len);
-		else
-			r->warnings |= REVIEW_WARN_BAD_DATE;
-	} else if (r->nextra == REVIEW_EXTRA_MAX)
-		r->warnings |= REVIEW_WARN_TOO_MANY_KEYS;
-	else {
-		x = &r->extra[r->nextra++];
-		copy_cut(x->key, sizeof(x->key), key, klen);
-		set_field(r, x->value, sizeof(x->value), v, len);
+	else if (key_is(key, klen, "date"))
+		set_date(r, v, len);
+	else
+		add_extra(r, key, klen, v, len);
+}
+
+/* A key starts with a letter or digit; hyphens and spaces may follow. */
+static int
+is_key_char(unsigned cp, int first)
+{
+	if (cp == '-' || cp == ' ')
+		return !first;
+	return !is_separator(cp);
+}
+
+/*
+ * Returns the length of the key, trailing spaces left out, when line[0..len)
+ * is "Key: value" or "Key:"; else 0. The line is valid UTF-8.
+ */
+static size_t
+meta_key_len(const char *line, size_t len)
+{
+	const unsigned char	*s = (const unsigned char *)line;
+	size_t			 i, n;
+	unsigned		 cp;
+
+	for (i = 0; i < len && s[i] != ':'; i += n) {
+		if ((n = utf8_decode(s + i, len - i, &cp)) == 0 ||
+		    !is_key_char(cp, i == 0) || i + n > REVIEW_KEY_MAX)
+			return 0;
 	}
-#undef IS
+	if (i == 0 || i == len)
+		return 0;
+	if (i + 1 < len && s[i + 1] != ' ')
+		return 0;	/* "http://..." is not metadata */
+	while (s[i - 1] == ' ')
+		i--;		/* stops at the first character, never a space */
+	return i;
 }
 
 /* Length of the line at p, without its LF or CRLF; *next is where the next begins. */
@@ -278,64 +438,93 @@ line_at(const char *p, const char *end, const char **next)
 	return n;
 }
 
-/* Returns the start of the first "# " line, or NULL. */
+/*
+ * Returns the first "# " line, or NULL. Lines between ``` toggles are
+ * preformatted text in gemtext, not headings: a shell prompt or a comment
+ * in an ASCII-art block is not the title.
+ */
 static const char *
 find_title(const char *p, const char *end)
 {
 	const char	*next;
+	size_t		 n;
+	int		 pre = 0;
 
 	for (; p < end; p = next) {
-		(void)line_at(p, end, &next);
-		if (end - p >= 2 && p[0] == '#' && p[1] == ' ')
+		n = line_at(p, end, &next);
+		if (n >= 3 && memcmp(p, "```", 3) == 0)
+			pre = !pre;
+		else if (!pre && n >= 2 && p[0] == '#' && p[1] == ' ')
 			return p;
 	}
 	return NULL;
 }
 
+/* Stores the title of the "# " line at p and returns the start of the next line. */
+static const char *
+parse_title(struct review *r, const char *p, const char *end)
+{
+	const char	*next, *v;
+	size_t		 n;
+
+	n = line_at(p, end, &next) - 2;
+	v = trim(p + 2, &n);
+	set_field(r, r->title, sizeof(r->title), v, n);
+	return next;
+}
+
+/* Reads the metadata lines from p on and returns where the body begins. */
+static const char *
+parse_meta(struct review *r, const char *p, const char *end)
+{
+	const char	*next, *v;
+	size_t		 n, klen, vlen, colon;
+
+	for (; p < end; p = next) {
+		n = line_at(p, end, &next);
+		if (n == 0)
+			return next;	/* the blank line belongs to the metadata */
+		if ((klen = meta_key_len(p, n)) == 0)
+			return p;
+		colon = (size_t)((const char *)memchr(p, ':', n) - p);
+		vlen = n - colon - 1;
+		v = trim(p + colon + 1, &vlen);
+		set_meta(r, p, klen, v, vlen);
+	}
+	return end;
+}
+
 int
 review_parse(const char *buf, size_t len, struct review *r, const char **reason)
 {
-	const char	*p, *end = buf + len, *next, *title, *v;
-	size_t		 n, klen, vlen;
+	const char	*p, *end, *title;
 
 	memset(r, 0, sizeof(*r));
 	if (len > REVIEW_FILE_MAX) {
 		*reason = "larger than 1 MiB";
 		return -1;
 	}
+	if (len == 0) {
+		r->warnings = REVIEW_WARN_NO_TITLE;
+		return 0;	/* buf may be NULL */
+	}
 	if (memchr(buf, '\0', len) != NULL) {
 		*reason = "binary file (NUL bytes)";
 		return -1;
 	}
-	if (!utf8_valid(buf, len)) {
+	if (!utf8_ok(buf, len)) {
 		*reason = "not valid UTF-8";
 		return -1;
 	}
 	p = buf;
+	end = buf + len;
 	if (len >= 3 && memcmp(buf, utf8_bom, 3) == 0)
 		p += 3;
-	if ((title = find_title(p, end)) != NULL) {
-		n = line_at(title, end, &p);
-		v = title + 2;
-		vlen = n - 2;
-		v = trim(v, &vlen);
-		set_field(r, r->title, sizeof(r->title), v, vlen);
-	}
+	if ((title = find_title(p, end)) != NULL)
+		p = parse_title(r, title, end);
 	if (r->title[0] == '\0')
 		r->warnings |= REVIEW_WARN_NO_TITLE;
-	for (; p < end; p = next) {
-		n = line_at(p, end, &next);
-		if (n == 0) {
-			p = next;	/* the blank line ends the metadata */
-			break;
-		}
-		if ((klen = meta_key_len(p, n)) == 0)
-			break;
-		vlen = n - klen - 1;
-		v = trim(p + klen + 1, &vlen);
-		set_meta(r, p, klen, v, vlen);
-	}
-	r->body = (size_t)(p - buf);
+	r->body = (size_t)(parse_meta(r, p, end) - buf);
 	return 0;
 }
 
@@ -343,14 +532,22 @@ const char *
 review_warning_text(unsigned bit)
 {
 	switch (bit) {
-	case REVIEW_WARN_NO_TITLE:	return "no '# ' title line; using the file name";
-	case REVIEW_WARN_BAD_DATE:	return "Date: is not a real YYYY-MM-DD date; using the file name's";
-	case REVIEW_WARN_BAD_YEAR:	return "Year: is not a four-digit year; ignored";
-	case REVIEW_WARN_TOO_MANY_TAGS:	return "more than 16 tags; the rest ignored";
-	case REVIEW_WARN_LONG_VALUE:	return "a value longer than 255 bytes was cut";
-	case REVIEW_WARN_TOO_MANY_KEYS:	return "more than 8 unknown keys; the rest ignored";
-	case REVIEW_WARN_BAD_TAG:	return "a tag or director without letters or digits was ignored";
-	default:			return "unknown problem";
+	case REVIEW_WARN_NO_TITLE:
+		return "no '# ' title line; using the file name";
+	case REVIEW_WARN_BAD_DATE:
+		return "Date: is not a real YYYY-MM-DD date; using the file name's";
+	case REVIEW_WARN_BAD_YEAR:
+		return "Year: is not a four-digit year since " XSTR(REVIEW_YEAR_MIN) "; ignored";
+	case REVIEW_WARN_TOO_MANY_TAGS:
+		return "more than " XSTR(REVIEW_TAGS_MAX) " tags; the rest ignored";
+	case REVIEW_WARN_LONG_VALUE:
+		return "a value longer than " XSTR(REVIEW_FIELD_MAX) " bytes was cut";
+	case REVIEW_WARN_TOO_MANY_KEYS:
+		return "more than " XSTR(REVIEW_EXTRA_MAX) " unknown keys; the rest ignored";
+	case REVIEW_WARN_BAD_TAG:
+		return "a tag or director without letters or digits was ignored";
+	default:
+		return "unknown problem";
 	}
 }
 
@@ -359,33 +556,59 @@ has_suffix(const char *s, size_t n, const char *suffix)
 {
 	size_t	m = strlen(suffix);
 
-	return n >= m && strcasecmp(s + n - m, suffix) == 0;
+	return n >= m && key_is(s + n - m, m, suffix);
+}
+
+/*
+ * The fallback title comes from the name: a control character there would
+ * break the gemtext line or the Atom feed it is written into.
+ */
+static int
+name_printable(const char *name, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			return 0;
+	return utf8_ok(name, n);
 }
 
 int
 review_name_parse(const char *name, struct review_name *out, const char **reason)
 {
-	size_t	n = strlen(name), stem;
+	size_t	n = strlen(name), stem, dlen = DATE_SIZE - 1;
 
 	memset(out, 0, sizeof(*out));
-	/* Hidden files, and the ones editors leave while saving (foo~, #foo#, .foo.swp). */
-	if (name[0] == '.' || name[0] == '#' || (n > 0 && name[n - 1] == '~')) {
-		*reason = "hidden or temporary file";
+	/* Includes vim's .name.swp, emacs's .#name and rsync's .name.XXXXXX. */
+	if (n == 0 || name[0] == '.') {
+		*reason = "hidden file";
+		return -1;
+	}
+	if (name[n - 1] == '~' || has_suffix(name, n, ".swp") ||
+	    (n >= 2 && name[0] == '#' && name[n - 1] == '#')) {
+		*reason = "editor's temporary file";
 		return -1;
 	}
 	if (!has_suffix(name, n, ".gmi") && !has_suffix(name, n, ".txt")) {
 		*reason = "not a .gmi or .txt file";
 		return -1;
 	}
-	stem = n - 4;
-	if (stem == 0 || stem >= sizeof(out->slug)) {
-		*reason = "bad file name length";
+	if (n > REVIEW_NAME_MAX) {
+		*reason = "file name too long";
 		return -1;
 	}
-	if (stem > DATE_SIZE && date_valid(name, DATE_SIZE - 1) && name[DATE_SIZE - 1] == '-') {
-		memcpy(out->date, name, DATE_SIZE - 1);
-		copy_cut(out->slug, sizeof(out->slug), name + DATE_SIZE, stem - DATE_SIZE);
-	} else
-		copy_cut(out->slug, sizeof(out->slug), name, stem);
+	if (!name_printable(name, n)) {
+		*reason = "file name with control characters or invalid UTF-8";
+		return -1;
+	}
+	stem = n - 4;	/* at least 1: ".gmi" alone is hidden */
+	if (stem >= dlen && date_valid(name, dlen) &&
+	    (stem == dlen || name[dlen] == '-'))
+		memcpy(out->date, name, dlen);
+	if (out->date[0] != '\0' && stem > dlen + 1)
+		memcpy(out->slug, name + dlen + 1, stem - dlen - 1);
+	else
+		memcpy(out->slug, name, stem);
 	return 0;
 }

@@ -4,19 +4,48 @@
 #include <stddef.h>
 
 /*
- * A review file: gemtext whose first "# " heading is the title and whose
- * "Key: value" lines directly under it, up to the first blank line, are the
- * film's metadata. Parsing is pure: no I/O, no allocation.
+ * A review file is plain gemtext that reads well raw:
+ *
+ *	# De rouille et d'os (Rust and Bone)
+ *	Director: Jacques Audiard
+ *	Year: 2012
+ *	Tags: drama, romance
+ *	Date: 2026-04-05
+ *
+ *	Body...
+ *
+ * The title is the first "# " line outside preformatted blocks. The metadata
+ * is the run of "Key: value" lines directly under it (at the top of the file
+ * when there is no title), up to the first blank line or the first line of
+ * another kind; text above the title line is neither metadata nor body. A key
+ * is 1 to REVIEW_KEY_MAX bytes of letters (ASCII or UTF-8), digits, hyphens
+ * and spaces, starting with a letter or digit, then ':' and a space or the
+ * end of the line, so "http://..." and "Key:value" are not metadata. Director,
+ * Year, Country, Starring, Rating, Tags (comma-separated) and Date are known
+ * keys, matched in any case; a known key given twice keeps its last value,
+ * except Tags, which add up. Other keys are kept as written, in order.
+ *
+ * Parsing is pure: the caller's bytes in, a filled struct out; no I/O, no
+ * allocation, no state.
  */
 
 /* A review is prose; a bigger file is a mistake (a video dropped in by accident). */
 #define REVIEW_FILE_MAX		(1024 * 1024)
-/* Longest metadata value kept; titles and names are far shorter. */
+/*
+ * Longest value kept, in bytes. The longest in the sample capsule is 87
+ * (a Starring line); a few times that still fits one line of a listing.
+ */
 #define REVIEW_FIELD_MAX	255
-/* Longest metadata key; the known ones are at most 8 bytes. */
+/* Longest key; the known ones are at most 8 bytes, "Original title" is 14. */
 #define REVIEW_KEY_MAX		32
+/* The sample reviews have at most 4 tags; a tag cloud past 16 per film is noise. */
 #define REVIEW_TAGS_MAX		16
+/* As many unknown keys as there are known ones, and one more. */
 #define REVIEW_EXTRA_MAX	8
+/* NAME_MAX on Linux and OpenBSD: readdir() returns nothing longer. */
+#define REVIEW_NAME_MAX		255
+/* Cinema's first year: Roundhay Garden Scene, the oldest surviving film (1888). */
+#define REVIEW_YEAR_MIN		1888
 /* "YYYY-MM-DD" and its NUL. */
 #define DATE_SIZE		11
 
@@ -25,68 +54,81 @@
 #define REVIEW_WARN_BAD_DATE		0x02	/* Date: ignored, the file name's date used */
 #define REVIEW_WARN_BAD_YEAR		0x04	/* Year: ignored */
 #define REVIEW_WARN_TOO_MANY_TAGS	0x08	/* tags past REVIEW_TAGS_MAX dropped */
-#define REVIEW_WARN_LONG_VALUE		0x10	/* a value cut to REVIEW_FIELD_MAX */
+#define REVIEW_WARN_LONG_VALUE		0x10	/* a value cut to REVIEW_FIELD_MAX on a UTF-8 boundary */
 #define REVIEW_WARN_TOO_MANY_KEYS	0x20	/* unknown keys past REVIEW_EXTRA_MAX dropped */
-#define REVIEW_WARN_BAD_TAG		0x40	/* a tag or director with no letters or digits */
+#define REVIEW_WARN_BAD_TAG		0x40	/* a tag or director with no letters or digits, dropped */
 
 struct review_tag {
 	char	name[REVIEW_FIELD_MAX + 1];	/* as written, trimmed */
-	char	slug[REVIEW_FIELD_MAX + 1];
+	char	slug[REVIEW_FIELD_MAX + 1];	/* slugify(name) */
 };
 
 struct review_extra {
-	char	key[REVIEW_KEY_MAX + 1];
+	char	key[REVIEW_KEY_MAX + 1];	/* as written, without trailing spaces */
 	char	value[REVIEW_FIELD_MAX + 1];
 };
 
+/* Every string is NUL-terminated valid UTF-8, "" when absent. */
 struct review {
-	char			title[REVIEW_FIELD_MAX + 1];	/* "" when there is none */
+	char			title[REVIEW_FIELD_MAX + 1];
 	char			director[REVIEW_FIELD_MAX + 1];
 	char			director_slug[REVIEW_FIELD_MAX + 1];
 	char			country[REVIEW_FIELD_MAX + 1];
 	char			starring[REVIEW_FIELD_MAX + 1];
 	char			rating[REVIEW_FIELD_MAX + 1];
-	int			year;				/* 0 when not given */
-	char			date[DATE_SIZE];		/* from Date:, "" when absent */
-	struct review_tag	tags[REVIEW_TAGS_MAX];
+	int			year;				/* 0 when absent or bad */
+	char			date[DATE_SIZE];		/* a valid Date:, else "" */
+	struct review_tag	tags[REVIEW_TAGS_MAX];		/* in order, one per slug */
 	size_t			ntags;
 	struct review_extra	extra[REVIEW_EXTRA_MAX];	/* unknown keys, in order */
 	size_t			nextra;
-	size_t			body;		/* offset of the text after the metadata */
+	size_t			body;		/* offset in buf of the text after the metadata */
 	unsigned		warnings;	/* REVIEW_WARN_* */
 };
 
 /*
- * Parses a review file's bytes. Returns -1 with *reason for files that cannot
- * be published (NUL bytes, invalid UTF-8, too large); everything else is a
- * review, with warnings for what needed a fallback.
+ * Parses a review file's len bytes. A UTF-8 BOM at the start is skipped.
+ * Returns -1 with *reason (a static string) for files that cannot be
+ * published: longer than REVIEW_FILE_MAX, with a NUL byte, or not valid UTF-8
+ * (RFC 3629). Anything else is a review, with r->warnings for what needed a
+ * fallback.
  */
 int		 review_parse(const char *buf, size_t len, struct review *r,
 		    const char **reason);
+
 /* A short description of one REVIEW_WARN_* bit, for the log. */
 const char	*review_warning_text(unsigned bit);
 
 struct review_name {
-	char	date[DATE_SIZE];	/* "" when the name has no valid date */
-	char	slug[256];		/* NAME_MAX bytes at most */
+	char	date[DATE_SIZE];		/* "" when the name has no valid date */
+	char	slug[REVIEW_NAME_MAX + 1];	/* the rest, without extension */
 };
 
 /*
- * Splits a file name YYYY-MM-DD-slug.gmi (or .txt). Returns -1 for names that
- * are not reviews: other extensions, hidden files and editors' temporary files.
+ * Splits a file name YYYY-MM-DD-slug.gmi (or .txt, in any case). A name with
+ * no valid date at the start, or nothing after it, is all slug. Returns -1
+ * with *reason for names the index ignores: other extensions, hidden names,
+ * editors' temporary files (name~, #name#, .swp), and names with control
+ * characters or invalid UTF-8, which could not be shown as a title.
  */
 int	 review_name_parse(const char *name, struct review_name *out,
 	    const char **reason);
 
 /*
- * Makes a URL slug: lower case (ASCII and Latin-1/Latin Extended-A letters),
- * other UTF-8 kept as it is, and each run of spaces and ASCII punctuation
- * (apostrophes too) one '-', none at either end. Returns -1 when nothing is
- * left or out is too small.
+ * Makes the URL slug of a tag or director, so that "Drama", "drama" and
+ * " drama " are one tag. ASCII letters and the capitals of Latin-1 Supplement
+ * and Latin Extended-A are lowered ("Éric" -> "éric", "Œ" -> "œ"); other
+ * UTF-8 is kept as it is (no Unicode tables, no normalisation). Each run of
+ * ASCII characters other than letters and digits, and of non-ASCII spaces and
+ * punctuation (no-break spaces, guillemets, dashes, curly quotes, CJK
+ * punctuation), becomes one '-', none at either end. Apostrophes are
+ * punctuation like the rest: "d'os" -> "d-os", as in the capsule's file
+ * names. Returns -1, with out "", when in is not valid UTF-8, nothing is left
+ * or out is too small.
  */
 int	 slugify(const char *in, size_t len, char *out, size_t outsize);
 
-/* Returns 1 when s is a real calendar date written YYYY-MM-DD. */
+/* Returns 1 when s[0..len) is a real calendar date YYYY-MM-DD, year 1000 to 9999. */
 int	 date_valid(const char *s, size_t len);
 
 #endif
