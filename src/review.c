@@ -400,11 +400,11 @@ is_key_char(unsigned cp, int first)
 }
 
 /*
- * Returns the length of the key, trailing spaces left out, when line[0..len)
- * is "Key: value" or "Key:"; else 0. The line is valid UTF-8.
+ * Returns the offset of the colon when line[0..len) is "Key: value" or
+ * "Key:", else 0. The line is valid UTF-8.
  */
 static size_t
-meta_key_len(const char *line, size_t len)
+meta_colon(const char *line, size_t len)
 {
 	const unsigned char	*s = (const unsigned char *)line;
 	size_t			 i, n;
@@ -419,8 +419,6 @@ meta_key_len(const char *line, size_t len)
 		return 0;
 	if (i + 1 < len && s[i + 1] != ' ')
 		return 0;	/* "http://..." is not metadata */
-	while (s[i - 1] == ' ')
-		i--;		/* stops at the first character, never a space */
 	return i;
 }
 
@@ -478,17 +476,17 @@ static const char *
 parse_meta(struct review *r, const char *p, const char *end)
 {
 	const char	*next, *v;
-	size_t		 n, klen, vlen, colon;
+	size_t		 n, klen, vlen;
 
 	for (; p < end; p = next) {
 		n = line_at(p, end, &next);
 		if (n == 0)
 			return next;	/* the blank line belongs to the metadata */
-		if ((klen = meta_key_len(p, n)) == 0)
+		if ((klen = meta_colon(p, n)) == 0)
 			return p;
-		colon = (size_t)((const char *)memchr(p, ':', n) - p);
-		vlen = n - colon - 1;
-		v = trim(p + colon + 1, &vlen);
+		vlen = n - klen - 1;
+		v = trim(p + klen + 1, &vlen);
+		(void)trim(p, &klen);	/* "Seen at :" is "Seen at" */
 		set_meta(r, p, klen, v, vlen);
 	}
 	return end;
