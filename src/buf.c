@@ -115,14 +115,18 @@ buf_put_path(struct buf *b, const char *s)
 {
 	static const char	hex[] = "0123456789ABCDEF";
 	char			esc[3] = { '%', 0, 0 };
+	size_t			run;
 	unsigned char		c;
 
-	for (; *s != '\0'; s++) {
-		c = (unsigned char)*s;
-		if (is_path_safe(c)) {
-			buf_append(b, s, 1);
+	while (*s != '\0') {
+		/* Copy runs of safe bytes at once: paths are mostly safe. */
+		for (run = 0; s[run] != '\0' && is_path_safe((unsigned char)s[run]); run++)
 			continue;
-		}
+		buf_append(b, s, run);
+		s += run;
+		if (*s == '\0')
+			break;
+		c = (unsigned char)*s++;
 		esc[1] = hex[c >> 4];
 		esc[2] = hex[c & 0xf];
 		buf_append(b, esc, 3);

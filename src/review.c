@@ -328,16 +328,32 @@ set_director(struct review *r, const char *v, size_t len)
 	}
 }
 
-static void
-set_year(struct review *r, const char *v, size_t len)
+/*
+ * Returns the year written as four digits, so that "20012" is a typo rather
+ * than a film from the future, or -1.
+ */
+static int
+year_value(const char *v, size_t len)
 {
 	int	year = 0;
 	size_t	i;
 
-	for (i = 0; i < len && v[i] >= '0' && v[i] <= '9'; i++)
+	if (len != 4)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
 		year = year * 10 + (v[i] - '0');
-	/* Four digits, so "20012" is a typo rather than a film from the future. */
-	if (len != 4 || i != len || year < REVIEW_YEAR_MIN) {
+	}
+	return year;
+}
+
+static void
+set_year(struct review *r, const char *v, size_t len)
+{
+	int	year;
+
+	if ((year = year_value(v, len)) < REVIEW_YEAR_MIN) {
 		r->warnings |= REVIEW_WARN_BAD_YEAR;
 		return;
 	}
