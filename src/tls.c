@@ -1,3 +1,15 @@
+/*
+ * TLS for the Gemini listener: one server context at a time, replaced as a
+ * whole on reload, with a self-signed certificate made on first start.
+ */
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -5,171 +17,323 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <openssl/rand.h>
+#include <openssl/sha.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
 #include "config.h"
 #include "log.h"
 #include "tls.h"
 
-/* Generated certificates outlive the capsule: clients pin them (TOFU). */
-#define CERT_YEARS	100
-/* Binds session tickets and ids to this server; any constant will do. */
-static const unsigned char session_context[] = "marquee";
+/* Any constant works: it only has to be set for sessions to carry client certificates. */
+#define SESSION_ID_CONTEXT	"marquee"
 
-/* Context-owned copy of the served host name, for the SNI callback. */
-struct served {
-	char	hostname[HOST_MAX + 1];
+/* Generated certificates start a day early to absorb clock skew, and last a century. */
+#define NOT_BEFORE_SECONDS	(-24L * 60 * 60)
+#define NOT_AFTER_DAYS		(100 * 365 + 25)
+
+/* The name a context serves; owned by the context through its ex_data. */
+struct sni {
+	char	host[HOST_MAX + 1];
+	int	ip_literal;
 };
 
-static pthread_mutex_t	 ctx_lock = PTHREAD_MUTEX_INITIALIZER;
-static SSL_CTX		*current_ctx;
-static int		 served_index = -1;
+static pthread_mutex_t	 tls_lock = PTHREAD_MUTEX_INITIALIZER;
+static SSL_CTX		*tls_ctx;		/* guarded by tls_lock */
+static int		 sni_index = -1;	/* set by tls_init, before any thread */
 
+static const char	 hex_lower[] = "0123456789abcdef";
+static const char	 hex_upper[] = "0123456789ABCDEF";
+
+/*
+ * Returns "what: REASON" for the oldest queued OpenSSL error, the root cause,
+ * and empties the queue.
+ */
 static const char *
-openssl_reason(void)
+ossl_reason(const char *what)
 {
-	unsigned long	 e = ERR_get_error();
-	const char	*r;
+	char		 buf[256];
+	const char	*s, *data;
+	unsigned long	 e;
+	int		 flags;
 
-	ERR_clear_error();
+	e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags);
 	if (e == 0)
-		return "unknown OpenSSL error";
-	r = ERR_reason_error_string(e);
-	return r != NULL ? r : "unknown OpenSSL error";
+		return reasonf("%s: unknown TLS error", what);
+	/* OpenSSL keeps no text for errno values. */
+	if (ERR_SYSTEM_ERROR(e)) {
+		ERR_clear_error();
+		return reasonf("%s: %s", what, strerror(ERR_GET_REASON(e)));
+	}
+	if ((s = ERR_reason_error_string(e)) == NULL) {
+		ERR_error_string_n(e, buf, sizeof(buf));
+		s = buf;
+	}
+	/*
+	 * The data says why the decoders rejected a key; for PEM it only names
+	 * the label expected ("TRUSTED CERTIFICATE" for any chain), which misleads.
+	 */
+	if ((flags & ERR_TXT_STRING) && *data != '\0' &&
+	    ERR_GET_LIB(e) != ERR_LIB_PEM)
+		s = reasonf("%s: %s (%s)", what, s, data);
+	else
+		s = reasonf("%s: %s", what, s);
+	/* Not before: data lives in the queue. */
+	ERR_clear_error();
+	return s;
 }
 
+/* Writes md as hex, bytes separated by sep unless it is '\0'; out needs 3 * len bytes. */
 static void
-served_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
-    void *argp)
+hexify(char *out, const unsigned char *md, size_t len, const char *digits,
+    char sep)
 {
-	(void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
-	free(ptr);
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		if (i > 0 && sep != '\0')
+			*out++ = sep;
+		*out++ = digits[md[i] >> 4];
+		*out++ = digits[md[i] & 0xf];
+	}
+	*out = '\0';
 }
 
-/* Gemini clients must send SNI (specification section 4); only our host name is served. */
 static int
-sni_callback(SSL *ssl, int *alert, void *arg)
+is_ip_literal(const char *host)
 {
-	const struct served	*s = arg;
+	unsigned char	addr[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, host, addr) == 1 ||
+	    inet_pton(AF_INET6, host, addr) == 1;
+}
+
+/* Case-insensitive, and one trailing dot on either side is the same name. */
+static int
+hostname_matches(const char *name, const char *host)
+{
+	size_t	nlen = strlen(name), hlen = strlen(host);
+
+	if (nlen > 0 && name[nlen - 1] == '.')
+		nlen--;
+	if (hlen > 0 && host[hlen - 1] == '.')
+		hlen--;
+	return nlen == hlen && strncasecmp(name, host, nlen) == 0;
+}
+
+static int
+servername_cb(SSL *ssl, int *alert, void *arg)
+{
+	const struct sni	*sni = arg;
 	const char		*name;
-	size_t			 n;
 
 	name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-	if (name == NULL) {
-		*alert = SSL_AD_UNRECOGNIZED_NAME;
-		return SSL_TLSEXT_ERR_ALERT_FATAL;
-	}
-	n = strlen(name);
-	if (n > 0 && name[n - 1] == '.')
-		n--;
-	if (n != strlen(s->hostname) || strncasecmp(name, s->hostname, n) != 0) {
-		*alert = SSL_AD_UNRECOGNIZED_NAME;
-		return SSL_TLSEXT_ERR_ALERT_FATAL;
-	}
-	return SSL_TLSEXT_ERR_OK;
+	if (name != NULL && hostname_matches(name, sni->host))
+		return SSL_TLSEXT_ERR_OK;
+	/* RFC 6066 forbids addresses in SNI: a client can only stay silent. */
+	if (name == NULL && sni->ip_literal)
+		return SSL_TLSEXT_ERR_OK;
+	*alert = SSL_AD_UNRECOGNIZED_NAME;
+	return SSL_TLSEXT_ERR_ALERT_FATAL;
 }
 
-/* Self-signed is the norm for Gemini client certificates: accept any, identify by key. */
+/* Gemini client certificates are self-signed as a rule: they identify, not vouch. */
 static int
-accept_any(int ok, X509_STORE_CTX *store)
+verify_any(int preverify_ok, X509_STORE_CTX *store)
 {
-	(void)ok, (void)store;
+	(void)preverify_ok;
+	(void)store;
 	return 1;
 }
 
+/* A daemon cannot be asked for a passphrase: fail instead of prompting. */
 static int
-hex_digest(const unsigned char *der, int len, char hex[FINGERPRINT_HEX])
+no_password(char *buf, int size, int rwflag, void *asked)
 {
-	unsigned char	md[EVP_MAX_MD_SIZE];
-	unsigned int	mdlen = 0, i;
-
-	if (len <= 0 || !EVP_Digest(der, (size_t)len, md, &mdlen, EVP_sha256(), NULL))
-		return -1;
-	for (i = 0; i < mdlen && 2 * i + 2 < FINGERPRINT_HEX; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return 0;
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	if (asked != NULL)
+		*(int *)asked = 1;
+	return -1;
 }
 
-static int
-key_fingerprint(X509 *cert, char hex[FINGERPRINT_HEX])
+static void
+free_sni(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
+    void *argp)
 {
-	unsigned char	*der = NULL;
-	int		 len, rc;
+	(void)parent;
+	(void)ad;
+	(void)idx;
+	(void)argl;
+	(void)argp;
+	free(ptr);
+}
 
-	len = i2d_PUBKEY(X509_get0_pubkey(cert), &der);
-	rc = hex_digest(der, len, hex);
+/* Fills hex with the SHA-256 of x's DER SubjectPublicKeyInfo. */
+static int
+pubkey_fingerprint(X509 *x, char hex[FINGERPRINT_HEX])
+{
+	unsigned char	 md[SHA256_DIGEST_LENGTH];
+	unsigned char	*der = NULL;	/* allocated by i2d */
+	int		 len, ret = -1;
+
+	if ((len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der)) <= 0)
+		return -1;
+	if (EVP_Digest(der, (size_t)len, md, NULL, EVP_sha256(), NULL) == 1) {
+		hexify(hex, md, sizeof(md), hex_lower, '\0');
+		ret = 0;
+	}
 	OPENSSL_free(der);
-	return rc;
+	return ret;
+}
+
+/* Length of the UTF-8 sequence starting s (n bytes left), 0 when malformed. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t	len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* C0, DEL and C1 (U+0080 to U+009F, 0xc2 0x80 to 0xc2 0x9f in UTF-8). */
+static int
+is_control(const unsigned char *s, size_t len)
+{
+	if (len == 1)
+		return s[0] < 0x20 || s[0] == 0x7f;
+	return len == 2 && s[0] == 0xc2 && s[1] < 0xa0;
+}
+
+/* Copies the UTF-8 s without controls, cut at a character boundary to fit. */
+static void
+copy_cn(char cn[CN_MAX + 1], const unsigned char *s, size_t n)
+{
+	size_t	i = 0, o = 0, len;
+
+	while (i < n) {
+		if ((len = utf8_len(s + i, n - i)) == 0) {
+			i++;
+			continue;
+		}
+		if (!is_control(s + i, len)) {
+			if (o + len > CN_MAX)
+				break;
+			memcpy(cn + o, s + i, len);
+			o += len;
+		}
+		i += len;
+	}
+	cn[o] = '\0';
+}
+
+static void
+subject_cn(X509 *x, char cn[CN_MAX + 1])
+{
+	const X509_NAME	*name = X509_get_subject_name(x);
+	unsigned char	*utf8;		/* allocated by ASN1_STRING_to_UTF8 */
+	int		 idx, len;
+
+	cn[0] = '\0';
+	if ((idx = X509_NAME_get_index_by_NID(name, NID_commonName, -1)) < 0)
+		return;
+	len = ASN1_STRING_to_UTF8(&utf8,
+	    X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx)));
+	if (len < 0) {
+		ERR_clear_error();
+		return;
+	}
+	copy_cn(cn, utf8, (size_t)len);
+	OPENSSL_free(utf8);
 }
 
 int
 tls_client_identity(SSL *ssl, char hex[FINGERPRINT_HEX], char cn[CN_MAX + 1])
 {
-	X509		*cert;
-	X509_NAME	*subject;
-	char		 raw[CN_MAX + 1];
-	size_t		 i, n = 0;
+	X509	*x;
 
-	if ((cert = SSL_get0_peer_certificate(ssl)) == NULL)
+	/* On a resumed session this is the certificate kept in the session. */
+	if ((x = SSL_get0_peer_certificate(ssl)) == NULL)
 		return -1;
-	if (key_fingerprint(cert, hex) == -1)
+	/* Only out of memory: the client then counts as anonymous. */
+	if (pubkey_fingerprint(x, hex) == -1) {
+		ERR_clear_error();
 		return -1;
-	cn[0] = raw[0] = '\0';
-	subject = X509_get_subject_name(cert);
-	if (subject != NULL &&
-	    X509_NAME_get_text_by_NID(subject, NID_commonName, raw, sizeof(raw)) < 0)
-		raw[0] = '\0';
-	/* Readers see the name: keep it printable. */
-	for (i = 0; raw[i] != '\0' && n < CN_MAX; i++)
-		if ((unsigned char)raw[i] >= 0x20 && raw[i] != 0x7f)
-			cn[n++] = raw[i];
-	cn[n] = '\0';
+	}
+	subject_cn(x, cn);
 	return 0;
 }
 
-/* Logs the fingerprints clients pin: of the certificate, and of its public key. */
-static void
-log_fingerprints(X509 *cert, const char *path)
+/* Returns 1 when path exists, 0 when not, -1 with *reason when it cannot tell. */
+static int
+file_exists(const char *path, const char **reason)
 {
-	unsigned char	md[EVP_MAX_MD_SIZE];
-	unsigned int	mdlen = 0, i;
-	char		colons[3 * EVP_MAX_MD_SIZE + 1] = "", key[FINGERPRINT_HEX] = "";
+	struct stat	sb;
 
-	if (X509_digest(cert, EVP_sha256(), md, &mdlen))
-		for (i = 0; i < mdlen; i++)
-			snprintf(colons + 3 * i, 4, i + 1 < mdlen ? "%02X:" : "%02X", md[i]);
-	(void)key_fingerprint(cert, key);
-	log_info("%s: certificate SHA-256 fingerprint %s", path, colons);
-	log_info("%s: public key SHA-256 %s", path, key);
+	if (stat(path, &sb) == 0)
+		return 1;
+	if (errno == ENOENT)
+		return 0;
+	*reason = reasonf("%s: %s", path, strerror(errno));
+	return -1;
 }
 
-static int
-write_pem(const char *path, mode_t mode, EVP_PKEY *key, X509 *cert,
-    const char **reason)
+/* O_EXCL: a key already there is never overwritten. */
+static FILE *
+create_file(const char *path, mode_t mode, const char **reason)
 {
 	FILE	*fp;
-	int	 fd, ok;
+	int	 fd;
 
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)) == -1) {
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd == -1) {
 		*reason = reasonf("%s: %s", path, strerror(errno));
-		return -1;
+		return NULL;
 	}
 	if ((fp = fdopen(fd, "w")) == NULL) {
 		*reason = reasonf("%s: %s", path, strerror(errno));
 		close(fd);
+		unlink(path);
+		return NULL;
+	}
+	return fp;
+}
+
+/* Closes fp after OpenSSL wrote it with result ok; removes path on failure. */
+static int
+finish_file(FILE *fp, const char *path, int ok, const char **reason)
+{
+	if (!ok) {
+		*reason = ossl_reason(path);
+		fclose(fp);
+		unlink(path);
 		return -1;
 	}
-	ok = key != NULL ? PEM_write_PrivateKey(fp, key, NULL, NULL, 0, NULL, NULL) :
-	    PEM_write_X509(fp, cert);
-	if (fclose(fp) != 0 || !ok) {
-		*reason = reasonf("%s: cannot write", path);
+	if (fclose(fp) == EOF) {
+		*reason = reasonf("%s: %s", path, strerror(errno));
 		unlink(path);
 		return -1;
 	}
@@ -177,203 +341,371 @@ write_pem(const char *path, mode_t mode, EVP_PKEY *key, X509 *cert,
 }
 
 static int
-add_san(X509 *cert, const char *hostname)
+write_key(const char *path, EVP_PKEY *key, const char **reason)
 {
-	X509V3_CTX	 v3;
-	X509_EXTENSION	*ext;
-	char		 san[HOST_MAX + 8];
-	int		 ok;
+	FILE	*fp;
+	int	 ok;
 
-	/* An IP literal needs an IP entry: clients do not match it against DNS names. */
-	snprintf(san, sizeof(san), "%s:%s", strspn(hostname, "0123456789.:") ==
-	    strlen(hostname) ? "IP" : "DNS", hostname);
-	X509V3_set_ctx_nodb(&v3);
-	X509V3_set_ctx(&v3, cert, cert, NULL, NULL, 0);
-	if ((ext = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name, san)) == NULL)
-		return 0;
-	ok = X509_add_ext(cert, ext, -1);
-	X509_EXTENSION_free(ext);
-	if (!ok)
-		return 0;
-	if ((ext = X509V3_EXT_conf_nid(NULL, &v3, NID_basic_constraints, "CA:FALSE")) == NULL)
-		return 0;
-	ok = X509_add_ext(cert, ext, -1);
-	X509_EXTENSION_free(ext);
-	return ok;
+	if ((fp = create_file(path, 0600, reason)) == NULL)
+		return -1;
+	ok = PEM_write_PrivateKey(fp, key, NULL, NULL, 0, NULL, NULL);
+	return finish_file(fp, path, ok, reason);
 }
 
-static X509 *
-make_certificate(EVP_PKEY *key, const char *hostname)
+static int
+write_cert(const char *path, X509 *x, const char **reason)
 {
-	X509		*cert;
-	X509_NAME	*name;
-	ASN1_INTEGER	*serial;
-	unsigned char	 rnd[16];
-	BIGNUM		*bn = NULL;
+	FILE	*fp;
+	int	 ok;
 
-	if ((cert = X509_new()) == NULL)
+	if ((fp = create_file(path, 0644, reason)) == NULL)
+		return -1;
+	ok = PEM_write_X509(fp, x);
+	return finish_file(fp, path, ok, reason);
+}
+
+/* Subject and issuer CN=host; ub-common-name is 64, the SAN has the full name. */
+static int
+set_names(X509 *x, const char *host)
+{
+	X509_NAME	*name = X509_get_subject_name(x);
+	size_t		 len = strnlen(host, CN_MAX);
+
+	if (!X509_NAME_add_entry_by_NID(name, NID_commonName, MBSTRING_UTF8,
+	    (const unsigned char *)host, (int)len, -1, 0))
+		return -1;
+	return X509_set_issuer_name(x, name) ? 0 : -1;
+}
+
+static int
+add_basic_constraints(X509 *x)
+{
+	BASIC_CONSTRAINTS	*bc;
+	int			 ret;
+
+	if ((bc = BASIC_CONSTRAINTS_new()) == NULL)
+		return -1;
+	bc->ca = 0;
+	ret = X509_add1_ext_i2d(x, NID_basic_constraints, bc, 1, 0) == 1 ? 0 : -1;
+	BASIC_CONSTRAINTS_free(bc);
+	return ret;
+}
+
+/* The hostname as a DNS name, or as an address when it is a literal. */
+static int
+add_san(X509 *x, const char *host)
+{
+	GENERAL_NAMES		*names;
+	GENERAL_NAME		*gn;		/* until pushed onto names */
+	ASN1_IA5STRING		*dns;
+	ASN1_OCTET_STRING	*ip;
+	int			 ret = -1;
+
+	if ((names = GENERAL_NAMES_new()) == NULL)
+		return -1;
+	if ((gn = GENERAL_NAME_new()) == NULL)
+		goto done;
+	if (is_ip_literal(host)) {
+		if ((ip = a2i_IPADDRESS(host)) == NULL)
+			goto done;
+		GENERAL_NAME_set0_value(gn, GEN_IPADD, ip);
+	} else {
+		if ((dns = ASN1_IA5STRING_new()) == NULL)
+			goto done;
+		if (!ASN1_STRING_set(dns, host, -1)) {
+			ASN1_IA5STRING_free(dns);
+			goto done;
+		}
+		GENERAL_NAME_set0_value(gn, GEN_DNS, dns);
+	}
+	if (!sk_GENERAL_NAME_push(names, gn))
+		goto done;
+	gn = NULL;
+	if (X509_add1_ext_i2d(x, NID_subject_alt_name, names, 0, 0) == 1)
+		ret = 0;
+done:
+	GENERAL_NAME_free(gn);
+	GENERAL_NAMES_free(names);
+	return ret;
+}
+
+static int
+set_serial(X509 *x)
+{
+	BIGNUM	*bn;
+	int	 ret = -1;
+
+	if ((bn = BN_new()) == NULL)
+		return -1;
+	if (BN_rand(bn, 128, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) &&
+	    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) != NULL)
+		ret = 0;
+	BN_free(bn);
+	return ret;
+}
+
+/* Returns a self-signed certificate (caller frees), or NULL with the error queued. */
+static X509 *
+make_cert(EVP_PKEY *key, const char *host)
+{
+	X509	*x;
+
+	if ((x = X509_new()) == NULL)
 		return NULL;
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
-		goto fail;
-	rnd[0] &= 0x7f;		/* serials are positive (RFC 5280 section 4.1.2.2) */
-	if ((bn = BN_bin2bn(rnd, sizeof(rnd), NULL)) == NULL ||
-	    (serial = X509_get_serialNumber(cert)) == NULL ||
-	    BN_to_ASN1_INTEGER(bn, serial) == NULL)
-		goto fail;
-	name = X509_get_subject_name(cert);
-	if (!X509_set_version(cert, X509_VERSION_3) ||
-	    !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-	    (const unsigned char *)hostname, -1, -1, 0) ||
-	    !X509_set_issuer_name(cert, name) ||
-	    X509_gmtime_adj(X509_getm_notBefore(cert), -24L * 3600) == NULL ||
-	    X509_time_adj_ex(X509_getm_notAfter(cert), 365 * CERT_YEARS, 0, NULL) == NULL ||
-	    !X509_set_pubkey(cert, key) || !add_san(cert, hostname) ||
-	    !X509_sign(cert, key, EVP_sha256()))
-		goto fail;
-	BN_free(bn);
-	return cert;
-fail:
-	BN_free(bn);
-	X509_free(cert);
-	return NULL;
+	/* X509_time_adj_ex counts in days, so 64-bit time_t is not even needed. */
+	if (!X509_set_version(x, X509_VERSION_3) ||
+	    set_serial(x) == -1 ||
+	    X509_gmtime_adj(X509_getm_notBefore(x), NOT_BEFORE_SECONDS) == NULL ||
+	    X509_time_adj_ex(X509_getm_notAfter(x), NOT_AFTER_DAYS, 0,
+	    NULL) == NULL ||
+	    !X509_set_pubkey(x, key) ||
+	    set_names(x, host) == -1 ||
+	    add_basic_constraints(x) == -1 ||
+	    add_san(x, host) == -1 ||
+	    X509_sign(x, key, EVP_sha256()) == 0) {
+		X509_free(x);
+		return NULL;
+	}
+	return x;
 }
 
 static int
 generate(const struct config *c, const char **reason)
 {
-	EVP_PKEY	*key = NULL;
-	X509		*cert = NULL;
-	int		 rc = -1;
+	EVP_PKEY	*key;
+	X509		*x = NULL;
+	int		 ret = -1;
 
 	if (mkdir(c->certs, 0755) == -1 && errno != EEXIST) {
 		*reason = reasonf("%s: %s", c->certs, strerror(errno));
 		return -1;
 	}
 	if ((key = EVP_EC_gen("P-256")) == NULL ||
-	    (cert = make_certificate(key, c->hostname)) == NULL) {
-		*reason = reasonf("generating a certificate: %s", openssl_reason());
-		goto out;
+	    (x = make_cert(key, c->hostname)) == NULL) {
+		*reason = ossl_reason(c->cert);
+		goto done;
 	}
-	if (write_pem(c->key, 0600, key, NULL, reason) == -1)
-		goto out;
-	if (write_pem(c->cert, 0644, NULL, cert, reason) == -1) {
+	if (write_key(c->key, key, reason) == -1)
+		goto done;
+	if (write_cert(c->cert, x, reason) == -1) {
+		/* A lone key would stop the next start from generating. */
 		unlink(c->key);
-		goto out;
+		goto done;
 	}
-	log_info("generated a self-signed certificate for %s in %s", c->hostname, c->cert);
-	rc = 0;
-out:
-	X509_free(cert);
+	log_info("generated self-signed certificate for %s in %s",
+	    c->hostname, c->cert);
+	ret = 0;
+done:
+	X509_free(x);
 	EVP_PKEY_free(key);
-	return rc;
+	return ret;
 }
 
-static SSL_CTX *
-context_new(const struct config *c, const char **reason)
+/* Both files, or neither and they are generated; one alone is a mistake. */
+static int
+ensure_files(const struct config *c, const char **reason)
 {
-	SSL_CTX		*ctx;
-	struct served	*s;
+	int	have_cert, have_key;
 
-	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
-		*reason = reasonf("TLS: %s", openssl_reason());
-		return NULL;
+	if ((have_cert = file_exists(c->cert, reason)) == -1 ||
+	    (have_key = file_exists(c->key, reason)) == -1)
+		return -1;
+	if (have_cert && have_key)
+		return 0;
+	if (!have_cert && !have_key)
+		return generate(c, reason);
+	*reason = reasonf("%s: missing, while %s exists",
+	    have_cert ? c->key : c->cert, have_cert ? c->cert : c->key);
+	return -1;
+}
+
+static int
+configure(SSL_CTX *ctx, const char **reason)
+{
+	if (!SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) ||
+	    !SSL_CTX_set_max_early_data(ctx, 0) ||
+	    !SSL_CTX_set_session_id_context(ctx,
+	    (const unsigned char *)SESSION_ID_CONTEXT,
+	    sizeof(SESSION_ID_CONTEXT) - 1)) {
+		*reason = ossl_reason("TLS context");
+		return -1;
 	}
-	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    !SSL_CTX_set_ex_data(ctx, served_index, s)) {
-		free(s);
-		*reason = "out of memory";
-		goto fail;
-	}
-	snprintf(s->hostname, sizeof(s->hostname), "%s", c->hostname);
-	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
-	SSL_CTX_set_max_early_data(ctx, 0);
-	/* One ticket: each resumed connection brings its successor. */
+	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
+	    SSL_OP_CIPHER_SERVER_PREFERENCE);
+	/* On by default, but the system openssl.cnf may have turned them off. */
+	SSL_CTX_clear_options(ctx, SSL_OP_NO_TICKET);
+	/* One request per connection: a second ticket would go unused. */
 	SSL_CTX_set_num_tickets(ctx, 1);
 	/* TLS 1.3 suites, cheapest first; all three are as strong as a capsule needs. */
 	SSL_CTX_set_ciphersuites(ctx, "TLS_AES_128_GCM_SHA256:"
 	    "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384");
+	/*
+	 * The connection layer is non-blocking and may retry from another
+	 * buffer. Buffers are kept (no SSL_MODE_RELEASE_BUFFERS): connections
+	 * are short, and releasing them cost more than it saved (benchmarks).
+	 */
 	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
 	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-	SSL_CTX_set_session_id_context(ctx, session_context, sizeof(session_context) - 1);
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, accept_any);
-	SSL_CTX_set_tlsext_servername_callback(ctx, sni_callback);
-	SSL_CTX_set_tlsext_servername_arg(ctx, s);
-	if (SSL_CTX_use_certificate_chain_file(ctx, c->cert) != 1) {
-		*reason = reasonf("%s: %s", c->cert, openssl_reason());
-		goto fail;
-	}
-	if (SSL_CTX_use_PrivateKey_file(ctx, c->key, SSL_FILETYPE_PEM) != 1) {
-		*reason = reasonf("%s: %s", c->key, openssl_reason());
-		goto fail;
-	}
-	if (SSL_CTX_check_private_key(ctx) != 1) {
-		*reason = reasonf("%s: does not match %s", c->key, c->cert);
-		goto fail;
-	}
-	return ctx;
-fail:
-	ERR_clear_error();
-	SSL_CTX_free(ctx);
-	return NULL;
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_any);
+	SSL_CTX_set_default_passwd_cb(ctx, no_password);
+	return 0;
 }
 
-static void
-context_swap(SSL_CTX *ctx)
+/* Copies host into the context, since the config may be replaced while it lives. */
+static int
+set_hostname(SSL_CTX *ctx, const char *host, const char **reason)
 {
-	SSL_CTX	*old;
+	struct sni	*sni;
 
-	pthread_mutex_lock(&ctx_lock);
-	old = current_ctx;
-	current_ctx = ctx;
-	pthread_mutex_unlock(&ctx_lock);
-	SSL_CTX_free(old);	/* connections still using it hold their own reference */
+	if ((sni = calloc(1, sizeof(*sni))) == NULL) {
+		*reason = reasonf("%s", strerror(errno));
+		return -1;
+	}
+	if ((size_t)snprintf(sni->host, sizeof(sni->host), "%s", host) >=
+	    sizeof(sni->host)) {
+		free(sni);
+		*reason = reasonf("%s: hostname too long", host);
+		return -1;
+	}
+	sni->ip_literal = is_ip_literal(host);
+	if (!SSL_CTX_set_ex_data(ctx, sni_index, sni)) {
+		free(sni);
+		*reason = ossl_reason("TLS context");
+		return -1;
+	}
+	SSL_CTX_set_tlsext_servername_callback(ctx, servername_cb);
+	SSL_CTX_set_tlsext_servername_arg(ctx, sni);
+	return 0;
+}
+
+static int
+load_files(SSL_CTX *ctx, const struct config *c, const char **reason)
+{
+	int	ok, asked = 0;
+
+	if (SSL_CTX_use_certificate_chain_file(ctx, c->cert) != 1) {
+		*reason = ossl_reason(c->cert);
+		return -1;
+	}
+	SSL_CTX_set_default_passwd_cb_userdata(ctx, &asked);
+	ok = SSL_CTX_use_PrivateKey_file(ctx, c->key, SSL_FILETYPE_PEM);
+	/* The context outlives &asked. */
+	SSL_CTX_set_default_passwd_cb_userdata(ctx, NULL);
+	if (ok != 1) {
+		*reason = asked ? reasonf("%s: encrypted keys are not supported",
+		    c->key) : ossl_reason(c->key);
+		ERR_clear_error();
+		return -1;
+	}
+	/* Catches a key of another type, which the step above let through. */
+	if (SSL_CTX_check_private_key(ctx) != 1) {
+		ERR_clear_error();
+		*reason = reasonf("%s: does not match %s", c->key, c->cert);
+		return -1;
+	}
+	return 0;
+}
+
+/* TOFU clients pin either the certificate or its public key: log both. */
+static int
+log_certificate(SSL_CTX *ctx, const struct config *c, const char **reason)
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 len;
+	char		 cert_fp[3 * EVP_MAX_MD_SIZE], key_fp[FINGERPRINT_HEX];
+	X509		*x = SSL_CTX_get0_certificate(ctx);
+	int		 named;
+
+	if (!X509_digest(x, EVP_sha256(), md, &len) ||
+	    pubkey_fingerprint(x, key_fp) == -1) {
+		*reason = ossl_reason(c->cert);
+		return -1;
+	}
+	hexify(cert_fp, md, len, hex_upper, ':');
+	log_info("%s: SHA-256 fingerprint %s, public key SHA-256 %s",
+	    c->cert, cert_fp, key_fp);
+
+	if (is_ip_literal(c->hostname))
+		named = X509_check_ip_asc(x, c->hostname, 0) == 1;
+	else
+		named = X509_check_host(x, c->hostname, 0, 0, NULL) == 1;
+	ERR_clear_error();
+	if (!named)
+		log_warn("%s: certificate does not name %s", c->cert,
+		    c->hostname);
+	return 0;
+}
+
+/* Returns a new context for c (caller frees), or NULL with *reason. */
+static SSL_CTX *
+build_ctx(const struct config *c, const char **reason)
+{
+	SSL_CTX	*ctx;
+
+	if (ensure_files(c, reason) == -1)
+		return NULL;
+	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
+		*reason = ossl_reason("TLS context");
+		return NULL;
+	}
+	if (configure(ctx, reason) == -1 ||
+	    set_hostname(ctx, c->hostname, reason) == -1 ||
+	    load_files(ctx, c, reason) == -1 ||
+	    log_certificate(ctx, c, reason) == -1) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+/* Builds outside the lock so handshakes go on meanwhile. */
+static int
+install(const struct config *c, const char **reason)
+{
+	SSL_CTX	*ctx, *old;
+
+	if ((ctx = build_ctx(c, reason)) == NULL)
+		return -1;
+	pthread_mutex_lock(&tls_lock);
+	old = tls_ctx;
+	tls_ctx = ctx;
+	pthread_mutex_unlock(&tls_lock);
+	/* Open connections hold their own references to it. */
+	SSL_CTX_free(old);
+	return 0;
 }
 
 int
 tls_init(const struct config *c, const char **reason)
 {
-	struct stat	 st;
-	int		 have_cert, have_key;
-	SSL_CTX		*ctx;
-
-	if (served_index == -1 &&
-	    (served_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, served_free)) == -1) {
-		*reason = "TLS: no ex_data index";
+	if (sni_index == -1 && (sni_index = SSL_CTX_get_ex_new_index(0, NULL,
+	    NULL, NULL, free_sni)) == -1) {
+		*reason = ossl_reason("TLS context data");
 		return -1;
 	}
-	have_cert = stat(c->cert, &st) == 0;
-	have_key = stat(c->key, &st) == 0;
-	if (have_cert != have_key) {
-		*reason = reasonf("%s is missing (refusing to generate over %s)",
-		    have_cert ? c->key : c->cert, have_cert ? c->cert : c->key);
-		return -1;
-	}
-	if (!have_cert && generate(c, reason) == -1)
-		return -1;
-	if ((ctx = context_new(c, reason)) == NULL)
-		return -1;
-	log_fingerprints(SSL_CTX_get0_certificate(ctx), c->cert);
-	context_swap(ctx);
-	return 0;
+	return install(c, reason);
 }
 
 int
 tls_reload(const struct config *c, const char **reason)
 {
-	SSL_CTX	*ctx;
-
-	if ((ctx = context_new(c, reason)) == NULL)
+	if (sni_index == -1) {
+		*reason = "TLS reloaded before tls_init";
 		return -1;
-	log_fingerprints(SSL_CTX_get0_certificate(ctx), c->cert);
-	context_swap(ctx);
-	return 0;
+	}
+	return install(c, reason);
 }
 
 void
 tls_free(void)
 {
-	context_swap(NULL);
+	SSL_CTX	*ctx;
+
+	pthread_mutex_lock(&tls_lock);
+	ctx = tls_ctx;
+	tls_ctx = NULL;
+	pthread_mutex_unlock(&tls_lock);
+	SSL_CTX_free(ctx);
 }
 
 SSL *
@@ -381,11 +713,15 @@ tls_new(int fd, const char **reason)
 {
 	SSL	*ssl;
 
-	pthread_mutex_lock(&ctx_lock);
-	ssl = SSL_new(current_ctx);
-	pthread_mutex_unlock(&ctx_lock);
-	if (ssl == NULL || SSL_set_fd(ssl, fd) != 1) {
-		*reason = reasonf("TLS: %s", openssl_reason());
+	pthread_mutex_lock(&tls_lock);
+	ssl = tls_ctx != NULL ? SSL_new(tls_ctx) : NULL;
+	pthread_mutex_unlock(&tls_lock);
+	if (ssl == NULL) {
+		*reason = ossl_reason("new TLS connection");
+		return NULL;
+	}
+	if (SSL_set_fd(ssl, fd) != 1) {
+		*reason = ossl_reason("new TLS connection");
 		SSL_free(ssl);
 		return NULL;
 	}
