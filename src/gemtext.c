@@ -6,16 +6,6 @@
 #include "gemtext.h"
 #include "request.h"
 
-/* A line of gemtext, classified (gemtext specification, section 5). */
-enum kind { TEXT, LINK, HEADING, LIST, QUOTE, TOGGLE, PRE };
-
-struct line {
-	enum kind	 kind;
-	const char	*s;		/* the content, without its marker */
-	size_t		 n;
-	int		 level;		/* heading level */
-};
-
 /* Receives each wrapped piece of a line. */
 typedef void emit_fn(struct buf *out, const char *s, size_t n, void *arg);
 
@@ -57,38 +47,65 @@ skip_spaces(const char *s, const char *end)
 	return s;
 }
 
-static struct line
+static struct gemtext_line
 classify(const char *s, size_t n, int pre)
 {
-	struct line	l = { TEXT, s, n, 0 };
+	struct gemtext_line	l = { GEMTEXT_TEXT, s, n, 0 };
 
 	if (n >= 3 && strncmp(s, "```", 3) == 0)
-		l.kind = TOGGLE;
+		l.kind = GEMTEXT_TOGGLE;
 	else if (pre)
-		l.kind = PRE;
-	else if (n >= 2 && strncmp(s, "=>", 2) == 0)
-		l.kind = LINK;
-	else if (n >= 1 && s[0] == '#') {
-		l.kind = HEADING;
+		l.kind = GEMTEXT_PRE;
+	else if (n >= 2 && strncmp(s, "=>", 2) == 0) {
+		l.kind = GEMTEXT_LINK;
+		l.s = s + 2;
+	} else if (n >= 1 && s[0] == '#') {
+		l.kind = GEMTEXT_HEADING;
 		while (l.level < 3 && l.level < (int)n && s[l.level] == '#')
 			l.level++;
 		l.s = skip_spaces(s + l.level, s + n);
 	} else if (n >= 2 && s[0] == '*' && s[1] == ' ') {
-		l.kind = LIST;
+		l.kind = GEMTEXT_LIST;
 		l.s = skip_spaces(s + 2, s + n);
 	} else if (n >= 1 && s[0] == '>') {
-		l.kind = QUOTE;
+		l.kind = GEMTEXT_QUOTE;
 		l.s = skip_spaces(s + 1, s + n);
 	}
-	if (l.kind == LINK)
-		l.s = s + 2;
 	l.n = (size_t)(s + n - l.s);
 	return l;
 }
 
+void
+gemtext_reader_init(struct gemtext_reader *r, const char *text, size_t len)
+{
+	r->p = text;
+	r->end = text + len;
+	r->pre = 0;
+}
+
+int
+gemtext_next(struct gemtext_reader *r, struct gemtext_line *l)
+{
+	const char	*lf;
+	size_t		 n;
+
+	if (r->p >= r->end)
+		return 0;
+	if ((lf = memchr(r->p, '\n', (size_t)(r->end - r->p))) == NULL)
+		lf = r->end;
+	n = (size_t)(lf - r->p);
+	if (n > 0 && r->p[n - 1] == '\r')
+		n--;
+	*l = classify(r->p, n, r->pre);
+	if (l->kind == GEMTEXT_TOGGLE)
+		r->pre = !r->pre;
+	r->p = lf < r->end ? lf + 1 : r->end;
+	return 1;
+}
+
 /* Splits a link line's content into URL and label (the label may be empty). */
 static void
-link_parts(const struct line *l, const char **url, size_t *url_n,
+link_parts(const struct gemtext_line *l, const char **url, size_t *url_n,
     const char **label, size_t *label_n)
 {
 	const char	*end = l->s + l->n, *p = skip_spaces(l->s, end), *q = p;
@@ -212,7 +229,7 @@ put_display(struct buf *out, const char *s, size_t n)
 }
 
 static void
-menu_link(struct buf *out, const struct line *l, const struct gopher_origin *o)
+menu_link(struct buf *out, const struct gemtext_line *l, const struct gopher_origin *o)
 {
 	char		 selector[GOPHER_SELECTOR_MAX + 2];
 	const char	*url, *label;
@@ -250,35 +267,25 @@ void
 gemtext_menu(const char *text, size_t len, const struct gopher_origin *o,
     struct buf *out)
 {
-	const char	*p = text, *end = text + len, *lf;
-	struct line	 l;
-	struct menu_ctx	 m = { o, "" };
-	size_t		 n;
-	int		 pre = 0;
+	struct gemtext_reader	r;
+	struct gemtext_line	l;
+	struct menu_ctx		m = { o, "" };
 
-	for (; p < end; p = lf + 1) {
-		if ((lf = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			lf = end;
-		n = (size_t)(lf - p);
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
-		l = classify(p, n, pre);
-		m.prefix = l.kind == LIST ? "* " : l.kind == QUOTE ? "> " : "";
+	gemtext_reader_init(&r, text, len);
+	while (gemtext_next(&r, &l)) {
+		m.prefix = l.kind == GEMTEXT_LIST ? "* " : l.kind == GEMTEXT_QUOTE ? "> " : "";
 		switch (l.kind) {
-		case TOGGLE:
-			pre = !pre;
+		case GEMTEXT_TOGGLE:
 			break;
-		case PRE:
+		case GEMTEXT_PRE:
 			emit_info(out, l.s, fit(l.s, l.n, GOPHER_COLUMNS), &m);
 			break;
-		case LINK:
+		case GEMTEXT_LINK:
 			menu_link(out, &l, o);
 			break;
 		default:
 			wrap(out, l.s, l.n, GOPHER_COLUMNS - 2, emit_info, &m);
 		}
-		if (lf == end)
-			break;
 	}
 	buf_puts(out, ".\r\n");
 }
@@ -309,7 +316,7 @@ emit_text(struct buf *out, const char *s, size_t n, void *arg)
 }
 
 static void
-text_heading(struct buf *out, const struct line *l)
+text_heading(struct buf *out, const struct gemtext_line *l)
 {
 	size_t	i, width = columns(l->s, l->n);
 
@@ -342,33 +349,27 @@ void
 gemtext_text(const char *text, size_t len, const struct gopher_origin *o,
     struct buf *out)
 {
-	const char	*p = text, *end = text + len, *lf, *url, *label;
-	struct buf	 refs = { 0 }, tagged = { 0 };
-	struct line	 l;
-	struct text_ctx	 t;
-	size_t		 n, url_n, label_n;
-	unsigned	 links = 0;
-	int		 pre = 0;
+	struct gemtext_reader	 r;
+	struct gemtext_line	 l;
+	struct buf		 refs = { 0 }, tagged = { 0 };
+	struct text_ctx		 t;
+	const char		*url, *label;
+	size_t			 url_n, label_n;
+	unsigned		 links = 0;
 
-	for (; p < end; p = lf + 1) {
-		if ((lf = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			lf = end;
-		n = (size_t)(lf - p);
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
-		l = classify(p, n, pre);
+	gemtext_reader_init(&r, text, len);
+	while (gemtext_next(&r, &l)) {
 		t = (struct text_ctx){ "", "", 0 };
 		switch (l.kind) {
-		case TOGGLE:
-			pre = !pre;
+		case GEMTEXT_TOGGLE:
 			break;
-		case PRE:
+		case GEMTEXT_PRE:
 			put_text_line(out, "", l.s, l.n);
 			break;
-		case HEADING:
+		case GEMTEXT_HEADING:
 			text_heading(out, &l);
 			break;
-		case LINK:
+		case GEMTEXT_LINK:
 			link_parts(&l, &url, &url_n, &label, &label_n);
 			if (url_n == 0)
 				break;
@@ -379,23 +380,21 @@ gemtext_text(const char *text, size_t len, const struct gopher_origin *o,
 			if (!tagged.failed)
 				wrap(out, tagged.data, tagged.len, GOPHER_COLUMNS, emit_text, &t);
 			break;
-		case LIST:
+		case GEMTEXT_LIST:
 			t = (struct text_ctx){ "  * ", "    ", 0 };
 			wrap(out, l.s, l.n, GOPHER_COLUMNS - 4, emit_text, &t);
 			break;
-		case QUOTE:
+		case GEMTEXT_QUOTE:
 			t = (struct text_ctx){ "> ", "> ", 0 };
 			wrap(out, l.s, l.n, GOPHER_COLUMNS - 2, emit_text, &t);
 			break;
-		case TEXT:
+		case GEMTEXT_TEXT:
 			if (l.n == 0)
 				buf_puts(out, "\r\n");
 			else
 				wrap(out, l.s, l.n, GOPHER_COLUMNS, emit_text, &t);
 			break;
 		}
-		if (lf == end)
-			break;
 	}
 	if (links > 0) {
 		buf_puts(out, "\r\nReferences\r\n\r\n");

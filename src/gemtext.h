@@ -8,6 +8,34 @@ struct buf;
 /* RFC 1436 section 3.6 asks for display strings of fewer than 70 characters. */
 #define GOPHER_COLUMNS	70
 
+/* The kinds of gemtext line (gemtext specification, section 5). */
+enum gemtext_kind {
+	GEMTEXT_TEXT,
+	GEMTEXT_LINK,
+	GEMTEXT_HEADING,
+	GEMTEXT_LIST,
+	GEMTEXT_QUOTE,
+	GEMTEXT_TOGGLE,		/* a ``` line */
+	GEMTEXT_PRE,		/* a line between toggles */
+};
+
+struct gemtext_line {
+	enum gemtext_kind	 kind;
+	const char		*s;	/* the content, without its marker or line end */
+	size_t			 n;
+	int			 level;	/* heading level, 1 to 3 */
+};
+
+/* Walks gemtext line by line; the text is not copied. */
+struct gemtext_reader {
+	const char	*p, *end;
+	int		 pre;	/* inside a preformatted block */
+};
+
+void	 gemtext_reader_init(struct gemtext_reader *r, const char *text, size_t len);
+/* Classifies the next line into *l; returns 0 when there is none. */
+int	 gemtext_next(struct gemtext_reader *r, struct gemtext_line *l);
+
 /* Where the menu's items point: this server, and the page links are relative to. */
 struct gopher_origin {
 	const char	*host;

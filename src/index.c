@@ -16,6 +16,7 @@
 #include "capsule.h"
 #include "config.h"
 #include "gemlog.h"
+#include "gemtext.h"
 #include "index.h"
 #include "log.h"
 #include "review.h"
@@ -260,28 +261,21 @@ reuse_known(struct catalogue *old, const char *name, const struct stat *st,
 static char *
 summary_of(const char *text, size_t len, size_t body)
 {
-	const char	*p = text + body, *end = text + len, *lf;
-	size_t		 n;
-	int		 pre = 0;
+	struct gemtext_reader	r;
+	struct gemtext_line	l;
+	size_t			n;
 
-	for (; p < end; p = lf + 1) {
-		if ((lf = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			lf = end;
-		n = (size_t)(lf - p);
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
-		if (n >= 3 && strncmp(p, "```", 3) == 0) {
-			pre = !pre;
+	gemtext_reader_init(&r, text + body, len - body);
+	while (gemtext_next(&r, &l)) {
+		if (l.kind != GEMTEXT_TEXT || l.n == 0)
 			continue;
-		}
-		if (pre || n == 0 || strchr("#*>=", p[0]) != NULL)
-			continue;
+		n = l.n;
 		if (n > SUMMARY_MAX) {
 			n = SUMMARY_MAX;
-			while (n > 0 && ((unsigned char)p[n] & 0xc0) == 0x80)
+			while (n > 0 && ((unsigned char)l.s[n] & 0xc0) == 0x80)
 				n--;
 		}
-		return strndup(p, n);
+		return strndup(l.s, n);
 	}
 	return strdup("");
 }
