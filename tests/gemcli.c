@@ -3,7 +3,7 @@
  * code with the server on purpose: it checks the server from outside.
  *
  *   gemcli [-t SECONDS] [-s SERVERNAME | -S] [-c CERT -k KEY] [-o BODYFILE]
- *          [-r] [-w SECONDS] [-v] HOST PORT REQUEST
+ *          [-r] [-w SECONDS] [-p SECONDS] [-v] HOST PORT REQUEST
  *   gemcli -n N [-t SECONDS] HOST PORT REQUEST
  *
  * Exit status: 0 a header was read, 1 usage, 2 connect or TLS failure,
@@ -27,14 +27,14 @@ struct options {
 	const char	*host, *port, *request;
 	const char	*servername, *cert, *key, *body_file;
 	int		 no_sni, raw, verbose;
-	unsigned	 timeout, wait_before, concurrent;
+	unsigned	 timeout, wait_before, pause_after, concurrent;
 };
 
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: gemcli [-t s] [-s name | -S] [-c cert -k key] "
-	    "[-o file] [-r] [-w s] [-v] [-n N] host port request\n");
+	    "[-o file] [-r] [-w s] [-p s] [-v] [-n N] host port request\n");
 	exit(1);
 }
 
@@ -163,6 +163,9 @@ fetch(const struct options *o, SSL_CTX *ctx, int quiet)
 		rc = 4;
 		goto out;
 	}
+	/* -p: a reader that stops reading, to see the server give up on it. */
+	if (o->pause_after > 0)
+		sleep(o->pause_after);
 	if (o->body_file != NULL && !quiet && (body = fopen(o->body_file, "wb")) == NULL) {
 		perror(o->body_file);
 		rc = 1;
@@ -244,7 +247,7 @@ main(int argc, char **argv)
 	SSL_CTX		*ctx;
 	int		 ch;
 
-	while ((ch = getopt(argc, argv, "t:s:Sc:k:o:rw:vn:")) != -1) {
+	while ((ch = getopt(argc, argv, "t:s:Sc:k:o:rw:p:vn:")) != -1) {
 		switch (ch) {
 		case 't': o.timeout = (unsigned)atoi(optarg); break;
 		case 's': o.servername = optarg; break;
@@ -254,6 +257,7 @@ main(int argc, char **argv)
 		case 'o': o.body_file = optarg; break;
 		case 'r': o.raw = 1; break;
 		case 'w': o.wait_before = (unsigned)atoi(optarg); break;
+		case 'p': o.pause_after = (unsigned)atoi(optarg); break;
 		case 'v': o.verbose = 1; break;
 		case 'n': o.concurrent = (unsigned)atoi(optarg); break;
 		default: usage();
