@@ -454,6 +454,12 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 	start -u nobody
 	expect "runs as nobody" "$(id -u nobody)" "$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")"
 	alive "privilege drop"
+	# Now that the server is not root, an unreadable review is one it cannot read.
+	printf '# Locked\n\nText.\n' >"$root/reviews/2026-09-09-locked.gmi"
+	chmod 000 "$root/reviews/2026-09-09-locked.gmi"
+	if wait_for "$log" "reviews/2026-09-09-locked.gmi: skipped: Permission denied"; then pass; else fail "unreadable review not logged"; fi
+	alive "unreadable review"
+	rm -f "$root/reviews/2026-09-09-locked.gmi"
 	stop
 fi
 
