@@ -3,6 +3,7 @@
 
 #include "buf.h"
 #include "gemlog.h"
+#include "router.h"
 
 /* Growing list of rendered pages. */
 struct pages {
@@ -38,6 +39,7 @@ pages_add(struct pages *p, const char *path, struct buf *body, const char *type)
 	p->v[p->n].body = body->data;
 	p->v[p->n].len = body->len;
 	p->v[p->n].type = type;
+	atomic_init(&p->v[p->n].gopher, NULL);
 	p->n++;
 	memset(body, 0, sizeof(*body));	/* the page owns the bytes now */
 	return;
@@ -412,9 +414,15 @@ gemlog_pages_free(struct page *pages, size_t npages)
 {
 	size_t	i;
 
+	struct rendition	*r;
+
 	for (i = 0; i < npages; i++) {
 		free(pages[i].path);
 		free(pages[i].body);
+		if ((r = atomic_load(&pages[i].gopher)) != NULL) {
+			free(r->data);
+			free(r);
+		}
 	}
 	free(pages);
 }
@@ -425,8 +433,8 @@ path_cmp(const void *key, const void *page)
 	return strcmp(key, ((const struct page *)page)->path);
 }
 
-const struct page *
-gemlog_find(const struct page *pages, size_t npages, const char *path)
+struct page *
+gemlog_find(struct page *pages, size_t npages, const char *path)
 {
 	return bsearch(path, pages, npages, sizeof(*pages), path_cmp);
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 struct buf;
+struct rendition;
 
 /*
  * The pages a blog engine would generate, rendered from the index's entries.
@@ -51,6 +52,7 @@ struct page {
 	char		*body;		/* owned */
 	size_t		 len;
 	const char	*type;		/* MIME type; NULL for gemtext */
+	_Atomic(struct rendition *) gopher;	/* made on first Gopher request, owned */
 };
 
 /*
@@ -61,8 +63,7 @@ int	 gemlog_render(struct entry *const *entries, size_t n,
 	    const struct site *site, struct page **pages, size_t *npages,
 	    const char **reason);
 void	 gemlog_pages_free(struct page *pages, size_t npages);
-const struct page *
-	 gemlog_find(const struct page *pages, size_t npages, const char *path);
+struct page	*gemlog_find(struct page *pages, size_t npages, const char *path);
 
 /* Makes e->link, the line that lists e on every page; -1 when out of memory. */
 int	 gemlog_link(struct entry *e);

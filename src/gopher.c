@@ -1,3 +1,4 @@
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,40 @@ read_body(struct response *resp, struct buf *b)
 	return b->failed ? -1 : 0;
 }
 
+/* Serves r, which the body's owner keeps, in place of the body; 0 when r is NULL. */
+static int
+use_rendition(struct response *resp, const struct rendition *r)
+{
+	if (r == NULL)
+		return 0;
+	resp->body = r->data;
+	resp->body_len = r->len;
+	return 1;
+}
+
+/*
+ * Hands out's bytes to the body's owner, so the next request for the same
+ * page skips the rendering. When another thread got there first, its copy
+ * is served and ours dropped.
+ */
+static int
+keep_rendition(struct response *resp, struct buf *out)
+{
+	struct rendition	*r, *first = NULL;
+
+	if ((r = malloc(sizeof(*r))) == NULL)
+		return 0;
+	r->data = out->data;
+	r->len = out->len;
+	if (!atomic_compare_exchange_strong(resp->rendition, &first, r)) {
+		free(r);
+		buf_free(out);
+		return use_rendition(resp, first);
+	}
+	memset(out, 0, sizeof(*out));
+	return use_rendition(resp, r);
+}
+
 /* Gemtext becomes a menu where Gemini has a directory or a list, plain text elsewhere. */
 static void
 convert_gemtext(const char *path, struct response *resp)
@@ -74,6 +109,8 @@ convert_gemtext(const char *path, struct response *resp)
 	struct gopher_origin	 o = { c->hostname, c->gopher_port, path };
 	struct buf		 src = { 0 }, out = { 0 };
 
+	if (resp->rendition != NULL && use_rendition(resp, atomic_load(resp->rendition)))
+		return;
 	if (read_body(resp, &src) == -1) {
 		buf_free(&src);
 		return;		/* too large to convert: it goes out as it is */
@@ -88,6 +125,8 @@ convert_gemtext(const char *path, struct response *resp)
 		error_menu(resp, STATUS_PERMANENT_FAILURE, "Out of memory");
 		return;
 	}
+	if (resp->rendition != NULL && keep_rendition(resp, &out))
+		return;
 	set_body(resp, &out);
 }
 

@@ -774,7 +774,7 @@ int
 index_serve(const char *path, const char *lang, struct response *resp)
 {
 	struct snapshot		 *s;
-	const struct page	 *pg;
+	struct page		 *pg;
 	struct entry		**e = NULL;
 	int			  served = 0;
 
@@ -789,6 +789,7 @@ index_serve(const char *path, const char *lang, struct response *resp)
 		resp->body_len = pg->len;
 		resp->body_release = snapshot_release;
 		resp->body_owner = s;
+		resp->rendition = &pg->gopher;
 		return 1;
 	}
 	if (has_prefix(path, "/reviews/") && s->nreviews > 0)

@@ -1,6 +1,7 @@
 #ifndef MARQUEE_ROUTER_H
 #define MARQUEE_ROUTER_H
 
+#include <stdatomic.h>
 #include <sys/types.h>
 
 #include "request.h"
@@ -40,6 +41,12 @@ struct request {
 	char		 cn[CN_MAX + 1];
 };
 
+/* A body in another protocol's form (a Gopher menu of a generated page). */
+struct rendition {
+	char	*data;
+	size_t	 len;
+};
+
 /*
  * The answer: a status, its meta (MIME type, redirect path or error text) and
  * a body: a file, bytes in memory, or a file followed by bytes in memory. The
@@ -55,6 +62,12 @@ struct response {
 	size_t		 body_len;
 	void		(*body_release)(void *owner);
 	void		*body_owner;
+	/*
+	 * Where the body's owner keeps a rendition made once and shared by
+	 * later requests; NULL when the body has no such place. The first
+	 * adapter to convert the body stores its result here.
+	 */
+	_Atomic(struct rendition *) *rendition;
 };
 
 void	 response_init(struct response *resp);
