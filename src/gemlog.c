@@ -448,11 +448,18 @@ entry_cmp(const void *a, const void *b)
 
 	if ((c = memcmp(y->date, x->date, sizeof(x->date) - 1)) != 0)
 		return c;
-	return strcmp(x->file, y->file);
+	return strcmp(y->file, x->file);
 }
 
 void
 gemlog_sort(struct entry **entries, size_t n)
 {
-	qsort(entries, n, sizeof(*entries), entry_cmp);
+	size_t	i;
+
+	/* Usually sorted already: file names start with their date. */
+	for (i = 1; i < n; i++)
+		if (entry_cmp(&entries[i - 1], &entries[i]) > 0)
+			break;
+	if (i < n)
+		qsort(entries, n, sizeof(*entries), entry_cmp);
 }

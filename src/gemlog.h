@@ -75,7 +75,10 @@ int	 gemlog_link(struct entry *e);
  */
 void	 gemlog_footer(const struct entry *e, struct buf *b);
 
-/* Sorts newest first (by date, then title) as the pages expect. */
+/*
+ * Sorts newest first (by date, then file name, last first) as the pages
+ * expect; cheap when the entries come in reverse file-name order.
+ */
 void	 gemlog_sort(struct entry **entries, size_t n);
 
 #endif

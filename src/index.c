@@ -590,9 +590,10 @@ snapshot_build(const struct catalogue *cat, const char **reason)
 		*reason = "out of memory";
 		return NULL;
 	}
-	for (i = 0; i < cat->nfiles; i++)
-		if (cat->files[i].entry != NULL)
-			entries[n++] = cat->files[i].entry;
+	/* Reverse name order is newest first when the dates come from the names. */
+	for (i = cat->nfiles; i > 0; i--)
+		if (cat->files[i - 1].entry != NULL)
+			entries[n++] = cat->files[i - 1].entry;
 	gemlog_sort(entries, n);
 	if (read_file(INTRO_FILE, REVIEW_FILE_MAX, &intro, &intro_len, &why) == -1 &&
 	    file_exists(INTRO_FILE))
