@@ -36,17 +36,21 @@ config_defaults(struct config *c)
 	c->max_connections = 4096;
 }
 
+/* Every setter leaves the field as it was when the value is refused. */
 static int
 set_string(char *dst, size_t size, const char *value, const char **reason)
 {
-	if (*value == '\0') {
+	size_t	n = strlen(value);
+
+	if (n == 0) {
 		*reason = "empty value";
 		return -1;
 	}
-	if ((size_t)snprintf(dst, size, "%s", value) >= size) {
+	if (n >= size) {
 		*reason = reasonf("value longer than %zu bytes", size - 1);
 		return -1;
 	}
+	memcpy(dst, value, n + 1);
 	return 0;
 }
 
@@ -79,23 +83,25 @@ set_number(unsigned *dst, const char *value, unsigned long min,
 static int
 set_hostname(char *dst, size_t size, const char *value, const char **reason)
 {
+	char	host[HOST_MAX + 1];
 	size_t	i;
 
-	if (set_string(dst, size, value, reason) == -1)
+	if (set_string(host, sizeof(host) < size ? sizeof(host) : size, value, reason) == -1)
 		return -1;
-	for (i = 0; dst[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)dst[i];
+	for (i = 0; host[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)host[i];
 
 		if (c >= 'A' && c <= 'Z')
-			dst[i] = (char)(c - 'A' + 'a');
+			host[i] = (char)(c - 'A' + 'a');
 		else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 		    c == '-' || c == '.' || c == ':')) {
 			*reason = reasonf("'%s' is not a host name", value);
 			return -1;
 		}
 	}
-	if (i > 1 && dst[i - 1] == '.')
-		dst[i - 1] = '\0';
+	if (i > 1 && host[i - 1] == '.')
+		host[i - 1] = '\0';
+	memcpy(dst, host, strlen(host) + 1);
 	return 0;
 }
 
