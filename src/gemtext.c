@@ -190,11 +190,14 @@ static int
 resolve(const char *url, size_t n, const char *page, char *out, size_t size)
 {
 	char		 joined[GOPHER_SELECTOR_MAX + 2];
-	const char	*slash = strrchr(page, '/'), *why;
+	const char	*slash = strrchr(page, '/'), *why, *cut;
 	size_t		 dir = slash != NULL ? (size_t)(slash - page) + 1 : 1;
 	int		 len;
 
-	n = strcspn(url, "?#") < n ? strcspn(url, "?#") : n;
+	if ((cut = memchr(url, '?', n)) != NULL)
+		n = (size_t)(cut - url);
+	if ((cut = memchr(url, '#', n)) != NULL)
+		n = (size_t)(cut - url);
 	if (n > 0 && url[0] == '/')
 		len = snprintf(joined, sizeof(joined), "%.*s", (int)n, url);
 	else
@@ -259,7 +262,8 @@ menu_link(struct buf *out, const struct gemtext_line *l, const struct gopher_ori
 	buf_printf(out, "%c", item_type(selector));
 	put_display(out, label, label_n);
 	buf_puts(out, "\t");
-	put_field(out, selector, strlen(selector));
+	/* The server decodes selectors as it does Gemini paths: send them encoded. */
+	buf_put_path(out, selector);
 	buf_printf(out, "\t%s\t%u\r\n", o->host, o->port);
 }
 

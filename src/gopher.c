@@ -13,7 +13,12 @@
 #include "router.h"
 
 /* Gemtext rendered for Gopher is read whole; a larger file goes out as it is. */
-#define CONVERT_MAX	(4 * 1024 * 1024)
+#define CONVERT_MAX	(1024 * 1024)
+/*
+ * A menu line costs its text plus about 16 bytes and the host name; a file
+ * of blank lines would grow some twentyfold. Past this, send the file raw.
+ */
+#define RENDER_MAX	(4 * 1024 * 1024)
 
 /* Replaces the body of resp with the bytes of b, which resp then owns. */
 static void
@@ -101,6 +106,18 @@ keep_rendition(struct response *resp, struct buf *out)
 	return use_rendition(resp, r);
 }
 
+/* An upper bound on the bytes the Gopher form of src takes. */
+static size_t
+rendered_size(const struct buf *src, const char *host)
+{
+	size_t	 lines = 1;
+	char	*p, *end = src->data + src->len;
+
+	for (p = src->data; p != NULL && (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		lines++;
+	return src->len * 2 + lines * (strlen(host) + 24);
+}
+
 /* Gemtext becomes a menu where Gemini has a directory or a list, plain text elsewhere. */
 static void
 convert_gemtext(const char *path, struct response *resp)
@@ -114,6 +131,10 @@ convert_gemtext(const char *path, struct response *resp)
 	if (read_body(resp, &src) == -1) {
 		buf_free(&src);
 		return;		/* too large to convert: it goes out as it is */
+	}
+	if (rendered_size(&src, c->hostname) > RENDER_MAX) {
+		buf_free(&src);
+		return;
 	}
 	if (path[strlen(path) - 1] == '/')
 		gemtext_menu(src.data != NULL ? src.data : "", src.len, &o, &out);

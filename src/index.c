@@ -55,6 +55,7 @@ struct known {
 	struct entry	*entry;
 	int		 moved;		/* now owned by a newer catalogue */
 	int		 changed;	/* named by an inotify event: look again */
+	int		 reused;	/* taken from the catalogue before this one */
 };
 
 struct catalogue {
@@ -250,6 +251,8 @@ reuse_known(struct catalogue *old, const char *name, const struct stat *st,
 	if (k == NULL || k->moved || !same_version(k, st))
 		return 0;
 	*out = *k;
+	out->changed = 0;
+	out->reused = 1;
 	k->moved = 1;
 	return 1;
 }
@@ -375,6 +378,16 @@ known_parse(struct known *k)
 	k->entry = entry_parse(path, k->name, text, len, &k->mtime);
 	free(text);
 }
+/* Marks the old catalogue's record for name as its own again. */
+static void
+give_back(struct catalogue *old, const char *name)
+{
+	struct known	 key = { .name = (char *)(void *)name }, *k;
+
+	if ((k = bsearch(&key, old->files, old->nfiles, sizeof(*k), known_cmp)) != NULL)
+		k->moved = 0;
+}
+
 /* Fills a new record for reviews/NAME, as stat saw it, and parses the file. */
 static int
 known_new(struct known *k, const char *name, const struct stat *st)
@@ -443,8 +456,14 @@ catalogue_scan(struct catalogue *old, struct catalogue *out, const char **reason
 	return 0;
 nomem:
 	closedir(dir);
-	while (n > 0)
-		known_free(&files[--n]);
+	/* The old catalogue stays in use: hand back what was taken from it. */
+	while (n > 0) {
+		k = &files[--n];
+		if (k->reused)
+			give_back(old, k->name);
+		else
+			known_free(k);
+	}
 	free(files);
 	*reason = "out of memory";
 	return -1;

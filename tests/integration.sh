@@ -322,6 +322,14 @@ if wait_page -v gemini://localhost/reviews/ "2026-05-01"; then pass; else fail "
 cp "$work/new.gmi" "$work/staged.gmi"
 mv "$work/staged.gmi" "$root/reviews/2026-07-01-moved-in.gmi"
 if wait_page gemini://localhost/reviews/ "2026-07-01 - Third Film"; then pass; else fail "moved-in review not listed"; fi
+# A close without a write names a file that did not change; it must stay listed
+# through the next, unrelated change.
+: >>"$root/reviews/2026-03-01-first.gmi"
+sleep 0.3
+printf '\nMore.\n' >>"$root/reviews/2026-04-01-second.gmi"
+sleep 0.3
+printf '\nEven more.\n' >>"$root/reviews/2026-04-01-second.gmi"
+if wait_page gemini://localhost/reviews/ "2026-03-01 - First Film"; then pass; else fail "an untouched review vanished after a later change"; fi
 rm "$root/reviews/2026-06-01-third.gmi" "$root/reviews/2026-07-01-moved-in.gmi"
 if wait_page -v gemini://localhost/reviews/ "Third Film"; then pass; else fail "deleted review still listed"; fi
 expect "tag of deleted review is gone" "51 No such page" "$(header gemini://localhost/tags/nouvelle-vague/)"

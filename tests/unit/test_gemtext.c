@@ -49,6 +49,11 @@ test_menu(void)
 	    "hElsewhere\tURL:gemini://other.example/\texample.org\t70\r\n"
 	    "hhttps://w.example/a\tURL:https://w.example/a\texample.org\t70\r\n"
 	    ".\r\n");
+	/* Selectors go out percent-encoded: the server decodes them once. */
+	CHECK_STR(menu("=> 100%25%20sure.gmi Sure\n=> /directors/agn%C3%A8s/ Agnès\n", &origin),
+	    "0Sure\t/reviews/100%25%20sure.gmi\texample.org\t70\r\n"
+	    "1Agnès\t/directors/agn%C3%A8s/\texample.org\t70\r\n"
+	    ".\r\n");
 	/* A link out of the root is shown as text, never as an item. */
 	CHECK_STR(menu("=> /../../etc/passwd Sneaky\n", &list),
 	    "iSneaky\t\texample.org\t70\r\n.\r\n");
