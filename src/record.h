@@ -1,0 +1,92 @@
+#ifndef MARQUEE_RECORD_H
+#define MARQUEE_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "review.h"
+#include "tls.h"
+
+/*
+ * The guestbook log's record format. One record is one line, fields
+ * separated by TAB, readable with tail -f:
+ *
+ *	entry	2026-11-25T09:12:12Z	42	rust-and-bone	movieblort	3f2a...	Loved it.\nTwice.	a1b2c3d4
+ *	hide	2026-11-25T10:00:00Z	42					9e8d7c6b
+ *
+ * kind, UTC time, entry id, review slug (empty for the guestbook as a
+ * whole), author, public-key fingerprint (empty without a certificate),
+ * text, and the CRC-32C of every byte before the last TAB in lower-case hex.
+ * A hide record names the entry it hides by its id. In author and text, '\'
+ * is written "\\", LF "\n", TAB "\t" and any other control byte "\xHH".
+ *
+ * Pure: no I/O, no allocation, no state.
+ */
+
+/* What a reader may write: the guestbook issue's limits, 800 bytes and 20 lines. */
+#define ENTRY_TEXT_MAX		800
+#define ENTRY_LINES_MAX		20
+/* A review slug is a file name without its extension. */
+#define SLUG_MAX		REVIEW_NAME_MAX
+/* The author is a certificate's CN, so no longer than one (RFC 5280). */
+#define AUTHOR_MAX		CN_MAX
+/* Hex digits of the fingerprint that pages show: enough to tell two authors apart. */
+#define FINGERPRINT_SHORT	8
+/*
+ * Longest line: the fixed fields (kind, time, id, CRC, TABs: under 64),
+ * slug, author escaped at worst 4 bytes a byte, fingerprint, and text at
+ * worst 2 bytes a byte ("\n" or "\\").
+ */
+#define RECORD_MAX	(64 + SLUG_MAX + 4 * AUTHOR_MAX + FINGERPRINT_HEX + \
+			 2 * ENTRY_TEXT_MAX + 1)
+
+enum record_kind {
+	RECORD_ENTRY,
+	RECORD_HIDE,
+};
+
+struct record {
+	enum record_kind	 kind;
+	long long		 time;		/* seconds since the epoch */
+	unsigned long long	 id;
+	char			 slug[SLUG_MAX + 1];		/* "" for the guestbook */
+	char			 author[AUTHOR_MAX + 1];
+	char			 fingerprint[FINGERPRINT_HEX];	/* "" without a certificate */
+	char			 text[ENTRY_TEXT_MAX + 1];
+	size_t			 text_len;
+};
+
+/* CRC-32C (Castagnoli), the checksum of every record; RFC 3720 appendix B.4. */
+uint32_t	 crc32c(const void *data, size_t len);
+
+/*
+ * Writes r as one line, LF included, into out. Returns its length, or 0
+ * when it does not fit in size bytes.
+ */
+size_t	 record_format(const struct record *r, char *out, size_t size);
+
+/*
+ * Parses one line (without its LF) into *r. Returns 0, or -1 with *reason:
+ * a checksum mismatch, a missing or malformed field, an unknown kind.
+ */
+int	 record_parse(const char *line, size_t len, struct record *r,
+	    const char **reason);
+
+/*
+ * Cleans what a reader wrote (already percent-decoded) into out, which has
+ * ENTRY_TEXT_MAX + 1 bytes: CRLF and lone CR become LF, TAB a space, other
+ * control characters (C0, DEL, C1) and byte-order marks go, trailing spaces
+ * and leading and trailing blank lines are trimmed. Returns 0 with the
+ * length in *outlen, or -1 with *reason when the text is not UTF-8, is
+ * empty, or is longer than ENTRY_TEXT_MAX bytes or ENTRY_LINES_MAX lines.
+ */
+int	 entry_text_clean(const char *in, size_t len, char *out, size_t *outlen,
+	    const char **reason);
+
+/*
+ * Makes an author name out of a certificate's CN: control characters go,
+ * and an empty result is "anonymous". out has AUTHOR_MAX + 1 bytes.
+ */
+void	 entry_author(const char *cn, char *out);
+
+#endif
