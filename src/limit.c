@@ -1,0 +1,156 @@
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "limit.h"
+
+/* A key goes into at most this many buckets at once (address and certificate). */
+#define KEYS_PER_TAKE	4
+
+struct bucket {
+	uint64_t	hash;		/* of the key; 0 marks an empty slot */
+	double		tokens;
+	uint64_t	last_ms;	/* when tokens was last brought up to date */
+};
+
+struct limiter {
+	pthread_mutex_t	 lock;
+	struct bucket	*slots;		/* open addressing, nslots a power of two */
+	size_t		 nslots;
+	size_t		 used, max;
+};
+
+/* FNV-1a, 64 bits: keys are short and the table only needs them spread. */
+static uint64_t
+key_hash(const char *s)
+{
+	uint64_t	h = 0xcbf29ce484222325ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h != 0 ? h : 1;
+}
+
+struct limiter *
+limiter_new(size_t max_keys)
+{
+	struct limiter	*l;
+	size_t		 n = 16;
+
+	while (n < 2 * max_keys)
+		n *= 2;
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return NULL;
+	if ((l->slots = calloc(n, sizeof(*l->slots))) == NULL) {
+		free(l);
+		return NULL;
+	}
+	pthread_mutex_init(&l->lock, NULL);
+	l->nslots = n;
+	l->max = max_keys;
+	return l;
+}
+
+void
+limiter_free(struct limiter *l)
+{
+	if (l == NULL)
+		return;
+	pthread_mutex_destroy(&l->lock);
+	free(l->slots);
+	free(l);
+}
+
+static void
+refill(struct bucket *b, double burst, double rate, uint64_t now_ms)
+{
+	if (now_ms > b->last_ms)
+		b->tokens += (double)(now_ms - b->last_ms) / 1000 * rate;
+	if (b->tokens > burst)
+		b->tokens = burst;
+	b->last_ms = now_ms;
+}
+
+static struct bucket *
+slot_for(struct bucket *slots, size_t nslots, uint64_t hash)
+{
+	size_t	i = (size_t)hash & (nslots - 1);
+
+	while (slots[i].hash != 0 && slots[i].hash != hash)
+		i = (i + 1) & (nslots - 1);
+	return &slots[i];
+}
+
+/* Forgets the buckets that are full again: they hold nothing a new one would not. */
+static void
+forget_full(struct limiter *l, double burst, double rate, uint64_t now_ms)
+{
+	struct bucket	*fresh, *b;
+	size_t		 i;
+
+	if ((fresh = calloc(l->nslots, sizeof(*fresh))) == NULL)
+		return;
+	l->used = 0;
+	for (i = 0; i < l->nslots; i++) {
+		b = &l->slots[i];
+		if (b->hash == 0)
+			continue;
+		refill(b, burst, rate, now_ms);
+		if (b->tokens >= burst)
+			continue;
+		*slot_for(fresh, l->nslots, b->hash) = *b;
+		l->used++;
+	}
+	free(l->slots);
+	l->slots = fresh;
+}
+
+static struct bucket *
+bucket_of(struct limiter *l, const char *key, double burst, uint64_t now_ms)
+{
+	uint64_t	 hash = key_hash(key);
+	struct bucket	*b = slot_for(l->slots, l->nslots, hash);
+
+	if (b->hash == hash)
+		return b;
+	if (l->used == l->max)
+		return NULL;
+	b->hash = hash;
+	b->tokens = burst;
+	b->last_ms = now_ms;
+	l->used++;
+	return b;
+}
+
+unsigned
+limiter_take(struct limiter *l, const char *const *keys, size_t n,
+    double burst, double rate, uint64_t now_ms)
+{
+	struct bucket	*b[KEYS_PER_TAKE];
+	double		 wait = 0, w;
+	size_t		 i;
+
+	if (n > KEYS_PER_TAKE)
+		n = KEYS_PER_TAKE;
+	pthread_mutex_lock(&l->lock);
+	if (l->used + n > l->max)
+		forget_full(l, burst, rate, now_ms);
+	for (i = 0; i < n; i++) {
+		if ((b[i] = bucket_of(l, keys[i], burst, now_ms)) == NULL) {
+			wait = 1 / rate;	/* untracked: as if empty */
+			goto refuse;
+		}
+		refill(b[i], burst, rate, now_ms);
+		if (b[i]->tokens < 1 && (w = (1 - b[i]->tokens) / rate) > wait)
+			wait = w;
+	}
+	if (wait > 0)
+		goto refuse;
+	for (i = 0; i < n; i++)
+		b[i]->tokens -= 1;
+	pthread_mutex_unlock(&l->lock);
+	return 0;
+refuse:
+	pthread_mutex_unlock(&l->lock);
+	return wait <= 1 ? 1 : (unsigned)wait + ((double)(unsigned)wait < wait);
+}

@@ -1,0 +1,84 @@
+/* Unit tests of the token buckets behind the guestbook's rate limits. */
+
+#include "harness.h"
+#include "limit.h"
+
+/* The guestbook's default: 5 entries per 10 minutes. */
+#define BURST	5.0
+#define RATE	(5.0 / 600)
+
+static unsigned
+take(struct limiter *l, const char *key, uint64_t now_ms)
+{
+	const char	*keys[] = { key };
+
+	return limiter_take(l, keys, 1, BURST, RATE, now_ms);
+}
+
+static void
+test_bucket(void)
+{
+	struct limiter	*l = limiter_new(16);
+	int		 i;
+
+	CHECK(l != NULL);
+	for (i = 0; i < 5; i++)
+		CHECK_INT(take(l, "addr 192.0.2.1", 1000), 0);
+	/* Empty: one token comes back every 120 seconds. */
+	CHECK_INT(take(l, "addr 192.0.2.1", 1000), 120);
+	CHECK_INT(take(l, "addr 192.0.2.1", 61000), 60);
+	CHECK_INT(take(l, "addr 192.0.2.1", 120999), 1);
+	CHECK_INT(take(l, "addr 192.0.2.1", 121000), 0);
+	CHECK_INT(take(l, "addr 192.0.2.1", 121000), 120);
+	/* Another client has a bucket of its own. */
+	CHECK_INT(take(l, "addr 192.0.2.2", 121000), 0);
+	/* A long pause refills to the burst, not beyond. */
+	for (i = 0; i < 5; i++)
+		CHECK_INT(take(l, "addr 192.0.2.1", 10000000), 0);
+	CHECK(take(l, "addr 192.0.2.1", 10000000) > 0);
+	limiter_free(l);
+}
+
+static void
+test_both_keys(void)
+{
+	struct limiter	*l = limiter_new(16);
+	const char	*both[] = { "addr 192.0.2.1", "cert ab" };
+	const char	*other[] = { "addr 198.51.100.7", "cert ab" };
+	int		 i;
+
+	for (i = 0; i < 3; i++)
+		CHECK_INT(limiter_take(l, both, 2, BURST, RATE, 0), 0);
+	/* The same certificate from elsewhere shares its bucket. */
+	for (i = 0; i < 2; i++)
+		CHECK_INT(limiter_take(l, other, 2, BURST, RATE, 0), 0);
+	CHECK(limiter_take(l, other, 2, BURST, RATE, 0) > 0);
+	/* A refusal takes nothing: the address alone still has 2 tokens. */
+	CHECK_INT(take(l, "addr 192.0.2.1", 0), 0);
+	CHECK_INT(take(l, "addr 192.0.2.1", 0), 0);
+	CHECK(take(l, "addr 192.0.2.1", 0) > 0);
+	limiter_free(l);
+}
+
+static void
+test_full_table(void)
+{
+	struct limiter	*l = limiter_new(2);
+
+	CHECK_INT(take(l, "a", 0), 0);
+	CHECK_INT(take(l, "b", 0), 0);
+	/* Both tracked buckets are in use: a third client waits. */
+	CHECK(take(l, "c", 0) > 0);
+	/* Once they are full again they are forgotten, and room is made. */
+	CHECK_INT(take(l, "c", 600000), 0);
+	limiter_free(l);
+}
+
+int
+main(void)
+{
+	test_bucket();
+	test_both_keys();
+	test_full_table();
+	return harness_done();
+}
