@@ -52,7 +52,7 @@ build/asan/marquee: $(ASAN_OBJS)
 	$(ASAN_CC) $(SANITIZE) -o $@ $(ASAN_OBJS) $(LIBS)
 
 # Unit tests link only the pure modules: parsers and renderers, no sockets or TLS.
-PURE	 = src/request.c src/review.c src/gemlog.c src/gemtext.c src/config.c src/buf.c src/log.c
+PURE	 = src/limit.c src/record.c src/request.c src/review.c src/gemlog.c src/gemtext.c src/config.c src/buf.c src/log.c
 
 build/test_%: tests/unit/test_%.c $(PURE) tests/unit/harness.h $(HDRS) build/.check-deps
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -Isrc -o $@ $< $(PURE)
@@ -64,7 +64,7 @@ build/loadgen: tests/bench/loadgen.c build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -o $@ $< $$(pkg-config --libs openssl)
 
 run: marquee
-	./marquee -H localhost -a localhost -p 1965 -g 7070 -r capsule -d certs
+	./marquee -H localhost -a localhost -p 1965 -g 7070 -r capsule -d certs -s state
 
 check: build/.check-deps marquee build/asan/marquee build/gemcli $(UNIT)
 	@for t in $(UNIT); do echo "== $$t"; $$t || exit 1; done

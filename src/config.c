@@ -21,6 +21,21 @@ struct published {
 
 static _Atomic(struct published *) current;
 
+/* systemd's StateDirectory= names it (a colon-separated list: the first is ours). */
+static void
+default_state(char *dst, size_t size)
+{
+	const char	*env = getenv("STATE_DIRECTORY");
+	size_t		 n;
+
+	if (env == NULL || *env != '/' || (n = strcspn(env, ":")) >= size) {
+		snprintf(dst, size, "/var/lib/marquee");
+		return;
+	}
+	memcpy(dst, env, n);
+	dst[n] = '\0';
+}
+
 static void
 config_defaults(struct config *c)
 {
@@ -34,6 +49,10 @@ config_defaults(struct config *c)
 	c->request_timeout = 10;
 	c->connection_timeout = 300;
 	c->max_connections = 4096;
+	default_state(c->state, sizeof(c->state));
+	c->guestbook_limit = 5;
+	c->guestbook_window = 600;
+	c->guestbook_global = 60;
 }
 
 /* Every setter leaves the field as it was when the value is refused. */
@@ -151,6 +170,11 @@ static const struct key {
 	KEY("connection_timeout", connection_timeout, KIND_NUMBER, 1, 86400),
 	KEY("max_connections",	  max_connections,    KIND_NUMBER, 1, 1000000),
 	KEY("workers",		  workers,	      KIND_NUMBER, 0, 256),
+	KEY("state",		  state,	      KIND_STRING, 0, 0),
+	KEY("guestbook",	  guestbook,	      KIND_STRING, 0, 0),
+	KEY("guestbook_limit",	  guestbook_limit,    KIND_NUMBER, 1, 1000000),
+	KEY("guestbook_window",	  guestbook_window,   KIND_NUMBER, 1, 86400),
+	KEY("guestbook_global",	  guestbook_global,   KIND_NUMBER, 1, 10000000),
 };
 
 int
@@ -281,6 +305,11 @@ config_finish(struct config *c, const char **reason)
 	if (c->key[0] == '\0' && (size_t)snprintf(c->key, sizeof(c->key),
 	    "%s/%s.key", c->certs, c->hostname) >= sizeof(c->key)) {
 		*reason = "key path too long";
+		return -1;
+	}
+	if (c->guestbook[0] == '\0' && (size_t)snprintf(c->guestbook,
+	    sizeof(c->guestbook), "%s/guestbook.log", c->state) >= sizeof(c->guestbook)) {
+		*reason = "guestbook path too long";
 		return -1;
 	}
 	return 0;

@@ -29,6 +29,11 @@ struct config {
 	unsigned	connection_timeout;	/* seconds a connection may live at most */
 	unsigned	max_connections;	/* connections beyond this are closed at once */
 	unsigned	workers;		/* event loops, one per core when 0 */
+	char		state[PATH_MAX];	/* where marquee keeps what it writes */
+	char		guestbook[PATH_MAX];	/* the guestbook log; default state/guestbook.log */
+	unsigned	guestbook_limit;	/* entries a client may write per window */
+	unsigned	guestbook_window;	/* seconds */
+	unsigned	guestbook_global;	/* entries per minute from everyone together */
 };
 
 /* Returns a configuration with the built-in defaults, or NULL; freed by config_discard or, once published, at exit. */

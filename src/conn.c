@@ -46,6 +46,7 @@
 enum conn_state {
 	CONN_HANDSHAKE,
 	CONN_READING,
+	CONN_WAITING,	/* for the append the response depends on (guestbook.c) */
 	CONN_WRITING,
 	CONN_SHUTDOWN,
 	CONN_LINGERING,
@@ -85,6 +86,9 @@ struct conn {
 	size_t			 req_len;
 	int			 answered;	/* a response was built: log it */
 	struct response		 resp;
+	struct pending		*pending;	/* owned; what CONN_WAITING waits for */
+	int			 settled;	/* the worker was told pending is settled */
+	struct conn		*settled_next;	/* the worker's settled list */
 	char			*out;		/* owned, OUT_BUF bytes, only while writing */
 	size_t			 out_len, out_off;
 	size_t			 body_off;
@@ -109,6 +113,10 @@ struct worker {
 	struct event_loop	*loop;
 	struct accepting	 accepting[LISTENERS_MAX];
 	struct event		 wake;
+	/* Waiting connections whose append is settled, handed over by the committer. */
+	struct event		 settled_ev;
+	pthread_mutex_t		 settled_lock;
+	struct conn		*settled;
 	struct conn		*open;
 	struct conn		*closing;
 	int			 stopping;
@@ -186,6 +194,7 @@ conn_free(struct conn *c)
 	SSL_free(c->ssl);
 	close(c->ev.fd);
 	response_release(&c->resp);
+	pending_put(c->pending);
 	free(c->out);
 	free(c);
 	atomic_fetch_sub(&open_count, 1);
@@ -333,12 +342,52 @@ conn_read_request(struct conn *c)
 	}
 }
 
+/* Called by the committer's thread: hands c back to its worker. */
+static void
+conn_settled(void *arg)
+{
+	struct conn	*c = arg;
+	struct worker	*w = c->worker;
+	uint64_t	 one = 1;
+
+	pthread_mutex_lock(&w->settled_lock);
+	c->settled_next = w->settled;
+	w->settled = c;
+	pthread_mutex_unlock(&w->settled_lock);
+	(void)!write(w->settled_ev.fd, &one, sizeof(one));
+}
+
+/*
+ * The response waits for an append to reach the disk. The socket is not
+ * watched meanwhile, and the sweep leaves the connection alone: the wait
+ * is bounded by the disk, and the committer holds a pointer to c.
+ */
+static enum step
+conn_await(struct conn *c)
+{
+	c->pending = c->resp.pending;
+	c->resp.pending = NULL;
+	response_release(&c->resp);
+	c->state = CONN_WAITING;
+	if (pending_wait(c->pending, conn_settled, c)) {
+		c->settled = 1;
+		return STEP_NEXT;
+	}
+	return conn_wait(c, 0);
+}
+
+static enum step
+conn_wait_settled(struct conn *c)
+{
+	return c->settled ? conn_respond(c) : STEP_WAIT;
+}
+
 static enum step
 conn_respond(struct conn *c)
 {
-	struct request	req = { .peer = c->peer };
+	struct request	req = { .peer = c->peer, .settled = c->pending };
 
-	if ((c->out = malloc(OUT_BUF)) == NULL) {
+	if (c->out == NULL && (c->out = malloc(OUT_BUF)) == NULL) {
 		log_error("%s: out of memory", c->peer);
 		return conn_close(c);
 	}
@@ -346,6 +395,8 @@ conn_respond(struct conn *c)
 		req.has_certificate = 1;
 	c->out_len = c->proto->respond(c->req, c->req_len, &req, &c->resp,
 	    c->out, HEAD_MAX);
+	if (c->resp.pending != NULL)
+		return conn_await(c);
 	c->out_off = 0;
 	c->file_left = c->resp.fd != -1 ? c->resp.size : 0;
 	c->answered = 1;
@@ -467,6 +518,7 @@ conn_linger(struct conn *c)
 static enum step (*const conn_handlers[])(struct conn *) = {
 	[CONN_HANDSHAKE] = conn_handshake,
 	[CONN_READING] = conn_read_request,
+	[CONN_WAITING] = conn_wait_settled,
 	[CONN_WRITING] = conn_write_response,
 	[CONN_SHUTDOWN] = conn_shutdown,
 	[CONN_LINGERING] = conn_linger,
@@ -610,6 +662,26 @@ wake_ready(struct event *ev, unsigned ready)
 }
 
 static void
+settled_ready(struct event *ev, unsigned ready)
+{
+	struct worker	*w = container_of(ev, struct worker, settled_ev);
+	struct conn	*c, *next;
+	uint64_t	 n;
+
+	(void)ready;
+	(void)!read(ev->fd, &n, sizeof(n));
+	pthread_mutex_lock(&w->settled_lock);
+	c = w->settled;
+	w->settled = NULL;
+	pthread_mutex_unlock(&w->settled_lock);
+	for (; c != NULL; c = next) {
+		next = c->settled_next;
+		c->settled = 1;
+		conn_run(c);
+	}
+}
+
+static void
 worker_sweep(struct worker *w)
 {
 	struct conn	*c, *next;
@@ -620,6 +692,8 @@ worker_sweep(struct worker *w)
 	w->next_sweep_ms = now + SWEEP_MS;
 	for (c = w->open; c != NULL; c = next) {
 		next = c->next;
+		if (c->state == CONN_WAITING)
+			continue;
 		if (w->stopping && now >= w->stop_by_ms)
 			conn_close(c);
 		else if (now >= c->deadline_ms) {
@@ -742,6 +816,14 @@ worker_init(struct worker *w, const char **reason)
 	w->wake.fn = wake_ready;
 	if (event_watch(w->loop, &w->wake, EV_READ, reason) == -1)
 		return -1;
+	pthread_mutex_init(&w->settled_lock, NULL);
+	if ((w->settled_ev.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1) {
+		*reason = reasonf("eventfd: %s", strerror(errno));
+		return -1;
+	}
+	w->settled_ev.fn = settled_ready;
+	if (event_watch(w->loop, &w->settled_ev, EV_READ, reason) == -1)
+		return -1;
 	for (i = 0; i < nlisteners; i++) {
 		w->accepting[i].ev.fd = listeners[i].fd;
 		w->accepting[i].ev.fn = accept_ready;
@@ -797,6 +879,8 @@ server_wait(void)
 	for (i = 0; i < nworkers; i++) {
 		pthread_join(workers[i].thread, NULL);
 		event_loop_free(workers[i].loop);
+		close(workers[i].settled_ev.fd);
+		pthread_mutex_destroy(&workers[i].settled_lock);
 	}
 	free(workers);
 	workers = NULL;

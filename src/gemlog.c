@@ -1,8 +1,10 @@
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "gemlog.h"
+#include "guestbook.h"
 #include "router.h"
 
 /* Growing list of rendered pages. */
@@ -90,7 +92,8 @@ render_home(struct pages *p, struct entry *const *entries, size_t n,
 	buf_puts(&b, "\n=> /reviews/ All reviews\n"
 	    "=> /tags/ Reviews by tag\n"
 	    "=> /directors/ Reviews by director\n"
-	    "=> /atom.xml Atom feed\n");
+	    "=> /atom.xml Atom feed\n"
+	    "=> /guestbook/ Guestbook\n");
 	pages_add(p, "/", &b, NULL);
 }
 
@@ -314,6 +317,88 @@ gemlog_footer(const struct entry *e, struct buf *b)
 		buf_puts(b, "\n");
 	}
 	buf_puts(b, "=> /reviews/ All reviews\n=> / Home\n");
+}
+
+/* "movieblort [3f2a9c1b], 2026-11-25": who wrote it, and when. */
+static void
+entry_byline(struct buf *b, const struct gb_entry *e)
+{
+	char		when[DATE_SIZE];
+	time_t		t = (time_t)e->time;
+	struct tm	tm;
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(when, sizeof(when), "%Y-%m-%d", &tm) == 0)
+		when[0] = '\0';
+	buf_printf(b, "### %s", e->author);
+	if (e->fingerprint[0] != '\0')
+		buf_printf(b, " [%.*s]", FINGERPRINT_SHORT, e->fingerprint);
+	buf_printf(b, ", %s\n", when);
+}
+
+/*
+ * A reader's text, every line quoted: whatever they typed ("=>", "#", "```"),
+ * a quote line shows it as text, and it cannot end or start a block.
+ */
+static void
+entry_text(struct buf *b, const struct gb_entry *e)
+{
+	const char	*p = e->text, *end = p + e->text_len, *lf;
+
+	for (; p < end; p = lf + 1) {
+		if ((lf = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			lf = end;
+		buf_puts(b, lf > p ? "> " : ">");
+		buf_append(b, p, (size_t)(lf - p));
+		buf_puts(b, "\n");
+	}
+}
+
+void
+gemlog_responses(const struct gb_entry *const *v, size_t n, struct buf *b, void *arg)
+{
+	const struct entry	*review = arg;
+	size_t			 i;
+
+	if (n == 0)
+		buf_printf(b, "\n## No responses to %s yet\n", review->title);
+	else
+		buf_printf(b, "\n## %zu response%s to %s\n", n, n == 1 ? "" : "s",
+		    review->title);
+	for (i = 0; i < n; i++) {
+		buf_puts(b, "\n");
+		entry_byline(b, v[i]);
+		entry_text(b, v[i]);
+	}
+	buf_puts(b, "\n=> /reviews/");
+	buf_put_path(b, review->slug);
+	buf_puts(b, "/respond Leave a response\n");
+}
+
+void
+gemlog_guestbook(const struct gb_entry *const *v, size_t n, struct buf *b, void *arg)
+{
+	const struct guestbook_links	*links = arg;
+	char				 title[REVIEW_FIELD_MAX + 1];
+	size_t				 i;
+
+	buf_puts(b, "# Guestbook\n\nResponses to the reviews, and notes for the "
+	    "whole capsule, newest first.\n\n=> /guestbook/sign Sign the guestbook\n");
+	if (n == 0)
+		buf_puts(b, "\nNobody has written yet.\n");
+	for (i = n; i-- > 0;) {
+		buf_puts(b, "\n");
+		entry_byline(b, v[i]);
+		if (v[i]->slug[0] != '\0') {
+			buf_puts(b, "=> /reviews/");
+			buf_put_path(b, v[i]->slug);
+			if (links->title(v[i]->slug, title, sizeof(title)) == 0)
+				buf_printf(b, "/ In response to %s\n", title);
+			else
+				buf_puts(b, "/ In response to a review no longer here\n");
+		}
+		entry_text(b, v[i]);
+	}
+	buf_puts(b, "\n=> / Home\n");
 }
 
 static void

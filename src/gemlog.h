@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 struct buf;
+struct gb_entry;
 struct rendition;
 
 /*
@@ -74,6 +75,29 @@ int	 gemlog_link(struct entry *e);
  * re-renders ten thousand footers.
  */
 void	 gemlog_footer(const struct entry *e, struct buf *b);
+
+/*
+ * Renders a review's responses (v, oldest first) for the end of its page:
+ * a heading with their number, each one quoted line by line so nothing a
+ * reader writes becomes a link or heading, and the link to respond. arg is
+ * the review's struct entry. Fits gb_render_fn.
+ */
+void	 gemlog_responses(const struct gb_entry *const *v, size_t n, struct buf *b,
+	    void *arg);
+
+/* How the guestbook page names the review a response belongs to. */
+struct guestbook_links {
+	/* Copies the title of the review slug into out; -1 when there is none. */
+	int	(*title)(const char *slug, char *out, size_t size);
+};
+
+/*
+ * Renders /guestbook/: every entry of v (oldest first) newest first, each
+ * response linked to its review. arg is a struct guestbook_links. Fits
+ * gb_render_fn.
+ */
+void	 gemlog_guestbook(const struct gb_entry *const *v, size_t n, struct buf *b,
+	    void *arg);
 
 /*
  * Sorts newest first (by date, then file name, last first) as the pages

@@ -208,7 +208,7 @@ resolve(const char *url, size_t n, const char *page, char *out, size_t size)
 }
 
 static char
-item_type(const char *selector)
+item_type(const char *selector, const struct gopher_origin *o)
 {
 	static const struct { const char *suffix; char type; } types[] = {
 		{ "/", '1' }, { ".gmi", '0' }, { ".gemini", '0' }, { ".txt", '0' },
@@ -217,6 +217,8 @@ item_type(const char *selector)
 	};
 	size_t	i, n = strlen(selector), m;
 
+	if (o->is_search != NULL && o->is_search(selector))
+		return '7';
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		m = strlen(types[i].suffix);
 		if (n >= m && strcasecmp(selector + n - m, types[i].suffix) == 0)
@@ -259,7 +261,7 @@ menu_link(struct buf *out, const struct gemtext_line *l, const struct gopher_ori
 		wrap(out, label, label_n, GOPHER_COLUMNS, emit_info, &m);
 		return;
 	}
-	buf_printf(out, "%c", item_type(selector));
+	buf_printf(out, "%c", item_type(selector, o));
 	put_display(out, label, label_n);
 	buf_puts(out, "\t");
 	/* The server decodes selectors as it does Gemini paths: send them encoded. */
@@ -342,7 +344,7 @@ text_reference(struct buf *refs, unsigned n, const char *url, size_t url_n,
 	if (has_scheme(url, url_n))
 		buf_append(refs, url, url_n);
 	else if (resolve(url, url_n, o->page, selector, sizeof(selector)) == 0) {
-		buf_printf(refs, "gopher://%s:%u/%c", o->host, o->port, item_type(selector));
+		buf_printf(refs, "gopher://%s:%u/%c", o->host, o->port, item_type(selector, o));
 		buf_put_path(refs, selector);
 	} else
 		buf_append(refs, url, url_n);

@@ -41,12 +41,13 @@ struct gopher_origin {
 	const char	*host;
 	unsigned	 port;
 	const char	*page;		/* the page's own path, for relative links */
+	int		(*is_search)(const char *selector);	/* a type 7 item; may be NULL */
 };
 
 /*
  * Renders gemtext as a Gopher menu (RFC 1436): text as 'i' lines wrapped to
  * GOPHER_COLUMNS, links as items of the type their target calls for (1, 0,
- * I, g, 9, or h with "URL:" for other protocols), every line CRLF, ending
+ * I, g, 9, 7 where o->is_search says so, or h with "URL:" for other protocols), every line CRLF, ending
  * with ".". Pure: appends to out.
  */
 void	 gemtext_menu(const char *text, size_t len, const struct gopher_origin *o,

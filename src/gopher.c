@@ -118,12 +118,16 @@ rendered_size(const struct buf *src, const char *host)
 	return src->len * 2 + lines * (strlen(host) + 24);
 }
 
-/* Gemtext becomes a menu where Gemini has a directory or a list, plain text elsewhere. */
+/*
+ * Gemtext becomes a menu where Gemini has a directory or a list, and for the
+ * answer to a search (RFC 1436 section 3.7: a type 7 item returns a menu);
+ * plain text elsewhere.
+ */
 static void
-convert_gemtext(const char *path, struct response *resp)
+convert_gemtext(const char *path, int menu, struct response *resp)
 {
 	const struct config	*c = config_current();
-	struct gopher_origin	 o = { c->hostname, c->gopher_port, path };
+	struct gopher_origin	 o = { c->hostname, c->gopher_port, path, route_is_input };
 	struct buf		 src = { 0 }, out = { 0 };
 
 	if (resp->rendition != NULL && use_rendition(resp, atomic_load(resp->rendition)))
@@ -136,7 +140,7 @@ convert_gemtext(const char *path, struct response *resp)
 		buf_free(&src);
 		return;
 	}
-	if (path[strlen(path) - 1] == '/')
+	if (menu)
 		gemtext_menu(src.data != NULL ? src.data : "", src.len, &o, &out);
 	else
 		gemtext_text(src.data != NULL ? src.data : "", src.len, &o, &out);
@@ -191,12 +195,35 @@ url_redirect(const char *url, struct response *resp)
 	set_body(resp, &b);
 }
 
+/* Where Gemini asks for input (status 10), Gopher offers a type 7 item. */
+static void
+input_menu(const char *path, struct response *resp)
+{
+	struct buf	b = { 0 };
+
+	buf_printf(&b, "%s\n=> ", resp->meta);
+	buf_put_path(&b, path);
+	buf_puts(&b, " Write it here\n");
+	response_release(resp);
+	resp->status = STATUS_SUCCESS;
+	snprintf(resp->meta, sizeof(resp->meta), "text/gemini");
+	set_body(resp, &b);
+}
+
 static void
 serve(struct request *req, struct url *url, struct response *resp)
 {
+	char	why[META_MAX + 64];
 	size_t	n;
+	int	input = 0;
 
 	route(req, resp);
+	if (resp->pending != NULL)
+		return;		/* answered again once the append is settled */
+	if (resp->status == STATUS_INPUT) {
+		input_menu(url->path, resp);
+		input = 1;
+	}
 	if (resp->status == STATUS_NOT_FOUND && strcmp(url->path, "/caps.txt") == 0) {
 		caps(resp);
 		return;
@@ -211,13 +238,20 @@ serve(struct request *req, struct url *url, struct response *resp)
 			route(req, resp);
 		}
 	}
+	if (resp->status == STATUS_SLOW_DOWN) {
+		snprintf(why, sizeof(why), "Too many entries: try again in %s seconds",
+		    resp->meta);
+		error_menu(resp, resp->status, why);
+		return;
+	}
 	if (resp->status != STATUS_SUCCESS) {
 		error_menu(resp, resp->status, resp->status == STATUS_NOT_FOUND ?
 		    "Not found" : resp->meta);
 		return;
 	}
 	if (strncmp(resp->meta, "text/gemini", 11) == 0)
-		convert_gemtext(url->path, resp);
+		convert_gemtext(url->path, input || url->has_query ||
+		    url->path[strlen(url->path) - 1] == '/', resp);
 }
 
 /*

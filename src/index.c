@@ -17,6 +17,7 @@
 #include "config.h"
 #include "gemlog.h"
 #include "gemtext.h"
+#include "guestbook.h"
 #include "index.h"
 #include "log.h"
 #include "review.h"
@@ -734,6 +735,7 @@ serve_review(const struct entry *e, const char *path, const char *lang,
 	if ((fd = capsule_open(path + 1)) == -1)
 		return 0;	/* gone since the last rebuild: let the files answer */
 	gemlog_footer(e, &footer);
+	guestbook_render(e->slug, gemlog_responses, (void *)e, &footer);
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || footer.failed) {
 		close(fd);
 		buf_free(&footer);
@@ -749,35 +751,46 @@ serve_review(const struct entry *e, const char *path, const char *lang,
 	return 1;
 }
 
-/*
- * /reviews/SLUG/ is a review's menu: its title, a link to read it, and its
- * director and tags. Gopher readers browse it as a menu.
- */
-static int
-serve_review_menu(const struct snapshot *s, const char *rest, const char *lang,
-    struct response *resp)
+/* The review whose slug (file name without extension) is slug, or NULL. */
+static struct entry *
+find_slug(const struct snapshot *s, const char *slug, size_t n)
 {
 	static const char *const exts[] = { ".gmi", ".txt" };
 	struct entry	**e = NULL;
-	struct buf	  name = { 0 }, page = { 0 };
-	size_t		  n = strlen(rest), i;
+	struct buf	  name = { 0 };
+	size_t		  i;
 
-	if (n < 2 || rest[n - 1] != '/' || memchr(rest, '/', n - 1) != NULL)
-		return 0;
-	for (i = 0; i < 2 && e == NULL; i++) {
+	for (i = 0; i < 2 && e == NULL && s->nreviews > 0; i++) {
 		name.len = 0;
-		buf_printf(&name, "%.*s%s", (int)(n - 1), rest, exts[i]);
+		buf_printf(&name, "%.*s%s", (int)n, slug, exts[i]);
 		if (!name.failed)
 			e = bsearch(name.data, s->reviews, s->nreviews,
 			    sizeof(*s->reviews), review_cmp);
 	}
 	buf_free(&name);
-	if (e == NULL)
+	return e != NULL ? *e : NULL;
+}
+
+/*
+ * /reviews/SLUG/ is a review's menu: its title, a link to read it, its
+ * director and tags, and its responses. Gopher readers browse it as a menu.
+ */
+static int
+serve_review_menu(const struct snapshot *s, const char *rest, const char *lang,
+    struct response *resp)
+{
+	struct entry	*e;
+	struct buf	 page = { 0 };
+	size_t		 n = strlen(rest);
+
+	if (n < 2 || rest[n - 1] != '/' || memchr(rest, '/', n - 1) != NULL ||
+	    (e = find_slug(s, rest, n - 1)) == NULL)
 		return 0;
-	buf_printf(&page, "# %s\n\n=> /reviews/", (*e)->title);
-	buf_put_path(&page, (*e)->file);
+	buf_printf(&page, "# %s\n\n=> /reviews/", e->title);
+	buf_put_path(&page, e->file);
 	buf_puts(&page, " Read the review\n");
-	gemlog_footer(*e, &page);
+	gemlog_footer(e, &page);
+	guestbook_render(e->slug, gemlog_responses, e, &page);
 	if (page.failed) {
 		buf_free(&page);
 		return 0;
@@ -788,6 +801,25 @@ serve_review_menu(const struct snapshot *s, const char *rest, const char *lang,
 	resp->body_release = free;
 	resp->body_owner = page.data;
 	return 1;
+}
+
+int
+index_review(const char *slug, char *file, size_t filesize, char *title,
+    size_t titlesize)
+{
+	struct snapshot	*s;
+	struct entry	*e = NULL;
+	int		 n = -1;
+
+	if ((s = snapshot_acquire()) == NULL)
+		return -1;
+	if ((e = find_slug(s, slug, strlen(slug))) != NULL) {
+		n = snprintf(file, filesize, "%s", e->file);
+		n = n < 0 || (size_t)n >= filesize ||
+		    snprintf(title, titlesize, "%s", e->title) < 0 ? -1 : 0;
+	}
+	snapshot_release(s);
+	return n;
 }
 
 int

@@ -1,6 +1,8 @@
 #ifndef MARQUEE_INDEX_H
 #define MARQUEE_INDEX_H
 
+#include <stddef.h>
+
 struct response;
 
 /*
@@ -26,5 +28,13 @@ int	 index_check(void);
  * one, for the static files to answer.
  */
 int	 index_serve(const char *path, const char *lang, struct response *resp);
+
+/*
+ * Copies the file name and title of the review slug (its file name without
+ * the extension); returns 0, or -1 when there is no such review. A title
+ * too long for titlesize is cut.
+ */
+int	 index_review(const char *slug, char *file, size_t filesize, char *title,
+	    size_t titlesize);
 
 #endif

@@ -1,5 +1,7 @@
 #include <errno.h>
 #include <grp.h>
+#include <libgen.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,8 +16,10 @@
 #include "conn.h"
 #include "gemini.h"
 #include "gopher.h"
+#include "guestbook.h"
 #include "index.h"
 #include "log.h"
+#include "router.h"
 #include "tls.h"
 
 static const char	*progname = "marquee";
@@ -24,8 +28,10 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: %s [-n] [-c file] [-H hostname] [-a address] "
-	    "[-p port] [-g gopher-port] [-r root] [-d certdir] [-l logfile] [-u user] [-j workers]\n",
-	    progname);
+	    "[-p port] [-g gopher-port] [-r root] [-d certdir] [-s statedir] "
+	    "[-l logfile] [-u user] [-j workers]\n"
+	    "       %s [-c file] [-s statedir] guestbook list | hide ID | export\n",
+	    progname, progname);
 	exit(2);
 }
 
@@ -40,6 +46,7 @@ flag_key(int ch)
 	case 'g':	return "gopher_port";
 	case 'r':	return "root";
 	case 'd':	return "certs";
+	case 's':	return "state";
 	case 'l':	return "log";
 	case 'u':	return "user";
 	case 'j':	return "workers";
@@ -47,15 +54,16 @@ flag_key(int ch)
 	}
 }
 
-#define OPTIONS	"c:nH:a:p:g:r:d:l:u:j:"
+#define OPTIONS	"c:nH:a:p:g:r:d:s:l:u:j:"
 
 /*
  * Builds a configuration from the config file named by -c, then the other
- * flags on top, so a flag always wins over the file. Returns NULL with
- * *reason set (already prefixed with the file and line or the flag).
+ * flags on top, so a flag always wins over the file. *operands is where the
+ * words after the flags start. Returns NULL with *reason set (already
+ * prefixed with the file and line or the flag).
  */
 static struct config *
-configure(int argc, char **argv, int *check_only, const char **reason)
+configure(int argc, char **argv, int *check_only, int *operands, const char **reason)
 {
 	struct config	*c;
 	const char	*why;
@@ -72,8 +80,7 @@ configure(int argc, char **argv, int *check_only, const char **reason)
 		if (ch == 'c' && config_load(c, optarg, reason) == -1)
 			goto fail;
 	}
-	if (optind != argc)
-		usage();
+	*operands = optind;
 	optind = 1;
 	while ((ch = getopt(argc, argv, OPTIONS)) != -1) {
 		if (ch == 'n')
@@ -144,8 +151,9 @@ keep_start_only(struct config *next, const struct config *cur)
 	    next->gopher_port != cur->gopher_port ||
 	    strcmp(next->root, cur->root) != 0 ||
 	    strcmp(next->user, cur->user) != 0 ||
+	    strcmp(next->guestbook, cur->guestbook) != 0 ||
 	    next->workers != cur->workers)
-		log_warn("hostname, listen, port, root, user and workers "
+		log_warn("hostname, listen, port, root, user, guestbook and workers "
 		    "change only on restart");
 	memcpy(next->hostname, cur->hostname, sizeof(next->hostname));
 	memcpy(next->listen, cur->listen, sizeof(next->listen));
@@ -153,6 +161,7 @@ keep_start_only(struct config *next, const struct config *cur)
 	next->gopher_port = cur->gopher_port;
 	memcpy(next->root, cur->root, sizeof(next->root));
 	memcpy(next->user, cur->user, sizeof(next->user));
+	memcpy(next->guestbook, cur->guestbook, sizeof(next->guestbook));
 	next->workers = cur->workers;
 }
 
@@ -161,9 +170,9 @@ reload(int argc, char **argv)
 {
 	struct config	*next;
 	const char	*reason;
-	int		 check_only = 0;
+	int		 check_only = 0, operands;
 
-	if ((next = configure(argc, argv, &check_only, &reason)) == NULL) {
+	if ((next = configure(argc, argv, &check_only, &operands, &reason)) == NULL) {
 		log_error("reload: %s; keeping the running configuration", reason);
 		return;
 	}
@@ -178,6 +187,34 @@ reload(int argc, char **argv)
 		log_error("reload: %s", reason);
 	config_publish(next);
 	log_info("reloaded configuration and certificates");
+}
+
+/*
+ * Makes the guestbook's directory if it is missing, and refuses a guestbook
+ * inside the capsule, where readers could fetch it.
+ */
+static int
+guestbook_place(const struct config *c, const char **reason)
+{
+	char	path[PATH_MAX], dir[PATH_MAX], root[PATH_MAX];
+	size_t	n;
+
+	snprintf(path, sizeof(path), "%s", c->guestbook);
+	if (mkdir(dirname(path), 0750) == -1 && errno != EEXIST) {
+		*reason = reasonf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (realpath(path, dir) == NULL || realpath(c->root, root) == NULL) {
+		*reason = reasonf("%s: %s", c->guestbook, strerror(errno));
+		return -1;
+	}
+	n = strlen(root);
+	if (strncmp(dir, root, n) == 0 && (dir[n] == '\0' || dir[n] == '/' || n == 1)) {
+		*reason = reasonf("guestbook %s is inside the capsule %s, where "
+		    "readers could fetch it", c->guestbook, c->root);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -231,6 +268,9 @@ serve(int argc, char **argv, const struct config *c)
 	raise_fd_limit();
 
 	if (tls_init(c, &reason) == -1 || capsule_init(c->root, &reason) == -1 ||
+	    guestbook_place(c, &reason) == -1 ||
+	    guestbook_open(c->guestbook, &reason) == -1 ||
+	    route_init(&reason) == -1 ||
 	    index_start(c->root, &reason) == -1 ||
 	    server_listen(c->listen, c->gemini_port, &gemini_adapter, &reason) == -1 ||
 	    (c->gopher_port != 0 &&
@@ -258,6 +298,8 @@ serve(int argc, char **argv, const struct config *c)
 	log_info("stopping: finishing responses in flight");
 	server_stop();
 	server_wait();
+	guestbook_close();
+	route_free();
 	index_stop();
 	capsule_free();
 	tls_free();
@@ -270,11 +312,18 @@ main(int argc, char **argv)
 {
 	struct config	*c;
 	const char	*reason;
-	int		 check_only = 0, rc;
+	int		 check_only = 0, operands, rc;
 
-	if ((c = configure(argc, argv, &check_only, &reason)) == NULL) {
+	if ((c = configure(argc, argv, &check_only, &operands, &reason)) == NULL) {
 		fprintf(stderr, "%s: %s\n", progname, reason);
 		return 1;
+	}
+	if (operands < argc) {
+		if (strcmp(argv[operands], "guestbook") != 0 || check_only)
+			usage();
+		rc = guestbook_command(c->guestbook, argc - operands - 1, argv + operands + 1);
+		config_discard(c);
+		return rc;
 	}
 	if (log_open(c->log, &reason) == -1) {
 		fprintf(stderr, "%s: %s\n", progname, reason);

@@ -473,13 +473,13 @@ request_parse_gopher(const char *buf, size_t len, struct selector *sel,
 		*reason = "CR or LF inside the selector";
 		return -1;
 	}
-	if (!utf8_valid(buf, len)) {
-		*reason = "invalid UTF-8 in selector";
-		return -1;
-	}
 	if ((tab = memchr(buf, '\t', len)) == NULL)
 		tab = buf + len;
 	n = (size_t)(tab - buf);
+	if (!utf8_valid(buf, n)) {
+		*reason = "invalid UTF-8 in selector";
+		return -1;
+	}
 	if (n > GOPHER_SELECTOR_MAX) {
 		*reason = "selector longer than 1024 bytes";
 		return -1;
@@ -491,7 +491,10 @@ request_parse_gopher(const char *buf, size_t len, struct selector *sel,
 		/* Gopher+ clients probe with TAB $ or TAB + (Gopher+ section 2.3). */
 		if (end - tab == 1 && (*tab == '$' || *tab == '+'))
 			sel->plus = *tab;
-		else if (copy_field(sel->search, sizeof(sel->search), tab,
+		else if (!utf8_valid(tab, (size_t)(end - tab))) {
+			*reason = "invalid UTF-8 in the search string";
+			return -1;
+		} else if (copy_field(sel->search, sizeof(sel->search), tab,
 		    (size_t)(end - tab)) == -1) {
 			*reason = "search string too long";
 			return -1;

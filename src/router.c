@@ -1,12 +1,54 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "capsule.h"
 #include "config.h"
+#include "gemlog.h"
+#include "guestbook.h"
 #include "index.h"
+#include "limit.h"
+#include "log.h"
 #include "router.h"
+
+#define STR(x)		STR_(x)
+#define STR_(x)		#x
+
+/* Clients the guestbook's rate limit follows at once; a flood of new ones waits. */
+#define LIMIT_CLIENTS	65536
+
+/* Where a reader writes: a review's responses, or the guestbook. */
+struct input {
+	char	slug[SLUG_MAX + 1];		/* "" for the guestbook */
+	char	title[REVIEW_FIELD_MAX + 1];	/* of the review */
+	char	back[GEMINI_URL_MAX + 1];	/* the page it shows on, encoded */
+};
+
+static struct limiter	*per_client, *everyone;
+
+int
+route_init(const char **reason)
+{
+	if ((per_client = limiter_new(LIMIT_CLIENTS)) == NULL ||
+	    (everyone = limiter_new(1)) == NULL) {
+		route_free();
+		*reason = "out of memory";
+		return -1;
+	}
+	return 0;
+}
+
+void
+route_free(void)
+{
+	limiter_free(per_client);
+	limiter_free(everyone);
+	per_client = everyone = NULL;
+}
 
 void
 response_init(struct response *resp)
@@ -22,6 +64,7 @@ response_release(struct response *resp)
 		close(resp->fd);
 	if (resp->body_release != NULL)
 		resp->body_release(resp->body_owner);
+	pending_put(resp->pending);
 	response_init(resp);
 }
 
@@ -50,11 +93,234 @@ response_set(struct response *resp, enum status status, const char *fmt, ...)
 }
 
 void
+response_take_body(struct response *resp, struct buf *b)
+{
+	resp->body = b->data;
+	resp->body_len = b->len;
+	resp->body_release = free;
+	resp->body_owner = b->data;
+	memset(b, 0, sizeof(*b));
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The review slug of "/reviews/SLUG/respond", copied into out; -1 when path is not one. */
+static int
+respond_slug(const char *path, char *out, size_t size)
+{
+	static const char	 prefix[] = "/reviews/", suffix[] = "/respond";
+	size_t			 n = strlen(path), m;
+
+	if (n <= strlen(prefix) + strlen(suffix) ||
+	    strncmp(path, prefix, strlen(prefix)) != 0 ||
+	    strcmp(path + n - strlen(suffix), suffix) != 0)
+		return -1;
+	m = n - strlen(prefix) - strlen(suffix);
+	if (m >= size || memchr(path + strlen(prefix), '/', m) != NULL)
+		return -1;
+	memcpy(out, path + strlen(prefix), m);
+	out[m] = '\0';
+	return 0;
+}
+
+int
+route_is_input(const char *path)
+{
+	char	slug[SLUG_MAX + 1];
+
+	return strcmp(path, "/guestbook/sign") == 0 ||
+	    respond_slug(path, slug, sizeof(slug)) == 0;
+}
+
+/* Fills in where path lets a reader write; 0 when it is no such place. */
+static int
+input_of(const char *path, struct input *in)
+{
+	struct buf	back = { 0 };
+	char		file[REVIEW_NAME_MAX + 1];
+	int		n;
+
+	memset(in, 0, sizeof(*in));
+	if (strcmp(path, "/guestbook/sign") == 0) {
+		snprintf(in->back, sizeof(in->back), "/guestbook/");
+		return 1;
+	}
+	if (respond_slug(path, in->slug, sizeof(in->slug)) == -1 ||
+	    index_review(in->slug, file, sizeof(file), in->title, sizeof(in->title)) == -1)
+		return 0;
+	buf_puts(&back, "/reviews/");
+	buf_put_path(&back, file);
+	n = back.failed ? -1 : snprintf(in->back, sizeof(in->back), "%s", back.data);
+	buf_free(&back);
+	return n > 0 && (size_t)n < sizeof(in->back);
+}
+
+/* What the reader sent, decoded: Gemini percent-encodes the query, Gopher sends it raw. */
+static int
+input_text(const struct request *req, char *out, size_t size, size_t *len,
+    const char **reason)
+{
+	const char	*q = req->url->query;
+
+	if (req->protocol == PROTOCOL_GEMINI)
+		return percent_decode(q, strlen(q), out, size, len, reason);
+	*len = (size_t)snprintf(out, size, "%s", q);
+	return 0;
+}
+
+/*
+ * Takes a token from the client's buckets (its address, and its certificate
+ * when it has one) and from everyone's; 0, or the seconds to wait.
+ */
+static unsigned
+rate_limit(const struct request *req)
+{
+	const struct config	*c = config_current();
+	char			 addr[128], cert[FINGERPRINT_HEX + 8];
+	const char		*keys[2] = { addr, cert }, *all = "*";
+	unsigned		 wait;
+
+	snprintf(addr, sizeof(addr), "addr %s", req->peer);
+	snprintf(cert, sizeof(cert), "cert %s", req->fingerprint);
+	wait = limiter_take(per_client, keys, req->has_certificate ? 2 : 1,
+	    c->guestbook_limit, (double)c->guestbook_limit / c->guestbook_window,
+	    now_ms());
+	if (wait == 0)
+		wait = limiter_take(everyone, &all, 1, c->guestbook_global,
+		    (double)c->guestbook_global / 60, now_ms());
+	return wait;
+}
+
+static void
+submit(const struct request *req, const struct input *in, struct response *resp)
+{
+	struct record	 r = { .kind = RECORD_ENTRY };
+	char		 text[GEMINI_URL_MAX + 1];
+	const char	*reason;
+	size_t		 len;
+	unsigned	 wait;
+
+	if (input_text(req, text, sizeof(text), &len, &reason) == -1 ||
+	    entry_text_clean(text, len, r.text, &r.text_len, &reason) == -1) {
+		response_set(resp, STATUS_BAD_REQUEST, "Not saved: %s", reason);
+		return;
+	}
+	if ((wait = rate_limit(req)) > 0) {
+		response_set(resp, STATUS_SLOW_DOWN, "%u", wait);
+		return;
+	}
+	memcpy(r.slug, in->slug, sizeof(r.slug));
+	if (req->has_certificate) {
+		entry_author(req->cn, r.author);
+		memcpy(r.fingerprint, req->fingerprint, sizeof(r.fingerprint));
+	} else
+		snprintf(r.author, sizeof(r.author), "anonymous");
+	if ((resp->pending = guestbook_submit(&r, req->has_certificate ?
+	    req->fingerprint : req->peer, &reason)) == NULL)
+		response_set(resp, STATUS_TEMPORARY_FAILURE, "Not saved: %s", reason);
+}
+
+/* The answer once the entry is on disk: back to the page, or a confirmation menu. */
+static void
+settled(const struct request *req, const struct input *in, struct response *resp)
+{
+	struct buf		 b = { 0 };
+	const char		*reason;
+	unsigned long long	 id;
+
+	if ((id = pending_result(req->settled, &reason)) == 0) {
+		log_error("guestbook: %s", reason);
+		response_set(resp, STATUS_TEMPORARY_FAILURE, "Not saved: %s", reason);
+		return;
+	}
+	if (req->protocol == PROTOCOL_GEMINI) {
+		response_set(resp, STATUS_REDIRECT_TEMPORARY, "%s", in->back);
+		return;
+	}
+	if (in->slug[0] == '\0')
+		buf_printf(&b, "# Thank you\n\nYour note is in the guestbook as entry "
+		    "%llu.\n\n=> /guestbook/ Back to the guestbook\n", id);
+	else
+		buf_printf(&b, "# Thank you\n\nYour response to %s is saved as entry "
+		    "%llu.\n\n=> %s Back to the review\n", in->title, id, in->back);
+	if (b.failed) {
+		buf_free(&b);
+		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
+		return;
+	}
+	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s",
+	    config_current()->lang);
+	response_take_body(resp, &b);
+}
+
+static void
+answer_input(const struct request *req, const struct input *in, struct response *resp)
+{
+	if (req->settled != NULL)
+		settled(req, in, resp);
+	else if (req->url->has_query && req->url->query[0] != '\0')
+		submit(req, in, resp);
+	else if (in->slug[0] == '\0')
+		response_set(resp, STATUS_INPUT, "Sign the guestbook (up to "
+		    STR(ENTRY_TEXT_MAX) " bytes, " STR(ENTRY_LINES_MAX) " lines)");
+	else
+		response_set(resp, STATUS_INPUT, "Your response to %s (up to "
+		    STR(ENTRY_TEXT_MAX) " bytes, " STR(ENTRY_LINES_MAX) " lines)",
+		    in->title);
+}
+
+static int
+review_title(const char *slug, char *out, size_t size)
+{
+	char	file[REVIEW_NAME_MAX + 1];
+
+	return index_review(slug, file, sizeof(file), out, size);
+}
+
+static void
+guestbook_page(struct response *resp)
+{
+	struct guestbook_links	links = { review_title };
+	struct buf		b = { 0 };
+
+	guestbook_render(NULL, gemlog_guestbook, &links, &b);
+	if (b.failed) {
+		buf_free(&b);
+		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
+		return;
+	}
+	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s",
+	    config_current()->lang);
+	response_take_body(resp, &b);
+}
+
+void
 route(const struct request *req, struct response *resp)
 {
 	const struct config	*c = config_current();
+	const char		*path = req->url->path;
+	struct input		 in;
 
-	if (index_serve(req->url->path, c->lang, resp))
+	if (input_of(path, &in)) {
+		answer_input(req, &in, resp);
 		return;
-	capsule_serve(req->url->path, c->lang, resp);
+	}
+	if (strcmp(path, "/guestbook/") == 0) {
+		guestbook_page(resp);
+		return;
+	}
+	if (strcmp(path, "/guestbook") == 0) {
+		response_set(resp, STATUS_REDIRECT, "/guestbook/");
+		return;
+	}
+	if (index_serve(path, c->lang, resp))
+		return;
+	capsule_serve(path, c->lang, resp);
 }

@@ -18,7 +18,9 @@
 enum status {
 	STATUS_INPUT			= 10,
 	STATUS_SUCCESS			= 20,
+	STATUS_REDIRECT_TEMPORARY	= 30,
 	STATUS_REDIRECT			= 31,
+	STATUS_TEMPORARY_FAILURE	= 40,
 	STATUS_SLOW_DOWN		= 44,
 	STATUS_PERMANENT_FAILURE	= 50,
 	STATUS_NOT_FOUND		= 51,
@@ -31,6 +33,20 @@ enum protocol {
 	PROTOCOL_GOPHER,
 };
 
+/*
+ * Work that a response waits for and another thread finishes: a guestbook
+ * entry that must be on disk before the reply (guestbook.c).
+ */
+struct pending;
+
+/*
+ * Arranges for wake(arg) to be called once, from any thread, when p is
+ * settled; returns 1 instead, calling nothing, when it already is.
+ */
+int	 pending_wait(struct pending *p, void (*wake)(void *), void *arg);
+/* Gives back one reference to p. */
+void	 pending_put(struct pending *p);
+
 /* What a client asked for, in protocol-neutral form. */
 struct request {
 	enum protocol	 protocol;
@@ -39,6 +55,11 @@ struct request {
 	int		 has_certificate;
 	char		 fingerprint[FINGERPRINT_HEX];	/* of the client key, when has_certificate */
 	char		 cn[CN_MAX + 1];
+	/*
+	 * Set when the request is answered a second time, once the append it
+	 * asked for is settled; route() then answers with its outcome.
+	 */
+	const struct pending *settled;
 };
 
 /* A body in another protocol's form (a Gopher menu of a generated page). */
@@ -68,6 +89,11 @@ struct response {
 	 * adapter to convert the body stores its result here.
 	 */
 	_Atomic(struct rendition *) *rendition;
+	/*
+	 * Owned. When set, nothing is sent yet: the connection waits for it
+	 * to settle and then answers the request again with req->settled.
+	 */
+	struct pending	*pending;
 };
 
 void	 response_init(struct response *resp);
@@ -76,7 +102,18 @@ void	 response_release(struct response *resp);
 void	 response_set(struct response *resp, enum status status, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
+/* Makes the bytes of b (a struct buf, emptied) the body of resp, which then owns them. */
+struct buf;
+void	 response_take_body(struct response *resp, struct buf *b);
+
+/* Sets up what routing keeps between requests (the guestbook's rate limits). */
+int	 route_init(const char **reason);
+void	 route_free(void);
+
 /* Answers req into resp; never fails, failures are responses too. */
 void	 route(const struct request *req, struct response *resp);
+
+/* Returns 1 when path asks the reader for text (Gemini 10, a Gopher type 7 item). */
+int	 route_is_input(const char *path);
 
 #endif

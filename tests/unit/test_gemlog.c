@@ -1,10 +1,13 @@
 /* Unit tests of the generated pages: pure rendering from entries. */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "gemlog.h"
+#include "gemtext.h"
+#include "guestbook.h"
 #include "harness.h"
 
 static struct tag	tags_a[] = { { "Drama", "drama" }, { "Nouvelle Vague", "nouvelle-vague" } };
@@ -53,7 +56,8 @@ test_pages(void)
 	    "=> /reviews/2026-02-20-b.gmi 2026-02-20 - B\n"
 	    "=> /reviews/2026-01-10-a.gmi 2026-01-10 - A <Film> & Co\n"
 	    "\n=> /reviews/ All reviews\n=> /tags/ Reviews by tag\n"
-	    "=> /directors/ Reviews by director\n=> /atom.xml Atom feed\n");
+	    "=> /directors/ Reviews by director\n=> /atom.xml Atom feed\n"
+	    "=> /guestbook/ Guestbook\n");
 	CHECK_STR(page("/reviews/"), "# Reviews\n\n"
 	    "=> /reviews/2026-02-20-b.gmi 2026-02-20 - B\n"
 	    "=> /reviews/2026-01-10-a.gmi 2026-01-10 - A <Film> & Co\n"
@@ -85,7 +89,8 @@ test_pages(void)
 	CHECK(page("/robots.txt") == NULL);
 	CHECK_STR(page("/"), "# Hello\n\n## Latest reviews\n\nNo reviews yet.\n"
 	    "\n=> /reviews/ All reviews\n=> /tags/ Reviews by tag\n"
-	    "=> /directors/ Reviews by director\n=> /atom.xml Atom feed\n");
+	    "=> /directors/ Reviews by director\n=> /atom.xml Atom feed\n"
+	    "=> /guestbook/ Guestbook\n");
 	gemlog_pages_free(pages, npages);
 	free(a.link);
 	free(b.link);
@@ -101,6 +106,90 @@ test_footer(void)
 	    "=> /tags/drama/ Tagged Drama\n=> /tags/nouvelle-vague/ Tagged Nouvelle Vague\n"
 	    "=> /reviews/ All reviews\n=> / Home\n");
 	buf_free(&f);
+}
+
+/* 2026-11-25T09:00:00Z */
+#define NOV25	1795597200LL
+
+static struct gb_entry	r1 = { .id = 1, .time = NOV25, .slug = "2026-01-10-a",
+			    .author = "anonymous", .text = "Loved it.", .text_len = 9 };
+static struct gb_entry	r2 = { .id = 2, .time = NOV25 + 86400, .slug = "2026-01-10-a",
+			    .author = "movieblort",
+			    .fingerprint = "3f2a9c1b0000000000000000000000000000000000000000000000000000000a",
+			    .text = "=> gemini://evil/ Click\n# Big\n\n* item\n```\n> q",
+			    .text_len = 45 };
+static struct gb_entry	r3 = { .id = 3, .time = NOV25, .slug = "",
+			    .author = "anonymous", .text = "Hello capsule", .text_len = 13 };
+
+static void
+test_responses(void)
+{
+	const struct gb_entry	*v[] = { &r1, &r2 };
+	struct gemtext_reader	 rd;
+	struct gemtext_line	 l;
+	struct buf		 out = { 0 };
+	int			 quotes = 0;
+
+	gemlog_responses(v, 0, &out, &a);
+	CHECK_STR(out.data, "\n## No responses to A <Film> & Co yet\n\n"
+	    "=> /reviews/2026-01-10-a/respond Leave a response\n");
+	buf_free(&out);
+	gemlog_responses(v, 1, &out, &a);
+	CHECK_STR(out.data, "\n## 1 response to A <Film> & Co\n\n"
+	    "### anonymous, 2026-11-25\n> Loved it.\n\n"
+	    "=> /reviews/2026-01-10-a/respond Leave a response\n");
+	buf_free(&out);
+	gemlog_responses(v, 2, &out, &a);
+	CHECK(strstr(out.data, "## 2 responses to A <Film> & Co\n") != NULL);
+	CHECK(strstr(out.data, "### movieblort [3f2a9c1b], 2026-11-26\n") != NULL);
+	/* Whatever a reader wrote, every line of it is a quote line. */
+	CHECK(strstr(out.data, "> => gemini://evil/ Click\n> # Big\n>\n> * item\n> ```\n> > q\n") != NULL);
+	gemtext_reader_init(&rd, out.data, out.len);
+	while (gemtext_next(&rd, &l)) {
+		CHECK(l.kind != GEMTEXT_TOGGLE && l.kind != GEMTEXT_PRE && l.kind != GEMTEXT_LIST);
+		if (l.kind == GEMTEXT_LINK)
+			CHECK(strstr(l.s, "/reviews/2026-01-10-a/respond ") != NULL);
+		quotes += l.kind == GEMTEXT_QUOTE;
+	}
+	CHECK_INT(quotes, 7);
+	buf_free(&out);
+}
+
+static int
+title_of(const char *slug, char *out, size_t size)
+{
+	if (strcmp(slug, "2026-01-10-a") != 0)
+		return -1;
+	snprintf(out, size, "A");
+	return 0;
+}
+
+static void
+test_guestbook(void)
+{
+	const struct gb_entry	*v[] = { &r1, &r3 };
+	struct guestbook_links	 links = { title_of };
+	struct gb_entry		 gone = r1;
+	struct buf		 out = { 0 };
+	const char		*newer, *older;
+
+	gemlog_guestbook(v, 2, &out, &links);
+	CHECK(strncmp(out.data, "# Guestbook\n", 12) == 0);
+	CHECK(strstr(out.data, "=> /guestbook/sign Sign the guestbook\n") != NULL);
+	CHECK(strstr(out.data, "=> /reviews/2026-01-10-a/ In response to A\n> Loved it.\n") != NULL);
+	/* Newest first: the later id comes first. */
+	newer = strstr(out.data, "Hello capsule");
+	older = strstr(out.data, "Loved it.");
+	CHECK(newer != NULL && older != NULL && newer < older);
+	buf_free(&out);
+	gone.slug = "deleted-review";
+	v[0] = &gone;
+	gemlog_guestbook(v, 1, &out, &links);
+	CHECK(strstr(out.data, "In response to a review no longer here") != NULL);
+	buf_free(&out);
+	gemlog_guestbook(v, 0, &out, &links);
+	CHECK(strstr(out.data, "Nobody has written yet.") != NULL);
+	buf_free(&out);
 }
 
 static void
@@ -127,6 +216,8 @@ main(void)
 {
 	test_pages();
 	test_footer();
+	test_responses();
+	test_guestbook();
 	test_buf();
 	return harness_done();
 }

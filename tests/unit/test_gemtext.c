@@ -6,8 +6,15 @@
 #include "gemtext.h"
 #include "harness.h"
 
-static const struct gopher_origin	origin = { "example.org", 70, "/reviews/x.gmi" };
-static const struct gopher_origin	list = { "example.org", 70, "/tags/" };
+static int
+is_respond(const char *selector)
+{
+	return strcmp(selector, "/reviews/x/respond") == 0;
+}
+
+static const struct gopher_origin	origin = { "example.org", 70, "/reviews/x.gmi", NULL };
+static const struct gopher_origin	list = { "example.org", 70, "/tags/", NULL };
+static const struct gopher_origin	review = { "example.org", 70, "/reviews/x/", is_respond };
 
 static const char *
 menu(const char *text, const struct gopher_origin *o)
@@ -65,6 +72,13 @@ test_menu(void)
 	    "i> quote\t\texample.org\t70\r\n"
 	    ".\r\n");
 	CHECK_STR(menu("", &list), ".\r\n");
+	/* Where the server asks for text, the item is a search (type 7). */
+	CHECK_STR(menu("=> /reviews/x/respond Leave a response\n=> /reviews/x.gmi Read\n", &review),
+	    "7Leave a response\t/reviews/x/respond\texample.org\t70\r\n"
+	    "0Read\t/reviews/x.gmi\texample.org\t70\r\n"
+	    ".\r\n");
+	CHECK_STR(menu("=> /reviews/x/respond Leave a response\n", &list),
+	    "9Leave a response\t/reviews/x/respond\texample.org\t70\r\n.\r\n");
 }
 
 static void

@@ -693,6 +693,10 @@ test_gopher_selectors(void)
 	CHECK_INT(request_parse_gopher("/%2e%2e/x\r\n", 11, &sel, &reason), -1);
 	CHECK_INT(request_parse_gopher("/\xff\r\n", 4, &sel, &reason), -1);
 	CHECK_STR(reason, "invalid UTF-8 in selector");
+	CHECK_INT(request_parse_gopher("/g\tcaf\xe9\r\n", 9, &sel, &reason), -1);
+	CHECK_STR(reason, "invalid UTF-8 in the search string");
+	CHECK_INT(request_parse_gopher("/g\tcaf\xc3\xa9\r\n", 10, &sel, &reason), 0);
+	CHECK_STR(sel.search, "caf\xc3\xa9");
 	CHECK_INT(request_parse_gopher("/a\rb\r\n", 6, &sel, &reason), -1);
 	long_sel[0] = '/';
 	memset(long_sel + 1, 'a', GOPHER_SELECTOR_MAX);

@@ -1,0 +1,843 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "guestbook.h"
+#include "log.h"
+#include "router.h"
+
+/* Log bytes read at a time when loading or following the file. */
+#define READ_CHUNK	(64 * 1024)
+/* Appends waiting at once; past this a reader is told to come back later. */
+#define QUEUE_MAX	4096
+/* Appends written by one write(2) and made durable by one fdatasync(2). */
+#define BATCH_MAX	256
+/* The issue's rule: the same text from the same client within a minute is stored once. */
+#define DEDUPE_SECONDS	60
+/* Recent appends remembered for that check; the global cap keeps a minute's worth far smaller. */
+#define DEDUPE_MAX	1024
+
+/*
+ * An append on its way to disk. The submitter and the committer each hold a
+ * reference; the submitter's waits on it with pending_wait().
+ */
+struct pending {
+	struct pending		*next;
+	atomic_uint		 refs;
+	struct record		 rec;
+	uint64_t		 dedupe;	/* hash of client, slug and text */
+	size_t			 end;		/* where its line ends in the batch */
+	int			 settled;	/* under queue_lock, as are the fields below */
+	unsigned long long	 id;		/* 0 when it failed */
+	const char		*reason;
+	void			(*wake)(void *);
+	void			*arg;
+};
+
+/* The entries on one review (or the guestbook), oldest first. */
+struct thread {
+	char		 *slug;		/* NULL for an empty slot */
+	struct gb_entry	**v;
+	size_t		  n, cap;
+};
+
+/* What the log holds, as read back; everything under gb_lock. */
+struct store {
+	struct gb_entry	**all;		/* by id, which is file order */
+	size_t		  n, cap;
+	struct thread	 *threads;	/* open addressing by slug, nthreads a power of two */
+	size_t		  nthreads, used;
+	unsigned long long last_id;
+};
+
+/* Following the log: where the next unread line starts. */
+struct tail {
+	int			 fd;
+	const char		*path;
+	off_t			 off;
+	unsigned long long	 line;		/* number of the line at off, from 1 */
+	int			 partial;	/* bytes after off end without LF */
+	int			 discard;	/* the line at off was reported: pass over it */
+};
+
+struct recent {
+	uint64_t		 hash;
+	long long		 time;
+	unsigned long long	 id;
+};
+
+static pthread_mutex_t	 gb_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct store	 store;
+
+static pthread_mutex_t	 queue_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pending	*queue_head, **queue_tail = &queue_head;
+static size_t		 queue_len;
+static int		 queue_closed = 1;
+
+static struct tail	 tail = { .fd = -1 };
+static char		 log_path[4096];
+static int		 queue_fd = -1, ino_fd = -1;
+static pthread_t	 committer;
+static struct recent	 recent[DEDUPE_MAX];
+static size_t		 recent_next;
+static char		*batch_buf;	/* BATCH_MAX records, the committer's own */
+
+static uint64_t
+text_hash(uint64_t h, const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	return (h ^ 0xff) * 0x100000001b3ULL;	/* a separator, so "ab"+"c" is not "a"+"bc" */
+}
+
+static size_t
+slug_slot(const struct thread *t, size_t n, const char *slug)
+{
+	size_t	i = (size_t)text_hash(0xcbf29ce484222325ULL, slug, strlen(slug)) & (n - 1);
+
+	while (t[i].slug != NULL && strcmp(t[i].slug, slug) != 0)
+		i = (i + 1) & (n - 1);
+	return i;
+}
+
+static int
+threads_grow(struct store *s)
+{
+	struct thread	*t;
+	size_t		 n = s->nthreads == 0 ? 64 : s->nthreads * 2, i;
+
+	if ((t = calloc(n, sizeof(*t))) == NULL)
+		return -1;
+	for (i = 0; i < s->nthreads; i++)
+		if (s->threads[i].slug != NULL)
+			t[slug_slot(t, n, s->threads[i].slug)] = s->threads[i];
+	free(s->threads);
+	s->threads = t;
+	s->nthreads = n;
+	return 0;
+}
+
+static struct thread *
+thread_of(struct store *s, const char *slug, int create)
+{
+	struct thread	*t;
+
+	if (s->nthreads > 0) {
+		t = &s->threads[slug_slot(s->threads, s->nthreads, slug)];
+		if (t->slug != NULL || !create)
+			return t->slug != NULL ? t : NULL;
+	}
+	if (!create)
+		return NULL;
+	if (2 * (s->used + 1) > s->nthreads && threads_grow(s) == -1)
+		return NULL;
+	t = &s->threads[slug_slot(s->threads, s->nthreads, slug)];
+	if ((t->slug = strdup(slug)) == NULL)
+		return NULL;
+	s->used++;
+	return t;
+}
+
+static int
+push(struct gb_entry ***v, size_t *n, size_t *cap, struct gb_entry *e)
+{
+	struct gb_entry	**nv;
+	size_t		  ncap;
+
+	if (*n == *cap) {
+		ncap = *cap == 0 ? 16 : *cap * 2;
+		if ((nv = reallocarray(*v, ncap, sizeof(*nv))) == NULL)
+			return -1;
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[(*n)++] = e;
+	return 0;
+}
+
+/* One allocation holds the entry and its strings; the store owns it. */
+static struct gb_entry *
+entry_new(const struct record *r)
+{
+	size_t		 slug = strlen(r->slug) + 1, author = strlen(r->author) + 1;
+	struct gb_entry	*e;
+	char		*p;
+
+	if ((e = calloc(1, sizeof(*e) + slug + author + r->text_len + 1)) == NULL)
+		return NULL;
+	p = (char *)(e + 1);
+	e->id = r->id;
+	e->time = r->time;
+	e->slug = memcpy(p, r->slug, slug);
+	e->author = memcpy(p + slug, r->author, author);
+	e->text = memcpy(p + slug + author, r->text, r->text_len + 1);
+	e->text_len = r->text_len;
+	memcpy(e->fingerprint, r->fingerprint, sizeof(e->fingerprint));
+	return e;
+}
+
+static int
+id_cmp(const void *key, const void *elem)
+{
+	unsigned long long	id = *(const unsigned long long *)key;
+	unsigned long long	other = (*(struct gb_entry *const *)elem)->id;
+
+	return id < other ? -1 : id > other;
+}
+
+static struct gb_entry *
+entry_find(const struct store *s, unsigned long long id)
+{
+	struct gb_entry	**e;
+
+	if (s->n == 0)
+		return NULL;
+	e = bsearch(&id, s->all, s->n, sizeof(*s->all), id_cmp);
+	return e != NULL ? *e : NULL;
+}
+
+/* Adds what one record says to s; -1 with *reason when it cannot be applied. */
+static int
+store_apply(struct store *s, const struct record *r, const char **reason)
+{
+	struct gb_entry	*e;
+	struct thread	*t;
+
+	if (r->kind == RECORD_HIDE) {
+		if ((e = entry_find(s, r->id)) == NULL) {
+			*reason = "hides an entry the log does not hold";
+			return -1;
+		}
+		e->hidden = 1;
+		return 0;
+	}
+	if (r->id <= s->last_id) {
+		*reason = reasonf("entry id %llu repeats or goes back", r->id);
+		return -1;
+	}
+	if ((e = entry_new(r)) == NULL || (t = thread_of(s, r->slug, 1)) == NULL ||
+	    push(&s->all, &s->n, &s->cap, e) == -1) {
+		free(e);
+		*reason = "out of memory";
+		return -1;
+	}
+	if (push(&t->v, &t->n, &t->cap, e) == -1) {
+		s->n--;
+		free(e);
+		*reason = "out of memory";
+		return -1;
+	}
+	s->last_id = r->id;
+	return 0;
+}
+
+static void
+store_free(struct store *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nthreads; i++) {
+		free(s->threads[i].slug);
+		free(s->threads[i].v);
+	}
+	for (i = 0; i < s->n; i++)
+		free(s->all[i]);
+	free(s->threads);
+	free(s->all);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Applies one line of the log; a bad one is reported with its place and skipped. */
+static void
+apply_line(struct tail *t, const char *line, size_t len)
+{
+	struct record	 r;
+	const char	*reason;
+	int		 rc;
+
+	if (len == 0)
+		return;		/* the LF that ended a torn record */
+	if (record_parse(line, len, &r, &reason) == 0) {
+		pthread_mutex_lock(&gb_lock);
+		rc = store_apply(&store, &r, &reason);
+		pthread_mutex_unlock(&gb_lock);
+		if (rc == 0)
+			return;
+	}
+	log_warn("%s:%llu: %s; record skipped", t->path, t->line, reason);
+}
+
+/*
+ * Reads and applies the complete lines past t->off. A line longer than any
+ * record is reported and skipped; bytes after the last LF are left for the
+ * next call (a write in progress, or a torn record), and t->partial says so.
+ */
+static int
+tail_follow(struct tail *t, const char **reason)
+{
+	static char	 buf[RECORD_MAX + READ_CHUNK];
+	size_t		 carry = 0, len;
+	ssize_t		 n;
+	char		*p, *lf, *end;
+	int		 skipping = t->discard;
+
+	for (;;) {
+		n = pread(t->fd, buf + carry, READ_CHUNK, t->off + (off_t)carry);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			*reason = reasonf("%s: %s", t->path, strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len = carry + (size_t)n;
+		end = buf + len;
+		for (p = buf; (lf = memchr(p, '\n', (size_t)(end - p))) != NULL; p = lf + 1) {
+			if (!skipping)
+				apply_line(t, p, (size_t)(lf - p));
+			skipping = 0;
+			t->line++;
+		}
+		t->off += p - buf;
+		carry = (size_t)(end - p);
+		if (carry > RECORD_MAX) {
+			if (!skipping)
+				log_warn("%s:%llu: longer than any record; skipped",
+				    t->path, t->line);
+			skipping = 1;
+			t->off += (off_t)carry;
+			carry = 0;
+		}
+		memmove(buf, p, carry);
+	}
+	t->partial = carry > 0 || skipping;
+	t->discard = skipping;
+	return 0;
+}
+
+/* Writes all of b[0..len) with one write(2); returns the bytes written. */
+static size_t
+append_bytes(int fd, const char *b, size_t len)
+{
+	ssize_t	n;
+
+	while ((n = write(fd, b, len)) == -1 && errno == EINTR)
+		continue;
+	return n > 0 ? (size_t)n : 0;
+}
+
+/*
+ * At start, a last line without its LF is a record cut by a crash or power
+ * cut: report it, and end it with a LF so the next record starts on a line
+ * of its own. The torn bytes stay in the file; readers skip them.
+ */
+static int
+end_torn_record(struct tail *t, const char **reason)
+{
+	if (!t->partial)
+		return 0;
+	log_warn("%s:%llu: last record torn (a crash while it was written); ignored",
+	    t->path, t->line);
+	if (append_bytes(t->fd, "\n", 1) != 1 || fdatasync(t->fd) == -1) {
+		*reason = reasonf("%s: %s", t->path, strerror(errno));
+		return -1;
+	}
+	t->discard = 1;
+	return tail_follow(t, reason);
+}
+
+/* --- Appending ------------------------------------------------------------ */
+
+static void
+pending_settle(struct pending *p, unsigned long long id, const char *reason)
+{
+	p->id = id;
+	p->reason = reason;
+	p->settled = 1;
+}
+
+void
+pending_put(struct pending *p)
+{
+	if (p != NULL && atomic_fetch_sub(&p->refs, 1) == 1)
+		free(p);
+}
+
+int
+pending_wait(struct pending *p, void (*wake)(void *), void *arg)
+{
+	int	settled;
+
+	pthread_mutex_lock(&queue_lock);
+	if (!(settled = p->settled)) {
+		p->wake = wake;
+		p->arg = arg;
+	}
+	pthread_mutex_unlock(&queue_lock);
+	return settled;
+}
+
+unsigned long long
+pending_result(const struct pending *p, const char **reason)
+{
+	if (p->id == 0)
+		*reason = p->reason;
+	return p->id;
+}
+
+struct pending *
+guestbook_submit(const struct record *r, const char *client, const char **reason)
+{
+	struct pending	*p;
+	uint64_t	 one = 1, h = 0xcbf29ce484222325ULL;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		*reason = "out of memory";
+		return NULL;
+	}
+	p->rec = *r;
+	p->rec.kind = RECORD_ENTRY;
+	h = text_hash(h, client, strlen(client));
+	h = text_hash(h, r->slug, strlen(r->slug));
+	p->dedupe = text_hash(h, r->text, r->text_len);
+	atomic_init(&p->refs, 2);
+	pthread_mutex_lock(&queue_lock);
+	if (queue_closed || queue_len == QUEUE_MAX) {
+		pthread_mutex_unlock(&queue_lock);
+		free(p);
+		*reason = queue_closed ? "the guestbook is closed" : "too many responses at once";
+		return NULL;
+	}
+	*queue_tail = p;
+	queue_tail = &p->next;
+	queue_len++;
+	pthread_mutex_unlock(&queue_lock);
+	(void)!write(queue_fd, &one, sizeof(one));
+	return p;
+}
+
+static struct recent *
+recent_find(uint64_t hash, long long now)
+{
+	size_t	i;
+
+	for (i = 0; i < DEDUPE_MAX; i++)
+		if (recent[i].hash == hash && recent[i].time > now - DEDUPE_SECONDS)
+			return &recent[i];
+	return NULL;
+}
+
+static void
+recent_add(uint64_t hash, long long now, unsigned long long id)
+{
+	recent[recent_next].hash = hash;
+	recent[recent_next].time = now;
+	recent[recent_next].id = id;
+	recent_next = (recent_next + 1) % DEDUPE_MAX;
+}
+
+static void
+recent_forget(unsigned long long id)
+{
+	size_t	i;
+
+	for (i = 0; i < DEDUPE_MAX; i++)
+		if (recent[i].id == id)
+			recent[i].hash = 0;
+}
+
+/*
+ * Formats the batch into batch_buf, each new entry with the next id; a
+ * duplicate of a recent entry is settled with that entry's id instead.
+ * Returns the bytes to write.
+ */
+static size_t
+batch_format(struct pending *batch, unsigned long long *next_id, long long now)
+{
+	struct pending	*p;
+	struct recent	*dup;
+	size_t		 len = 0, n;
+
+	/* A torn line at the end (a crashed writer) must not swallow our first record. */
+	if (tail.partial)
+		batch_buf[len++] = '\n';
+	for (p = batch; p != NULL; p = p->next) {
+		if ((dup = recent_find(p->dedupe, now)) != NULL) {
+			pending_settle(p, dup->id, NULL);
+			continue;
+		}
+		p->rec.id = (*next_id)++;
+		p->rec.time = now;
+		if ((n = record_format(&p->rec, batch_buf + len,
+		    (size_t)BATCH_MAX * RECORD_MAX + 1 - len)) == 0) {
+			pending_settle(p, 0, "the entry does not fit a record");
+			continue;
+		}
+		len += n;
+		p->end = len;
+		recent_add(p->dedupe, now, p->rec.id);
+	}
+	return len;
+}
+
+/* Writes and syncs a batch, reads it back into the store, and settles it. */
+static void
+batch_commit(struct pending *batch)
+{
+	struct pending	*p, *next;
+	unsigned long long next_id;
+	const char	*reason = NULL;
+	size_t		 len, written;
+	int		 synced;
+
+	pthread_mutex_lock(&gb_lock);
+	next_id = store.last_id + 1;
+	pthread_mutex_unlock(&gb_lock);
+	len = batch_format(batch, &next_id, (long long)time(NULL));
+	written = len > 0 ? append_bytes(tail.fd, batch_buf, len) : 0;
+	if (written < len) {
+		log_error("%s: %s", tail.path, written == 0 ? strerror(errno) : "short write");
+		if (written > 0)
+			(void)append_bytes(tail.fd, "\n", 1);
+	}
+	synced = written == 0 || fdatasync(tail.fd) == 0;
+	if (!synced)
+		log_error("%s: fdatasync: %s", tail.path, strerror(errno));
+	if (tail_follow(&tail, &reason) == -1)
+		log_error("%s", reason);
+	pthread_mutex_lock(&queue_lock);
+	for (p = batch; p != NULL; p = p->next) {
+		if (p->settled)
+			continue;
+		if (p->end <= written && synced)
+			pending_settle(p, p->rec.id, NULL);
+		else {
+			pending_settle(p, 0, "the guestbook could not be written");
+			recent_forget(p->rec.id);
+		}
+	}
+	pthread_mutex_unlock(&queue_lock);
+	for (p = batch; p != NULL; p = next) {
+		next = p->next;
+		if (p->wake != NULL)
+			p->wake(p->arg);
+		pending_put(p);
+	}
+}
+
+/* Takes up to BATCH_MAX queued appends; *closed tells whether more may come. */
+static struct pending *
+batch_take(int *closed)
+{
+	struct pending	*batch, **cut;
+	size_t		 n = 0;
+
+	pthread_mutex_lock(&queue_lock);
+	batch = queue_head;
+	for (cut = &queue_head; *cut != NULL && n < BATCH_MAX; cut = &(*cut)->next)
+		n++;
+	queue_head = *cut;
+	*cut = NULL;
+	if (queue_head == NULL)
+		queue_tail = &queue_head;
+	queue_len -= n;
+	*closed = queue_closed && queue_head == NULL;
+	pthread_mutex_unlock(&queue_lock);
+	return batch;
+}
+
+static void
+drain(int fd)
+{
+	char	b[4096];
+
+	while (read(fd, b, sizeof(b)) > 0)
+		continue;
+}
+
+static void *
+commit_run(void *arg)
+{
+	struct pollfd	 pfd[2] = { { .fd = queue_fd, .events = POLLIN },
+			    { .fd = ino_fd, .events = POLLIN } };
+	struct pending	*batch;
+	const char	*reason;
+	int		 closed = 0;
+
+	(void)arg;
+	while (!closed) {
+		if (poll(pfd, ino_fd == -1 ? 1 : 2, -1) == -1 && errno != EINTR)
+			break;
+		drain(queue_fd);
+		if (ino_fd != -1 && (pfd[1].revents & POLLIN)) {
+			drain(ino_fd);
+			if (tail_follow(&tail, &reason) == -1)
+				log_error("%s", reason);
+		}
+		/* Under load, appends queue up while a batch syncs: the next takes them all. */
+		while ((batch = batch_take(&closed)) != NULL)
+			batch_commit(batch);
+	}
+	return NULL;
+}
+
+/* --- Opening and reading ---------------------------------------------------- */
+
+static int
+open_log(const char *path, int flags, const char **reason)
+{
+	int	fd;
+
+	if ((fd = open(path, flags | O_CLOEXEC, 0640)) == -1) {
+		*reason = reasonf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return fd;
+}
+
+int
+guestbook_open(const char *path, const char **reason)
+{
+	int	rc;
+
+	snprintf(log_path, sizeof(log_path), "%s", path);
+	tail = (struct tail){ .fd = -1, .path = log_path, .line = 1 };
+	if ((tail.fd = open_log(path, O_RDWR | O_APPEND | O_CREAT, reason)) == -1)
+		return -1;
+	/* Ids are handed out by one process: a second server would repeat them. */
+	if (flock(tail.fd, LOCK_EX | LOCK_NB) == -1) {
+		*reason = reasonf("%s: in use by another marquee", path);
+		goto fail;
+	}
+	if (tail_follow(&tail, reason) == -1 || end_torn_record(&tail, reason) == -1)
+		goto fail;
+	if ((batch_buf = malloc((size_t)BATCH_MAX * RECORD_MAX + 1)) == NULL ||
+	    (queue_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1) {
+		*reason = "guestbook: out of memory";
+		goto fail;
+	}
+	/* Hides appended by "marquee guestbook hide" show up without a restart. */
+	if ((ino_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK)) != -1 &&
+	    inotify_add_watch(ino_fd, path, IN_MODIFY) == -1) {
+		close(ino_fd);
+		ino_fd = -1;
+	}
+	queue_closed = 0;
+	if ((rc = pthread_create(&committer, NULL, commit_run, NULL)) != 0) {
+		queue_closed = 1;
+		*reason = reasonf("pthread_create: %s", strerror(rc));
+		goto fail;
+	}
+	log_info("guestbook %s: %zu entries", path, store.n);
+	return 0;
+fail:
+	guestbook_close();
+	return -1;
+}
+
+void
+guestbook_close(void)
+{
+	uint64_t	one = 1;
+	int		running;
+
+	pthread_mutex_lock(&queue_lock);
+	running = !queue_closed;
+	queue_closed = 1;
+	pthread_mutex_unlock(&queue_lock);
+	if (running) {
+		(void)!write(queue_fd, &one, sizeof(one));
+		pthread_join(committer, NULL);
+	}
+	if (queue_fd != -1)
+		close(queue_fd);
+	if (ino_fd != -1)
+		close(ino_fd);
+	if (tail.fd != -1)
+		close(tail.fd);
+	queue_fd = ino_fd = tail.fd = -1;
+	free(batch_buf);
+	batch_buf = NULL;
+	store_free(&store);
+}
+
+size_t
+guestbook_render(const char *slug, gb_render_fn *render, void *arg, struct buf *out)
+{
+	struct gb_entry	**v = NULL, **from;
+	struct thread	 *t = NULL;
+	size_t		  i, n = 0, total;
+
+	pthread_mutex_lock(&gb_lock);
+	if (slug == NULL) {
+		from = store.all;
+		total = store.n;
+	} else {
+		t = thread_of(&store, slug, 0);
+		from = t != NULL ? t->v : NULL;
+		total = t != NULL ? t->n : 0;
+	}
+	if (total > 0 && (v = reallocarray(NULL, total, sizeof(*v))) == NULL) {
+		out->failed = 1;
+		total = 0;
+	}
+	for (i = 0; i < total; i++)
+		if (!from[i]->hidden)
+			v[n++] = from[i];
+	render((const struct gb_entry *const *)v, n, out, arg);
+	pthread_mutex_unlock(&gb_lock);
+	free(v);
+	return n;
+}
+
+/* --- The owner's commands --------------------------------------------------- */
+
+static void
+put_json_string(FILE *f, const char *s, size_t n)
+{
+	size_t		i;
+	unsigned char	c;
+
+	fputc('"', f);
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void
+time_text(long long t, char *out, size_t size)
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, size, "?");
+}
+
+static void
+export_entries(FILE *f)
+{
+	struct gb_entry	*e;
+	char		 when[32];
+	size_t		 i;
+
+	for (i = 0; i < store.n; i++) {
+		e = store.all[i];
+		time_text(e->time, when, sizeof(when));
+		fprintf(f, "{\"id\":%llu,\"time\":\"%s\",\"review\":", e->id, when);
+		put_json_string(f, e->slug, strlen(e->slug));
+		fputs(",\"author\":", f);
+		put_json_string(f, e->author, strlen(e->author));
+		fprintf(f, ",\"fingerprint\":\"%s\",\"text\":", e->fingerprint);
+		put_json_string(f, e->text, e->text_len);
+		fprintf(f, ",\"hidden\":%s}\n", e->hidden ? "true" : "false");
+	}
+}
+
+static void
+list_entries(FILE *f)
+{
+	struct gb_entry	*e;
+	const char	*lf;
+	char		 when[32];
+	size_t		 i, first;
+
+	for (i = 0; i < store.n; i++) {
+		e = store.all[i];
+		time_text(e->time, when, sizeof(when));
+		lf = memchr(e->text, '\n', e->text_len);
+		first = lf != NULL ? (size_t)(lf - e->text) : e->text_len;
+		fprintf(f, "%llu\t%s\t%s\t%s%s%.*s%s\t%.*s%s%s\n", e->id, when,
+		    e->slug[0] != '\0' ? e->slug : "(guestbook)", e->author,
+		    e->fingerprint[0] != '\0' ? " [" : "", FINGERPRINT_SHORT,
+		    e->fingerprint, e->fingerprint[0] != '\0' ? "]" : "", (int)first, e->text,
+		    lf != NULL ? " ..." : "", e->hidden ? "\t(hidden)" : "");
+	}
+}
+
+static int
+hide_entry(const char *arg)
+{
+	struct record	 r = { .kind = RECORD_HIDE, .time = (long long)time(NULL) };
+	struct gb_entry	*e;
+	char		 line[RECORD_MAX + 2], *end;
+	size_t		 len = 0;
+
+	errno = 0;
+	r.id = strtoull(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || end == arg || (e = entry_find(&store, r.id)) == NULL) {
+		fprintf(stderr, "marquee: guestbook %s: no entry %s\n", tail.path, arg);
+		return 1;
+	}
+	if (e->hidden) {
+		printf("entry %llu is already hidden\n", r.id);
+		return 0;
+	}
+	if (tail.partial)
+		line[len++] = '\n';
+	len += record_format(&r, line + len, sizeof(line) - len);
+	if (append_bytes(tail.fd, line, len) != len || fdatasync(tail.fd) == -1) {
+		fprintf(stderr, "marquee: guestbook %s: %s\n", tail.path, strerror(errno));
+		return 1;
+	}
+	printf("entry %llu hidden\n", r.id);
+	return 0;
+}
+
+int
+guestbook_command(const char *path, int argc, char **argv)
+{
+	const char	*reason;
+	int		 hide = argc == 2 && strcmp(argv[0], "hide") == 0, rc = 0;
+
+	if (!hide && (argc != 1 || (strcmp(argv[0], "list") != 0 &&
+	    strcmp(argv[0], "export") != 0))) {
+		fprintf(stderr, "usage: marquee [-c file] guestbook list | hide ID | export\n");
+		return 2;
+	}
+	snprintf(log_path, sizeof(log_path), "%s", path);
+	tail = (struct tail){ .fd = -1, .path = log_path, .line = 1 };
+	tail.fd = open_log(path, hide ? O_RDWR | O_APPEND : O_RDONLY, &reason);
+	if (tail.fd == -1 && !(errno == ENOENT && !hide)) {
+		fprintf(stderr, "marquee: guestbook %s\n", reason);
+		return 1;
+	}
+	if (tail.fd != -1 && tail_follow(&tail, &reason) == -1) {
+		fprintf(stderr, "marquee: guestbook %s\n", reason);
+		rc = 1;
+	} else if (hide)
+		rc = hide_entry(argv[1]);
+	else if (strcmp(argv[0], "list") == 0)
+		list_entries(stdout);
+	else
+		export_entries(stdout);
+	if (tail.fd != -1)
+		close(tail.fd);
+	tail.fd = -1;
+	store_free(&store);
+	return rc;
+}
