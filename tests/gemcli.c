@@ -4,7 +4,11 @@
  *
  *   gemcli [-t SECONDS] [-s SERVERNAME | -S] [-c CERT -k KEY] [-o BODYFILE]
  *          [-r] [-w SECONDS] [-p SECONDS] [-v] HOST PORT REQUEST
- *   gemcli -n N [-t SECONDS] HOST PORT REQUEST
+ *   gemcli -n N [-L] [-t SECONDS] HOST PORT REQUEST
+ *
+ * -n runs N clients at once. With -L each one puts its number in place of
+ * "{n}" in the request (so N readers can each sign a guestbook with their
+ * own text) and prints "NUMBER HEADER" when it gets a header.
  *
  * Exit status: 0 a header was read, 1 usage, 2 connect or TLS failure,
  * 3 timeout, 4 the server closed without a header.
@@ -26,15 +30,18 @@
 struct options {
 	const char	*host, *port, *request;
 	const char	*servername, *cert, *key, *body_file;
-	int		 no_sni, raw, verbose;
+	int		 no_sni, raw, verbose, list;
 	unsigned	 timeout, wait_before, pause_after, concurrent;
 };
+
+/* The header of the last fetch, for -L. */
+static char	last_header[2048];
 
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: gemcli [-t s] [-s name | -S] [-c cert -k key] "
-	    "[-o file] [-r] [-w s] [-p s] [-v] [-n N] host port request\n");
+	    "[-o file] [-r] [-w s] [-p s] [-v] [-n N [-L]] host port request\n");
 	exit(1);
 }
 
@@ -177,6 +184,9 @@ fetch(const struct options *o, SSL_CTX *ctx, int quiet)
 		if (in_header) {
 			while (i < n && buf[i] != '\n')
 				i++;
+			if (hlen == 0)
+				snprintf(last_header, sizeof(last_header), "%.*s",
+				    (int)(i > 0 && buf[i - 1] == '\r' ? i - 1 : i), buf);
 			hlen += i;
 			if (!quiet)
 				fwrite(buf, 1, i > 0 && i < n && buf[i - 1] == '\r' ? i - 1 : i, stdout);
@@ -214,7 +224,32 @@ out:
 	return rc;
 }
 
-/* -n: N clients at once, each in its own process; all must get a 2x header. */
+/* -L: client number i's request, with i in place of "{n}". */
+static int
+numbered(const struct options *o, SSL_CTX *ctx, unsigned i)
+{
+	struct options	 mine = *o;
+	char		 req[4096];
+	const char	*at = strstr(o->request, "{n}");
+	int		 rc;
+
+	if (at != NULL) {
+		snprintf(req, sizeof(req), "%.*s%u%s", (int)(at - o->request),
+		    o->request, i, at + 3);
+		mine.request = req;
+	}
+	rc = fetch(&mine, ctx, 1);
+	if (last_header[0] == '\0')
+		return rc;
+	printf("%u %s\n", i, last_header);
+	fflush(stdout);
+	return 0;
+}
+
+/*
+ * -n: N clients at once, each in its own process; all must get a 2x header,
+ * or with -L any header.
+ */
 static int
 fetch_many(const struct options *o, SSL_CTX *ctx)
 {
@@ -228,7 +263,7 @@ fetch_many(const struct options *o, SSL_CTX *ctx)
 			continue;
 		}
 		if (pid == 0)
-			_exit(fetch(o, ctx, 1));
+			_exit(o->list ? numbered(o, ctx, i) : fetch(o, ctx, 1));
 	}
 	while ((pid = wait(&status)) > 0) {
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
@@ -247,7 +282,7 @@ main(int argc, char **argv)
 	SSL_CTX		*ctx;
 	int		 ch;
 
-	while ((ch = getopt(argc, argv, "t:s:Sc:k:o:rw:p:vn:")) != -1) {
+	while ((ch = getopt(argc, argv, "t:s:Sc:k:o:rw:p:vn:L")) != -1) {
 		switch (ch) {
 		case 't': o.timeout = (unsigned)atoi(optarg); break;
 		case 's': o.servername = optarg; break;
@@ -260,6 +295,7 @@ main(int argc, char **argv)
 		case 'p': o.pause_after = (unsigned)atoi(optarg); break;
 		case 'v': o.verbose = 1; break;
 		case 'n': o.concurrent = (unsigned)atoi(optarg); break;
+		case 'L': o.list = 1; break;
 		default: usage();
 		}
 	}

@@ -39,7 +39,7 @@ start() {
 	gport=$(free_port)
 	log=$work/log.$port
 	"$MARQUEE" -H localhost -a 127.0.0.1 -p "$port" -g "$gport" -r "$root" -d "$work/certs" \
-	    -l "$log" "$@" 2>"$work/stderr.$port" &
+	    -s "$work/state" -l "$log" "$@" 2>"$work/stderr.$port" &
 	pid=$!
 	if ! wait_for "$log" "listening on gemini://"; then
 		fail "server did not start: $(cat "$work/stderr.$port" "$log" 2>/dev/null | tail -n 3)"
@@ -455,6 +455,168 @@ expect "marquee -n" 0 $?
 expect_match "marquee -n says OK" "configuration OK" "$out"
 "$MARQUEE" -x >/dev/null 2>&1
 expect "unknown flag exit" 2 $?
+
+echo "== guestbook"
+state=$work/state
+gblog=$state/guestbook.log
+printf 'guestbook_limit = 1000\nguestbook_global = 100000\n' >"$work/gb.conf"
+start -c "$work/gb.conf"
+first=gemini://localhost/reviews/2026-03-01-first
+expect "respond prompt" "10 Your response to First Film (up to 800 bytes, 20 lines)" "$(header "$first/respond")"
+expect "sign prompt" "10 Sign the guestbook (up to 800 bytes, 20 lines)" "$(header "gemini://localhost/guestbook/sign")"
+expect "empty query prompts again" "10 Sign the guestbook (up to 800 bytes, 20 lines)" "$(header "gemini://localhost/guestbook/sign?")"
+expect "respond to a missing review" "51 Not found" "$(header "gemini://localhost/reviews/nope/respond?hi")"
+expect "respond: 30 back to the review" "30 gemini://localhost:$port/reviews/2026-03-01-first.gmi" "$(header "$first/respond?Loved%20the%20rain%20scene.")"
+gem "gemini://localhost/reviews/2026-03-01-first.gmi" >/dev/null
+expect_match "review page counts its responses" "## 1 response to First Film" "$(cat "$work/body")"
+expect_match "anonymous author and date" "### anonymous, $(date -u +%F)" "$(cat "$work/body")"
+expect_match "text shown quoted" "> Loved the rain scene." "$(cat "$work/body")"
+expect_match "link to respond" "=> /reviews/2026-03-01-first/respond Leave a response" "$(cat "$work/body")"
+expect "one record in the log" 1 "$(grep -c '^entry	' "$gblog")"
+expect_match "record fields" "^entry	[0-9T:Z-]+	1	2026-03-01-first	anonymous		Loved the rain scene.	[0-9a-f]{8}$" "$(tail -n 1 "$gblog")"
+
+# A client certificate names the author; its key's fingerprint tells namesakes apart.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/reader.key" \
+    -out "$work/reader.crt" -subj "/CN=movieblort" -days 2 2>/dev/null
+fp=$(openssl x509 -in "$work/reader.crt" -pubkey -noout | openssl pkey -pubin -outform DER | sha256sum | cut -c1-8)
+expect "respond with a certificate" "30 gemini://localhost:$port/reviews/2026-03-01-first.gmi" \
+    "$(header "$first/respond?Line%20one%0D%0A%3D%3E%20gemini%3A%2F%2Fevil%2F%20Click%0A%23%20Big%0A%60%60%60%0A*%20item" -c "$work/reader.crt" -k "$work/reader.key")"
+gem "gemini://localhost/reviews/2026-03-01-first.gmi" >/dev/null
+expect_match "certificate author with short fingerprint" "### movieblort \[$fp\], " "$(cat "$work/body")"
+expect "injected lines stay quoted" "> Line one|> => gemini://evil/ Click|> # Big|> \`\`\`|> * item" \
+    "$(sed -n '/^### movieblort/,/^$/p' "$work/body" | grep '^>' | paste -sd '|')"
+expect "no line of the page is the reader's link" 0 "$(grep -c '^=> gemini://evil' "$work/body")"
+expect "full fingerprint in the log" 1 "$(grep -c "	movieblort	$fp[0-9a-f]\{56\}	" "$gblog")"
+expect "'name:' is not identity" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?movieblort%3A%20it%20is%20me")"
+expect_match "'name:' entry stays anonymous" "^entry	.*	anonymous		movieblort: it is me	" "$(tail -n 1 "$gblog")"
+
+# Refusals: a clear 59, and nothing stored.
+records=$(wc -l <"$gblog")
+expect_match "invalid UTF-8" "^59 Not saved: the text is not valid UTF-8" "$(header "gemini://localhost/guestbook/sign?caf%E9")"
+expect_match "blank text" "^59 Not saved: the text is empty" "$(header "gemini://localhost/guestbook/sign?%20%0A%09%0D%0A")"
+expect_match "801 bytes" "^59 Not saved: longer than 800 bytes" "$(header "gemini://localhost/guestbook/sign?$(printf '%*s' 801 '' | tr ' ' a)")"
+expect "800 bytes" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?$(printf '%*s' 800 '' | tr ' ' b)")"
+expect_match "21 lines" "^59 Not saved: more than 20 lines" "$(header "gemini://localhost/guestbook/sign?$(printf 'l%%0A%.0s' $(seq 21))")"
+expect_match "bad escape" "^59 Not saved: " "$(header "gemini://localhost/guestbook/sign?100%ZZ")"
+expect "refusals stored nothing" $((records + 1)) "$(wc -l <"$gblog")"
+expect "the same text twice within a minute is stored once" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?$(printf '%*s' 800 '' | tr ' ' b)")"
+expect "duplicate not stored" $((records + 1)) "$(wc -l <"$gblog")"
+
+echo "== guestbook over gopher"
+g=$(curl -s "gopher://127.0.0.1:$gport/7/reviews/2026-03-01-first/respond%09Hello%20from%20gopher")
+expect_match "gopher confirmation menu" "^iThank you	" "$g"
+expect_match "confirmation names the entry" "iYour response to First Film is saved as entry [0-9]+\." "$g"
+expect_match "confirmation links back" "0Back to the review	/reviews/2026-03-01-first.gmi	localhost	$gport" "$g"
+expect_match "review menu has a search item" "7Leave a response	/reviews/2026-03-01-first/respond	localhost	$gport" "$(curl -s "gopher://127.0.0.1:$gport/1/reviews/2026-03-01-first/")"
+expect_match "guestbook menu has a search item" "7Sign the guestbook	/guestbook/sign	localhost	$gport" "$(curl -s "gopher://127.0.0.1:$gport/1/guestbook/")"
+expect_match "gopher entry shown on gemini" "> Hello from gopher" "$(gem "gemini://localhost/reviews/2026-03-01-first.gmi" >/dev/null; cat "$work/body")"
+expect_match "gopher review text shows responses" "3 responses to First Film" "$(curl -s "gopher://127.0.0.1:$gport/0/reviews/2026-03-01-first.gmi")"
+expect_match "lynx sees the search item" "\(\?\) +\[[0-9]+\]Leave a response" "$(timeout 20 lynx -dump "gopher://127.0.0.1:$gport/1/reviews/2026-03-01-first/" 2>/dev/null)"
+expect_match "gopher without a search string offers one" "7Write it here	/guestbook/sign	" "$(curl -s "gopher://127.0.0.1:$gport/7/guestbook/sign")"
+expect_match "gopher invalid UTF-8" "^3invalid UTF-8 in the search string" "$(gopher_raw '/guestbook/sign\tcaf\xe9\r\n')"
+gopher_raw '/guestbook/sign\tTab\tinside\r\n1evil\t/x\tevil.example\t70\r\n' >/dev/null
+g=$(curl -s "gopher://127.0.0.1:$gport/1/guestbook/")
+expect "no injected gopher item" 0 "$(printf '%s' "$g" | grep -c '^1evil')"
+expect "every guestbook menu line has 4 fields" 0 "$(printf '%s\n' "$g" | tr -d '\r' | awk -F '\t' '$0 != "." && NF != 4' | wc -l)"
+
+echo "== the guestbook page"
+gem "gemini://localhost/guestbook/" >/dev/null
+expect "guestbook title" "# Guestbook" "$(head -n 1 "$work/body")"
+expect_match "link to sign" "=> /guestbook/sign Sign the guestbook" "$(cat "$work/body")"
+expect_match "response linked to its review" "=> /reviews/2026-03-01-first/ In response to First Film" "$(cat "$work/body")"
+newer=$(grep -n '^> Hello from gopher' "$work/body" | cut -d: -f1)
+older=$(grep -n '^> Loved the rain scene' "$work/body" | cut -d: -f1)
+if [ -n "$newer" ] && [ -n "$older" ] && [ "$newer" -lt "$older" ]; then pass; else fail "guestbook not newest first ($newer, $older)"; fi
+expect "home links the guestbook" 1 "$(gem "gemini://localhost/" >/dev/null; grep -c '^=> /guestbook/ Guestbook' "$work/body")"
+expect "/guestbook redirects" "31 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook")"
+expect_match "robots.txt keeps crawlers off" "Disallow: /guestbook/sign" "$(gem "gemini://localhost/robots.txt" >/dev/null; cat "$work/body")"
+
+echo "== owner commands"
+expect_match "list" "^1	[0-9T:Z-]+	2026-03-01-first	anonymous	Loved the rain scene\.$" "$("$MARQUEE" -s "$state" guestbook list | head -n 1)"
+"$MARQUEE" -s "$state" guestbook export >"$work/export.json"
+expect "export: a JSON object per entry" "$(grep -c '^entry' "$gblog")" "$(grep -c '^{"id":[0-9]*,.*}$' "$work/export.json")"
+expect "export keeps the text" 1 "$(grep -c '^{"id":1,"time":"[^"]*","review":"2026-03-01-first","author":"anonymous","fingerprint":"","text":"Loved the rain scene.","hidden":false}$' "$work/export.json")"
+expect "export escapes new lines" 1 "$(grep -c '"text":"Line one\\n=> gemini://evil/ Click\\n# Big' "$work/export.json")"
+cp "$gblog" "$work/gb.before"
+expect "hide" "entry 1 hidden" "$("$MARQUEE" -s "$state" guestbook hide 1)"
+if wait_page -v "gemini://localhost/reviews/2026-03-01-first.gmi" "Loved the rain scene."; then pass; else fail "hidden entry still shown"; fi
+expect "hidden entry stays in the file" 1 "$(grep -c 'Loved the rain scene' "$gblog")"
+if head -c "$(wc -c <"$work/gb.before")" "$gblog" | cmp -s - "$work/gb.before"; then pass; else fail "hide changed what was written before"; fi
+expect_match "hide record" "^hide	[0-9T:Z-]+	1					[0-9a-f]{8}$" "$(tail -n 1 "$gblog")"
+expect_match "list marks it" "	\(hidden\)$" "$("$MARQUEE" -s "$state" guestbook list | head -n 1)"
+"$MARQUEE" -s "$state" guestbook hide 999 2>/dev/null
+expect "hide of an unknown entry" 1 $?
+"$MARQUEE" -s "$state" guestbook frob 2>/dev/null
+expect "unknown guestbook command" 2 $?
+
+echo "== the guestbook survives restarts"
+count=$(grep -c '^entry' "$gblog")
+lines=$(wc -l <"$gblog")
+stop
+start -c "$work/gb.conf"
+expect "entries read back" "guestbook $gblog: $count entries" "$(grep -o "guestbook .*: [0-9]* entries" "$log" | tail -n 1)"
+expect_match "entry shown after restart" "> Hello from gopher" "$(gem "gemini://localhost/reviews/2026-03-01-first.gmi" >/dev/null; cat "$work/body")"
+stop
+# A torn last record (power cut), then a damaged one in the middle.
+printf 'entry\t2026-11-25T09:00:00Z\t99\t\tanonymous\t\tcut here' >>"$gblog"
+start -c "$work/gb.conf"
+expect "torn record reported" 1 "$(grep -c "guestbook.log:$((lines + 1)): last record torn" "$log")"
+expect "torn record reported once" 1 "$(grep -c "guestbook.log:$((lines + 1)):" "$log")"
+expect "append after a torn record" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?after%20the%20cut")"
+expect_match "new record on a line of its own" "^entry	[^	]*	[0-9]+		anonymous		after the cut	" "$(tail -n 1 "$gblog")"
+stop
+sed -i '2s/Line one/Line 0ne/' "$gblog"
+start -c "$work/gb.conf"
+expect "damaged record reported" 1 "$(grep -c "guestbook.log:2: checksum mismatch; record skipped" "$log")"
+expect "damaged record kept in the file" 1 "$(grep -c 'Line 0ne' "$gblog")"
+expect_match "later entries still shown" "> after the cut" "$(gem "gemini://localhost/guestbook/" >/dev/null; cat "$work/body")"
+alive "damaged guestbook"
+stop
+
+echo "== guestbook rate limit"
+printf 'guestbook_limit = 2\nguestbook_window = 600\n' >"$work/limit.conf"
+start -c "$work/limit.conf"
+expect "first of two" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?one")"
+expect "second of two" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?two")"
+expect_match "third: 44 with the wait" "^44 (29[0-9]|300)$" "$(header "gemini://localhost/guestbook/sign?three")"
+expect_match "gopher shares the address's bucket" "^3Too many entries: try again in [0-9]+ seconds" "$(curl -s "gopher://127.0.0.1:$gport/7/guestbook/sign%09four")"
+expect "a certificate does not escape its address" "44" "$(header "gemini://localhost/guestbook/sign?five" -c "$work/reader.crt" -k "$work/reader.key" | cut -c1-2)"
+expect "limited entries not stored" 0 "$(grep -c '	three	\|	four	\|	five	' "$gblog")"
+stop
+
+echo "== kill -9 during 1,000 concurrent appends"
+printf 'guestbook_limit = 100000\nguestbook_global = 10000000\n' >"$work/burst.conf"
+# A guestbook of its own, so earlier damage does not count here.
+state=$work/burst
+gblog=$state/guestbook.log
+start -c "$work/burst.conf" -s "$state"
+timeout 120 "$GEMCLI" -n 1000 -L -t 100 -s localhost 127.0.0.1 "$port" "gemini://localhost/guestbook/sign?burst%20{n}" >"$work/burst.out" 2>/dev/null &
+burst=$!
+for i in $(seq 600); do
+	[ "$(grep -c '	burst ' "$gblog")" -ge 150 ] && break
+	sleep 0.02
+done
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+pid=
+wait "$burst"
+acked=$(grep -c '^[0-9]* 30 ' "$work/burst.out")
+echo "   $acked of 1000 appends acknowledged before kill -9"
+if [ "$acked" -gt 0 ]; then pass; else fail "no append was acknowledged"; fi
+start -c "$work/burst.conf" -s "$state"
+"$MARQUEE" -s "$state" guestbook export >"$work/export.json"
+missing=0
+for n in $(awk '$2 == 30 { print $1 }' "$work/burst.out"); do
+	grep -q "\"text\":\"burst $n\"" "$work/export.json" || missing=$((missing + 1))
+done
+expect "every acknowledged append survives kill -9" 0 "$missing"
+expect "no record skipped after kill -9" 0 "$(grep -c 'record skipped' "$log")"
+alive "restart after kill -9"
+stop
+
+out=$("$MARQUEE" -H localhost -a 127.0.0.1 -p "$(free_port)" -g 0 -r "$root" -d "$work/certs" -s "$root/state" 2>&1)
+expect "guestbook inside the capsule exit" 1 $?
+expect_match "guestbook inside the capsule refused" "inside the capsule" "$out"
 
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 	echo "== dropping privileges"
