@@ -78,6 +78,7 @@ bench: marquee build/loadgen build/gemcli
 	tests/bench/run.sh
 	tests/bench/index.sh
 	tests/bench/gopher.sh
+	tests/bench/guestbook.sh
 
 clean:
 	rm -rf build marquee

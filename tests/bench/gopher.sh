@@ -20,7 +20,7 @@ chmod -R a+rX "$work"
 
 mport=$(free_port)
 gport=$(free_port)
-taskset -c 0 "$MARQUEE" -H localhost -a 127.0.0.1 -p "$mport" -g "$gport" -r "$work/capsule" \
+taskset -c 0 "$MARQUEE" -H localhost -a 127.0.0.1 -p "$mport" -g "$gport" -r "$work/capsule" -s "$work/state" \
     -d "$work/certs" -l /dev/null -j 1 &
 pids+=($!); mpid=$!
 nport=$(free_port)

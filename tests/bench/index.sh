@@ -32,7 +32,7 @@ wait_log() {
 start() {	# start ROOT: runs the server on $port, logs to $work/log
 	port=$(free_port)
 	: >"$work/log"
-	taskset -c 0 "$MARQUEE" -H localhost -a 127.0.0.1 -p "$port" -g 0 -r "$1" \
+	taskset -c 0 "$MARQUEE" -H localhost -a 127.0.0.1 -p "$port" -g 0 -r "$1" -s "$work/state" \
 	    -d "$work/certs" -l "$work/log" -j 1 &
 	pid=$!
 	wait_log "$work/log" 0 "listening on" >/dev/null || exit 1

@@ -49,14 +49,14 @@ static struct {
 	unsigned	 conc, total, idle;
 	double		 seconds;
 	int		 resume, pid, plain;
-} opt = { .conc = 10, .port = "1965" };
+	const char	*expect;
+} opt = { .conc = 10, .port = "1965", .expect = "20" };
 
 static struct addrinfo	*addr;
 static SSL_CTX		*ctx;
 static SSL_SESSION	*session;
 static int		 ep;
-static char		 request[2048];
-static size_t		 reqlen;
+static unsigned		 sent;
 static double		*lat;
 static size_t		 nlat, caplat;
 static unsigned		 started, done, errors, full, resumed, handshaken;
@@ -194,15 +194,32 @@ slot_finish(struct slot *s, int ok)
 	slot_close(s);
 }
 
+/* The next request line, with the request's number in place of "{n}". */
+static size_t
+next_request(char *out, size_t size)
+{
+	const char	*url = opt.url != NULL ? opt.url : "", *at = strstr(url, "{n}");
+	int		 n;
+
+	if (at == NULL)
+		n = snprintf(out, size, "%s\r\n", url);
+	else
+		n = snprintf(out, size, "%.*s%u%s\r\n", (int)(at - url), url, sent, at + 3);
+	sent++;
+	return n > 0 && (size_t)n < size ? (size_t)n : 0;
+}
+
 /* Gopher: send the selector once, then read to EOF; a '3' first means an error. */
 static void
 plain_step(struct slot *s)
 {
 	char	buf[16384];
 	ssize_t	n;
+	size_t	len;
 
 	if (s->phase == CONNECTING) {
-		if (write(s->fd, request, reqlen) != (ssize_t)reqlen) {
+		len = next_request(buf, sizeof(buf));
+		if (write(s->fd, buf, len) != (ssize_t)len) {
 			slot_finish(s, 0);
 			return;
 		}
@@ -271,7 +288,8 @@ slot_step(struct slot *s)
 			return;
 		}
 		/* The request is small: one write goes out whole on a fresh connection. */
-		if (SSL_write(s->ssl, request, (int)reqlen) <= 0) {
+		if ((n = next_request(buf, sizeof(buf))) == 0 ||
+		    SSL_write(s->ssl, buf, (int)n) <= 0) {
 			slot_finish(s, 0);
 			return;
 		}
@@ -293,7 +311,7 @@ slot_step(struct slot *s)
 			return;
 		}
 		slot_finish(s, err == SSL_ERROR_ZERO_RETURN && s->headlen == 3 &&
-		    memcmp(s->head, "20 ", 3) == 0);
+		    memcmp(s->head, opt.expect, 2) == 0 && s->head[2] == ' ');
 		return;
 	}
 }
@@ -321,7 +339,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: loadgen -h host -p port (-u url | -I n) [-s sni] "
-	    "[-c conc] [-n total | -d secs] [-R] [-P pid]\n");
+	    "[-c conc] [-n total | -d secs] [-R] [-P pid] [-e status]\n");
 	exit(1);
 }
 
@@ -343,8 +361,8 @@ setup(void)
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT);
 	ep = epoll_create1(0);
-	reqlen = (size_t)snprintf(request, sizeof(request), "%s\r\n", opt.url ? opt.url : "");
 }
+
 
 /* Holds opt.idle handshaken connections and reports the server's memory per connection. */
 static void
@@ -382,7 +400,7 @@ main(int argc, char **argv)
 	unsigned		 i, active;
 	int			 ch, n;
 
-	while ((ch = getopt(argc, argv, "h:p:u:s:c:n:d:RP:I:T")) != -1) {
+	while ((ch = getopt(argc, argv, "h:p:u:s:c:n:d:RP:I:Te:")) != -1) {
 		switch (ch) {
 		case 'h': opt.host = optarg; break;
 		case 'p': opt.port = optarg; break;
@@ -395,6 +413,7 @@ main(int argc, char **argv)
 		case 'P': opt.pid = atoi(optarg); break;
 		case 'I': opt.idle = (unsigned)atoi(optarg); break;
 		case 'T': opt.plain = 1; break;
+		case 'e': opt.expect = optarg; break;
 		default: usage();
 		}
 	}

@@ -21,7 +21,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -s
     -out "$work/certs/localhost.crt" 2>/dev/null
 
 mport=$(free_port)
-taskset -c 0 "$MARQUEE" -H localhost -a 127.0.0.1 -p "$mport" -g 0 -r "$work/capsule" -d "$work/certs" \
+taskset -c 0 "$MARQUEE" -H localhost -a 127.0.0.1 -p "$mport" -g 0 -r "$work/capsule" -d "$work/certs" -s "$work/state" \
     -l /dev/null -j 1 -c <(printf 'max_connections = 5000\nrequest_timeout = 30\n') &
 pids+=($!); mpid=$!
 bport=$(free_port)
