@@ -142,7 +142,18 @@ set_lang(char *dst, size_t size, const char *value, const char **reason)
 	return set_string(dst, size, value, reason);
 }
 
-enum key_kind { KIND_STRING, KIND_NUMBER, KIND_HOST, KIND_LANG };
+static int
+set_bool(unsigned *dst, const char *value, const char **reason)
+{
+	if (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0) {
+		*dst = strcmp(value, "yes") == 0;
+		return 0;
+	}
+	*reason = reasonf("'%s' is not yes or no", value);
+	return -1;
+}
+
+enum key_kind { KIND_STRING, KIND_NUMBER, KIND_BOOL, KIND_HOST, KIND_LANG };
 
 #define KEY(name, field, kind, min, max) \
 	{ name, offsetof(struct config, field), \
@@ -175,6 +186,8 @@ static const struct key {
 	KEY("guestbook_limit",	  guestbook_limit,    KIND_NUMBER, 1, 1000000),
 	KEY("guestbook_window",	  guestbook_window,   KIND_NUMBER, 1, 86400),
 	KEY("guestbook_global",	  guestbook_global,   KIND_NUMBER, 1, 10000000),
+	KEY("gemini_proxy",	  gemini_proxy,	      KIND_BOOL,   0, 0),
+	KEY("gopher_proxy",	  gopher_proxy,	      KIND_BOOL,   0, 0),
 };
 
 int
@@ -199,6 +212,8 @@ config_set(struct config *c, const char *name, const char *value,
 			return set_lang(field, k->size, value, reason);
 		case KIND_NUMBER:
 			return set_number((unsigned *)(void *)field, value, k->min, k->max, reason);
+		case KIND_BOOL:
+			return set_bool((unsigned *)(void *)field, value, reason);
 		}
 	}
 	*reason = reasonf("unknown key '%s'", name);

@@ -34,6 +34,8 @@ struct config {
 	unsigned	guestbook_limit;	/* entries a client may write per window */
 	unsigned	guestbook_window;	/* seconds */
 	unsigned	guestbook_global;	/* entries per minute from everyone together */
+	unsigned	gemini_proxy;		/* Gemini connections open with a PROXY header */
+	unsigned	gopher_proxy;		/* and Gopher ones */
 };
 
 /* Returns a configuration with the built-in defaults, or NULL; freed by config_discard or, once published, at exit. */

@@ -22,6 +22,7 @@
 #include "conn.h"
 #include "event.h"
 #include "log.h"
+#include "proxy.h"
 #include "router.h"
 #include "tls.h"
 
@@ -31,6 +32,7 @@
 #define ACCEPTS_PER_WAKEUP	64
 /* A Gopher selector (1024) plus TAB and a guestbook entry fits; Gemini needs 1026. */
 #define REQUEST_BUF		2048
+_Static_assert(REQUEST_BUF >= PROXY_HEADER_MAX, "a PROXY header must fit the request buffer");
 /* TLS 1.3 records carry at most 16 KiB of plaintext (RFC 8446 section 5.1). */
 #define OUT_BUF			(16 * 1024)
 /* How long unread client bytes are drained after we finish, so close() sends no RST. */
@@ -44,6 +46,7 @@
 	((type *)(void *)((char *)(p) - offsetof(type, member)))
 
 enum conn_state {
+	CONN_PROXY,	/* reading the PROXY protocol header of a load balancer */
 	CONN_HANDSHAKE,
 	CONN_READING,
 	CONN_WAITING,	/* for the append the response depends on (guestbook.c) */
@@ -82,6 +85,7 @@ struct conn {
 	unsigned		 request_timeout_ms;
 	uint64_t		 lifetime_end_ms;
 	char			 peer[INET6_ADDRSTRLEN];
+	enum conn_state		 after_proxy;
 	char			 req[REQUEST_BUF];
 	size_t			 req_len;
 	int			 answered;	/* a response was built: log it */
@@ -99,6 +103,7 @@ struct conn {
 struct listener {
 	int			 fd;
 	const struct adapter	*proto;
+	int			 proxy;		/* connections open with a PROXY header */
 };
 
 /* A worker's watch on a shared listener. */
@@ -296,6 +301,45 @@ tls_reason(void)
 		return "connection closed";
 	r = ERR_reason_error_string(e);
 	return r != NULL ? r : "unknown error";
+}
+
+/*
+ * Reads the PROXY header without taking a byte past it: what follows is the
+ * client's, TLS or request. Bytes are peeked first; only the header's own
+ * are read. Section 2 of the specification has the header arrive at once,
+ * so waiting for more is the rare case.
+ */
+static enum step
+conn_proxy(struct conn *c)
+{
+	struct proxy_header	 h;
+	const char		*reason;
+	ssize_t			 n;
+	size_t			 have = c->req_len, take;
+	int			 rc;
+
+	n = recv(c->ev.fd, c->req + have, PROXY_HEADER_MAX - have, MSG_PEEK);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return conn_wait(c, EV_READ);
+	if (n <= 0)
+		return conn_close(c);
+	rc = proxy_parse((const unsigned char *)c->req, have + (size_t)n, &h, &reason);
+	if (rc == -1) {
+		log_info("%s: %s", c->peer, reason);
+		return conn_close(c);
+	}
+	/* Incomplete: every byte so far is the header's, so take them all. */
+	take = rc == 1 ? (size_t)n : h.size - have;
+	if (read(c->ev.fd, c->req + have, take) != (ssize_t)take)
+		return conn_close(c);
+	c->req_len += take;
+	if (rc == 1)
+		return conn_wait(c, EV_READ);
+	if (h.has_addr)
+		snprintf(c->peer, sizeof(c->peer), "%s", h.addr);
+	c->req_len = 0;
+	c->state = c->after_proxy;
+	return STEP_NEXT;
 }
 
 static enum step
@@ -516,6 +560,7 @@ conn_linger(struct conn *c)
 
 /* What each state does when the socket is ready; indexed by enum conn_state. */
 static enum step (*const conn_handlers[])(struct conn *) = {
+	[CONN_PROXY] = conn_proxy,
 	[CONN_HANDSHAKE] = conn_handshake,
 	[CONN_READING] = conn_read_request,
 	[CONN_WAITING] = conn_wait_settled,
@@ -596,6 +641,10 @@ conn_new(struct worker *w, const struct listener *l, int fd,
 			return;
 		}
 		c->state = CONN_HANDSHAKE;
+	}
+	if (l->proxy) {
+		c->after_proxy = c->state;
+		c->state = CONN_PROXY;
 	}
 	conn_run(c);
 }
@@ -761,16 +810,17 @@ listen_on(const struct addrinfo *ai, const char **reason)
 }
 
 static void
-listener_add(int fd, const struct adapter *p)
+listener_add(int fd, const struct adapter *p, int proxy)
 {
 	listeners[nlisteners].fd = fd;
 	listeners[nlisteners].proto = p;
+	listeners[nlisteners].proxy = proxy;
 	nlisteners++;
 }
 
 int
 server_listen(const char *addr, unsigned port, const struct adapter *p,
-    const char **reason)
+    int proxy, const char **reason)
 {
 	struct addrinfo	 hints = { .ai_socktype = SOCK_STREAM,
 			    .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
@@ -794,7 +844,7 @@ server_listen(const char *addr, unsigned port, const struct adapter *p,
 		}
 		if ((fd = listen_on(ai, &why)) == -1)
 			continue;
-		listener_add(fd, p);
+		listener_add(fd, p, proxy);
 		bound++;
 	}
 	freeaddrinfo(res);

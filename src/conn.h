@@ -28,9 +28,13 @@ struct adapter {
 /* Room for a response header: status, space, meta, CRLF. */
 #define HEAD_MAX	(1024 + 8)
 
-/* Binds a listening socket for p on addr:port; before workers start. */
+/*
+ * Binds a listening socket for p on addr:port; before workers start. With
+ * proxy, every connection must open with a PROXY protocol header (proxy.h),
+ * whose client address then stands for the peer's.
+ */
 int	 server_listen(const char *addr, unsigned port, const struct adapter *p,
-	    const char **reason);
+	    int proxy, const char **reason);
 
 /* Starts n worker threads, each with its own event loop on every listener. */
 int	 server_start(unsigned n, const char **reason);

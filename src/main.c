@@ -152,9 +152,11 @@ keep_start_only(struct config *next, const struct config *cur)
 	    strcmp(next->root, cur->root) != 0 ||
 	    strcmp(next->user, cur->user) != 0 ||
 	    strcmp(next->guestbook, cur->guestbook) != 0 ||
+	    next->gemini_proxy != cur->gemini_proxy ||
+	    next->gopher_proxy != cur->gopher_proxy ||
 	    next->workers != cur->workers)
-		log_warn("hostname, listen, port, root, user, guestbook and workers "
-		    "change only on restart");
+		log_warn("hostname, listen, ports, proxy settings, root, user, "
+		    "guestbook and workers change only on restart");
 	memcpy(next->hostname, cur->hostname, sizeof(next->hostname));
 	memcpy(next->listen, cur->listen, sizeof(next->listen));
 	next->gemini_port = cur->gemini_port;
@@ -162,6 +164,8 @@ keep_start_only(struct config *next, const struct config *cur)
 	memcpy(next->root, cur->root, sizeof(next->root));
 	memcpy(next->user, cur->user, sizeof(next->user));
 	memcpy(next->guestbook, cur->guestbook, sizeof(next->guestbook));
+	next->gemini_proxy = cur->gemini_proxy;
+	next->gopher_proxy = cur->gopher_proxy;
 	next->workers = cur->workers;
 }
 
@@ -272,9 +276,10 @@ serve(int argc, char **argv, const struct config *c)
 	    guestbook_open(c->guestbook, &reason) == -1 ||
 	    route_init(&reason) == -1 ||
 	    index_start(c->root, &reason) == -1 ||
-	    server_listen(c->listen, c->gemini_port, &gemini_adapter, &reason) == -1 ||
-	    (c->gopher_port != 0 &&
-	    server_listen(c->listen, c->gopher_port, &gopher_adapter, &reason) == -1) ||
+	    server_listen(c->listen, c->gemini_port, &gemini_adapter, c->gemini_proxy,
+	    &reason) == -1 ||
+	    (c->gopher_port != 0 && server_listen(c->listen, c->gopher_port,
+	    &gopher_adapter, c->gopher_proxy, &reason) == -1) ||
 	    drop_privileges(c->user, &reason) == -1 ||
 	    server_start(workers, &reason) == -1) {
 		log_error("%s", reason);

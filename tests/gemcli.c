@@ -3,12 +3,15 @@
  * code with the server on purpose: it checks the server from outside.
  *
  *   gemcli [-t SECONDS] [-s SERVERNAME | -S] [-c CERT -k KEY] [-o BODYFILE]
- *          [-r] [-w SECONDS] [-p SECONDS] [-v] HOST PORT REQUEST
+ *          [-r] [-w SECONDS] [-p SECONDS] [-x BYTES] [-v] HOST PORT REQUEST
  *   gemcli -n N [-L] [-t SECONDS] HOST PORT REQUEST
  *
  * -n runs N clients at once. With -L each one puts its number in place of
  * "{n}" in the request (so N readers can each sign a guestbook with their
  * own text) and prints "NUMBER HEADER" when it gets a header.
+ *
+ * -x sends BYTES (with the escapes of -r: \r \n \t \0 \\ \xHH) before the TLS
+ * handshake, as a load balancer's PROXY protocol header would be.
  *
  * Exit status: 0 a header was read, 1 usage, 2 connect or TLS failure,
  * 3 timeout, 4 the server closed without a header.
@@ -29,7 +32,7 @@
 
 struct options {
 	const char	*host, *port, *request;
-	const char	*servername, *cert, *key, *body_file;
+	const char	*servername, *cert, *key, *body_file, *prefix;
 	int		 no_sni, raw, verbose, list;
 	unsigned	 timeout, wait_before, pause_after, concurrent;
 };
@@ -41,7 +44,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: gemcli [-t s] [-s name | -S] [-c cert -k key] "
-	    "[-o file] [-r] [-w s] [-p s] [-v] [-n N [-L]] host port request\n");
+	    "[-o file] [-r] [-w s] [-p s] [-x bytes] [-v] [-n N [-L]] host port request\n");
 	exit(1);
 }
 
@@ -146,6 +149,13 @@ fetch(const struct options *o, SSL_CTX *ctx, int quiet)
 		if (!quiet)
 			fprintf(stderr, "connect: %s\n", strerror(errno));
 		return 2;
+	}
+	if (o->prefix != NULL) {
+		reqlen = unescape(o->prefix, req);
+		if (write(fd, req, reqlen) != (ssize_t)reqlen) {
+			close(fd);
+			return 2;
+		}
 	}
 	ssl = SSL_new(ctx);
 	SSL_set_fd(ssl, fd);
@@ -282,7 +292,7 @@ main(int argc, char **argv)
 	SSL_CTX		*ctx;
 	int		 ch;
 
-	while ((ch = getopt(argc, argv, "t:s:Sc:k:o:rw:p:vn:L")) != -1) {
+	while ((ch = getopt(argc, argv, "t:s:Sc:k:o:rw:p:vn:Lx:")) != -1) {
 		switch (ch) {
 		case 't': o.timeout = (unsigned)atoi(optarg); break;
 		case 's': o.servername = optarg; break;
@@ -296,6 +306,7 @@ main(int argc, char **argv)
 		case 'v': o.verbose = 1; break;
 		case 'n': o.concurrent = (unsigned)atoi(optarg); break;
 		case 'L': o.list = 1; break;
+		case 'x': o.prefix = optarg; break;
 		default: usage();
 		}
 	}

@@ -11,6 +11,7 @@ work=$(mktemp -d)
 pid=
 passed=0
 failed=0
+GMI="20 text/gemini; charset=utf-8; lang=en"
 
 cleanup() {
 	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
@@ -582,6 +583,30 @@ expect_match "third: 44 with the wait" "^44 (29[0-9]|300)$" "$(header "gemini://
 expect_match "gopher shares the address's bucket" "^3Too many entries: try again in [0-9]+ seconds" "$(curl -s "gopher://127.0.0.1:$gport/7/guestbook/sign%09four")"
 expect "a certificate does not escape its address" "44" "$(header "gemini://localhost/guestbook/sign?five" -c "$work/reader.crt" -k "$work/reader.key" | cut -c1-2)"
 expect "limited entries not stored" 0 "$(grep -c '	three	\|	four	\|	five	' "$gblog")"
+stop
+
+echo "== PROXY protocol"
+printf 'gemini_proxy = yes\ngopher_proxy = yes\nguestbook_limit = 1\n' >"$work/proxy.conf"
+start -c "$work/proxy.conf"
+v1() { printf 'PROXY TCP4 %s 127.0.0.1 40000 1965\\r\\n' "$1"; }
+expect "gemini behind a v1 header" "$GMI" "$(header "gemini://localhost/" -x "$(v1 203.0.113.9)")"
+expect "the log names the client, not the balancer" 1 "$(grep -c '^[^ ]* 203\.0\.113\.9 20 .* gemini://localhost/$' "$log")"
+# Version 2: signature, PROXY command, TCP over IPv4, 12 bytes: 198.51.100.20 -> 127.0.0.1, ports.
+v2='\r\n\r\n\0\r\nQUIT\n\x21\x11\0\x0c\xc6\x33\x64\x14\x7f\0\0\x01\x9c\x40\x07\xad'
+expect "gemini behind a v2 header" "$GMI" "$(header "gemini://localhost/" -x "$v2")"
+expect "v2 client address logged" 1 "$(grep -c '^[^ ]* 198\.51\.100\.20 20 ' "$log")"
+expect "LOCAL v2 (a health check) keeps the peer" "$GMI" "$(header "gemini://localhost/" -x '\r\n\r\n\0\r\nQUIT\n\x20\0\0\0')"
+expect "no header: closed without an answer" "" "$(header "gemini://localhost/")"
+expect "malformed header: closed" "" "$(header "gemini://localhost/" -x 'PROXY TCP4 nonsense\r\n')"
+if wait_for "$log" "malformed PROXY v1 header"; then pass; else fail "malformed PROXY header not logged"; fi
+expect_match "gopher behind a v1 header" "^iTest capsule" "$(gopher_raw "$(v1 192.0.2.44)/\r\n" | head -n 1)"
+expect "gopher client logged" 1 "$(grep -c '^[^ ]* 192\.0\.2\.44 20 ' "$log")"
+expect_match "gopher without a header gets nothing" "^$" "$(gopher_raw '/\r\n')"
+# Rate limits count the real client: each address has its own bucket.
+expect "limit: first client" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?from%20one" -x "$(v1 192.0.2.1)")"
+expect "limit: first client again" "44" "$(header "gemini://localhost/guestbook/sign?from%20one%20again" -x "$(v1 192.0.2.1)" | cut -c1-2)"
+expect "limit: second client" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?from%20two" -x "$(v1 192.0.2.2)")"
+if kill -0 "$pid"; then pass; else fail "server died in the PROXY tests"; fi
 stop
 
 echo "== kill -9 during 1,000 concurrent appends"
