@@ -53,6 +53,7 @@ config_defaults(struct config *c)
 	c->guestbook_limit = 5;
 	c->guestbook_window = 600;
 	c->guestbook_global = 60;
+	c->sandbox = 1;
 }
 
 /* Every setter leaves the field as it was when the value is refused. */
@@ -188,6 +189,7 @@ static const struct key {
 	KEY("guestbook_global",	  guestbook_global,   KIND_NUMBER, 1, 10000000),
 	KEY("gemini_proxy",	  gemini_proxy,	      KIND_BOOL,   0, 0),
 	KEY("gopher_proxy",	  gopher_proxy,	      KIND_BOOL,   0, 0),
+	KEY("sandbox",		  sandbox,	      KIND_BOOL,   0, 0),
 };
 
 int

@@ -36,6 +36,7 @@ struct config {
 	unsigned	guestbook_global;	/* entries per minute from everyone together */
 	unsigned	gemini_proxy;		/* Gemini connections open with a PROXY header */
 	unsigned	gopher_proxy;		/* and Gopher ones */
+	unsigned	sandbox;		/* confine the process once started (sandbox.h) */
 };
 
 /* Returns a configuration with the built-in defaults, or NULL; freed by config_discard or, once published, at exit. */

@@ -613,8 +613,6 @@ open_log(const char *path, int flags, const char **reason)
 int
 guestbook_open(const char *path, const char **reason)
 {
-	int	rc;
-
 	snprintf(log_path, sizeof(log_path), "%s", path);
 	tail = (struct tail){ .fd = -1, .path = log_path, .line = 1 };
 	if ((tail.fd = open_log(path, O_RDWR | O_APPEND | O_CREAT, reason)) == -1)
@@ -637,17 +635,25 @@ guestbook_open(const char *path, const char **reason)
 		close(ino_fd);
 		ino_fd = -1;
 	}
-	queue_closed = 0;
-	if ((rc = pthread_create(&committer, NULL, commit_run, NULL)) != 0) {
-		queue_closed = 1;
-		*reason = reasonf("pthread_create: %s", strerror(rc));
-		goto fail;
-	}
 	log_info("guestbook %s: %zu entries", path, store.n);
 	return 0;
 fail:
 	guestbook_close();
 	return -1;
+}
+
+int
+guestbook_start(const char **reason)
+{
+	int	rc;
+
+	queue_closed = 0;
+	if ((rc = pthread_create(&committer, NULL, commit_run, NULL)) != 0) {
+		queue_closed = 1;
+		*reason = reasonf("pthread_create: %s", strerror(rc));
+		return -1;
+	}
+	return 0;
 }
 
 void

@@ -28,8 +28,10 @@ struct gb_entry {
 	int			 hidden;	/* under the guestbook's lock */
 };
 
-/* Opens (creating it) and reads the log at path, then starts the committer. */
+/* Opens (creating it) and reads the log at path. */
 int	 guestbook_open(const char *path, const char **reason);
+/* Starts the committer thread: entries are taken from now on. */
+int	 guestbook_start(const char **reason);
 /* Stops the committer after the appends in flight; call once no request runs. */
 void	 guestbook_close(void);
 

@@ -20,6 +20,7 @@
 #include "index.h"
 #include "log.h"
 #include "router.h"
+#include "sandbox.h"
 #include "tls.h"
 
 static const char	*progname = "marquee";
@@ -271,16 +272,23 @@ serve(int argc, char **argv, const struct config *c)
 	pthread_sigmask(SIG_BLOCK, &signals, NULL);
 	raise_fd_limit();
 
+	/*
+	 * Everything opened by name (keys, capsule, guestbook, sockets) is
+	 * opened first; then privileges go and the sandbox closes, before
+	 * any thread starts, so every thread is inside it.
+	 */
 	if (tls_init(c, &reason) == -1 || capsule_init(c->root, &reason) == -1 ||
 	    guestbook_place(c, &reason) == -1 ||
 	    guestbook_open(c->guestbook, &reason) == -1 ||
 	    route_init(&reason) == -1 ||
-	    index_start(c->root, &reason) == -1 ||
 	    server_listen(c->listen, c->gemini_port, &gemini_adapter, c->gemini_proxy,
 	    &reason) == -1 ||
 	    (c->gopher_port != 0 && server_listen(c->listen, c->gopher_port,
 	    &gopher_adapter, c->gopher_proxy, &reason) == -1) ||
 	    drop_privileges(c->user, &reason) == -1 ||
+	    (c->sandbox && sandbox_enter(c, &reason) == -1) ||
+	    guestbook_start(&reason) == -1 ||
+	    index_start(c->root, &reason) == -1 ||
 	    server_start(workers, &reason) == -1) {
 		log_error("%s", reason);
 		return 1;

@@ -585,6 +585,35 @@ expect "a certificate does not escape its address" "44" "$(header "gemini://loca
 expect "limited entries not stored" 0 "$(grep -c '	three	\|	four	\|	five	' "$gblog")"
 stop
 
+echo "== sandbox"
+mkdir -p "$work/elsewhere"
+cp "$work/certs/localhost.crt" "$work/certs/localhost.key" "$work/elsewhere/"
+chmod 644 "$work/elsewhere/localhost.key"
+printf 'lang = en\n' >"$work/sandbox.conf"
+start -c "$work/sandbox.conf"
+expect "no_new_privs set" 1 "$(awk '/^NoNewPrivs:/ { print $2 }' "/proc/$pid/status")"
+if grep -q "sandbox: Landlock ABI" "$log"; then
+	# The files are readable by anyone, and the server runs as root: only Landlock can refuse.
+	printf 'lang = en\ncert = %s\nkey = %s\n' "$work/elsewhere/localhost.crt" "$work/elsewhere/localhost.key" >"$work/sandbox.conf"
+	kill -HUP "$pid"
+	if wait_for "$log" "reload: $work/elsewhere/localhost.crt: Permission denied"; then pass; else fail "sandboxed server read a certificate outside its paths"; fi
+	alive "refused reload"
+	printf '# Fresh\n\nPublished under the sandbox.\n' >"$root/reviews/2026-10-10-fresh.gmi"
+	if wait_page "gemini://localhost/reviews/" "Fresh"; then pass; else fail "publishing under the sandbox"; fi
+	rm -f "$root/reviews/2026-10-10-fresh.gmi"
+	kill -USR1 "$pid"
+	alive "log reopened under the sandbox"
+	stop
+	printf 'lang = en\nsandbox = no\n' >"$work/sandbox.conf"
+	start -c "$work/sandbox.conf"
+	printf 'lang = en\nsandbox = no\ncert = %s\nkey = %s\n' "$work/elsewhere/localhost.crt" "$work/elsewhere/localhost.key" >"$work/sandbox.conf"
+	kill -HUP "$pid"
+	if wait_for "$log" "reloaded configuration and certificates"; then pass; else fail "the same reload without the sandbox failed"; fi
+else
+	echo "   (no Landlock in this kernel: only no_new_privs is checked)"
+fi
+stop
+
 echo "== PROXY protocol"
 printf 'gemini_proxy = yes\ngopher_proxy = yes\nguestbook_limit = 1\n' >"$work/proxy.conf"
 start -c "$work/proxy.conf"

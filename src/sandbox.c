@@ -1,0 +1,124 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/landlock.h>
+
+#include "config.h"
+#include "log.h"
+#include "sandbox.h"
+
+/* Rights of later Landlock ABIs than Debian 12's headers know (landlock.h in Linux 6.7+). */
+#ifndef LANDLOCK_ACCESS_FS_REFER
+#define LANDLOCK_ACCESS_FS_REFER	(1ULL << 13)	/* ABI 2 */
+#endif
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE	(1ULL << 14)	/* ABI 3 */
+#endif
+#define ACCESS_FS_IOCTL_DEV		(1ULL << 15)	/* ABI 5 */
+#define ACCESS_NET_BIND_TCP		(1ULL << 0)	/* ABI 4 */
+#define ACCESS_NET_CONNECT_TCP		(1ULL << 1)	/* ABI 4 */
+/* Every filesystem right of ABI 1: execute (bit 0) to making symlinks (bit 12). */
+#define ACCESS_FS_ABI1			((1ULL << 13) - 1)
+
+/* struct landlock_ruleset_attr as of ABI 4; older kernels take its first member. */
+struct ruleset_attr {
+	uint64_t	handled_access_fs;
+	uint64_t	handled_access_net;
+};
+
+static int
+allow(int ruleset, const char *path, uint64_t access, const char **reason)
+{
+	struct landlock_path_beneath_attr	rule = { .allowed_access = access };
+	int					rc;
+
+	if ((rule.parent_fd = open(path, O_PATH | O_CLOEXEC)) == -1) {
+		*reason = reasonf("sandbox: %s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = (int)syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);
+	close(rule.parent_fd);
+	if (rc == -1) {
+		*reason = reasonf("sandbox: %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The directory of path, into out. */
+static const char *
+dir_of(const char *path, char *out, size_t size)
+{
+	snprintf(out, size, "%s", path);
+	return dirname(out);
+}
+
+static int
+add_rules(int ruleset, const struct config *c, const char **reason)
+{
+	char	dir[PATH_MAX];
+
+	if (allow(ruleset, c->root, LANDLOCK_ACCESS_FS_READ_FILE |
+	    LANDLOCK_ACCESS_FS_READ_DIR, reason) == -1 ||
+	    allow(ruleset, c->cert, LANDLOCK_ACCESS_FS_READ_FILE, reason) == -1 ||
+	    allow(ruleset, c->key, LANDLOCK_ACCESS_FS_READ_FILE, reason) == -1)
+		return -1;
+	if (c->file[0] != '\0' &&
+	    allow(ruleset, c->file, LANDLOCK_ACCESS_FS_READ_FILE, reason) == -1)
+		return -1;
+	/* Reopening after logrotate may create the file anew. */
+	if (c->log[0] != '\0' && allow(ruleset, dir_of(c->log, dir, sizeof(dir)),
+	    LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_MAKE_REG, reason) == -1)
+		return -1;
+	return 0;
+}
+
+int
+sandbox_enter(const struct config *c, const char **reason)
+{
+	struct ruleset_attr	attr = { 0 };
+	int			abi, ruleset, rc = -1;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
+		*reason = reasonf("sandbox: no_new_privs: %s", strerror(errno));
+		return -1;
+	}
+	abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
+	    LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 1) {
+		log_warn("sandbox: Landlock is not available (%s): only no_new_privs",
+		    strerror(errno));
+		return 0;
+	}
+	attr.handled_access_fs = ACCESS_FS_ABI1 |
+	    (abi >= 2 ? LANDLOCK_ACCESS_FS_REFER : 0) |
+	    (abi >= 3 ? LANDLOCK_ACCESS_FS_TRUNCATE : 0) |
+	    (abi >= 5 ? ACCESS_FS_IOCTL_DEV : 0);
+	/* Everything marquee binds is bound: no TCP bind or connect from now on. */
+	attr.handled_access_net = abi >= 4 ? ACCESS_NET_BIND_TCP | ACCESS_NET_CONNECT_TCP : 0;
+	ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr,
+	    abi >= 4 ? sizeof(attr) : sizeof(attr.handled_access_fs), 0);
+	if (ruleset == -1) {
+		*reason = reasonf("sandbox: Landlock: %s", strerror(errno));
+		return -1;
+	}
+	if (add_rules(ruleset, c, reason) == -1)
+		goto out;
+	if (syscall(SYS_landlock_restrict_self, ruleset, 0) == -1) {
+		*reason = reasonf("sandbox: Landlock: %s", strerror(errno));
+		goto out;
+	}
+	log_info("sandbox: Landlock ABI %d: reading %s and the certificate only", abi, c->root);
+	rc = 0;
+out:
+	close(ruleset);
+	return rc;
+}
