@@ -190,6 +190,8 @@ static const struct key {
 	KEY("gemini_proxy",	  gemini_proxy,	      KIND_BOOL,   0, 0),
 	KEY("gopher_proxy",	  gopher_proxy,	      KIND_BOOL,   0, 0),
 	KEY("sandbox",		  sandbox,	      KIND_BOOL,   0, 0),
+	KEY("public_port",	  public_port,	      KIND_NUMBER, 1, 65535),
+	KEY("public_gopher_port", public_gopher_port, KIND_NUMBER, 1, 65535),
 };
 
 int
@@ -324,6 +326,10 @@ config_finish(struct config *c, const char **reason)
 		*reason = "key path too long";
 		return -1;
 	}
+	if (c->public_port == 0)
+		c->public_port = c->gemini_port;
+	if (c->public_gopher_port == 0)
+		c->public_gopher_port = c->gopher_port;
 	if (c->guestbook[0] == '\0' && (size_t)snprintf(c->guestbook,
 	    sizeof(c->guestbook), "%s/guestbook.log", c->state) >= sizeof(c->guestbook)) {
 		*reason = "guestbook path too long";

@@ -37,6 +37,12 @@ struct config {
 	unsigned	gemini_proxy;		/* Gemini connections open with a PROXY header */
 	unsigned	gopher_proxy;		/* and Gopher ones */
 	unsigned	sandbox;		/* confine the process once started (sandbox.h) */
+	/*
+	 * The ports readers use, when a load balancer in front listens on
+	 * others than marquee: in URLs, redirects and Gopher menus.
+	 */
+	unsigned	public_port;		/* default: port */
+	unsigned	public_gopher_port;	/* default: gopher_port */
 };
 
 /* Returns a configuration with the built-in defaults, or NULL; freed by config_discard or, once published, at exit. */

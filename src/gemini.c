@@ -10,7 +10,7 @@ static int
 is_served(const struct url *url, const struct config *c)
 {
 	return strcmp(url->host, c->hostname) == 0 &&
-	    (url->port == -1 || (unsigned)url->port == c->gemini_port);
+	    (url->port == -1 || (unsigned)url->port == c->public_port);
 }
 
 /* Redirects from routing are paths; clients get absolute URLs. */
@@ -22,11 +22,11 @@ absolute_redirect(struct response *resp, const struct config *c)
 	if (resp->meta[0] != '/')
 		return;
 	snprintf(path, sizeof(path), "%s", resp->meta);
-	if (c->gemini_port == GEMINI_DEFAULT_PORT)
+	if (c->public_port == GEMINI_DEFAULT_PORT)
 		response_set(resp, resp->status, "gemini://%s%s", c->hostname, path);
 	else
 		response_set(resp, resp->status, "gemini://%s:%u%s", c->hostname,
-		    c->gemini_port, path);
+		    c->public_port, path);
 }
 
 static size_t

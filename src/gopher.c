@@ -48,7 +48,7 @@ error_menu(struct response *resp, enum status status, const char *why)
 	response_release(resp);
 	buf_puts(&b, "3");
 	buf_puts(&b, why);
-	buf_printf(&b, "\t\t%s\t%u\r\n.\r\n", c->hostname, c->gopher_port);
+	buf_printf(&b, "\t\t%s\t%u\r\n.\r\n", c->hostname, c->public_gopher_port);
 	resp->status = status;
 	snprintf(resp->meta, sizeof(resp->meta), "%s", why);
 	set_body(resp, &b);
@@ -127,7 +127,7 @@ static void
 convert_gemtext(const char *path, int menu, struct response *resp)
 {
 	const struct config	*c = config_current();
-	struct gopher_origin	 o = { c->hostname, c->gopher_port, path, route_is_input };
+	struct gopher_origin	 o = { c->hostname, c->public_gopher_port, path, route_is_input };
 	struct buf		 src = { 0 }, out = { 0 };
 
 	if (resp->rendition != NULL && use_rendition(resp, atomic_load(resp->rendition)))

@@ -619,10 +619,10 @@ snapshot_build(const struct catalogue *cat, const char **reason)
 	    file_exists(INTRO_FILE))
 		log_warn("%s: %s", INTRO_FILE, why);
 	site_title(intro, title, sizeof(title), c->hostname);
-	if (c->gemini_port == GEMINI_DEFAULT_PORT)
+	if (c->public_port == GEMINI_DEFAULT_PORT)
 		snprintf(base, sizeof(base), "gemini://%s", c->hostname);
 	else
-		snprintf(base, sizeof(base), "gemini://%s:%u", c->hostname, c->gemini_port);
+		snprintf(base, sizeof(base), "gemini://%s:%u", c->hostname, c->public_port);
 	site.intro = intro;
 	site.intro_len = intro_len;
 	site.title = title;

@@ -155,6 +155,8 @@ keep_start_only(struct config *next, const struct config *cur)
 	    strcmp(next->guestbook, cur->guestbook) != 0 ||
 	    next->gemini_proxy != cur->gemini_proxy ||
 	    next->gopher_proxy != cur->gopher_proxy ||
+	    next->public_port != cur->public_port ||
+	    next->public_gopher_port != cur->public_gopher_port ||
 	    next->workers != cur->workers)
 		log_warn("hostname, listen, ports, proxy settings, root, user, "
 		    "guestbook and workers change only on restart");
@@ -167,6 +169,8 @@ keep_start_only(struct config *next, const struct config *cur)
 	memcpy(next->guestbook, cur->guestbook, sizeof(next->guestbook));
 	next->gemini_proxy = cur->gemini_proxy;
 	next->gopher_proxy = cur->gopher_proxy;
+	next->public_port = cur->public_port;
+	next->public_gopher_port = cur->public_gopher_port;
 	next->workers = cur->workers;
 }
 

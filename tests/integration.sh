@@ -615,7 +615,7 @@ fi
 stop
 
 echo "== PROXY protocol"
-printf 'gemini_proxy = yes\ngopher_proxy = yes\nguestbook_limit = 1\n' >"$work/proxy.conf"
+printf 'gemini_proxy = yes\ngopher_proxy = yes\nguestbook_limit = 1\npublic_port = 1965\npublic_gopher_port = 70\n' >"$work/proxy.conf"
 start -c "$work/proxy.conf"
 v1() { printf 'PROXY TCP4 %s 127.0.0.1 40000 1965\\r\\n' "$1"; }
 expect "gemini behind a v1 header" "$GMI" "$(header "gemini://localhost/" -x "$(v1 203.0.113.9)")"
@@ -632,9 +632,14 @@ expect_match "gopher behind a v1 header" "^iTest capsule" "$(gopher_raw "$(v1 19
 expect "gopher client logged" 1 "$(grep -c '^[^ ]* 192\.0\.2\.44 20 ' "$log")"
 expect_match "gopher without a header gets nothing" "^$" "$(gopher_raw '/\r\n')"
 # Rate limits count the real client: each address has its own bucket.
-expect "limit: first client" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?from%20one" -x "$(v1 192.0.2.1)")"
+expect "limit: first client" "30 gemini://localhost/guestbook/" "$(header "gemini://localhost/guestbook/sign?from%20one" -x "$(v1 192.0.2.1)")"
 expect "limit: first client again" "44" "$(header "gemini://localhost/guestbook/sign?from%20one%20again" -x "$(v1 192.0.2.1)" | cut -c1-2)"
-expect "limit: second client" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?from%20two" -x "$(v1 192.0.2.2)")"
+expect "limit: second client" "30 gemini://localhost/guestbook/" "$(header "gemini://localhost/guestbook/sign?from%20two" -x "$(v1 192.0.2.2)")"
+# Behind a balancer, URLs carry the port readers use, not the one marquee binds.
+expect "public port served" "$GMI" "$(header "gemini://localhost:1965/" -x "$(v1 192.0.2.3)")"
+expect "bound port is not the public one" "53 Proxy request refused" "$(header "gemini://localhost:$port/" -x "$(v1 192.0.2.3)")"
+expect "redirects name the public port" "31 gemini://localhost/dir/" "$(header "gemini://localhost/dir" -x "$(v1 192.0.2.3)")"
+expect_match "gopher items name the public port" "^1drama \(2\)	/tags/drama/	localhost	70" "$(gopher_raw "$(v1 192.0.2.4)/tags/\r\n" | grep -a '^1drama' | tr -d '\r')"
 if kill -0 "$pid"; then pass; else fail "server died in the PROXY tests"; fi
 stop
 
