@@ -16,6 +16,7 @@ SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 # The sanitizer build uses the other compiler, so make check builds with both.
 ASAN_CC	?= clang
 
+
 SRCS	 = $(wildcard src/*.c)
 HDRS	 = $(wildcard src/*.h)
 OBJS	 = $(SRCS:src/%.c=build/obj/%.o)
@@ -66,7 +67,7 @@ build/loadgen: tests/bench/loadgen.c build/.deps
 run: marquee
 	./marquee -H localhost -a localhost -p 1965 -g 7070 -r capsule -d certs -s state
 
-check: build/.check-deps marquee build/asan/marquee build/gemcli $(UNIT)
+check: build/.check-deps marquee build/asan/marquee build/gemcli build/loadgen $(UNIT)
 	@for t in $(UNIT); do echo "== $$t"; $$t || exit 1; done
 	@echo "== integration tests (gcc build)"
 	MARQUEE=./marquee GEMCLI=build/gemcli tests/integration.sh

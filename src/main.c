@@ -11,6 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <magic.h>
+#include <openssl/crypto.h>
+
 #include "capsule.h"
 #include "config.h"
 #include "conn.h"
@@ -23,12 +26,15 @@
 #include "sandbox.h"
 #include "tls.h"
 
+/* Bumped with every release; `marquee -V` prints it. */
+#define MARQUEE_VERSION	"0.6.0"
+
 static const char	*progname = "marquee";
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: %s [-n] [-c file] [-H hostname] [-a address] "
+	fprintf(stderr, "usage: %s [-nV] [-c file] [-H hostname] [-a address] "
 	    "[-p port] [-g gopher-port] [-r root] [-d certdir] [-s statedir] "
 	    "[-l logfile] [-u user] [-j workers]\n"
 	    "       %s [-c file] [-s statedir] guestbook list | hide ID | export\n",
@@ -55,7 +61,7 @@ flag_key(int ch)
 	}
 }
 
-#define OPTIONS	"c:nH:a:p:g:r:d:s:l:u:j:"
+#define OPTIONS	"c:nVH:a:p:g:r:d:s:l:u:j:"
 
 /*
  * Builds a configuration from the config file named by -c, then the other
@@ -78,6 +84,11 @@ configure(int argc, char **argv, int *check_only, int *operands, const char **re
 	while ((ch = getopt(argc, argv, OPTIONS)) != -1) {
 		if (ch == '?')
 			usage();
+		if (ch == 'V') {
+			printf("%s %s (%s, libmagic %d)\n", progname, MARQUEE_VERSION,
+			    OpenSSL_version(OPENSSL_VERSION), magic_version());
+			exit(0);
+		}
 		if (ch == 'c' && config_load(c, optarg, reason) == -1)
 			goto fail;
 	}

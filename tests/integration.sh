@@ -6,6 +6,7 @@
 set -u
 MARQUEE=${MARQUEE:-./marquee}
 GEMCLI=${GEMCLI:-build/gemcli}
+LOADGEN=${LOADGEN:-build/loadgen}
 . "$(dirname "$0")/lib.sh"
 work=$(mktemp -d)
 pid=
@@ -385,6 +386,42 @@ expect "stalled reader logged" $((timeouts + 1)) "$(grep -c "127.0.0.1: timed ou
 rm -f "$root/huge.bin"
 exec 3>&-
 alive "slow clients"
+
+echo "== floods: 2,000 idle connections and 200 slow clients"
+stop
+printf 'max_connections = 5000\n' >"$work/flood.conf"
+start -c "$work/flood.conf"
+flood() {	# flood NAME ARGS...: a loadgen in the background, its output in $work/NAME
+	local name=$1
+	shift
+	timeout 60 "$LOADGEN" -h 127.0.0.1 -P "$pid" "$@" >"$work/$name" 2>&1 &
+	floods+=($!)
+}
+floods=()
+flood idle -p "$port" -s localhost -I 2000 -H 8
+flood slow -p "$port" -s localhost -I 150 -S -H 8 -u gemini://localhost/
+flood gslow -T -p "$gport" -I 50 -S -H 8 -u /
+ready=0
+for i in $(seq 300); do
+	ready=$(cat "$work/idle" "$work/slow" "$work/gslow" 2>/dev/null | grep -c '^READY')
+	[ "$ready" -eq 3 ] && break
+	sleep 0.1
+done
+expect "all flood connections open" 3 "$ready"
+expect "a normal Gemini client is served during the flood" "$GMI" "$(header "gemini://localhost/")"
+expect_match "a normal Gopher client is served during the flood" "^iTest capsule" "$(curl -s "gopher://127.0.0.1:$gport/1/" | head -n 1)"
+wait "${floods[@]}"
+expect_match "idle connections held" "^RESULT idle=2000 errors=0 " "$(grep '^RESULT' "$work/idle")"
+expect_match "slow clients held" "^RESULT idle=150 errors=0 " "$(grep '^RESULT' "$work/slow")"
+# Once the flood is gone, so are its connections.
+for i in $(seq 100); do
+	fds=$(ls "/proc/$pid/fd" | wc -l)
+	[ "$fds" -lt 64 ] && break
+	sleep 0.1
+done
+if [ "$fds" -lt 64 ]; then pass; else fail "server still holds $fds descriptors after the flood"; fi
+alive "floods"
+stop
 
 echo "== max_connections"
 stop

@@ -5,7 +5,7 @@
  *
  *   loadgen -h HOST -p PORT -u URL [-s SNI] [-c CONC] [-n TOTAL | -d SECS]
  *           [-R] [-P SERVER_PID]
- *   loadgen -h HOST -p PORT -I N [-s SNI] -P SERVER_PID
+ *   loadgen [-T] -h HOST -p PORT -I N [-H SECS [-S -u URL]] [-s SNI] -P SERVER_PID
  *   loadgen -T -h HOST -p PORT -u SELECTOR [-c CONC] [-n TOTAL | -d SECS] [-P PID]
  *
  * -T speaks Gopher: plain TCP, the selector and CRLF, success unless the
@@ -13,7 +13,9 @@
  * an inetd-style server that forks per connection is measured whole.
  * -R offers the TLS session from an earlier connection (resumption). -P reads
  * the server's CPU time (and, with -I, its memory) from /proc. -I opens N
- * connections, completes their handshakes and holds them idle.
+ * connections, completes their handshakes and holds them idle (-H seconds,
+ * then closes them; it prints READY once all are open); with -S each sends
+ * the request one byte a second meanwhile, as a slowloris would.
  * Prints a human summary and one line "RESULT key=value ...".
  */
 #include <errno.h>
@@ -42,13 +44,14 @@ struct slot {
 	double		 started;
 	char		 head[3];
 	size_t		 headlen;
+	size_t		 sent;		/* -S: bytes of the request sent so far */
 };
 
 static struct {
 	const char	*host, *port, *url, *sni;
 	unsigned	 conc, total, idle;
-	double		 seconds;
-	int		 resume, pid, plain;
+	double		 seconds, hold;
+	int		 resume, pid, plain, slow;
 	const char	*expect;
 } opt = { .conc = 10, .port = "1965", .expect = "20" };
 
@@ -59,7 +62,7 @@ static int		 ep;
 static unsigned		 sent;
 static double		*lat;
 static size_t		 nlat, caplat;
-static unsigned		 started, done, errors, full, resumed, handshaken;
+static unsigned		 started, done, errors, full, resumed, handshaken, closed;
 
 static double
 now(void)
@@ -251,6 +254,12 @@ slot_step(struct slot *s)
 			slot_finish(s, 0);
 			return;
 		}
+		if (opt.plain && opt.idle > 0) {
+			handshaken++;
+			s->phase = IDLE;
+			watch(s, EPOLLIN, EPOLL_CTL_MOD);
+			return;
+		}
 		if (opt.plain) {
 			plain_step(s);
 			return;
@@ -284,7 +293,7 @@ slot_step(struct slot *s)
 			full++;
 		if (opt.idle > 0) {
 			s->phase = IDLE;
-			watch(s, 0, EPOLL_CTL_MOD);
+			watch(s, EPOLLIN, EPOLL_CTL_MOD);
 			return;
 		}
 		/* The request is small: one write goes out whole on a fresh connection. */
@@ -364,6 +373,76 @@ setup(void)
 }
 
 
+/* An idle connection became readable: the server answered or, mostly, closed it. */
+static void
+idle_event(struct slot *s)
+{
+	char	buf[4096];
+	size_t	n;
+	ssize_t	r;
+
+	if (s->fd == -1)
+		return;
+	if (s->ssl != NULL) {
+		while (SSL_read_ex(s->ssl, buf, sizeof(buf), &n) == 1)
+			continue;
+		if (SSL_get_error(s->ssl, 0) == SSL_ERROR_WANT_READ)
+			return;
+	} else {
+		while ((r = read(s->fd, buf, sizeof(buf))) > 0)
+			continue;
+		if (r == -1 && errno == EAGAIN)
+			return;
+	}
+	closed++;
+	slot_close(s);
+}
+
+/* -S: every open connection sends the next byte of its request. */
+static void
+trickle(struct slot *slots)
+{
+	const char	*url = opt.url != NULL ? opt.url : "";
+	char		 line[2048];
+	size_t		 len = (size_t)snprintf(line, sizeof(line), "%s\r\n", url), w;
+	unsigned	 i;
+	int		 ok;
+
+	for (i = 0; i < opt.idle; i++) {
+		if (slots[i].fd == -1 || slots[i].sent >= len)
+			continue;
+		if (slots[i].ssl != NULL)
+			ok = SSL_write_ex(slots[i].ssl, line + slots[i].sent, 1, &w) == 1;
+		else
+			ok = write(slots[i].fd, line + slots[i].sent, 1) == 1;
+		if (!ok) {
+			closed++;
+			slot_close(&slots[i]);
+			continue;
+		}
+		slots[i].sent++;
+	}
+}
+
+/* -H: keeps the connections open for opt.hold seconds, trickling with -S. */
+static void
+hold(struct slot *slots)
+{
+	struct epoll_event	ev[256];
+	double			end = now() + opt.hold, next = now() + 1;
+	int			i, n;
+
+	while (now() < end) {
+		n = epoll_wait(ep, ev, 256, 100);
+		for (i = 0; i < n; i++)
+			idle_event(ev[i].data.ptr);
+		if (opt.slow && now() >= next) {
+			next += 1;
+			trickle(slots);
+		}
+	}
+}
+
 /* Holds opt.idle handshaken connections and reports the server's memory per connection. */
 static void
 run_idle(struct slot *slots)
@@ -383,10 +462,13 @@ run_idle(struct slot *slots)
 	}
 	usleep(200000);
 	after = rss_kib(opt.pid);
-	printf("idle connections %u, errors %u, server RSS %ld -> %ld KiB\n",
-	    handshaken, errors, before, after);
-	printf("RESULT idle=%u errors=%u kib_per_idle=%.1f\n", handshaken, errors,
-	    handshaken ? (double)(after - before) / handshaken : 0.0);
+	printf("READY\n");
+	fflush(stdout);
+	hold(slots);
+	printf("idle connections %u, errors %u, closed by the server %u, server RSS %ld -> %ld KiB\n",
+	    handshaken, errors, closed, before, after);
+	printf("RESULT idle=%u errors=%u closed=%u kib_per_idle=%.1f\n", handshaken, errors,
+	    closed, handshaken ? (double)(after - before) / handshaken : 0.0);
 	for (i = 0; i < opt.idle; i++)
 		slot_close(&slots[i]);
 }
@@ -400,7 +482,7 @@ main(int argc, char **argv)
 	unsigned		 i, active;
 	int			 ch, n;
 
-	while ((ch = getopt(argc, argv, "h:p:u:s:c:n:d:RP:I:Te:")) != -1) {
+	while ((ch = getopt(argc, argv, "h:p:u:s:c:n:d:RP:I:Te:H:S")) != -1) {
 		switch (ch) {
 		case 'h': opt.host = optarg; break;
 		case 'p': opt.port = optarg; break;
@@ -414,6 +496,8 @@ main(int argc, char **argv)
 		case 'I': opt.idle = (unsigned)atoi(optarg); break;
 		case 'T': opt.plain = 1; break;
 		case 'e': opt.expect = optarg; break;
+		case 'H': opt.hold = atof(optarg); break;
+		case 'S': opt.slow = 1; break;
 		default: usage();
 		}
 	}
