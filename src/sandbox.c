@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -62,6 +63,14 @@ dir_of(const char *path, char *out, size_t size)
 }
 
 static int
+is_regular(const char *path)
+{
+	struct stat	st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int
 add_rules(int ruleset, const struct config *c, const char **reason)
 {
 	char	dir[PATH_MAX];
@@ -71,14 +80,17 @@ add_rules(int ruleset, const struct config *c, const char **reason)
 	    allow(ruleset, c->cert, LANDLOCK_ACCESS_FS_READ_FILE, reason) == -1 ||
 	    allow(ruleset, c->key, LANDLOCK_ACCESS_FS_READ_FILE, reason) == -1)
 		return -1;
-	if (c->file[0] != '\0' &&
+	/* A config from a pipe (-c <(...)) cannot be read again anyway. */
+	if (c->file[0] != '\0' && is_regular(c->file) &&
 	    allow(ruleset, c->file, LANDLOCK_ACCESS_FS_READ_FILE, reason) == -1)
 		return -1;
-	/* Reopening after logrotate may create the file anew. */
-	if (c->log[0] != '\0' && allow(ruleset, dir_of(c->log, dir, sizeof(dir)),
-	    LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_MAKE_REG, reason) == -1)
-		return -1;
-	return 0;
+	if (c->log[0] == '\0')
+		return 0;
+	/* Reopening a file after logrotate may create it anew; a device is only written. */
+	if (is_regular(c->log))
+		return allow(ruleset, dir_of(c->log, dir, sizeof(dir)),
+		    LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_MAKE_REG, reason);
+	return allow(ruleset, c->log, LANDLOCK_ACCESS_FS_WRITE_FILE, reason);
 }
 
 int
