@@ -80,6 +80,7 @@ bench: marquee build/loadgen build/gemcli
 	tests/bench/index.sh
 	tests/bench/gopher.sh
 	tests/bench/guestbook.sh
+	tests/bench/flood.sh
 
 clean:
 	rm -rf build marquee

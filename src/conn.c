@@ -1,5 +1,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -41,6 +42,12 @@ _Static_assert(REQUEST_BUF >= PROXY_HEADER_MAX, "a PROXY header must fit the req
 #define DRAIN_MS		10000
 /* How often deadlines are checked; timeouts are whole seconds anyway. */
 #define SWEEP_MS		1000
+/*
+ * After a flood of connections the allocator keeps their memory; once a
+ * worker holds under a quarter of its peak of at least this many, it is
+ * handed back to the system.
+ */
+#define TRIM_PEAK		256
 
 #define container_of(p, type, member) \
 	((type *)(void *)((char *)(p) - offsetof(type, member)))
@@ -124,6 +131,7 @@ struct worker {
 	struct conn		*settled;
 	struct conn		*open;
 	struct conn		*closing;
+	unsigned		 nopen, peak;	/* connections open now, and most since the last trim */
 	int			 stopping;
 	uint64_t		 stop_by_ms;
 	uint64_t		 next_sweep_ms;
@@ -181,6 +189,7 @@ conn_close(struct conn *c)
 	/* No EPOLL_CTL_DEL: closing the descriptor, later in this round, drops it. */
 	c->ev.mask = 0;
 	list_remove(&c->worker->open, c);
+	c->worker->nopen--;
 	list_push(&c->worker->closing, c);
 	return STEP_CLOSE;
 }
@@ -633,6 +642,8 @@ conn_new(struct worker *w, const struct listener *l, int fd,
 	c->lifetime_end_ms = c->started_ms + (uint64_t)cfg->connection_timeout * 1000;
 	conn_deadline(c, c->request_timeout_ms);
 	list_push(&w->open, c);
+	if (++w->nopen > w->peak)
+		w->peak = w->nopen;
 	c->state = CONN_READING;
 	if (l->proto->tls) {
 		if ((c->ssl = tls_new(fd, &reason)) == NULL) {
@@ -739,6 +750,10 @@ worker_sweep(struct worker *w)
 	if (now < w->next_sweep_ms && !w->stopping)
 		return;
 	w->next_sweep_ms = now + SWEEP_MS;
+	if (w->peak >= TRIM_PEAK && w->nopen < w->peak / 4) {
+		malloc_trim(0);
+		w->peak = w->nopen;
+	}
 	for (c = w->open; c != NULL; c = next) {
 		next = c->next;
 		if (c->state == CONN_WAITING)
