@@ -127,9 +127,14 @@ hex_value(unsigned char c)
 	return -1;
 }
 
-/* Undoes out_escaped; -1 on a malformed escape, a raw control byte or overflow. */
+/*
+ * Undoes out_escaped; -1 on a malformed escape, a raw control byte or
+ * overflow, and on an escaped control byte other than those in keep (what
+ * entry_text_clean and entry_author let through).
+ */
 static int
-unescape(const char *s, size_t n, char *out, size_t size, size_t *outlen)
+unescape(const char *s, size_t n, const char *keep, char *out, size_t size,
+    size_t *outlen)
 {
 	size_t		i, len = 0;
 	int		hi, lo;
@@ -156,6 +161,8 @@ unescape(const char *s, size_t n, char *out, size_t size, size_t *outlen)
 			default:
 				return -1;
 			}
+			if ((c < 0x20 || c == 0x7f) && (c == 0 || strchr(keep, c) == NULL))
+				return -1;
 		}
 		if (len + 1 >= size)
 			return -1;
@@ -186,6 +193,9 @@ parse_time(const char *s, size_t n, long long *out)
 	tm.tm_hour = (s[11] - '0') * 10 + (s[12] - '0');
 	tm.tm_min = (s[14] - '0') * 10 + (s[15] - '0');
 	tm.tm_sec = (s[17] - '0') * 10 + (s[18] - '0');
+	/* Nothing was written before the Unix epoch, and %Y pads no year below 1000. */
+	if (tm.tm_year < 70)
+		return -1;
 	back = tm;
 	t = timegm(&tm);
 	/* timegm normalises 2026-02-30 into March: a changed field means a bad date. */
@@ -323,8 +333,8 @@ record_parse(const char *line, size_t len, struct record *r, const char **reason
 		return -1;
 	}
 	if (!is_slug(f[3], n[3]) || !is_fingerprint(f[5], n[5]) ||
-	    unescape(f[4], n[4], r->author, sizeof(r->author), &author_len) == -1 ||
-	    unescape(f[6], n[6], r->text, sizeof(r->text), &r->text_len) == -1 ||
+	    unescape(f[4], n[4], "", r->author, sizeof(r->author), &author_len) == -1 ||
+	    unescape(f[6], n[6], "\n", r->text, sizeof(r->text), &r->text_len) == -1 ||
 	    !utf8_valid(r->author, author_len) || !utf8_valid(r->text, r->text_len)) {
 		*reason = "malformed field";
 		return -1;

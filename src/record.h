@@ -67,7 +67,9 @@ size_t	 record_format(const struct record *r, char *out, size_t size);
 
 /*
  * Parses one line (without its LF) into *r. Returns 0, or -1 with *reason:
- * a checksum mismatch, a missing or malformed field, an unknown kind.
+ * a checksum mismatch, a missing or malformed field, an unknown kind, a time
+ * before 1970, or a control character in the author or text (other than LF
+ * in the text), which marquee never writes.
  */
 int	 record_parse(const char *line, size_t len, struct record *r,
 	    const char **reason);

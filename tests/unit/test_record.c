@@ -148,7 +148,7 @@ test_round_trip(void)
 {
 	struct record	 r = { 0 };
 	char		 line[RECORD_MAX];
-	const char	*who = "Jo\tB\\ob\x01!";
+	const char	*who = "Jo B\\ob!";
 	const char	*text = "Loved it.\nC:\\new\\x\n\nThird \\\\ line.";
 	size_t		 len;
 
@@ -171,7 +171,7 @@ test_round_trip(void)
 	CHECK_INT(count_byte(line, len, '\t'), 7);
 	CHECK_INT(count_byte(line, len, '\r'), 0);
 	CHECK(starts_with(line, "entry\t" T_OK "\t42\trust-and-bone\t"));
-	CHECK(strstr(line, "\tJo\\tB\\\\ob\\x01!\t" FP "\t") != NULL);
+	CHECK(strstr(line, "\tJo B\\\\ob!\t" FP "\t") != NULL);
 	CHECK(strstr(line,
 	    "\tLoved it.\\nC:\\\\new\\\\x\\n\\nThird \\\\\\\\ line.\t") != NULL);
 
@@ -240,7 +240,7 @@ test_worst_case(void)
 	r.time = T_SECS;
 	r.id = 9999999999999999999ULL;
 	memset(r.slug, 's', SLUG_MAX);
-	memset(r.author, 0x01, AUTHOR_MAX);
+	memset(r.author, '\\', AUTHOR_MAX);
 	memset(r.fingerprint, 'f', FINGERPRINT_HEX - 1);
 	memset(r.text, '\\', ENTRY_TEXT_MAX);
 	r.text_len = ENTRY_TEXT_MAX;
@@ -517,12 +517,24 @@ test_escapes(void)
 {
 	char	text[ENTRY_TEXT_MAX + 2];
 
-	ACCEPT(entry_text("a\\\\b\\nc\\td\\x01e\\x7f"));
-	CHECK_STR(parsed.text, "a\\b\nc\td\x01" "e\x7f");
-	CHECK_INT(parsed.text_len, 10);
-	ACCEPT(entry_text("nul\\x00here"));
-	CHECK_INT(parsed.text_len, 8);
-	CHECK(memcmp(parsed.text, "nul\0here", 8) == 0);
+	ACCEPT(entry_text("a\\\\b\\nc\\x41d"));
+	CHECK_STR(parsed.text, "a\\b\ncAd");
+	CHECK_INT(parsed.text_len, 7);
+	/*
+	 * Control characters other than LF never come out of entry_text_clean
+	 * or entry_author, so a record that holds one was not written by
+	 * marquee: NUL, TAB, ESC, DEL, escaped or not, are refused.
+	 */
+	REJECT(entry_text("nul\\x00here"), "malformed field");
+	REJECT(entry_text("tab\\there"), "malformed field");
+	REJECT(entry_text("esc\\x1bhere"), "malformed field");
+	REJECT(entry_text("del\\x7fhere"), "malformed field");
+	REJECT(make("entry", T_OK, "1", "", "a\\nb", "", "Hi."), "malformed field");
+	REJECT(make("entry", T_OK, "1", "", "a\\x00b", "", "Hi."), "malformed field");
+	/* Before the Unix epoch, nothing was written (and %Y would not round-trip). */
+	REJECT(make("entry", "0999-01-01T00:00:00Z", "1", "", "a", "", "Hi."), "malformed time");
+	REJECT(make("entry", "1969-12-31T23:59:59Z", "1", "", "a", "", "Hi."), "malformed time");
+	ACCEPT(make("entry", "1970-01-01T00:00:00Z", "1", "", "a", "", "Hi."));
 
 	REJECT(entry_text("end\\"), "malformed field");
 	REJECT(entry_text("\\"), "malformed field");
