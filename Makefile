@@ -3,6 +3,7 @@
 #   make run      serve the sample capsule on gemini://localhost:1965/
 #   make check    unit and integration tests, then again under ASan+UBSan
 #   make bench    benchmarks against peer servers (not part of check)
+#   make install  binary, man pages, systemd unit (PREFIX, DESTDIR)
 
 CC	?= cc
 CFLAGS	?= -O2 -g
@@ -16,6 +17,11 @@ SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 # The sanitizer build uses the other compiler, so make check builds with both.
 ASAN_CC	?= clang
 
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+DOCDIR	?= $(PREFIX)/share/doc/marquee
+UNITDIR	?= $(PREFIX)/lib/systemd/system
 
 SRCS	 = $(wildcard src/*.c)
 HDRS	 = $(wildcard src/*.h)
@@ -25,7 +31,7 @@ UNIT	 = $(patsubst tests/unit/test_%.c,build/test_%,$(wildcard tests/unit/test_*
 
 # Debian packages each step needs; installed when root, else named.
 BUILD_DEBS = build-essential pkg-config libssl-dev libmagic-dev
-CHECK_DEBS = openssl curl lynx gopher libxml2-utils clang
+CHECK_DEBS = openssl curl lynx gopher libxml2-utils clang mandoc
 BENCH_DEBS = molly-brown gophernicus systemd util-linux
 
 all: marquee
@@ -82,7 +88,22 @@ bench: marquee build/loadgen build/gemcli
 	tests/bench/guestbook.sh
 	tests/bench/flood.sh
 
+install: marquee
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR)
+	install -m 755 marquee $(DESTDIR)$(BINDIR)/marquee
+	install -m 644 docs/marquee.8 $(DESTDIR)$(MANDIR)/man8/marquee.8
+	install -m 644 docs/marquee.conf.5 $(DESTDIR)$(MANDIR)/man5/marquee.conf.5
+	install -m 644 docs/marquee.conf.example README.md $(DESTDIR)$(DOCDIR)/
+	sed 's|@BINDIR@|$(BINDIR)|g' docs/marquee.service >$(DESTDIR)$(UNITDIR)/marquee.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/marquee.service
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/marquee $(DESTDIR)$(MANDIR)/man8/marquee.8 \
+	    $(DESTDIR)$(MANDIR)/man5/marquee.conf.5 $(DESTDIR)$(UNITDIR)/marquee.service \
+	    $(DESTDIR)$(DOCDIR)/marquee.conf.example $(DESTDIR)$(DOCDIR)/README.md
+
 clean:
 	rm -rf build marquee
 
-.PHONY: all run check bench clean
+.PHONY: all run check bench install uninstall clean

@@ -822,7 +822,7 @@ guestbook_command(const char *path, int argc, char **argv)
 
 	if (!hide && (argc != 1 || (strcmp(argv[0], "list") != 0 &&
 	    strcmp(argv[0], "export") != 0))) {
-		fprintf(stderr, "usage: marquee [-c file] guestbook list | hide ID | export\n");
+		fprintf(stderr, "usage: marquee [-c file] [-s statedir] guestbook list | hide ID | export\n");
 		return 2;
 	}
 	snprintf(log_path, sizeof(log_path), "%s", path);

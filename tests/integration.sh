@@ -714,6 +714,19 @@ out=$("$MARQUEE" -H localhost -a 127.0.0.1 -p "$(free_port)" -g 0 -r "$root" -d 
 expect "guestbook inside the capsule exit" 1 $?
 expect_match "guestbook inside the capsule refused" "inside the capsule" "$out"
 
+echo "== make install"
+dest=$work/dest
+if make -s install DESTDIR="$dest" PREFIX=/usr >"$work/install.out" 2>&1; then pass; else fail "make install: $(tail -n 3 "$work/install.out")"; fi
+for f in usr/bin/marquee usr/share/man/man8/marquee.8 usr/share/man/man5/marquee.conf.5 \
+    usr/lib/systemd/system/marquee.service usr/share/doc/marquee/marquee.conf.example; do
+	if [ -f "$dest/$f" ]; then pass; else fail "make install left out $f"; fi
+done
+expect_match "installed binary runs" "^marquee [0-9]+\.[0-9]+\.[0-9]+ " "$("$dest/usr/bin/marquee" -V)"
+expect "unit names the installed binary" "ExecStart=/usr/bin/marquee -c /etc/marquee.conf" "$(grep '^ExecStart=' "$dest/usr/lib/systemd/system/marquee.service")"
+if mandoc -T lint -W warning "$dest/usr/share/man/man8/marquee.8" "$dest/usr/share/man/man5/marquee.conf.5" >"$work/lint" 2>&1; then pass; else fail "man pages: $(head -n 3 "$work/lint")"; fi
+expect "example config passes marquee -n" 0 "$("$MARQUEE" -n -c "$dest/usr/share/doc/marquee/marquee.conf.example" -r "$root" -d "$work/certs" -s "$work/state" >/dev/null 2>&1; echo $?)"
+if make -s uninstall DESTDIR="$dest" PREFIX=/usr && [ -z "$(find "$dest" -type f)" ]; then pass; else fail "make uninstall left $(find "$dest" -type f | head -n 3)"; fi
+
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 	echo "== dropping privileges"
 	chmod o+rx "$work"
