@@ -31,11 +31,7 @@ set_body(struct response *resp, struct buf *b)
 	response_release(resp);
 	resp->status = status;
 	memcpy(resp->meta, meta, sizeof(meta));
-	resp->body = b->data;
-	resp->body_len = b->len;
-	resp->body_release = free;
-	resp->body_owner = b->data;
-	memset(b, 0, sizeof(*b));
+	response_take_body(resp, b);
 }
 
 /* A type-3 menu: the one line that says what went wrong, and the end. */

@@ -744,10 +744,7 @@ serve_review(const struct entry *e, const char *path, const char *lang,
 	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
 	resp->fd = fd;
 	resp->size = st.st_size;
-	resp->body = footer.data;
-	resp->body_len = footer.len;
-	resp->body_release = free;
-	resp->body_owner = footer.data;
+	response_take_body(resp, &footer);
 	return 1;
 }
 
@@ -796,10 +793,7 @@ serve_review_menu(const struct snapshot *s, const char *rest, const char *lang,
 		return 0;
 	}
 	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
-	resp->body = page.data;
-	resp->body_len = page.len;
-	resp->body_release = free;
-	resp->body_owner = page.data;
+	response_take_body(resp, &page);
 	return 1;
 }
 

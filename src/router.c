@@ -111,6 +111,20 @@ now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* Answers with the gemtext page in b, which resp then owns, or 40 when b failed. */
+static void
+serve_page(struct response *resp, struct buf *b)
+{
+	if (b->failed) {
+		buf_free(b);
+		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
+		return;
+	}
+	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s",
+	    config_current()->lang);
+	response_take_body(resp, b);
+}
+
 /* The review slug of "/reviews/SLUG/respond", copied into out; -1 when path is not one. */
 static int
 respond_slug(const char *path, char *out, size_t size)
@@ -250,14 +264,7 @@ settled(const struct request *req, const struct input *in, struct response *resp
 	else
 		buf_printf(&b, "# Thank you\n\nYour response to %s is saved as entry "
 		    "%llu.\n\n=> %s Back to the review\n", in->title, id, in->back);
-	if (b.failed) {
-		buf_free(&b);
-		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
-		return;
-	}
-	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s",
-	    config_current()->lang);
-	response_take_body(resp, &b);
+	serve_page(resp, &b);
 }
 
 static void
@@ -291,14 +298,7 @@ guestbook_page(struct response *resp)
 	struct buf		b = { 0 };
 
 	guestbook_render(NULL, gemlog_guestbook, &links, &b);
-	if (b.failed) {
-		buf_free(&b);
-		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
-		return;
-	}
-	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s",
-	    config_current()->lang);
-	response_take_body(resp, &b);
+	serve_page(resp, &b);
 }
 
 void

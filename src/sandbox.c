@@ -29,6 +29,15 @@
 /* Every filesystem right of ABI 1: execute (bit 0) to making symlinks (bit 12). */
 #define ACCESS_FS_ABI1			((1ULL << 13) - 1)
 
+/* LeakSanitizer reads /proc/PID/task and /proc/PID/maps at exit. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED	1
+#endif
+#elif defined(__SANITIZE_ADDRESS__)
+#define SANITIZED	1
+#endif
+
 /* struct landlock_ruleset_attr as of ABI 4; older kernels take its first member. */
 struct ruleset_attr {
 	uint64_t	handled_access_fs;
@@ -84,6 +93,11 @@ add_rules(int ruleset, const struct config *c, const char **reason)
 	if (c->file[0] != '\0' && is_regular(c->file) &&
 	    allow(ruleset, c->file, LANDLOCK_ACCESS_FS_READ_FILE, reason) == -1)
 		return -1;
+#ifdef SANITIZED
+	if (allow(ruleset, "/proc", LANDLOCK_ACCESS_FS_READ_FILE |
+	    LANDLOCK_ACCESS_FS_READ_DIR, reason) == -1)
+		return -1;
+#endif
 	if (c->log[0] == '\0')
 		return 0;
 	/* Reopening a file after logrotate may create it anew; a device is only written. */

@@ -1,11 +1,14 @@
 # Shell helpers shared by the integration suite and the benchmarks.
 
-# Prints a loopback TCP port nothing listens on.
+# Prints a TCP port no socket uses, below the kernel's ephemeral range
+# (ip_local_port_range), so the clients' own connections cannot take it
+# between now and the server's bind.
 free_port() {
-	local p
+	local p low
+	read -r low _ </proc/sys/net/ipv4/ip_local_port_range
 	while :; do
-		p=$((20000 + RANDOM % 40000))
-		ss -ltn "sport = :$p" | grep -q LISTEN || { echo "$p"; return; }
+		p=$((10000 + RANDOM % (low - 10000)))
+		[ -z "$(ss -Htan "sport = :$p")" ] && { echo "$p"; return; }
 	done
 }
 
@@ -28,4 +31,30 @@ wait_port() {
 	done
 	echo "nothing listens on port $1" >&2
 	return 1
+}
+
+# bench_capsule WORK: a 2 KB page in WORK/capsule and an ECDSA P-256
+# certificate for localhost in WORK/certs, the same for every server compared.
+bench_capsule() {
+	mkdir -p "$1/capsule" "$1/certs"
+	{ echo "# Benchmark page"; echo; head -c 1500 /dev/urandom | base64 -w 72; } |
+	    head -c 2048 >"$1/capsule/index.gmi"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
+	    -subj /CN=localhost -addext subjectAltName=DNS:localhost \
+	    -keyout "$1/certs/localhost.key" -out "$1/certs/localhost.crt" 2>/dev/null
+}
+
+# molly_start WORK PORT: Debian's molly-brown on core 0 serving bench_capsule's
+# files; its pid is left in $!.
+molly_start() {
+	cat >"$1/molly.conf" <<CONF
+Port = $2
+Hostname = "localhost"
+CertPath = "$1/certs/localhost.crt"
+KeyPath = "$1/certs/localhost.key"
+DocBase = "$1/capsule/"
+AccessLog = "/dev/null"
+ErrorLog = "$1/molly.err"
+CONF
+	taskset -c 0 molly-brown -c "$1/molly.conf" &
 }

@@ -13,27 +13,14 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-mkdir -p "$work/capsule" "$work/certs"
-{ echo "# Benchmark page"; echo; head -c 1500 /dev/urandom | base64 -w 72; } | head -c 2048 >"$work/capsule/index.gmi"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost \
-    -addext subjectAltName=DNS:localhost -keyout "$work/certs/localhost.key" \
-    -out "$work/certs/localhost.crt" 2>/dev/null
+bench_capsule "$work"
 
 mport=$(free_port)
 taskset -c 0 "$MARQUEE" -H localhost -a 127.0.0.1 -p "$mport" -g 0 -r "$work/capsule" -d "$work/certs" \
     -s "$work/state" -l "$work/marquee.log" -j 1 -c <(printf 'max_connections = 5000\nrequest_timeout = 60\n') &
 pids+=($!); mpid=$!
 bport=$(free_port)
-cat >"$work/molly.conf" <<CONF
-Port = $bport
-Hostname = "localhost"
-CertPath = "$work/certs/localhost.crt"
-KeyPath = "$work/certs/localhost.key"
-DocBase = "$work/capsule/"
-AccessLog = "/dev/null"
-ErrorLog = "$work/molly.err"
-CONF
-taskset -c 0 molly-brown -c "$work/molly.conf" &
+molly_start "$work" "$bport"
 pids+=($!); bpid=$!
 wait_port "$mport" && wait_port "$bport" || { cat "$work/marquee.log" "$work/molly.err"; exit 1; }
 
