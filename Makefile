@@ -3,6 +3,7 @@
 #   make run      serve the sample capsule on gemini://localhost:1965/
 #   make check    unit and integration tests, then again under ASan+UBSan
 #   make bench    benchmarks against peer servers (not part of check)
+#   make fuzz     libFuzzer over the parsers, FUZZ_SECONDS (60) per target (not part of check)
 #   make install  binary, man pages, systemd unit (PREFIX, DESTDIR)
 
 CC	?= cc
@@ -28,6 +29,10 @@ HDRS	 = $(wildcard src/*.h)
 OBJS	 = $(SRCS:src/%.c=build/obj/%.o)
 ASAN_OBJS = $(SRCS:src/%.c=build/asan/%.o)
 UNIT	 = $(patsubst tests/unit/test_%.c,build/test_%,$(wildcard tests/unit/test_*.c))
+# Fuzz targets (tests/fuzz/fuzz_*.c); check replays their corpus and past crashes.
+FUZZ	 = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAY = $(FUZZ:%=build/fuzz-replay/%)
+FUZZ_SECONDS ?= 60
 
 # Debian packages each step needs; installed when root, else named.
 BUILD_DEBS = build-essential pkg-config libssl-dev libmagic-dev
@@ -64,6 +69,11 @@ PURE	 = src/limit.c src/proxy.c src/record.c src/request.c src/review.c src/geml
 build/test_%: tests/unit/test_%.c $(PURE) tests/unit/harness.h $(HDRS) build/.check-deps
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -Isrc -o $@ $< $(PURE)
 
+# A fuzz target without libFuzzer: tests/fuzz/replay.c runs it over saved inputs.
+build/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(PURE) $(HDRS) build/.check-deps
+	@mkdir -p build/fuzz-replay
+	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -Isrc -o $@ $< tests/fuzz/replay.c $(PURE)
+
 build/gemcli: tests/gemcli.c build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -o $@ $< $$(pkg-config --libs openssl)
 
@@ -73,12 +83,24 @@ build/loadgen: tests/bench/loadgen.c build/.deps
 run: marquee
 	./marquee -H localhost -a localhost -p 1965 -g 7070 -r capsule -d certs -s state
 
-check: build/.check-deps marquee build/asan/marquee build/gemcli build/loadgen $(UNIT)
+check: build/.check-deps marquee build/asan/marquee build/gemcli build/loadgen $(UNIT) fuzz-replay
 	@for t in $(UNIT); do echo "== $$t"; $$t || exit 1; done
 	@echo "== integration tests (gcc build)"
 	MARQUEE=./marquee GEMCLI=build/gemcli tests/integration.sh
 	@echo "== integration tests (ASan+UBSan build)"
 	MARQUEE=build/asan/marquee GEMCLI=build/gemcli tests/integration.sh
+
+# crashes/T exists only once T has crashed; every input there must pass by now.
+fuzz-replay: $(FUZZ_REPLAY)
+	@for t in $(FUZZ); do echo "== $$t: corpus and past crashes"; \
+	    build/fuzz-replay/$$t tests/fuzz/corpus/$$t \
+	    $$(test -d tests/fuzz/crashes/$$t && echo tests/fuzz/crashes/$$t) || exit 1; \
+	done
+
+# Builds with clang into build/fuzz and runs every target; new inputs go to
+# build/fuzz/corpus, crashes to build/fuzz/crashes (see tests/fuzz/run.sh).
+fuzz: build/.check-deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) PURE="$(PURE)" tests/fuzz/run.sh build/fuzz
 
 bench: marquee build/loadgen build/gemcli
 	@tests/need bench $(BENCH_DEBS)
@@ -106,4 +128,4 @@ uninstall:
 clean:
 	rm -rf build marquee
 
-.PHONY: all run check bench install uninstall clean
+.PHONY: all run check bench fuzz fuzz-replay install uninstall clean
