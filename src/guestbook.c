@@ -93,6 +93,7 @@ static pthread_t	 committer;
 static struct recent	 recent[DEDUPE_MAX];
 static size_t		 recent_next;
 static char		*batch_buf;	/* BATCH_MAX records, the committer's own */
+static unsigned		 problems;	/* records reported as skipped or torn */
 
 static uint64_t
 text_hash(uint64_t h, const char *s, size_t n)
@@ -279,6 +280,7 @@ apply_line(struct tail *t, const char *line, size_t len)
 			return;
 	}
 	log_warn("%s:%llu: %s; record skipped", t->path, t->line, reason);
+	problems++;
 }
 
 /*
@@ -316,9 +318,11 @@ tail_follow(struct tail *t, const char **reason)
 		t->off += p - buf;
 		carry = (size_t)(end - p);
 		if (carry > RECORD_MAX) {
-			if (!skipping)
+			if (!skipping) {
 				log_warn("%s:%llu: longer than any record; skipped",
 				    t->path, t->line);
+				problems++;
+			}
 			skipping = 1;
 			t->off += (off_t)carry;
 			carry = 0;
@@ -353,6 +357,7 @@ end_torn_record(struct tail *t, const char **reason)
 		return 0;
 	log_warn("%s:%llu: last record torn (a crash while it was written); ignored",
 	    t->path, t->line);
+	problems++;
 	if (append_bytes(t->fd, "\n", 1) != 1 || fdatasync(t->fd) == -1) {
 		*reason = reasonf("%s: %s", t->path, strerror(errno));
 		return -1;
@@ -785,6 +790,19 @@ list_entries(FILE *f)
 	}
 }
 
+/* Reports what the log holds and what is wrong with it; 1 when something is. */
+static int
+check_log(void)
+{
+	if (tail.partial) {
+		log_warn("%s:%llu: last record torn (a crash while it was written); "
+		    "marquee ends it with a line feed at start", tail.path, tail.line);
+		problems++;
+	}
+	printf("guestbook %s: %zu entries, %u problems\n", tail.path, store.n, problems);
+	return problems > 0;
+}
+
 static int
 hide_entry(const char *arg)
 {
@@ -821,8 +839,9 @@ guestbook_command(const char *path, int argc, char **argv)
 	int		 hide = argc == 2 && strcmp(argv[0], "hide") == 0, rc = 0;
 
 	if (!hide && (argc != 1 || (strcmp(argv[0], "list") != 0 &&
-	    strcmp(argv[0], "export") != 0))) {
-		fprintf(stderr, "usage: marquee [-c file] [-s statedir] guestbook list | hide ID | export\n");
+	    strcmp(argv[0], "export") != 0 && strcmp(argv[0], "check") != 0))) {
+		fprintf(stderr, "usage: marquee [-c file] [-s statedir] guestbook "
+		    "list | hide ID | export | check\n");
 		return 2;
 	}
 	snprintf(log_path, sizeof(log_path), "%s", path);
@@ -839,6 +858,8 @@ guestbook_command(const char *path, int argc, char **argv)
 		rc = hide_entry(argv[1]);
 	else if (strcmp(argv[0], "list") == 0)
 		list_entries(stdout);
+	else if (strcmp(argv[0], "check") == 0)
+		rc = check_log();
 	else
 		export_entries(stdout);
 	if (tail.fd != -1)

@@ -58,7 +58,11 @@ typedef void	 gb_render_fn(const struct gb_entry *const *v, size_t n,
 size_t	 guestbook_render(const char *slug, gb_render_fn *render, void *arg,
 	    struct buf *out);
 
-/* marquee guestbook list|hide ID|export: the owner's commands; exit status. */
+/*
+ * marquee guestbook list | hide ID | export | check: the owner's commands;
+ * returns the exit status. check reports every bad record and exits 1 if
+ * there is one.
+ */
 int	 guestbook_command(const char *path, int argc, char **argv);
 
 #endif

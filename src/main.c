@@ -37,7 +37,7 @@ usage(void)
 	fprintf(stderr, "usage: %s [-nV] [-c file] [-H hostname] [-a address] "
 	    "[-p port] [-g gopher-port] [-r root] [-d certdir] [-s statedir] "
 	    "[-l logfile] [-u user] [-j workers]\n"
-	    "       %s [-c file] [-s statedir] guestbook list | hide ID | export\n",
+	    "       %s [-c file] [-s statedir] guestbook list | hide ID | export | check\n",
 	    progname, progname);
 	exit(2);
 }
@@ -250,6 +250,15 @@ check(const struct config *c)
 	}
 	skipped = index_check();
 	capsule_free();
+	/*
+	 * A skipped record stays in the log for good (nothing rewrites it), so
+	 * it is reported, not failed on; a log that cannot be read fails.
+	 */
+	if (access(c->guestbook, F_OK) == 0 && access(c->guestbook, R_OK | W_OK) == -1) {
+		fprintf(stderr, "%s: %s: %s\n", progname, c->guestbook, strerror(errno));
+		return 1;
+	}
+	(void)guestbook_command(c->guestbook, 1, (char *[]){ "check" });
 	if (stat(c->cert, &st) == -1 && stat(c->key, &st) == -1)
 		printf("%s: no certificate yet: one for %s will be generated in %s\n",
 		    progname, c->hostname, c->certs);

@@ -607,6 +607,10 @@ sed -i '2s/Line one/Line 0ne/' "$gblog"
 start -c "$work/gb.conf"
 expect "damaged record reported" 1 "$(grep -c "guestbook.log:2: checksum mismatch; record skipped" "$log")"
 expect "damaged record kept in the file" 1 "$(grep -c 'Line 0ne' "$gblog")"
+out=$("$MARQUEE" -s "$state" guestbook check 2>&1)
+expect "guestbook check fails on a damaged log" 1 $?
+expect_match "guestbook check names the line" "guestbook.log:2: checksum mismatch; record skipped" "$out"
+expect_match "marquee -n reports the guestbook" "guestbook $gblog: [0-9]+ entries, 2 problems" "$("$MARQUEE" -n -H localhost -r "$root" -d "$work/certs" -s "$state" 2>&1)"
 expect_match "later entries still shown" "> after the cut" "$(gem "gemini://localhost/guestbook/" >/dev/null; cat "$work/body")"
 alive "damaged guestbook"
 stop
