@@ -194,6 +194,28 @@ conn_close(struct conn *c)
 	return STEP_CLOSE;
 }
 
+/*
+ * A connection closed while it waited for its append (an epoll failure, or
+ * the worker giving up): the committer must not wake it any more, and a
+ * wake already handed to the worker must not reach it.
+ */
+static void
+conn_forget_pending(struct conn *c)
+{
+	struct worker	*w = c->worker;
+	struct conn	**pp;
+
+	pending_cancel(c->pending);
+	pthread_mutex_lock(&w->settled_lock);
+	for (pp = &w->settled; *pp != NULL; pp = &(*pp)->settled_next) {
+		if (*pp == c) {
+			*pp = c->settled_next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&w->settled_lock);
+}
+
 static void
 conn_free(struct conn *c)
 {
@@ -208,6 +230,8 @@ conn_free(struct conn *c)
 	SSL_free(c->ssl);
 	close(c->ev.fd);
 	response_release(&c->resp);
+	if (c->pending != NULL && c->state == CONN_WAITING)
+		conn_forget_pending(c);
 	pending_put(c->pending);
 	free(c->out);
 	free(c);

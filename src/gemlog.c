@@ -354,10 +354,10 @@ entry_text(struct buf *b, const struct gb_entry *e)
 }
 
 void
-gemlog_responses(const struct gb_entry *const *v, size_t n, struct buf *b, void *arg)
+gemlog_responses(const struct gb_entry *const *v, size_t n,
+    const struct entry *review, struct buf *b)
 {
-	const struct entry	*review = arg;
-	size_t			 i;
+	size_t	i;
 
 	if (n == 0)
 		buf_printf(b, "\n## No responses to %s yet\n", review->title);
@@ -374,16 +374,28 @@ gemlog_responses(const struct gb_entry *const *v, size_t n, struct buf *b, void 
 	buf_puts(b, "/respond Leave a response\n");
 }
 
-void
-gemlog_guestbook(const struct gb_entry *const *v, size_t n, struct buf *b, void *arg)
+/* The address of page number of the guestbook. */
+static void
+guestbook_link(struct buf *b, unsigned number, const char *label)
 {
-	const struct guestbook_links	*links = arg;
-	char				 title[REVIEW_FIELD_MAX + 1];
-	size_t				 i;
+	if (number == 1)
+		buf_printf(b, "=> /guestbook/ %s\n", label);
+	else
+		buf_printf(b, "=> /guestbook/page/%u/ %s\n", number, label);
+}
+
+void
+gemlog_guestbook(const struct gb_entry *const *v, size_t n,
+    const struct guestbook_page *page, struct buf *b)
+{
+	char	title[REVIEW_FIELD_MAX + 1];
+	size_t	i;
 
 	buf_puts(b, "# Guestbook\n\nResponses to the reviews, and notes for the "
 	    "whole capsule, newest first.\n\n=> /guestbook/sign Sign the guestbook\n");
-	if (n == 0)
+	if (page->number > 1)
+		guestbook_link(b, page->number - 1, "Newer entries");
+	if (n == 0 && page->number == 1)
 		buf_puts(b, "\nNobody has written yet.\n");
 	for (i = n; i-- > 0;) {
 		buf_puts(b, "\n");
@@ -391,14 +403,17 @@ gemlog_guestbook(const struct gb_entry *const *v, size_t n, struct buf *b, void 
 		if (v[i]->slug[0] != '\0') {
 			buf_puts(b, "=> /reviews/");
 			buf_put_path(b, v[i]->slug);
-			if (links->title(v[i]->slug, title, sizeof(title)) == 0)
+			if (page->title(v[i]->slug, title, sizeof(title)) == 0)
 				buf_printf(b, "/ In response to %s\n", title);
 			else
 				buf_puts(b, "/ In response to a review no longer here\n");
 		}
 		entry_text(b, v[i]);
 	}
-	buf_puts(b, "\n=> / Home\n");
+	buf_puts(b, "\n");
+	if (page->older)
+		guestbook_link(b, page->number + 1, "Older entries");
+	buf_puts(b, "=> / Home\n");
 }
 
 static void

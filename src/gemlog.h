@@ -79,25 +79,29 @@ void	 gemlog_footer(const struct entry *e, struct buf *b);
 /*
  * Renders a review's responses (v, oldest first) for the end of its page:
  * a heading with their number, each one quoted line by line so nothing a
- * reader writes becomes a link or heading, and the link to respond. arg is
- * the review's struct entry. Fits gb_render_fn.
+ * reader writes becomes a link or heading, and the link to respond.
  */
-void	 gemlog_responses(const struct gb_entry *const *v, size_t n, struct buf *b,
-	    void *arg);
+void	 gemlog_responses(const struct gb_entry *const *v, size_t n,
+	    const struct entry *review, struct buf *b);
 
-/* How the guestbook page names the review a response belongs to. */
-struct guestbook_links {
+/* Entries on one page of the guestbook. */
+#define GUESTBOOK_PAGE	100
+
+/* Which page of the guestbook, and how it names the reviews. */
+struct guestbook_page {
 	/* Copies the title of the review slug into out; -1 when there is none. */
-	int	(*title)(const char *slug, char *out, size_t size);
+	int		(*title)(const char *slug, char *out, size_t size);
+	unsigned	 number;	/* 1 for /guestbook/, N for /guestbook/page/N/ */
+	int		 older;		/* a page of older entries follows */
 };
 
 /*
- * Renders /guestbook/: every entry of v (oldest first) newest first, each
- * response linked to its review. arg is a struct guestbook_links. Fits
- * gb_render_fn.
+ * Renders a page of the guestbook: the entries of v (oldest first) newest
+ * first, each response linked to its review, with links to sign it and to
+ * the newer and older pages.
  */
-void	 gemlog_guestbook(const struct gb_entry *const *v, size_t n, struct buf *b,
-	    void *arg);
+void	 gemlog_guestbook(const struct gb_entry *const *v, size_t n,
+	    const struct guestbook_page *page, struct buf *b);
 
 /*
  * Sorts newest first (by date, then file name, last first) as the pages

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -38,7 +39,11 @@ struct pending {
 	atomic_uint		 refs;
 	struct record		 rec;
 	uint64_t		 dedupe;	/* hash of client, slug and text */
+	/* The committer's, while it formats and writes the batch: */
 	size_t			 end;		/* where its line ends in the batch */
+	unsigned long long	 dup_id;	/* the same as an entry already on disk */
+	struct pending		*dup_of;	/* the same as one earlier in this batch */
+	const char		*failed;	/* could not even be formatted */
 	int			 settled;	/* under queue_lock, as are the fields below */
 	unsigned long long	 id;		/* 0 when it failed */
 	const char		*reason;
@@ -83,6 +88,8 @@ static struct store	 store;
 
 static pthread_mutex_t	 queue_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pending	*queue_head, **queue_tail = &queue_head;
+/* The last id handed out: an entry that was written but not read back keeps its id. */
+static unsigned long long last_id_written;
 static size_t		 queue_len;
 static int		 queue_closed = 1;
 
@@ -90,6 +97,7 @@ static struct tail	 tail = { .fd = -1 };
 static char		 log_path[4096];
 static int		 queue_fd = -1, ino_fd = -1;
 static pthread_t	 committer;
+static int		 committer_started;
 static struct recent	 recent[DEDUPE_MAX];
 static size_t		 recent_next;
 static char		*batch_buf;	/* BATCH_MAX records, the committer's own */
@@ -289,7 +297,7 @@ apply_line(struct tail *t, const char *line, size_t len)
  * next call (a write in progress, or a torn record), and t->partial says so.
  */
 static int
-tail_follow(struct tail *t, const char **reason)
+tail_follow_lines(struct tail *t, int apply, const char **reason)
 {
 	static char	 buf[RECORD_MAX + READ_CHUNK];
 	size_t		 carry = 0, len;
@@ -310,7 +318,7 @@ tail_follow(struct tail *t, const char **reason)
 		len = carry + (size_t)n;
 		end = buf + len;
 		for (p = buf; (lf = memchr(p, '\n', (size_t)(end - p))) != NULL; p = lf + 1) {
-			if (!skipping)
+			if (!skipping && apply)
 				apply_line(t, p, (size_t)(lf - p));
 			skipping = 0;
 			t->line++;
@@ -332,6 +340,12 @@ tail_follow(struct tail *t, const char **reason)
 	t->partial = carry > 0 || skipping;
 	t->discard = skipping;
 	return 0;
+}
+
+static int
+tail_follow(struct tail *t, const char **reason)
+{
+	return tail_follow_lines(t, 1, reason);
 }
 
 /* Writes all of b[0..len) with one write(2); returns the bytes written. */
@@ -397,6 +411,15 @@ pending_wait(struct pending *p, void (*wake)(void *), void *arg)
 	return settled;
 }
 
+void
+pending_cancel(struct pending *p)
+{
+	pthread_mutex_lock(&queue_lock);
+	p->wake = NULL;
+	p->arg = NULL;
+	pthread_mutex_unlock(&queue_lock);
+}
+
 unsigned long long
 pending_result(const struct pending *p, const char **reason)
 {
@@ -456,23 +479,24 @@ recent_add(uint64_t hash, long long now, unsigned long long id)
 	recent_next = (recent_next + 1) % DEDUPE_MAX;
 }
 
-static void
-recent_forget(unsigned long long id)
+/* An earlier append of this batch with the same text from the same client. */
+static struct pending *
+batch_twin(struct pending *batch, const struct pending *p)
 {
-	size_t	i;
-
-	for (i = 0; i < DEDUPE_MAX; i++)
-		if (recent[i].id == id)
-			recent[i].hash = 0;
+	for (; batch != p; batch = batch->next)
+		if (batch->dedupe == p->dedupe && batch->dup_id == 0 && batch->dup_of == NULL)
+			return batch;
+	return NULL;
 }
 
 /*
- * Formats the batch into batch_buf, each new entry with the next id; a
- * duplicate of a recent entry is settled with that entry's id instead.
- * Returns the bytes to write.
+ * Formats the batch into batch_buf, each new entry with the next id. A
+ * duplicate of an entry already on disk, or of one earlier in the batch,
+ * is not written: it is settled like its original. Returns the bytes to
+ * write. Nothing is settled here: that is batch_settle's, under the lock.
  */
 static size_t
-batch_format(struct pending *batch, unsigned long long *next_id, long long now)
+batch_format(struct pending *batch, long long now)
 {
 	struct pending	*p;
 	struct recent	*dup;
@@ -483,64 +507,117 @@ batch_format(struct pending *batch, unsigned long long *next_id, long long now)
 		batch_buf[len++] = '\n';
 	for (p = batch; p != NULL; p = p->next) {
 		if ((dup = recent_find(p->dedupe, now)) != NULL) {
-			pending_settle(p, dup->id, NULL);
+			p->dup_id = dup->id;
 			continue;
 		}
-		p->rec.id = (*next_id)++;
+		if ((p->dup_of = batch_twin(batch, p)) != NULL)
+			continue;
+		p->rec.id = ++last_id_written;
 		p->rec.time = now;
 		if ((n = record_format(&p->rec, batch_buf + len,
 		    (size_t)BATCH_MAX * RECORD_MAX + 1 - len)) == 0) {
-			pending_settle(p, 0, "the entry does not fit a record");
+			p->failed = "the entry does not fit a record";
 			continue;
 		}
 		len += n;
 		p->end = len;
-		recent_add(p->dedupe, now, p->rec.id);
 	}
 	return len;
 }
 
-/* Writes and syncs a batch, reads it back into the store, and settles it. */
+/*
+ * Settles every append of the batch and wakes its waiter, all under
+ * queue_lock, so a connection that gives up (pending_cancel) is never woken
+ * after. Entries on disk are remembered for the duplicate check.
+ */
+static void
+batch_settle(struct pending *batch, size_t written, int synced, long long now)
+{
+	struct pending	*p, *next;
+
+	pthread_mutex_lock(&queue_lock);
+	for (p = batch; p != NULL; p = p->next) {
+		if (p->dup_id != 0)
+			pending_settle(p, p->dup_id, NULL);
+		else if (p->dup_of != NULL)
+			pending_settle(p, p->dup_of->id, p->dup_of->reason);
+		else if (p->failed != NULL)
+			pending_settle(p, 0, p->failed);
+		else if (p->end <= written && synced) {
+			pending_settle(p, p->rec.id, NULL);
+			recent_add(p->dedupe, now, p->rec.id);
+		} else
+			pending_settle(p, 0, "the guestbook could not be written");
+		if (p->wake != NULL)
+			p->wake(p->arg);
+	}
+	pthread_mutex_unlock(&queue_lock);
+	for (p = batch; p != NULL; p = next) {
+		next = p->next;
+		pending_put(p);
+	}
+}
+
+static void	 queue_fail(const char *why);
+
+/*
+ * Writes and syncs a batch, reads it back into the store, and settles it.
+ * A write or sync that fails leaves the file in doubt (after a failed
+ * fsync the page cache cannot be trusted either): what was written is not
+ * shown, and the guestbook takes no more entries until a restart, which
+ * reads the file afresh.
+ */
 static void
 batch_commit(struct pending *batch)
 {
-	struct pending	*p, *next;
-	unsigned long long next_id;
 	const char	*reason = NULL;
+	long long	 now = (long long)time(NULL);
 	size_t		 len, written;
 	int		 synced;
 
 	pthread_mutex_lock(&gb_lock);
-	next_id = store.last_id + 1;
+	if (last_id_written < store.last_id)
+		last_id_written = store.last_id;
 	pthread_mutex_unlock(&gb_lock);
-	len = batch_format(batch, &next_id, (long long)time(NULL));
+	len = batch_format(batch, now);
 	written = len > 0 ? append_bytes(tail.fd, batch_buf, len) : 0;
 	if (written < len) {
 		log_error("%s: %s", tail.path, written == 0 ? strerror(errno) : "short write");
 		if (written > 0)
 			(void)append_bytes(tail.fd, "\n", 1);
 	}
-	synced = written == 0 || fdatasync(tail.fd) == 0;
-	if (!synced)
+	synced = written == len && (len == 0 || fdatasync(tail.fd) == 0);
+	if (written == len && !synced)
 		log_error("%s: fdatasync: %s", tail.path, strerror(errno));
-	if (tail_follow(&tail, &reason) == -1)
+	if (tail_follow_lines(&tail, synced, &reason) == -1)
 		log_error("%s", reason);
+	batch_settle(batch, written, synced, now);
+	if (!synced)
+		queue_fail("the guestbook could not be written; it takes no more "
+		    "entries until marquee restarts");
+}
+
+/* Closes the queue and settles everything still in it with why. */
+static void
+queue_fail(const char *why)
+{
+	struct pending	*p, *next;
+
+	log_error("guestbook: %s", why);
 	pthread_mutex_lock(&queue_lock);
-	for (p = batch; p != NULL; p = p->next) {
-		if (p->settled)
-			continue;
-		if (p->end <= written && synced)
-			pending_settle(p, p->rec.id, NULL);
-		else {
-			pending_settle(p, 0, "the guestbook could not be written");
-			recent_forget(p->rec.id);
-		}
-	}
-	pthread_mutex_unlock(&queue_lock);
-	for (p = batch; p != NULL; p = next) {
-		next = p->next;
+	queue_closed = 1;
+	for (p = queue_head; p != NULL; p = p->next) {
+		pending_settle(p, 0, why);
 		if (p->wake != NULL)
 			p->wake(p->arg);
+	}
+	p = queue_head;
+	queue_head = NULL;
+	queue_tail = &queue_head;
+	queue_len = 0;
+	pthread_mutex_unlock(&queue_lock);
+	for (; p != NULL; p = next) {
+		next = p->next;
 		pending_put(p);
 	}
 }
@@ -586,8 +663,10 @@ commit_run(void *arg)
 
 	(void)arg;
 	while (!closed) {
-		if (poll(pfd, ino_fd == -1 ? 1 : 2, -1) == -1 && errno != EINTR)
+		if (poll(pfd, ino_fd == -1 ? 1 : 2, -1) == -1 && errno != EINTR) {
+			queue_fail(reasonf("poll: %s", strerror(errno)));
 			break;
+		}
 		drain(queue_fd);
 		if (ino_fd != -1 && (pfd[1].revents & POLLIN)) {
 			drain(ino_fd);
@@ -615,12 +694,34 @@ open_log(const char *path, int flags, const char **reason)
 	return fd;
 }
 
+static int
+sync_dir(const char *path, const char **reason)
+{
+	char	dir[sizeof(log_path)];
+	int	fd, rc;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		*reason = reasonf("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if ((rc = fsync(fd)) == -1)
+		*reason = reasonf("%s: fsync: %s", dir, strerror(errno));
+	close(fd);
+	return rc;
+}
+
 int
 guestbook_open(const char *path, const char **reason)
 {
 	snprintf(log_path, sizeof(log_path), "%s", path);
 	tail = (struct tail){ .fd = -1, .path = log_path, .line = 1 };
-	if ((tail.fd = open_log(path, O_RDWR | O_APPEND | O_CREAT, reason)) == -1)
+	if ((tail.fd = open_log(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL, reason)) != -1) {
+		/* A new file's name is durable only once its directory is synced. */
+		if (sync_dir(path, reason) == -1)
+			goto fail;
+	} else if (errno != EEXIST ||
+	    (tail.fd = open_log(path, O_RDWR | O_APPEND, reason)) == -1)
 		return -1;
 	/* Ids are handed out by one process: a second server would repeat them. */
 	if (flock(tail.fd, LOCK_EX | LOCK_NB) == -1) {
@@ -658,6 +759,7 @@ guestbook_start(const char **reason)
 		*reason = reasonf("pthread_create: %s", strerror(rc));
 		return -1;
 	}
+	committer_started = 1;
 	return 0;
 }
 
@@ -665,15 +767,14 @@ void
 guestbook_close(void)
 {
 	uint64_t	one = 1;
-	int		running;
 
 	pthread_mutex_lock(&queue_lock);
-	running = !queue_closed;
 	queue_closed = 1;
 	pthread_mutex_unlock(&queue_lock);
-	if (running) {
+	if (committer_started) {
 		(void)!write(queue_fd, &one, sizeof(one));
 		pthread_join(committer, NULL);
+		committer_started = 0;
 	}
 	if (queue_fd != -1)
 		close(queue_fd);
@@ -687,13 +788,16 @@ guestbook_close(void)
 	store_free(&store);
 }
 
-size_t
-guestbook_render(const char *slug, gb_render_fn *render, void *arg, struct buf *out)
+int
+guestbook_entries(const char *slug, size_t skip, size_t max,
+    const struct gb_entry ***out, size_t *n, size_t *visible)
 {
-	struct gb_entry	**v = NULL, **from;
-	struct thread	 *t = NULL;
-	size_t		  i, n = 0, total;
+	struct gb_entry	**from, **v = NULL;
+	struct thread	 *t;
+	size_t		  i, total, seen = 0, first;
+	int		  rc = 0;
 
+	*n = 0;
 	pthread_mutex_lock(&gb_lock);
 	if (slug == NULL) {
 		from = store.all;
@@ -703,17 +807,25 @@ guestbook_render(const char *slug, gb_render_fn *render, void *arg, struct buf *
 		from = t != NULL ? t->v : NULL;
 		total = t != NULL ? t->n : 0;
 	}
-	if (total > 0 && (v = reallocarray(NULL, total, sizeof(*v))) == NULL) {
-		out->failed = 1;
-		total = 0;
+	if (total > 0 && (v = reallocarray(NULL, total < max ? total : max, sizeof(*v))) == NULL)
+		rc = -1;
+	/* Newest first, to skip the newest pages; stored back oldest first below. */
+	for (i = total; i-- > 0;) {
+		if (from[i]->hidden)
+			continue;
+		if (seen++ >= skip && *n < max && v != NULL)
+			v[(*n)++] = from[i];
 	}
-	for (i = 0; i < total; i++)
-		if (!from[i]->hidden)
-			v[n++] = from[i];
-	render((const struct gb_entry *const *)v, n, out, arg);
 	pthread_mutex_unlock(&gb_lock);
-	free(v);
-	return n;
+	for (first = 0; *n > 1 && first < *n / 2; first++) {
+		struct gb_entry	*e = v[first];
+
+		v[first] = v[*n - 1 - first];
+		v[*n - 1 - first] = e;
+	}
+	*out = (const struct gb_entry **)v;
+	*visible = seen;
+	return rc;
 }
 
 /* --- The owner's commands --------------------------------------------------- */

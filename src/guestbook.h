@@ -5,7 +5,6 @@
 
 #include "record.h"
 
-struct buf;
 struct pending;
 
 /*
@@ -49,14 +48,14 @@ struct pending	*guestbook_submit(const struct record *r, const char *client,
 unsigned long long	 pending_result(const struct pending *p, const char **reason);
 
 /*
- * Renders the visible entries on slug ("" for the guestbook, NULL for all)
- * through render, oldest first: render is called with the guestbook locked,
- * so it must not call back in here. Returns how many entries it saw.
+ * The visible entries on slug ("" for the guestbook's own, NULL for all),
+ * oldest first: of the newest max after the skip newest. *v is allocated
+ * (freed by the caller); the entries themselves stay valid until
+ * guestbook_close(), so they are rendered without a lock. *visible is how
+ * many are visible in all. Returns 0, or -1 when out of memory (*n is 0).
  */
-typedef void	 gb_render_fn(const struct gb_entry *const *v, size_t n,
-		    struct buf *out, void *arg);
-size_t	 guestbook_render(const char *slug, gb_render_fn *render, void *arg,
-	    struct buf *out);
+int	 guestbook_entries(const char *slug, size_t skip, size_t max,
+	    const struct gb_entry ***v, size_t *n, size_t *visible);
 
 /*
  * marquee guestbook list | hide ID | export | check: the owner's commands;

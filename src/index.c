@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -723,6 +724,20 @@ review_cmp(const void *name, const void *entry)
 	return strcmp(name, (*(struct entry *const *)entry)->file);
 }
 
+/* Appends the responses to e: every one of them, oldest first. */
+static void
+append_responses(const struct entry *e, struct buf *b)
+{
+	const struct gb_entry	**v;
+	size_t			  n, visible;
+
+	if (guestbook_entries(e->slug, 0, SIZE_MAX, &v, &n, &visible) == -1)
+		b->failed = 1;
+	else
+		gemlog_responses(v, n, e, b);
+	free(v);
+}
+
 /* Serves the review file itself, then its footer, rendered now and owned by resp. */
 static int
 serve_review(const struct entry *e, const char *path, const char *lang,
@@ -735,7 +750,7 @@ serve_review(const struct entry *e, const char *path, const char *lang,
 	if ((fd = capsule_open(path + 1)) == -1)
 		return 0;	/* gone since the last rebuild: let the files answer */
 	gemlog_footer(e, &footer);
-	guestbook_render(e->slug, gemlog_responses, (void *)e, &footer);
+	append_responses(e, &footer);
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || footer.failed) {
 		close(fd);
 		buf_free(&footer);
@@ -787,7 +802,7 @@ serve_review_menu(const struct snapshot *s, const char *rest, const char *lang,
 	buf_put_path(&page, e->file);
 	buf_puts(&page, " Read the review\n");
 	gemlog_footer(e, &page);
-	guestbook_render(e->slug, gemlog_responses, e, &page);
+	append_responses(e, &page);
 	if (page.failed) {
 		buf_free(&page);
 		return 0;

@@ -18,6 +18,7 @@ struct limiter {
 	struct bucket	*slots;		/* open addressing, nslots a power of two */
 	size_t		 nslots;
 	size_t		 used, max;
+	uint64_t	 swept_ms;	/* when forget_full last ran */
 };
 
 /* FNV-1a, 64 bits: keys are short and the table only needs them spread. */
@@ -133,8 +134,11 @@ limiter_take(struct limiter *l, const char *const *keys, size_t n,
 	if (n > KEYS_PER_TAKE)
 		n = KEYS_PER_TAKE;
 	pthread_mutex_lock(&l->lock);
-	if (l->used + n > l->max)
+	/* A table still full after a sweep is not swept again for a second. */
+	if (l->used + n > l->max && (l->swept_ms == 0 || now_ms - l->swept_ms >= 1000)) {
 		forget_full(l, burst, rate, now_ms);
+		l->swept_ms = now_ms;
+	}
 	for (i = 0; i < n; i++) {
 		if ((b[i] = bucket_of(l, keys[i], burst, now_ms)) == NULL) {
 			wait = 1 / rate;	/* untracked: as if empty */

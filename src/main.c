@@ -224,7 +224,9 @@ guestbook_place(const struct config *c, const char **reason)
 		*reason = reasonf("%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (realpath(path, dir) == NULL || realpath(c->root, root) == NULL) {
+	/* The log itself when it exists: it may be a link into the capsule. */
+	if ((realpath(c->guestbook, dir) == NULL && realpath(path, dir) == NULL) ||
+	    realpath(c->root, root) == NULL) {
 		*reason = reasonf("%s: %s", c->guestbook, strerror(errno));
 		return -1;
 	}

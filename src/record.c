@@ -103,7 +103,7 @@ record_format(const struct record *r, char *line, size_t size)
 	out_puts(&o, field);
 	snprintf(field, sizeof(field), "\t%llu\t", r->id);
 	out_puts(&o, field);
-	out_puts(&o, r->slug);
+	out_escaped(&o, r->slug, strlen(r->slug));
 	out_puts(&o, "\t");
 	out_escaped(&o, r->author, strlen(r->author));
 	out_puts(&o, "\t");
@@ -239,18 +239,11 @@ is_fingerprint(const char *s, size_t n)
 	return 1;
 }
 
-/* A slug is printable UTF-8 without '/', as file names in reviews/ are. */
+/* A slug (unescaped, so without control characters) is UTF-8 without '/', as file names in reviews/ are. */
 static int
 is_slug(const char *s, size_t n)
 {
-	size_t	i;
-
-	if (n > SLUG_MAX || !utf8_valid(s, n))
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f || s[i] == '/' || s[i] == '\\')
-			return 0;
-	return 1;
+	return utf8_valid(s, n) && memchr(s, '/', n) == NULL;
 }
 
 /* Splits line at TABs into exactly FIELDS fields. */
@@ -309,7 +302,7 @@ int
 record_parse(const char *line, size_t len, struct record *r, const char **reason)
 {
 	const char	*f[FIELDS];
-	size_t		 n[FIELDS], author_len;
+	size_t		 n[FIELDS], author_len, slug_len;
 
 	memset(r, 0, sizeof(*r));
 	if (split_fields(line, len, f, n) == -1) {
@@ -332,14 +325,14 @@ record_parse(const char *line, size_t len, struct record *r, const char **reason
 		*reason = "malformed entry id";
 		return -1;
 	}
-	if (!is_slug(f[3], n[3]) || !is_fingerprint(f[5], n[5]) ||
+	if (unescape(f[3], n[3], "", r->slug, sizeof(r->slug), &slug_len) == -1 ||
+	    !is_slug(r->slug, slug_len) || !is_fingerprint(f[5], n[5]) ||
 	    unescape(f[4], n[4], "", r->author, sizeof(r->author), &author_len) == -1 ||
 	    unescape(f[6], n[6], "\n", r->text, sizeof(r->text), &r->text_len) == -1 ||
 	    !utf8_valid(r->author, author_len) || !utf8_valid(r->text, r->text_len)) {
 		*reason = "malformed field";
 		return -1;
 	}
-	memcpy(r->slug, f[3], n[3]);
 	memcpy(r->fingerprint, f[5], n[5]);
 	if (r->kind == RECORD_ENTRY && (r->text_len == 0 || author_len == 0)) {
 		*reason = "entry without author or text";

@@ -17,8 +17,9 @@
  * kind, UTC time, entry id, review slug (empty for the guestbook as a
  * whole), author, public-key fingerprint (empty without a certificate),
  * text, and the CRC-32C of every byte before the last TAB in lower-case hex.
- * A hide record names the entry it hides by its id. In author and text, '\'
- * is written "\\", LF "\n", TAB "\t" and any other control byte "\xHH".
+ * A hide record names the entry it hides by its id. In slug, author and
+ * text, '\' is written "\\", LF "\n", TAB "\t" and any other control byte
+ * "\xHH".
  *
  * Pure: no I/O, no allocation, no state.
  */
@@ -34,10 +35,10 @@
 #define FINGERPRINT_SHORT	8
 /*
  * Longest line: the fixed fields (kind, time, id, CRC, TABs: under 64),
- * slug, author escaped at worst 4 bytes a byte, fingerprint, and text at
- * worst 2 bytes a byte ("\n" or "\\").
+ * slug and author escaped at worst 4 bytes a byte ("\xHH"), fingerprint,
+ * and text at worst 2 bytes a byte ("\n" or "\\").
  */
-#define RECORD_MAX	(64 + SLUG_MAX + 4 * AUTHOR_MAX + FINGERPRINT_HEX + \
+#define RECORD_MAX	(64 + 4 * SLUG_MAX + 4 * AUTHOR_MAX + FINGERPRINT_HEX + \
 			 2 * ENTRY_TEXT_MAX + 1)
 
 enum record_kind {

@@ -1,3 +1,6 @@
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,11 +185,37 @@ input_text(const struct request *req, char *out, size_t size, size_t *len,
     const char **reason)
 {
 	const char	*q = req->url->query;
+	int		 n;
 
 	if (req->protocol == PROTOCOL_GEMINI)
 		return percent_decode(q, strlen(q), out, size, len, reason);
-	*len = (size_t)snprintf(out, size, "%s", q);
+	if ((n = snprintf(out, size, "%s", q)) < 0 || (size_t)n >= size) {
+		*reason = "the text is too long";
+		return -1;
+	}
+	*len = (size_t)n;
 	return 0;
+}
+
+/*
+ * The rate limit's key for a client address. An IPv6 client commonly holds
+ * a whole /64 (RFC 6177 assigns at least that much to a site), so the /64
+ * is the client; an IPv4 address is one client.
+ */
+static void
+address_key(const char *peer, char *out, size_t size)
+{
+	struct in6_addr	a;
+	char		text[INET6_ADDRSTRLEN];
+
+	if (inet_pton(AF_INET6, peer, &a) == 1) {
+		memset(a.s6_addr + 8, 0, 8);
+		if (inet_ntop(AF_INET6, &a, text, sizeof(text)) != NULL) {
+			snprintf(out, size, "addr %s/64", text);
+			return;
+		}
+	}
+	snprintf(out, size, "addr %s", peer);
 }
 
 /*
@@ -201,7 +230,7 @@ rate_limit(const struct request *req)
 	const char		*keys[2] = { addr, cert }, *all = "*";
 	unsigned		 wait;
 
-	snprintf(addr, sizeof(addr), "addr %s", req->peer);
+	address_key(req->peer, addr, sizeof(addr));
 	snprintf(cert, sizeof(cert), "cert %s", req->fingerprint);
 	wait = limiter_take(per_client, keys, req->has_certificate ? 2 : 1,
 	    c->guestbook_limit, (double)c->guestbook_limit / c->guestbook_window,
@@ -291,13 +320,47 @@ review_title(const char *slug, char *out, size_t size)
 	return index_review(slug, file, sizeof(file), out, size);
 }
 
-static void
-guestbook_page(struct response *resp)
+/*
+ * The guestbook's page number of path: 1 for /guestbook/, N for
+ * /guestbook/page/N/ (N > 1); 0 when path is neither.
+ */
+static unsigned
+guestbook_page_number(const char *path)
 {
-	struct guestbook_links	links = { review_title };
-	struct buf		b = { 0 };
+	static const char	 prefix[] = "/guestbook/page/";
+	unsigned long		 n;
+	char			*end;
 
-	guestbook_render(NULL, gemlog_guestbook, &links, &b);
+	if (strcmp(path, "/guestbook/") == 0)
+		return 1;
+	if (strncmp(path, prefix, strlen(prefix)) != 0 ||
+	    path[strlen(prefix)] < '1' || path[strlen(prefix)] > '9')
+		return 0;
+	errno = 0;
+	n = strtoul(path + strlen(prefix), &end, 10);
+	if (errno != 0 || strcmp(end, "/") != 0 || n < 2 || n > UINT_MAX / GUESTBOOK_PAGE)
+		return 0;
+	return (unsigned)n;
+}
+
+static void
+guestbook_page(unsigned number, struct response *resp)
+{
+	struct guestbook_page	  page = { review_title, number, 0 };
+	const struct gb_entry	**v;
+	struct buf		  b = { 0 };
+	size_t			  n, visible, skip = (size_t)(number - 1) * GUESTBOOK_PAGE;
+
+	if (guestbook_entries(NULL, skip, GUESTBOOK_PAGE, &v, &n, &visible) == -1)
+		b.failed = 1;
+	else if (n == 0 && number > 1) {
+		free(v);
+		response_set(resp, STATUS_NOT_FOUND, "No such page");
+		return;
+	}
+	page.older = visible > skip + n;
+	gemlog_guestbook(v, n, &page, &b);
+	free(v);
 	serve_page(resp, &b);
 }
 
@@ -307,13 +370,14 @@ route(const struct request *req, struct response *resp)
 	const struct config	*c = config_current();
 	const char		*path = req->url->path;
 	struct input		 in;
+	unsigned		 page;
 
 	if (input_of(path, &in)) {
 		answer_input(req, &in, resp);
 		return;
 	}
-	if (strcmp(path, "/guestbook/") == 0) {
-		guestbook_page(resp);
+	if ((page = guestbook_page_number(path)) > 0) {
+		guestbook_page(page, resp);
 		return;
 	}
 	if (strcmp(path, "/guestbook") == 0) {

@@ -46,6 +46,8 @@ struct pending;
 int	 pending_wait(struct pending *p, void (*wake)(void *), void *arg);
 /* Gives back one reference to p. */
 void	 pending_put(struct pending *p);
+/* Withdraws the wake of pending_wait: after it returns, it is never called. */
+void	 pending_cancel(struct pending *p);
 
 /* What a client asked for, in protocol-neutral form. */
 struct request {

@@ -615,6 +615,24 @@ expect_match "later entries still shown" "> after the cut" "$(gem "gemini://loca
 alive "damaged guestbook"
 stop
 
+echo "== a full disk"
+full=$work/full
+mkdir -p "$full"
+if mount -t tmpfs -o size=64k tmpfs "$full" 2>/dev/null; then
+	start -c "$work/gb.conf" -s "$full"
+	head -c 1000000 /dev/zero >"$full/filler" 2>/dev/null
+	timeout 60 "$GEMCLI" -n 50 -L -t 30 -s localhost 127.0.0.1 "$port" "gemini://localhost/guestbook/sign?the%20same%20words" >"$work/full.out" 2>/dev/null
+	expect "full disk: nobody is told it was saved" 0 "$(grep -c '^[0-9]* 30 ' "$work/full.out")"
+	expect "full disk: everyone is told it was not" 50 "$(grep -c '^[0-9]* 40 Not saved: ' "$work/full.out")"
+	if wait_for "$log" "takes no more entries until marquee restarts"; then pass; else fail "full disk not logged"; fi
+	expect_match "later entries refused at once" "^40 Not saved: " "$(header "gemini://localhost/guestbook/sign?later")"
+	alive "a full disk"
+	stop
+	umount "$full"
+else
+	echo "   (cannot mount a tmpfs here: skipped)"
+fi
+
 echo "== guestbook rate limit"
 printf 'guestbook_limit = 2\nguestbook_window = 600\n' >"$work/limit.conf"
 start -c "$work/limit.conf"
@@ -711,6 +729,15 @@ for n in $(awk '$2 == 30 { print $1 }' "$work/burst.out"); do
 done
 expect "every acknowledged append survives kill -9" 0 "$missing"
 expect "no record skipped after kill -9" 0 "$(grep -c 'record skipped' "$log")"
+# More than a page of entries now: /guestbook/ shows the newest hundred.
+gem "gemini://localhost/guestbook/" >/dev/null
+expect "first page holds a hundred entries" 100 "$(grep -c '^### ' "$work/body")"
+expect_match "first page links to older entries" "=> /guestbook/page/2/ Older entries" "$(cat "$work/body")"
+gem "gemini://localhost/guestbook/page/2/" >/dev/null
+expect_match "second page links back" "=> /guestbook/ Newer entries" "$(cat "$work/body")"
+if [ "$(grep -c '^### ' "$work/body")" -ge 1 ]; then pass; else fail "second page is empty"; fi
+expect "a page past the end" "51 No such page" "$(header "gemini://localhost/guestbook/page/999/")"
+expect "page 1 has one address" "51 Not found" "$(header "gemini://localhost/guestbook/page/1/")"
 alive "restart after kill -9"
 stop
 

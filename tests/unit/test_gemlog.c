@@ -130,16 +130,16 @@ test_responses(void)
 	struct buf		 out = { 0 };
 	int			 quotes = 0;
 
-	gemlog_responses(v, 0, &out, &a);
+	gemlog_responses(v, 0, &a, &out);
 	CHECK_STR(out.data, "\n## No responses to A <Film> & Co yet\n\n"
 	    "=> /reviews/2026-01-10-a/respond Leave a response\n");
 	buf_free(&out);
-	gemlog_responses(v, 1, &out, &a);
+	gemlog_responses(v, 1, &a, &out);
 	CHECK_STR(out.data, "\n## 1 response to A <Film> & Co\n\n"
 	    "### anonymous, 2026-11-25\n> Loved it.\n\n"
 	    "=> /reviews/2026-01-10-a/respond Leave a response\n");
 	buf_free(&out);
-	gemlog_responses(v, 2, &out, &a);
+	gemlog_responses(v, 2, &a, &out);
 	CHECK(strstr(out.data, "## 2 responses to A <Film> & Co\n") != NULL);
 	CHECK(strstr(out.data, "### movieblort [3f2a9c1b], 2026-11-26\n") != NULL);
 	/* Whatever a reader wrote, every line of it is a quote line. */
@@ -168,12 +168,12 @@ static void
 test_guestbook(void)
 {
 	const struct gb_entry	*v[] = { &r1, &r3 };
-	struct guestbook_links	 links = { title_of };
+	struct guestbook_page	 page = { title_of, 1, 0 };
 	struct gb_entry		 gone = r1;
 	struct buf		 out = { 0 };
 	const char		*newer, *older;
 
-	gemlog_guestbook(v, 2, &out, &links);
+	gemlog_guestbook(v, 2, &page, &out);
 	CHECK(strncmp(out.data, "# Guestbook\n", 12) == 0);
 	CHECK(strstr(out.data, "=> /guestbook/sign Sign the guestbook\n") != NULL);
 	CHECK(strstr(out.data, "=> /reviews/2026-01-10-a/ In response to A\n> Loved it.\n") != NULL);
@@ -184,11 +184,26 @@ test_guestbook(void)
 	buf_free(&out);
 	gone.slug = "deleted-review";
 	v[0] = &gone;
-	gemlog_guestbook(v, 1, &out, &links);
+	gemlog_guestbook(v, 1, &page, &out);
 	CHECK(strstr(out.data, "In response to a review no longer here") != NULL);
 	buf_free(&out);
-	gemlog_guestbook(v, 0, &out, &links);
+	gemlog_guestbook(v, 0, &page, &out);
 	CHECK(strstr(out.data, "Nobody has written yet.") != NULL);
+	CHECK(strstr(out.data, "Newer entries") == NULL && strstr(out.data, "Older entries") == NULL);
+	buf_free(&out);
+	/* Pages link to their neighbours; the second page's newer one is /guestbook/. */
+	page.number = 2;
+	page.older = 1;
+	gemlog_guestbook(v, 1, &page, &out);
+	CHECK(strstr(out.data, "=> /guestbook/ Newer entries\n") != NULL);
+	CHECK(strstr(out.data, "=> /guestbook/page/3/ Older entries\n") != NULL);
+	CHECK(strstr(out.data, "Nobody has written yet.") == NULL);
+	buf_free(&out);
+	page.number = 5;
+	page.older = 0;
+	gemlog_guestbook(v, 1, &page, &out);
+	CHECK(strstr(out.data, "=> /guestbook/page/4/ Newer entries\n") != NULL);
+	CHECK(strstr(out.data, "Older entries") == NULL);
 	buf_free(&out);
 }
 

@@ -189,6 +189,13 @@ test_round_trip(void)
 	/* The same record parses with the LF counted out by the caller only. */
 	CHECK_INT(parse_n(line, len), -1);
 
+	/* A review file name may hold a backslash: the slug is escaped too. */
+	snprintf(r.slug, sizeof(r.slug), "ca\\che");
+	len = record_format(&r, line, sizeof(line));
+	CHECK(strstr(line, "\tca\\\\che\t") != NULL);
+	CHECK_INT(parse_n(line, len > 0 ? len - 1 : 0), 0);
+	CHECK_STR(parsed.slug, "ca\\che");
+
 	/* Guestbook entry: no slug, no fingerprint, UTF-8 text. */
 	r.slug[0] = '\0';
 	r.fingerprint[0] = '\0';
