@@ -70,7 +70,7 @@ build/test_%: tests/unit/test_%.c $(PURE) tests/unit/harness.h $(HDRS) build/.ch
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -Isrc -o $@ $< $(PURE)
 
 # A fuzz target without libFuzzer: tests/fuzz/replay.c runs it over saved inputs.
-build/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(PURE) $(HDRS) build/.check-deps
+build/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/paths.h $(PURE) $(HDRS) build/.check-deps
 	@mkdir -p build/fuzz-replay
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -Isrc -o $@ $< tests/fuzz/replay.c $(PURE)
 

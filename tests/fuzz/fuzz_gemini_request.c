@@ -9,16 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "request.h"
+#define FUZZ_NAME "fuzz_gemini_request"
+#include "paths.h"
 
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-static void
-fail(const char *what)
-{
-	fprintf(stderr, "fuzz_gemini_request: %s\n", what);
-	abort();
-}
 
 /* A string field must end within its array. */
 static void
@@ -26,29 +20,6 @@ check_string(const char *s, size_t size, const char *what)
 {
 	if (memchr(s, '\0', size) == NULL)
 		fail(what);
-}
-
-/* A normalised path: '/' first, UTF-8, no empty, "." or ".." segment but a final "". */
-static void
-check_path(const char *path)
-{
-	const char	*seg, *slash;
-	size_t		 len = strlen(path), n;
-
-	if (path[0] != '/')
-		fail("path does not start with /");
-	if (!utf8_valid(path, len))
-		fail("path is not UTF-8");
-	for (seg = path + 1; seg <= path + len; seg = slash + 1) {
-		if ((slash = strchr(seg, '/')) == NULL)
-			slash = path + len;
-		n = (size_t)(slash - seg);
-		if (n == 0 && slash != path + len)
-			fail("path has an empty segment");
-		if ((n == 1 && seg[0] == '.') ||
-		    (n == 2 && seg[0] == '.' && seg[1] == '.'))
-			fail("path has a dot segment");
-	}
 }
 
 /* Lower case, as request.h says of scheme and host. */
