@@ -48,6 +48,8 @@ _Static_assert(REQUEST_BUF >= PROXY_HEADER_MAX, "a PROXY header must fit the req
  * handed back to the system.
  */
 #define TRIM_PEAK		256
+/* malloc_trim works on the whole process: at most once in this many ms. */
+#define TRIM_EVERY_MS		30000
 
 #define container_of(p, type, member) \
 	((type *)(void *)((char *)(p) - offsetof(type, member)))
@@ -144,6 +146,7 @@ static unsigned		 nworkers;
 static int		 stop_fd = -1;
 static atomic_uint	 open_count;
 static atomic_ullong	 last_refusal_log_ms;
+static atomic_ullong	 last_trim_ms;
 
 static enum step	 conn_respond(struct conn *c);
 static ssize_t	 conn_fill(struct conn *c);
@@ -775,7 +778,11 @@ worker_sweep(struct worker *w)
 		return;
 	w->next_sweep_ms = now + SWEEP_MS;
 	if (w->peak >= TRIM_PEAK && w->nopen < w->peak / 4) {
-		malloc_trim(0);
+		unsigned long long	last = atomic_load(&last_trim_ms);
+
+		if (now - last >= TRIM_EVERY_MS &&
+		    atomic_compare_exchange_strong(&last_trim_ms, &last, now))
+			malloc_trim(0);
 		w->peak = w->nopen;
 	}
 	for (c = w->open; c != NULL; c = next) {

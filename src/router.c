@@ -376,6 +376,13 @@ route(const struct request *req, struct response *resp)
 		answer_input(req, &in, resp);
 		return;
 	}
+	if (req->settled != NULL) {
+		/* Saved, but its review left the index meanwhile: the guestbook shows it. */
+		memset(&in, 0, sizeof(in));
+		snprintf(in.back, sizeof(in.back), "/guestbook/");
+		answer_input(req, &in, resp);
+		return;
+	}
 	if ((page = guestbook_page_number(path)) > 0) {
 		guestbook_page(page, resp);
 		return;

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -79,6 +80,35 @@ is_regular(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/*
+ * Lets files in the directory of path be read, both where path names it and
+ * where its links lead: a renewed certificate (certbot points live/ at new
+ * files in archive/) or a file saved by rename is a new file there.
+ */
+static int
+allow_dir_of(int ruleset, const char *path, const char **reason)
+{
+	char	dir[PATH_MAX], real[PATH_MAX];
+
+	if (allow(ruleset, dir_of(path, dir, sizeof(dir)), LANDLOCK_ACCESS_FS_READ_FILE,
+	    reason) == -1)
+		return -1;
+	if (realpath(path, real) == NULL)
+		return 0;
+	return allow(ruleset, dir_of(real, dir, sizeof(dir)), LANDLOCK_ACCESS_FS_READ_FILE,
+	    reason);
+}
+
+/* Directories shared with other programs' secrets: only marquee's own file there. */
+static int
+is_shared_dir(const char *path)
+{
+	char	dir[PATH_MAX];
+
+	dir_of(path, dir, sizeof(dir));
+	return strcmp(dir, "/") == 0 || strcmp(dir, "/etc") == 0 || strcmp(dir, ".") == 0;
+}
+
 static int
 add_rules(int ruleset, const struct config *c, const char **reason)
 {
@@ -86,12 +116,14 @@ add_rules(int ruleset, const struct config *c, const char **reason)
 
 	if (allow(ruleset, c->root, LANDLOCK_ACCESS_FS_READ_FILE |
 	    LANDLOCK_ACCESS_FS_READ_DIR, reason) == -1 ||
-	    allow(ruleset, c->cert, LANDLOCK_ACCESS_FS_READ_FILE, reason) == -1 ||
-	    allow(ruleset, c->key, LANDLOCK_ACCESS_FS_READ_FILE, reason) == -1)
+	    allow_dir_of(ruleset, c->cert, reason) == -1 ||
+	    allow_dir_of(ruleset, c->key, reason) == -1)
 		return -1;
 	/* A config from a pipe (-c <(...)) cannot be read again anyway. */
 	if (c->file[0] != '\0' && is_regular(c->file) &&
-	    allow(ruleset, c->file, LANDLOCK_ACCESS_FS_READ_FILE, reason) == -1)
+	    (is_shared_dir(c->file) ?
+	    allow(ruleset, c->file, LANDLOCK_ACCESS_FS_READ_FILE, reason) :
+	    allow_dir_of(ruleset, c->file, reason)) == -1)
 		return -1;
 #ifdef SANITIZED
 	if (allow(ruleset, "/proc", LANDLOCK_ACCESS_FS_READ_FILE |

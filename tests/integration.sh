@@ -645,15 +645,25 @@ expect "limited entries not stored" 0 "$(grep -c '	three	\|	four	\|	five	' "$gbl
 stop
 
 echo "== sandbox"
-mkdir -p "$work/elsewhere"
+mkdir -p "$work/elsewhere" "$work/conf"
 cp "$work/certs/localhost.crt" "$work/certs/localhost.key" "$work/elsewhere/"
 chmod 644 "$work/elsewhere/localhost.key"
-printf 'lang = en\n' >"$work/sandbox.conf"
-start -c "$work/sandbox.conf"
+printf 'lang = en\n' >"$work/conf/sandbox.conf"
+start -c "$work/conf/sandbox.conf"
 expect "no_new_privs set" 1 "$(awk '/^NoNewPrivs:/ { print $2 }' "/proc/$pid/status")"
 if grep -q "sandbox: Landlock ABI" "$log"; then
+	# A renewed certificate and a config saved by rename are new files: still readable.
+	cp "$work/certs/localhost.crt" "$work/certs/renewed" && mv "$work/certs/renewed" "$work/certs/localhost.crt"
+	cp "$work/conf/sandbox.conf" "$work/conf/saved" && mv "$work/conf/saved" "$work/conf/sandbox.conf"
+	reloads=$(grep -c "reloaded configuration and certificates" "$log")
+	kill -HUP "$pid"
+	for i in $(seq 100); do
+		[ "$(grep -c "reloaded configuration and certificates" "$log")" -gt "$reloads" ] && break
+		sleep 0.05
+	done
+	expect "reload of a renewed certificate under the sandbox" $((reloads + 1)) "$(grep -c "reloaded configuration and certificates" "$log")"
 	# The files are readable by anyone, and the server runs as root: only Landlock can refuse.
-	printf 'lang = en\ncert = %s\nkey = %s\n' "$work/elsewhere/localhost.crt" "$work/elsewhere/localhost.key" >"$work/sandbox.conf"
+	printf 'lang = en\ncert = %s\nkey = %s\n' "$work/elsewhere/localhost.crt" "$work/elsewhere/localhost.key" >"$work/conf/sandbox.conf"
 	kill -HUP "$pid"
 	if wait_for "$log" "reload: $work/elsewhere/localhost.crt: Permission denied"; then pass; else fail "sandboxed server read a certificate outside its paths"; fi
 	alive "refused reload"
@@ -663,9 +673,9 @@ if grep -q "sandbox: Landlock ABI" "$log"; then
 	kill -USR1 "$pid"
 	alive "log reopened under the sandbox"
 	stop
-	printf 'lang = en\nsandbox = no\n' >"$work/sandbox.conf"
-	start -c "$work/sandbox.conf"
-	printf 'lang = en\nsandbox = no\ncert = %s\nkey = %s\n' "$work/elsewhere/localhost.crt" "$work/elsewhere/localhost.key" >"$work/sandbox.conf"
+	printf 'lang = en\nsandbox = no\n' >"$work/conf/sandbox.conf"
+	start -c "$work/conf/sandbox.conf"
+	printf 'lang = en\nsandbox = no\ncert = %s\nkey = %s\n' "$work/elsewhere/localhost.crt" "$work/elsewhere/localhost.key" >"$work/conf/sandbox.conf"
 	kill -HUP "$pid"
 	if wait_for "$log" "reloaded configuration and certificates"; then pass; else fail "the same reload without the sandbox failed"; fi
 else
