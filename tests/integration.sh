@@ -643,6 +643,13 @@ expect_match "gopher shares the address's bucket" "^3Too many entries: try again
 expect "a certificate does not escape its address" "44" "$(header "gemini://localhost/guestbook/sign?five" -c "$work/reader.crt" -k "$work/reader.key" | cut -c1-2)"
 expect "limited entries not stored" 0 "$(grep -c '	three	\|	four	\|	five	' "$gblog")"
 stop
+# The cap on everyone together: two a minute, whoever writes.
+printf 'guestbook_limit = 1000\nguestbook_global = 2\n' >"$work/global.conf"
+start -c "$work/global.conf"
+expect "global cap: first" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?g1")"
+expect "global cap: second, another client" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?g2" -c "$work/reader.crt" -k "$work/reader.key")"
+expect_match "global cap: third waits" "^44 (29|30)$" "$(header "gemini://localhost/guestbook/sign?g3")"
+stop
 
 echo "== sandbox"
 mkdir -p "$work/elsewhere" "$work/conf"
