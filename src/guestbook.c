@@ -270,9 +270,13 @@ store_free(struct store *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Applies one line of the log; a bad one is reported with its place and skipped. */
+/*
+ * Applies one line of the log; a bad one is reported with its place and
+ * skipped. With hides_only, entries are passed over (a batch whose sync
+ * failed) but the owner's hide records among them still count.
+ */
 static void
-apply_line(struct tail *t, const char *line, size_t len)
+apply_line(struct tail *t, const char *line, size_t len, int hides_only)
 {
 	struct record	 r;
 	const char	*reason;
@@ -281,6 +285,8 @@ apply_line(struct tail *t, const char *line, size_t len)
 	if (len == 0)
 		return;		/* the LF that ended a torn record */
 	if (record_parse(line, len, &r, &reason) == 0) {
+		if (hides_only && r.kind != RECORD_HIDE)
+			return;
 		pthread_mutex_lock(&gb_lock);
 		rc = store_apply(&store, &r, &reason);
 		pthread_mutex_unlock(&gb_lock);
@@ -297,7 +303,7 @@ apply_line(struct tail *t, const char *line, size_t len)
  * next call (a write in progress, or a torn record), and t->partial says so.
  */
 static int
-tail_follow_lines(struct tail *t, int apply, const char **reason)
+tail_follow_lines(struct tail *t, int entries, const char **reason)
 {
 	static char	 buf[RECORD_MAX + READ_CHUNK];
 	size_t		 carry = 0, len;
@@ -318,8 +324,8 @@ tail_follow_lines(struct tail *t, int apply, const char **reason)
 		len = carry + (size_t)n;
 		end = buf + len;
 		for (p = buf; (lf = memchr(p, '\n', (size_t)(end - p))) != NULL; p = lf + 1) {
-			if (!skipping && apply)
-				apply_line(t, p, (size_t)(lf - p));
+			if (!skipping)
+				apply_line(t, p, (size_t)(lf - p), !entries);
 			skipping = 0;
 			t->line++;
 		}

@@ -106,21 +106,29 @@ forget_full(struct limiter *l, double burst, double rate, uint64_t now_ms)
 	l->slots = fresh;
 }
 
+/*
+ * The bucket of key, or the empty slot where it would go (hash 0, claimed
+ * by bucket_claim once every key of the take has a place); NULL when the
+ * table is full.
+ */
 static struct bucket *
-bucket_of(struct limiter *l, const char *key, double burst, uint64_t now_ms)
+bucket_of(struct limiter *l, uint64_t hash)
 {
-	uint64_t	 hash = key_hash(key);
 	struct bucket	*b = slot_for(l->slots, l->nslots, hash);
 
+	return b->hash == hash || l->used < l->max ? b : NULL;
+}
+
+static void
+bucket_claim(struct limiter *l, struct bucket *b, uint64_t hash, double burst,
+    uint64_t now_ms)
+{
 	if (b->hash == hash)
-		return b;
-	if (l->used == l->max)
-		return NULL;
+		return;
 	b->hash = hash;
 	b->tokens = burst;
 	b->last_ms = now_ms;
 	l->used++;
-	return b;
 }
 
 unsigned
@@ -128,6 +136,7 @@ limiter_take(struct limiter *l, const char *const *keys, size_t n,
     double burst, double rate, uint64_t now_ms)
 {
 	struct bucket	*b[KEYS_PER_TAKE];
+	uint64_t	 h[KEYS_PER_TAKE];
 	double		 wait = 0, w;
 	size_t		 i;
 
@@ -140,10 +149,14 @@ limiter_take(struct limiter *l, const char *const *keys, size_t n,
 		l->swept_ms = now_ms;
 	}
 	for (i = 0; i < n; i++) {
-		if ((b[i] = bucket_of(l, keys[i], burst, now_ms)) == NULL) {
+		h[i] = key_hash(keys[i]);
+		/* Two new keys could want one slot: claim each before finding the next. */
+		if ((b[i] = bucket_of(l, h[i])) == NULL || (l->used + n - i > l->max &&
+		    b[i]->hash != h[i])) {
 			wait = 1 / rate;	/* untracked: as if empty */
 			goto refuse;
 		}
+		bucket_claim(l, b[i], h[i], burst, now_ms);
 		refill(b[i], burst, rate, now_ms);
 		if (b[i]->tokens < 1 && (w = (1 - b[i]->tokens) / rate) > wait)
 			wait = w;

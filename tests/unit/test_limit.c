@@ -74,11 +74,25 @@ test_full_table(void)
 	limiter_free(l);
 }
 
+static void
+test_no_half_take(void)
+{
+	struct limiter	*l = limiter_new(2);
+	const char	*two[] = { "b", "c" };
+
+	CHECK_INT(take(l, "a", 1000), 0);
+	/* Two new keys, room for one: refused, and the room stays free. */
+	CHECK(limiter_take(l, two, 2, BURST, RATE, 1000) > 0);
+	CHECK_INT(take(l, "d", 1000), 0);
+	limiter_free(l);
+}
+
 int
 main(void)
 {
 	test_bucket();
 	test_both_keys();
 	test_full_table();
+	test_no_half_take();
 	return harness_done();
 }
