@@ -164,11 +164,12 @@ input_of(const char *path, struct input *in)
 	char		file[REVIEW_NAME_MAX + 1];
 	int		n;
 
-	memset(in, 0, sizeof(*in));
 	if (strcmp(path, "/guestbook/sign") == 0) {
+		memset(in, 0, sizeof(*in));
 		snprintf(in->back, sizeof(in->back), "/guestbook/");
 		return 1;
 	}
+	/* Every request passes here: the struct is filled only for a respond URL. */
 	if (respond_slug(path, in->slug, sizeof(in->slug)) == -1 ||
 	    index_review(in->slug, file, sizeof(file), in->title, sizeof(in->title)) == -1)
 		return 0;
@@ -228,16 +229,16 @@ rate_limit(const struct request *req)
 	const struct config	*c = config_current();
 	char			 addr[128], cert[FINGERPRINT_HEX + 8];
 	const char		*keys[2] = { addr, cert }, *all = "*";
+	uint64_t		 now = now_ms();
 	unsigned		 wait;
 
 	address_key(req->peer, addr, sizeof(addr));
 	snprintf(cert, sizeof(cert), "cert %s", req->fingerprint);
 	wait = limiter_take(per_client, keys, req->has_certificate ? 2 : 1,
-	    c->guestbook_limit, (double)c->guestbook_limit / c->guestbook_window,
-	    now_ms());
+	    c->guestbook_limit, (double)c->guestbook_limit / c->guestbook_window, now);
 	if (wait == 0)
 		wait = limiter_take(everyone, &all, 1, c->guestbook_global,
-		    (double)c->guestbook_global / 60, now_ms());
+		    (double)c->guestbook_global / 60, now);
 	return wait;
 }
 
