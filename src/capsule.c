@@ -28,8 +28,6 @@ struct mime_slot {
 	char		type[MIME_MAX + 1];
 };
 
-static int		 root_fd = -1;
-
 static int		 open_beneath(int dirfd, const char *name);
 static magic_t		 magic;
 static pthread_mutex_t	 magic_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -75,30 +73,18 @@ static const struct {
 };
 
 int
-capsule_init(const char *root, const char **reason)
+capsule_init(const char **reason)
 {
-	struct stat	st;
-
-	if ((root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		*reason = reasonf("%s: %s", root, strerror(errno));
-		return -1;
-	}
-	if (fstat(root_fd, &st) == -1 || !S_ISDIR(st.st_mode)) {
-		*reason = reasonf("%s: not a directory", root);
-		goto fail;
-	}
 	if ((magic = magic_open(MAGIC_MIME_TYPE | MAGIC_SYMLINK | MAGIC_ERROR)) == NULL) {
 		*reason = "libmagic: out of memory";
-		goto fail;
+		return -1;
 	}
 	if (magic_load(magic, NULL) == -1) {
 		*reason = reasonf("libmagic: %s", magic_error(magic));
-		goto fail;
+		capsule_free();
+		return -1;
 	}
 	return 0;
-fail:
-	capsule_free();
-	return -1;
 }
 
 void
@@ -107,13 +93,28 @@ capsule_free(void)
 	if (magic != NULL)
 		magic_close(magic);
 	magic = NULL;
-	if (root_fd != -1)
-		close(root_fd);
-	root_fd = -1;
 }
 
 int
-capsule_open(const char *relpath)
+capsule_open_root(const char *root, const char **reason)
+{
+	struct stat	st;
+	int		fd;
+
+	if ((fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		*reason = reasonf("%s: %s", root, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		*reason = reasonf("%s: not a directory", root);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+capsule_open(int root_fd, const char *relpath)
 {
 	return open_beneath(root_fd, relpath);
 }
@@ -271,7 +272,7 @@ serve_directory(int dirfd, const char *path, const char *lang,
 }
 
 void
-capsule_serve(const char *path, const char *lang, struct response *resp)
+capsule_serve(int root_fd, const char *path, const char *lang, struct response *resp)
 {
 	struct stat	 st;
 	const char	*name = path[1] == '\0' ? "." : path + 1;

@@ -10,21 +10,28 @@ struct response;
  * pointing outside, nor absolute links can reach beyond the root.
  */
 
-/* Opens the root directory and the MIME database; call before dropping privileges. */
-int	 capsule_init(const char *root, const char **reason);
+/* Loads the MIME database, shared by every capsule; call before dropping privileges. */
+int	 capsule_init(const char **reason);
 void	 capsule_free(void);
+
+/*
+ * Opens a capsule's root directory; returns the descriptor that stands for
+ * the capsule from then on (the caller closes it), or -1 with *reason.
+ */
+int	 capsule_open_root(const char *root, const char **reason);
 
 /*
  * Opens relpath (no leading slash) under the root for reading, with the same
  * confinement as requests get. Returns the descriptor (the caller closes it)
  * or -1 with errno set.
  */
-int	 capsule_open(const char *relpath);
+int	 capsule_open(int root_fd, const char *relpath);
 
 /*
  * Answers a normalised path (starting with '/') with the file, the index.gmi
  * of a directory, a redirect to the slash form of a directory, or 51.
  */
-void	 capsule_serve(const char *path, const char *lang, struct response *resp);
+void	 capsule_serve(int root_fd, const char *path, const char *lang,
+	    struct response *resp);
 
 #endif

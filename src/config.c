@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "log.h"
@@ -39,13 +40,15 @@ default_state(char *dst, size_t size)
 static void
 config_defaults(struct config *c)
 {
-	snprintf(c->hostname, sizeof(c->hostname), "localhost");
+	struct host_config	*h = &c->hosts[0];
+
+	snprintf(h->name, sizeof(h->name), "localhost");
+	snprintf(h->root, sizeof(h->root), "capsule");
+	snprintf(h->lang, sizeof(h->lang), "en");
+	h->gopher_port = 70;
 	snprintf(c->listen, sizeof(c->listen), "*");
 	c->gemini_port = GEMINI_DEFAULT_PORT;
-	c->gopher_port = 70;
-	snprintf(c->root, sizeof(c->root), "capsule");
 	snprintf(c->certs, sizeof(c->certs), "certs");
-	snprintf(c->lang, sizeof(c->lang), "en");
 	c->request_timeout = 10;
 	c->connection_timeout = 300;
 	c->max_connections = 4096;
@@ -156,9 +159,13 @@ set_bool(unsigned *dst, const char *value, const char **reason)
 
 enum key_kind { KIND_STRING, KIND_NUMBER, KIND_BOOL, KIND_HOST, KIND_LANG };
 
+/* A key of the whole server, or (HOST_KEY) of one host. */
 #define KEY(name, field, kind, min, max) \
 	{ name, offsetof(struct config, field), \
-	    sizeof(((struct config *)0)->field), kind, min, max }
+	    sizeof(((struct config *)0)->field), kind, min, max, 0 }
+#define HOST_KEY(name, field, kind, min, max) \
+	{ name, offsetof(struct host_config, field), \
+	    sizeof(((struct host_config *)0)->field), kind, min, max, 1 }
 
 static const struct key {
 	const char	*name;
@@ -166,16 +173,19 @@ static const struct key {
 	size_t		 size;
 	enum key_kind	 kind;
 	unsigned long	 min, max;
+	int		 per_host;
 } keys[] = {
-	KEY("hostname",		  hostname,	      KIND_HOST,   0, 0),
+	HOST_KEY("hostname",	       name,		   KIND_HOST,	0, 0),
+	HOST_KEY("gopher_port",	       gopher_port,	   KIND_NUMBER, 0, 65535),
+	HOST_KEY("root",	       root,		   KIND_STRING, 0, 0),
+	HOST_KEY("cert",	       cert,		   KIND_STRING, 0, 0),
+	HOST_KEY("key",		       key,		   KIND_STRING, 0, 0),
+	HOST_KEY("lang",	       lang,		   KIND_LANG,	0, 0),
+	HOST_KEY("guestbook",	       guestbook,	   KIND_STRING, 0, 0),
+	HOST_KEY("public_gopher_port", public_gopher_port, KIND_NUMBER, 1, 65535),
 	KEY("listen",		  listen,	      KIND_STRING, 0, 0),
 	KEY("port",		  gemini_port,	      KIND_NUMBER, 1, 65535),
-	KEY("gopher_port",	  gopher_port,	      KIND_NUMBER, 0, 65535),
-	KEY("root",		  root,		      KIND_STRING, 0, 0),
 	KEY("certs",		  certs,	      KIND_STRING, 0, 0),
-	KEY("cert",		  cert,		      KIND_STRING, 0, 0),
-	KEY("key",		  key,		      KIND_STRING, 0, 0),
-	KEY("lang",		  lang,		      KIND_LANG,   0, 0),
 	KEY("log",		  log,		      KIND_STRING, 0, 0),
 	KEY("user",		  user,		      KIND_STRING, 0, 0),
 	KEY("request_timeout",	  request_timeout,    KIND_NUMBER, 1, 3600),
@@ -183,7 +193,6 @@ static const struct key {
 	KEY("max_connections",	  max_connections,    KIND_NUMBER, 1, 1000000),
 	KEY("workers",		  workers,	      KIND_NUMBER, 0, 256),
 	KEY("state",		  state,	      KIND_STRING, 0, 0),
-	KEY("guestbook",	  guestbook,	      KIND_STRING, 0, 0),
 	KEY("guestbook_limit",	  guestbook_limit,    KIND_NUMBER, 1, 1000000),
 	KEY("guestbook_window",	  guestbook_window,   KIND_NUMBER, 1, 86400),
 	KEY("guestbook_global",	  guestbook_global,   KIND_NUMBER, 1, 10000000),
@@ -191,12 +200,12 @@ static const struct key {
 	KEY("gopher_proxy",	  gopher_proxy,	      KIND_BOOL,   0, 0),
 	KEY("sandbox",		  sandbox,	      KIND_BOOL,   0, 0),
 	KEY("public_port",	  public_port,	      KIND_NUMBER, 1, 65535),
-	KEY("public_gopher_port", public_gopher_port, KIND_NUMBER, 1, 65535),
 };
 
-int
-config_set(struct config *c, const char *name, const char *value,
-    const char **reason)
+/* Sets key name of c, or of host h when it is a host's key. */
+static int
+set_key(struct config *c, struct host_config *h, const char *name,
+    const char *value, const char **reason)
 {
 	const struct key	*k;
 	char			*field;
@@ -206,7 +215,16 @@ config_set(struct config *c, const char *name, const char *value,
 		k = &keys[i];
 		if (strcmp(k->name, name) != 0)
 			continue;
-		field = (char *)c + k->offset;
+		if (!k->per_host && h != &c->hosts[0]) {
+			*reason = reasonf("'%s' applies to every host: set it "
+			    "before the first [host] section", name);
+			return -1;
+		}
+		if (k->kind == KIND_HOST && h != &c->hosts[0]) {
+			*reason = "a section's host name is its [name] line";
+			return -1;
+		}
+		field = (k->per_host ? (char *)h : (char *)c) + k->offset;
 		switch (k->kind) {
 		case KIND_STRING:
 			return set_string(field, k->size, value, reason);
@@ -222,6 +240,54 @@ config_set(struct config *c, const char *name, const char *value,
 	}
 	*reason = reasonf("unknown key '%s'", name);
 	return -1;
+}
+
+int
+config_set(struct config *c, const char *name, const char *value,
+    const char **reason)
+{
+	return set_key(c, &c->hosts[0], name, value, reason);
+}
+
+const struct host_config *
+config_host(const struct config *c, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nhosts; i++)
+		if (strcasecmp(c->hosts[i].name, name) == 0)
+			return &c->hosts[i];
+	return NULL;
+}
+
+/* Starts the section of host name, read on line lineno; it inherits the first host's lang. */
+static int
+add_host(struct config *c, const char *name, unsigned lineno, const char **reason)
+{
+	struct host_config	*hosts, *h;
+	char			 host[HOST_MAX + 1];
+
+	if (set_hostname(host, sizeof(host), name, reason) == -1)
+		return -1;
+	if (config_host(c, host) != NULL) {
+		*reason = reasonf("host %s is already defined", host);
+		return -1;
+	}
+	if (c->nhosts == HOSTS_MAX) {
+		*reason = reasonf("more than %d hosts", HOSTS_MAX);
+		return -1;
+	}
+	if ((hosts = realloc(c->hosts, (c->nhosts + 1) * sizeof(*hosts))) == NULL) {
+		*reason = "out of memory";
+		return -1;
+	}
+	c->hosts = hosts;
+	h = &hosts[c->nhosts++];
+	memset(h, 0, sizeof(*h));
+	memcpy(h->name, host, sizeof(host));
+	memcpy(h->lang, hosts[0].lang, sizeof(h->lang));
+	h->line = lineno;
+	return 0;
 }
 
 static int
@@ -244,15 +310,28 @@ trim(char *s)
 	return s;
 }
 
-/* Applies one line; returns 0 (also for blank and comment lines) or -1 with *reason. */
+/*
+ * Applies one line to the host of the section it is in; returns 0 (also for
+ * blank and comment lines) or -1 with *reason.
+ */
 static int
-config_line(struct config *c, char *line, const char **reason)
+config_line(struct config *c, char *line, unsigned lineno, const char **reason)
 {
 	char	*key, *value, *eq;
+	size_t	 n;
 
 	key = trim(line);
 	if (*key == '\0' || *key == '#')
 		return 0;
+	if (*key == '[') {
+		n = strlen(key);
+		if (n < 3 || key[n - 1] != ']') {
+			*reason = "expected '[hostname]'";
+			return -1;
+		}
+		key[n - 1] = '\0';
+		return add_host(c, trim(key + 1), lineno, reason);
+	}
 	if ((eq = strchr(key, '=')) == NULL) {
 		*reason = "expected 'key = value'";
 		return -1;
@@ -264,7 +343,7 @@ config_line(struct config *c, char *line, const char **reason)
 		*reason = "missing key before '='";
 		return -1;
 	}
-	return config_set(c, key, value, reason);
+	return set_key(c, &c->hosts[c->nhosts - 1], key, value, reason);
 }
 
 int
@@ -293,7 +372,7 @@ config_load(struct config *c, const char *path, const char **reason)
 			*reason = reasonf("%s:%u: NUL byte in line", path, lineno);
 			goto out;
 		}
-		if (config_line(c, line, &why) == -1) {
+		if (config_line(c, line, lineno, &why) == -1) {
 			*reason = reasonf("%s:%u: %s", path, lineno, why);
 			goto out;
 		}
@@ -313,27 +392,85 @@ out:
 	return rc;
 }
 
+/* Where host h was defined, for the problem with it: its [NAME] line. */
+static const char *
+host_problem(const struct config *c, const struct host_config *h,
+    const char *problem)
+{
+	if (h->line == 0)
+		return problem;
+	return reasonf("%s:%u: %s", c->file, h->line, problem);
+}
+
+static int
+host_finish(const struct config *c, struct host_config *h, const char **reason)
+{
+	int	n;
+
+	if (h->root[0] == '\0') {
+		*reason = host_problem(c, h, reasonf("[%s] sets no root", h->name));
+		return -1;
+	}
+	if ((h->cert[0] == '\0' && (size_t)snprintf(h->cert, sizeof(h->cert),
+	    "%s/%s.crt", c->certs, h->name) >= sizeof(h->cert)) ||
+	    (h->key[0] == '\0' && (size_t)snprintf(h->key, sizeof(h->key),
+	    "%s/%s.key", c->certs, h->name) >= sizeof(h->key))) {
+		*reason = host_problem(c, h, "certificate path too long");
+		return -1;
+	}
+	if (h->guestbook[0] == '\0') {
+		/* The first host's log keeps the name it had before there were others. */
+		n = h == &c->hosts[0] ?
+		    snprintf(h->guestbook, sizeof(h->guestbook), "%s/guestbook.log", c->state) :
+		    snprintf(h->guestbook, sizeof(h->guestbook), "%s/guestbook-%s.log",
+		    c->state, h->name);
+		if ((size_t)n >= sizeof(h->guestbook)) {
+			*reason = host_problem(c, h, "guestbook path too long");
+			return -1;
+		}
+	}
+	if (h->public_gopher_port == 0)
+		h->public_gopher_port = h->gopher_port;
+	return 0;
+}
+
+/* What host h shares with one defined before it that it may not: name, Gopher port, log. */
+static const char *
+host_clash(const struct config *c, const struct host_config *h)
+{
+	const struct host_config	*o;
+
+	if (h->gopher_port == c->gemini_port)
+		return reasonf("[%s]: gopher_port %u is the Gemini port", h->name,
+		    h->gopher_port);
+	for (o = c->hosts; o < h; o++) {
+		if (strcmp(o->name, h->name) == 0)
+			return reasonf("host %s is already defined", h->name);
+		if (h->gopher_port != 0 && o->gopher_port == h->gopher_port)
+			return reasonf("[%s]: gopher_port %u is already %s's", h->name,
+			    h->gopher_port, o->name);
+		if (strcmp(o->guestbook, h->guestbook) == 0)
+			return reasonf("[%s]: guestbook %s is already %s's", h->name,
+			    h->guestbook, o->name);
+	}
+	return NULL;
+}
+
 int
 config_finish(struct config *c, const char **reason)
 {
-	if (c->cert[0] == '\0' && (size_t)snprintf(c->cert, sizeof(c->cert),
-	    "%s/%s.crt", c->certs, c->hostname) >= sizeof(c->cert)) {
-		*reason = "certificate path too long";
-		return -1;
-	}
-	if (c->key[0] == '\0' && (size_t)snprintf(c->key, sizeof(c->key),
-	    "%s/%s.key", c->certs, c->hostname) >= sizeof(c->key)) {
-		*reason = "key path too long";
-		return -1;
-	}
+	const char	*clash;
+	size_t		 i;
+
 	if (c->public_port == 0)
 		c->public_port = c->gemini_port;
-	if (c->public_gopher_port == 0)
-		c->public_gopher_port = c->gopher_port;
-	if (c->guestbook[0] == '\0' && (size_t)snprintf(c->guestbook,
-	    sizeof(c->guestbook), "%s/guestbook.log", c->state) >= sizeof(c->guestbook)) {
-		*reason = "guestbook path too long";
-		return -1;
+	for (i = 0; i < c->nhosts; i++) {
+		if (host_finish(c, &c->hosts[i], reason) == -1)
+			return -1;
+		if ((clash = host_clash(c, &c->hosts[i])) != NULL) {
+			*reason = host_problem(c, &c->hosts[i], clash);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -345,6 +482,11 @@ config_new(void)
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
+	if ((p->config.hosts = calloc(1, sizeof(*p->config.hosts))) == NULL) {
+		free(p);
+		return NULL;
+	}
+	p->config.nhosts = 1;
 	config_defaults(&p->config);
 	return &p->config;
 }
@@ -352,6 +494,9 @@ config_new(void)
 void
 config_discard(struct config *c)
 {
+	if (c == NULL)
+		return;
+	free(c->hosts);
 	free((struct published *)(void *)c);
 }
 
@@ -377,6 +522,6 @@ config_free_all(void)
 
 	for (p = atomic_exchange(&current, NULL); p != NULL; p = older) {
 		older = p->older;
-		free(p);
+		config_discard(&p->config);
 	}
 }

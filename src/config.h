@@ -2,6 +2,7 @@
 #define MARQUEE_CONFIG_H
 
 #include <limits.h>
+#include <stddef.h>
 
 #include "request.h"
 
@@ -12,17 +13,27 @@
 /* POSIX LOGIN_NAME_MAX is at least 9; Linux allows 32. */
 #define USER_MAX	32
 
+/* Hosts one process serves: Gemini picks one by SNI, Gopher by listener. */
+#define HOSTS_MAX	64
+
+/* One virtual host: the first comes from the top-level keys, others from [NAME] sections. */
+struct host_config {
+	char		name[HOST_MAX + 1];	/* lower-case, no trailing dot */
+	char		root[PATH_MAX];		/* the capsule directory */
+	char		cert[PATH_MAX];		/* certificate file; default certs/NAME.crt */
+	char		key[PATH_MAX];		/* private key file; default certs/NAME.key */
+	char		lang[LANG_MAX + 1];	/* lang= parameter of text/gemini */
+	char		guestbook[PATH_MAX];	/* the guestbook log; default in state */
+	unsigned	gopher_port;		/* 0: no Gopher listener */
+	unsigned	public_gopher_port;	/* in Gopher menus; default: gopher_port */
+	unsigned	line;			/* of its [NAME] line; 0 for the first host */
+};
+
 struct config {
 	char		file[PATH_MAX];		/* the config file read, "" when none */
-	char		hostname[HOST_MAX + 1];	/* the one host served; lower-case */
 	char		listen[ADDR_MAX + 1];	/* address or name to bind, "*" for all */
 	unsigned	gemini_port;
-	unsigned	gopher_port;		/* 0: no Gopher listener */
-	char		root[PATH_MAX];		/* the capsule directory */
 	char		certs[PATH_MAX];	/* where generated certificates go */
-	char		cert[PATH_MAX];		/* certificate file; default certs/HOST.crt */
-	char		key[PATH_MAX];		/* private key file; default certs/HOST.key */
-	char		lang[LANG_MAX + 1];	/* lang= parameter of text/gemini */
 	char		log[PATH_MAX];		/* log file, "" = standard error */
 	char		user[USER_MAX + 1];	/* user to switch to when started as root */
 	unsigned	request_timeout;	/* seconds for the request line to arrive */
@@ -30,19 +41,19 @@ struct config {
 	unsigned	max_connections;	/* connections beyond this are closed at once */
 	unsigned	workers;		/* event loops, one per core when 0 */
 	char		state[PATH_MAX];	/* where marquee keeps what it writes */
-	char		guestbook[PATH_MAX];	/* the guestbook log; default state/guestbook.log */
 	unsigned	guestbook_limit;	/* entries a client may write per window */
 	unsigned	guestbook_window;	/* seconds */
-	unsigned	guestbook_global;	/* entries per minute from everyone together */
+	unsigned	guestbook_global;	/* entries per minute from everyone together, per host */
 	unsigned	gemini_proxy;		/* Gemini connections open with a PROXY header */
 	unsigned	gopher_proxy;		/* and Gopher ones */
 	unsigned	sandbox;		/* confine the process once started (sandbox.h) */
 	/*
-	 * The ports readers use, when a load balancer in front listens on
-	 * others than marquee: in URLs, redirects and Gopher menus.
+	 * The port readers use, when a load balancer in front listens on
+	 * another than marquee: in URLs and redirects. Default: port.
 	 */
-	unsigned	public_port;		/* default: port */
-	unsigned	public_gopher_port;	/* default: gopher_port */
+	unsigned	public_port;
+	struct host_config *hosts;		/* owned; hosts[0] always exists */
+	size_t		nhosts;
 };
 
 /* Returns a configuration with the built-in defaults, or NULL; freed by config_discard or, once published, at exit. */
@@ -50,20 +61,24 @@ struct config	*config_new(void);
 void		 config_discard(struct config *c);
 
 /*
- * Sets one key from a config file line or a command-line flag; the value is
- * checked (range, length, syntax). Returns 0, or -1 with *reason naming the
- * problem (without the file and line, which the caller knows).
+ * Sets one key from a command-line flag; a host's key sets the first host.
+ * The value is checked (range, length, syntax). Returns 0, or -1 with
+ * *reason naming the problem (without the flag, which the caller knows).
  */
 int	 config_set(struct config *c, const char *key, const char *value,
 	    const char **reason);
 
 /*
  * Reads a key = value file ('#' starts a comment line, blank lines ignored)
- * into c. On error returns -1 with *reason of the form "FILE:LINE: problem".
+ * into c; a "[NAME]" line starts the keys of another host. On error returns
+ * -1 with *reason of the form "FILE:LINE: problem".
  */
 int	 config_load(struct config *c, const char *path, const char **reason);
 
-/* Fills the fields derived from others (cert and key paths). */
+/*
+ * Fills the fields derived from others (cert, key and guestbook paths) and
+ * checks the hosts against each other (roots set, ports and logs not shared).
+ */
 int	 config_finish(struct config *c, const char **reason);
 
 /*
@@ -76,5 +91,8 @@ const struct config	*config_current(void);
 void			 config_publish(struct config *c);
 /* Frees every configuration ever published; only at exit. */
 void			 config_free_all(void);
+
+/* The host named name (in any case), or NULL. */
+const struct host_config	*config_host(const struct config *c, const char *name);
 
 #endif

@@ -22,13 +22,14 @@
 #include "config.h"
 #include "conn.h"
 #include "event.h"
+#include "host.h"
 #include "log.h"
 #include "proxy.h"
 #include "router.h"
 #include "tls.h"
 
-/* Gemini and Gopher on IPv4 and IPv6, with room to spare. */
-#define LISTENERS_MAX		8
+/* Gemini, and Gopher for every host, each on IPv4 and IPv6. */
+#define LISTENERS_MAX		(2 * (HOSTS_MAX + 1))
 /* Connections taken per wake-up, so one busy listener cannot starve the rest. */
 #define ACCEPTS_PER_WAKEUP	64
 /* A Gopher selector (1024) plus TAB and a guestbook entry fits; Gemini needs 1026. */
@@ -86,6 +87,7 @@ struct conn {
 	struct worker		*worker;
 	struct conn		*prev, *next;	/* the worker's open or closing list */
 	const struct adapter	*proto;
+	const struct host	*host;		/* the listener's; NULL until TLS picks it */
 	SSL			*ssl;		/* owned; NULL for plain TCP */
 	enum conn_state		 state;
 	int			 closing;
@@ -113,6 +115,7 @@ struct listener {
 	int			 fd;
 	const struct adapter	*proto;
 	int			 proxy;		/* connections open with a PROXY header */
+	const struct host	*host;		/* NULL: TLS picks it by SNI */
 };
 
 /* A worker's watch on a shared listener. */
@@ -330,13 +333,19 @@ conn_wait_io(struct conn *c, enum io res)
 static const char *
 tls_reason(void)
 {
-	unsigned long	e = ERR_peek_last_error();
-	const char	*r;
+	unsigned long	 e = ERR_peek_last_error();
+	const char	*r, *data;
+	int		 flags;
 
 	if (e == 0)
 		return "connection closed";
-	r = ERR_reason_error_string(e);
-	return r != NULL ? r : "unknown error";
+	if ((r = ERR_reason_error_string(e)) == NULL)
+		r = "unknown error";
+	/* The first error's details say why, such as the host name SNI asked for. */
+	if (ERR_peek_error_data(&data, &flags) != 0 && (flags & ERR_TXT_STRING) &&
+	    *data != '\0')
+		return reasonf("%s (%s)", r, data);
+	return r;
 }
 
 /*
@@ -473,6 +482,7 @@ conn_respond(struct conn *c)
 	}
 	if (c->ssl != NULL && tls_client_identity(c->ssl, req.fingerprint, req.cn) == 0)
 		req.has_certificate = 1;
+	req.host = c->host != NULL ? c->host : host_at(tls_host(c->ssl));
 	c->out_len = c->proto->respond(c->req, c->req_len, &req, &c->resp,
 	    c->out, HEAD_MAX);
 	if (c->resp.pending != NULL)
@@ -656,6 +666,7 @@ conn_new(struct worker *w, const struct listener *l, int fd,
 	c->ev.fn = conn_ready;
 	c->worker = w;
 	c->proto = l->proto;
+	c->host = l->host;
 	response_init(&c->resp);
 	peer_name(ss, c->peer, sizeof(c->peer));
 	/*
@@ -856,17 +867,18 @@ listen_on(const struct addrinfo *ai, const char **reason)
 }
 
 static void
-listener_add(int fd, const struct adapter *p, int proxy)
+listener_add(int fd, const struct adapter *p, int proxy, const struct host *h)
 {
 	listeners[nlisteners].fd = fd;
 	listeners[nlisteners].proto = p;
 	listeners[nlisteners].proxy = proxy;
+	listeners[nlisteners].host = h;
 	nlisteners++;
 }
 
 int
 server_listen(const char *addr, unsigned port, const struct adapter *p,
-    int proxy, const char **reason)
+    int proxy, const struct host *h, const char **reason)
 {
 	struct addrinfo	 hints = { .ai_socktype = SOCK_STREAM,
 			    .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
@@ -890,7 +902,7 @@ server_listen(const char *addr, unsigned port, const struct adapter *p,
 		}
 		if ((fd = listen_on(ai, &why)) == -1)
 			continue;
-		listener_add(fd, p, proxy);
+		listener_add(fd, p, proxy, h);
 		bound++;
 	}
 	freeaddrinfo(res);

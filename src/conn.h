@@ -31,10 +31,12 @@ struct adapter {
 /*
  * Binds a listening socket for p on addr:port; before workers start. With
  * proxy, every connection must open with a PROXY protocol header (proxy.h),
- * whose client address then stands for the peer's.
+ * whose client address then stands for the peer's. Requests go to host h,
+ * or with h NULL to the one the TLS handshake picked.
  */
+struct host;
 int	 server_listen(const char *addr, unsigned port, const struct adapter *p,
-	    int proxy, const char **reason);
+	    int proxy, const struct host *h, const char **reason);
 
 /* Starts n worker threads, each with its own event loop on every listener. */
 int	 server_start(unsigned n, const char **reason);

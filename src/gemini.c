@@ -4,18 +4,21 @@
 #include "config.h"
 #include "conn.h"
 #include "gemini.h"
+#include "host.h"
 #include "router.h"
 
+/* The URL must name the host the TLS handshake chose (by SNI). */
 static int
-is_served(const struct url *url, const struct config *c)
+is_served(const struct url *url, const struct host *h, const struct config *c)
 {
-	return strcmp(url->host, c->hostname) == 0 &&
+	return strcmp(url->host, h->name) == 0 &&
 	    (url->port == -1 || (unsigned)url->port == c->public_port);
 }
 
 /* Redirects from routing are paths; clients get absolute URLs. */
 static void
-absolute_redirect(struct response *resp, const struct config *c)
+absolute_redirect(struct response *resp, const struct host *h,
+    const struct config *c)
 {
 	char	path[META_MAX + 1];
 
@@ -23,9 +26,9 @@ absolute_redirect(struct response *resp, const struct config *c)
 		return;
 	snprintf(path, sizeof(path), "%s", resp->meta);
 	if (c->public_port == GEMINI_DEFAULT_PORT)
-		response_set(resp, resp->status, "gemini://%s%s", c->hostname, path);
+		response_set(resp, resp->status, "gemini://%s%s", h->name, path);
 	else
-		response_set(resp, resp->status, "gemini://%s:%u%s", c->hostname,
+		response_set(resp, resp->status, "gemini://%s:%u%s", h->name,
 		    c->public_port, path);
 }
 
@@ -42,13 +45,13 @@ gemini_respond(const char *buf, size_t len, struct request *req,
 	req->url = &url;
 	if (request_parse_gemini(buf, len, &url, &reason) == -1)
 		response_set(resp, STATUS_BAD_REQUEST, "Bad request: %s", reason);
-	else if (strcmp(url.scheme, "gemini") != 0 || !is_served(&url, c))
+	else if (strcmp(url.scheme, "gemini") != 0 || !is_served(&url, req->host, c))
 		response_set(resp, STATUS_PROXY_REFUSED, "Proxy request refused");
 	else
 		route(req, resp);
 	req->url = NULL;
 	if (resp->status / 10 == 3)
-		absolute_redirect(resp, c);
+		absolute_redirect(resp, req->host, c);
 	n = snprintf(head, headsize, "%d %s\r\n", resp->status, resp->meta);
 	if (n < 0 || (size_t)n >= headsize) {
 		/* meta is at most META_MAX and headsize leaves room for it; never cut a header. */

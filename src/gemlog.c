@@ -403,7 +403,7 @@ gemlog_guestbook(const struct gb_entry *const *v, size_t n,
 		if (v[i]->slug[0] != '\0') {
 			buf_puts(b, "=> /reviews/");
 			buf_put_path(b, v[i]->slug);
-			if (page->title(v[i]->slug, title, sizeof(title)) == 0)
+			if (page->title(page->title_arg, v[i]->slug, title, sizeof(title)) == 0)
 				buf_printf(b, "/ In response to %s\n", title);
 			else
 				buf_puts(b, "/ In response to a review no longer here\n");

@@ -90,7 +90,8 @@ void	 gemlog_responses(const struct gb_entry *const *v, size_t n,
 /* Which page of the guestbook, and how it names the reviews. */
 struct guestbook_page {
 	/* Copies the title of the review slug into out; -1 when there is none. */
-	int		(*title)(const char *slug, char *out, size_t size);
+	int		(*title)(void *arg, const char *slug, char *out, size_t size);
+	void		*title_arg;
 	unsigned	 number;	/* 1 for /guestbook/, N for /guestbook/page/N/ */
 	int		 older;		/* a page of older entries follows */
 };

@@ -9,6 +9,7 @@
 #include "conn.h"
 #include "gemtext.h"
 #include "gopher.h"
+#include "host.h"
 #include "request.h"
 #include "router.h"
 
@@ -36,15 +37,15 @@ set_body(struct response *resp, struct buf *b)
 
 /* A type-3 menu: the one line that says what went wrong, and the end. */
 static void
-error_menu(struct response *resp, enum status status, const char *why)
+error_menu(const struct host_config *hc, struct response *resp,
+    enum status status, const char *why)
 {
-	const struct config	*c = config_current();
-	struct buf		 b = { 0 };
+	struct buf	b = { 0 };
 
 	response_release(resp);
 	buf_puts(&b, "3");
 	buf_puts(&b, why);
-	buf_printf(&b, "\t\t%s\t%u\r\n.\r\n", c->hostname, c->public_gopher_port);
+	buf_printf(&b, "\t\t%s\t%u\r\n.\r\n", hc->name, hc->public_gopher_port);
 	resp->status = status;
 	snprintf(resp->meta, sizeof(resp->meta), "%s", why);
 	set_body(resp, &b);
@@ -120,10 +121,10 @@ rendered_size(const struct buf *src, const char *host)
  * plain text elsewhere.
  */
 static void
-convert_gemtext(const char *path, int menu, struct response *resp)
+convert_gemtext(const struct host_config *hc, const char *path, int menu,
+    struct response *resp)
 {
-	const struct config	*c = config_current();
-	struct gopher_origin	 o = { c->hostname, c->public_gopher_port, path, route_is_input };
+	struct gopher_origin	 o = { hc->name, hc->public_gopher_port, path, route_is_input };
 	struct buf		 src = { 0 }, out = { 0 };
 
 	if (resp->rendition != NULL && use_rendition(resp, atomic_load(resp->rendition)))
@@ -132,7 +133,7 @@ convert_gemtext(const char *path, int menu, struct response *resp)
 		buf_free(&src);
 		return;		/* too large to convert: it goes out as it is */
 	}
-	if (rendered_size(&src, c->hostname) > RENDER_MAX) {
+	if (rendered_size(&src, hc->name) > RENDER_MAX) {
 		buf_free(&src);
 		return;
 	}
@@ -143,7 +144,7 @@ convert_gemtext(const char *path, int menu, struct response *resp)
 	buf_free(&src);
 	if (out.failed) {
 		buf_free(&out);
-		error_menu(resp, STATUS_PERMANENT_FAILURE, "Out of memory");
+		error_menu(hc, resp, STATUS_PERMANENT_FAILURE, "Out of memory");
 		return;
 	}
 	if (resp->rendition != NULL && keep_rendition(resp, &out))
@@ -209,9 +210,10 @@ input_menu(const char *path, struct response *resp)
 static void
 serve(struct request *req, struct url *url, struct response *resp)
 {
-	char	why[META_MAX + 64];
-	size_t	n;
-	int	input = 0;
+	const struct host_config	*hc = host_settings(req->host);
+	char				 why[META_MAX + 64];
+	size_t				 n;
+	int				 input = 0;
 
 	route(req, resp);
 	if (resp->pending != NULL)
@@ -237,16 +239,16 @@ serve(struct request *req, struct url *url, struct response *resp)
 	if (resp->status == STATUS_SLOW_DOWN) {
 		snprintf(why, sizeof(why), "Too many entries: try again in %s seconds",
 		    resp->meta);
-		error_menu(resp, resp->status, why);
+		error_menu(hc, resp, resp->status, why);
 		return;
 	}
 	if (resp->status != STATUS_SUCCESS) {
-		error_menu(resp, resp->status, resp->status == STATUS_NOT_FOUND ?
+		error_menu(hc, resp, resp->status, resp->status == STATUS_NOT_FOUND ?
 		    "Not found" : resp->meta);
 		return;
 	}
 	if (strncmp(resp->meta, "text/gemini", 11) == 0)
-		convert_gemtext(url->path, input || url->has_query ||
+		convert_gemtext(hc, url->path, input || url->has_query ||
 		    url->path[strlen(url->path) - 1] == '/', resp);
 }
 
@@ -308,7 +310,7 @@ gopher_respond(const char *buf, size_t len, struct request *req,
 		return 0;
 	}
 	if (request_parse_gopher(buf, len, &sel, &reason) == -1) {
-		error_menu(resp, STATUS_BAD_REQUEST, reason);
+		error_menu(host_settings(req->host), resp, STATUS_BAD_REQUEST, reason);
 		return 0;
 	}
 	memset(&url, 0, sizeof(url));

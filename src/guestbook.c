@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -35,6 +36,7 @@
  * reference; the submitter's waits on it with pending_wait().
  */
 struct pending {
+	struct guestbook	*gb;
 	struct pending		*next;
 	atomic_uint		 refs;
 	struct record		 rec;
@@ -83,25 +85,29 @@ struct recent {
 	unsigned long long	 id;
 };
 
-static pthread_mutex_t	 gb_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct store	 store;
+/* One capsule's guestbook: its log, what it holds, and its committer. */
+struct guestbook {
+	pthread_mutex_t		 gb_lock;
+	struct store		 store;		/* under gb_lock */
 
-static pthread_mutex_t	 queue_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct pending	*queue_head, **queue_tail = &queue_head;
-/* The last id handed out: an entry that was written but not read back keeps its id. */
-static unsigned long long last_id_written;
-static size_t		 queue_len;
-static int		 queue_closed = 1;
+	pthread_mutex_t		 queue_lock;	/* taken before gb_lock, never after */
+	struct pending		*queue_head, **queue_tail;
+	/* The last id handed out: an entry that was written but not read back keeps its id. */
+	unsigned long long	 last_id_written;
+	size_t			 queue_len;
+	int			 queue_closed;
 
-static struct tail	 tail = { .fd = -1 };
-static char		 log_path[4096];
-static int		 queue_fd = -1, ino_fd = -1;
-static pthread_t	 committer;
-static int		 committer_started;
-static struct recent	 recent[DEDUPE_MAX];
-static size_t		 recent_next;
-static char		*batch_buf;	/* BATCH_MAX records, the committer's own */
-static unsigned		 problems;	/* records reported as skipped or torn */
+	struct tail		 tail;
+	char			 log_path[PATH_MAX];
+	int			 queue_fd, ino_fd;
+	pthread_t		 committer;
+	int			 committer_started;
+	struct recent		 recent[DEDUPE_MAX];
+	size_t			 recent_next;
+	char			*batch_buf;	/* BATCH_MAX records, the committer's own */
+	unsigned		 problems;	/* records reported as skipped or torn */
+	char			 readbuf[RECORD_MAX + READ_CHUNK];	/* the tail's */
+};
 
 static uint64_t
 text_hash(uint64_t h, const char *s, size_t n)
@@ -276,8 +282,9 @@ store_free(struct store *s)
  * failed) but the owner's hide records among them still count.
  */
 static void
-apply_line(struct tail *t, const char *line, size_t len, int hides_only)
+apply_line(struct guestbook *gb, const char *line, size_t len, int hides_only)
 {
+	struct tail	*t = &gb->tail;
 	struct record	 r;
 	const char	*reason;
 	int		 rc;
@@ -287,14 +294,14 @@ apply_line(struct tail *t, const char *line, size_t len, int hides_only)
 	if (record_parse(line, len, &r, &reason) == 0) {
 		if (hides_only && r.kind != RECORD_HIDE)
 			return;
-		pthread_mutex_lock(&gb_lock);
-		rc = store_apply(&store, &r, &reason);
-		pthread_mutex_unlock(&gb_lock);
+		pthread_mutex_lock(&gb->gb_lock);
+		rc = store_apply(&gb->store, &r, &reason);
+		pthread_mutex_unlock(&gb->gb_lock);
 		if (rc == 0)
 			return;
 	}
 	log_warn("%s:%llu: %s; record skipped", t->path, t->line, reason);
-	problems++;
+	gb->problems++;
 }
 
 /*
@@ -303,9 +310,10 @@ apply_line(struct tail *t, const char *line, size_t len, int hides_only)
  * next call (a write in progress, or a torn record), and t->partial says so.
  */
 static int
-tail_follow_lines(struct tail *t, int entries, const char **reason)
+tail_follow_lines(struct guestbook *gb, int entries, const char **reason)
 {
-	static char	 buf[RECORD_MAX + READ_CHUNK];
+	struct tail	*t = &gb->tail;
+	char		*buf = gb->readbuf;
 	size_t		 carry = 0, len;
 	ssize_t		 n;
 	char		*p, *lf, *end;
@@ -325,7 +333,7 @@ tail_follow_lines(struct tail *t, int entries, const char **reason)
 		end = buf + len;
 		for (p = buf; (lf = memchr(p, '\n', (size_t)(end - p))) != NULL; p = lf + 1) {
 			if (!skipping)
-				apply_line(t, p, (size_t)(lf - p), !entries);
+				apply_line(gb, p, (size_t)(lf - p), !entries);
 			skipping = 0;
 			t->line++;
 		}
@@ -335,7 +343,7 @@ tail_follow_lines(struct tail *t, int entries, const char **reason)
 			if (!skipping) {
 				log_warn("%s:%llu: longer than any record; skipped",
 				    t->path, t->line);
-				problems++;
+				gb->problems++;
 			}
 			skipping = 1;
 			t->off += (off_t)carry;
@@ -349,9 +357,9 @@ tail_follow_lines(struct tail *t, int entries, const char **reason)
 }
 
 static int
-tail_follow(struct tail *t, const char **reason)
+tail_follow(struct guestbook *gb, const char **reason)
 {
-	return tail_follow_lines(t, 1, reason);
+	return tail_follow_lines(gb, 1, reason);
 }
 
 /* Writes all of b[0..len) with one write(2); returns the bytes written. */
@@ -371,19 +379,21 @@ append_bytes(int fd, const char *b, size_t len)
  * of its own. The torn bytes stay in the file; readers skip them.
  */
 static int
-end_torn_record(struct tail *t, const char **reason)
+end_torn_record(struct guestbook *gb, const char **reason)
 {
+	struct tail	*t = &gb->tail;
+
 	if (!t->partial)
 		return 0;
 	log_warn("%s:%llu: last record torn (a crash while it was written); ignored",
 	    t->path, t->line);
-	problems++;
+	gb->problems++;
 	if (append_bytes(t->fd, "\n", 1) != 1 || fdatasync(t->fd) == -1) {
 		*reason = reasonf("%s: %s", t->path, strerror(errno));
 		return -1;
 	}
 	t->discard = 1;
-	return tail_follow(t, reason);
+	return tail_follow(gb, reason);
 }
 
 /* --- Appending ------------------------------------------------------------ */
@@ -408,22 +418,22 @@ pending_wait(struct pending *p, void (*wake)(void *), void *arg)
 {
 	int	settled;
 
-	pthread_mutex_lock(&queue_lock);
+	pthread_mutex_lock(&p->gb->queue_lock);
 	if (!(settled = p->settled)) {
 		p->wake = wake;
 		p->arg = arg;
 	}
-	pthread_mutex_unlock(&queue_lock);
+	pthread_mutex_unlock(&p->gb->queue_lock);
 	return settled;
 }
 
 void
 pending_cancel(struct pending *p)
 {
-	pthread_mutex_lock(&queue_lock);
+	pthread_mutex_lock(&p->gb->queue_lock);
 	p->wake = NULL;
 	p->arg = NULL;
-	pthread_mutex_unlock(&queue_lock);
+	pthread_mutex_unlock(&p->gb->queue_lock);
 }
 
 unsigned long long
@@ -435,7 +445,8 @@ pending_result(const struct pending *p, const char **reason)
 }
 
 struct pending *
-guestbook_submit(const struct record *r, const char *client, const char **reason)
+guestbook_submit(struct guestbook *gb, const struct record *r, const char *client,
+    const char **reason)
 {
 	struct pending	*p;
 	uint64_t	 one = 1, h = 0xcbf29ce484222325ULL;
@@ -444,45 +455,47 @@ guestbook_submit(const struct record *r, const char *client, const char **reason
 		*reason = "out of memory";
 		return NULL;
 	}
+	p->gb = gb;
 	p->rec = *r;
 	p->rec.kind = RECORD_ENTRY;
 	h = text_hash(h, client, strlen(client));
 	h = text_hash(h, r->slug, strlen(r->slug));
 	p->dedupe = text_hash(h, r->text, r->text_len);
 	atomic_init(&p->refs, 2);
-	pthread_mutex_lock(&queue_lock);
-	if (queue_closed || queue_len == QUEUE_MAX) {
-		pthread_mutex_unlock(&queue_lock);
+	pthread_mutex_lock(&gb->queue_lock);
+	if (gb->queue_closed || gb->queue_len == QUEUE_MAX) {
+		pthread_mutex_unlock(&gb->queue_lock);
 		free(p);
-		*reason = queue_closed ? "the guestbook is closed" : "too many responses at once";
+		*reason = gb->queue_closed ? "the guestbook is closed" : "too many responses at once";
 		return NULL;
 	}
-	*queue_tail = p;
-	queue_tail = &p->next;
-	queue_len++;
-	pthread_mutex_unlock(&queue_lock);
-	(void)!write(queue_fd, &one, sizeof(one));
+	*gb->queue_tail = p;
+	gb->queue_tail = &p->next;
+	gb->queue_len++;
+	pthread_mutex_unlock(&gb->queue_lock);
+	(void)!write(gb->queue_fd, &one, sizeof(one));
 	return p;
 }
 
 static struct recent *
-recent_find(uint64_t hash, long long now)
+recent_find(struct guestbook *gb, uint64_t hash, long long now)
 {
 	size_t	i;
 
 	for (i = 0; i < DEDUPE_MAX; i++)
-		if (recent[i].hash == hash && recent[i].time > now - DEDUPE_SECONDS)
-			return &recent[i];
+		if (gb->recent[i].hash == hash && gb->recent[i].time > now - DEDUPE_SECONDS)
+			return &gb->recent[i];
 	return NULL;
 }
 
 static void
-recent_add(uint64_t hash, long long now, unsigned long long id)
+recent_add(struct guestbook *gb, uint64_t hash, long long now,
+    unsigned long long id)
 {
-	recent[recent_next].hash = hash;
-	recent[recent_next].time = now;
-	recent[recent_next].id = id;
-	recent_next = (recent_next + 1) % DEDUPE_MAX;
+	gb->recent[gb->recent_next].hash = hash;
+	gb->recent[gb->recent_next].time = now;
+	gb->recent[gb->recent_next].id = id;
+	gb->recent_next = (gb->recent_next + 1) % DEDUPE_MAX;
 }
 
 /* An earlier append of this batch with the same text from the same client. */
@@ -502,25 +515,25 @@ batch_twin(struct pending *batch, const struct pending *p)
  * write. Nothing is settled here: that is batch_settle's, under the lock.
  */
 static size_t
-batch_format(struct pending *batch, long long now)
+batch_format(struct guestbook *gb, struct pending *batch, long long now)
 {
 	struct pending	*p;
 	struct recent	*dup;
 	size_t		 len = 0, n;
 
 	/* A torn line at the end (a crashed writer) must not swallow our first record. */
-	if (tail.partial)
-		batch_buf[len++] = '\n';
+	if (gb->tail.partial)
+		gb->batch_buf[len++] = '\n';
 	for (p = batch; p != NULL; p = p->next) {
-		if ((dup = recent_find(p->dedupe, now)) != NULL) {
+		if ((dup = recent_find(gb, p->dedupe, now)) != NULL) {
 			p->dup_id = dup->id;
 			continue;
 		}
 		if ((p->dup_of = batch_twin(batch, p)) != NULL)
 			continue;
-		p->rec.id = ++last_id_written;
+		p->rec.id = ++gb->last_id_written;
 		p->rec.time = now;
-		if ((n = record_format(&p->rec, batch_buf + len,
+		if ((n = record_format(&p->rec, gb->batch_buf + len,
 		    (size_t)BATCH_MAX * RECORD_MAX + 1 - len)) == 0) {
 			p->failed = "the entry does not fit a record";
 			continue;
@@ -537,11 +550,12 @@ batch_format(struct pending *batch, long long now)
  * after. Entries on disk are remembered for the duplicate check.
  */
 static void
-batch_settle(struct pending *batch, size_t written, int synced, long long now)
+batch_settle(struct guestbook *gb, struct pending *batch, size_t written,
+    int synced, long long now)
 {
 	struct pending	*p, *next;
 
-	pthread_mutex_lock(&queue_lock);
+	pthread_mutex_lock(&gb->queue_lock);
 	for (p = batch; p != NULL; p = p->next) {
 		if (p->dup_id != 0)
 			pending_settle(p, p->dup_id, NULL);
@@ -551,20 +565,20 @@ batch_settle(struct pending *batch, size_t written, int synced, long long now)
 			pending_settle(p, 0, p->failed);
 		else if (p->end <= written && synced) {
 			pending_settle(p, p->rec.id, NULL);
-			recent_add(p->dedupe, now, p->rec.id);
+			recent_add(gb, p->dedupe, now, p->rec.id);
 		} else
 			pending_settle(p, 0, "the guestbook could not be written");
 		if (p->wake != NULL)
 			p->wake(p->arg);
 	}
-	pthread_mutex_unlock(&queue_lock);
+	pthread_mutex_unlock(&gb->queue_lock);
 	for (p = batch; p != NULL; p = next) {
 		next = p->next;
 		pending_put(p);
 	}
 }
 
-static void	 queue_fail(const char *why);
+static void	 queue_fail(struct guestbook *gb, const char *why);
 
 /*
  * Writes and syncs a batch, reads it back into the store, and settles it.
@@ -574,54 +588,54 @@ static void	 queue_fail(const char *why);
  * reads the file afresh.
  */
 static void
-batch_commit(struct pending *batch)
+batch_commit(struct guestbook *gb, struct pending *batch)
 {
 	const char	*reason = NULL;
 	long long	 now = (long long)time(NULL);
 	size_t		 len, written;
 	int		 synced;
 
-	pthread_mutex_lock(&gb_lock);
-	if (last_id_written < store.last_id)
-		last_id_written = store.last_id;
-	pthread_mutex_unlock(&gb_lock);
-	len = batch_format(batch, now);
-	written = len > 0 ? append_bytes(tail.fd, batch_buf, len) : 0;
+	pthread_mutex_lock(&gb->gb_lock);
+	if (gb->last_id_written < gb->store.last_id)
+		gb->last_id_written = gb->store.last_id;
+	pthread_mutex_unlock(&gb->gb_lock);
+	len = batch_format(gb, batch, now);
+	written = len > 0 ? append_bytes(gb->tail.fd, gb->batch_buf, len) : 0;
 	if (written < len) {
-		log_error("%s: %s", tail.path, written == 0 ? strerror(errno) : "short write");
+		log_error("%s: %s", gb->tail.path, written == 0 ? strerror(errno) : "short write");
 		if (written > 0)
-			(void)append_bytes(tail.fd, "\n", 1);
+			(void)append_bytes(gb->tail.fd, "\n", 1);
 	}
-	synced = written == len && (len == 0 || fdatasync(tail.fd) == 0);
+	synced = written == len && (len == 0 || fdatasync(gb->tail.fd) == 0);
 	if (written == len && !synced)
-		log_error("%s: fdatasync: %s", tail.path, strerror(errno));
-	if (tail_follow_lines(&tail, synced, &reason) == -1)
+		log_error("%s: fdatasync: %s", gb->tail.path, strerror(errno));
+	if (tail_follow_lines(gb, synced, &reason) == -1)
 		log_error("%s", reason);
-	batch_settle(batch, written, synced, now);
+	batch_settle(gb, batch, written, synced, now);
 	if (!synced)
-		queue_fail("the guestbook could not be written; it takes no more "
+		queue_fail(gb, "the guestbook could not be written; it takes no more "
 		    "entries until marquee restarts");
 }
 
 /* Closes the queue and settles everything still in it with why. */
 static void
-queue_fail(const char *why)
+queue_fail(struct guestbook *gb, const char *why)
 {
 	struct pending	*p, *next;
 
-	log_error("guestbook: %s", why);
-	pthread_mutex_lock(&queue_lock);
-	queue_closed = 1;
-	for (p = queue_head; p != NULL; p = p->next) {
+	log_error("guestbook %s: %s", gb->log_path, why);
+	pthread_mutex_lock(&gb->queue_lock);
+	gb->queue_closed = 1;
+	for (p = gb->queue_head; p != NULL; p = p->next) {
 		pending_settle(p, 0, why);
 		if (p->wake != NULL)
 			p->wake(p->arg);
 	}
-	p = queue_head;
-	queue_head = NULL;
-	queue_tail = &queue_head;
-	queue_len = 0;
-	pthread_mutex_unlock(&queue_lock);
+	p = gb->queue_head;
+	gb->queue_head = NULL;
+	gb->queue_tail = &gb->queue_head;
+	gb->queue_len = 0;
+	pthread_mutex_unlock(&gb->queue_lock);
 	for (; p != NULL; p = next) {
 		next = p->next;
 		pending_put(p);
@@ -630,22 +644,22 @@ queue_fail(const char *why)
 
 /* Takes up to BATCH_MAX queued appends; *closed tells whether more may come. */
 static struct pending *
-batch_take(int *closed)
+batch_take(struct guestbook *gb, int *closed)
 {
 	struct pending	*batch, **cut;
 	size_t		 n = 0;
 
-	pthread_mutex_lock(&queue_lock);
-	batch = queue_head;
-	for (cut = &queue_head; *cut != NULL && n < BATCH_MAX; cut = &(*cut)->next)
+	pthread_mutex_lock(&gb->queue_lock);
+	batch = gb->queue_head;
+	for (cut = &gb->queue_head; *cut != NULL && n < BATCH_MAX; cut = &(*cut)->next)
 		n++;
-	queue_head = *cut;
+	gb->queue_head = *cut;
 	*cut = NULL;
-	if (queue_head == NULL)
-		queue_tail = &queue_head;
-	queue_len -= n;
-	*closed = queue_closed && queue_head == NULL;
-	pthread_mutex_unlock(&queue_lock);
+	if (gb->queue_head == NULL)
+		gb->queue_tail = &gb->queue_head;
+	gb->queue_len -= n;
+	*closed = gb->queue_closed && gb->queue_head == NULL;
+	pthread_mutex_unlock(&gb->queue_lock);
 	return batch;
 }
 
@@ -661,27 +675,27 @@ drain(int fd)
 static void *
 commit_run(void *arg)
 {
-	struct pollfd	 pfd[2] = { { .fd = queue_fd, .events = POLLIN },
-			    { .fd = ino_fd, .events = POLLIN } };
+	struct guestbook *gb = arg;
+	struct pollfd	 pfd[2] = { { .fd = gb->queue_fd, .events = POLLIN },
+			    { .fd = gb->ino_fd, .events = POLLIN } };
 	struct pending	*batch;
 	const char	*reason;
 	int		 closed = 0;
 
-	(void)arg;
 	while (!closed) {
-		if (poll(pfd, ino_fd == -1 ? 1 : 2, -1) == -1 && errno != EINTR) {
-			queue_fail(reasonf("poll: %s", strerror(errno)));
+		if (poll(pfd, gb->ino_fd == -1 ? 1 : 2, -1) == -1 && errno != EINTR) {
+			queue_fail(gb, reasonf("poll: %s", strerror(errno)));
 			break;
 		}
-		drain(queue_fd);
-		if (ino_fd != -1 && (pfd[1].revents & POLLIN)) {
-			drain(ino_fd);
-			if (tail_follow(&tail, &reason) == -1)
+		drain(gb->queue_fd);
+		if (gb->ino_fd != -1 && (pfd[1].revents & POLLIN)) {
+			drain(gb->ino_fd);
+			if (tail_follow(gb, &reason) == -1)
 				log_error("%s", reason);
 		}
 		/* Under load, appends queue up while a batch syncs: the next takes them all. */
-		while ((batch = batch_take(&closed)) != NULL)
-			batch_commit(batch);
+		while ((batch = batch_take(gb, &closed)) != NULL)
+			batch_commit(gb, batch);
 	}
 	return NULL;
 }
@@ -703,7 +717,7 @@ open_log(const char *path, int flags, const char **reason)
 static int
 sync_dir(const char *path, const char **reason)
 {
-	char	dir[sizeof(log_path)];
+	char	dir[PATH_MAX];
 	int	fd, rc;
 
 	snprintf(dir, sizeof(dir), "%s", path);
@@ -717,85 +731,116 @@ sync_dir(const char *path, const char **reason)
 	return rc;
 }
 
-int
+/* A guestbook with nothing open yet, for path; freed by guestbook_close. */
+static struct guestbook *
+guestbook_new(const char *path, const char **reason)
+{
+	struct guestbook	*gb;
+
+	if ((gb = calloc(1, sizeof(*gb))) == NULL) {
+		*reason = "out of memory";
+		return NULL;
+	}
+	if ((size_t)snprintf(gb->log_path, sizeof(gb->log_path), "%s", path) >=
+	    sizeof(gb->log_path)) {
+		*reason = reasonf("%s: path too long", path);
+		free(gb);
+		return NULL;
+	}
+	pthread_mutex_init(&gb->gb_lock, NULL);
+	pthread_mutex_init(&gb->queue_lock, NULL);
+	gb->queue_tail = &gb->queue_head;
+	gb->queue_closed = 1;
+	gb->queue_fd = gb->ino_fd = -1;
+	gb->tail = (struct tail){ .fd = -1, .path = gb->log_path, .line = 1 };
+	return gb;
+}
+
+struct guestbook *
 guestbook_open(const char *path, const char **reason)
 {
-	snprintf(log_path, sizeof(log_path), "%s", path);
-	tail = (struct tail){ .fd = -1, .path = log_path, .line = 1 };
-	if ((tail.fd = open_log(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL, reason)) != -1) {
+	struct guestbook	*gb;
+
+	if ((gb = guestbook_new(path, reason)) == NULL)
+		return NULL;
+	if ((gb->tail.fd = open_log(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL, reason)) != -1) {
 		/* A new file's name is durable only once its directory is synced. */
 		if (sync_dir(path, reason) == -1)
 			goto fail;
 	} else if (errno != EEXIST ||
-	    (tail.fd = open_log(path, O_RDWR | O_APPEND, reason)) == -1)
-		return -1;
+	    (gb->tail.fd = open_log(path, O_RDWR | O_APPEND, reason)) == -1)
+		goto fail;
 	/* Ids are handed out by one process: a second server would repeat them. */
-	if (flock(tail.fd, LOCK_EX | LOCK_NB) == -1) {
+	if (flock(gb->tail.fd, LOCK_EX | LOCK_NB) == -1) {
 		*reason = reasonf("%s: in use by another marquee", path);
 		goto fail;
 	}
-	if (tail_follow(&tail, reason) == -1 || end_torn_record(&tail, reason) == -1)
+	if (tail_follow(gb, reason) == -1 || end_torn_record(gb, reason) == -1)
 		goto fail;
-	if ((batch_buf = malloc((size_t)BATCH_MAX * RECORD_MAX + 1)) == NULL ||
-	    (queue_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1) {
+	if ((gb->batch_buf = malloc((size_t)BATCH_MAX * RECORD_MAX + 1)) == NULL ||
+	    (gb->queue_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1) {
 		*reason = "guestbook: out of memory";
 		goto fail;
 	}
 	/* Hides appended by "marquee guestbook hide" show up without a restart. */
-	if ((ino_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK)) != -1 &&
-	    inotify_add_watch(ino_fd, path, IN_MODIFY) == -1) {
-		close(ino_fd);
-		ino_fd = -1;
+	if ((gb->ino_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK)) != -1 &&
+	    inotify_add_watch(gb->ino_fd, path, IN_MODIFY) == -1) {
+		close(gb->ino_fd);
+		gb->ino_fd = -1;
 	}
-	log_info("guestbook %s: %zu entries", path, store.n);
-	return 0;
+	log_info("guestbook %s: %zu entries", path, gb->store.n);
+	return gb;
 fail:
-	guestbook_close();
-	return -1;
+	guestbook_close(gb);
+	return NULL;
 }
 
 int
-guestbook_start(const char **reason)
+guestbook_start(struct guestbook *gb, const char **reason)
 {
 	int	rc;
 
-	queue_closed = 0;
-	if ((rc = pthread_create(&committer, NULL, commit_run, NULL)) != 0) {
-		queue_closed = 1;
+	gb->queue_closed = 0;
+	if ((rc = pthread_create(&gb->committer, NULL, commit_run, gb)) != 0) {
+		gb->queue_closed = 1;
 		*reason = reasonf("pthread_create: %s", strerror(rc));
 		return -1;
 	}
-	committer_started = 1;
+	gb->committer_started = 1;
 	return 0;
 }
 
 void
-guestbook_close(void)
+guestbook_close(struct guestbook *gb)
 {
 	uint64_t	one = 1;
 
-	pthread_mutex_lock(&queue_lock);
-	queue_closed = 1;
-	pthread_mutex_unlock(&queue_lock);
-	if (committer_started) {
-		(void)!write(queue_fd, &one, sizeof(one));
-		pthread_join(committer, NULL);
-		committer_started = 0;
+	if (gb == NULL)
+		return;
+	pthread_mutex_lock(&gb->queue_lock);
+	gb->queue_closed = 1;
+	pthread_mutex_unlock(&gb->queue_lock);
+	if (gb->committer_started) {
+		(void)!write(gb->queue_fd, &one, sizeof(one));
+		pthread_join(gb->committer, NULL);
+		gb->committer_started = 0;
 	}
-	if (queue_fd != -1)
-		close(queue_fd);
-	if (ino_fd != -1)
-		close(ino_fd);
-	if (tail.fd != -1)
-		close(tail.fd);
-	queue_fd = ino_fd = tail.fd = -1;
-	free(batch_buf);
-	batch_buf = NULL;
-	store_free(&store);
+	if (gb->queue_fd != -1)
+		close(gb->queue_fd);
+	if (gb->ino_fd != -1)
+		close(gb->ino_fd);
+	if (gb->tail.fd != -1)
+		close(gb->tail.fd);
+	gb->queue_fd = gb->ino_fd = gb->tail.fd = -1;
+	free(gb->batch_buf);
+	store_free(&gb->store);
+	pthread_mutex_destroy(&gb->gb_lock);
+	pthread_mutex_destroy(&gb->queue_lock);
+	free(gb);
 }
 
 int
-guestbook_entries(const char *slug, size_t skip, size_t max,
+guestbook_entries(struct guestbook *gb, const char *slug, size_t skip, size_t max,
     const struct gb_entry ***out, size_t *n, size_t *visible)
 {
 	struct gb_entry	**from, **v = NULL;
@@ -804,12 +849,12 @@ guestbook_entries(const char *slug, size_t skip, size_t max,
 	int		  rc = 0;
 
 	*n = 0;
-	pthread_mutex_lock(&gb_lock);
+	pthread_mutex_lock(&gb->gb_lock);
 	if (slug == NULL) {
-		from = store.all;
-		total = store.n;
+		from = gb->store.all;
+		total = gb->store.n;
 	} else {
-		t = thread_of(&store, slug, 0);
+		t = thread_of(&gb->store, slug, 0);
 		from = t != NULL ? t->v : NULL;
 		total = t != NULL ? t->n : 0;
 	}
@@ -822,7 +867,7 @@ guestbook_entries(const char *slug, size_t skip, size_t max,
 		if (seen++ >= skip && *n < max && v != NULL)
 			v[(*n)++] = from[i];
 	}
-	pthread_mutex_unlock(&gb_lock);
+	pthread_mutex_unlock(&gb->gb_lock);
 	for (first = 0; *n > 1 && first < *n / 2; first++) {
 		struct gb_entry	*e = v[first];
 
@@ -868,14 +913,14 @@ time_text(long long t, char *out, size_t size)
 }
 
 static void
-export_entries(FILE *f)
+export_entries(struct guestbook *gb, FILE *f)
 {
 	struct gb_entry	*e;
 	char		 when[32];
 	size_t		 i;
 
-	for (i = 0; i < store.n; i++) {
-		e = store.all[i];
+	for (i = 0; i < gb->store.n; i++) {
+		e = gb->store.all[i];
 		time_text(e->time, when, sizeof(when));
 		fprintf(f, "{\"id\":%llu,\"time\":\"%s\",\"review\":", e->id, when);
 		put_json_string(f, e->slug, strlen(e->slug));
@@ -888,15 +933,15 @@ export_entries(FILE *f)
 }
 
 static void
-list_entries(FILE *f)
+list_entries(struct guestbook *gb, FILE *f)
 {
 	struct gb_entry	*e;
 	const char	*lf;
 	char		 when[32];
 	size_t		 i, first;
 
-	for (i = 0; i < store.n; i++) {
-		e = store.all[i];
+	for (i = 0; i < gb->store.n; i++) {
+		e = gb->store.all[i];
 		time_text(e->time, when, sizeof(when));
 		lf = memchr(e->text, '\n', e->text_len);
 		first = lf != NULL ? (size_t)(lf - e->text) : e->text_len;
@@ -910,19 +955,19 @@ list_entries(FILE *f)
 
 /* Reports what the log holds and what is wrong with it; 1 when something is. */
 static int
-check_log(void)
+check_log(struct guestbook *gb)
 {
-	if (tail.partial) {
+	if (gb->tail.partial) {
 		log_warn("%s:%llu: last record torn (a crash while it was written); "
-		    "marquee ends it with a line feed at start", tail.path, tail.line);
-		problems++;
+		    "marquee ends it with a line feed at start", gb->tail.path, gb->tail.line);
+		gb->problems++;
 	}
-	printf("guestbook %s: %zu entries, %u problems\n", tail.path, store.n, problems);
-	return problems > 0;
+	printf("guestbook %s: %zu entries, %u problems\n", gb->tail.path, gb->store.n, gb->problems);
+	return gb->problems > 0;
 }
 
 static int
-hide_entry(const char *arg)
+hide_entry(struct guestbook *gb, const char *arg)
 {
 	struct record	 r = { .kind = RECORD_HIDE, .time = (long long)time(NULL) };
 	struct gb_entry	*e;
@@ -931,19 +976,19 @@ hide_entry(const char *arg)
 
 	errno = 0;
 	r.id = strtoull(arg, &end, 10);
-	if (errno != 0 || *end != '\0' || end == arg || (e = entry_find(&store, r.id)) == NULL) {
-		fprintf(stderr, "marquee: guestbook %s: no entry %s\n", tail.path, arg);
+	if (errno != 0 || *end != '\0' || end == arg || (e = entry_find(&gb->store, r.id)) == NULL) {
+		fprintf(stderr, "marquee: guestbook %s: no entry %s\n", gb->tail.path, arg);
 		return 1;
 	}
 	if (e->hidden) {
 		printf("entry %llu is already hidden\n", r.id);
 		return 0;
 	}
-	if (tail.partial)
+	if (gb->tail.partial)
 		line[len++] = '\n';
 	len += record_format(&r, line + len, sizeof(line) - len);
-	if (append_bytes(tail.fd, line, len) != len || fdatasync(tail.fd) == -1) {
-		fprintf(stderr, "marquee: guestbook %s: %s\n", tail.path, strerror(errno));
+	if (append_bytes(gb->tail.fd, line, len) != len || fdatasync(gb->tail.fd) == -1) {
+		fprintf(stderr, "marquee: guestbook %s: %s\n", gb->tail.path, strerror(errno));
 		return 1;
 	}
 	printf("entry %llu hidden\n", r.id);
@@ -953,36 +998,35 @@ hide_entry(const char *arg)
 int
 guestbook_command(const char *path, int argc, char **argv)
 {
-	const char	*reason;
-	int		 hide = argc == 2 && strcmp(argv[0], "hide") == 0, rc = 0;
+	struct guestbook	*gb;
+	const char		*reason;
+	int			 hide = argc == 2 && strcmp(argv[0], "hide") == 0, rc = 0;
 
 	if (!hide && (argc != 1 || (strcmp(argv[0], "list") != 0 &&
 	    strcmp(argv[0], "export") != 0 && strcmp(argv[0], "check") != 0))) {
 		fprintf(stderr, "usage: marquee [-c file] [-s statedir] guestbook "
-		    "list | hide ID | export | check\n");
+		    "[-h host] list | hide ID | export | check\n");
 		return 2;
 	}
-	snprintf(log_path, sizeof(log_path), "%s", path);
-	tail = (struct tail){ .fd = -1, .path = log_path, .line = 1 };
-	tail.fd = open_log(path, hide ? O_RDWR | O_APPEND : O_RDONLY, &reason);
-	if (tail.fd == -1 && !(errno == ENOENT && !hide)) {
+	if ((gb = guestbook_new(path, &reason)) == NULL) {
 		fprintf(stderr, "marquee: guestbook %s\n", reason);
 		return 1;
 	}
-	if (tail.fd != -1 && tail_follow(&tail, &reason) == -1) {
+	gb->tail.fd = open_log(path, hide ? O_RDWR | O_APPEND : O_RDONLY, &reason);
+	if (gb->tail.fd == -1 && !(errno == ENOENT && !hide)) {
+		fprintf(stderr, "marquee: guestbook %s\n", reason);
+		rc = 1;
+	} else if (gb->tail.fd != -1 && tail_follow(gb, &reason) == -1) {
 		fprintf(stderr, "marquee: guestbook %s\n", reason);
 		rc = 1;
 	} else if (hide)
-		rc = hide_entry(argv[1]);
+		rc = hide_entry(gb, argv[1]);
 	else if (strcmp(argv[0], "list") == 0)
-		list_entries(stdout);
+		list_entries(gb, stdout);
 	else if (strcmp(argv[0], "check") == 0)
-		rc = check_log();
+		rc = check_log(gb);
 	else
-		export_entries(stdout);
-	if (tail.fd != -1)
-		close(tail.fd);
-	tail.fd = -1;
-	store_free(&store);
+		export_entries(gb, stdout);
+	guestbook_close(gb);
 	return rc;
 }

@@ -5,6 +5,7 @@
 
 #include "record.h"
 
+struct guestbook;
 struct pending;
 
 /*
@@ -27,12 +28,18 @@ struct gb_entry {
 	int			 hidden;	/* under the guestbook's lock */
 };
 
-/* Opens (creating it) and reads the log at path. */
-int	 guestbook_open(const char *path, const char **reason);
+/*
+ * Opens (creating it) and reads the log at path; returns the guestbook,
+ * freed by guestbook_close, or NULL with *reason.
+ */
+struct guestbook	*guestbook_open(const char *path, const char **reason);
 /* Starts the committer thread: entries are taken from now on. */
-int	 guestbook_start(const char **reason);
-/* Stops the committer after the appends in flight; call once no request runs. */
-void	 guestbook_close(void);
+int	 guestbook_start(struct guestbook *gb, const char **reason);
+/*
+ * Stops the committer after the appends in flight and frees gb; call once
+ * no request uses it.
+ */
+void	 guestbook_close(struct guestbook *gb);
 
 /*
  * Queues r (an entry: slug, author, fingerprint and text filled in) for
@@ -41,8 +48,8 @@ void	 guestbook_close(void);
  * pending_put(), or NULL with *reason when the queue is full or the
  * committer has stopped.
  */
-struct pending	*guestbook_submit(const struct record *r, const char *client,
-		    const char **reason);
+struct pending	*guestbook_submit(struct guestbook *gb, const struct record *r,
+		    const char *client, const char **reason);
 
 /* The outcome of a settled append: its entry id, or 0 with *reason. */
 unsigned long long	 pending_result(const struct pending *p, const char **reason);
@@ -54,8 +61,8 @@ unsigned long long	 pending_result(const struct pending *p, const char **reason)
  * guestbook_close(), so they are rendered without a lock. *visible is how
  * many are visible in all. Returns 0, or -1 when out of memory (*n is 0).
  */
-int	 guestbook_entries(const char *slug, size_t skip, size_t max,
-	    const struct gb_entry ***v, size_t *n, size_t *visible);
+int	 guestbook_entries(struct guestbook *gb, const char *slug, size_t skip,
+	    size_t max, const struct gb_entry ***v, size_t *n, size_t *visible);
 
 /*
  * marquee guestbook list | hide ID | export | check: the owner's commands;

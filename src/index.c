@@ -1,8 +1,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +37,7 @@
 
 /* An immutable set of generated pages, shared by the requests that use it. */
 struct snapshot {
-	unsigned	  refs;		/* under snapshot_lock */
+	atomic_uint	  refs;
 	struct page	 *pages;
 	size_t		  npages;
 	struct entry	**reviews;	/* one reference each, sorted by file name */
@@ -75,15 +77,23 @@ struct changes {
 	char	names[CHANGED_MAX][NAME_MAX + 1];
 };
 
-static pthread_mutex_t	 snapshot_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct snapshot	*current;
-static struct catalogue	 catalogue;	/* the indexer's own; no lock */
-static char		 watch_root[4096];
-static pthread_t	 watcher;
-static struct changes	 changes;
-static int		 reviews_wd = -1;
-static int		 watching;
-static int		 stop_fd = -1;
+/* One capsule's index and the thread that keeps it current. */
+struct index {
+	pthread_mutex_t		 snapshot_lock;
+	struct snapshot		*current;	/* under snapshot_lock */
+	struct catalogue	 catalogue;	/* the indexer's own; no lock */
+	struct review		 scratch;	/* large, and only the indexer parses */
+	int			 root_fd;	/* the capsule's; not owned */
+	char			 root[PATH_MAX];
+	char			 hostname[HOST_MAX + 1];
+	struct guestbook	*guestbook;	/* not owned; NULL for none */
+	pthread_t		 watcher;
+	struct changes		 changes;
+	int			 reviews_wd;
+	int			 watching;
+	int			 stop_fd;
+	int			 ino;		/* inotify */
+};
 
 static uint64_t
 now_us(void)
@@ -109,14 +119,14 @@ snapshot_free(struct snapshot *s)
 }
 
 static struct snapshot *
-snapshot_acquire(void)
+snapshot_acquire(struct index *ix)
 {
 	struct snapshot	*s;
 
-	pthread_mutex_lock(&snapshot_lock);
-	if ((s = current) != NULL)
-		s->refs++;
-	pthread_mutex_unlock(&snapshot_lock);
+	pthread_mutex_lock(&ix->snapshot_lock);
+	if ((s = ix->current) != NULL)
+		atomic_fetch_add(&s->refs, 1);
+	pthread_mutex_unlock(&ix->snapshot_lock);
 	return s;
 }
 
@@ -124,28 +134,22 @@ static void
 snapshot_release(void *owner)
 {
 	struct snapshot	*s = owner;
-	unsigned	 left;
 
-	if (s == NULL)
-		return;
-	pthread_mutex_lock(&snapshot_lock);
-	left = --s->refs;
-	pthread_mutex_unlock(&snapshot_lock);
-	if (left == 0)
+	if (s != NULL && atomic_fetch_sub(&s->refs, 1) == 1)
 		snapshot_free(s);
 }
 
 static void
-snapshot_publish(struct snapshot *s)
+snapshot_publish(struct index *ix, struct snapshot *s)
 {
 	struct snapshot	*old;
 
 	if (s != NULL)
-		s->refs = 1;
-	pthread_mutex_lock(&snapshot_lock);
-	old = current;
-	current = s;
-	pthread_mutex_unlock(&snapshot_lock);
+		atomic_init(&s->refs, 1);
+	pthread_mutex_lock(&ix->snapshot_lock);
+	old = ix->current;
+	ix->current = s;
+	pthread_mutex_unlock(&ix->snapshot_lock);
 	snapshot_release(old);
 }
 
@@ -183,7 +187,7 @@ known_free(struct known *k)
 
 /* Reads a whole file of at most max bytes under the root; caller frees *out. */
 static int
-read_file(const char *relpath, size_t max, char **out, size_t *len,
+read_file(const struct index *ix, const char *relpath, size_t max, char **out, size_t *len,
     const char **reason)
 {
 	struct stat	 st;
@@ -192,7 +196,7 @@ read_file(const char *relpath, size_t max, char **out, size_t *len,
 	size_t		 got = 0;
 	int		 fd;
 
-	if ((fd = capsule_open(relpath)) == -1) {
+	if ((fd = capsule_open(ix->root_fd, relpath)) == -1) {
 		*reason = strerror(errno);
 		return -1;
 	}
@@ -317,28 +321,28 @@ log_warnings(const char *path, unsigned warnings)
  * contents text). Returns NULL, having logged why, when it cannot be used.
  */
 static struct entry *
-entry_parse(const char *path, const char *name, const char *text, size_t len,
-    const struct timespec *mtime)
+entry_parse(struct review *scratch, const char *path, const char *name,
+    const char *text, size_t len, const struct timespec *mtime)
 {
-	static struct review	 r;	/* large, and only the index thread parses */
+	struct review		*r = scratch;
 	struct review_name	 rn;
 	struct entry		*e;
 	struct tm		 tm;
 	const char		*reason;
 
 	if (review_name_parse(name, &rn, &reason) == -1 ||
-	    review_parse(text, len, &r, &reason) == -1) {
+	    review_parse(text, len, r, &reason) == -1) {
 		log_warn("%s: skipped: %s", path, reason);
 		return NULL;
 	}
-	if ((r.warnings & REVIEW_WARN_BAD_DATE) && rn.date[0] == '\0')
+	if ((r->warnings & REVIEW_WARN_BAD_DATE) && rn.date[0] == '\0')
 		log_warn("%s: no date in the file name either; using its modification time", path);
-	log_warnings(path, r.warnings);
+	log_warnings(path, r->warnings);
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		goto nomem;
 	atomic_init(&e->refs, 1);	/* the catalogue's */
-	if (r.date[0] != '\0')
-		memcpy(e->date, r.date, sizeof(e->date));
+	if (r->date[0] != '\0')
+		memcpy(e->date, r->date, sizeof(e->date));
 	else if (rn.date[0] != '\0')
 		memcpy(e->date, rn.date, sizeof(e->date));
 	else if (gmtime_r(&mtime->tv_sec, &tm) == NULL ||
@@ -346,13 +350,13 @@ entry_parse(const char *path, const char *name, const char *text, size_t len,
 		memcpy(e->date, "1970-01-01", sizeof(e->date));
 	e->file = strdup(name);
 	e->slug = strndup(name, strlen(name) - 4);	/* without .gmi or .txt */
-	e->title = strdup(r.title[0] != '\0' ? r.title : rn.slug);
-	e->summary = summary_of(text, len, r.body);
+	e->title = strdup(r->title[0] != '\0' ? r->title : rn.slug);
+	e->summary = summary_of(text, len, r->body);
 	if (e->file == NULL || e->slug == NULL || e->title == NULL ||
-	    e->summary == NULL || entry_tags(e, &r) == -1)
+	    e->summary == NULL || entry_tags(e, r) == -1)
 		goto nomem;
-	if (r.director[0] != '\0' && ((e->director = strdup(r.director)) == NULL ||
-	    (e->director_slug = strdup(r.director_slug)) == NULL))
+	if (r->director[0] != '\0' && ((e->director = strdup(r->director)) == NULL ||
+	    (e->director_slug = strdup(r->director_slug)) == NULL))
 		goto nomem;
 	if (gemlog_link(e) == -1)
 		goto nomem;
@@ -365,7 +369,7 @@ nomem:
 
 /* Parses reviews/NAME into k->entry, or logs why it is skipped and leaves it NULL. */
 static void
-known_parse(struct known *k)
+known_parse(struct index *ix, struct known *k)
 {
 	char		 path[sizeof(REVIEWS_DIR) + NAME_MAX + 1];
 	char		*text;
@@ -373,11 +377,11 @@ known_parse(struct known *k)
 	const char	*reason;
 
 	snprintf(path, sizeof(path), "%s/%s", REVIEWS_DIR, k->name);
-	if (read_file(path, REVIEW_FILE_MAX, &text, &len, &reason) == -1) {
+	if (read_file(ix, path, REVIEW_FILE_MAX, &text, &len, &reason) == -1) {
 		log_warn("%s: skipped: %s", path, reason);
 		return;
 	}
-	k->entry = entry_parse(path, k->name, text, len, &k->mtime);
+	k->entry = entry_parse(&ix->scratch, path, k->name, text, len, &k->mtime);
 	free(text);
 }
 /* Marks the old catalogue's record for name as its own again. */
@@ -392,7 +396,7 @@ give_back(struct catalogue *old, const char *name)
 
 /* Fills a new record for reviews/NAME, as stat saw it, and parses the file. */
 static int
-known_new(struct known *k, const char *name, const struct stat *st)
+known_new(struct index *ix, struct known *k, const char *name, const struct stat *st)
 {
 	memset(k, 0, sizeof(*k));
 	if ((k->name = strdup(name)) == NULL)
@@ -402,7 +406,7 @@ known_new(struct known *k, const char *name, const struct stat *st)
 	k->size = st->st_size;
 	k->ctime = st->st_ctim;
 	k->mtime = st->st_mtim;
-	known_parse(k);
+	known_parse(ix, k);
 	return 0;
 }
 
@@ -411,8 +415,9 @@ known_new(struct known *k, const char *name, const struct stat *st)
  * that did not change since old was made. Returns 0, or -1 with *reason.
  */
 static int
-catalogue_scan(struct catalogue *old, struct catalogue *out, const char **reason)
+catalogue_scan(struct index *ix, struct catalogue *out, const char **reason)
 {
+	struct catalogue	*old = &ix->catalogue;
 	struct dirent	*de;
 	struct known	*files = NULL, *grown, *k;
 	struct stat		 st;
@@ -423,7 +428,7 @@ catalogue_scan(struct catalogue *old, struct catalogue *out, const char **reason
 	int			 fd;
 
 	memset(out, 0, sizeof(*out));
-	if ((fd = capsule_open(REVIEWS_DIR)) == -1) {
+	if ((fd = capsule_open(ix->root_fd, REVIEWS_DIR)) == -1) {
 		if (errno == ENOENT)
 			return 0;	/* no reviews yet */
 		*reason = reasonf("%s: %s", REVIEWS_DIR, strerror(errno));
@@ -447,7 +452,7 @@ catalogue_scan(struct catalogue *old, struct catalogue *out, const char **reason
 		}
 		k = &files[n];
 		if (!reuse_known(old, de->d_name, &st, k) &&
-		    known_new(k, de->d_name, &st) == -1)
+		    known_new(ix, k, de->d_name, &st) == -1)
 			goto nomem;
 		n++;
 	}
@@ -516,9 +521,10 @@ seen_before(const struct changes *ch, size_t n, const char *name)
  * what keeps a change among ten thousand reviews cheap.
  */
 static int
-catalogue_update(struct catalogue *old, const struct changes *ch,
+catalogue_update(struct index *ix, const struct changes *ch,
     struct catalogue *out, const char **reason)
 {
+	struct catalogue	*old = &ix->catalogue;
 	struct known		*files, *k, key;
 	struct review_name	 name;
 	struct stat		 st;
@@ -526,8 +532,8 @@ catalogue_update(struct catalogue *old, const struct changes *ch,
 	size_t			 i, n = 0, kept;
 	int			 dirfd;
 
-	if ((dirfd = capsule_open(REVIEWS_DIR)) == -1)
-		return catalogue_scan(old, out, reason);
+	if ((dirfd = capsule_open(ix->root_fd, REVIEWS_DIR)) == -1)
+		return catalogue_scan(ix, out, reason);
 	if ((files = calloc(old->nfiles + ch->n + 1, sizeof(*files))) == NULL) {
 		close(dirfd);
 		*reason = "out of memory";
@@ -551,7 +557,7 @@ catalogue_update(struct catalogue *old, const struct changes *ch,
 			continue;
 		k = &files[n];
 		if (!reuse_known(old, ch->names[i], &st, k) &&
-		    known_new(k, ch->names[i], &st) == -1)
+		    known_new(ix, k, ch->names[i], &st) == -1)
 			continue;
 		n++;
 	}
@@ -586,19 +592,20 @@ site_title(const char *intro, char *out, size_t size, const char *hostname)
 }
 
 static int
-file_exists(const char *relpath)
+file_exists(const struct index *ix, const char *relpath)
 {
 	int	fd;
 
-	if ((fd = capsule_open(relpath)) == -1)
+	if ((fd = capsule_open(ix->root_fd, relpath)) == -1)
 		return 0;
 	close(fd);
 	return 1;
 }
 
 static struct snapshot *
-snapshot_build(const struct catalogue *cat, const char **reason)
+snapshot_build(struct index *ix, const char **reason)
 {
+	const struct catalogue	 *cat = &ix->catalogue;
 	const struct config	 *c = config_current();
 	struct snapshot		 *s = NULL;
 	struct entry		**entries;
@@ -616,20 +623,20 @@ snapshot_build(const struct catalogue *cat, const char **reason)
 		if (cat->files[i - 1].entry != NULL)
 			entries[n++] = cat->files[i - 1].entry;
 	gemlog_sort(entries, n);
-	if (read_file(INTRO_FILE, REVIEW_FILE_MAX, &intro, &intro_len, &why) == -1 &&
-	    file_exists(INTRO_FILE))
-		log_warn("%s: %s", INTRO_FILE, why);
-	site_title(intro, title, sizeof(title), c->hostname);
+	if (read_file(ix, INTRO_FILE, REVIEW_FILE_MAX, &intro, &intro_len, &why) == -1 &&
+	    file_exists(ix, INTRO_FILE))
+		log_warn("%s/%s: %s", ix->root, INTRO_FILE, why);
+	site_title(intro, title, sizeof(title), ix->hostname);
 	if (c->public_port == GEMINI_DEFAULT_PORT)
-		snprintf(base, sizeof(base), "gemini://%s", c->hostname);
+		snprintf(base, sizeof(base), "gemini://%s", ix->hostname);
 	else
-		snprintf(base, sizeof(base), "gemini://%s:%u", c->hostname, c->public_port);
+		snprintf(base, sizeof(base), "gemini://%s:%u", ix->hostname, c->public_port);
 	site.intro = intro;
 	site.intro_len = intro_len;
 	site.title = title;
 	site.base_url = base;
-	site.own_robots = file_exists("robots.txt");
-	site.own_feed = file_exists("atom.xml");
+	site.own_robots = file_exists(ix, "robots.txt");
+	site.own_feed = file_exists(ix, "atom.xml");
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		*reason = "out of memory";
 		goto out;
@@ -671,7 +678,7 @@ count_skipped(const struct catalogue *cat)
  * old one stays on failure.
  */
 static int
-index_rebuild(const struct changes *ch, const char **reason)
+index_rebuild(struct index *ix, const struct changes *ch, const char **reason)
 {
 	struct catalogue	 next;
 	struct snapshot		*s;
@@ -679,36 +686,75 @@ index_rebuild(const struct changes *ch, const char **reason)
 	int			 skipped, rc;
 
 	if (ch == NULL || ch->rescan)
-		rc = catalogue_scan(&catalogue, &next, reason);
+		rc = catalogue_scan(ix, &next, reason);
 	else
-		rc = catalogue_update(&catalogue, ch, &next, reason);
+		rc = catalogue_update(ix, ch, &next, reason);
 	if (rc == -1)
 		return -1;
-	catalogue_free(&catalogue);
-	catalogue = next;
-	if ((s = snapshot_build(&catalogue, reason)) == NULL)
+	catalogue_free(&ix->catalogue);
+	ix->catalogue = next;
+	if ((s = snapshot_build(ix, reason)) == NULL)
 		return -1;
-	snapshot_publish(s);
-	skipped = count_skipped(&catalogue);
-	log_info("index: %zu reviews, %d skipped, %zu pages, built in %.1f ms",
-	    catalogue.nfiles - (size_t)skipped, skipped, s->npages,
+	snapshot_publish(ix, s);
+	skipped = count_skipped(&ix->catalogue);
+	log_info("index: %s: %zu reviews, %d skipped, %zu pages, built in %.1f ms",
+	    ix->hostname, ix->catalogue.nfiles - (size_t)skipped, skipped, s->npages,
 	    (double)(now_us() - start) / 1000.0);
 	return 0;
 }
 
-int
-index_check(void)
+/* An index with nothing built or watched yet; freed by index_free. */
+static struct index *
+index_new(int root_fd, const char *root, const char *hostname,
+    struct guestbook *gb, const char **reason)
 {
+	struct index	*ix;
+
+	if ((ix = calloc(1, sizeof(*ix))) == NULL) {
+		*reason = "out of memory";
+		return NULL;
+	}
+	if ((size_t)snprintf(ix->root, sizeof(ix->root), "%s", root) >= sizeof(ix->root) ||
+	    (size_t)snprintf(ix->hostname, sizeof(ix->hostname), "%s", hostname) >=
+	    sizeof(ix->hostname)) {
+		*reason = reasonf("%s: path too long", root);
+		free(ix);
+		return NULL;
+	}
+	pthread_mutex_init(&ix->snapshot_lock, NULL);
+	ix->root_fd = root_fd;
+	ix->guestbook = gb;
+	ix->reviews_wd = -1;
+	ix->stop_fd = -1;
+	ix->ino = -1;
+	return ix;
+}
+
+static void
+index_free(struct index *ix)
+{
+	snapshot_publish(ix, NULL);
+	catalogue_free(&ix->catalogue);
+	pthread_mutex_destroy(&ix->snapshot_lock);
+	free(ix);
+}
+
+int
+index_check(int root_fd, const char *root, const char *hostname)
+{
+	struct index	*ix;
 	const char	*reason;
 	int		 skipped;
 
-	if (index_rebuild(NULL, &reason) == -1) {
+	if ((ix = index_new(root_fd, root, hostname, NULL, &reason)) == NULL ||
+	    index_rebuild(ix, NULL, &reason) == -1) {
 		log_error("%s", reason);
+		if (ix != NULL)
+			index_free(ix);
 		return 1;
 	}
-	skipped = count_skipped(&catalogue);
-	snapshot_publish(NULL);
-	catalogue_free(&catalogue);
+	skipped = count_skipped(&ix->catalogue);
+	index_free(ix);
 	return skipped;
 }
 
@@ -726,12 +772,14 @@ review_cmp(const void *name, const void *entry)
 
 /* Appends the responses to e: every one of them, oldest first. */
 static void
-append_responses(const struct entry *e, struct buf *b)
+append_responses(const struct index *ix, const struct entry *e, struct buf *b)
 {
 	const struct gb_entry	**v;
 	size_t			  n, visible;
 
-	if (guestbook_entries(e->slug, 0, SIZE_MAX, &v, &n, &visible) == -1)
+	if (ix->guestbook == NULL)
+		return;
+	if (guestbook_entries(ix->guestbook, e->slug, 0, SIZE_MAX, &v, &n, &visible) == -1)
 		b->failed = 1;
 	else
 		gemlog_responses(v, n, e, b);
@@ -740,17 +788,17 @@ append_responses(const struct entry *e, struct buf *b)
 
 /* Serves the review file itself, then its footer, rendered now and owned by resp. */
 static int
-serve_review(const struct entry *e, const char *path, const char *lang,
-    struct response *resp)
+serve_review(const struct index *ix, const struct entry *e, const char *path,
+    const char *lang, struct response *resp)
 {
 	struct buf	footer = { 0 };
 	struct stat	st;
 	int		fd;
 
-	if ((fd = capsule_open(path + 1)) == -1)
+	if ((fd = capsule_open(ix->root_fd, path + 1)) == -1)
 		return 0;	/* gone since the last rebuild: let the files answer */
 	gemlog_footer(e, &footer);
-	append_responses(e, &footer);
+	append_responses(ix, e, &footer);
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || footer.failed) {
 		close(fd);
 		buf_free(&footer);
@@ -788,8 +836,8 @@ find_slug(const struct snapshot *s, const char *slug, size_t n)
  * director and tags, and its responses. Gopher readers browse it as a menu.
  */
 static int
-serve_review_menu(const struct snapshot *s, const char *rest, const char *lang,
-    struct response *resp)
+serve_review_menu(const struct index *ix, const struct snapshot *s,
+    const char *rest, const char *lang, struct response *resp)
 {
 	struct entry	*e;
 	struct buf	 page = { 0 };
@@ -802,7 +850,7 @@ serve_review_menu(const struct snapshot *s, const char *rest, const char *lang,
 	buf_put_path(&page, e->file);
 	buf_puts(&page, " Read the review\n");
 	gemlog_footer(e, &page);
-	append_responses(e, &page);
+	append_responses(ix, e, &page);
 	if (page.failed) {
 		buf_free(&page);
 		return 0;
@@ -813,14 +861,14 @@ serve_review_menu(const struct snapshot *s, const char *rest, const char *lang,
 }
 
 int
-index_review(const char *slug, char *file, size_t filesize, char *title,
+index_review(struct index *ix, const char *slug, char *file, size_t filesize, char *title,
     size_t titlesize)
 {
 	struct snapshot	*s;
 	struct entry	*e = NULL;
 	int		 n = -1;
 
-	if ((s = snapshot_acquire()) == NULL)
+	if ((s = snapshot_acquire(ix)) == NULL)
 		return -1;
 	if ((e = find_slug(s, slug, strlen(slug))) != NULL) {
 		n = snprintf(file, filesize, "%s", e->file);
@@ -832,14 +880,15 @@ index_review(const char *slug, char *file, size_t filesize, char *title,
 }
 
 int
-index_serve(const char *path, const char *lang, struct response *resp)
+index_serve(struct index *ix, const char *path, const char *lang,
+    struct response *resp)
 {
 	struct snapshot		 *s;
 	struct page		 *pg;
 	struct entry		**e = NULL;
 	int			  served = 0;
 
-	if ((s = snapshot_acquire()) == NULL)
+	if ((s = snapshot_acquire(ix)) == NULL)
 		return 0;
 	if ((pg = gemlog_find(s->pages, s->npages, path)) != NULL) {
 		if (pg->type == NULL)
@@ -857,9 +906,9 @@ index_serve(const char *path, const char *lang, struct response *resp)
 		e = bsearch(path + strlen("/reviews/"), s->reviews, s->nreviews,
 		    sizeof(*s->reviews), review_cmp);
 	if (e != NULL)
-		served = serve_review(*e, path, lang, resp);
+		served = serve_review(ix, *e, path, lang, resp);
 	else if (has_prefix(path, "/reviews/"))
-		served = serve_review_menu(s, path + strlen("/reviews/"), lang, resp);
+		served = serve_review_menu(ix, s, path + strlen("/reviews/"), lang, resp);
 	snapshot_release(s);
 	if (!served && (has_prefix(path, "/tags/") || has_prefix(path, "/directors/"))) {
 		response_set(resp, STATUS_NOT_FOUND, "No such page");
@@ -873,36 +922,38 @@ index_serve(const char *path, const char *lang, struct response *resp)
 			 IN_DELETE | IN_CREATE | IN_ATTRIB | IN_ONLYDIR)
 
 static int
-watch_reviews(int ino)
+watch_reviews(const struct index *ix, int ino)
 {
-	char	path[sizeof(watch_root) + sizeof(REVIEWS_DIR) + 1];
+	char	path[sizeof(ix->root) + sizeof(REVIEWS_DIR) + 1];
 
-	snprintf(path, sizeof(path), "%s/%s", watch_root, REVIEWS_DIR);
+	snprintf(path, sizeof(path), "%s/%s", ix->root, REVIEWS_DIR);
 	return inotify_add_watch(ino, path, WATCH_MASK | IN_DELETE_SELF | IN_MOVE_SELF);
 }
 
 /* Notes that reviews/NAME changed; too many names mean a rescan. */
 static void
-note_change(const char *name)
+note_change(struct changes *ch, const char *name)
 {
-	if (changes.n == CHANGED_MAX) {
-		changes.rescan = 1;
+	if (ch->n == CHANGED_MAX) {
+		ch->rescan = 1;
 		return;
 	}
-	snprintf(changes.names[changes.n++], sizeof(changes.names[0]), "%s", name);
+	snprintf(ch->names[ch->n++], sizeof(ch->names[0]), "%s", name);
 }
 
 /*
- * Reads a batch of events into changes. A reviews/ directory that appears,
- * goes or is replaced means a rescan (and a new watch); other events on the
- * root (the introduction, robots.txt) only need the pages made again.
+ * Reads a batch of events into the changes. A reviews/ directory that
+ * appears, goes or is replaced means a rescan (and a new watch); other
+ * events on the root (the introduction, robots.txt) only need the pages
+ * made again.
  */
 static void
-drain_events(int ino)
+drain_events(struct index *ix, int ino)
 {
 	char				 buf[INOTIFY_BUF]
 					     __attribute__((aligned(__alignof__(struct inotify_event))));
 	const struct inotify_event	*ev;
+	struct changes			*ch = &ix->changes;
 	ssize_t				 n;
 	char				*p;
 
@@ -910,42 +961,44 @@ drain_events(int ino)
 		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
 			ev = (const struct inotify_event *)(void *)p;
 			if (ev->mask & IN_Q_OVERFLOW)
-				changes.rescan = 1;
-			else if (ev->wd == reviews_wd && reviews_wd != -1) {
+				ch->rescan = 1;
+			else if (ev->wd == ix->reviews_wd && ix->reviews_wd != -1) {
 				if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) {
-					changes.rescan = 1;
-					reviews_wd = -1;
+					ch->rescan = 1;
+					ix->reviews_wd = -1;
 				} else if (ev->len > 0)
-					note_change(ev->name);
+					note_change(ch, ev->name);
 			} else if (ev->len > 0 && strcmp(ev->name, REVIEWS_DIR) == 0) {
-				reviews_wd = watch_reviews(ino);
-				changes.rescan = 1;
+				ix->reviews_wd = watch_reviews(ix, ino);
+				ch->rescan = 1;
 			}
 		}
 	}
 }
 
 static void
-rebuild_now(void)
+rebuild_now(struct index *ix)
 {
 	const char	*reason;
 
-	if (index_rebuild(&changes, &reason) == -1)
-		log_error("index: %s; still serving the previous index", reason);
-	changes.rescan = 0;
-	changes.n = 0;
+	if (index_rebuild(ix, &ix->changes, &reason) == -1)
+		log_error("index: %s: %s; still serving the previous index",
+		    ix->hostname, reason);
+	ix->changes.rescan = 0;
+	ix->changes.n = 0;
 }
 
+/* The watcher thread; the inotify descriptor is in ix->ino. */
 static void *
 watch_run(void *arg)
 {
+	struct index	*ix = arg;
 	struct pollfd	 fds[2];
 	uint64_t	 due = 0;
-	int		 ino = *(int *)arg, timeout;
+	int		 timeout;
 
-	free(arg);
-	fds[0] = (struct pollfd){ .fd = ino, .events = POLLIN };
-	fds[1] = (struct pollfd){ .fd = stop_fd, .events = POLLIN };
+	fds[0] = (struct pollfd){ .fd = ix->ino, .events = POLLIN };
+	fds[1] = (struct pollfd){ .fd = ix->stop_fd, .events = POLLIN };
 	for (;;) {
 		timeout = -1;
 		if (due != 0)
@@ -957,69 +1010,63 @@ watch_run(void *arg)
 		if (fds[1].revents & POLLIN)
 			break;
 		if (fds[0].revents & POLLIN) {
-			drain_events(ino);
+			drain_events(ix, ix->ino);
 			due = now_us() / 1000 + SETTLE_MS;
 		}
 		if (due != 0 && now_us() / 1000 >= due) {
 			due = 0;
-			rebuild_now();
+			rebuild_now(ix);
 		}
 	}
-	close(ino);
 	return NULL;
 }
 
-int
-index_start(const char *root, const char **reason)
+struct index *
+index_start(int root_fd, const char *root, const char *hostname,
+    struct guestbook *gb, const char **reason)
 {
-	int	*ino;
+	struct index	*ix;
 
-	if ((size_t)snprintf(watch_root, sizeof(watch_root), "%s", root) >= sizeof(watch_root)) {
-		*reason = reasonf("%s: path too long", root);
-		return -1;
-	}
-	if ((ino = malloc(sizeof(*ino))) == NULL) {
-		*reason = "out of memory";
-		return -1;
-	}
-	*ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (*ino == -1 || inotify_add_watch(*ino, root, WATCH_MASK) == -1) {
+	if ((ix = index_new(root_fd, root, hostname, gb, reason)) == NULL)
+		return NULL;
+	ix->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (ix->ino == -1 || inotify_add_watch(ix->ino, root, WATCH_MASK) == -1) {
 		*reason = reasonf("%s: inotify: %s", root, strerror(errno));
 		goto fail;
 	}
-	reviews_wd = watch_reviews(*ino);	/* absent for now is fine: the root watch sees it appear */
-	if (index_rebuild(NULL, reason) == -1)
+	/* Absent for now is fine: the root's watch sees it appear. */
+	ix->reviews_wd = watch_reviews(ix, ix->ino);
+	if (index_rebuild(ix, NULL, reason) == -1)
 		goto fail;
-	if ((stop_fd = eventfd(0, EFD_CLOEXEC)) == -1) {
+	if ((ix->stop_fd = eventfd(0, EFD_CLOEXEC)) == -1) {
 		*reason = reasonf("eventfd: %s", strerror(errno));
 		goto fail;
 	}
-	if (pthread_create(&watcher, NULL, watch_run, ino) != 0) {
+	if (pthread_create(&ix->watcher, NULL, watch_run, ix) != 0) {
 		*reason = "cannot start the index thread";
 		goto fail;
 	}
-	watching = 1;
-	return 0;
+	ix->watching = 1;
+	return ix;
 fail:
-	if (*ino != -1)
-		close(*ino);
-	free(ino);
-	return -1;
+	index_stop(ix);
+	return NULL;
 }
 
 void
-index_stop(void)
+index_stop(struct index *ix)
 {
 	uint64_t	one = 1;
 
-	if (watching) {
-		(void)!write(stop_fd, &one, sizeof(one));
-		pthread_join(watcher, NULL);
-		watching = 0;
+	if (ix == NULL)
+		return;
+	if (ix->watching) {
+		(void)!write(ix->stop_fd, &one, sizeof(one));
+		pthread_join(ix->watcher, NULL);
 	}
-	if (stop_fd != -1)
-		close(stop_fd);
-	stop_fd = -1;
-	snapshot_publish(NULL);
-	catalogue_free(&catalogue);
+	if (ix->stop_fd != -1)
+		close(ix->stop_fd);
+	if (ix->ino != -1)
+		close(ix->ino);
+	index_free(ix);
 }

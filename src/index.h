@@ -12,29 +12,40 @@ struct response;
  * reader sees the old index or the new one, never a mix.
  */
 
-/* Builds the first index before serving starts, then watches root for changes. */
-int	 index_start(const char *root, const char **reason);
-void	 index_stop(void);
+struct guestbook;
+struct index;
+
+/*
+ * Builds the first index of the capsule at root (its directory open as
+ * root_fd, which the caller keeps open), then watches root for changes
+ * until index_stop. Pages name hostname; review pages end with their
+ * responses from gb (NULL for none). Returns NULL with *reason.
+ */
+struct index	*index_start(int root_fd, const char *root, const char *hostname,
+		    struct guestbook *gb, const char **reason);
+/* Stops the watcher and frees ix, once no request uses it. */
+void		 index_stop(struct index *ix);
 
 /*
  * Builds the index once, logging every problem, and frees it again; returns
  * how many review files were skipped. Needs capsule_init().
  */
-int	 index_check(void);
+int	 index_check(int root_fd, const char *root, const char *hostname);
 
 /*
  * Answers a generated page (/, /reviews/, /tags/..., /directors/..., a
  * review, /atom.xml, /robots.txt) and returns 1; returns 0 when path is not
  * one, for the static files to answer.
  */
-int	 index_serve(const char *path, const char *lang, struct response *resp);
+int	 index_serve(struct index *ix, const char *path, const char *lang,
+	    struct response *resp);
 
 /*
  * Copies the file name and title of the review slug (its file name without
  * the extension); returns 0, or -1 when there is no such review. A title
  * too long for titlesize is cut.
  */
-int	 index_review(const char *slug, char *file, size_t filesize, char *title,
-	    size_t titlesize);
+int	 index_review(struct index *ix, const char *slug, char *file,
+	    size_t filesize, char *title, size_t titlesize);
 
 #endif

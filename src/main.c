@@ -20,9 +20,9 @@
 #include "gemini.h"
 #include "gopher.h"
 #include "guestbook.h"
+#include "host.h"
 #include "index.h"
 #include "log.h"
-#include "router.h"
 #include "sandbox.h"
 #include "tls.h"
 
@@ -37,7 +37,7 @@ usage(void)
 	fprintf(stderr, "usage: %s [-nV] [-c file] [-H hostname] [-a address] "
 	    "[-p port] [-g gopher-port] [-r root] [-d certdir] [-s statedir] "
 	    "[-l logfile] [-u user] [-j workers]\n"
-	    "       %s [-c file] [-s statedir] guestbook list | hide ID | export | check\n",
+	    "       %s [-c file] [-s statedir] guestbook [-h host] list | hide ID | export | check\n",
 	    progname, progname);
 	exit(2);
 }
@@ -61,7 +61,8 @@ flag_key(int ch)
 	}
 }
 
-#define OPTIONS	"c:nVH:a:p:g:r:d:s:l:u:j:"
+/* "+": the words after the flags (a command and its own flags) are not permuted. */
+#define OPTIONS	"+c:nVH:a:p:g:r:d:s:l:u:j:"
 
 /*
  * Builds a configuration from the config file named by -c, then the other
@@ -153,36 +154,71 @@ drop_privileges(const char *user, const char **reason)
 	return 0;
 }
 
-/* Fields that only take effect at start; a reload keeps the running values. */
-static void
+/*
+ * The hosts, their roots, guestbooks and Gopher ports are fixed at start;
+ * certificates and lang are not. Keeps the running ones in next; returns 1
+ * when next asked for others, 0 when not, -1 when out of memory.
+ */
+static int
+keep_hosts(struct config *next, const struct config *cur)
+{
+	struct host_config		*h;
+	const struct host_config	*o;
+	size_t				 i;
+	int				 changed = next->nhosts != cur->nhosts;
+
+	for (i = 0; !changed && i < cur->nhosts; i++)
+		changed = strcmp(next->hosts[i].name, cur->hosts[i].name) != 0;
+	if (changed) {
+		if ((h = malloc(cur->nhosts * sizeof(*h))) == NULL)
+			return -1;
+		memcpy(h, cur->hosts, cur->nhosts * sizeof(*h));
+		free(next->hosts);
+		next->hosts = h;
+		next->nhosts = cur->nhosts;
+		return 1;
+	}
+	for (i = 0; i < cur->nhosts; i++) {
+		h = &next->hosts[i];
+		o = &cur->hosts[i];
+		changed |= strcmp(h->root, o->root) != 0 ||
+		    strcmp(h->guestbook, o->guestbook) != 0 ||
+		    h->gopher_port != o->gopher_port ||
+		    h->public_gopher_port != o->public_gopher_port;
+		memcpy(h->root, o->root, sizeof(h->root));
+		memcpy(h->guestbook, o->guestbook, sizeof(h->guestbook));
+		h->gopher_port = o->gopher_port;
+		h->public_gopher_port = o->public_gopher_port;
+	}
+	return changed;
+}
+
+/* Fields that only take effect at start; a reload keeps the running values. Returns -1 when out of memory. */
+static int
 keep_start_only(struct config *next, const struct config *cur)
 {
-	if (strcmp(next->hostname, cur->hostname) != 0 ||
+	int	hosts_changed;
+
+	if ((hosts_changed = keep_hosts(next, cur)) == -1)
+		return -1;
+	if (hosts_changed ||
 	    strcmp(next->listen, cur->listen) != 0 ||
 	    next->gemini_port != cur->gemini_port ||
-	    next->gopher_port != cur->gopher_port ||
-	    strcmp(next->root, cur->root) != 0 ||
 	    strcmp(next->user, cur->user) != 0 ||
-	    strcmp(next->guestbook, cur->guestbook) != 0 ||
 	    next->gemini_proxy != cur->gemini_proxy ||
 	    next->gopher_proxy != cur->gopher_proxy ||
 	    next->public_port != cur->public_port ||
-	    next->public_gopher_port != cur->public_gopher_port ||
 	    next->workers != cur->workers)
-		log_warn("hostname, listen, ports, proxy settings, root, user, "
-		    "guestbook and workers change only on restart");
-	memcpy(next->hostname, cur->hostname, sizeof(next->hostname));
+		log_warn("hosts, hostnames, listen, ports, proxy settings, roots, "
+		    "user, guestbooks and workers change only on restart");
 	memcpy(next->listen, cur->listen, sizeof(next->listen));
 	next->gemini_port = cur->gemini_port;
-	next->gopher_port = cur->gopher_port;
-	memcpy(next->root, cur->root, sizeof(next->root));
 	memcpy(next->user, cur->user, sizeof(next->user));
-	memcpy(next->guestbook, cur->guestbook, sizeof(next->guestbook));
 	next->gemini_proxy = cur->gemini_proxy;
 	next->gopher_proxy = cur->gopher_proxy;
 	next->public_port = cur->public_port;
-	next->public_gopher_port = cur->public_gopher_port;
 	next->workers = cur->workers;
+	return 0;
 }
 
 static void
@@ -196,7 +232,11 @@ reload(int argc, char **argv)
 		log_error("reload: %s; keeping the running configuration", reason);
 		return;
 	}
-	keep_start_only(next, config_current());
+	if (keep_start_only(next, config_current()) == -1) {
+		log_error("reload: out of memory; keeping the running configuration");
+		config_discard(next);
+		return;
+	}
 	if (tls_reload(next, &reason) == -1) {
 		log_error("reload: %s; keeping the running configuration", reason);
 		config_discard(next);
@@ -209,62 +249,58 @@ reload(int argc, char **argv)
 	log_info("reloaded configuration and certificates");
 }
 
-/*
- * Makes the guestbook's directory if it is missing, and refuses a guestbook
- * inside the capsule, where readers could fetch it.
- */
+/* Checks one host's capsule and guestbook; returns how many review files it skips, or -1. */
 static int
-guestbook_place(const struct config *c, const char **reason)
+check_host(const struct host_config *h)
 {
-	char	path[PATH_MAX], dir[PATH_MAX], root[PATH_MAX];
-	size_t	n;
+	const char	*reason;
+	int		 root_fd, skipped;
 
-	snprintf(path, sizeof(path), "%s", c->guestbook);
-	if (mkdir(dirname(path), 0750) == -1 && errno != EEXIST) {
-		*reason = reasonf("%s: %s", path, strerror(errno));
+	if ((root_fd = capsule_open_root(h->root, &reason)) == -1) {
+		fprintf(stderr, "%s: %s\n", progname, reason);
 		return -1;
 	}
-	/* The log itself when it exists: it may be a link into the capsule. */
-	if ((realpath(c->guestbook, dir) == NULL && realpath(path, dir) == NULL) ||
-	    realpath(c->root, root) == NULL) {
-		*reason = reasonf("%s: %s", c->guestbook, strerror(errno));
+	skipped = index_check(root_fd, h->root, h->name);
+	close(root_fd);
+	/*
+	 * A skipped record stays in the log for good (nothing rewrites it), so
+	 * it is reported, not failed on; a log that cannot be read fails.
+	 */
+	if (access(h->guestbook, F_OK) == 0 && access(h->guestbook, R_OK | W_OK) == -1) {
+		fprintf(stderr, "%s: %s: %s\n", progname, h->guestbook, strerror(errno));
 		return -1;
 	}
-	n = strlen(root);
-	if (strncmp(dir, root, n) == 0 && (dir[n] == '\0' || dir[n] == '/' || n == 1)) {
-		*reason = reasonf("guestbook %s is inside the capsule %s, where "
-		    "readers could fetch it", c->guestbook, c->root);
-		return -1;
-	}
-	return 0;
+	(void)guestbook_command(h->guestbook, 1, (char *[]){ "check" });
+	return skipped;
 }
 
 static int
 check(const struct config *c)
 {
-	struct stat	 st;
-	const char	*reason;
-	int		 skipped;
+	const struct host_config	*h;
+	struct stat			 st;
+	const char			*reason;
+	int				 n, skipped = 0, uncertified = 0;
 
-	if (capsule_init(c->root, &reason) == -1) {
+	if (capsule_init(&reason) == -1) {
 		fprintf(stderr, "%s: %s\n", progname, reason);
 		return 1;
 	}
-	skipped = index_check();
-	capsule_free();
-	/*
-	 * A skipped record stays in the log for good (nothing rewrites it), so
-	 * it is reported, not failed on; a log that cannot be read fails.
-	 */
-	if (access(c->guestbook, F_OK) == 0 && access(c->guestbook, R_OK | W_OK) == -1) {
-		fprintf(stderr, "%s: %s: %s\n", progname, c->guestbook, strerror(errno));
-		return 1;
+	for (h = c->hosts; h < c->hosts + c->nhosts; h++) {
+		if ((n = check_host(h)) == -1) {
+			capsule_free();
+			return 1;
+		}
+		skipped += n;
+		if (stat(h->cert, &st) == -1 && stat(h->key, &st) == -1) {
+			printf("%s: no certificate yet: one for %s will be generated in %s\n",
+			    progname, h->name, c->certs);
+			uncertified++;
+		}
 	}
-	(void)guestbook_command(c->guestbook, 1, (char *[]){ "check" });
-	if (stat(c->cert, &st) == -1 && stat(c->key, &st) == -1)
-		printf("%s: no certificate yet: one for %s will be generated in %s\n",
-		    progname, c->hostname, c->certs);
-	else if (tls_init(c, &reason) == -1) {
+	capsule_free();
+	/* Loading the certificates would generate the missing ones. */
+	if (uncertified == 0 && tls_init(c, &reason) == -1) {
 		fprintf(stderr, "%s: %s\n", progname, reason);
 		return 1;
 	}
@@ -276,6 +312,33 @@ check(const struct config *c)
 	}
 	printf("%s: configuration OK\n", progname);
 	return 0;
+}
+
+/* A Gopher listener for every host that has a Gopher port. */
+static int
+listen_gopher(const struct config *c, const char **reason)
+{
+	size_t	i;
+
+	for (i = 0; i < host_count(); i++)
+		if (c->hosts[i].gopher_port != 0 && server_listen(c->listen,
+		    c->hosts[i].gopher_port, &gopher_adapter, c->gopher_proxy,
+		    host_at(i), reason) == -1)
+			return -1;
+	return 0;
+}
+
+static void
+log_listening(const struct config *c, unsigned workers)
+{
+	const struct host_config	*h;
+
+	for (h = c->hosts; h < c->hosts + c->nhosts; h++) {
+		if (h->gopher_port != 0)
+			log_info("listening on gopher://%s:%u/", h->name, h->gopher_port);
+		log_info("listening on gemini://%s:%u/ (%s, %u workers)", h->name,
+		    c->gemini_port, c->listen, workers);
+	}
 }
 
 static int
@@ -303,26 +366,22 @@ serve(int argc, char **argv, const struct config *c)
 	 * opened first; then privileges go and the sandbox closes, before
 	 * any thread starts, so every thread is inside it.
 	 */
-	if (tls_init(c, &reason) == -1 || capsule_init(c->root, &reason) == -1 ||
-	    guestbook_place(c, &reason) == -1 ||
-	    guestbook_open(c->guestbook, &reason) == -1 ||
-	    route_init(&reason) == -1 ||
+	if (tls_init(c, &reason) == -1 || capsule_init(&reason) == -1 ||
+	    hosts_open(c, &reason) == -1 ||
 	    server_listen(c->listen, c->gemini_port, &gemini_adapter, c->gemini_proxy,
-	    &reason) == -1 ||
-	    (c->gopher_port != 0 && server_listen(c->listen, c->gopher_port,
-	    &gopher_adapter, c->gopher_proxy, &reason) == -1) ||
+	    NULL, &reason) == -1 ||
+	    listen_gopher(c, &reason) == -1 ||
 	    drop_privileges(c->user, &reason) == -1 ||
 	    (c->sandbox && sandbox_enter(c, &reason) == -1) ||
-	    guestbook_start(&reason) == -1 ||
-	    index_start(c->root, &reason) == -1 ||
+	    hosts_start(&reason) == -1 ||
 	    server_start(workers, &reason) == -1) {
 		log_error("%s", reason);
+		hosts_close();
+		capsule_free();
+		tls_free();
 		return 1;
 	}
-	if (c->gopher_port != 0)
-		log_info("listening on gopher://%s:%u/", c->hostname, c->gopher_port);
-	log_info("listening on gemini://%s:%u/ (%s, %u workers)", c->hostname,
-	    c->gemini_port, c->listen, workers);
+	log_listening(c, workers);
 
 	for (;;) {
 		if ((sig = sigwaitinfo(&signals, NULL)) == -1)
@@ -337,13 +396,29 @@ serve(int argc, char **argv, const struct config *c)
 	log_info("stopping: finishing responses in flight");
 	server_stop();
 	server_wait();
-	guestbook_close();
-	route_free();
-	index_stop();
+	hosts_close();
 	capsule_free();
 	tls_free();
 	log_info("stopped");
 	return 0;
+}
+
+/* "guestbook [-h host] ...": the owner's commands on one host's guestbook, the first by default. */
+static int
+owner_command(const struct config *c, int argc, char **argv)
+{
+	const struct host_config	*h = &c->hosts[0];
+
+	if (argc >= 2 && strcmp(argv[0], "-h") == 0) {
+		if ((h = config_host(c, argv[1])) == NULL) {
+			fprintf(stderr, "%s: guestbook: no host %s in the configuration\n",
+			    progname, argv[1]);
+			return 1;
+		}
+		argc -= 2;
+		argv += 2;
+	}
+	return guestbook_command(h->guestbook, argc, argv);
 }
 
 int
@@ -360,7 +435,7 @@ main(int argc, char **argv)
 	if (operands < argc) {
 		if (strcmp(argv[operands], "guestbook") != 0 || check_only)
 			usage();
-		rc = guestbook_command(c->guestbook, argc - operands - 1, argv + operands + 1);
+		rc = owner_command(c, argc - operands - 1, argv + operands + 1);
 		config_discard(c);
 		return rc;
 	}

@@ -507,3 +507,73 @@ request_parse_gopher(const char *buf, size_t len, struct selector *sel,
 	n += n > 0 && buf[0] == '/' ? 0 : 1;
 	return path_normalise(path, n, sel->path, sizeof(sel->path), reason);
 }
+
+/* Reads a big-endian 16-bit length, as TLS encodes them. */
+static size_t
+read_u16(const unsigned char *p)
+{
+	return (size_t)p[0] << 8 | p[1];
+}
+
+/* A DNS host name (RFC 6066 section 3): letters, digits and hyphens in labels of one or more. */
+static int
+copy_sni_name(const unsigned char *p, size_t n, char host[HOST_MAX + 1],
+    const char **reason)
+{
+	size_t	i;
+
+	if (n == 0 || n > HOST_MAX) {
+		*reason = "host name of bad length";
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!is_alpha(p[i]) && !is_digit(p[i]) && p[i] != '-' && p[i] != '.') {
+			*reason = "not a host name";
+			return -1;
+		}
+		host[i] = (char)to_lower(p[i]);
+	}
+	host[n] = '\0';
+	/* No label may be empty; one trailing dot names the same host. */
+	if (host[0] == '.' || strstr(host, "..") != NULL) {
+		*reason = "not a host name";
+		return -1;
+	}
+	if (host[n - 1] == '.')
+		host[n - 1] = '\0';
+	return 0;
+}
+
+int
+request_parse_sni(const unsigned char *buf, size_t len, char host[HOST_MAX + 1],
+    const char **reason)
+{
+	size_t	off = 2, n;
+	int	found = 0;
+
+	if (len < 2 || read_u16(buf) != len - 2 || len == 2) {
+		*reason = "bad server name list length";
+		return -1;
+	}
+	while (off < len) {
+		if (len - off < 3 || (n = read_u16(buf + off + 1)) > len - off - 3) {
+			*reason = "server name runs past the list";
+			return -1;
+		}
+		if (buf[off] == SNI_HOST_NAME) {
+			if (found) {
+				*reason = "two host names";
+				return -1;
+			}
+			if (copy_sni_name(buf + off + 3, n, host, reason) == -1)
+				return -1;
+			found = 1;
+		}
+		off += 3 + n;
+	}
+	if (!found) {
+		*reason = "no host name";
+		return -1;
+	}
+	return 0;
+}

@@ -73,4 +73,16 @@ int	 request_parse_gopher(const char *buf, size_t len, struct selector *sel,
 /* Returns 1 when s[0..len) is well-formed UTF-8 (RFC 3629), else 0. */
 int	 utf8_valid(const char *s, size_t len);
 
+/* RFC 6066 section 3: the NameType of a DNS host name in a ServerNameList. */
+#define SNI_HOST_NAME	0
+
+/*
+ * Parses the body of a TLS server_name extension (RFC 6066 section 3, a
+ * ServerNameList) and copies its host name, lower-cased and without a
+ * trailing dot. Other name types are skipped. Returns 0, or -1 with *reason
+ * for a malformed list, none or two host names, or a name that is not one.
+ */
+int	 request_parse_sni(const unsigned char *buf, size_t len,
+	    char host[HOST_MAX + 1], const char **reason);
+
 #endif

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "gemlog.h"
 #include "guestbook.h"
+#include "host.h"
 #include "index.h"
 #include "limit.h"
 #include "log.h"
@@ -21,37 +22,12 @@
 #define STR(x)		STR_(x)
 #define STR_(x)		#x
 
-/* Clients the guestbook's rate limit follows at once; a flood of new ones waits. */
-#define LIMIT_CLIENTS	65536
-
 /* Where a reader writes: a review's responses, or the guestbook. */
 struct input {
 	char	slug[SLUG_MAX + 1];		/* "" for the guestbook */
 	char	title[REVIEW_FIELD_MAX + 1];	/* of the review */
 	char	back[GEMINI_URL_MAX + 1];	/* the page it shows on, encoded */
 };
-
-static struct limiter	*per_client, *everyone;
-
-int
-route_init(const char **reason)
-{
-	if ((per_client = limiter_new(LIMIT_CLIENTS)) == NULL ||
-	    (everyone = limiter_new(1)) == NULL) {
-		route_free();
-		*reason = "out of memory";
-		return -1;
-	}
-	return 0;
-}
-
-void
-route_free(void)
-{
-	limiter_free(per_client);
-	limiter_free(everyone);
-	per_client = everyone = NULL;
-}
 
 void
 response_init(struct response *resp)
@@ -116,7 +92,7 @@ now_ms(void)
 
 /* Answers with the gemtext page in b, which resp then owns, or 40 when b failed. */
 static void
-serve_page(struct response *resp, struct buf *b)
+serve_page(const struct request *req, struct response *resp, struct buf *b)
 {
 	if (b->failed) {
 		buf_free(b);
@@ -124,7 +100,7 @@ serve_page(struct response *resp, struct buf *b)
 		return;
 	}
 	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s",
-	    config_current()->lang);
+	    host_settings(req->host)->lang);
 	response_take_body(resp, b);
 }
 
@@ -156,10 +132,11 @@ route_is_input(const char *path)
 	    respond_slug(path, slug, sizeof(slug)) == 0;
 }
 
-/* Fills in where path lets a reader write; 0 when it is no such place. */
+/* Fills in where the request's path lets a reader write; 0 when it is no such place. */
 static int
-input_of(const char *path, struct input *in)
+input_of(const struct request *req, struct input *in)
 {
+	const char	*path = req->url->path;
 	struct buf	back = { 0 };
 	char		file[REVIEW_NAME_MAX + 1];
 	int		n;
@@ -171,7 +148,7 @@ input_of(const char *path, struct input *in)
 	}
 	/* Every request passes here: the struct is filled only for a respond URL. */
 	if (respond_slug(path, in->slug, sizeof(in->slug)) == -1 ||
-	    index_review(in->slug, file, sizeof(file), in->title, sizeof(in->title)) == -1)
+	    index_review(req->host->index, in->slug, file, sizeof(file), in->title, sizeof(in->title)) == -1)
 		return 0;
 	buf_puts(&back, "/reviews/");
 	buf_put_path(&back, file);
@@ -234,10 +211,10 @@ rate_limit(const struct request *req)
 
 	address_key(req->peer, addr, sizeof(addr));
 	snprintf(cert, sizeof(cert), "cert %s", req->fingerprint);
-	wait = limiter_take(per_client, keys, req->has_certificate ? 2 : 1,
+	wait = limiter_take(req->host->per_client, keys, req->has_certificate ? 2 : 1,
 	    c->guestbook_limit, (double)c->guestbook_limit / c->guestbook_window, now);
 	if (wait == 0)
-		wait = limiter_take(everyone, &all, 1, c->guestbook_global,
+		wait = limiter_take(req->host->everyone, &all, 1, c->guestbook_global,
 		    (double)c->guestbook_global / 60, now);
 	return wait;
 }
@@ -266,7 +243,7 @@ submit(const struct request *req, const struct input *in, struct response *resp)
 		memcpy(r.fingerprint, req->fingerprint, sizeof(r.fingerprint));
 	} else
 		snprintf(r.author, sizeof(r.author), "anonymous");
-	if ((resp->pending = guestbook_submit(&r, req->has_certificate ?
+	if ((resp->pending = guestbook_submit(req->host->guestbook, &r, req->has_certificate ?
 	    req->fingerprint : req->peer, &reason)) == NULL)
 		response_set(resp, STATUS_TEMPORARY_FAILURE, "Not saved: %s", reason);
 }
@@ -294,7 +271,7 @@ settled(const struct request *req, const struct input *in, struct response *resp
 	else
 		buf_printf(&b, "# Thank you\n\nYour response to %s is saved as entry "
 		    "%llu.\n\n=> %s Back to the review\n", in->title, id, in->back);
-	serve_page(resp, &b);
+	serve_page(req, resp, &b);
 }
 
 static void
@@ -313,12 +290,13 @@ answer_input(const struct request *req, const struct input *in, struct response 
 		    in->title);
 }
 
+/* The title callback of a guestbook page; ix is the host's index. */
 static int
-review_title(const char *slug, char *out, size_t size)
+review_title(void *ix, const char *slug, char *out, size_t size)
 {
 	char	file[REVIEW_NAME_MAX + 1];
 
-	return index_review(slug, file, sizeof(file), out, size);
+	return index_review(ix, slug, file, sizeof(file), out, size);
 }
 
 /*
@@ -345,14 +323,14 @@ guestbook_page_number(const char *path)
 }
 
 static void
-guestbook_page(unsigned number, struct response *resp)
+guestbook_page(const struct request *req, unsigned number, struct response *resp)
 {
-	struct guestbook_page	  page = { review_title, number, 0 };
+	struct guestbook_page	  page = { review_title, req->host->index, number, 0 };
 	const struct gb_entry	**v;
 	struct buf		  b = { 0 };
 	size_t			  n, visible, skip = (size_t)(number - 1) * GUESTBOOK_PAGE;
 
-	if (guestbook_entries(NULL, skip, GUESTBOOK_PAGE, &v, &n, &visible) == -1)
+	if (guestbook_entries(req->host->guestbook, NULL, skip, GUESTBOOK_PAGE, &v, &n, &visible) == -1)
 		b.failed = 1;
 	else if (n == 0 && number > 1) {
 		free(v);
@@ -362,18 +340,18 @@ guestbook_page(unsigned number, struct response *resp)
 	page.older = visible > skip + n;
 	gemlog_guestbook(v, n, &page, &b);
 	free(v);
-	serve_page(resp, &b);
+	serve_page(req, resp, &b);
 }
 
 void
 route(const struct request *req, struct response *resp)
 {
-	const struct config	*c = config_current();
-	const char		*path = req->url->path;
+	const struct host	*h = req->host;
+	const char		*path = req->url->path, *lang = host_settings(h)->lang;
 	struct input		 in;
 	unsigned		 page;
 
-	if (input_of(path, &in)) {
+	if (input_of(req, &in)) {
 		answer_input(req, &in, resp);
 		return;
 	}
@@ -385,14 +363,14 @@ route(const struct request *req, struct response *resp)
 		return;
 	}
 	if ((page = guestbook_page_number(path)) > 0) {
-		guestbook_page(page, resp);
+		guestbook_page(req, page, resp);
 		return;
 	}
 	if (strcmp(path, "/guestbook") == 0) {
 		response_set(resp, STATUS_REDIRECT, "/guestbook/");
 		return;
 	}
-	if (index_serve(path, c->lang, resp))
+	if (index_serve(h->index, path, lang, resp))
 		return;
-	capsule_serve(path, c->lang, resp);
+	capsule_serve(h->root_fd, path, lang, resp);
 }

@@ -50,8 +50,10 @@ void	 pending_put(struct pending *p);
 void	 pending_cancel(struct pending *p);
 
 /* What a client asked for, in protocol-neutral form. */
+struct host;
 struct request {
 	enum protocol	 protocol;
+	const struct host *host;		/* the virtual host asked */
 	const struct url *url;			/* path, raw path and query */
 	const char	*peer;			/* client address, for logs and limits */
 	int		 has_certificate;
@@ -108,9 +110,6 @@ void	 response_set(struct response *resp, enum status status, const char *fmt, .
 struct buf;
 void	 response_take_body(struct response *resp, struct buf *b);
 
-/* Sets up what routing keeps between requests (the guestbook's rate limits). */
-int	 route_init(const char **reason);
-void	 route_free(void);
 
 /* Answers req into resp; never fails, failures are responses too. */
 void	 route(const struct request *req, struct response *resp);

@@ -112,13 +112,15 @@ is_shared_dir(const char *path)
 static int
 add_rules(int ruleset, const struct config *c, const char **reason)
 {
-	char	dir[PATH_MAX];
+	const struct host_config	*h;
+	char				 dir[PATH_MAX];
 
-	if (allow(ruleset, c->root, LANDLOCK_ACCESS_FS_READ_FILE |
-	    LANDLOCK_ACCESS_FS_READ_DIR, reason) == -1 ||
-	    allow_dir_of(ruleset, c->cert, reason) == -1 ||
-	    allow_dir_of(ruleset, c->key, reason) == -1)
-		return -1;
+	for (h = c->hosts; h < c->hosts + c->nhosts; h++)
+		if (allow(ruleset, h->root, LANDLOCK_ACCESS_FS_READ_FILE |
+		    LANDLOCK_ACCESS_FS_READ_DIR, reason) == -1 ||
+		    allow_dir_of(ruleset, h->cert, reason) == -1 ||
+		    allow_dir_of(ruleset, h->key, reason) == -1)
+			return -1;
 	/* A config from a pipe (-c <(...)) cannot be read again anyway. */
 	if (c->file[0] != '\0' && is_regular(c->file) &&
 	    (is_shared_dir(c->file) ?
@@ -174,7 +176,12 @@ sandbox_enter(const struct config *c, const char **reason)
 		*reason = reasonf("sandbox: Landlock: %s", strerror(errno));
 		goto out;
 	}
-	log_info("sandbox: Landlock ABI %d: reading %s and the certificate only", abi, c->root);
+	if (c->nhosts == 1)
+		log_info("sandbox: Landlock ABI %d: reading %s and the certificate only",
+		    abi, c->hosts[0].root);
+	else
+		log_info("sandbox: Landlock ABI %d: reading the capsules and "
+		    "certificates of %zu hosts only", abi, c->nhosts);
 	rc = 0;
 out:
 	close(ruleset);

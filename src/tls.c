@@ -1,6 +1,7 @@
 /*
- * TLS for the Gemini listener: one server context at a time, replaced as a
- * whole on reload, with a self-signed certificate made on first start.
+ * TLS for the Gemini listener: a server context per host, chosen by the
+ * client's SNI, with a self-signed certificate made on first start. The
+ * contexts are replaced together on reload.
  */
 
 #include <sys/socket.h>
@@ -30,24 +31,35 @@
 
 #include "config.h"
 #include "log.h"
+#include "request.h"
 #include "tls.h"
-
-/* Any constant works: it only has to be set for sessions to carry client certificates. */
-#define SESSION_ID_CONTEXT	"marquee"
 
 /* Generated certificates start a day early to absorb clock skew, and last a century. */
 #define NOT_BEFORE_SECONDS	(-24L * 60 * 60)
 #define NOT_AFTER_DAYS		(100 * 365 + 25)
 
-/* The name a context serves; owned by the context through its ex_data. */
+/* The host a context serves; owned by the context through its ex_data. */
 struct sni {
-	char	host[HOST_MAX + 1];
-	int	ip_literal;
+	char		host[HOST_MAX + 1];
+	int		ip_literal;
+	unsigned	id;		/* index of the host in the configuration */
+};
+
+/*
+ * The contexts of every host, in configuration order. Owned by the first
+ * context, which every connection starts on and keeps a reference to
+ * (SSL_new makes it the session context), so the set outlives the
+ * handshakes that switch to the others; it holds references to the others.
+ */
+struct tls_hosts {
+	size_t	 n;
+	SSL_CTX	*ctx[];
 };
 
 static pthread_mutex_t	 tls_lock = PTHREAD_MUTEX_INITIALIZER;
-static SSL_CTX		*tls_ctx;		/* guarded by tls_lock */
+static SSL_CTX		*tls_ctx;		/* the first host's; guarded by tls_lock */
 static int		 sni_index = -1;	/* set by tls_init, before any thread */
+static int		 hosts_index = -1;	/* likewise */
 
 static const char	 hex_lower[] = "0123456789abcdef";
 static const char	 hex_upper[] = "0123456789ABCDEF";
@@ -128,20 +140,64 @@ hostname_matches(const char *name, const char *host)
 	return nlen == hlen && strncasecmp(name, host, nlen) == 0;
 }
 
-static int
-servername_cb(SSL *ssl, int *alert, void *arg)
+/*
+ * The context of the host the client names; with no name, the first host
+ * whose name is an address, since RFC 6066 forbids addresses in SNI and a
+ * client can only stay silent. NULL when no host matches.
+ */
+static SSL_CTX *
+host_ctx(const struct tls_hosts *set, const char *name)
 {
-	const struct sni	*sni = arg;
-	const char		*name;
+	const struct sni	*sni;
+	size_t			 i;
 
-	name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-	if (name != NULL && hostname_matches(name, sni->host))
-		return SSL_TLSEXT_ERR_OK;
-	/* RFC 6066 forbids addresses in SNI: a client can only stay silent. */
-	if (name == NULL && sni->ip_literal)
-		return SSL_TLSEXT_ERR_OK;
-	*alert = SSL_AD_UNRECOGNIZED_NAME;
-	return SSL_TLSEXT_ERR_ALERT_FATAL;
+	for (i = 0; i < set->n; i++) {
+		sni = SSL_CTX_get_ex_data(set->ctx[i], sni_index);
+		if (name != NULL ? hostname_matches(name, sni->host) : sni->ip_literal)
+			return set->ctx[i];
+	}
+	return NULL;
+}
+
+/*
+ * Switches the connection to its host's context as soon as the ClientHello
+ * is in, before the session it offers is looked at: a session is then only
+ * resumed on the host that issued it (each host has its own session ID
+ * context), and the certificate sent is the host's.
+ */
+static int
+client_hello_cb(SSL *ssl, int *alert, void *arg)
+{
+	const unsigned char	*ext;
+	size_t			 len;
+	char			 name[HOST_MAX + 1] = "";
+	const char		*why;
+	SSL_CTX			*ctx;
+
+	/* Queued errors become the reason the connection layer logs. */
+	if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &ext, &len) != 1)
+		ctx = host_ctx(arg, NULL);
+	else if (request_parse_sni(ext, len, name, &why) == -1) {
+		ERR_raise_data(ERR_LIB_SSL, SSL_R_BAD_EXTENSION, "server name: %s", why);
+		*alert = SSL_AD_DECODE_ERROR;
+		return SSL_CLIENT_HELLO_ERROR;
+	} else
+		ctx = host_ctx(arg, name);
+	if (ctx == NULL) {
+		if (name[0] != '\0')
+			ERR_raise_data(ERR_LIB_SSL, SSL_R_CALLBACK_FAILED,
+			    "no host %s here", name);
+		else
+			ERR_raise_data(ERR_LIB_SSL, SSL_R_CALLBACK_FAILED,
+			    "no server name sent, and no host is an address");
+		*alert = SSL_AD_UNRECOGNIZED_NAME;
+		return SSL_CLIENT_HELLO_ERROR;
+	}
+	if (SSL_set_SSL_CTX(ssl, ctx) == NULL) {
+		*alert = SSL_AD_INTERNAL_ERROR;
+		return SSL_CLIENT_HELLO_ERROR;
+	}
+	return SSL_CLIENT_HELLO_SUCCESS;
 }
 
 /* Gemini client certificates are self-signed as a rule: they identify, not vouch. */
@@ -175,6 +231,26 @@ free_sni(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
 	(void)argl;
 	(void)argp;
 	free(ptr);
+}
+
+/* Frees the set with the first context; the others go when their last connection does. */
+static void
+free_hosts(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
+    void *argp)
+{
+	struct tls_hosts	*set = ptr;
+	size_t			 i;
+
+	(void)parent;
+	(void)ad;
+	(void)idx;
+	(void)argl;
+	(void)argp;
+	if (set == NULL)
+		return;
+	for (i = 1; i < set->n; i++)
+		SSL_CTX_free(set->ctx[i]);
+	free(set);
 }
 
 /* Fills hex with the SHA-256 of x's DER SubjectPublicKeyInfo. */
@@ -470,7 +546,7 @@ make_cert(EVP_PKEY *key, const char *host)
 }
 
 static int
-generate(const struct config *c, const char **reason)
+generate(const struct config *c, const struct host_config *h, const char **reason)
 {
 	EVP_PKEY	*key;
 	X509		*x = NULL;
@@ -481,19 +557,19 @@ generate(const struct config *c, const char **reason)
 		return -1;
 	}
 	if ((key = EVP_EC_gen("P-256")) == NULL ||
-	    (x = make_cert(key, c->hostname)) == NULL) {
-		*reason = ossl_reason(c->cert);
+	    (x = make_cert(key, h->name)) == NULL) {
+		*reason = ossl_reason(h->cert);
 		goto done;
 	}
-	if (write_key(c->key, key, reason) == -1)
+	if (write_key(h->key, key, reason) == -1)
 		goto done;
-	if (write_cert(c->cert, x, reason) == -1) {
+	if (write_cert(h->cert, x, reason) == -1) {
 		/* A lone key would stop the next start from generating. */
-		unlink(c->key);
+		unlink(h->key);
 		goto done;
 	}
 	log_info("generated self-signed certificate for %s in %s",
-	    c->hostname, c->cert);
+	    h->name, h->cert);
 	ret = 0;
 done:
 	X509_free(x);
@@ -503,30 +579,45 @@ done:
 
 /* Both files, or neither and they are generated; one alone is a mistake. */
 static int
-ensure_files(const struct config *c, const char **reason)
+ensure_files(const struct config *c, const struct host_config *h,
+    const char **reason)
 {
 	int	have_cert, have_key;
 
-	if ((have_cert = file_exists(c->cert, reason)) == -1 ||
-	    (have_key = file_exists(c->key, reason)) == -1)
+	if ((have_cert = file_exists(h->cert, reason)) == -1 ||
+	    (have_key = file_exists(h->key, reason)) == -1)
 		return -1;
 	if (have_cert && have_key)
 		return 0;
 	if (!have_cert && !have_key)
-		return generate(c, reason);
+		return generate(c, h, reason);
 	*reason = reasonf("%s: missing, while %s exists",
-	    have_cert ? c->key : c->cert, have_cert ? c->cert : c->key);
+	    have_cert ? h->key : h->cert, have_cert ? h->cert : h->key);
 	return -1;
 }
 
+/*
+ * The session ID context keeps a session to the host that issued it; it must
+ * be set for sessions to carry client certificates at all. The host's name,
+ * hashed to fit SSL_MAX_SID_CTX_LENGTH.
+ */
 static int
-configure(SSL_CTX *ctx, const char **reason)
+set_session_context(SSL_CTX *ctx, const char *host)
+{
+	unsigned char	md[SHA256_DIGEST_LENGTH];
+
+	_Static_assert(sizeof(md) <= SSL_MAX_SID_CTX_LENGTH, "session ID context too long");
+	if (EVP_Digest(host, strlen(host), md, NULL, EVP_sha256(), NULL) != 1)
+		return 0;
+	return SSL_CTX_set_session_id_context(ctx, md, sizeof(md));
+}
+
+static int
+configure(SSL_CTX *ctx, const char *host, const char **reason)
 {
 	if (!SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) ||
 	    !SSL_CTX_set_max_early_data(ctx, 0) ||
-	    !SSL_CTX_set_session_id_context(ctx,
-	    (const unsigned char *)SESSION_ID_CONTEXT,
-	    sizeof(SESSION_ID_CONTEXT) - 1)) {
+	    !set_session_context(ctx, host)) {
 		*reason = ossl_reason("TLS context");
 		return -1;
 	}
@@ -553,7 +644,7 @@ configure(SSL_CTX *ctx, const char **reason)
 
 /* Copies host into the context, since the config may be replaced while it lives. */
 static int
-set_hostname(SSL_CTX *ctx, const char *host, const char **reason)
+set_hostname(SSL_CTX *ctx, const char *host, unsigned id, const char **reason)
 {
 	struct sni	*sni;
 
@@ -568,18 +659,17 @@ set_hostname(SSL_CTX *ctx, const char *host, const char **reason)
 		return -1;
 	}
 	sni->ip_literal = is_ip_literal(host);
+	sni->id = id;
 	if (!SSL_CTX_set_ex_data(ctx, sni_index, sni)) {
 		free(sni);
 		*reason = ossl_reason("TLS context");
 		return -1;
 	}
-	SSL_CTX_set_tlsext_servername_callback(ctx, servername_cb);
-	SSL_CTX_set_tlsext_servername_arg(ctx, sni);
 	return 0;
 }
 
 static int
-load_files(SSL_CTX *ctx, const struct config *c, const char **reason)
+load_files(SSL_CTX *ctx, const struct host_config *c, const char **reason)
 {
 	int	ok, asked = 0;
 
@@ -608,7 +698,7 @@ load_files(SSL_CTX *ctx, const struct config *c, const char **reason)
 
 /* TOFU clients pin either the certificate or its public key: log both. */
 static int
-log_certificate(SSL_CTX *ctx, const struct config *c, const char **reason)
+log_certificate(SSL_CTX *ctx, const struct host_config *c, const char **reason)
 {
 	unsigned char	 md[EVP_MAX_MD_SIZE];
 	unsigned int	 len;
@@ -625,37 +715,66 @@ log_certificate(SSL_CTX *ctx, const struct config *c, const char **reason)
 	log_info("%s: SHA-256 fingerprint %s, public key SHA-256 %s",
 	    c->cert, cert_fp, key_fp);
 
-	if (is_ip_literal(c->hostname))
-		named = X509_check_ip_asc(x, c->hostname, 0) == 1;
+	if (is_ip_literal(c->name))
+		named = X509_check_ip_asc(x, c->name, 0) == 1;
 	else
-		named = X509_check_host(x, c->hostname, 0, 0, NULL) == 1;
+		named = X509_check_host(x, c->name, 0, 0, NULL) == 1;
 	ERR_clear_error();
 	if (!named)
-		log_warn("%s: certificate does not name %s", c->cert,
-		    c->hostname);
+		log_warn("%s: certificate does not name %s", c->cert, c->name);
 	return 0;
 }
 
-/* Returns a new context for c (caller frees), or NULL with *reason. */
+/* Returns a new context for host id of c (caller frees), or NULL with *reason. */
 static SSL_CTX *
-build_ctx(const struct config *c, const char **reason)
+build_ctx(const struct config *c, unsigned id, const char **reason)
 {
-	SSL_CTX	*ctx;
+	const struct host_config	*h = &c->hosts[id];
+	SSL_CTX				*ctx;
 
-	if (ensure_files(c, reason) == -1)
+	if (ensure_files(c, h, reason) == -1)
 		return NULL;
 	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
 		*reason = ossl_reason("TLS context");
 		return NULL;
 	}
-	if (configure(ctx, reason) == -1 ||
-	    set_hostname(ctx, c->hostname, reason) == -1 ||
-	    load_files(ctx, c, reason) == -1 ||
-	    log_certificate(ctx, c, reason) == -1) {
+	if (configure(ctx, h->name, reason) == -1 ||
+	    set_hostname(ctx, h->name, id, reason) == -1 ||
+	    load_files(ctx, h, reason) == -1 ||
+	    log_certificate(ctx, h, reason) == -1) {
 		SSL_CTX_free(ctx);
 		return NULL;
 	}
 	return ctx;
+}
+
+/* Returns the first host's context, owning the set of all (see struct tls_hosts), or NULL. */
+static SSL_CTX *
+build_hosts(const struct config *c, const char **reason)
+{
+	struct tls_hosts	*set;
+	size_t			 i;
+
+	if ((set = calloc(1, sizeof(*set) + c->nhosts * sizeof(set->ctx[0]))) == NULL) {
+		*reason = "out of memory";
+		return NULL;
+	}
+	for (i = 0; i < c->nhosts; i++) {
+		if ((set->ctx[i] = build_ctx(c, (unsigned)i, reason)) == NULL)
+			goto fail;
+		set->n++;
+		SSL_CTX_set_client_hello_cb(set->ctx[i], client_hello_cb, set);
+	}
+	if (!SSL_CTX_set_ex_data(set->ctx[0], hosts_index, set)) {
+		*reason = ossl_reason("TLS context");
+		goto fail;
+	}
+	return set->ctx[0];
+fail:
+	for (i = 0; i < set->n; i++)
+		SSL_CTX_free(set->ctx[i]);
+	free(set);
+	return NULL;
 }
 
 /* Builds outside the lock so handshakes go on meanwhile. */
@@ -664,7 +783,7 @@ install(const struct config *c, const char **reason)
 {
 	SSL_CTX	*ctx, *old;
 
-	if ((ctx = build_ctx(c, reason)) == NULL)
+	if ((ctx = build_hosts(c, reason)) == NULL)
 		return -1;
 	pthread_mutex_lock(&tls_lock);
 	old = tls_ctx;
@@ -683,13 +802,18 @@ tls_init(const struct config *c, const char **reason)
 		*reason = ossl_reason("TLS context data");
 		return -1;
 	}
+	if (hosts_index == -1 && (hosts_index = SSL_CTX_get_ex_new_index(0, NULL,
+	    NULL, NULL, free_hosts)) == -1) {
+		*reason = ossl_reason("TLS context data");
+		return -1;
+	}
 	return install(c, reason);
 }
 
 int
 tls_reload(const struct config *c, const char **reason)
 {
-	if (sni_index == -1) {
+	if (sni_index == -1 || hosts_index == -1) {
 		*reason = "TLS reloaded before tls_init";
 		return -1;
 	}
@@ -706,6 +830,15 @@ tls_free(void)
 	tls_ctx = NULL;
 	pthread_mutex_unlock(&tls_lock);
 	SSL_CTX_free(ctx);
+}
+
+unsigned
+tls_host(SSL *ssl)
+{
+	const struct sni	*sni;
+
+	sni = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), sni_index);
+	return sni->id;
 }
 
 SSL *

@@ -13,21 +13,22 @@ struct config;
 #define CN_MAX		64
 
 /*
- * Builds the server's TLS context from c: loads c->cert and c->key, or, when
- * neither file exists, generates a self-signed ECDSA P-256 certificate for
- * c->hostname there (key file mode 0600) and logs its SHA-256 fingerprint.
- * Called once at start, before privileges are dropped.
+ * Builds a TLS context for every host of c: loads its cert and key, or,
+ * when neither file exists, generates a self-signed ECDSA P-256 certificate
+ * for the host there (key file mode 0600) and logs its SHA-256 fingerprint.
+ * A handshake picks the context of the host its SNI names. Called once at
+ * start, before privileges are dropped.
  */
 int	 tls_init(const struct config *c, const char **reason);
 
 /*
- * Builds a new context from c and makes it the one new connections use;
- * connections already open keep the old one until they close. On failure
- * the current context stays in use.
+ * Builds new contexts from c (the same hosts, in the same order) and makes
+ * them the ones new connections use; connections already open keep the old
+ * ones until they close. On failure the current contexts stay in use.
  */
 int	 tls_reload(const struct config *c, const char **reason);
 
-/* Frees the current context (at exit). */
+/* Frees the current contexts (at exit). */
 void	 tls_free(void);
 
 /*
@@ -35,6 +36,9 @@ void	 tls_free(void);
  * context; the caller owns it (SSL_free). Safe to call from any thread.
  */
 SSL	*tls_new(int fd, const char **reason);
+
+/* The index in the configuration of the host whose context ssl's handshake chose. */
+unsigned tls_host(SSL *ssl);
 
 /*
  * When the client presented a certificate, fills hex with the SHA-256 of its

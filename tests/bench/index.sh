@@ -3,7 +3,7 @@
 # reviews, re-indexing after one file changes, index memory, and the request
 # rate of a 10,000-entry tag page against a static file of the same size,
 # both measured in this run. Timings come from the server's own log line
-# "index: N reviews, ... built in X ms".
+# "index: HOST: N reviews, ... built in X ms".
 set -u
 cd "$(dirname "$0")/../.."
 MARQUEE=${MARQUEE:-./marquee}

@@ -23,30 +23,46 @@ fail(const char *what)
 	abort();
 }
 
+static void
+check_terminated(const char *s, size_t size)
+{
+	if (memchr(s, '\0', size) == NULL)
+		fail("a string field is not terminated");
+}
+
+static void
+check_host(const struct host_config *h)
+{
+	check_terminated(h->root, sizeof(h->root));
+	check_terminated(h->cert, sizeof(h->cert));
+	check_terminated(h->key, sizeof(h->key));
+	check_terminated(h->lang, sizeof(h->lang));
+	check_terminated(h->guestbook, sizeof(h->guestbook));
+	check_terminated(h->name, sizeof(h->name));
+	if (h->gopher_port > 65535)
+		fail("a port out of range");
+	if (h->name[0] == '\0' || strpbrk(h->name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != NULL)
+		fail("host name empty or not lower-cased");
+}
+
 /* Every string field of a configuration ends within its array. */
 static void
 check_config(const struct config *c)
 {
-	const struct {
-		const char	*s;
-		size_t		 size;
-	} f[] = {
-		{ c->file, sizeof(c->file) }, { c->hostname, sizeof(c->hostname) },
-		{ c->listen, sizeof(c->listen) }, { c->root, sizeof(c->root) },
-		{ c->certs, sizeof(c->certs) }, { c->cert, sizeof(c->cert) },
-		{ c->key, sizeof(c->key) }, { c->lang, sizeof(c->lang) },
-		{ c->log, sizeof(c->log) }, { c->user, sizeof(c->user) },
-		{ c->state, sizeof(c->state) }, { c->guestbook, sizeof(c->guestbook) },
-	};
 	size_t	i;
 
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if (memchr(f[i].s, '\0', f[i].size) == NULL)
-			fail("a string field is not terminated");
-	if (c->gemini_port < 1 || c->gemini_port > 65535 || c->gopher_port > 65535)
+	check_terminated(c->file, sizeof(c->file));
+	check_terminated(c->listen, sizeof(c->listen));
+	check_terminated(c->certs, sizeof(c->certs));
+	check_terminated(c->log, sizeof(c->log));
+	check_terminated(c->user, sizeof(c->user));
+	check_terminated(c->state, sizeof(c->state));
+	if (c->gemini_port < 1 || c->gemini_port > 65535)
 		fail("a port out of range");
-	if (c->hostname[0] == '\0' || strpbrk(c->hostname, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != NULL)
-		fail("host name empty or not lower-cased");
+	if (c->nhosts < 1 || c->nhosts > HOSTS_MAX)
+		fail("host count out of range");
+	for (i = 0; i < c->nhosts; i++)
+		check_host(&c->hosts[i]);
 }
 
 /* The input as a file: one memfd, rewritten for every input. */

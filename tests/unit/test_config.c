@@ -1,9 +1,112 @@
-/* Unit tests of configuration values: one key at a time, as file and flags set them. */
+/*
+ * Unit tests of configuration values: one key at a time, as file and flags
+ * set them, and files with host sections (read from a memfd).
+ */
 
+#include <sys/mman.h>
+
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "harness.h"
+
+/* Loads text as a config file into a new configuration; NULL with *reason on error. */
+static struct config *
+load_text(const char *text, const char **reason)
+{
+	struct config	*c;
+	char		 path[64];
+	int		 fd;
+
+	if ((fd = memfd_create("test_config", MFD_CLOEXEC)) == -1 ||
+	    write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
+	    (c = config_new()) == NULL) {
+		*reason = "test set-up failed";
+		return NULL;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (config_load(c, path, reason) == -1 || config_finish(c, reason) == -1) {
+		config_discard(c);
+		c = NULL;
+	}
+	close(fd);
+	return c;
+}
+
+/* Checks that text is refused with a reason that ends with want. */
+static void
+check_refused(const char *text, const char *want)
+{
+	struct config	*c;
+	const char	*reason = "";
+	size_t		 n, m = strlen(want);
+
+	c = load_text(text, &reason);
+	CHECK(c == NULL);
+	config_discard(c);
+	n = strlen(reason);
+	CHECK_STR(n >= m ? reason + n - m : reason, want);
+}
+
+static void
+test_hosts(void)
+{
+	struct config	*c;
+	const char	*reason = "";
+
+	c = load_text("hostname = a.test\nroot = /srv/a\nstate = /var/m\n"
+	    "certs = /etc/m\nlang = de\ngopher_port = 7070\n"
+	    "\n[B.Test.]\nroot = /srv/b\ngopher_port = 7071\n"
+	    "[c.test]\nroot = /srv/c\nlang = fr\ncert = /c.crt\n"
+	    "guestbook = /g/c.log\npublic_gopher_port = 70\n", &reason);
+	CHECK(c != NULL);
+	if (c == NULL) {
+		printf("FAIL: %s\n", reason);
+		return;
+	}
+	CHECK_INT(c->nhosts, 3);
+	CHECK_STR(c->hosts[0].name, "a.test");
+	CHECK_STR(c->hosts[0].guestbook, "/var/m/guestbook.log");
+	CHECK_STR(c->hosts[0].cert, "/etc/m/a.test.crt");
+	CHECK_INT(c->hosts[0].gopher_port, 7070);
+	CHECK_STR(c->hosts[1].name, "b.test");
+	CHECK_STR(c->hosts[1].root, "/srv/b");
+	CHECK_STR(c->hosts[1].lang, "de");
+	CHECK_STR(c->hosts[1].cert, "/etc/m/b.test.crt");
+	CHECK_STR(c->hosts[1].key, "/etc/m/b.test.key");
+	CHECK_STR(c->hosts[1].guestbook, "/var/m/guestbook-b.test.log");
+	CHECK_INT(c->hosts[1].gopher_port, 7071);
+	CHECK_INT(c->hosts[1].public_gopher_port, 7071);
+	CHECK_INT(c->hosts[1].line, 8);
+	CHECK_STR(c->hosts[2].lang, "fr");
+	CHECK_STR(c->hosts[2].cert, "/c.crt");
+	CHECK_STR(c->hosts[2].guestbook, "/g/c.log");
+	CHECK_INT(c->hosts[2].gopher_port, 0);
+	CHECK_INT(c->hosts[2].public_gopher_port, 70);
+	CHECK(config_host(c, "C.TEST") == &c->hosts[2]);
+	CHECK(config_host(c, "d.test") == NULL);
+	config_discard(c);
+
+	check_refused("root = /a\n[b.test]\nroot = /b\nport = 1\n",
+	    ":4: 'port' applies to every host: set it before the first [host] section");
+	check_refused("hostname = a.test\n[b.test]\nroot = /b\n[A.test]\nroot = /c\n",
+	    ":4: host a.test is already defined");
+	check_refused("[b.test]\nroot = /b\n\n[c.test]\nlang = fr\n",
+	    ":4: [c.test] sets no root");
+	check_refused("gopher_port = 7070\n[b.test]\nroot = /b\ngopher_port = 7070\n",
+	    ":2: [b.test]: gopher_port 7070 is already localhost's");
+	check_refused("port = 7000\n[b.test]\nroot = /b\ngopher_port = 7000\n",
+	    ":2: [b.test]: gopher_port 7000 is the Gemini port");
+	check_refused("guestbook = /g.log\n[b.test]\nroot = /b\nguestbook = /g.log\n",
+	    ":2: [b.test]: guestbook /g.log is already localhost's");
+	check_refused("[b.test\n", ":1: expected '[hostname]'");
+	check_refused("[]\n", ":1: expected '[hostname]'");
+	check_refused("[bad host]\n", ":1: 'bad host' is not a host name");
+	check_refused("[b.test]\nhostname = c.test\n", ":2: a section's host name is its [name] line");
+}
 
 int
 main(void)
@@ -13,13 +116,14 @@ main(void)
 
 	if (c == NULL)
 		return 1;
-	CHECK_STR(c->hostname, "localhost");
+	CHECK_INT(c->nhosts, 1);
+	CHECK_STR(c->hosts[0].name, "localhost");
 	CHECK_INT(c->gemini_port, 1965);
-	CHECK_INT(c->gopher_port, 70);
+	CHECK_INT(c->hosts[0].gopher_port, 70);
 	CHECK_INT(c->request_timeout, 10);
 
 	CHECK_INT(config_set(c, "hostname", "Films.Example.ORG.", &reason), 0);
-	CHECK_STR(c->hostname, "films.example.org");
+	CHECK_STR(c->hosts[0].name, "films.example.org");
 	CHECK_INT(config_set(c, "hostname", "bad host", &reason), -1);
 	CHECK_STR(reason, "'bad host' is not a host name");
 
@@ -34,10 +138,10 @@ main(void)
 	CHECK_INT(config_set(c, "port", "99999999999999999999", &reason), -1);
 	CHECK_INT(c->gemini_port, 1966);
 	CHECK_INT(config_set(c, "gopher_port", "0", &reason), 0);
-	CHECK_INT(c->gopher_port, 0);
+	CHECK_INT(c->hosts[0].gopher_port, 0);
 
 	CHECK_INT(config_set(c, "lang", "fr-CA", &reason), 0);
-	CHECK_STR(c->lang, "fr-CA");
+	CHECK_STR(c->hosts[0].lang, "fr-CA");
 	CHECK_INT(config_set(c, "lang", "fr; x", &reason), -1);
 	CHECK_STR(reason, "'fr; x' is not a language tag");
 	CHECK_INT(config_set(c, "lang", "", &reason), -1);
@@ -52,8 +156,10 @@ main(void)
 	CHECK_STR(reason, "unknown key 'prot'");
 
 	CHECK_INT(config_finish(c, &reason), 0);
-	CHECK_STR(c->cert, "certs/films.example.org.crt");
-	CHECK_STR(c->key, "certs/films.example.org.key");
+	CHECK_STR(c->hosts[0].cert, "certs/films.example.org.crt");
+	CHECK_STR(c->hosts[0].key, "certs/films.example.org.key");
 	config_discard(c);
+
+	test_hosts();
 	return harness_done();
 }

@@ -156,8 +156,9 @@ test_responses(void)
 }
 
 static int
-title_of(const char *slug, char *out, size_t size)
+title_of(void *arg, const char *slug, char *out, size_t size)
 {
+	(void)arg;
 	if (strcmp(slug, "2026-01-10-a") != 0)
 		return -1;
 	snprintf(out, size, "A");
@@ -168,7 +169,7 @@ static void
 test_guestbook(void)
 {
 	const struct gb_entry	*v[] = { &r1, &r3 };
-	struct guestbook_page	 page = { title_of, 1, 0 };
+	struct guestbook_page	 page = { title_of, NULL, 1, 0 };
 	struct gb_entry		 gone = r1;
 	struct buf		 out = { 0 };
 	const char		*newer, *older;

@@ -704,6 +704,66 @@ test_gopher_selectors(void)
 	CHECK_STR(reason, "selector longer than 1024 bytes");
 }
 
+/* Parses the server_name extension body ext[0..len) and checks the outcome. */
+static void
+check_sni(const char *ext, size_t len, const char *want_host, const char *want_reason)
+{
+	char		 host[HOST_MAX + 1] = "";
+	const char	*why = "";
+	int		 rc;
+
+	rc = request_parse_sni((const unsigned char *)ext, len, host, &why);
+	if (want_host != NULL) {
+		CHECK_INT(rc, 0);
+		CHECK_STR(host, want_host);
+	} else {
+		CHECK_INT(rc, -1);
+		CHECK_STR(why, want_reason);
+	}
+}
+
+static void
+test_sni(void)
+{
+	char	big[2 + 3 + HOST_MAX + 1], longest[HOST_MAX + 1];
+
+	/* list length 9, then host_name (0), length 6, "a.test" */
+	check_sni("\x00\x09\x00\x00\x06" "a.test", 11, "a.test", NULL);
+	check_sni("\x00\x0a\x00\x00\x07" "B.TeSt.", 12, "b.test", NULL);
+	/* another name type first is skipped */
+	check_sni("\x00\x0d\x07\x00\x01x\x00\x00\x06" "a.test", 15, "a.test", NULL);
+	check_sni("", 0, NULL, "bad server name list length");
+	check_sni("\x00", 1, NULL, "bad server name list length");
+	check_sni("\x00\x00", 2, NULL, "bad server name list length");
+	check_sni("\x00\x0a\x00\x00\x06" "a.test", 11, NULL, "bad server name list length");
+	check_sni("\x00\x09\x00\x00\x07" "a.test", 11, NULL, "server name runs past the list");
+	check_sni("\x00\x02\x00\x00", 4, NULL, "server name runs past the list");
+	check_sni("\x00\x03\x00\x00\x00", 5, NULL, "host name of bad length");
+	check_sni("\x00\x09\x00\x00\x06" "a/test", 11, NULL, "not a host name");
+	check_sni("\x00\x09\x00\x00\x06" "a\0test", 11, NULL, "not a host name");
+	check_sni("\x00\x04\x07\x00\x01x", 6, NULL, "no host name");
+	check_sni("\x00\x0a\x00\x00\x07" "a.test.", 12, "a.test", NULL);
+	check_sni("\x00\x0b\x00\x00\x08" "a.test..", 13, NULL, "not a host name");
+	check_sni("\x00\x0a\x00\x00\x07" "a..test", 12, NULL, "not a host name");
+	check_sni("\x00\x0a\x00\x00\x07" ".a.test", 12, NULL, "not a host name");
+	check_sni("\x00\x04\x00\x00\x01" ".", 6, NULL, "not a host name");
+	check_sni("\x00\x12\x00\x00\x06" "a.test\x00\x00\x06" "b.test", 20, NULL,
+	    "two host names");
+	/* a name one byte over HOST_MAX */
+	memset(big, 'a', sizeof(big));
+	big[0] = (char)((sizeof(big) - 2) >> 8);
+	big[1] = (char)((sizeof(big) - 2) & 0xff);
+	big[2] = 0;
+	big[3] = (char)((HOST_MAX + 1) >> 8);
+	big[4] = (char)((HOST_MAX + 1) & 0xff);
+	check_sni(big, sizeof(big), NULL, "host name of bad length");
+	big[4] = (char)(HOST_MAX & 0xff);
+	big[1] = (char)((sizeof(big) - 3) & 0xff);
+	memset(longest, 'a', HOST_MAX);
+	longest[HOST_MAX] = '\0';
+	check_sni(big, sizeof(big) - 1, longest, NULL);
+}
+
 int
 main(void)
 {
@@ -726,5 +786,6 @@ main(void)
 	test_utf8();
 	test_percent_decode();
 	test_gopher_selectors();
+	test_sni();
 	return harness_done();
 }

@@ -1,0 +1,145 @@
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capsule.h"
+#include "guestbook.h"
+#include "host.h"
+#include "index.h"
+#include "limit.h"
+#include "log.h"
+
+/* Clients a host's guestbook rate limit follows at once; a flood of new ones waits. */
+#define LIMIT_CLIENTS	65536
+
+static struct host	*hosts;		/* owned; set before any worker starts */
+static size_t		 nhosts;
+
+/*
+ * Makes the directory of the guestbook log if it is missing, and refuses a
+ * log inside the capsule at root, where readers could fetch it.
+ */
+static int
+guestbook_place(const char *log_path, const char *root_path, const char **reason)
+{
+	char	path[PATH_MAX], dir[PATH_MAX], root[PATH_MAX];
+	size_t	n;
+
+	snprintf(path, sizeof(path), "%s", log_path);
+	if (mkdir(dirname(path), 0750) == -1 && errno != EEXIST) {
+		*reason = reasonf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* The log itself when it exists: it may be a link into the capsule. */
+	if ((realpath(log_path, dir) == NULL && realpath(path, dir) == NULL) ||
+	    realpath(root_path, root) == NULL) {
+		*reason = reasonf("%s: %s", log_path, strerror(errno));
+		return -1;
+	}
+	n = strlen(root);
+	if (strncmp(dir, root, n) == 0 && (dir[n] == '\0' || dir[n] == '/' || n == 1)) {
+		*reason = reasonf("guestbook %s is inside the capsule %s, where "
+		    "readers could fetch it", log_path, root_path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+host_open(struct host *h, unsigned id, const struct config *c, const char **reason)
+{
+	size_t	i;
+
+	h->id = id;
+	memcpy(h->name, c->hosts[id].name, sizeof(h->name));
+	if ((h->root_fd = capsule_open_root(c->hosts[id].root, reason)) == -1)
+		return -1;
+	/* A guestbook inside any capsule could be fetched from that host. */
+	for (i = 0; i < c->nhosts; i++)
+		if (guestbook_place(c->hosts[id].guestbook, c->hosts[i].root, reason) == -1)
+			return -1;
+	if ((h->guestbook = guestbook_open(c->hosts[id].guestbook, reason)) == NULL)
+		return -1;
+	if ((h->per_client = limiter_new(LIMIT_CLIENTS)) == NULL ||
+	    (h->everyone = limiter_new(1)) == NULL) {
+		*reason = "out of memory";
+		return -1;
+	}
+	return 0;
+}
+
+int
+hosts_open(const struct config *c, const char **reason)
+{
+	size_t	i;
+
+	if ((hosts = calloc(c->nhosts, sizeof(*hosts))) == NULL) {
+		*reason = "out of memory";
+		return -1;
+	}
+	for (i = 0; i < c->nhosts; i++)
+		hosts[i].root_fd = -1;
+	nhosts = c->nhosts;
+	for (i = 0; i < nhosts; i++)
+		if (host_open(&hosts[i], (unsigned)i, c, reason) == -1)
+			return -1;
+	return 0;
+}
+
+int
+hosts_start(const char **reason)
+{
+	const struct host_config	*hc;
+	struct host			*h;
+
+	for (h = hosts; h < hosts + nhosts; h++) {
+		hc = host_settings(h);
+		if (guestbook_start(h->guestbook, reason) == -1 ||
+		    (h->index = index_start(h->root_fd, hc->root, h->name,
+		    h->guestbook, reason)) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+void
+hosts_close(void)
+{
+	struct host	*h;
+
+	for (h = hosts; h < hosts + nhosts; h++) {
+		/* The index first: its review pages read the guestbook. */
+		index_stop(h->index);
+		guestbook_close(h->guestbook);
+		limiter_free(h->per_client);
+		limiter_free(h->everyone);
+		if (h->root_fd != -1)
+			close(h->root_fd);
+	}
+	free(hosts);
+	hosts = NULL;
+	nhosts = 0;
+}
+
+size_t
+host_count(void)
+{
+	return nhosts;
+}
+
+const struct host *
+host_at(size_t i)
+{
+	return &hosts[i];
+}
+
+const struct host_config *
+host_settings(const struct host *h)
+{
+	return &config_current()->hosts[h->id];
+}
