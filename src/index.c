@@ -457,7 +457,9 @@ catalogue_scan(struct index *ix, struct catalogue *out, const char **reason)
 		n++;
 	}
 	closedir(dir);
-	qsort(files, n, sizeof(*files), known_cmp);
+	/* An empty reviews/ leaves files NULL, which qsort may not be given. */
+	if (n > 0)
+		qsort(files, n, sizeof(*files), known_cmp);
 	out->files = files;
 	out->nfiles = n;
 	return 0;
