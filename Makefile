@@ -87,8 +87,10 @@ check: build/.check-deps marquee build/asan/marquee build/gemcli build/loadgen $
 	@for t in $(UNIT); do echo "== $$t"; $$t || exit 1; done
 	@echo "== integration tests (gcc build)"
 	MARQUEE=./marquee GEMCLI=build/gemcli tests/integration.sh
+	MARQUEE=./marquee GEMCLI=build/gemcli tests/vhosts.sh
 	@echo "== integration tests (ASan+UBSan build)"
 	MARQUEE=build/asan/marquee GEMCLI=build/gemcli tests/integration.sh
+	MARQUEE=build/asan/marquee GEMCLI=build/gemcli tests/vhosts.sh
 
 # crashes/T exists only once T has crashed; every input there must pass by now.
 fuzz-replay: $(FUZZ_REPLAY)
