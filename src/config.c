@@ -199,6 +199,7 @@ static const struct key {
 	KEY("gemini_proxy",	  gemini_proxy,	      KIND_BOOL,   0, 0),
 	KEY("gopher_proxy",	  gopher_proxy,	      KIND_BOOL,   0, 0),
 	KEY("sandbox",		  sandbox,	      KIND_BOOL,   0, 0),
+	KEY("chroot",		  chroot,	      KIND_STRING, 0, 0),
 	KEY("public_port",	  public_port,	      KIND_NUMBER, 1, 65535),
 };
 
@@ -247,6 +248,111 @@ config_set(struct config *c, const char *name, const char *value,
     const char **reason)
 {
 	return set_key(c, &c->hosts[0], name, value, reason);
+}
+
+/*
+ * Writes path, relative to cwd unless absolute, as an absolute path without
+ * ".", ".." or repeated slashes; "/.." stays "/". -1 when out is too small.
+ */
+static int
+absolute_path(const char *cwd, const char *path, char *out, size_t size)
+{
+	char		 joined[2 * PATH_MAX + 2];
+	const char	*p, *seg;
+	size_t		 o = 0, n;
+
+	if ((size_t)snprintf(joined, sizeof(joined), "%s/%s", *path == '/' ? "" : cwd,
+	    path) >= sizeof(joined) || size < 2)
+		return -1;
+	for (p = joined; *p != '\0'; p = seg + n) {
+		seg = p + strspn(p, "/");
+		n = strcspn(seg, "/");
+		if (n == 0 || (n == 1 && seg[0] == '.'))
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			while (o > 0 && out[--o] != '/')
+				continue;
+			continue;
+		}
+		if (o + 1 + n >= size)
+			return -1;
+		out[o++] = '/';
+		memcpy(out + o, seg, n);
+		o += n;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = '\0';
+	return 0;
+}
+
+int
+config_jail_path(const struct config *c, const char *cwd, const char *path,
+    char *out, size_t size, const char **reason)
+{
+	char	jail[PATH_MAX], abs[PATH_MAX];
+	size_t	n;
+
+	if (absolute_path(cwd, c->chroot, jail, sizeof(jail)) == -1 ||
+	    absolute_path(cwd, path, abs, sizeof(abs)) == -1) {
+		*reason = reasonf("%s: path too long", path);
+		return -1;
+	}
+	n = strcmp(jail, "/") == 0 ? 0 : strlen(jail);
+	if (strncmp(abs, jail, n) != 0 || (abs[n] != '\0' && abs[n] != '/')) {
+		*reason = reasonf("%s is outside the chroot %s", path, c->chroot);
+		return -1;
+	}
+	if ((size_t)snprintf(out, size, "%s", abs[n] == '\0' ? "/" : abs + n) >= size) {
+		*reason = reasonf("%s: path too long", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Rewrites the path in field (of size PATH_MAX) as seen from inside the chroot. */
+static int
+jail_field(const struct config *c, const char *cwd, const char *what,
+    char field[PATH_MAX], const char **reason)
+{
+	char	inside[PATH_MAX];
+
+	if (config_jail_path(c, cwd, field, inside, sizeof(inside), reason) == -1) {
+		*reason = reasonf("%s %s", what, *reason);
+		return -1;
+	}
+	memcpy(field, inside, sizeof(inside));
+	return 0;
+}
+
+struct config *
+config_jailed(const struct config *c, const char *cwd, const char **reason)
+{
+	struct config		*j;
+	struct host_config	*h, *hosts;
+
+	if ((j = config_new()) == NULL ||
+	    (hosts = malloc(c->nhosts * sizeof(*hosts))) == NULL) {
+		config_discard(j);
+		*reason = "out of memory";
+		return NULL;
+	}
+	free(j->hosts);
+	*j = *c;
+	j->hosts = memcpy(hosts, c->hosts, c->nhosts * sizeof(*hosts));
+	if (c->chroot[0] == '\0')
+		return j;
+	if (j->log[0] != '\0' && jail_field(c, cwd, "log", j->log, reason) == -1)
+		goto fail;
+	for (h = j->hosts; h < j->hosts + j->nhosts; h++)
+		if (jail_field(c, cwd, "root", h->root, reason) == -1 ||
+		    jail_field(c, cwd, "cert", h->cert, reason) == -1 ||
+		    jail_field(c, cwd, "key", h->key, reason) == -1)
+			goto fail;
+	return j;
+fail:
+	config_discard(j);
+	return NULL;
 }
 
 const struct host_config *

@@ -47,6 +47,7 @@ struct config {
 	unsigned	gemini_proxy;		/* Gemini connections open with a PROXY header */
 	unsigned	gopher_proxy;		/* and Gopher ones */
 	unsigned	sandbox;		/* confine the process once started (sandbox.h) */
+	char		chroot[PATH_MAX];	/* directory to confine the process to, "" for none */
 	/*
 	 * The port readers use, when a load balancer in front listens on
 	 * another than marquee: in URLs and redirects. Default: port.
@@ -91,6 +92,23 @@ const struct config	*config_current(void);
 void			 config_publish(struct config *c);
 /* Frees every configuration ever published; only at exit. */
 void			 config_free_all(void);
+
+/*
+ * Where path (relative to cwd) is seen from inside c->chroot, written to
+ * out: paths are compared as written, after removing ".", ".." and repeated
+ * slashes. Returns 0, or -1 with *reason when path is outside the chroot.
+ */
+int	 config_jail_path(const struct config *c, const char *cwd, const char *path,
+	    char *out, size_t size, const char **reason);
+
+/*
+ * A copy of c (to free with config_discard) whose files opened after the
+ * chroot (every root, certificate and key, and the log) are named as seen
+ * from inside it, or as they are without a chroot; NULL with *reason naming
+ * the first one outside it.
+ */
+struct config	*config_jailed(const struct config *c, const char *cwd,
+		    const char **reason);
 
 /* The host named name (in any case), or NULL. */
 const struct host_config	*config_host(const struct config *c, const char *name);

@@ -92,18 +92,15 @@ hosts_open(const struct config *c, const char **reason)
 }
 
 int
-hosts_start(const char **reason)
+hosts_start(const struct config *paths, const char **reason)
 {
-	const struct host_config	*hc;
-	struct host			*h;
+	struct host	*h;
 
-	for (h = hosts; h < hosts + nhosts; h++) {
-		hc = host_settings(h);
+	for (h = hosts; h < hosts + nhosts; h++)
 		if (guestbook_start(h->guestbook, reason) == -1 ||
-		    (h->index = index_start(h->root_fd, hc->root, h->name,
-		    h->guestbook, reason)) == NULL)
+		    (h->index = index_start(h->root_fd, paths->hosts[h->id].root,
+		    h->name, h->guestbook, reason)) == NULL)
 			return -1;
-	}
 	return 0;
 }
 

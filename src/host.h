@@ -27,8 +27,12 @@ struct host {
  * are dropped; needs capsule_init(). Returns -1 with *reason.
  */
 int	 hosts_open(const struct config *c, const char **reason);
-/* Starts every host's guestbook writer and index watcher (threads). */
-int	 hosts_start(const char **reason);
+/*
+ * Starts every host's guestbook writer and index watcher (threads); the
+ * watchers find the roots by their names in paths, a configuration of the
+ * same hosts naming files as the process sees them now (config_jailed).
+ */
+int	 hosts_start(const struct config *paths, const char **reason);
 /* Stops and frees every host; after the workers are gone. */
 void	 hosts_close(void);
 

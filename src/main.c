@@ -31,6 +31,9 @@
 
 static const char	*progname = "marquee";
 
+/* The working directory marquee started in, once it is inside its chroot; "" before or without one. */
+static char		 jail_cwd[PATH_MAX];
+
 static void
 usage(void)
 {
@@ -64,6 +67,46 @@ flag_key(int ch)
 /* "+": the words after the flags (a command and its own flags) are not permuted. */
 #define OPTIONS	"+c:nVH:a:p:g:r:d:s:l:u:j:"
 
+/* Reads the config file path as the flag names it, from inside the chroot once marquee is in one. */
+static int
+load_file(struct config *c, const char *path, const char **reason)
+{
+	char	inside[PATH_MAX];
+
+	if (jail_cwd[0] == '\0')
+		return config_load(c, path, reason);
+	if (config_jail_path(config_current(), jail_cwd, path, inside, sizeof(inside),
+	    reason) == -1 || config_load(c, inside, reason) == -1)
+		return -1;
+	/* Messages and the next reload name the file as the author does. */
+	snprintf(c->file, sizeof(c->file), "%s", path);
+	return 0;
+}
+
+/* Refuses a configuration naming a file marquee opens inside its chroot that lies outside it. */
+static int
+check_chroot(const struct config *c, const char **reason)
+{
+	struct config	*inside;
+	char		 cwd[PATH_MAX];
+
+	if (c->chroot[0] == '\0')
+		return 0;
+	if (jail_cwd[0] != '\0')
+		memcpy(cwd, jail_cwd, sizeof(cwd));
+	else if (getcwd(cwd, sizeof(cwd)) == NULL) {
+		*reason = reasonf("chroot: working directory: %s", strerror(errno));
+		return -1;
+	}
+	if ((inside = config_jailed(c, cwd, reason)) == NULL) {
+		if (c->file[0] != '\0')
+			*reason = reasonf("%s: %s", c->file, *reason);
+		return -1;
+	}
+	config_discard(inside);
+	return 0;
+}
+
 /*
  * Builds a configuration from the config file named by -c, then the other
  * flags on top, so a flag always wins over the file. *operands is where the
@@ -90,7 +133,7 @@ configure(int argc, char **argv, int *check_only, int *operands, const char **re
 			    OpenSSL_version(OPENSSL_VERSION), magic_version());
 			exit(0);
 		}
-		if (ch == 'c' && config_load(c, optarg, reason) == -1)
+		if (ch == 'c' && load_file(c, optarg, reason) == -1)
 			goto fail;
 	}
 	*operands = optind;
@@ -108,6 +151,8 @@ configure(int argc, char **argv, int *check_only, int *operands, const char **re
 		*reason = reasonf("%s", why);
 		goto fail;
 	}
+	if (check_chroot(c, reason) == -1)
+		goto fail;
 	return c;
 fail:
 	config_discard(c);
@@ -126,11 +171,19 @@ raise_fd_limit(void)
 	}
 }
 
+/* Who marquee runs as once started; looked up while /etc/passwd can still be read. */
+struct identity {
+	const char	*user;		/* "" to stay who started it */
+	uid_t		 uid;
+	gid_t		 gid;
+};
+
 static int
-drop_privileges(const char *user, const char **reason)
+find_user(const char *user, struct identity *id, const char **reason)
 {
 	struct passwd	*pw;
 
+	id->user = "";
 	if (geteuid() != 0)
 		return 0;
 	if (*user == '\0') {
@@ -141,17 +194,62 @@ drop_privileges(const char *user, const char **reason)
 		*reason = reasonf("user %s: no such user", user);
 		return -1;
 	}
-	if (setgroups(1, &pw->pw_gid) == -1 || setgid(pw->pw_gid) == -1 ||
-	    setuid(pw->pw_uid) == -1) {
-		*reason = reasonf("switching to user %s: %s", user, strerror(errno));
+	id->user = user;
+	id->uid = pw->pw_uid;
+	id->gid = pw->pw_gid;
+	return 0;
+}
+
+static int
+drop_privileges(const struct identity *id, const char **reason)
+{
+	if (*id->user == '\0')
+		return 0;
+	if (setgroups(1, &id->gid) == -1 || setgid(id->gid) == -1 ||
+	    setuid(id->uid) == -1) {
+		*reason = reasonf("switching to user %s: %s", id->user, strerror(errno));
 		return -1;
 	}
 	if (setuid(0) != -1) {
-		*reason = reasonf("switching to user %s: root could be regained", user);
+		*reason = reasonf("switching to user %s: root could be regained", id->user);
 		return -1;
 	}
-	log_info("running as user %s", user);
+	log_info("running as user %s", id->user);
 	return 0;
+}
+
+/*
+ * Confines marquee to c->chroot when set. Returns c's paths as seen from
+ * there (the caller frees them), or NULL with *reason: a root, certificate,
+ * key or log outside it could not be read or reopened afterwards.
+ */
+static struct config *
+enter_chroot(const struct config *c, const char **reason)
+{
+	struct config	*inside;
+	char		 cwd[PATH_MAX];
+
+	if (getcwd(cwd, sizeof(cwd)) == NULL) {
+		*reason = reasonf("chroot: working directory: %s", strerror(errno));
+		return NULL;
+	}
+	if ((inside = config_jailed(c, cwd, reason)) == NULL)
+		return NULL;
+	if (c->chroot[0] == '\0')
+		return inside;
+	if (chroot(c->chroot) == -1 || chdir("/") == -1) {
+		*reason = reasonf("chroot %s: %s", c->chroot, strerror(errno));
+		config_discard(inside);
+		return NULL;
+	}
+	memcpy(jail_cwd, cwd, sizeof(jail_cwd));
+	/* SIGUSR1 reopens the log by the name it has in here. */
+	if (inside->log[0] != '\0' && log_open(inside->log, reason) == -1) {
+		config_discard(inside);
+		return NULL;
+	}
+	log_info("chroot: %s", c->chroot);
+	return inside;
 }
 
 /*
@@ -208,45 +306,55 @@ keep_start_only(struct config *next, const struct config *cur)
 	    next->gemini_proxy != cur->gemini_proxy ||
 	    next->gopher_proxy != cur->gopher_proxy ||
 	    next->public_port != cur->public_port ||
+	    strcmp(next->chroot, cur->chroot) != 0 ||
 	    next->workers != cur->workers)
 		log_warn("hosts, hostnames, listen, ports, proxy settings, roots, "
-		    "user, guestbooks and workers change only on restart");
+		    "user, guestbooks, chroot and workers change only on restart");
 	memcpy(next->listen, cur->listen, sizeof(next->listen));
 	next->gemini_port = cur->gemini_port;
 	memcpy(next->user, cur->user, sizeof(next->user));
 	next->gemini_proxy = cur->gemini_proxy;
 	next->gopher_proxy = cur->gopher_proxy;
 	next->public_port = cur->public_port;
+	memcpy(next->chroot, cur->chroot, sizeof(next->chroot));
 	next->workers = cur->workers;
 	return 0;
 }
 
+/*
+ * A new configuration from the file and flags; the published one keeps
+ * naming files as the author does, and only the certificates and log are
+ * opened by their names inside the chroot.
+ */
 static void
 reload(int argc, char **argv)
 {
-	struct config	*next;
+	struct config	*next, *inside = NULL;
 	const char	*reason;
 	int		 check_only = 0, operands;
 
-	if ((next = configure(argc, argv, &check_only, &operands, &reason)) == NULL) {
-		log_error("reload: %s; keeping the running configuration", reason);
-		return;
-	}
+	if ((next = configure(argc, argv, &check_only, &operands, &reason)) == NULL)
+		goto refused;
 	if (keep_start_only(next, config_current()) == -1) {
-		log_error("reload: out of memory; keeping the running configuration");
-		config_discard(next);
-		return;
+		reason = "out of memory";
+		goto refused;
 	}
-	if (tls_reload(next, &reason) == -1) {
-		log_error("reload: %s; keeping the running configuration", reason);
-		config_discard(next);
-		return;
-	}
+	if ((inside = jail_cwd[0] != '\0' ? config_jailed(next, jail_cwd, &reason) :
+	    next) == NULL || tls_reload(inside, &reason) == -1)
+		goto refused;
 	if (strcmp(next->log, config_current()->log) != 0 &&
-	    log_open(next->log, &reason) == -1)
+	    log_open(inside->log, &reason) == -1)
 		log_error("reload: %s", reason);
+	if (inside != next)
+		config_discard(inside);
 	config_publish(next);
 	log_info("reloaded configuration and certificates");
+	return;
+refused:
+	log_error("reload: %s; keeping the running configuration", reason);
+	if (inside != next)
+		config_discard(inside);
+	config_discard(next);
 }
 
 /* Checks one host's capsule and guestbook; returns how many review files it skips, or -1. */
@@ -345,6 +453,8 @@ static int
 serve(int argc, char **argv, const struct config *c)
 {
 	sigset_t	 signals;
+	struct identity	 id;
+	struct config	*inside = NULL;
 	const char	*reason;
 	int		 sig;
 	unsigned	 workers = c->workers;
@@ -371,16 +481,20 @@ serve(int argc, char **argv, const struct config *c)
 	    server_listen(c->listen, c->gemini_port, &gemini_adapter, c->gemini_proxy,
 	    NULL, &reason) == -1 ||
 	    listen_gopher(c, &reason) == -1 ||
-	    drop_privileges(c->user, &reason) == -1 ||
+	    find_user(c->user, &id, &reason) == -1 ||
 	    (c->sandbox && sandbox_enter(c, &reason) == -1) ||
-	    hosts_start(&reason) == -1 ||
+	    (inside = enter_chroot(c, &reason)) == NULL ||
+	    drop_privileges(&id, &reason) == -1 ||
+	    hosts_start(inside, &reason) == -1 ||
 	    server_start(workers, &reason) == -1) {
 		log_error("%s", reason);
+		config_discard(inside);
 		hosts_close();
 		capsule_free();
 		tls_free();
 		return 1;
 	}
+	config_discard(inside);
 	log_listening(c, workers);
 
 	for (;;) {

@@ -108,6 +108,77 @@ test_hosts(void)
 	check_refused("[b.test]\nhostname = c.test\n", ":2: a section's host name is its [name] line");
 }
 
+/* Checks where path (relative to /work) lands inside chroot: want, or NULL for refused. */
+static void
+check_jail(const char *chroot, const char *path, const char *want)
+{
+	struct config	*c = config_new();
+	char		 out[PATH_MAX] = "";
+	const char	*reason = "";
+
+	if (c == NULL)
+		return;
+	snprintf(c->chroot, sizeof(c->chroot), "%s", chroot);
+	if (want != NULL) {
+		CHECK_INT(config_jail_path(c, "/work", path, out, sizeof(out), &reason), 0);
+		CHECK_STR(out, want);
+	} else {
+		CHECK_INT(config_jail_path(c, "/work", path, out, sizeof(out), &reason), -1);
+		CHECK(strstr(reason, "is outside the chroot") != NULL);
+	}
+	config_discard(c);
+}
+
+static void
+test_chroot(void)
+{
+	struct config	*c, *j;
+	const char	*reason = "";
+
+	check_jail("/srv/m", "/srv/m/capsule", "/capsule");
+	check_jail("/srv/m", "/srv/m", "/");
+	check_jail("/srv/m/", "/srv/m//certs/./a.crt", "/certs/a.crt");
+	check_jail("/srv/m", "/srv/m/x/../capsule", "/capsule");
+	check_jail("/srv/m", "/srv/mx/capsule", NULL);
+	check_jail("/srv/m", "/srv/m/../etc/passwd", NULL);
+	check_jail("/srv/m", "/etc/marquee.conf", NULL);
+	check_jail("m", "m/capsule", "/capsule");
+	check_jail("/work", "capsule", "/capsule");
+	check_jail("/work/m", "../etc", NULL);
+	check_jail("/", "/etc/x", "/etc/x");
+	check_jail("/srv/m", "/../../srv/m/a", "/a");
+
+	if ((c = config_new()) == NULL)
+		return;
+	snprintf(c->hosts[0].root, sizeof(c->hosts[0].root), "/srv/m/capsule");
+	snprintf(c->certs, sizeof(c->certs), "/srv/m/certs");
+	snprintf(c->state, sizeof(c->state), "/var/lib/marquee");
+	snprintf(c->log, sizeof(c->log), "/srv/m/log");
+	CHECK_INT(config_finish(c, &reason), 0);
+	/* Without a chroot the copy names files as they are. */
+	CHECK((j = config_jailed(c, "/work", &reason)) != NULL);
+	if (j != NULL)
+		CHECK_STR(j->hosts[0].cert, "/srv/m/certs/localhost.crt");
+	config_discard(j);
+	snprintf(c->chroot, sizeof(c->chroot), "/srv/m");
+	CHECK((j = config_jailed(c, "/work", &reason)) != NULL);
+	if (j != NULL) {
+		CHECK_STR(j->hosts[0].root, "/capsule");
+		CHECK_STR(j->hosts[0].cert, "/certs/localhost.crt");
+		CHECK_STR(j->hosts[0].key, "/certs/localhost.key");
+		CHECK_STR(j->log, "/log");
+		/* Opened before the chroot: left as written. */
+		CHECK_STR(j->hosts[0].guestbook, "/var/lib/marquee/guestbook.log");
+		CHECK(j->hosts != c->hosts);
+	}
+	config_discard(j);
+	CHECK_STR(c->hosts[0].root, "/srv/m/capsule");
+	snprintf(c->hosts[0].key, sizeof(c->hosts[0].key), "/etc/k.key");
+	CHECK(config_jailed(c, "/work", &reason) == NULL);
+	CHECK_STR(reason, "key /etc/k.key is outside the chroot /srv/m");
+	config_discard(c);
+}
+
 int
 main(void)
 {
@@ -161,5 +232,6 @@ main(void)
 	config_discard(c);
 
 	test_hosts();
+	test_chroot();
 	return harness_done();
 }
