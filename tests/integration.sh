@@ -22,19 +22,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pass() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-# expect NAME EXPECTED ACTUAL
-expect() {
-	if [ "$2" = "$3" ]; then pass; else fail "$1: expected [$2], got [$3]"; fi
-}
-
-# expect_match NAME REGEX ACTUAL
-expect_match() {
-	if [[ "$3" =~ $2 ]]; then pass; else fail "$1: expected /$2/, got [$3]"; fi
-}
-
 # start [EXTRA ARGS]: a server on $port for capsule $root, logging to $log.
 start() {
 	port=$(free_port)

@@ -1,4 +1,18 @@
-# Shell helpers shared by the integration suite and the benchmarks.
+# Shell helpers shared by the integration suites and the benchmarks.
+
+# The suites' assertions: each counts one check in $passed or $failed.
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# expect NAME EXPECTED ACTUAL
+expect() {
+	if [ "$2" = "$3" ]; then pass; else fail "$1: expected [$2], got [$3]"; fi
+}
+
+# expect_match NAME REGEX ACTUAL
+expect_match() {
+	if [[ "$3" =~ $2 ]]; then pass; else fail "$1: expected /$2/, got [$3]"; fi
+}
 
 # Prints a TCP port no socket uses, below the kernel's ephemeral range
 # (ip_local_port_range), so the clients' own connections cannot take it

@@ -24,19 +24,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pass() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-# expect NAME EXPECTED ACTUAL
-expect() {
-	if [ "$2" = "$3" ]; then pass; else fail "$1: expected [$2], got [$3]"; fi
-}
-
-# expect_match NAME REGEX ACTUAL
-expect_match() {
-	if [[ "$3" =~ $2 ]]; then pass; else fail "$1: expected /$2/, got [$3]"; fi
-}
-
 # expect_no NAME TEXT ACTUAL: ACTUAL does not contain TEXT.
 expect_no() {
 	if [[ "$3" == *"$2"* ]]; then fail "$1: [$2] found in [$3]"; else pass; fi
