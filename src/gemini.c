@@ -20,16 +20,15 @@ static void
 absolute_redirect(struct response *resp, const struct host *h,
     const struct config *c)
 {
-	char	path[META_MAX + 1];
+	char	path[META_MAX + 1], origin[ORIGIN_MAX + 1];
 
 	if (resp->meta[0] != '/')
 		return;
 	snprintf(path, sizeof(path), "%s", resp->meta);
-	if (c->public_port == GEMINI_DEFAULT_PORT)
-		response_set(resp, resp->status, "gemini://%s%s", h->name, path);
-	else
-		response_set(resp, resp->status, "gemini://%s:%u%s", h->name,
-		    c->public_port, path);
+	/* Fits: ORIGIN_MAX. */
+	(void)url_origin(origin, sizeof(origin), "gemini", h->name, c->public_port,
+	    GEMINI_DEFAULT_PORT);
+	response_set(resp, resp->status, "%s%s", origin, path);
 }
 
 static size_t

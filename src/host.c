@@ -36,9 +36,12 @@ guestbook_place(const char *log_path, const char *root_path, const char **reason
 		return -1;
 	}
 	/* The log itself when it exists: it may be a link into the capsule. */
-	if ((realpath(log_path, dir) == NULL && realpath(path, dir) == NULL) ||
-	    realpath(root_path, root) == NULL) {
+	if (realpath(log_path, dir) == NULL && realpath(path, dir) == NULL) {
 		*reason = reasonf("%s: %s", log_path, strerror(errno));
+		return -1;
+	}
+	if (realpath(root_path, root) == NULL) {
+		*reason = reasonf("%s: %s", root_path, strerror(errno));
 		return -1;
 	}
 	n = strlen(root);

@@ -612,7 +612,7 @@ snapshot_build(struct index *ix, const char **reason)
 	struct snapshot		 *s = NULL;
 	struct entry		**entries;
 	struct site		  site = { 0 };
-	char			  base[16 + HOST_MAX], title[256], *intro = NULL;
+	char			  base[ORIGIN_MAX + 1], title[256], *intro = NULL;
 	size_t			  i, n = 0, intro_len = 0;
 	const char		 *why;
 
@@ -629,10 +629,9 @@ snapshot_build(struct index *ix, const char **reason)
 	    file_exists(ix, INTRO_FILE))
 		log_warn("%s/%s: %s", ix->root, INTRO_FILE, why);
 	site_title(intro, title, sizeof(title), ix->hostname);
-	if (c->public_port == GEMINI_DEFAULT_PORT)
-		snprintf(base, sizeof(base), "gemini://%s", ix->hostname);
-	else
-		snprintf(base, sizeof(base), "gemini://%s:%u", ix->hostname, c->public_port);
+	/* Fits: ORIGIN_MAX. */
+	(void)url_origin(base, sizeof(base), "gemini", ix->hostname, c->public_port,
+	    GEMINI_DEFAULT_PORT);
 	site.intro = intro;
 	site.intro_len = intro_len;
 	site.title = title;

@@ -83,19 +83,24 @@ load_file(struct config *c, const char *path, const char **reason)
 	return 0;
 }
 
-/* Refuses a configuration naming a file marquee opens inside its chroot that lies outside it. */
+/* At start, refuses a configuration naming a file marquee opens inside its chroot that lies outside it. */
 static int
 check_chroot(const struct config *c, const char **reason)
 {
 	struct config	*inside;
-	char		 cwd[PATH_MAX];
+	struct stat	 st;
+	char		 cwd[PATH_MAX], file[PATH_MAX];
 
 	if (c->chroot[0] == '\0')
 		return 0;
-	if (jail_cwd[0] != '\0')
-		memcpy(cwd, jail_cwd, sizeof(cwd));
-	else if (getcwd(cwd, sizeof(cwd)) == NULL) {
+	if (getcwd(cwd, sizeof(cwd)) == NULL) {
 		*reason = reasonf("chroot: working directory: %s", strerror(errno));
+		return -1;
+	}
+	/* SIGHUP reads it again; a pipe (-c <(...)) cannot be read twice anyway. */
+	if (c->file[0] != '\0' && stat(c->file, &st) == 0 && S_ISREG(st.st_mode) &&
+	    config_jail_path(c, cwd, c->file, file, sizeof(file), reason) == -1) {
+		*reason = reasonf("configuration file %s", *reason);
 		return -1;
 	}
 	if ((inside = config_jailed(c, cwd, reason)) == NULL) {
@@ -151,8 +156,6 @@ configure(int argc, char **argv, int *check_only, int *operands, const char **re
 		*reason = reasonf("%s", why);
 		goto fail;
 	}
-	if (check_chroot(c, reason) == -1)
-		goto fail;
 	return c;
 fail:
 	config_discard(c);
@@ -436,16 +439,20 @@ listen_gopher(const struct config *c, const char **reason)
 	return 0;
 }
 
+/* The port is always written: it is the one marquee listens on, which may not be the default. */
 static void
 log_listening(const struct config *c, unsigned workers)
 {
 	const struct host_config	*h;
+	char				 url[ORIGIN_MAX + 1];
 
 	for (h = c->hosts; h < c->hosts + c->nhosts; h++) {
-		if (h->gopher_port != 0)
-			log_info("listening on gopher://%s:%u/", h->name, h->gopher_port);
-		log_info("listening on gemini://%s:%u/ (%s, %u workers)", h->name,
-		    c->gemini_port, c->listen, workers);
+		if (h->gopher_port != 0) {
+			(void)url_origin(url, sizeof(url), "gopher", h->name, h->gopher_port, 0);
+			log_info("listening on %s/", url);
+		}
+		(void)url_origin(url, sizeof(url), "gemini", h->name, c->gemini_port, 0);
+		log_info("listening on %s/ (%s, %u workers)", url, c->listen, workers);
 	}
 }
 
@@ -488,6 +495,9 @@ serve(int argc, char **argv, const struct config *c)
 	    hosts_start(inside, &reason) == -1 ||
 	    server_start(workers, &reason) == -1) {
 		log_error("%s", reason);
+		/* Workers already started serve from what is freed below. */
+		server_stop();
+		server_wait();
 		config_discard(inside);
 		hosts_close();
 		capsule_free();
@@ -542,8 +552,10 @@ main(int argc, char **argv)
 	const char	*reason;
 	int		 check_only = 0, operands, rc;
 
-	if ((c = configure(argc, argv, &check_only, &operands, &reason)) == NULL) {
+	if ((c = configure(argc, argv, &check_only, &operands, &reason)) == NULL ||
+	    check_chroot(c, &reason) == -1) {
 		fprintf(stderr, "%s: %s\n", progname, reason);
+		config_discard(c);
 		return 1;
 	}
 	if (operands < argc) {

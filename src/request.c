@@ -1,5 +1,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "request.h"
@@ -515,7 +516,11 @@ read_u16(const unsigned char *p)
 	return (size_t)p[0] << 8 | p[1];
 }
 
-/* A DNS host name (RFC 6066 section 3): letters, digits and hyphens in labels of one or more. */
+/*
+ * A DNS host name (RFC 6066 section 3): letters, digits and hyphens in
+ * labels of one or more. Colons too: some clients send an IPv6 address,
+ * which RFC 6066 forbids, and it is matched like a name.
+ */
 static int
 copy_sni_name(const unsigned char *p, size_t n, char host[HOST_MAX + 1],
     const char **reason)
@@ -527,7 +532,8 @@ copy_sni_name(const unsigned char *p, size_t n, char host[HOST_MAX + 1],
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		if (!is_alpha(p[i]) && !is_digit(p[i]) && p[i] != '-' && p[i] != '.') {
+		if (!is_alpha(p[i]) && !is_digit(p[i]) && p[i] != '-' && p[i] != '.' &&
+		    p[i] != ':') {
 			*reason = "not a host name";
 			return -1;
 		}
@@ -576,4 +582,19 @@ request_parse_sni(const unsigned char *buf, size_t len, char host[HOST_MAX + 1],
 		return -1;
 	}
 	return 0;
+}
+
+int
+url_origin(char *out, size_t size, const char *scheme, const char *host,
+    unsigned port, unsigned default_port)
+{
+	const char	*open = strchr(host, ':') != NULL ? "[" : "";
+	const char	*close = *open != '\0' ? "]" : "";
+	int		 n;
+
+	if (port == default_port)
+		n = snprintf(out, size, "%s://%s%s%s", scheme, open, host, close);
+	else
+		n = snprintf(out, size, "%s://%s%s%s:%u", scheme, open, host, close, port);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
 }

@@ -73,6 +73,17 @@ int	 request_parse_gopher(const char *buf, size_t len, struct selector *sel,
 /* Returns 1 when s[0..len) is well-formed UTF-8 (RFC 3629), else 0. */
 int	 utf8_valid(const char *s, size_t len);
 
+/* The longest url_origin of gemini:// or gopher://: a bracketed host and a port. */
+#define ORIGIN_MAX	(sizeof("gemini://[]:65535") - 1 + HOST_MAX)
+
+/*
+ * Writes the origin of scheme:// URLs on host and port: an IPv6 address in
+ * brackets (RFC 3986 section 3.2.2), the port left out when it is the
+ * scheme's default_port. Returns 0, or -1 when out is too small.
+ */
+int	 url_origin(char *out, size_t size, const char *scheme, const char *host,
+	    unsigned port, unsigned default_port);
+
 /* RFC 6066 section 3: the NameType of a DNS host name in a ServerNameList. */
 #define SNI_HOST_NAME	0
 

@@ -13,6 +13,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +62,7 @@ static pthread_mutex_t	 tls_lock = PTHREAD_MUTEX_INITIALIZER;
 static SSL_CTX		*tls_ctx;		/* the first host's; guarded by tls_lock */
 static int		 sni_index = -1;	/* set by tls_init, before any thread */
 static int		 hosts_index = -1;	/* likewise */
+static int		 chosen_index = -1;	/* an SSL's: the context its first hello chose; likewise */
 
 static const char	 hex_lower[] = "0123456789abcdef";
 static const char	 hex_upper[] = "0123456789ABCDEF";
@@ -140,23 +143,67 @@ hostname_matches(const char *name, const char *host)
 	return nlen == hlen && strncasecmp(name, host, nlen) == 0;
 }
 
-/*
- * The context of the host the client names; with no name, the first host
- * whose name is an address, since RFC 6066 forbids addresses in SNI and a
- * client can only stay silent. NULL when no host matches.
- */
+/* The context of the host named name, or with ip_only of the first host named by an address; NULL for none. */
 static SSL_CTX *
-host_ctx(const struct tls_hosts *set, const char *name)
+find_ctx(const struct tls_hosts *set, const char *name, int ip_only)
 {
 	const struct sni	*sni;
 	size_t			 i;
 
 	for (i = 0; i < set->n; i++) {
 		sni = SSL_CTX_get_ex_data(set->ctx[i], sni_index);
-		if (name != NULL ? hostname_matches(name, sni->host) : sni->ip_literal)
+		if (ip_only ? sni->ip_literal && (name == NULL ||
+		    hostname_matches(name, sni->host)) : hostname_matches(name, sni->host))
 			return set->ctx[i];
 	}
 	return NULL;
+}
+
+/* The address ssl's client connected to, as text (a v4-mapped IPv6 one as IPv4); "" when unknown. */
+static void
+local_address(SSL *ssl, char *out, size_t size)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&ss;
+	const void		*addr = NULL;
+	int			 family = AF_UNSPEC;
+
+	out[0] = '\0';
+	if (getsockname(SSL_get_fd(ssl), (struct sockaddr *)&ss, &len) == -1)
+		return;
+	if (ss.ss_family == AF_INET) {
+		family = AF_INET;
+		addr = &((const struct sockaddr_in *)&ss)->sin_addr;
+	} else if (ss.ss_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+		family = AF_INET;
+		addr = sin6->sin6_addr.s6_addr + 12;
+	} else if (ss.ss_family == AF_INET6) {
+		family = AF_INET6;
+		addr = &sin6->sin6_addr;
+	}
+	if (addr == NULL || inet_ntop(family, addr, out, (socklen_t)size) == NULL)
+		out[0] = '\0';
+}
+
+/*
+ * The context of the host the client names. With no name (RFC 6066 forbids
+ * addresses in SNI, so a client that connects to an address sends none),
+ * the host named by the address it connected to, else the first host named
+ * by an address. NULL when no host matches.
+ */
+static SSL_CTX *
+host_ctx(SSL *ssl, const struct tls_hosts *set, const char *name)
+{
+	char	addr[INET6_ADDRSTRLEN];
+	SSL_CTX	*ctx;
+
+	if (name != NULL)
+		return find_ctx(set, name, 0);
+	local_address(ssl, addr, sizeof(addr));
+	if (addr[0] != '\0' && (ctx = find_ctx(set, addr, 1)) != NULL)
+		return ctx;
+	return find_ctx(set, NULL, 1);
 }
 
 /*
@@ -176,13 +223,13 @@ client_hello_cb(SSL *ssl, int *alert, void *arg)
 
 	/* Queued errors become the reason the connection layer logs. */
 	if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &ext, &len) != 1)
-		ctx = host_ctx(arg, NULL);
+		ctx = host_ctx(ssl, arg, NULL);
 	else if (request_parse_sni(ext, len, name, &why) == -1) {
 		ERR_raise_data(ERR_LIB_SSL, SSL_R_BAD_EXTENSION, "server name: %s", why);
 		*alert = SSL_AD_DECODE_ERROR;
 		return SSL_CLIENT_HELLO_ERROR;
 	} else
-		ctx = host_ctx(arg, name);
+		ctx = host_ctx(ssl, arg, name);
 	if (ctx == NULL) {
 		if (name[0] != '\0')
 			ERR_raise_data(ERR_LIB_SSL, SSL_R_CALLBACK_FAILED,
@@ -193,7 +240,14 @@ client_hello_cb(SSL *ssl, int *alert, void *arg)
 		*alert = SSL_AD_UNRECOGNIZED_NAME;
 		return SSL_CLIENT_HELLO_ERROR;
 	}
-	if (SSL_set_SSL_CTX(ssl, ctx) == NULL) {
+	/* After a HelloRetryRequest the second hello must name the same host (RFC 8446 section 4.1.2). */
+	if (SSL_get_ex_data(ssl, chosen_index) != NULL && SSL_get_ex_data(ssl, chosen_index) != ctx) {
+		ERR_raise_data(ERR_LIB_SSL, SSL_R_CALLBACK_FAILED,
+		    "the second hello names another host");
+		*alert = SSL_AD_ILLEGAL_PARAMETER;
+		return SSL_CLIENT_HELLO_ERROR;
+	}
+	if (!SSL_set_ex_data(ssl, chosen_index, ctx) || SSL_set_SSL_CTX(ssl, ctx) == NULL) {
 		*alert = SSL_AD_INTERNAL_ERROR;
 		return SSL_CLIENT_HELLO_ERROR;
 	}
@@ -546,14 +600,17 @@ make_cert(EVP_PKEY *key, const char *host)
 }
 
 static int
-generate(const struct config *c, const struct host_config *h, const char **reason)
+generate(const struct host_config *h, const char **reason)
 {
 	EVP_PKEY	*key;
 	X509		*x = NULL;
+	char		 dir[PATH_MAX];
 	int		 ret = -1;
 
-	if (mkdir(c->certs, 0755) == -1 && errno != EEXIST) {
-		*reason = reasonf("%s: %s", c->certs, strerror(errno));
+	/* The certificate's own directory: certs by default, and named as seen from a chroot. */
+	snprintf(dir, sizeof(dir), "%s", h->cert);
+	if (mkdir(dirname(dir), 0755) == -1 && errno != EEXIST) {
+		*reason = reasonf("%s: %s", dir, strerror(errno));
 		return -1;
 	}
 	if ((key = EVP_EC_gen("P-256")) == NULL ||
@@ -579,8 +636,7 @@ done:
 
 /* Both files, or neither and they are generated; one alone is a mistake. */
 static int
-ensure_files(const struct config *c, const struct host_config *h,
-    const char **reason)
+ensure_files(const struct host_config *h, const char **reason)
 {
 	int	have_cert, have_key;
 
@@ -590,7 +646,7 @@ ensure_files(const struct config *c, const struct host_config *h,
 	if (have_cert && have_key)
 		return 0;
 	if (!have_cert && !have_key)
-		return generate(c, h, reason);
+		return generate(h, reason);
 	*reason = reasonf("%s: missing, while %s exists",
 	    have_cert ? h->key : h->cert, have_cert ? h->cert : h->key);
 	return -1;
@@ -649,7 +705,7 @@ set_hostname(SSL_CTX *ctx, const char *host, unsigned id, const char **reason)
 	struct sni	*sni;
 
 	if ((sni = calloc(1, sizeof(*sni))) == NULL) {
-		*reason = reasonf("%s", strerror(errno));
+		*reason = "out of memory";
 		return -1;
 	}
 	if ((size_t)snprintf(sni->host, sizeof(sni->host), "%s", host) >=
@@ -732,7 +788,7 @@ build_ctx(const struct config *c, unsigned id, const char **reason)
 	const struct host_config	*h = &c->hosts[id];
 	SSL_CTX				*ctx;
 
-	if (ensure_files(c, h, reason) == -1)
+	if (ensure_files(h, reason) == -1)
 		return NULL;
 	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
 		*reason = ossl_reason("TLS context");
@@ -805,6 +861,11 @@ tls_init(const struct config *c, const char **reason)
 	if (hosts_index == -1 && (hosts_index = SSL_CTX_get_ex_new_index(0, NULL,
 	    NULL, NULL, free_hosts)) == -1) {
 		*reason = ossl_reason("TLS context data");
+		return -1;
+	}
+	if (chosen_index == -1 && (chosen_index = SSL_get_ex_new_index(0, NULL,
+	    NULL, NULL, NULL)) == -1) {
+		*reason = ossl_reason("TLS connection data");
 		return -1;
 	}
 	return install(c, reason);

@@ -451,6 +451,11 @@ printf 'lang = not valid!\n' >"$work/reload.conf"
 kill -HUP "$pid"
 if wait_for "$log" "reload.conf:1: 'not valid!' is not a language tag"; then pass; else fail "bad reload not logged with file and line"; fi
 expect "still serving after a bad reload" "20 text/gemini; charset=utf-8; lang=fr" "$(header gemini://localhost/)"
+printf 'lang = de\nchroot = /var/empty\n' >"$work/reload.conf"
+kill -HUP "$pid"
+if wait_for "$log" "chroot and workers change only on restart"; then pass; else fail "no warning for a chroot added on reload"; fi
+expect "a start-only key added on reload leaves the rest applied" "20 text/gemini; charset=utf-8; lang=de" "$(header gemini://localhost/)"
+expect "no chroot entered on reload" "/" "$(readlink "/proc/$pid/root")"
 
 echo "== SIGTERM drains"
 ( timeout 30 "$GEMCLI" -t 25 -s localhost -o "$work/drain.bin" 127.0.0.1 "$port" gemini://localhost/big.bin >/dev/null 2>&1 ) &
@@ -836,6 +841,10 @@ CONF
 	out=$("$MARQUEE" -c "$jail/marquee.conf" 2>&1)
 	expect "root outside the jail refused" 1 $?
 	expect "refusal names it" "marquee: $jail/marquee.conf: root $root is outside the chroot $jail" "$out"
+	sed "s|^root = .*|root = $jail/capsule|" "$jail/marquee.conf" >"$work/jail-outside.conf"
+	out=$("$MARQUEE" -c "$work/jail-outside.conf" 2>&1)
+	expect "config file outside the jail refused" 1 $?
+	expect "refusal names the config file" "marquee: configuration file $work/jail-outside.conf is outside the chroot $jail" "$out"
 fi
 
 if grep -q "AddressSanitizer\|runtime error:\|LeakSanitizer" "$work"/stderr.* "$work"/log.* 2>/dev/null; then

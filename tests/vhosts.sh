@@ -504,6 +504,37 @@ if [ -f "$certs/a2.test.crt" ]; then pass; else fail "no certificate generated f
 expect "b.test presents its (reloaded) certificate file" "$new_bfp" "$(served_fp b.test)"
 stop
 
+echo "== hosts named by addresses"
+# A client that connects to an address sends no SNI (RFC 6066 forbids
+# addresses there): the address it connected to picks the host.
+port=$(free_port)
+cat >"$work/addr.conf" <<EOF
+hostname = 127.0.0.1
+listen = *
+port = $port
+gopher_port = 0
+root = $aroot
+certs = $certs
+state = $work/state3
+
+[::1]
+root = $broot
+EOF
+log=$work/log.$port
+"$MARQUEE" -c "$work/addr.conf" -l "$log" 2>"$work/stderr.$port" &
+pid=$!
+if wait_for "$log" "listening on gemini://\[::1\]:$port/"; then pass; else fail "address hosts did not start: $(tail -n 3 "$log" "$work/stderr.$port")"; fi
+# nosni ADDRESS URL: the response to URL over a handshake without SNI
+nosni() {
+	printf '%s\r\n' "$2" | timeout 20 openssl s_client -quiet -noservername -connect "$1" 2>/dev/null
+}
+expect "no SNI to 127.0.0.1: the IPv4 host" "# Alpha home" "$(nosni "127.0.0.1:$port" "gemini://127.0.0.1:$port/" | sed -n 2p)"
+expect "no SNI to ::1: the IPv6 host" "# Beta home" "$(nosni "[::1]:$port" "gemini://[::1]:$port/" | sed -n 2p)"
+expect "IPv6 host in brackets in redirects" "31 gemini://[::1]:$port/guestbook/" "$(nosni "[::1]:$port" "gemini://[::1]:$port/guestbook" | head -n 1 | tr -d '\r')"
+expect "a URL for the other address host: 53" "53 Proxy request refused" "$(nosni "[::1]:$port" "gemini://127.0.0.1:$port/" | head -n 1 | tr -d '\r')"
+expect "an IPv6 address sent as SNI anyway" "# Beta home" "$(body ::1 "gemini://[::1]:$port/" | head -n 1)"
+stop
+
 if grep -q "AddressSanitizer\|runtime error:\|LeakSanitizer" "$work"/stderr.* "$work"/log.* 2>/dev/null; then
 	fail "sanitizer report: $(grep -h -m3 "AddressSanitizer\|runtime error:\|LeakSanitizer" "$work"/stderr.* "$work"/log.*)"
 else

@@ -37,8 +37,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < n; i++)
 		if (!((host[i] >= 'a' && host[i] <= 'z') ||
 		    (host[i] >= '0' && host[i] <= '9') ||
-		    host[i] == '-' || host[i] == '.'))
-			fail("a host byte that is not lower-case LDH or a dot");
+		    host[i] == '-' || host[i] == '.' || host[i] == ':'))
+			fail("a host byte that is not lower-case LDH, a dot or a colon");
 	if (n > 1 && host[n - 1] == '.')
 		fail("trailing dot kept");
 	return 0;

@@ -743,6 +743,7 @@ test_sni(void)
 	check_sni("\x00\x09\x00\x00\x06" "a\0test", 11, NULL, "not a host name");
 	check_sni("\x00\x04\x07\x00\x01x", 6, NULL, "no host name");
 	check_sni("\x00\x0a\x00\x00\x07" "a.test.", 12, "a.test", NULL);
+	check_sni("\x00\x06\x00\x00\x03" "::1", 8, "::1", NULL);
 	check_sni("\x00\x0b\x00\x00\x08" "a.test..", 13, NULL, "not a host name");
 	check_sni("\x00\x0a\x00\x00\x07" "a..test", 12, NULL, "not a host name");
 	check_sni("\x00\x0a\x00\x00\x07" ".a.test", 12, NULL, "not a host name");
@@ -762,6 +763,24 @@ test_sni(void)
 	memset(longest, 'a', HOST_MAX);
 	longest[HOST_MAX] = '\0';
 	check_sni(big, sizeof(big) - 1, longest, NULL);
+}
+
+static void
+test_origin(void)
+{
+	char	out[ORIGIN_MAX + 1];
+
+	CHECK_INT(url_origin(out, sizeof(out), "gemini", "a.test", 1965, GEMINI_DEFAULT_PORT), 0);
+	CHECK_STR(out, "gemini://a.test");
+	CHECK_INT(url_origin(out, sizeof(out), "gemini", "a.test", 1966, GEMINI_DEFAULT_PORT), 0);
+	CHECK_STR(out, "gemini://a.test:1966");
+	CHECK_INT(url_origin(out, sizeof(out), "gemini", "::1", 1966, GEMINI_DEFAULT_PORT), 0);
+	CHECK_STR(out, "gemini://[::1]:1966");
+	CHECK_INT(url_origin(out, sizeof(out), "gemini", "::1", 1965, GEMINI_DEFAULT_PORT), 0);
+	CHECK_STR(out, "gemini://[::1]");
+	CHECK_INT(url_origin(out, 10, "gemini", "a.test", 1965, GEMINI_DEFAULT_PORT), -1);
+	CHECK_INT(url_origin(out, sizeof(out), "gopher", "::1", 7070, 70), 0);
+	CHECK_STR(out, "gopher://[::1]:7070");
 }
 
 int
@@ -787,5 +806,6 @@ main(void)
 	test_percent_decode();
 	test_gopher_selectors();
 	test_sni();
+	test_origin();
 	return harness_done();
 }
