@@ -479,9 +479,10 @@ serve(int argc, char **argv, const struct config *c)
 	raise_fd_limit();
 
 	/*
-	 * Everything opened by name (keys, capsule, guestbook, sockets) is
-	 * opened first; then privileges go and the sandbox closes, before
-	 * any thread starts, so every thread is inside it.
+	 * Everything opened by name (keys, capsules, guestbooks, sockets) is
+	 * opened first; then the sandbox closes, the chroot (if any) is
+	 * entered and privileges go, before any thread starts, so every
+	 * thread is inside all three.
 	 */
 	if (tls_init(c, &reason) == -1 || capsule_init(&reason) == -1 ||
 	    hosts_open(c, &reason) == -1 ||

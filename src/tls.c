@@ -143,17 +143,16 @@ hostname_matches(const char *name, const char *host)
 	return nlen == hlen && strncasecmp(name, host, nlen) == 0;
 }
 
-/* The context of the host named name, or with ip_only of the first host named by an address; NULL for none. */
+/* The context of the host named name, or with name NULL of the first host named by an address; NULL for none. */
 static SSL_CTX *
-find_ctx(const struct tls_hosts *set, const char *name, int ip_only)
+find_ctx(const struct tls_hosts *set, const char *name)
 {
 	const struct sni	*sni;
 	size_t			 i;
 
 	for (i = 0; i < set->n; i++) {
 		sni = SSL_CTX_get_ex_data(set->ctx[i], sni_index);
-		if (ip_only ? sni->ip_literal && (name == NULL ||
-		    hostname_matches(name, sni->host)) : hostname_matches(name, sni->host))
+		if (name != NULL ? hostname_matches(name, sni->host) : sni->ip_literal)
 			return set->ctx[i];
 	}
 	return NULL;
@@ -199,11 +198,11 @@ host_ctx(SSL *ssl, const struct tls_hosts *set, const char *name)
 	SSL_CTX	*ctx;
 
 	if (name != NULL)
-		return find_ctx(set, name, 0);
+		return find_ctx(set, name);
 	local_address(ssl, addr, sizeof(addr));
-	if (addr[0] != '\0' && (ctx = find_ctx(set, addr, 1)) != NULL)
+	if (addr[0] != '\0' && (ctx = find_ctx(set, addr)) != NULL)
 		return ctx;
-	return find_ctx(set, NULL, 1);
+	return find_ctx(set, NULL);
 }
 
 /*
@@ -219,7 +218,7 @@ client_hello_cb(SSL *ssl, int *alert, void *arg)
 	size_t			 len;
 	char			 name[HOST_MAX + 1] = "";
 	const char		*why;
-	SSL_CTX			*ctx;
+	SSL_CTX			*ctx, *first;
 
 	/* Queued errors become the reason the connection layer logs. */
 	if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &ext, &len) != 1)
@@ -241,7 +240,7 @@ client_hello_cb(SSL *ssl, int *alert, void *arg)
 		return SSL_CLIENT_HELLO_ERROR;
 	}
 	/* After a HelloRetryRequest the second hello must name the same host (RFC 8446 section 4.1.2). */
-	if (SSL_get_ex_data(ssl, chosen_index) != NULL && SSL_get_ex_data(ssl, chosen_index) != ctx) {
+	if ((first = SSL_get_ex_data(ssl, chosen_index)) != NULL && first != ctx) {
 		ERR_raise_data(ERR_LIB_SSL, SSL_R_CALLBACK_FAILED,
 		    "the second hello names another host");
 		*alert = SSL_AD_ILLEGAL_PARAMETER;
