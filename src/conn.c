@@ -14,7 +14,6 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -154,15 +153,6 @@ static atomic_ullong	 last_trim_ms;
 static enum step	 conn_respond(struct conn *c);
 static ssize_t	 conn_fill(struct conn *c);
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void
 list_remove(struct conn **head, struct conn *c)
 {
@@ -231,7 +221,7 @@ conn_free(struct conn *c)
 		while (len > 0 && (c->req[len - 1] == '\n' || c->req[len - 1] == '\r'))
 			len--;
 		log_access(c->peer, c->resp.status, c->bytes_sent,
-		    (unsigned long)(now_ms() - c->started_ms), c->req, len);
+		    (unsigned long)(event_now_ms() - c->started_ms), c->req, len);
 	}
 	SSL_free(c->ssl);
 	close(c->ev.fd);
@@ -248,7 +238,7 @@ conn_free(struct conn *c)
 static void
 conn_deadline(struct conn *c, uint64_t ms)
 {
-	uint64_t	d = now_ms() + ms;
+	uint64_t	d = event_now_ms() + ms;
 
 	c->deadline_ms = d < c->lifetime_end_ms ? d : c->lifetime_end_ms;
 }
@@ -675,7 +665,7 @@ conn_new(struct worker *w, const struct listener *l, int fd,
 	 */
 	if (l->proto->tls)
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	c->started_ms = now_ms();
+	c->started_ms = event_now_ms();
 	c->request_timeout_ms = cfg->request_timeout * 1000;
 	c->lifetime_end_ms = c->started_ms + (uint64_t)cfg->connection_timeout * 1000;
 	conn_deadline(c, c->request_timeout_ms);
@@ -702,7 +692,7 @@ conn_new(struct worker *w, const struct listener *l, int fd,
 static void
 log_refusal(const char *why)
 {
-	unsigned long long	now = now_ms(), last = atomic_load(&last_refusal_log_ms);
+	unsigned long long	now = event_now_ms(), last = atomic_load(&last_refusal_log_ms);
 
 	if (now - last >= 1000 &&
 	    atomic_compare_exchange_strong(&last_refusal_log_ms, &last, now))
@@ -747,7 +737,7 @@ worker_stop_accepting(struct worker *w)
 		event_forget(w->loop, &w->accepting[i].ev);
 	event_forget(w->loop, &w->wake);
 	w->stopping = 1;
-	w->stop_by_ms = now_ms() + DRAIN_MS;
+	w->stop_by_ms = event_now_ms() + DRAIN_MS;
 }
 
 static void
@@ -783,7 +773,7 @@ static void
 worker_sweep(struct worker *w)
 {
 	struct conn	*c, *next;
-	uint64_t	 now = now_ms();
+	uint64_t	 now = event_now_ms();
 
 	if (now < w->next_sweep_ms && !w->stopping)
 		return;

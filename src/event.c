@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "event.h"
@@ -114,4 +115,19 @@ event_loop_poll(struct event_loop *loop, int timeout_ms, const char **reason)
 		ev->fn(ev, ready);
 	}
 	return n;
+}
+
+uint64_t
+event_now_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+uint64_t
+event_now_ms(void)
+{
+	return event_now_us() / 1000;
 }

@@ -6,6 +6,8 @@
  * embeds a struct event and recovers itself from it in the callback.
  */
 
+#include <stdint.h>
+
 #define EV_READ		0x1
 #define EV_WRITE	0x2
 #define EV_ERROR	0x4	/* hang-up or error; reported whatever was asked for */
@@ -30,6 +32,10 @@ int	 event_watch(struct event_loop *loop, struct event *ev, unsigned mask,
 	    const char **reason);
 /* Stops watching ev->fd; call before closing it. */
 void	 event_forget(struct event_loop *loop, struct event *ev);
+
+/* The monotonic clock, for deadlines, rate limits and build times. */
+uint64_t event_now_us(void);
+uint64_t event_now_ms(void);
 
 /* Waits up to timeout_ms for events and calls their callbacks; -1 on error. */
 int	 event_loop_poll(struct event_loop *loop, int timeout_ms, const char **reason);

@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "capsule.h"
 #include "config.h"
+#include "event.h"
 #include "gemlog.h"
 #include "gemtext.h"
 #include "guestbook.h"
@@ -94,15 +95,6 @@ struct index {
 	int			 stop_fd;
 	int			 ino;		/* inotify */
 };
-
-static uint64_t
-now_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 static void	 entry_put(struct entry *e);
 
@@ -683,7 +675,7 @@ index_rebuild(struct index *ix, const struct changes *ch, const char **reason)
 {
 	struct catalogue	 next;
 	struct snapshot		*s;
-	uint64_t		 start = now_us();
+	uint64_t		 start = event_now_us();
 	int			 skipped, rc;
 
 	if (ch == NULL || ch->rescan)
@@ -700,7 +692,7 @@ index_rebuild(struct index *ix, const struct changes *ch, const char **reason)
 	skipped = count_skipped(&ix->catalogue);
 	log_info("index: %s: %zu reviews, %d skipped, %zu pages, built in %.1f ms",
 	    ix->hostname, ix->catalogue.nfiles - (size_t)skipped, skipped, s->npages,
-	    (double)(now_us() - start) / 1000.0);
+	    (double)(event_now_us() - start) / 1000.0);
 	return 0;
 }
 
@@ -1003,7 +995,7 @@ watch_run(void *arg)
 	for (;;) {
 		timeout = -1;
 		if (due != 0)
-			timeout = due > now_us() / 1000 ? (int)(due - now_us() / 1000) : 0;
+			timeout = due > event_now_us() / 1000 ? (int)(due - event_now_us() / 1000) : 0;
 		if (poll(fds, 2, timeout) == -1 && errno != EINTR) {
 			log_error("index: poll: %s", strerror(errno));
 			break;
@@ -1012,9 +1004,9 @@ watch_run(void *arg)
 			break;
 		if (fds[0].revents & POLLIN) {
 			drain_events(ix, ix->ino);
-			due = now_us() / 1000 + SETTLE_MS;
+			due = event_now_us() / 1000 + SETTLE_MS;
 		}
-		if (due != 0 && now_us() / 1000 >= due) {
+		if (due != 0 && event_now_us() / 1000 >= due) {
 			due = 0;
 			rebuild_now(ix);
 		}

@@ -5,12 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "capsule.h"
 #include "config.h"
+#include "event.h"
 #include "gemlog.h"
 #include "guestbook.h"
 #include "host.h"
@@ -79,15 +79,6 @@ response_take_body(struct response *resp, struct buf *b)
 	resp->body_release = free;
 	resp->body_owner = b->data;
 	memset(b, 0, sizeof(*b));
-}
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /* Answers with the gemtext page in b, which resp then owns, or 40 when b failed. */
@@ -206,7 +197,7 @@ rate_limit(const struct request *req)
 	const struct config	*c = config_current();
 	char			 addr[128], cert[FINGERPRINT_HEX + 8];
 	const char		*keys[2] = { addr, cert }, *all = "*";
-	uint64_t		 now = now_ms();
+	uint64_t		 now = event_now_ms();
 	unsigned		 wait;
 
 	address_key(req->peer, addr, sizeof(addr));
