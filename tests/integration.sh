@@ -36,13 +36,6 @@ start() {
 	fi
 }
 
-stop() {
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	stop_status=$?
-	pid=
-}
-
 # gem URL [gemcli options]: prints the header line, body to $work/body.
 gem() {
 	local url=$1
@@ -847,11 +840,7 @@ CONF
 	expect "refusal names the config file" "marquee: configuration file $work/jail-outside.conf is outside the chroot $jail" "$out"
 fi
 
-if grep -q "AddressSanitizer\|runtime error:\|LeakSanitizer" "$work"/stderr.* "$work"/log.* 2>/dev/null; then
-	fail "sanitizer report: $(grep -h -m3 "AddressSanitizer\|runtime error:\|LeakSanitizer" "$work"/stderr.* "$work"/log.*)"
-else
-	pass
-fi
+no_sanitizer_reports
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

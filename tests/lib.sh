@@ -14,6 +14,24 @@ expect_match() {
 	if [[ "$3" =~ $2 ]]; then pass; else fail "$1: expected /$2/, got [$3]"; fi
 }
 
+# stop: ends the server $pid, leaving its exit status in $stop_status.
+stop() {
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	stop_status=$?
+	pid=
+}
+
+# no_sanitizer_reports: one check that no server's stderr or log in $work
+# holds an AddressSanitizer, LeakSanitizer or UndefinedBehaviorSanitizer report.
+no_sanitizer_reports() {
+	if grep -q "AddressSanitizer\|runtime error:\|LeakSanitizer" "$work"/stderr.* "$work"/log.* 2>/dev/null; then
+		fail "sanitizer report: $(grep -h -m3 "AddressSanitizer\|runtime error:\|LeakSanitizer" "$work"/stderr.* "$work"/log.*)"
+	else
+		pass
+	fi
+}
+
 # Prints a TCP port no socket uses, below the kernel's ephemeral range
 # (ip_local_port_range), so the clients' own connections cannot take it
 # between now and the server's bind.

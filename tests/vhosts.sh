@@ -45,13 +45,6 @@ start() {
 	done
 }
 
-stop() {
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	stop_status=$?
-	pid=
-}
-
 # gem SNI URL [gemcli options]: prints the header line, body to $work/body.
 gem() {
 	local sni=$1 url=$2
@@ -535,11 +528,7 @@ expect "a URL for the other address host: 53" "53 Proxy request refused" "$(nosn
 expect "an IPv6 address sent as SNI anyway" "# Beta home" "$(body ::1 "gemini://[::1]:$port/" | head -n 1)"
 stop
 
-if grep -q "AddressSanitizer\|runtime error:\|LeakSanitizer" "$work"/stderr.* "$work"/log.* 2>/dev/null; then
-	fail "sanitizer report: $(grep -h -m3 "AddressSanitizer\|runtime error:\|LeakSanitizer" "$work"/stderr.* "$work"/log.*)"
-else
-	pass
-fi
+no_sanitizer_reports
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
