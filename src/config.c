@@ -122,6 +122,11 @@ set_hostname(char *dst, size_t size, const char *value, const char **reason)
 			return -1;
 		}
 	}
+	/* No label may be empty; one trailing dot names the same host. */
+	if (host[0] == '.' || strstr(host, "..") != NULL) {
+		*reason = reasonf("'%s' is not a host name", value);
+		return -1;
+	}
 	if (i > 1 && host[i - 1] == '.')
 		host[i - 1] = '\0';
 	memcpy(dst, host, strlen(host) + 1);

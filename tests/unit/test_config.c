@@ -197,6 +197,11 @@ main(void)
 	CHECK_STR(c->hosts[0].name, "films.example.org");
 	CHECK_INT(config_set(c, "hostname", "bad host", &reason), -1);
 	CHECK_STR(reason, "'bad host' is not a host name");
+	CHECK_INT(config_set(c, "hostname", "a..test", &reason), -1);
+	CHECK_STR(reason, "'a..test' is not a host name");
+	CHECK_INT(config_set(c, "hostname", ".a.test", &reason), -1);
+	CHECK_INT(config_set(c, "hostname", ".", &reason), -1);
+	CHECK_STR(c->hosts[0].name, "films.example.org");
 
 	CHECK_INT(config_set(c, "port", "1966", &reason), 0);
 	CHECK_INT(c->gemini_port, 1966);
