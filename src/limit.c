@@ -171,3 +171,22 @@ refuse:
 	pthread_mutex_unlock(&l->lock);
 	return wait <= 1 ? 1 : (unsigned)wait + ((double)(unsigned)wait < wait);
 }
+
+void
+limiter_refund(struct limiter *l, const char *const *keys, size_t n, double burst)
+{
+	struct bucket	*b;
+	uint64_t	 h;
+	size_t		 i;
+
+	if (n > KEYS_PER_TAKE)
+		n = KEYS_PER_TAKE;
+	pthread_mutex_lock(&l->lock);
+	for (i = 0; i < n; i++) {
+		h = key_hash(keys[i]);
+		b = slot_for(l->slots, l->nslots, h);
+		if (b->hash == h && (b->tokens += 1) > burst)
+			b->tokens = burst;
+	}
+	pthread_mutex_unlock(&l->lock);
+}

@@ -25,4 +25,12 @@ void		 limiter_free(struct limiter *l);
 unsigned	 limiter_take(struct limiter *l, const char *const *keys, size_t n,
 		    double burst, double rate, uint64_t now_ms);
 
+/*
+ * Puts back the token a limiter_take of the same keys took, when what it
+ * paid for was refused elsewhere (another limiter); a bucket no longer
+ * tracked, or full, is left as it is.
+ */
+void		 limiter_refund(struct limiter *l, const char *const *keys, size_t n,
+		    double burst);
+
 #endif

@@ -189,7 +189,8 @@ address_key(const char *peer, char *out, size_t size)
 
 /*
  * Takes a token from the client's buckets (its address, and its certificate
- * when it has one) and from everyone's; 0, or the seconds to wait.
+ * when it has one) and from everyone's, or from none; 0, or the seconds to
+ * wait.
  */
 static unsigned
 rate_limit(const struct request *req)
@@ -198,15 +199,18 @@ rate_limit(const struct request *req)
 	char			 addr[128], cert[FINGERPRINT_HEX + 8];
 	const char		*keys[2] = { addr, cert }, *all = "*";
 	uint64_t		 now = event_now_ms();
+	size_t			 n = req->has_certificate ? 2 : 1;
 	unsigned		 wait;
 
 	address_key(req->peer, addr, sizeof(addr));
 	snprintf(cert, sizeof(cert), "cert %s", req->fingerprint);
-	wait = limiter_take(req->host->per_client, keys, req->has_certificate ? 2 : 1,
-	    c->guestbook_limit, (double)c->guestbook_limit / c->guestbook_window, now);
-	if (wait == 0)
-		wait = limiter_take(req->host->everyone, &all, 1, c->guestbook_global,
-		    (double)c->guestbook_global / 60, now);
+	if ((wait = limiter_take(req->host->per_client, keys, n, c->guestbook_limit,
+	    (double)c->guestbook_limit / c->guestbook_window, now)) > 0)
+		return wait;
+	/* Refused by everyone's cap: the client's own allowance is not spent. */
+	if ((wait = limiter_take(req->host->everyone, &all, 1, c->guestbook_global,
+	    (double)c->guestbook_global / 60, now)) > 0)
+		limiter_refund(req->host->per_client, keys, n, c->guestbook_limit);
 	return wait;
 }
 

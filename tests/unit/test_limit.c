@@ -87,6 +87,35 @@ test_no_half_take(void)
 	limiter_free(l);
 }
 
+/* A refund puts back what a take took, never more than the burst. */
+static void
+test_refund(void)
+{
+	struct limiter	*l = limiter_new(16);
+	const char	*keys[] = { "addr 192.0.2.9", "cert ab" }, *unknown[] = { "addr 192.0.2.10" };
+	int		 i;
+
+	CHECK(l != NULL);
+	for (i = 0; i < 5; i++)
+		CHECK_INT(limiter_take(l, keys, 2, BURST, RATE, 1000), 0);
+	CHECK(limiter_take(l, keys, 2, BURST, RATE, 1000) > 0);
+	limiter_refund(l, keys, 2, BURST);
+	CHECK_INT(limiter_take(l, keys, 2, BURST, RATE, 1000), 0);
+	CHECK(limiter_take(l, keys, 2, BURST, RATE, 1000) > 0);
+	/* Refunds past the burst are dropped: five takes, then empty again. */
+	for (i = 0; i < 9; i++)
+		limiter_refund(l, keys, 2, BURST);
+	for (i = 0; i < 5; i++)
+		CHECK_INT(limiter_take(l, keys, 2, BURST, RATE, 1000), 0);
+	CHECK(limiter_take(l, keys, 2, BURST, RATE, 1000) > 0);
+	/* A key never taken from gets no bucket. */
+	limiter_refund(l, unknown, 1, BURST);
+	for (i = 0; i < 5; i++)
+		CHECK_INT(limiter_take(l, unknown, 1, BURST, RATE, 1000), 0);
+	CHECK(limiter_take(l, unknown, 1, BURST, RATE, 1000) > 0);
+	limiter_free(l);
+}
+
 int
 main(void)
 {
@@ -94,5 +123,6 @@ main(void)
 	test_both_keys();
 	test_full_table();
 	test_no_half_take();
+	test_refund();
 	return harness_done();
 }
