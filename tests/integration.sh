@@ -269,20 +269,11 @@ expect_match "gopher NUL" "^3NUL byte" "$(gopher_raw '/\0x\r\n')"
 alive "gopher"
 
 echo "== publishing by dropping files"
-# Waits until URL's body contains (or, with -v, no longer contains) TEXT.
+# wait_page [-v] URL TEXT: until URL's body contains (with -v, no longer contains) TEXT.
 wait_page() {
-	local invert=0 i
-	[ "$1" = -v ] && { invert=1; shift; }
-	for i in $(seq 100); do
-		gem "$1" >/dev/null
-		if grep -qF -- "$2" "$work/body"; then
-			[ $invert = 0 ] && return 0
-		else
-			[ $invert = 1 ] && return 0
-		fi
-		sleep 0.1
-	done
-	return 1
+	local v=
+	[ "$1" = -v ] && { v=-v; shift; }
+	wait_body $v "$2" gem "$1"
 }
 cat >"$work/new.gmi" <<'EOF'
 # Third Film

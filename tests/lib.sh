@@ -54,6 +54,26 @@ wait_for() {
 	return 1
 }
 
+# wait_body [-v] TEXT COMMAND...: runs COMMAND, which leaves a response body
+# in $work/body, until that body contains TEXT (with -v: until it no longer
+# does); 10 s at most.
+wait_body() {
+	local invert=0 text i
+	[ "$1" = -v ] && { invert=1; shift; }
+	text=$1
+	shift
+	for i in $(seq 100); do
+		"$@" >/dev/null
+		if grep -qF -- "$text" "$work/body" 2>/dev/null; then
+			[ $invert = 0 ] && return 0
+		else
+			[ $invert = 1 ] && return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
 # wait_port PORT: until something listens on PORT; 10 s at most.
 wait_port() {
 	local i

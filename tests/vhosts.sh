@@ -57,20 +57,11 @@ header() { gem "$@" | head -n 1; }
 
 body() { gem "$@" >/dev/null; cat "$work/body" 2>/dev/null; }
 
-# Waits until URL's body (asked with SNI) contains (or, with -v, no longer contains) TEXT.
+# wait_page [-v] SNI URL TEXT: until URL's body contains (with -v, no longer contains) TEXT.
 wait_page() {
-	local invert=0 i
-	[ "$1" = -v ] && { invert=1; shift; }
-	for i in $(seq 100); do
-		gem "$1" "$2" >/dev/null
-		if grep -qF -- "$3" "$work/body" 2>/dev/null; then
-			[ $invert = 0 ] && return 0
-		else
-			[ $invert = 1 ] && return 0
-		fi
-		sleep 0.1
-	done
-	return 1
+	local v=
+	[ "$1" = -v ] && { v=-v; shift; }
+	wait_body $v "$3" gem "$1" "$2"
 }
 
 # served_fp SNI: SHA-256 fingerprint of the certificate the server presents.
