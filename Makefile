@@ -83,14 +83,22 @@ build/loadgen: tests/bench/loadgen.c build/.deps
 run: marquee
 	./marquee -H localhost -a localhost -p 1965 -g 7070 -r capsule -d certs -s state
 
+# make check TEST="NAME..." runs only those end-to-end tests (tests/e2e/NAME.sh),
+# with both builds.
 check: build/.check-deps marquee build/asan/marquee build/gemcli build/loadgen $(UNIT) fuzz-replay
+ifeq ($(TEST),)
 	@for t in $(UNIT); do echo "== $$t"; $$t || exit 1; done
 	@echo "== integration tests (gcc build)"
 	MARQUEE=./marquee GEMCLI=build/gemcli tests/integration.sh
 	MARQUEE=./marquee GEMCLI=build/gemcli tests/vhosts.sh
+endif
+	MARQUEE=./marquee GEMCLI=build/gemcli tests/run $(TEST)
+ifeq ($(TEST),)
 	@echo "== integration tests (ASan+UBSan build)"
 	MARQUEE=build/asan/marquee GEMCLI=build/gemcli tests/integration.sh
 	MARQUEE=build/asan/marquee GEMCLI=build/gemcli tests/vhosts.sh
+endif
+	MARQUEE=build/asan/marquee GEMCLI=build/gemcli tests/run $(TEST)
 
 # crashes/T exists only once T has crashed; every input there must pass by now.
 fuzz-replay: $(FUZZ_REPLAY)

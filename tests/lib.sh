@@ -110,3 +110,78 @@ ErrorLog = "$1/molly.err"
 CONF
 	taskset -c 0 molly-brown -c "$1/molly.conf" &
 }
+
+#
+# Named end-to-end tests (tests/e2e/NAME.sh, run by tests/run): each one
+# sources this file, calls e2e_begin, builds what it needs under $work and
+# ends with e2e_end, which prints the "N passed, N failed" line tests/run reads.
+#
+
+# e2e_begin: a private $work, counters at zero, every server killed at exit.
+e2e_begin() {
+	MARQUEE=${MARQUEE:-./marquee}
+	GEMCLI=${GEMCLI:-build/gemcli}
+	work=$(mktemp -d)
+	pid=
+	passed=0
+	failed=0
+	trap e2e_cleanup EXIT
+}
+
+e2e_cleanup() {
+	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+	jobs -p | xargs -r kill -9 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$work"
+}
+
+# e2e_end: the sanitizer check, the closing line, and the exit status.
+e2e_end() {
+	[ -n "$pid" ] && stop
+	no_sanitizer_reports
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+# sample_capsule: $root=$work/capsule with a home page and two reviews.
+sample_capsule() {
+	root=$work/capsule
+	mkdir -p "$root/reviews"
+	printf '# Test capsule\n\nWelcome.\n' >"$root/index.gmi"
+	printf '# First Film\nDirector: Jane Doe\nTags: Drama, Noir\n\nThe first review.\n' \
+	    >"$root/reviews/2026-03-01-first.gmi"
+	printf '# Second Film\nDirector: Jane Doe\nTags: drama\n\nThe second review.\n' \
+	    >"$root/reviews/2026-04-01-second.gmi"
+}
+
+# serve [ARGS]: a server for $root on 127.0.0.1, Gemini on $port and Gopher
+# on $gport, logging to $log; returns once it says it listens.
+serve() {
+	port=$(free_port)
+	gport=$(free_port)
+	log=$work/log.$port
+	"$MARQUEE" -H localhost -a 127.0.0.1 -p "$port" -g "$gport" -r "$root" -d "$work/certs" \
+	    -s "${state:-$work/state}" -l "$log" "$@" 2>"$work/stderr.$port" &
+	pid=$!
+	if ! wait_for "$log" "listening on gemini://"; then
+		fail "server did not start: $(cat "$work/stderr.$port" "$log" 2>/dev/null | tail -n 3)"
+		e2e_end
+	fi
+}
+
+# gem URL [gemcli options]: prints the header line; the body goes to $work/body.
+gem() {
+	local url=$1
+	shift
+	rm -f "$work/body"
+	timeout 30 "$GEMCLI" -t 20 -s localhost "$@" -o "$work/body" 127.0.0.1 "$port" "$url" 2>"$work/gemcli.err"
+}
+
+header() { gem "$@" | head -n 1; }
+
+# client_cert NAME CN: a self-signed client certificate $work/NAME.crt and .key.
+client_cert() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$work/$1.key" -out "$work/$1.crt" -subj "/CN=$2" -days 2 2>/dev/null
+}
