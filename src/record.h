@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #include "review.h"
-#include "tls.h"
+#include "vocab.h"
 
 /*
  * The guestbook log's record format. One record is one line, fields

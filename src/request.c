@@ -598,3 +598,12 @@ url_origin(char *out, size_t size, const char *scheme, const char *host,
 		n = snprintf(out, size, "%s://%s%s%s:%u", scheme, open, host, close, port);
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
+
+int
+host_is_address(const char *host)
+{
+	unsigned char	addr[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, host, addr) == 1 ||
+	    inet_pton(AF_INET6, host, addr) == 1;
+}

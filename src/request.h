@@ -50,6 +50,9 @@ int	 path_normalise(const char *in, size_t len, char *out, size_t outsize,
 int	 percent_decode(const char *in, size_t len, char *out, size_t outsize,
 	    size_t *outlen, const char **reason);
 
+/* Returns 1 when host is an IPv4 or IPv6 address (no brackets) rather than a name. */
+int	 host_is_address(const char *host);
+
 /* RFC 1436 section 3.2 sets no limit; this one mirrors Gemini's. */
 #define GOPHER_SELECTOR_MAX	1024
 

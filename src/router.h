@@ -5,7 +5,7 @@
 #include <sys/types.h>
 
 #include "request.h"
-#include "tls.h"
+#include "vocab.h"
 
 /* Gemini specification, section 3.1: a response header's meta is at most 1024 bytes. */
 #define META_MAX	1024

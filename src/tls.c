@@ -1,44 +1,34 @@
 /*
  * TLS for the Gemini listener: a server context per host, chosen by the
- * client's SNI, with a self-signed certificate made on first start. The
- * contexts are replaced together on reload.
+ * client's SNI, and the identity of a client certificate. The contexts are
+ * replaced together on reload. Making a missing certificate is certgen.c's.
  */
 
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
-#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/sha.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "certgen.h"
 #include "config.h"
 #include "log.h"
 #include "request.h"
+#include "sslerr.h"
 #include "tls.h"
-
-/* Generated certificates start a day early to absorb clock skew, and last a century. */
-#define NOT_BEFORE_SECONDS	(-24L * 60 * 60)
-#define NOT_AFTER_DAYS		(100 * 365 + 25)
 
 /* The host a context serves; owned by the context through its ex_data. */
 struct sni {
@@ -67,44 +57,6 @@ static int		 chosen_index = -1;	/* an SSL's: the context its first hello chose; 
 static const char	 hex_lower[] = "0123456789abcdef";
 static const char	 hex_upper[] = "0123456789ABCDEF";
 
-/*
- * Returns "what: REASON" for the oldest queued OpenSSL error, the root cause,
- * and empties the queue.
- */
-static const char *
-ossl_reason(const char *what)
-{
-	char		 buf[256];
-	const char	*s, *data;
-	unsigned long	 e;
-	int		 flags;
-
-	e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags);
-	if (e == 0)
-		return reasonf("%s: unknown TLS error", what);
-	/* OpenSSL keeps no text for errno values. */
-	if (ERR_SYSTEM_ERROR(e)) {
-		ERR_clear_error();
-		return reasonf("%s: %s", what, strerror(ERR_GET_REASON(e)));
-	}
-	if ((s = ERR_reason_error_string(e)) == NULL) {
-		ERR_error_string_n(e, buf, sizeof(buf));
-		s = buf;
-	}
-	/*
-	 * The data says why the decoders rejected a key; for PEM it only names
-	 * the label expected ("TRUSTED CERTIFICATE" for any chain), which misleads.
-	 */
-	if ((flags & ERR_TXT_STRING) && *data != '\0' &&
-	    ERR_GET_LIB(e) != ERR_LIB_PEM)
-		s = reasonf("%s: %s (%s)", what, s, data);
-	else
-		s = reasonf("%s: %s", what, s);
-	/* Not before: data lives in the queue. */
-	ERR_clear_error();
-	return s;
-}
-
 /* Writes md as hex, bytes separated by sep unless it is '\0'; out needs 3 * len bytes. */
 static void
 hexify(char *out, const unsigned char *md, size_t len, const char *digits,
@@ -119,15 +71,6 @@ hexify(char *out, const unsigned char *md, size_t len, const char *digits,
 		*out++ = digits[md[i] & 0xf];
 	}
 	*out = '\0';
-}
-
-static int
-is_ip_literal(const char *host)
-{
-	unsigned char	addr[sizeof(struct in6_addr)];
-
-	return inet_pton(AF_INET, host, addr) == 1 ||
-	    inet_pton(AF_INET6, host, addr) == 1;
 }
 
 /* Case-insensitive, and one trailing dot on either side is the same name. */
@@ -416,241 +359,6 @@ tls_client_identity(SSL *ssl, char hex[FINGERPRINT_HEX], char cn[CN_MAX + 1])
 	return 0;
 }
 
-/* Returns 1 when path exists, 0 when not, -1 with *reason when it cannot tell. */
-static int
-file_exists(const char *path, const char **reason)
-{
-	struct stat	sb;
-
-	if (stat(path, &sb) == 0)
-		return 1;
-	if (errno == ENOENT)
-		return 0;
-	*reason = reasonf("%s: %s", path, strerror(errno));
-	return -1;
-}
-
-/* O_EXCL: a key already there is never overwritten. */
-static FILE *
-create_file(const char *path, mode_t mode, const char **reason)
-{
-	FILE	*fp;
-	int	 fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (fd == -1) {
-		*reason = reasonf("%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if ((fp = fdopen(fd, "w")) == NULL) {
-		*reason = reasonf("%s: %s", path, strerror(errno));
-		close(fd);
-		unlink(path);
-		return NULL;
-	}
-	return fp;
-}
-
-/* Closes fp after OpenSSL wrote it with result ok; removes path on failure. */
-static int
-finish_file(FILE *fp, const char *path, int ok, const char **reason)
-{
-	if (!ok) {
-		*reason = ossl_reason(path);
-		fclose(fp);
-		unlink(path);
-		return -1;
-	}
-	if (fclose(fp) == EOF) {
-		*reason = reasonf("%s: %s", path, strerror(errno));
-		unlink(path);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-write_key(const char *path, EVP_PKEY *key, const char **reason)
-{
-	FILE	*fp;
-	int	 ok;
-
-	if ((fp = create_file(path, 0600, reason)) == NULL)
-		return -1;
-	ok = PEM_write_PrivateKey(fp, key, NULL, NULL, 0, NULL, NULL);
-	return finish_file(fp, path, ok, reason);
-}
-
-static int
-write_cert(const char *path, X509 *x, const char **reason)
-{
-	FILE	*fp;
-	int	 ok;
-
-	if ((fp = create_file(path, 0644, reason)) == NULL)
-		return -1;
-	ok = PEM_write_X509(fp, x);
-	return finish_file(fp, path, ok, reason);
-}
-
-/* Subject and issuer CN=host; ub-common-name is 64, the SAN has the full name. */
-static int
-set_names(X509 *x, const char *host)
-{
-	X509_NAME	*name = X509_get_subject_name(x);
-	size_t		 len = strnlen(host, CN_MAX);
-
-	if (!X509_NAME_add_entry_by_NID(name, NID_commonName, MBSTRING_UTF8,
-	    (const unsigned char *)host, (int)len, -1, 0))
-		return -1;
-	return X509_set_issuer_name(x, name) ? 0 : -1;
-}
-
-static int
-add_basic_constraints(X509 *x)
-{
-	BASIC_CONSTRAINTS	*bc;
-	int			 ret;
-
-	if ((bc = BASIC_CONSTRAINTS_new()) == NULL)
-		return -1;
-	bc->ca = 0;
-	ret = X509_add1_ext_i2d(x, NID_basic_constraints, bc, 1, 0) == 1 ? 0 : -1;
-	BASIC_CONSTRAINTS_free(bc);
-	return ret;
-}
-
-/* The hostname as a DNS name, or as an address when it is a literal. */
-static int
-add_san(X509 *x, const char *host)
-{
-	GENERAL_NAMES		*names;
-	GENERAL_NAME		*gn;		/* until pushed onto names */
-	ASN1_IA5STRING		*dns;
-	ASN1_OCTET_STRING	*ip;
-	int			 ret = -1;
-
-	if ((names = GENERAL_NAMES_new()) == NULL)
-		return -1;
-	if ((gn = GENERAL_NAME_new()) == NULL)
-		goto done;
-	if (is_ip_literal(host)) {
-		if ((ip = a2i_IPADDRESS(host)) == NULL)
-			goto done;
-		GENERAL_NAME_set0_value(gn, GEN_IPADD, ip);
-	} else {
-		if ((dns = ASN1_IA5STRING_new()) == NULL)
-			goto done;
-		if (!ASN1_STRING_set(dns, host, -1)) {
-			ASN1_IA5STRING_free(dns);
-			goto done;
-		}
-		GENERAL_NAME_set0_value(gn, GEN_DNS, dns);
-	}
-	if (!sk_GENERAL_NAME_push(names, gn))
-		goto done;
-	gn = NULL;
-	if (X509_add1_ext_i2d(x, NID_subject_alt_name, names, 0, 0) == 1)
-		ret = 0;
-done:
-	GENERAL_NAME_free(gn);
-	GENERAL_NAMES_free(names);
-	return ret;
-}
-
-static int
-set_serial(X509 *x)
-{
-	BIGNUM	*bn;
-	int	 ret = -1;
-
-	if ((bn = BN_new()) == NULL)
-		return -1;
-	if (BN_rand(bn, 128, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) &&
-	    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) != NULL)
-		ret = 0;
-	BN_free(bn);
-	return ret;
-}
-
-/* Returns a self-signed certificate (caller frees), or NULL with the error queued. */
-static X509 *
-make_cert(EVP_PKEY *key, const char *host)
-{
-	X509	*x;
-
-	if ((x = X509_new()) == NULL)
-		return NULL;
-	/* X509_time_adj_ex counts in days, so 64-bit time_t is not even needed. */
-	if (!X509_set_version(x, X509_VERSION_3) ||
-	    set_serial(x) == -1 ||
-	    X509_gmtime_adj(X509_getm_notBefore(x), NOT_BEFORE_SECONDS) == NULL ||
-	    X509_time_adj_ex(X509_getm_notAfter(x), NOT_AFTER_DAYS, 0,
-	    NULL) == NULL ||
-	    !X509_set_pubkey(x, key) ||
-	    set_names(x, host) == -1 ||
-	    add_basic_constraints(x) == -1 ||
-	    add_san(x, host) == -1 ||
-	    X509_sign(x, key, EVP_sha256()) == 0) {
-		X509_free(x);
-		return NULL;
-	}
-	return x;
-}
-
-static int
-generate(const struct host_config *h, const char **reason)
-{
-	EVP_PKEY	*key;
-	X509		*x = NULL;
-	char		 dir[PATH_MAX];
-	int		 ret = -1;
-
-	/* The certificate's own directory: certs by default, and named as seen from a chroot. */
-	snprintf(dir, sizeof(dir), "%s", h->cert);
-	if (mkdir(dirname(dir), 0755) == -1 && errno != EEXIST) {
-		*reason = reasonf("%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	if ((key = EVP_EC_gen("P-256")) == NULL ||
-	    (x = make_cert(key, h->name)) == NULL) {
-		*reason = ossl_reason(h->cert);
-		goto done;
-	}
-	if (write_key(h->key, key, reason) == -1)
-		goto done;
-	if (write_cert(h->cert, x, reason) == -1) {
-		/* A lone key would stop the next start from generating. */
-		unlink(h->key);
-		goto done;
-	}
-	log_info("generated self-signed certificate for %s in %s",
-	    h->name, h->cert);
-	ret = 0;
-done:
-	X509_free(x);
-	EVP_PKEY_free(key);
-	return ret;
-}
-
-/* Both files, or neither and they are generated; one alone is a mistake. */
-static int
-ensure_files(const struct host_config *h, const char **reason)
-{
-	int	have_cert, have_key;
-
-	if ((have_cert = file_exists(h->cert, reason)) == -1 ||
-	    (have_key = file_exists(h->key, reason)) == -1)
-		return -1;
-	if (have_cert && have_key)
-		return 0;
-	if (!have_cert && !have_key)
-		return generate(h, reason);
-	*reason = reasonf("%s: missing, while %s exists",
-	    have_cert ? h->key : h->cert, have_cert ? h->cert : h->key);
-	return -1;
-}
-
 /*
  * The session ID context keeps a session to the host that issued it; it must
  * be set for sessions to carry client certificates at all. The host's name,
@@ -673,7 +381,7 @@ configure(SSL_CTX *ctx, const char *host, const char **reason)
 	if (!SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) ||
 	    !SSL_CTX_set_max_early_data(ctx, 0) ||
 	    !set_session_context(ctx, host)) {
-		*reason = ossl_reason("TLS context");
+		*reason = ssl_error_reason("TLS context");
 		return -1;
 	}
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
@@ -713,11 +421,11 @@ set_hostname(SSL_CTX *ctx, const char *host, unsigned id, const char **reason)
 		*reason = reasonf("%s: hostname too long", host);
 		return -1;
 	}
-	sni->ip_literal = is_ip_literal(host);
+	sni->ip_literal = host_is_address(host);
 	sni->id = id;
 	if (!SSL_CTX_set_ex_data(ctx, sni_index, sni)) {
 		free(sni);
-		*reason = ossl_reason("TLS context");
+		*reason = ssl_error_reason("TLS context");
 		return -1;
 	}
 	return 0;
@@ -729,7 +437,7 @@ load_files(SSL_CTX *ctx, const struct host_config *c, const char **reason)
 	int	ok, asked = 0;
 
 	if (SSL_CTX_use_certificate_chain_file(ctx, c->cert) != 1) {
-		*reason = ossl_reason(c->cert);
+		*reason = ssl_error_reason(c->cert);
 		return -1;
 	}
 	SSL_CTX_set_default_passwd_cb_userdata(ctx, &asked);
@@ -738,7 +446,7 @@ load_files(SSL_CTX *ctx, const struct host_config *c, const char **reason)
 	SSL_CTX_set_default_passwd_cb_userdata(ctx, NULL);
 	if (ok != 1) {
 		*reason = asked ? reasonf("%s: encrypted keys are not supported",
-		    c->key) : ossl_reason(c->key);
+		    c->key) : ssl_error_reason(c->key);
 		ERR_clear_error();
 		return -1;
 	}
@@ -763,14 +471,14 @@ log_certificate(SSL_CTX *ctx, const struct host_config *c, const char **reason)
 
 	if (!X509_digest(x, EVP_sha256(), md, &len) ||
 	    pubkey_fingerprint(x, key_fp) == -1) {
-		*reason = ossl_reason(c->cert);
+		*reason = ssl_error_reason(c->cert);
 		return -1;
 	}
 	hexify(cert_fp, md, len, hex_upper, ':');
 	log_info("%s: SHA-256 fingerprint %s, public key SHA-256 %s",
 	    c->cert, cert_fp, key_fp);
 
-	if (is_ip_literal(c->name))
+	if (host_is_address(c->name))
 		named = X509_check_ip_asc(x, c->name, 0) == 1;
 	else
 		named = X509_check_host(x, c->name, 0, 0, NULL) == 1;
@@ -787,10 +495,10 @@ build_ctx(const struct config *c, unsigned id, const char **reason)
 	const struct host_config	*h = &c->hosts[id];
 	SSL_CTX				*ctx;
 
-	if (ensure_files(h, reason) == -1)
+	if (cert_ensure(h, reason) == -1)
 		return NULL;
 	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
-		*reason = ossl_reason("TLS context");
+		*reason = ssl_error_reason("TLS context");
 		return NULL;
 	}
 	if (configure(ctx, h->name, reason) == -1 ||
@@ -821,7 +529,7 @@ build_hosts(const struct config *c, const char **reason)
 		SSL_CTX_set_client_hello_cb(set->ctx[i], client_hello_cb, set);
 	}
 	if (!SSL_CTX_set_ex_data(set->ctx[0], hosts_index, set)) {
-		*reason = ossl_reason("TLS context");
+		*reason = ssl_error_reason("TLS context");
 		goto fail;
 	}
 	return set->ctx[0];
@@ -854,17 +562,17 @@ tls_init(const struct config *c, const char **reason)
 {
 	if (sni_index == -1 && (sni_index = SSL_CTX_get_ex_new_index(0, NULL,
 	    NULL, NULL, free_sni)) == -1) {
-		*reason = ossl_reason("TLS context data");
+		*reason = ssl_error_reason("TLS context data");
 		return -1;
 	}
 	if (hosts_index == -1 && (hosts_index = SSL_CTX_get_ex_new_index(0, NULL,
 	    NULL, NULL, free_hosts)) == -1) {
-		*reason = ossl_reason("TLS context data");
+		*reason = ssl_error_reason("TLS context data");
 		return -1;
 	}
 	if (chosen_index == -1 && (chosen_index = SSL_get_ex_new_index(0, NULL,
 	    NULL, NULL, NULL)) == -1) {
-		*reason = ossl_reason("TLS connection data");
+		*reason = ssl_error_reason("TLS connection data");
 		return -1;
 	}
 	return install(c, reason);
@@ -910,11 +618,11 @@ tls_new(int fd, const char **reason)
 	ssl = tls_ctx != NULL ? SSL_new(tls_ctx) : NULL;
 	pthread_mutex_unlock(&tls_lock);
 	if (ssl == NULL) {
-		*reason = ossl_reason("new TLS connection");
+		*reason = ssl_error_reason("new TLS connection");
 		return NULL;
 	}
 	if (SSL_set_fd(ssl, fd) != 1) {
-		*reason = ossl_reason("new TLS connection");
+		*reason = ssl_error_reason("new TLS connection");
 		SSL_free(ssl);
 		return NULL;
 	}

@@ -5,12 +5,9 @@
 
 #include <openssl/ssl.h>
 
-struct config;
+#include "vocab.h"
 
-/* SHA-256 in hex, NUL-terminated. */
-#define FINGERPRINT_HEX	(2 * 32 + 1)
-/* RFC 5280 upper bound ub-common-name. */
-#define CN_MAX		64
+struct config;
 
 /*
  * Builds a TLS context for every host of c: loads its cert and key, or,
