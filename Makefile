@@ -69,6 +69,12 @@ PURE	 = src/limit.c src/proxy.c src/record.c src/request.c src/review.c src/geml
 build/test_%: tests/unit/test_%.c $(PURE) tests/unit/harness.h $(HDRS) build/.check-deps
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -Isrc -o $@ $< $(PURE)
 
+# The in-process route test links every module but main.c: adapters, router,
+# index and guestbook, against a temporary capsule, without sockets.
+ROUTE_SRCS = $(filter-out src/main.c,$(SRCS))
+build/test_route: tests/unit/test_route.c $(ROUTE_SRCS) tests/unit/harness.h $(HDRS) build/.check-deps
+	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(PKGCFLAGS) -Isrc -o $@ $< $(ROUTE_SRCS) $(LIBS)
+
 # A fuzz target without libFuzzer: tests/fuzz/replay.c runs it over saved inputs.
 build/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/paths.h $(PURE) $(HDRS) build/.check-deps
 	@mkdir -p build/fuzz-replay

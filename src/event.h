@@ -36,6 +36,12 @@ void	 event_forget(struct event_loop *loop, struct event *ev);
 /* The monotonic clock, for deadlines, rate limits and build times. */
 uint64_t event_now_us(void);
 uint64_t event_now_ms(void);
+/*
+ * Makes now_us the monotonic clock of everything above (NULL: the system's
+ * again), so in-process tests step time instead of waiting. Before any
+ * thread reads the clock.
+ */
+void	 event_clock_inject(uint64_t (*now_us)(void));
 
 /* Waits up to timeout_ms for events and calls their callbacks; -1 on error. */
 int	 event_loop_poll(struct event_loop *loop, int timeout_ms, const char **reason);
