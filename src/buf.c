@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "utf8.h"
 
 static int
 buf_reserve(struct buf *b, size_t more)
@@ -81,20 +82,42 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+/*
+ * XML 1.0 section 2.2: a document holds TAB, LF, CR and Unicode from U+0020
+ * on, but not U+FFFE and U+FFFF; one other character, or a byte that is not
+ * UTF-8, and a reader refuses the whole feed. C1 controls are allowed but
+ * "discouraged": they go too.
+ */
+static int
+xml_char(unsigned cp)
+{
+	if (cp == '\t' || cp == '\n' || cp == '\r')
+		return 1;
+	return !utf8_is_control(cp) && cp != 0xfffe && cp != 0xffff;
+}
+
 void
 buf_put_xml(struct buf *b, const char *s)
 {
-	const char	*entity;
+	const unsigned char	*p = (const unsigned char *)s;
+	const char		*entity;
+	size_t			 n, len = strlen(s);
+	unsigned		 cp;
 
-	for (; *s != '\0'; s++) {
-		switch (*s) {
+	for (; len > 0; p += n, len -= n) {
+		if ((n = utf8_decode(p, len, &cp)) == 0) {
+			n = 1;
+			continue;
+		}
+		switch (cp) {
 		case '<':	entity = "&lt;"; break;
 		case '>':	entity = "&gt;"; break;
 		case '&':	entity = "&amp;"; break;
 		case '"':	entity = "&quot;"; break;
 		case '\'':	entity = "&apos;"; break;
 		default:
-			buf_append(b, s, 1);
+			if (xml_char(cp))
+				buf_append(b, p, n);
 			continue;
 		}
 		buf_puts(b, entity);

@@ -21,7 +21,10 @@ void	 buf_append(struct buf *b, const void *data, size_t len);
 void	 buf_puts(struct buf *b, const char *s);
 void	 buf_printf(struct buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* Appends s with the characters XML gives meaning to (<>&"') escaped. */
+/*
+ * Appends s with the characters XML gives meaning to (<>&"') escaped and
+ * those it forbids (most controls, bytes that are not UTF-8) left out.
+ */
 void	 buf_put_xml(struct buf *b, const char *s);
 /* Appends s percent-encoded where a URL path may not hold it as it is. */
 void	 buf_put_path(struct buf *b, const char *s);

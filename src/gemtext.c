@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "gemtext.h"
 #include "request.h"
+#include "utf8.h"
 
 /* Receives each wrapped piece of a line. */
 typedef void emit_fn(struct buf *out, const char *s, size_t n, void *arg);
@@ -13,30 +14,6 @@ static int
 is_space(char c)
 {
 	return c == ' ' || c == '\t';
-}
-
-/* Columns, not bytes: UTF-8 continuation bytes take no room of their own. */
-static size_t
-columns(const char *s, size_t n)
-{
-	size_t	i, c = 0;
-
-	for (i = 0; i < n; i++)
-		c += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return c;
-}
-
-/* Bytes of s that fit in width columns, ending on a character boundary. */
-static size_t
-fit(const char *s, size_t n, size_t width)
-{
-	size_t	i, c = 0;
-
-	for (i = 0; i < n; i++) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80 && c++ == width)
-			return i;
-	}
-	return n;
 }
 
 static const char *
@@ -120,7 +97,10 @@ link_parts(const struct gemtext_line *l, const char **url, size_t *url_n,
 		(*label_n)--;
 }
 
-/* Word-wraps s into pieces of at most width columns, each given to emit. */
+/*
+ * Word-wraps s into pieces of at most width columns, each given to emit.
+ * Columns as a terminal shows them: a CJK character takes two.
+ */
 static void
 wrap(struct buf *out, const char *s, size_t n, size_t width, emit_fn *emit,
     void *arg)
@@ -128,11 +108,11 @@ wrap(struct buf *out, const char *s, size_t n, size_t width, emit_fn *emit,
 	size_t	take, cut;
 
 	do {
-		if (columns(s, n) <= width) {
+		if (utf8_columns(s, n) <= width) {
 			emit(out, s, n, arg);
 			return;
 		}
-		take = fit(s, n, width);
+		take = utf8_fit(s, n, width);
 		for (cut = take; cut > 0 && !is_space(s[cut]); cut--)
 			continue;
 		if (cut == 0)
@@ -145,14 +125,24 @@ wrap(struct buf *out, const char *s, size_t n, size_t width, emit_fn *emit,
 	} while (n > 0);
 }
 
-/* Gopher fields end at TAB, CR and LF; a display string must not hold them. */
+/*
+ * Gopher fields end at TAB, CR and LF; a display string must not hold them.
+ * Other control characters are dropped: a client would print them raw.
+ */
 static void
 put_field(struct buf *out, const char *s, size_t n)
 {
-	size_t	i;
+	size_t		i, len;
+	unsigned	cp;
 
-	for (i = 0; i < n; i++)
-		buf_append(out, (s[i] == '\t' || s[i] == '\r' || s[i] == '\n') ? " " : s + i, 1);
+	for (i = 0; i < n; i += len) {
+		if ((len = utf8_decode((const unsigned char *)s + i, n - i, &cp)) == 0)
+			len = 1, cp = 0xfffd;	/* a stray byte goes out as it came */
+		if (cp == '\t' || cp == '\r' || cp == '\n')
+			buf_append(out, " ", 1);
+		else if (!utf8_is_control(cp))
+			buf_append(out, s + i, len);
+	}
 }
 
 struct menu_ctx {
@@ -230,7 +220,7 @@ item_type(const char *selector, const struct gopher_origin *o)
 static void
 put_display(struct buf *out, const char *s, size_t n)
 {
-	put_field(out, s, fit(s, n, GOPHER_COLUMNS - 1));
+	put_field(out, s, utf8_fit(s, n, GOPHER_COLUMNS - 1));
 }
 
 static void
@@ -284,7 +274,7 @@ gemtext_menu(const char *text, size_t len, const struct gopher_origin *o,
 		case GEMTEXT_TOGGLE:
 			break;
 		case GEMTEXT_PRE:
-			emit_info(out, l.s, fit(l.s, l.n, GOPHER_COLUMNS), &m);
+			emit_info(out, l.s, utf8_fit(l.s, l.n, GOPHER_COLUMNS), &m);
 			break;
 		case GEMTEXT_LINK:
 			menu_link(out, &l, o);
@@ -321,12 +311,14 @@ emit_text(struct buf *out, const char *s, size_t n, void *arg)
 	t->started = 1;
 }
 
+/* A heading wrapped like prose and underlined as wide as it shows, up to a line. */
 static void
 text_heading(struct buf *out, const struct gemtext_line *l)
 {
-	size_t	i, width = columns(l->s, l->n);
+	struct text_ctx	t = { "", "", 0 };
+	size_t		i, width = utf8_columns(l->s, l->n);
 
-	put_text_line(out, "", l->s, l->n);
+	wrap(out, l->s, l->n, GOPHER_COLUMNS, emit_text, &t);
 	if (l->level > 2)
 		return;
 	for (i = 0; i < width && i < GOPHER_COLUMNS; i++)

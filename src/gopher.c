@@ -12,6 +12,7 @@
 #include "host.h"
 #include "request.h"
 #include "router.h"
+#include "utf8.h"
 
 /* Gemtext rendered for Gopher is read whole; a larger file goes out as it is. */
 #define CONVERT_MAX	(1024 * 1024)

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "review.h"
 #include "router.h"
+#include "utf8.h"
 
 /* Where reviews live under the root. */
 #define REVIEWS_DIR		"reviews"
@@ -264,19 +265,12 @@ summary_of(const char *text, size_t len, size_t body)
 {
 	struct gemtext_reader	r;
 	struct gemtext_line	l;
-	size_t			n;
 
 	gemtext_reader_init(&r, text + body, len - body);
 	while (gemtext_next(&r, &l)) {
 		if (l.kind != GEMTEXT_TEXT || l.n == 0)
 			continue;
-		n = l.n;
-		if (n > SUMMARY_MAX) {
-			n = SUMMARY_MAX;
-			while (n > 0 && ((unsigned char)l.s[n] & 0xc0) == 0x80)
-				n--;
-		}
-		return strndup(l.s, n);
+		return strndup(l.s, utf8_cut(l.s, l.n, SUMMARY_MAX));
 	}
 	return strdup("");
 }
@@ -299,13 +293,18 @@ entry_tags(struct entry *e, const struct review *r)
 }
 
 static void
-log_warnings(const char *path, unsigned warnings)
+log_warnings(const char *path, const struct review *r)
 {
 	unsigned	bit;
 
-	for (bit = 1; bit != 0 && bit <= warnings; bit <<= 1)
-		if (warnings & bit)
+	for (bit = 1; bit != 0 && bit <= r->warnings; bit <<= 1) {
+		if (!(r->warnings & bit))
+			continue;
+		if (bit == REVIEW_WARN_CONTROL)
+			log_warn("%s:%zu: %s", path, r->control_line, review_warning_text(bit));
+		else
 			log_warn("%s: %s", path, review_warning_text(bit));
+	}
 }
 
 /*
@@ -329,7 +328,7 @@ entry_parse(struct review *scratch, const char *path, const char *name,
 	}
 	if ((r->warnings & REVIEW_WARN_BAD_DATE) && rn.date[0] == '\0')
 		log_warn("%s: no date in the file name either; using its modification time", path);
-	log_warnings(path, r->warnings);
+	log_warnings(path, r);
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		goto nomem;
 	atomic_init(&e->refs, 1);	/* the catalogue's */

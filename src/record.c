@@ -3,7 +3,7 @@
 #include <time.h>
 
 #include "record.h"
-#include "request.h"
+#include "utf8.h"
 
 #define STR(x)		STR_(x)
 #define STR_(x)		#x
@@ -345,28 +345,27 @@ record_parse(const char *line, size_t len, struct record *r, const char **reason
 	return 0;
 }
 
-/* Bytes in the UTF-8 sequence that c starts; the text was checked to be UTF-8. */
-static size_t
-utf8_len(unsigned char c)
+/*
+ * Removed from what readers write: control characters but LF (C0, DEL, C1)
+ * and the invisible ones that reorder or hide text (bidi overrides,
+ * zero-width characters, the byte-order mark), so an entry shows what it says.
+ */
+static int
+is_removed(unsigned cp)
 {
-	if (c < 0x80)
-		return 1;
-	if ((c & 0xe0) == 0xc0)
-		return 2;
-	if ((c & 0xf0) == 0xe0)
-		return 3;
-	return 4;
+	return (utf8_is_control(cp) && cp != '\n') || utf8_is_invisible(cp);
 }
 
-/* Control characters (C0 but LF, DEL, C1) and U+FEFF: removed from what readers write. */
+/*
+ * Also removed from author names: brackets, ASCII and full-width, so that
+ * only the server writes the "[fingerprint]" tag after a name and a CN like
+ * "alice [3fa2c1d0]" cannot pass for another author's.
+ */
 static int
-is_removed(const unsigned char *p, size_t left)
+is_removed_from_name(unsigned cp)
 {
-	if ((p[0] < 0x20 && p[0] != '\n') || p[0] == 0x7f)
-		return 1;
-	if (left >= 2 && p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-		return 1;
-	return left >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf;
+	return cp == '\n' || is_removed(cp) || cp == '[' || cp == ']' ||
+	    cp == 0xff3b || cp == 0xff3d;
 }
 
 int
@@ -375,6 +374,7 @@ entry_text_clean(const char *in, size_t len, char *out, size_t *outlen,
 {
 	const unsigned char	*p = (const unsigned char *)in, *end = p + len;
 	size_t			 n = 0, spaces = 0, newlines = 0, lines = 1, clen;
+	unsigned		 cp;
 
 	if (!utf8_valid(in, len)) {
 		*reason = "the text is not valid UTF-8";
@@ -393,9 +393,10 @@ entry_text_clean(const char *in, size_t len, char *out, size_t *outlen,
 			p++;
 			continue;
 		}
-		clen = is_removed(p, (size_t)(end - p)) ? 0 : utf8_len(*p);
-		if (clen == 0) {
-			p += *p == 0xc2 ? 2 : *p == 0xef ? 3 : 1;
+		/* Not 0: the text was checked to be UTF-8. */
+		clen = utf8_decode(p, (size_t)(end - p), &cp);
+		if (is_removed(cp)) {
+			p += clen;
 			continue;
 		}
 		lines += newlines;
@@ -430,20 +431,17 @@ entry_author(const char *cn, char *out)
 {
 	const unsigned char	*p = (const unsigned char *)cn, *end = p + strlen(cn);
 	size_t			 n = 0, clen;
+	unsigned		 cp;
 
 	if (utf8_valid(cn, (size_t)(end - p))) {
-		while (p < end && n < AUTHOR_MAX) {
-			if (*p == '\n' || is_removed(p, (size_t)(end - p))) {
-				p += *p == 0xc2 ? 2 : *p == 0xef ? 3 : 1;
+		for (; p < end; p += clen) {
+			clen = utf8_decode(p, (size_t)(end - p), &cp);
+			if (is_removed_from_name(cp) || (n == 0 && cp == ' '))
 				continue;
-			}
-			if ((clen = utf8_len(*p)) > AUTHOR_MAX - n)
+			if (clen > AUTHOR_MAX - n)
 				break;
-			if (n > 0 || *p != ' ') {
-				memcpy(out + n, p, clen);
-				n += clen;
-			}
-			p += clen;
+			memcpy(out + n, p, clen);
+			n += clen;
 		}
 	}
 	while (n > 0 && out[n - 1] == ' ')

@@ -78,7 +78,8 @@ int	 record_parse(const char *line, size_t len, struct record *r,
 /*
  * Cleans what a reader wrote (already percent-decoded) into out, which has
  * ENTRY_TEXT_MAX + 1 bytes: CRLF and lone CR become LF, TAB a space, other
- * control characters (C0, DEL, C1) and byte-order marks go, trailing spaces
+ * control characters (C0, DEL, C1), byte-order marks, bidi overrides and
+ * isolates and zero-width characters (utf8_is_invisible) go, trailing spaces
  * and leading and trailing blank lines are trimmed. Returns 0 with the
  * length in *outlen, or -1 with *reason when the text is not UTF-8, is
  * empty, or is longer than ENTRY_TEXT_MAX bytes or ENTRY_LINES_MAX lines.
@@ -87,8 +88,10 @@ int	 entry_text_clean(const char *in, size_t len, char *out, size_t *outlen,
 	    const char **reason);
 
 /*
- * Makes an author name out of a certificate's CN: control characters go,
- * and an empty result is "anonymous". out has AUTHOR_MAX + 1 bytes.
+ * Makes an author name out of a certificate's CN: control characters, the
+ * invisible ones entry_text_clean drops and brackets (only the server writes
+ * the "[fingerprint]" tag) go, and an empty result is "anonymous". out has
+ * AUTHOR_MAX + 1 bytes.
  */
 void	 entry_author(const char *cn, char *out);
 

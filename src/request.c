@@ -4,44 +4,10 @@
 #include <string.h>
 
 #include "request.h"
+#include "utf8.h"
 
-/* RFC 3629 section 6: a UTF-8 byte-order mark. */
-static const char	 utf8_bom[] = "\xef\xbb\xbf";
 /* RFC 3986 section 3.2.3: a port is digits; TCP ports end at 65535. */
 #define PORT_MAX	65535
-
-int
-utf8_valid(const char *s, size_t len)
-{
-	const unsigned char	*p = (const unsigned char *)s, *end = p + len;
-	unsigned		 cp, need, min;
-
-	while (p < end) {
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if ((*p & 0xe0) == 0xc0) {
-			cp = *p & 0x1f, need = 1, min = 0x80;
-		} else if ((*p & 0xf0) == 0xe0) {
-			cp = *p & 0x0f, need = 2, min = 0x800;
-		} else if ((*p & 0xf8) == 0xf0) {
-			cp = *p & 0x07, need = 3, min = 0x10000;
-		} else
-			return 0;
-		if ((size_t)(end - p) <= need)
-			return 0;
-		for (p++; need > 0; need--, p++) {
-			if ((*p & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (*p & 0x3f);
-		}
-		/* Overlong forms, UTF-16 surrogates and code points past Unicode are not UTF-8. */
-		if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-			return 0;
-	}
-	return 1;
-}
 
 static int
 is_alpha(unsigned char c)
@@ -386,7 +352,7 @@ check_bytes(const char *buf, size_t n, const char **reason)
 		*reason = "NUL byte in request";
 		return -1;
 	}
-	if (n >= 3 && memcmp(buf, utf8_bom, 3) == 0) {
+	if (utf8_bom(buf, n) > 0) {
 		*reason = "byte-order mark before the URL";
 		return -1;
 	}

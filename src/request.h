@@ -73,9 +73,6 @@ struct selector {
 int	 request_parse_gopher(const char *buf, size_t len, struct selector *sel,
 	    const char **reason);
 
-/* Returns 1 when s[0..len) is well-formed UTF-8 (RFC 3629), else 0. */
-int	 utf8_valid(const char *s, size_t len);
-
 /* The longest url_origin of gemini:// or gopher://: a bracketed host and a port. */
 #define ORIGIN_MAX	(sizeof("gemini://[]:65535") - 1 + HOST_MAX)
 

@@ -6,11 +6,10 @@
 #include <string.h>
 
 #include "review.h"
+#include "utf8.h"
 
 #define STR(x)		#x
 #define XSTR(x)		STR(x)
-
-static const char	 utf8_bom[] = "\xef\xbb\xbf";
 
 /*
  * Non-ASCII code points that separate words in slugs and cannot be part of
@@ -52,84 +51,6 @@ static unsigned char
 ascii_lower(unsigned char c)
 {
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
-/*
- * Decodes the sequence at s[0..len), len > 0, into *cp and returns its
- * length, or 0 when it is not UTF-8 as RFC 3629 defines it: overlong forms,
- * UTF-16 surrogates and code points past U+10FFFF are refused (section 3).
- */
-static size_t
-utf8_decode(const unsigned char *s, size_t len, unsigned *cp)
-{
-	size_t		n, i;
-	unsigned	min;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0)
-		n = 2, min = 0x80, *cp = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		n = 3, min = 0x800, *cp = s[0] & 0x0f;
-	else if ((s[0] & 0xf8) == 0xf0)
-		n = 4, min = 0x10000, *cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		*cp = *cp << 6 | (s[i] & 0x3f);
-	}
-	if (*cp < min || (*cp >= 0xd800 && *cp <= 0xdfff) || *cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
-/*
- * request.c has the same check as utf8_valid(); this file keeps its own so
- * that the parser depends on nothing but libc.
- */
-static int
-utf8_ok(const char *s, size_t len)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i, n;
-	unsigned		 cp;
-
-	for (i = 0; i < len; i += n)
-		if ((n = utf8_decode(p + i, len - i, &cp)) == 0)
-			return 0;
-	return 1;
-}
-
-/* Writes cp (at most U+10FFFF) as UTF-8 into out[0..4) and returns the length. */
-static size_t
-utf8_encode(unsigned cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
 }
 
 static int
@@ -174,7 +95,7 @@ int
 slugify(const char *in, size_t len, char *out, size_t outsize)
 {
 	const unsigned char	*s = (const unsigned char *)in;
-	char			 enc[4];
+	char			 enc[UTF8_SEQ_MAX];
 	size_t			 i, n, m, o = 0;
 	unsigned		 cp;
 	int			 gap = 0;
@@ -238,28 +159,42 @@ trim(const char *s, size_t *len)
 	return s;
 }
 
-/* Copies s[0..len) into out, cut on a UTF-8 boundary; 1 when it was cut. */
-static int
-copy_cut(char *out, size_t outsize, const char *s, size_t len)
+/*
+ * Copies s[0..len), valid UTF-8, into out without its control characters
+ * but TAB: they would break the Atom feed (XML 1.0 section 2.2 allows no
+ * other C0), a Gemini header or a Gopher menu line, and on a terminal they
+ * are commands. Cut on a character boundary to fit. Returns the REVIEW_WARN_*
+ * bits for what was done: REVIEW_WARN_CONTROL, REVIEW_WARN_LONG_VALUE.
+ */
+static unsigned
+copy_value(char *out, size_t outsize, const char *s, size_t len)
 {
-	int	cut = 0;
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i, n, o = 0;
+	unsigned		 cp, warn = 0;
 
-	if (len >= outsize) {
-		len = outsize - 1;
-		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
-			len--;
-		cut = 1;
+	for (i = 0; i < len; i += n) {
+		if ((n = utf8_decode(p + i, len - i, &cp)) == 0)
+			break;		/* not reached: review_parse checked the file */
+		if (cp != '\t' && utf8_is_control(cp)) {
+			warn |= REVIEW_WARN_CONTROL;
+			continue;
+		}
+		if (o + n >= outsize) {
+			warn |= REVIEW_WARN_LONG_VALUE;
+			break;
+		}
+		memcpy(out + o, s + i, n);
+		o += n;
 	}
-	memcpy(out, s, len);
-	out[len] = '\0';
-	return cut;
+	out[o] = '\0';
+	return warn;
 }
 
 static void
 set_field(struct review *r, char *field, size_t size, const char *v, size_t len)
 {
-	if (copy_cut(field, size, v, len))
-		r->warnings |= REVIEW_WARN_LONG_VALUE;
+	r->warnings |= copy_value(field, size, v, len);
 }
 
 /* Case-insensitive match of key[0..len) against a lower-case ASCII name. */
@@ -279,12 +214,13 @@ add_tag(struct review *r, const char *s, size_t len)
 {
 	struct review_tag	 t;
 	size_t			 i;
-	int			 cut;
+	unsigned		 warn;
 
 	s = trim(s, &len);
 	if (len == 0)
 		return;		/* "drama, , romance" and a trailing comma */
-	cut = copy_cut(t.name, sizeof(t.name), s, len);
+	warn = copy_value(t.name, sizeof(t.name), s, len);
+	r->warnings |= warn & REVIEW_WARN_CONTROL;
 	if (slugify(t.name, strlen(t.name), t.slug, sizeof(t.slug)) == -1) {
 		r->warnings |= REVIEW_WARN_BAD_TAG;
 		return;
@@ -296,8 +232,7 @@ add_tag(struct review *r, const char *s, size_t len)
 		r->warnings |= REVIEW_WARN_TOO_MANY_TAGS;
 		return;
 	}
-	if (cut)
-		r->warnings |= REVIEW_WARN_LONG_VALUE;
+	r->warnings |= warn;
 	r->tags[r->ntags++] = t;
 }
 
@@ -381,7 +316,7 @@ add_extra(struct review *r, const char *key, size_t klen, const char *v, size_t 
 		return;
 	}
 	x = &r->extra[r->nextra++];
-	copy_cut(x->key, sizeof(x->key), key, klen);	/* klen <= REVIEW_KEY_MAX */
+	copy_value(x->key, sizeof(x->key), key, klen);	/* klen <= REVIEW_KEY_MAX, no controls */
 	set_field(r, x->value, sizeof(x->value), v, len);
 }
 
@@ -474,25 +409,41 @@ find_title(const char *p, const char *end)
 	return NULL;
 }
 
+/*
+ * Notes the number of the line at p in buf when parsing it first removed
+ * control characters (before: the warnings until then), for the log.
+ */
+static void
+note_control(struct review *r, unsigned before, const char *buf, const char *p)
+{
+	if ((before & REVIEW_WARN_CONTROL) || !(r->warnings & REVIEW_WARN_CONTROL))
+		return;
+	for (r->control_line = 1; buf < p; buf++)
+		r->control_line += *buf == '\n';
+}
+
 /* Stores the title of the "# " line at p and returns the start of the next line. */
 static const char *
-parse_title(struct review *r, const char *p, const char *end)
+parse_title(struct review *r, const char *buf, const char *p, const char *end)
 {
 	const char	*next, *v;
 	size_t		 n;
+	unsigned	 before = r->warnings;
 
 	n = line_at(p, end, &next) - 2;
 	v = trim(p + 2, &n);
 	set_field(r, r->title, sizeof(r->title), v, n);
+	note_control(r, before, buf, p);
 	return next;
 }
 
 /* Reads the metadata lines from p on and returns where the body begins. */
 static const char *
-parse_meta(struct review *r, const char *p, const char *end)
+parse_meta(struct review *r, const char *buf, const char *p, const char *end)
 {
 	const char	*next, *v;
 	size_t		 n, klen, vlen;
+	unsigned	 before;
 
 	for (; p < end; p = next) {
 		n = line_at(p, end, &next);
@@ -503,7 +454,9 @@ parse_meta(struct review *r, const char *p, const char *end)
 		vlen = n - klen - 1;
 		v = trim(p + klen + 1, &vlen);
 		(void)trim(p, &klen);	/* "Seen at :" is "Seen at" */
+		before = r->warnings;
 		set_meta(r, p, klen, v, vlen);
+		note_control(r, before, buf, p);
 	}
 	return end;
 }
@@ -526,19 +479,18 @@ review_parse(const char *buf, size_t len, struct review *r, const char **reason)
 		*reason = "binary file (NUL bytes)";
 		return -1;
 	}
-	if (!utf8_ok(buf, len)) {
+	if (!utf8_valid(buf, len)) {
 		*reason = "not valid UTF-8";
 		return -1;
 	}
 	p = buf;
 	end = buf + len;
-	if (len >= 3 && memcmp(buf, utf8_bom, 3) == 0)
-		p += 3;
+	p += utf8_bom(buf, len);
 	if ((title = find_title(p, end)) != NULL)
-		p = parse_title(r, title, end);
+		p = parse_title(r, buf, title, end);
 	if (r->title[0] == '\0')
 		r->warnings |= REVIEW_WARN_NO_TITLE;
-	r->body = (size_t)(parse_meta(r, p, end) - buf);
+	r->body = (size_t)(parse_meta(r, buf, p, end) - buf);
 	return 0;
 }
 
@@ -560,6 +512,8 @@ review_warning_text(unsigned bit)
 		return "more than " XSTR(REVIEW_EXTRA_MAX) " unknown keys; the rest ignored";
 	case REVIEW_WARN_BAD_TAG:
 		return "a tag or director without letters or digits was ignored";
+	case REVIEW_WARN_CONTROL:
+		return "control characters removed from the title or a metadata value";
 	default:
 		return "unknown problem";
 	}
@@ -585,7 +539,7 @@ name_printable(const char *name, size_t n)
 	for (i = 0; i < n; i++)
 		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
 			return 0;
-	return utf8_ok(name, n);
+	return utf8_valid(name, n);
 }
 
 int

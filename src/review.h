@@ -57,6 +57,7 @@
 #define REVIEW_WARN_LONG_VALUE		0x10	/* a value cut to REVIEW_FIELD_MAX on a UTF-8 boundary */
 #define REVIEW_WARN_TOO_MANY_KEYS	0x20	/* unknown keys past REVIEW_EXTRA_MAX dropped */
 #define REVIEW_WARN_BAD_TAG		0x40	/* a tag or director with no letters or digits, dropped */
+#define REVIEW_WARN_CONTROL		0x80	/* C0 (but TAB), DEL and C1 removed; see control_line */
 
 struct review_tag {
 	char	name[REVIEW_FIELD_MAX + 1];	/* as written, trimmed */
@@ -68,7 +69,7 @@ struct review_extra {
 	char	value[REVIEW_FIELD_MAX + 1];
 };
 
-/* Every string is NUL-terminated valid UTF-8, "" when absent. */
+/* Every string is NUL-terminated valid UTF-8 without controls but TAB, "" when absent. */
 struct review {
 	char			title[REVIEW_FIELD_MAX + 1];
 	char			director[REVIEW_FIELD_MAX + 1];
@@ -84,6 +85,7 @@ struct review {
 	size_t			nextra;
 	size_t			body;		/* offset in buf of the text after the metadata */
 	unsigned		warnings;	/* REVIEW_WARN_* */
+	size_t			control_line;	/* first line REVIEW_WARN_CONTROL is about, from 1 */
 };
 
 /*

@@ -29,6 +29,7 @@
 #include "request.h"
 #include "sslerr.h"
 #include "tls.h"
+#include "utf8.h"
 
 /* The host a context serves; owned by the context through its ex_data. */
 struct sni {
@@ -267,51 +268,19 @@ pubkey_fingerprint(X509 *x, char hex[FINGERPRINT_HEX])
 	return ret;
 }
 
-/* Length of the UTF-8 sequence starting s (n bytes left), 0 when malformed. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t	len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
-}
-
-/* C0, DEL and C1 (U+0080 to U+009F, 0xc2 0x80 to 0xc2 0x9f in UTF-8). */
-static int
-is_control(const unsigned char *s, size_t len)
-{
-	if (len == 1)
-		return s[0] < 0x20 || s[0] == 0x7f;
-	return len == 2 && s[0] == 0xc2 && s[1] < 0xa0;
-}
-
 /* Copies the UTF-8 s without controls, cut at a character boundary to fit. */
 static void
 copy_cn(char cn[CN_MAX + 1], const unsigned char *s, size_t n)
 {
-	size_t	i = 0, o = 0, len;
+	size_t		i = 0, o = 0, len;
+	unsigned	cp;
 
 	while (i < n) {
-		if ((len = utf8_len(s + i, n - i)) == 0) {
+		if ((len = utf8_decode(s + i, n - i, &cp)) == 0) {
 			i++;
 			continue;
 		}
-		if (!is_control(s + i, len)) {
+		if (!utf8_is_control(cp)) {
 			if (o + len > CN_MAX)
 				break;
 			memcpy(cn + o, s + i, len);

@@ -180,8 +180,9 @@ gem() {
 
 header() { gem "$@" | head -n 1; }
 
-# client_cert NAME CN: a self-signed client certificate $work/NAME.crt and .key.
+# client_cert NAME CN: a self-signed client certificate $work/NAME.crt and .key;
+# CN is UTF-8.
 client_cert() {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	    -keyout "$work/$1.key" -out "$work/$1.crt" -subj "/CN=$2" -days 2 2>/dev/null
+	    -keyout "$work/$1.key" -out "$work/$1.crt" -utf8 -subj "/CN=$2" -days 2 2>/dev/null
 }

@@ -16,6 +16,7 @@
 
 #include "record.h"
 #include "request.h"
+#include "utf8.h"
 
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

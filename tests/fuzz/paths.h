@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "request.h"
+#include "utf8.h"
 
 static void
 fail(const char *what)

@@ -32,7 +32,7 @@ else
 fi
 cc=${FUZZ_CC:-clang}
 jobs=${FUZZ_JOBS:-1}
-pure=${PURE:-src/limit.c src/record.c src/request.c src/review.c src/gemlog.c src/gemtext.c src/config.c src/buf.c src/log.c}
+pure=${PURE:-src/utf8.c src/limit.c src/record.c src/request.c src/review.c src/gemlog.c src/gemtext.c src/config.c src/buf.c src/log.c}
 
 targets=$*
 if [ -z "$targets" ]; then

@@ -106,6 +106,42 @@ test_wrapping(void)
 	CHECK(strncmp(m, line, 138) == 0);
 }
 
+/* A CJK character takes two columns: 35 of them fill a line of 70. */
+static void
+test_wide(void)
+{
+	char		 line[400], *p;
+	const char	*m;
+	int		 i;
+
+	for (p = line, i = 0; i < 80; i++, p += 3)
+		memcpy(p, "\xe8\xaa\x9e", 3);	/* 語 */
+	*p = '\0';
+	m = text(line);
+	CHECK(strncmp(m, line, 105) == 0);
+	CHECK(strncmp(m + 105, "\r\n", 2) == 0);
+	CHECK(strncmp(m + 107, line, 105) == 0);
+	CHECK(strncmp(m + 212, "\r\n", 2) == 0);
+	/* A menu's display string is cut before column 70, never inside a character. */
+	m = menu("# \xe8\xaa\x9e\xe8\xaa\x9e\n", &list);
+	CHECK_STR(m, "i\xe8\xaa\x9e\xe8\xaa\x9e\t\texample.org\t70\r\n.\r\n");
+	memcpy(line, "=> /x/ ", 7);
+	for (p = line + 7, i = 0; i < 40; i++, p += 3)
+		memcpy(p, "\xe8\xaa\x9e", 3);
+	*p = '\0';
+	m = menu(line, &list);
+	CHECK(strncmp(m + 1, line + 7, 34 * 3) == 0);
+	CHECK(m[1 + 34 * 3] == '\t');
+	/* A long heading in text is wrapped too, its underline one line long. */
+	memcpy(line, "# ", 2);
+	for (p = line + 2, i = 0; i < 40; i++, p += 3)
+		memcpy(p, "\xe8\xaa\x9e", 3);
+	*p = '\0';
+	m = text(line);
+	CHECK(strncmp(m + 105, "\r\n", 2) == 0);
+	CHECK(strncmp(m + 107 + 15, "\r\n======", 8) == 0);
+}
+
 static void
 test_text(void)
 {
@@ -129,6 +165,7 @@ main(void)
 {
 	test_menu();
 	test_wrapping();
+	test_wide();
 	test_text();
 	return harness_done();
 }

@@ -5,7 +5,7 @@
 
 #include "harness.h"
 #include "record.h"
-#include "request.h"
+#include "utf8.h"
 
 #define FP	"3f2a9c0d1e8b7a6f5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b"
 #define T_OK	"2026-11-25T09:12:12Z"
@@ -781,6 +781,19 @@ test_injection(void)
 	check_inert("text\x0b\x0c" "1evil\t/x\th\t70", "text1evil /x h 70");
 }
 
+/* Text that reorders or hides itself in a client is cleaned like controls. */
+static void
+test_clean_invisible(void)
+{
+	CLEAN("abc\xe2\x80\xae" "def", "abcdef");
+	CLEAN("a\xe2\x80\xaa" "b\xe2\x80\xac" "c\xe2\x81\xa7" "d", "abcd");
+	CLEAN("zero\xe2\x80\x8b" "width\xe2\x80\x8c\xe2\x80\x8d\xe2\x81\xa0", "zerowidth");
+	CLEAN("\xef\xbb\xbf" "hi", "hi");
+	/* The left-to-right mark is not on the list: it hides nothing. */
+	CLEAN("a\xe2\x80\x8e" "b", "a\xe2\x80\x8e" "b");
+	CHECK(clean("\xe2\x80\xae\xe2\x80\x8b") == NULL);
+}
+
 static void
 test_author(void)
 {
@@ -797,7 +810,15 @@ test_author(void)
 	/* A line break in a CN must not reach the page: it would start a gemtext line. */
 	CHECK_STR(author_of("a\nb"), "ab");
 	CHECK_STR(author_of("x\r\n=> gemini://evil/ y"), "x=> gemini://evil/ y");
-	CHECK_STR(author_of("a\x1b[31mb"), "a[31mb");
+	/* Brackets go too: only the server writes the [fingerprint] tag. */
+	CHECK_STR(author_of("a\x1b[31mb"), "a31mb");
+	CHECK_STR(author_of("alice [3fa2c1d0]"), "alice 3fa2c1d0");
+	CHECK_STR(author_of("alice \xef\xbc\xbb" "3fa2c1d0\xef\xbc\xbd"), "alice 3fa2c1d0");
+	/* Bidi overrides and isolates, zero-width characters. */
+	CHECK_STR(author_of("ali\xe2\x80\xae" "ecila"), "aliecila");
+	CHECK_STR(author_of("\xe2\x81\xa6" "bob\xe2\x81\xa9"), "bob");
+	CHECK_STR(author_of("a\xe2\x80\x8b" "b\xe2\x80\x8d" "c\xe2\x81\xa0" "d"), "abcd");
+	CHECK_STR(author_of("\xe2\x80\x8b \xe2\x80\xae"), "anonymous");
 	CHECK_STR(author_of("a\xc2\x85" "b"), "ab");
 	CHECK_STR(author_of("\xef\xbb\xbfmovieblort"), "movieblort");
 	CHECK_STR(author_of("\xff"), "anonymous");
@@ -883,6 +904,7 @@ main(void)
 	test_clean_removed();
 	test_clean_limits();
 	test_injection();
+	test_clean_invisible();
 	test_author();
 	return harness_done();
 }

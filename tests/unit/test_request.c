@@ -562,53 +562,6 @@ test_path_utf8(void)
 }
 
 static void
-test_utf8(void)
-{
-	CHECK_INT(utf8_valid("", 0), 1);
-	CHECK_INT(utf8_valid("plain", 5), 1);
-	CHECK_INT(utf8_valid("a\0b", 3), 1);
-	CHECK_INT(utf8_valid("\x7f", 1), 1);
-	CHECK_INT(utf8_valid("\xc2\x80", 2), 1);		/* U+0080 */
-	CHECK_INT(utf8_valid("\xc3\xa9", 2), 1);
-	CHECK_INT(utf8_valid("\xdf\xbf", 2), 1);		/* U+07FF */
-	CHECK_INT(utf8_valid("\xe0\xa0\x80", 3), 1);		/* U+0800 */
-	CHECK_INT(utf8_valid("\xe2\x82\xac", 3), 1);
-	CHECK_INT(utf8_valid("\xed\x9f\xbf", 3), 1);		/* U+D7FF */
-	CHECK_INT(utf8_valid("\xee\x80\x80", 3), 1);		/* U+E000 */
-	CHECK_INT(utf8_valid("\xef\xbb\xbf", 3), 1);		/* U+FEFF */
-	CHECK_INT(utf8_valid("\xef\xbf\xbf", 3), 1);		/* U+FFFF */
-	CHECK_INT(utf8_valid("\xf0\x90\x80\x80", 4), 1);	/* U+10000 */
-	CHECK_INT(utf8_valid("\xf4\x8f\xbf\xbf", 4), 1);	/* U+10FFFF */
-
-	/* Overlong forms. */
-	CHECK_INT(utf8_valid("\xc0\x80", 2), 0);
-	CHECK_INT(utf8_valid("\xc0\xaf", 2), 0);
-	CHECK_INT(utf8_valid("\xc1\xbf", 2), 0);
-	CHECK_INT(utf8_valid("\xe0\x80\x80", 3), 0);
-	CHECK_INT(utf8_valid("\xe0\x9f\xbf", 3), 0);
-	CHECK_INT(utf8_valid("\xf0\x8f\xbf\xbf", 4), 0);
-	/* Surrogates. */
-	CHECK_INT(utf8_valid("\xed\xa0\x80", 3), 0);
-	CHECK_INT(utf8_valid("\xed\xbf\xbf", 3), 0);
-	/* Past U+10FFFF, and bytes that never start anything. */
-	CHECK_INT(utf8_valid("\xf4\x90\x80\x80", 4), 0);
-	CHECK_INT(utf8_valid("\xf5\x80\x80\x80", 4), 0);
-	CHECK_INT(utf8_valid("\xf8\x88\x80\x80\x80", 5), 0);
-	CHECK_INT(utf8_valid("\xfe", 1), 0);
-	CHECK_INT(utf8_valid("\xff", 1), 0);
-	CHECK_INT(utf8_valid("\x80", 1), 0);
-	CHECK_INT(utf8_valid("a\xbf", 2), 0);
-	/* Truncated, or a continuation byte missing. */
-	CHECK_INT(utf8_valid("\xc3", 1), 0);
-	CHECK_INT(utf8_valid("\xe2\x82", 2), 0);
-	CHECK_INT(utf8_valid("\xf0\x9f\x8e", 3), 0);
-	CHECK_INT(utf8_valid("\xc3\xa9", 1), 0);
-	CHECK_INT(utf8_valid("\xc3\x28", 2), 0);
-	CHECK_INT(utf8_valid("\xe2\x28\xa1", 3), 0);
-	CHECK_INT(utf8_valid("\xe2\x82\xac\xe2\x82", 5), 0);
-}
-
-static void
 test_percent_decode(void)
 {
 	char	out[16];
@@ -802,7 +755,6 @@ main(void)
 	test_normalise();
 	test_decoding();
 	test_path_utf8();
-	test_utf8();
 	test_percent_decode();
 	test_gopher_selectors();
 	test_sni();

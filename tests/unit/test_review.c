@@ -355,6 +355,29 @@ test_title(void)
 	CHECK_STR(r.title, "Spaced out");
 }
 
+/* Controls but TAB leave titles and values, and the warning says where. */
+static void
+test_controls(void)
+{
+	CHECK_INT(parse("# Bad\001 \033[31mred\033[0m\nDirector: A\x7f" "B\tC\n\nBody \001\n"), 0);
+	CHECK_STR(r.title, "Bad [31mred[0m");
+	CHECK_STR(r.director, "AB\tC");
+	CHECK_INT(r.warnings, REVIEW_WARN_CONTROL);
+	CHECK_INT(r.control_line, 1);
+
+	CHECK_INT(parse("Intro\n# Fine\nYear: 2010\nTags: a\xc2\x85" "b, c\nX-Note: \x1b\n"), 0);
+	CHECK_STR(r.title, "Fine");
+	CHECK_STR(r.tags[0].name, "ab");
+	CHECK_STR(r.extra[0].value, "");
+	CHECK_INT(r.warnings, REVIEW_WARN_CONTROL);
+	CHECK_INT(r.control_line, 4);	/* the first of two lines */
+
+	CHECK_INT(parse("# Clean\tTab\n\nBody\001\n"), 0);
+	CHECK_STR(r.title, "Clean\tTab");
+	CHECK_INT(r.warnings, 0);
+	CHECK_INT(r.control_line, 0);
+}
+
 static void
 test_long_value(void)
 {
@@ -565,6 +588,7 @@ main(void)
 	test_dates_and_years();
 	test_line_endings_and_bom();
 	test_title();
+	test_controls();
 	test_long_value();
 	test_fatal();
 	test_slugs();
