@@ -251,8 +251,8 @@ settled(const struct request *req, const struct input *in, struct response *resp
 	const char		*reason;
 	unsigned long long	 id;
 
+	/* Why it failed is logged by the guestbook, once, not for every reader. */
 	if ((id = pending_result(req->settled, &reason)) == 0) {
-		log_error("guestbook: %s", reason);
 		response_set(resp, STATUS_TEMPORARY_FAILURE, "Not saved: %s", reason);
 		return;
 	}
