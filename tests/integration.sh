@@ -476,9 +476,9 @@ gblog=$state/guestbook.log
 printf 'guestbook_limit = 1000\nguestbook_global = 100000\n' >"$work/gb.conf"
 start -c "$work/gb.conf"
 first=gemini://localhost/reviews/2026-03-01-first
-expect "respond prompt" "10 Your response to First Film (up to 800 bytes, 20 lines)" "$(header "$first/respond")"
-expect "sign prompt" "10 Sign the guestbook (up to 800 bytes, 20 lines)" "$(header "gemini://localhost/guestbook/sign")"
-expect "empty query prompts again" "10 Sign the guestbook (up to 800 bytes, 20 lines)" "$(header "gemini://localhost/guestbook/sign?")"
+expect "respond prompt" "10 Your response to First Film (up to 800 characters in 20 lines, fewer with spaces or accents: the link holds 972 bytes, a space takes 3, an accented letter 6)" "$(header "$first/respond")"
+expect "sign prompt" "10 Sign the guestbook (up to 800 characters in 20 lines, fewer with spaces or accents: the link holds 990 bytes, a space takes 3, an accented letter 6)" "$(header "gemini://localhost/guestbook/sign")"
+expect "empty query prompts again" "10 Sign the guestbook (up to 800 characters in 20 lines, fewer with spaces or accents: the link holds 990 bytes, a space takes 3, an accented letter 6)" "$(header "gemini://localhost/guestbook/sign?")"
 expect "respond to a missing review" "51 Not found" "$(header "gemini://localhost/reviews/nope/respond?hi")"
 expect "respond: 30 back to the review" "30 gemini://localhost:$port/reviews/2026-03-01-first.gmi" "$(header "$first/respond?Loved%20the%20rain%20scene.")"
 gem "gemini://localhost/reviews/2026-03-01-first.gmi" >/dev/null
