@@ -503,9 +503,8 @@ out:
 	return rc;
 }
 
-/* Where host h was defined, for the problem with it: its [NAME] line. */
-static const char *
-host_problem(const struct config *c, const struct host_config *h,
+const char *
+config_host_problem(const struct config *c, const struct host_config *h,
     const char *problem)
 {
 	if (h->line == 0)
@@ -519,14 +518,14 @@ host_finish(const struct config *c, struct host_config *h, const char **reason)
 	int	n;
 
 	if (h->root[0] == '\0') {
-		*reason = host_problem(c, h, reasonf("[%s] sets no root", h->name));
+		*reason = config_host_problem(c, h, reasonf("[%s] sets no root", h->name));
 		return -1;
 	}
 	if ((h->cert[0] == '\0' && (size_t)snprintf(h->cert, sizeof(h->cert),
 	    "%s/%s.crt", c->certs, h->name) >= sizeof(h->cert)) ||
 	    (h->key[0] == '\0' && (size_t)snprintf(h->key, sizeof(h->key),
 	    "%s/%s.key", c->certs, h->name) >= sizeof(h->key))) {
-		*reason = host_problem(c, h, "certificate path too long");
+		*reason = config_host_problem(c, h, "certificate path too long");
 		return -1;
 	}
 	if (h->guestbook[0] == '\0') {
@@ -536,7 +535,7 @@ host_finish(const struct config *c, struct host_config *h, const char **reason)
 		    snprintf(h->guestbook, sizeof(h->guestbook), "%s/guestbook-%s.log",
 		    c->state, h->name);
 		if ((size_t)n >= sizeof(h->guestbook)) {
-			*reason = host_problem(c, h, "guestbook path too long");
+			*reason = config_host_problem(c, h, "guestbook path too long");
 			return -1;
 		}
 	}
@@ -579,7 +578,7 @@ config_finish(struct config *c, const char **reason)
 		if (host_finish(c, &c->hosts[i], reason) == -1)
 			return -1;
 		if ((clash = host_clash(c, &c->hosts[i])) != NULL) {
-			*reason = host_problem(c, &c->hosts[i], clash);
+			*reason = config_host_problem(c, &c->hosts[i], clash);
 			return -1;
 		}
 	}

@@ -110,6 +110,10 @@ int	 config_jail_path(const struct config *c, const char *cwd, const char *path,
 struct config	*config_jailed(const struct config *c, const char *cwd,
 		    const char **reason);
 
+/* problem prefixed with where host h was defined, "FILE:LINE: ", its [NAME] line. */
+const char	*config_host_problem(const struct config *c, const struct host_config *h,
+		    const char *problem);
+
 /* The host named name (in any case), or NULL. */
 const struct host_config	*config_host(const struct config *c, const char *name);
 

@@ -221,7 +221,8 @@ conn_free(struct conn *c)
 		while (len > 0 && (c->req[len - 1] == '\n' || c->req[len - 1] == '\r'))
 			len--;
 		log_access(c->peer, c->resp.status, c->bytes_sent,
-		    (unsigned long)(event_now_ms() - c->started_ms), c->req, len);
+		    (unsigned long)(event_now_ms() - c->started_ms), c->req, len,
+		    c->proto->input_at(c->req, len));
 	}
 	SSL_free(c->ssl);
 	close(c->ev.fd);

@@ -23,6 +23,13 @@ struct adapter {
 	 */
 	size_t		(*respond)(const char *buf, size_t len, struct request *req,
 			    struct response *resp, char *head, size_t headsize);
+	/*
+	 * Where the reader's text starts in buf[0..len) when the request is
+	 * for a URL that takes input (route_is_input), found in the bytes
+	 * read even when they are too long to parse; 0 for any other request.
+	 * The access log shows only that text's length.
+	 */
+	size_t		(*input_at)(const char *buf, size_t len);
 };
 
 /* Room for a response header: status, space, meta, CRLF. */

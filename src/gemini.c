@@ -31,6 +31,43 @@ absolute_redirect(struct response *resp, const struct host *h,
 	response_set(resp, resp->status, "%s%s", origin, path);
 }
 
+/*
+ * Where the reader's text starts in a request for a URL that takes input:
+ * past the '?', whose URL before it is parsed on its own, so a request too
+ * long to parse is recognised too. 0 for any other request.
+ */
+static size_t
+gemini_input_at(const char *buf, size_t len)
+{
+	char		 line[GEMINI_URL_MAX + 2];
+	struct url	 url;
+	const char	*q, *reason;
+	size_t		 n;
+
+	if ((q = memchr(buf, '?', len)) == NULL || (n = (size_t)(q - buf)) > GEMINI_URL_MAX)
+		return 0;
+	memcpy(line, buf, n);
+	memcpy(line + n, "\r\n", 2);
+	if (request_parse_gemini(line, n + 2, &url, &reason) == -1 || !route_is_input(url.path))
+		return 0;
+	return n + 1;
+}
+
+/* A 59 that says what is wrong; on a URL that takes input, that the text is too long. */
+static void
+bad_request(const char *buf, size_t len, const char *reason, struct response *resp)
+{
+	size_t	at;
+
+	if (reason != request_too_long || (at = gemini_input_at(buf, len)) == 0) {
+		response_set(resp, STATUS_BAD_REQUEST, "Bad request: %s", reason);
+		return;
+	}
+	response_set(resp, STATUS_BAD_REQUEST, "Your text is too long: this link holds "
+	    "%zu bytes of it once encoded, where a space takes 3 and an accented "
+	    "letter 6; shorten it and send it again", GEMINI_URL_MAX - at);
+}
+
 static size_t
 gemini_respond(const char *buf, size_t len, struct request *req,
     struct response *resp, char *head, size_t headsize)
@@ -43,7 +80,7 @@ gemini_respond(const char *buf, size_t len, struct request *req,
 	req->protocol = PROTOCOL_GEMINI;
 	req->url = &url;
 	if (request_parse_gemini(buf, len, &url, &reason) == -1)
-		response_set(resp, STATUS_BAD_REQUEST, "Bad request: %s", reason);
+		bad_request(buf, len, reason, resp);
 	else if (strcmp(url.scheme, "gemini") != 0 || !is_served(&url, req->host, c))
 		response_set(resp, STATUS_PROXY_REFUSED, "Proxy request refused");
 	else
@@ -64,4 +101,5 @@ const struct adapter gemini_adapter = {
 	.tls = 1,
 	.request_max = GEMINI_URL_MAX + 2,	/* URL and CRLF */
 	.respond = gemini_respond,
+	.input_at = gemini_input_at,
 };

@@ -297,6 +297,20 @@ has_safe_url(const char *s, size_t n, struct selector *sel)
 	return 1;
 }
 
+/* Where the search string of a request for a URL that takes input starts; 0 for others. */
+static size_t
+gopher_input_at(const char *buf, size_t len)
+{
+	struct selector	 sel;
+	const char	*tab, *reason;
+
+	if ((tab = memchr(buf, '\t', len)) == NULL ||
+	    request_parse_gopher(buf, (size_t)(tab - buf), &sel, &reason) == -1 ||
+	    !route_is_input(sel.path))
+		return 0;
+	return (size_t)(tab - buf) + 1;
+}
+
 static size_t
 gopher_respond(const char *buf, size_t len, struct request *req,
     struct response *resp, char *head, size_t headsize)
@@ -339,4 +353,5 @@ const struct adapter gopher_adapter = {
 	.tls = 0,
 	.request_max = 2048,	/* selector, TAB and a search string of about 1 KB */
 	.respond = gopher_respond,
+	.input_at = gopher_input_at,
 };

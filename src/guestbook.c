@@ -105,6 +105,7 @@ struct guestbook {
 	struct recent		 recent[DEDUPE_MAX];
 	size_t			 recent_next;
 	char			*batch_buf;	/* BATCH_MAX records, the committer's own */
+	int			 read_only;	/* the last append failed on a full disk; the committer's */
 	unsigned		 problems;	/* records reported as skipped or torn */
 	char			 readbuf[RECORD_MAX + READ_CHUNK];	/* the tail's */
 };
@@ -373,10 +374,15 @@ append_bytes(int fd, const char *b, size_t len)
 	return n > 0 ? (size_t)n : 0;
 }
 
+/* Why appends fail while the disk is full; the log says which file and error. */
+static const char read_only_reason[] = "guestbook temporarily read-only, try again later";
+
 /*
  * At start, a last line without its LF is a record cut by a crash or power
  * cut: report it, and end it with a LF so the next record starts on a line
- * of its own. The torn bytes stay in the file; readers skip them.
+ * of its own. The torn bytes stay in the file; readers skip them. When the
+ * LF cannot be written (a full disk), the pages are served all the same:
+ * the guestbook is read-only, and the next append writes the LF first.
  */
 static int
 end_torn_record(struct guestbook *gb, const char **reason)
@@ -385,14 +391,17 @@ end_torn_record(struct guestbook *gb, const char **reason)
 
 	if (!t->partial)
 		return 0;
+	gb->problems++;
+	t->discard = 1;
+	if (append_bytes(t->fd, "\n", 1) != 1 || fdatasync(t->fd) == -1) {
+		log_error("%s:%llu: last record torn (a crash while it was written) and "
+		    "not ended: %s; the guestbook is read-only until an append succeeds",
+		    t->path, t->line, strerror(errno));
+		gb->read_only = 1;
+		return 0;
+	}
 	log_warn("%s:%llu: last record torn (a crash while it was written); ignored",
 	    t->path, t->line);
-	gb->problems++;
-	if (append_bytes(t->fd, "\n", 1) != 1 || fdatasync(t->fd) == -1) {
-		*reason = reasonf("%s: %s", t->path, strerror(errno));
-		return -1;
-	}
-	t->discard = 1;
 	return tail_follow(gb, reason);
 }
 
@@ -551,7 +560,7 @@ batch_format(struct guestbook *gb, struct pending *batch, long long now)
  */
 static void
 batch_settle(struct guestbook *gb, struct pending *batch, size_t written,
-    int synced, long long now)
+    const char *failure, long long now)
 {
 	struct pending	*p, *next;
 
@@ -563,11 +572,11 @@ batch_settle(struct guestbook *gb, struct pending *batch, size_t written,
 			pending_settle(p, p->dup_of->id, p->dup_of->reason);
 		else if (p->failed != NULL)
 			pending_settle(p, 0, p->failed);
-		else if (p->end <= written && synced) {
+		else if (p->end <= written && failure == NULL) {
 			pending_settle(p, p->rec.id, NULL);
 			recent_add(gb, p->dedupe, now, p->rec.id);
 		} else
-			pending_settle(p, 0, "the guestbook could not be written");
+			pending_settle(p, 0, failure);
 		if (p->wake != NULL)
 			p->wake(p->arg);
 	}
@@ -581,19 +590,49 @@ batch_settle(struct guestbook *gb, struct pending *batch, size_t written,
 static void	 queue_fail(struct guestbook *gb, const char *why);
 
 /*
+ * What a failed append means for the next. A failed or short write (a full
+ * disk), or a sync refused for lack of space, is temporary: the file holds
+ * what it held, plus at most a torn record that the next batch ends with a
+ * LF, so appends go on being tried, and the first
+ * that succeeds makes the guestbook writable again; each change is logged
+ * once. Any other failed sync leaves the file in doubt (after a failed
+ * fsync the page cache cannot be trusted either): the guestbook takes no
+ * more entries until a restart, which reads the file afresh.
+ */
+static const char *
+batch_outcome(struct guestbook *gb, const char *what, int err)
+{
+	if (what == NULL) {
+		if (gb->read_only)
+			log_info("guestbook %s: writable again", gb->log_path);
+		gb->read_only = 0;
+		return NULL;
+	}
+	/* A torn record left by a short write is passed over when it is ended. */
+	if (gb->tail.partial)
+		gb->tail.discard = 1;
+	if (err == ENOSPC || err == EDQUOT || strcmp(what, "write") == 0) {
+		if (!gb->read_only)
+			log_error("guestbook %s: %s: %s; read-only until an append succeeds",
+			    gb->log_path, what, strerror(err));
+		gb->read_only = 1;
+		return read_only_reason;
+	}
+	log_error("guestbook %s: %s: %s", gb->log_path, what, strerror(err));
+	return "the guestbook could not be written";
+}
+
+/*
  * Writes and syncs a batch, reads it back into the store, and settles it.
- * A write or sync that fails leaves the file in doubt (after a failed
- * fsync the page cache cannot be trusted either): what was written is not
- * shown, and the guestbook takes no more entries until a restart, which
- * reads the file afresh.
+ * What a batch that failed wrote is not shown.
  */
 static void
 batch_commit(struct guestbook *gb, struct pending *batch)
 {
-	const char	*reason = NULL;
+	const char	*reason = NULL, *what = NULL, *failure;
 	long long	 now = (long long)time(NULL);
 	size_t		 len, written;
-	int		 synced;
+	int		 err = 0;
 
 	pthread_mutex_lock(&gb->gb_lock);
 	if (gb->last_id_written < gb->store.last_id)
@@ -602,17 +641,19 @@ batch_commit(struct guestbook *gb, struct pending *batch)
 	len = batch_format(gb, batch, now);
 	written = len > 0 ? append_bytes(gb->tail.fd, gb->batch_buf, len) : 0;
 	if (written < len) {
-		log_error("%s: %s", gb->tail.path, written == 0 ? strerror(errno) : "short write");
+		what = "write";
+		err = written == 0 ? errno : ENOSPC;	/* a short write: the file is full */
 		if (written > 0)
 			(void)append_bytes(gb->tail.fd, "\n", 1);
+	} else if (len > 0 && fdatasync(gb->tail.fd) == -1) {
+		what = "fdatasync";
+		err = errno;
 	}
-	synced = written == len && (len == 0 || fdatasync(gb->tail.fd) == 0);
-	if (written == len && !synced)
-		log_error("%s: fdatasync: %s", gb->tail.path, strerror(errno));
-	if (tail_follow_lines(gb, synced, &reason) == -1)
+	if (tail_follow_lines(gb, what == NULL, &reason) == -1)
 		log_error("%s", reason);
-	batch_settle(gb, batch, written, synced, now);
-	if (!synced)
+	failure = batch_outcome(gb, what, err);
+	batch_settle(gb, batch, written, failure, now);
+	if (failure != NULL && failure != read_only_reason)
 		queue_fail(gb, "the guestbook could not be written; it takes no more "
 		    "entries until marquee restarts");
 }

@@ -21,33 +21,65 @@ static struct host	*hosts;		/* owned; set before any worker starts */
 static size_t		 nhosts;
 
 /*
- * Makes the directory of the guestbook log if it is missing, and refuses a
- * log inside the capsule at root, where readers could fetch it.
+ * The real path of path, or of the nearest directory above it that exists
+ * (a log, or its directory, not made yet), into out.
  */
 static int
-guestbook_place(const char *log_path, const char *root_path, const char **reason)
+real_place(const char *path, char out[PATH_MAX], const char **reason)
 {
-	char	path[PATH_MAX], dir[PATH_MAX], root[PATH_MAX];
-	size_t	n;
+	char	p[PATH_MAX], up[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s", log_path);
+	if ((size_t)snprintf(p, sizeof(p), "%s", path) >= sizeof(p)) {
+		*reason = reasonf("%s: path too long", path);
+		return -1;
+	}
+	while (realpath(p, out) == NULL) {
+		if (errno != ENOENT || strcmp(p, ".") == 0 || strcmp(p, "/") == 0) {
+			*reason = reasonf("%s: %s", p, strerror(errno));
+			return -1;
+		}
+		snprintf(up, sizeof(up), "%s", dirname(p));	/* fits: no longer than p */
+		memcpy(p, up, sizeof(p));
+	}
+	return 0;
+}
+
+int
+host_check_guestbook(const struct config *c, size_t id, const char **reason)
+{
+	const struct host_config	*h = &c->hosts[id];
+	char				 log[PATH_MAX], root[PATH_MAX];
+	size_t				 i, n;
+
+	/* The log itself when it exists: it may be a link into the capsule. */
+	if (real_place(h->guestbook, log, reason) == -1)
+		return -1;
+	/* A guestbook inside any capsule could be fetched from that host. */
+	for (i = 0; i < c->nhosts; i++) {
+		if (realpath(c->hosts[i].root, root) == NULL) {
+			*reason = reasonf("%s: %s", c->hosts[i].root, strerror(errno));
+			return -1;
+		}
+		n = strlen(root);
+		if (strncmp(log, root, n) == 0 && (log[n] == '\0' || log[n] == '/' || n == 1)) {
+			*reason = config_host_problem(c, h, reasonf("guestbook %s is inside "
+			    "the capsule %s, where readers could fetch it", h->guestbook,
+			    c->hosts[i].root));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Makes the directory of the guestbook log if it is missing. */
+static int
+guestbook_dir(const char *log_path, const char **reason)
+{
+	char	path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s", log_path);	/* fits: config_finish checked it */
 	if (mkdir(dirname(path), 0750) == -1 && errno != EEXIST) {
 		*reason = reasonf("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	/* The log itself when it exists: it may be a link into the capsule. */
-	if (realpath(log_path, dir) == NULL && realpath(path, dir) == NULL) {
-		*reason = reasonf("%s: %s", log_path, strerror(errno));
-		return -1;
-	}
-	if (realpath(root_path, root) == NULL) {
-		*reason = reasonf("%s: %s", root_path, strerror(errno));
-		return -1;
-	}
-	n = strlen(root);
-	if (strncmp(dir, root, n) == 0 && (dir[n] == '\0' || dir[n] == '/' || n == 1)) {
-		*reason = reasonf("guestbook %s is inside the capsule %s, where "
-		    "readers could fetch it", log_path, root_path);
 		return -1;
 	}
 	return 0;
@@ -56,16 +88,13 @@ guestbook_place(const char *log_path, const char *root_path, const char **reason
 static int
 host_open(struct host *h, unsigned id, const struct config *c, const char **reason)
 {
-	size_t	i;
-
 	h->id = id;
 	memcpy(h->name, c->hosts[id].name, sizeof(h->name));
 	if ((h->root_fd = capsule_open_root(c->hosts[id].root, reason)) == -1)
 		return -1;
-	/* A guestbook inside any capsule could be fetched from that host. */
-	for (i = 0; i < c->nhosts; i++)
-		if (guestbook_place(c->hosts[id].guestbook, c->hosts[i].root, reason) == -1)
-			return -1;
+	if (guestbook_dir(c->hosts[id].guestbook, reason) == -1 ||
+	    host_check_guestbook(c, id, reason) == -1)
+		return -1;
 	if ((h->guestbook = guestbook_open(c->hosts[id].guestbook, reason)) == NULL)
 		return -1;
 	if ((h->per_client = limiter_new(LIMIT_CLIENTS)) == NULL ||

@@ -28,6 +28,12 @@ struct host {
  */
 int	 hosts_open(const struct config *c, const char **reason);
 /*
+ * Refuses host id's guestbook log inside any host's capsule, where readers
+ * could fetch it: -1 with *reason naming the config file and line. The
+ * start (hosts_open) and marquee -n both run it.
+ */
+int	 host_check_guestbook(const struct config *c, size_t id, const char **reason);
+/*
  * Starts every host's guestbook writer and index watcher (threads); the
  * watchers find the roots by their names in paths, a configuration of the
  * same hosts naming files as the process sees them now (config_jailed).

@@ -160,7 +160,7 @@ escape(char *out, size_t size, const char *s, size_t len)
 
 void
 log_access(const char *peer, int status, unsigned long long bytes,
-    unsigned long ms, const char *request, size_t request_len)
+    unsigned long ms, const char *request, size_t request_len, size_t private_from)
 {
 	char	line[LOG_LINE_MAX];
 	size_t	n;
@@ -171,7 +171,13 @@ log_access(const char *peer, int status, unsigned long long bytes,
 	    peer, status, bytes, ms);
 	if (m > 0)
 		n += (size_t)m;
+	if (private_from == 0 || private_from > request_len)
+		private_from = request_len;
 	if (n < sizeof(line))
-		n += escape(line + n, sizeof(line) - n, request, request_len);
+		n += escape(line + n, sizeof(line) - n, request, private_from);
+	if (private_from < request_len && n < sizeof(line) &&
+	    (m = snprintf(line + n, sizeof(line) - n, "<%zu bytes>",
+	    request_len - private_from)) > 0)
+		n += (size_t)m;
 	emit(line, n, sizeof(line));
 }

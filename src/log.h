@@ -19,9 +19,12 @@ void	 log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
  * One access line per request: time, client address, status, bytes sent,
  * milliseconds, and the request as received with control characters escaped.
+ * With private_from > 0, the bytes from there on (a reader's text, which may
+ * be personal) are not written, only how many there are: "<N bytes>".
  */
 void	 log_access(const char *peer, int status, unsigned long long bytes,
-	    unsigned long ms, const char *request, size_t request_len);
+	    unsigned long ms, const char *request, size_t request_len,
+	    size_t private_from);
 
 /*
  * The project's one way to report a failure: a fallible function returns -1

@@ -391,13 +391,19 @@ check(const struct config *c)
 	const struct host_config	*h;
 	struct stat			 st;
 	const char			*reason;
-	int				 n, skipped = 0, uncertified = 0;
+	int				 n, skipped = 0, uncertified = 0, misplaced = 0;
 
 	if (capsule_init(&reason) == -1) {
 		fprintf(stderr, "%s: %s\n", progname, reason);
 		return 1;
 	}
 	for (h = c->hosts; h < c->hosts + c->nhosts; h++) {
+		/* The start's own check, so -n refuses what the start would; every host's problem is shown. */
+		if (host_check_guestbook(c, (size_t)(h - c->hosts), &reason) == -1) {
+			fprintf(stderr, "%s: %s\n", progname, reason);
+			misplaced++;
+			continue;
+		}
 		if ((n = check_host(h)) == -1) {
 			capsule_free();
 			return 1;
@@ -410,6 +416,8 @@ check(const struct config *c)
 		}
 	}
 	capsule_free();
+	if (misplaced > 0)
+		return 1;
 	/* Loading the certificates would generate the missing ones. */
 	if (uncertified == 0 && tls_init(c, &reason) == -1) {
 		fprintf(stderr, "%s: %s\n", progname, reason);

@@ -312,6 +312,8 @@ parse_authority(const char *a, const char *end, struct url *url,
 	return 0;
 }
 
+const char	request_too_long[] = "request longer than 1024 bytes";
+
 /* Checks the line is CRLF-terminated and returns the URL's length, or -1. */
 static long
 request_line(const char *buf, size_t len, const char **reason)
@@ -319,7 +321,7 @@ request_line(const char *buf, size_t len, const char **reason)
 	size_t	n;
 
 	if (len == 0 || buf[len - 1] != '\n') {
-		*reason = len > GEMINI_URL_MAX + 1 ? "request longer than 1024 bytes" :
+		*reason = len > GEMINI_URL_MAX + 1 ? request_too_long :
 		    "request does not end with CRLF";
 		return -1;
 	}
@@ -337,7 +339,7 @@ request_line(const char *buf, size_t len, const char **reason)
 		return -1;
 	}
 	if (n > GEMINI_URL_MAX) {
-		*reason = "request longer than 1024 bytes";
+		*reason = request_too_long;
 		return -1;
 	}
 	return (long)n;

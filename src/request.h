@@ -32,6 +32,8 @@ struct url {
  */
 int	 request_parse_gemini(const char *buf, size_t len, struct url *url,
 	    const char **reason);
+/* The *reason of request_parse_gemini for a URL longer than GEMINI_URL_MAX. */
+extern const char	request_too_long[];
 
 /*
  * Percent-decodes a path, then removes dot segments (RFC 3986 section 5.2.4)

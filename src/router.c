@@ -22,6 +22,8 @@
 #define STR(x)		STR_(x)
 #define STR_(x)		#x
 
+_Static_assert(REVIEW_FIELD_MAX + 64 < META_MAX, "a respond prompt names its title in full");
+
 /* Where a reader writes: a review's responses, or the guestbook. */
 struct input {
 	char	slug[SLUG_MAX + 1];		/* "" for the guestbook */
@@ -251,8 +253,8 @@ settled(const struct request *req, const struct input *in, struct response *resp
 	const char		*reason;
 	unsigned long long	 id;
 
+	/* Why it failed is logged by the guestbook, once, not for every reader. */
 	if ((id = pending_result(req->settled, &reason)) == 0) {
-		log_error("guestbook: %s", reason);
 		response_set(resp, STATUS_TEMPORARY_FAILURE, "Not saved: %s", reason);
 		return;
 	}
@@ -269,20 +271,64 @@ settled(const struct request *req, const struct input *in, struct response *resp
 	serve_page(req, resp, &b);
 }
 
+/*
+ * The bytes of a Gemini request left for the reader's text: GEMINI_URL_MAX
+ * less the URL asked for, which the client sends again before the '?'.
+ */
+static size_t
+gemini_room(const struct url *url)
+{
+	char	port[sizeof(":65535")] = "";
+	size_t	n;
+
+	if (url->port != -1)
+		snprintf(port, sizeof(port), ":%d", url->port);
+	n = strlen("gemini://") + strlen(url->host) + strlen(port) +
+	    strlen(url->raw_path) + strlen("?");
+	if (strchr(url->host, ':') != NULL)
+		n += strlen("[]");	/* an IPv6 address is sent in brackets */
+	return n < GEMINI_URL_MAX ? GEMINI_URL_MAX - n : 0;
+}
+
+/*
+ * The prompt, with how much fits in characters as typed. Gopher sends the
+ * text as it is, so only the entry's own limit counts; Gemini
+ * percent-encodes it into the request, a space into 3 bytes and an
+ * accented letter (2 bytes of UTF-8) into 6.
+ */
+static void
+prompt(const struct request *req, const char *what, struct response *resp)
+{
+	size_t	room, chars = ENTRY_TEXT_MAX;
+
+	if (req->protocol != PROTOCOL_GEMINI) {
+		response_set(resp, STATUS_INPUT, "%s (up to %zu characters in "
+		    STR(ENTRY_LINES_MAX) " lines, fewer with accents)", what, chars);
+		return;
+	}
+	if ((room = gemini_room(req->url)) < chars)
+		chars = room;
+	response_set(resp, STATUS_INPUT, "%s (up to %zu characters in "
+	    STR(ENTRY_LINES_MAX) " lines, fewer with spaces or accents: the link "
+	    "holds %zu bytes, a space takes 3, an accented letter 6)", what, chars, room);
+}
+
 static void
 answer_input(const struct request *req, const struct input *in, struct response *resp)
 {
+	char	what[META_MAX + 1];
+
 	if (req->settled != NULL)
 		settled(req, in, resp);
 	else if (req->url->has_query && req->url->query[0] != '\0')
 		submit(req, in, resp);
-	else if (in->slug[0] == '\0')
-		response_set(resp, STATUS_INPUT, "Sign the guestbook (up to "
-		    STR(ENTRY_TEXT_MAX) " bytes, " STR(ENTRY_LINES_MAX) " lines)");
-	else
-		response_set(resp, STATUS_INPUT, "Your response to %s (up to "
-		    STR(ENTRY_TEXT_MAX) " bytes, " STR(ENTRY_LINES_MAX) " lines)",
-		    in->title);
+	else {
+		if (in->slug[0] == '\0')
+			snprintf(what, sizeof(what), "Sign the guestbook");
+		else	/* Fits: a title is at most REVIEW_FIELD_MAX, far under META_MAX. */
+			(void)!snprintf(what, sizeof(what), "Your response to %s", in->title);
+		prompt(req, what, resp);
+	}
 }
 
 /* The title callback of a guestbook page; ix is the host's index. */

@@ -476,9 +476,9 @@ gblog=$state/guestbook.log
 printf 'guestbook_limit = 1000\nguestbook_global = 100000\n' >"$work/gb.conf"
 start -c "$work/gb.conf"
 first=gemini://localhost/reviews/2026-03-01-first
-expect "respond prompt" "10 Your response to First Film (up to 800 bytes, 20 lines)" "$(header "$first/respond")"
-expect "sign prompt" "10 Sign the guestbook (up to 800 bytes, 20 lines)" "$(header "gemini://localhost/guestbook/sign")"
-expect "empty query prompts again" "10 Sign the guestbook (up to 800 bytes, 20 lines)" "$(header "gemini://localhost/guestbook/sign?")"
+expect "respond prompt" "10 Your response to First Film (up to 800 characters in 20 lines, fewer with spaces or accents: the link holds 972 bytes, a space takes 3, an accented letter 6)" "$(header "$first/respond")"
+expect "sign prompt" "10 Sign the guestbook (up to 800 characters in 20 lines, fewer with spaces or accents: the link holds 990 bytes, a space takes 3, an accented letter 6)" "$(header "gemini://localhost/guestbook/sign")"
+expect "empty query prompts again" "10 Sign the guestbook (up to 800 characters in 20 lines, fewer with spaces or accents: the link holds 990 bytes, a space takes 3, an accented letter 6)" "$(header "gemini://localhost/guestbook/sign?")"
 expect "respond to a missing review" "51 Not found" "$(header "gemini://localhost/reviews/nope/respond?hi")"
 expect "respond: 30 back to the review" "30 gemini://localhost:$port/reviews/2026-03-01-first.gmi" "$(header "$first/respond?Loved%20the%20rain%20scene.")"
 gem "gemini://localhost/reviews/2026-03-01-first.gmi" >/dev/null
@@ -599,9 +599,12 @@ if mount -t tmpfs -o size=64k tmpfs "$full" 2>/dev/null; then
 	head -c 1000000 /dev/zero >"$full/filler" 2>/dev/null
 	timeout 60 "$GEMCLI" -n 50 -L -t 30 -s localhost 127.0.0.1 "$port" "gemini://localhost/guestbook/sign?the%20same%20words" >"$work/full.out" 2>/dev/null
 	expect "full disk: nobody is told it was saved" 0 "$(grep -c '^[0-9]* 30 ' "$work/full.out")"
-	expect "full disk: everyone is told it was not" 50 "$(grep -c '^[0-9]* 40 Not saved: ' "$work/full.out")"
-	if wait_for "$log" "takes no more entries until marquee restarts"; then pass; else fail "full disk not logged"; fi
-	expect_match "later entries refused at once" "^40 Not saved: " "$(header "gemini://localhost/guestbook/sign?later")"
+	expect "full disk: everyone is told it was not, and why" 50 "$(grep -c '^[0-9]* 40 Not saved: guestbook temporarily read-only' "$work/full.out")"
+	if wait_for "$log" "No space left on device; read-only until an append succeeds"; then pass; else fail "full disk not logged"; fi
+	expect "full disk logged once" 1 "$(grep -c "No space left on device" "$log")"
+	expect_match "later entries refused while full" "^40 Not saved: guestbook temporarily read-only" "$(header "gemini://localhost/guestbook/sign?later")"
+	rm "$full/filler"
+	expect "space back: taken again without a restart" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?later")"
 	alive "a full disk"
 	stop
 	umount "$full"

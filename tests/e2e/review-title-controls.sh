@@ -25,7 +25,7 @@ expect_match "title kept without its controls" "<title>Evil \[31mRed\[0m Title</
 expect_match "summary kept without its controls" "<summary>Body opens \[1mloud\[0m and  odd.</summary>" "$(cat "$work/atom.xml")"
 
 header "gemini://localhost/reviews/2026-05-01-evil/respond" >"$work/prompt"
-expect "Gemini prompt without controls" "10 Your response to Evil [31mRed[0m Title (up to 800 bytes, 20 lines)" "$(cat "$work/prompt")"
+expect_match "Gemini prompt without controls" "^10 Your response to Evil \[31mRed\[0m Title \(up to [^[:cntrl:]]*\)$" "$(cat "$work/prompt")"
 expect "no control character in the prompt" 0 "$(has_controls "$work/prompt")"
 gem gemini://localhost/reviews/2026-05-01-evil/ >/dev/null
 expect "review menu page without controls" 0 "$(has_controls "$work/body")"

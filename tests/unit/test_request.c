@@ -237,8 +237,10 @@ test_length(void)
 	buf[GEMINI_URL_MAX] = 'a';
 	memcpy(buf + GEMINI_URL_MAX + 1, "\r\n", 2);
 	REJECT_N(buf, GEMINI_URL_MAX + 3, "request longer than 1024 bytes");
+	CHECK_INT(reason == request_too_long, 1);	/* what gemini.c tells apart */
 	/* What the connection hands over after 1026 bytes without a LF. */
 	REJECT_N(buf, GEMINI_URL_MAX + 2, "request longer than 1024 bytes");
+	CHECK_INT(reason == request_too_long, 1);
 	buf[GEMINI_URL_MAX + 1] = 'a';
 	REJECT_N(buf, GEMINI_URL_MAX + 2, "request longer than 1024 bytes");
 	/* 1025 bytes and a bare LF. */
