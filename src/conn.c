@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -18,6 +19,7 @@
 
 #include <openssl/err.h>
 
+#include "buf.h"
 #include "config.h"
 #include "conn.h"
 #include "event.h"
@@ -866,41 +868,119 @@ listener_add(int fd, const struct adapter *p, int proxy, const struct host *h)
 	nlisteners++;
 }
 
-int
-server_listen(const char *addr, unsigned port, const struct adapter *p,
-    int proxy, const struct host *h, const char **reason)
+/* Returns 1 when a listener from first on is bound to ai's address already. */
+static int
+bound_already(unsigned first, const struct addrinfo *ai)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len;
+	unsigned		i;
+
+	for (i = first; i < nlisteners; i++) {
+		len = sizeof(ss);
+		if (getsockname(listeners[i].fd, (struct sockaddr *)&ss, &len) == 0 &&
+		    len == ai->ai_addrlen && memcmp(&ss, ai->ai_addr, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Listens on every address name stands for, but once on each; counts those
+ * bound in *bound, and leaves why the last one failed in *why. Returns -1
+ * only when name does not resolve.
+ */
+static int
+listen_name(const char *name, const char *service, unsigned first,
+    const struct adapter *p, int proxy, const struct host *h, unsigned *bound,
+    const char **why)
 {
 	struct addrinfo	 hints = { .ai_socktype = SOCK_STREAM,
 			    .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
 	struct addrinfo	*res, *ai;
-	char		 service[8];
-	const char	*why = "no address";
-	unsigned	 bound = 0;
 	int		 fd, rc;
 
-	snprintf(service, sizeof(service), "%u", port);
-	/* "*" is every address; a name such as localhost may stand for several. */
-	if ((rc = getaddrinfo(strcmp(addr, "*") == 0 ? NULL : addr, service,
-	    &hints, &res)) != 0) {
-		*reason = reasonf("%s: %s", addr, gai_strerror(rc));
+	if ((rc = getaddrinfo(name, service, &hints, &res)) != 0) {
+		*why = reasonf("%s: %s", name, gai_strerror(rc));
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if (bound_already(first, ai))
+			continue;
 		if (nlisteners == LISTENERS_MAX) {
-			why = "too many addresses";
+			*why = "too many addresses";
 			break;
 		}
-		if ((fd = listen_on(ai, &why)) == -1)
+		if ((fd = listen_on(ai, why)) == -1)
 			continue;
 		listener_add(fd, p, proxy, h);
-		bound++;
+		(*bound)++;
 	}
 	freeaddrinfo(res);
+	return 0;
+}
+
+/*
+ * RFC 6761 section 6.3: localhost and the names under it are the loopback
+ * addresses, both of them, whatever /etc/hosts says; a client may try ::1
+ * first.
+ */
+static int
+is_localhost(const char *name)
+{
+	static const char	suffix[] = ".localhost";
+	size_t			n = strlen(name), m = sizeof(suffix) - 1;
+
+	if (n > 0 && name[n - 1] == '.')
+		n--;
+	return (n == m - 1 && strncasecmp(name, suffix + 1, n) == 0) ||
+	    (n > m && strncasecmp(name + n - m, suffix, m) == 0);
+}
+
+int
+server_listen(const char *addr, unsigned port, const struct adapter *p,
+    int proxy, const struct host *h, const char **reason)
+{
+	static const char *const loopback[] = { "127.0.0.1", "::1" };
+	/* "*" is every address; a name such as example.org may stand for several. */
+	const char	*one[] = { strcmp(addr, "*") == 0 ? NULL : addr };
+	const char *const *names = is_localhost(addr) ? loopback : one;
+	size_t		 nnames = is_localhost(addr) ? 2 : 1, i;
+	char		 service[8];
+	const char	*why = "no address";
+	unsigned	 bound = 0, first = nlisteners;
+
+	snprintf(service, sizeof(service), "%u", port);
+	for (i = 0; i < nnames; i++) {
+		if (listen_name(names[i], service, first, p, proxy, h, &bound, &why) == -1) {
+			*reason = why;
+			return -1;
+		}
+	}
 	if (bound == 0) {
 		*reason = reasonf("%s port %u: %s", addr, port, why);
 		return -1;
 	}
 	return 0;
+}
+
+void
+server_addresses(unsigned port, struct buf *out)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len;
+	char			text[NI_MAXHOST], service[NI_MAXSERV];
+	unsigned		i;
+
+	for (i = 0; i < nlisteners; i++) {
+		len = sizeof(ss);
+		if (getsockname(listeners[i].fd, (struct sockaddr *)&ss, &len) == -1 ||
+		    getnameinfo((struct sockaddr *)&ss, len, text, sizeof(text),
+		    service, sizeof(service), NI_NUMERICHOST | NI_NUMERICSERV) != 0 ||
+		    strtoul(service, NULL, 10) != port)
+			continue;
+		buf_printf(out, "%s%s", out->len > 0 ? " " : "", text);
+	}
 }
 
 static int
