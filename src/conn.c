@@ -24,6 +24,7 @@
 #include "conn.h"
 #include "event.h"
 #include "host.h"
+#include "limit.h"
 #include "log.h"
 #include "proxy.h"
 #include "router.h"
@@ -97,6 +98,7 @@ struct conn {
 	unsigned		 request_timeout_ms;
 	uint64_t		 lifetime_end_ms;
 	char			 peer[INET6_ADDRSTRLEN];
+	char			 holder[ADDRESS_KEY_MAX];	/* counted in per_address; "" for none */
 	enum conn_state		 after_proxy;
 	char			 req[REQUEST_BUF];
 	size_t			 req_len;
@@ -149,6 +151,7 @@ static struct worker	*workers;	/* owned, nworkers of them */
 static unsigned		 nworkers;
 static int		 stop_fd = -1;
 static atomic_uint	 open_count;
+static struct holdings	*per_address;	/* owned; connections per client address */
 static atomic_ullong	 last_refusal_log_ms;
 static atomic_ullong	 last_trim_ms;
 
@@ -231,6 +234,8 @@ conn_free(struct conn *c)
 	if (c->pending != NULL && c->state == CONN_WAITING)
 		conn_forget_pending(c);
 	pending_put(c->pending);
+	if (c->holder[0] != '\0')
+		holdings_give(per_address, c->holder);
 	free(c->out);
 	free(c);
 	atomic_fetch_sub(&open_count, 1);
@@ -340,6 +345,41 @@ tls_reason(void)
 	return r;
 }
 
+/* Logs a refused connection at most once a second, so a flood cannot flood the log. */
+static void
+log_refusal(const char *why)
+{
+	unsigned long long	now = event_now_ms(), last = atomic_load(&last_refusal_log_ms);
+
+	if (now - last >= 1000 &&
+	    atomic_compare_exchange_strong(&last_refusal_log_ms, &last, now))
+		log_warn("refusing connections: %s", why);
+}
+
+/*
+ * Counts c against its client's max_connections_per_address; -1 when the
+ * client holds that many already. The new connection is the one refused:
+ * those it holds are ended by request_timeout soon enough, and another
+ * client's are never touched.
+ */
+static int
+conn_hold(struct conn *c)
+{
+	char	key[ADDRESS_KEY_MAX];
+	int	rc;
+
+	limit_address_key(c->peer, key);
+	rc = holdings_take(per_address, key,
+	    config_current()->max_connections_per_address);
+	if (rc == -1) {
+		log_refusal(reasonf("max_connections_per_address reached by %s", c->peer));
+		return -1;
+	}
+	if (rc == 0)
+		memcpy(c->holder, key, sizeof(key));
+	return 0;
+}
+
 /*
  * Reads the PROXY header without taking a byte past it: what follows is the
  * client's, TLS or request. Bytes are peeked first; only the header's own
@@ -374,6 +414,9 @@ conn_proxy(struct conn *c)
 		return conn_wait(c, EV_READ);
 	if (h.has_addr)
 		snprintf(c->peer, sizeof(c->peer), "%s", h.addr);
+	/* Behind a balancer the client is the one the header names, not the balancer. */
+	if (conn_hold(c) == -1)
+		return conn_close(c);
 	c->req_len = 0;
 	c->state = c->after_proxy;
 	return STEP_NEXT;
@@ -674,6 +717,11 @@ conn_new(struct worker *w, const struct listener *l, int fd,
 	list_push(&w->open, c);
 	if (++w->nopen > w->peak)
 		w->peak = w->nopen;
+	/* Behind a balancer the client is known once the PROXY header is in. */
+	if (!l->proxy && conn_hold(c) == -1) {
+		conn_close(c);
+		return;
+	}
 	c->state = CONN_READING;
 	if (l->proto->tls) {
 		if ((c->ssl = tls_new(fd, &reason)) == NULL) {
@@ -688,17 +736,6 @@ conn_new(struct worker *w, const struct listener *l, int fd,
 		c->state = CONN_PROXY;
 	}
 	conn_run(c);
-}
-
-/* Logs a refused connection at most once a second, so a flood cannot flood the log. */
-static void
-log_refusal(const char *why)
-{
-	unsigned long long	now = event_now_ms(), last = atomic_load(&last_refusal_log_ms);
-
-	if (now - last >= 1000 &&
-	    atomic_compare_exchange_strong(&last_refusal_log_ms, &last, now))
-		log_warn("refusing connections: %s", why);
 }
 
 static void
@@ -1024,7 +1061,9 @@ server_start(unsigned n, const char **reason)
 		*reason = reasonf("eventfd: %s", strerror(errno));
 		return -1;
 	}
-	if ((workers = calloc(n, sizeof(*workers))) == NULL) {
+	/* Every open connection holds at most one key: max_connections of them. */
+	if ((workers = calloc(n, sizeof(*workers))) == NULL ||
+	    (per_address = holdings_new(config_current()->max_connections)) == NULL) {
 		*reason = "out of memory";
 		return -1;
 	}
@@ -1063,6 +1102,8 @@ server_wait(void)
 	free(workers);
 	workers = NULL;
 	nworkers = 0;
+	holdings_free(per_address);
+	per_address = NULL;
 	for (i = 0; i < nlisteners; i++)
 		close(listeners[i].fd);
 	nlisteners = 0;
