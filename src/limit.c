@@ -1,3 +1,4 @@
+/* Limits per client: address keys, token buckets (limiter) and counts (holdings). */
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -34,22 +35,33 @@ key_hash(const char *s)
 	return h != 0 ? h : 1;
 }
 
+/*
+ * The zeroed slots of an open-addressing table for max_keys keys: a power
+ * of two, at least twice as many, so probes stay short.
+ */
+static void *
+slots_new(size_t max_keys, size_t size, size_t *nslots)
+{
+	size_t	n = 16;
+
+	while (n < 2 * max_keys)
+		n *= 2;
+	*nslots = n;
+	return calloc(n, size);
+}
+
 struct limiter *
 limiter_new(size_t max_keys)
 {
 	struct limiter	*l;
-	size_t		 n = 16;
 
-	while (n < 2 * max_keys)
-		n *= 2;
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return NULL;
-	if ((l->slots = calloc(n, sizeof(*l->slots))) == NULL) {
+	if ((l->slots = slots_new(max_keys, sizeof(*l->slots), &l->nslots)) == NULL) {
 		free(l);
 		return NULL;
 	}
 	pthread_mutex_init(&l->lock, NULL);
-	l->nslots = n;
 	l->max = max_keys;
 	return l;
 }
@@ -229,18 +241,14 @@ struct holdings *
 holdings_new(size_t max_keys)
 {
 	struct holdings	*hs;
-	size_t		 n = 16;
 
-	while (n < 2 * max_keys)
-		n *= 2;
 	if ((hs = calloc(1, sizeof(*hs))) == NULL)
 		return NULL;
-	if ((hs->slots = calloc(n, sizeof(*hs->slots))) == NULL) {
+	if ((hs->slots = slots_new(max_keys, sizeof(*hs->slots), &hs->nslots)) == NULL) {
 		free(hs);
 		return NULL;
 	}
 	pthread_mutex_init(&hs->lock, NULL);
-	hs->nslots = n;
 	hs->max = max_keys;
 	return hs;
 }

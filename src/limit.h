@@ -5,6 +5,9 @@
 #include <stdint.h>
 
 /*
+ * Limits per client: who counts as one client (an address key), token
+ * buckets for rates, and counts of what each holds at once.
+ *
  * Token buckets, one per key (a client address, a certificate): a bucket
  * holds up to burst tokens and refills at rate tokens a second. Safe to use
  * from every worker thread; the time comes from the caller.
