@@ -120,6 +120,13 @@ capsule_open(int root_fd, const char *relpath)
 	return open_beneath(root_fd, relpath);
 }
 
+const char *
+capsule_error(int err)
+{
+	/* RESOLVE_BENEATH fails with EXDEV; requests are normalised, so only a symlink leaves. */
+	return err == EXDEV ? "symlink outside the root refused" : strerror(err);
+}
+
 /* openat2 confined to the directory dirfd; returns the descriptor or -1 with errno. */
 static int
 open_beneath(int dirfd, const char *name)
@@ -261,6 +268,8 @@ serve_directory(int dirfd, const char *path, const char *lang,
 		return;
 	}
 	if ((fd = open_beneath(dirfd, "index.gmi")) == -1) {
+		if (errno == EXDEV)
+			log_warn("%sindex.gmi: %s", path, capsule_error(errno));
 		response_set(resp, STATUS_NOT_FOUND, "Not found");
 		return;
 	}
@@ -279,7 +288,14 @@ capsule_serve(int root_fd, const char *path, const char *lang, struct response *
 	const char	*name = path[1] == '\0' ? "." : path + 1;
 	int		 fd;
 
-	if (is_hidden(path) || (fd = open_beneath(root_fd, name)) == -1) {
+	if (is_hidden(path)) {
+		response_set(resp, STATUS_NOT_FOUND, "Not found");
+		return;
+	}
+	if ((fd = open_beneath(root_fd, name)) == -1) {
+		/* A missing file is not news; a link out of the root is the author's to fix. */
+		if (errno == EXDEV)
+			log_warn("%s: %s", path, capsule_error(errno));
 		response_set(resp, STATUS_NOT_FOUND, "Not found");
 		return;
 	}

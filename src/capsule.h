@@ -28,6 +28,13 @@ int	 capsule_open_root(const char *root, const char **reason);
 int	 capsule_open(int root_fd, const char *relpath);
 
 /*
+ * Why capsule_open failed, for a log line: strerror(err), except that a
+ * symlink leading out of the root (which the kernel reports as EXDEV,
+ * "Invalid cross-device link") is called what it is.
+ */
+const char	*capsule_error(int err);
+
+/*
  * Answers a normalised path (starting with '/') with the file, the index.gmi
  * of a directory, a redirect to the slash form of a directory, or 51.
  */

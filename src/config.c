@@ -52,6 +52,8 @@ config_defaults(struct config *c)
 	c->request_timeout = 10;
 	c->connection_timeout = 300;
 	c->max_connections = 4096;
+	/* Far more than a reader's client opens; one address cannot hold them all. */
+	c->max_connections_per_address = 64;
 	default_state(c->state, sizeof(c->state));
 	c->guestbook_limit = 5;
 	c->guestbook_window = 600;
@@ -196,6 +198,7 @@ static const struct key {
 	KEY("request_timeout",	  request_timeout,    KIND_NUMBER, 1, 3600),
 	KEY("connection_timeout", connection_timeout, KIND_NUMBER, 1, 86400),
 	KEY("max_connections",	  max_connections,    KIND_NUMBER, 1, 1000000),
+	KEY("max_connections_per_address", max_connections_per_address, KIND_NUMBER, 1, 1000000),
 	KEY("workers",		  workers,	      KIND_NUMBER, 0, 256),
 	KEY("state",		  state,	      KIND_STRING, 0, 0),
 	KEY("guestbook_limit",	  guestbook_limit,    KIND_NUMBER, 1, 1000000),

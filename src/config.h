@@ -39,6 +39,7 @@ struct config {
 	unsigned	request_timeout;	/* seconds for the request line to arrive */
 	unsigned	connection_timeout;	/* seconds a connection may live at most */
 	unsigned	max_connections;	/* connections beyond this are closed at once */
+	unsigned	max_connections_per_address;	/* likewise, from one client address (limit.h) */
 	unsigned	workers;		/* event loops, one per core when 0 */
 	char		state[PATH_MAX];	/* where marquee keeps what it writes */
 	unsigned	guestbook_limit;	/* entries a client may write per window */

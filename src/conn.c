@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -18,10 +19,12 @@
 
 #include <openssl/err.h>
 
+#include "buf.h"
 #include "config.h"
 #include "conn.h"
 #include "event.h"
 #include "host.h"
+#include "limit.h"
 #include "log.h"
 #include "proxy.h"
 #include "router.h"
@@ -95,6 +98,7 @@ struct conn {
 	unsigned		 request_timeout_ms;
 	uint64_t		 lifetime_end_ms;
 	char			 peer[INET6_ADDRSTRLEN];
+	char			 holder[ADDRESS_KEY_MAX];	/* counted in per_address; "" for none */
 	enum conn_state		 after_proxy;
 	char			 req[REQUEST_BUF];
 	size_t			 req_len;
@@ -147,6 +151,7 @@ static struct worker	*workers;	/* owned, nworkers of them */
 static unsigned		 nworkers;
 static int		 stop_fd = -1;
 static atomic_uint	 open_count;
+static struct holdings	*per_address;	/* owned; connections per client address */
 static atomic_ullong	 last_refusal_log_ms;
 static atomic_ullong	 last_trim_ms;
 
@@ -230,6 +235,8 @@ conn_free(struct conn *c)
 	if (c->pending != NULL && c->state == CONN_WAITING)
 		conn_forget_pending(c);
 	pending_put(c->pending);
+	if (c->holder[0] != '\0')
+		holdings_give(per_address, c->holder);
 	free(c->out);
 	free(c);
 	atomic_fetch_sub(&open_count, 1);
@@ -339,6 +346,41 @@ tls_reason(void)
 	return r;
 }
 
+/* Logs a refused connection at most once a second, so a flood cannot flood the log. */
+static void
+log_refusal(const char *why)
+{
+	unsigned long long	now = event_now_ms(), last = atomic_load(&last_refusal_log_ms);
+
+	if (now - last >= 1000 &&
+	    atomic_compare_exchange_strong(&last_refusal_log_ms, &last, now))
+		log_warn("refusing connections: %s", why);
+}
+
+/*
+ * Counts c against its client's max_connections_per_address; -1 when the
+ * client holds that many already. The new connection is the one refused:
+ * those it holds are ended by request_timeout soon enough, and another
+ * client's are never touched.
+ */
+static int
+conn_hold(struct conn *c)
+{
+	char	key[ADDRESS_KEY_MAX];
+	int	rc;
+
+	limit_address_key(c->peer, key);
+	rc = holdings_take(per_address, key,
+	    config_current()->max_connections_per_address);
+	if (rc == -1) {
+		log_refusal(reasonf("max_connections_per_address reached by %s", c->peer));
+		return -1;
+	}
+	if (rc == 0)
+		memcpy(c->holder, key, sizeof(key));
+	return 0;
+}
+
 /*
  * Reads the PROXY header without taking a byte past it: what follows is the
  * client's, TLS or request. Bytes are peeked first; only the header's own
@@ -373,6 +415,9 @@ conn_proxy(struct conn *c)
 		return conn_wait(c, EV_READ);
 	if (h.has_addr)
 		snprintf(c->peer, sizeof(c->peer), "%s", h.addr);
+	/* Behind a balancer the client is the one the header names, not the balancer. */
+	if (conn_hold(c) == -1)
+		return conn_close(c);
 	c->req_len = 0;
 	c->state = c->after_proxy;
 	return STEP_NEXT;
@@ -673,6 +718,11 @@ conn_new(struct worker *w, const struct listener *l, int fd,
 	list_push(&w->open, c);
 	if (++w->nopen > w->peak)
 		w->peak = w->nopen;
+	/* Behind a balancer the client is known once the PROXY header is in. */
+	if (!l->proxy && conn_hold(c) == -1) {
+		conn_close(c);
+		return;
+	}
 	c->state = CONN_READING;
 	if (l->proto->tls) {
 		if ((c->ssl = tls_new(fd, &reason)) == NULL) {
@@ -687,17 +737,6 @@ conn_new(struct worker *w, const struct listener *l, int fd,
 		c->state = CONN_PROXY;
 	}
 	conn_run(c);
-}
-
-/* Logs a refused connection at most once a second, so a flood cannot flood the log. */
-static void
-log_refusal(const char *why)
-{
-	unsigned long long	now = event_now_ms(), last = atomic_load(&last_refusal_log_ms);
-
-	if (now - last >= 1000 &&
-	    atomic_compare_exchange_strong(&last_refusal_log_ms, &last, now))
-		log_warn("refusing connections: %s", why);
 }
 
 static void
@@ -867,41 +906,119 @@ listener_add(int fd, const struct adapter *p, int proxy, const struct host *h)
 	nlisteners++;
 }
 
-int
-server_listen(const char *addr, unsigned port, const struct adapter *p,
-    int proxy, const struct host *h, const char **reason)
+/* Returns 1 when a listener from first on is bound to ai's address already. */
+static int
+bound_already(unsigned first, const struct addrinfo *ai)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len;
+	unsigned		i;
+
+	for (i = first; i < nlisteners; i++) {
+		len = sizeof(ss);
+		if (getsockname(listeners[i].fd, (struct sockaddr *)&ss, &len) == 0 &&
+		    len == ai->ai_addrlen && memcmp(&ss, ai->ai_addr, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Listens on every address name stands for, but once on each; counts those
+ * bound in *bound, and leaves why the last one failed in *why. Returns -1
+ * only when name does not resolve.
+ */
+static int
+listen_name(const char *name, const char *service, unsigned first,
+    const struct adapter *p, int proxy, const struct host *h, unsigned *bound,
+    const char **why)
 {
 	struct addrinfo	 hints = { .ai_socktype = SOCK_STREAM,
 			    .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
 	struct addrinfo	*res, *ai;
-	char		 service[8];
-	const char	*why = "no address";
-	unsigned	 bound = 0;
 	int		 fd, rc;
 
-	snprintf(service, sizeof(service), "%u", port);
-	/* "*" is every address; a name such as localhost may stand for several. */
-	if ((rc = getaddrinfo(strcmp(addr, "*") == 0 ? NULL : addr, service,
-	    &hints, &res)) != 0) {
-		*reason = reasonf("%s: %s", addr, gai_strerror(rc));
+	if ((rc = getaddrinfo(name, service, &hints, &res)) != 0) {
+		*why = reasonf("%s: %s", name, gai_strerror(rc));
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if (bound_already(first, ai))
+			continue;
 		if (nlisteners == LISTENERS_MAX) {
-			why = "too many addresses";
+			*why = "too many addresses";
 			break;
 		}
-		if ((fd = listen_on(ai, &why)) == -1)
+		if ((fd = listen_on(ai, why)) == -1)
 			continue;
 		listener_add(fd, p, proxy, h);
-		bound++;
+		(*bound)++;
 	}
 	freeaddrinfo(res);
+	return 0;
+}
+
+/*
+ * RFC 6761 section 6.3: localhost and the names under it are the loopback
+ * addresses, both of them, whatever /etc/hosts says; a client may try ::1
+ * first.
+ */
+static int
+is_localhost(const char *name)
+{
+	static const char	suffix[] = ".localhost";
+	size_t			n = strlen(name), m = sizeof(suffix) - 1;
+
+	if (n > 0 && name[n - 1] == '.')
+		n--;
+	return (n == m - 1 && strncasecmp(name, suffix + 1, n) == 0) ||
+	    (n > m && strncasecmp(name + n - m, suffix, m) == 0);
+}
+
+int
+server_listen(const char *addr, unsigned port, const struct adapter *p,
+    int proxy, const struct host *h, const char **reason)
+{
+	static const char *const loopback[] = { "127.0.0.1", "::1" };
+	/* "*" is every address; a name such as example.org may stand for several. */
+	const char	*one[] = { strcmp(addr, "*") == 0 ? NULL : addr };
+	const char *const *names = is_localhost(addr) ? loopback : one;
+	size_t		 nnames = is_localhost(addr) ? 2 : 1, i;
+	char		 service[8];
+	const char	*why = "no address";
+	unsigned	 bound = 0, first = nlisteners;
+
+	snprintf(service, sizeof(service), "%u", port);
+	for (i = 0; i < nnames; i++) {
+		if (listen_name(names[i], service, first, p, proxy, h, &bound, &why) == -1) {
+			*reason = why;
+			return -1;
+		}
+	}
 	if (bound == 0) {
 		*reason = reasonf("%s port %u: %s", addr, port, why);
 		return -1;
 	}
 	return 0;
+}
+
+void
+server_addresses(unsigned port, struct buf *out)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len;
+	char			text[NI_MAXHOST], service[NI_MAXSERV];
+	unsigned		i;
+
+	for (i = 0; i < nlisteners; i++) {
+		len = sizeof(ss);
+		if (getsockname(listeners[i].fd, (struct sockaddr *)&ss, &len) == -1 ||
+		    getnameinfo((struct sockaddr *)&ss, len, text, sizeof(text),
+		    service, sizeof(service), NI_NUMERICHOST | NI_NUMERICSERV) != 0 ||
+		    strtoul(service, NULL, 10) != port)
+			continue;
+		buf_printf(out, "%s%s", out->len > 0 ? " " : "", text);
+	}
 }
 
 static int
@@ -945,7 +1062,9 @@ server_start(unsigned n, const char **reason)
 		*reason = reasonf("eventfd: %s", strerror(errno));
 		return -1;
 	}
-	if ((workers = calloc(n, sizeof(*workers))) == NULL) {
+	/* Every open connection holds at most one key: max_connections of them. */
+	if ((workers = calloc(n, sizeof(*workers))) == NULL ||
+	    (per_address = holdings_new(config_current()->max_connections)) == NULL) {
 		*reason = "out of memory";
 		return -1;
 	}
@@ -984,6 +1103,8 @@ server_wait(void)
 	free(workers);
 	workers = NULL;
 	nworkers = 0;
+	holdings_free(per_address);
+	per_address = NULL;
 	for (i = 0; i < nlisteners; i++)
 		close(listeners[i].fd);
 	nlisteners = 0;

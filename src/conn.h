@@ -36,14 +36,23 @@ struct adapter {
 #define HEAD_MAX	(1024 + 8)
 
 /*
- * Binds a listening socket for p on addr:port; before workers start. With
- * proxy, every connection must open with a PROXY protocol header (proxy.h),
- * whose client address then stands for the peer's. Requests go to host h,
- * or with h NULL to the one the TLS handshake picked.
+ * Binds a listening socket for p on each address of addr:port, once each
+ * ("*" for every address; localhost is both 127.0.0.1 and ::1); before
+ * workers start. With proxy, every connection must open with a PROXY
+ * protocol header (proxy.h), whose client address then stands for the
+ * peer's. Requests go to host h, or with h NULL to the one the TLS
+ * handshake picked.
  */
 struct host;
 int	 server_listen(const char *addr, unsigned port, const struct adapter *p,
 	    int proxy, const struct host *h, const char **reason);
+
+/*
+ * Appends the addresses the listeners on port are bound to, as text and
+ * separated by spaces, to out (a struct buf), for the log.
+ */
+struct buf;
+void	 server_addresses(unsigned port, struct buf *out);
 
 /* Starts n worker threads, each with its own event loop on every listener. */
 int	 server_start(unsigned n, const char **reason);

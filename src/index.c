@@ -190,7 +190,7 @@ read_file(const struct index *ix, const char *relpath, size_t max, char **out, s
 	int		 fd;
 
 	if ((fd = capsule_open(ix->root_fd, relpath)) == -1) {
-		*reason = strerror(errno);
+		*reason = capsule_error(errno);
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
@@ -422,7 +422,7 @@ catalogue_scan(struct index *ix, struct catalogue *out, const char **reason)
 	if ((fd = capsule_open(ix->root_fd, REVIEWS_DIR)) == -1) {
 		if (errno == ENOENT)
 			return 0;	/* no reviews yet */
-		*reason = reasonf("%s: %s", REVIEWS_DIR, strerror(errno));
+		*reason = reasonf("%s: %s", REVIEWS_DIR, capsule_error(errno));
 		return -1;
 	}
 	if ((dir = fdopendir(fd)) == NULL) {

@@ -1,4 +1,7 @@
+/* Limits per client: address keys, token buckets (limiter) and counts (holdings). */
+#include <arpa/inet.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,22 +35,33 @@ key_hash(const char *s)
 	return h != 0 ? h : 1;
 }
 
+/*
+ * The zeroed slots of an open-addressing table for max_keys keys: a power
+ * of two, at least twice as many, so probes stay short.
+ */
+static void *
+slots_new(size_t max_keys, size_t size, size_t *nslots)
+{
+	size_t	n = 16;
+
+	while (n < 2 * max_keys)
+		n *= 2;
+	*nslots = n;
+	return calloc(n, size);
+}
+
 struct limiter *
 limiter_new(size_t max_keys)
 {
 	struct limiter	*l;
-	size_t		 n = 16;
 
-	while (n < 2 * max_keys)
-		n *= 2;
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return NULL;
-	if ((l->slots = calloc(n, sizeof(*l->slots))) == NULL) {
+	if ((l->slots = slots_new(max_keys, sizeof(*l->slots), &l->nslots)) == NULL) {
 		free(l);
 		return NULL;
 	}
 	pthread_mutex_init(&l->lock, NULL);
-	l->nslots = n;
 	l->max = max_keys;
 	return l;
 }
@@ -189,4 +203,136 @@ limiter_refund(struct limiter *l, const char *const *keys, size_t n, double burs
 			b->tokens = burst;
 	}
 	pthread_mutex_unlock(&l->lock);
+}
+
+/*
+ * An IPv6 client commonly holds a whole /64 (RFC 6177 assigns at least that
+ * much to a site), so the /64 is the client; an IPv4 address is one client.
+ */
+void
+limit_address_key(const char *peer, char out[ADDRESS_KEY_MAX])
+{
+	struct in6_addr	a;
+	char		text[INET6_ADDRSTRLEN];
+
+	if (inet_pton(AF_INET6, peer, &a) == 1) {
+		memset(a.s6_addr + 8, 0, 8);
+		if (inet_ntop(AF_INET6, &a, text, sizeof(text)) != NULL) {
+			snprintf(out, ADDRESS_KEY_MAX, "addr %s/64", text);
+			return;
+		}
+	}
+	snprintf(out, ADDRESS_KEY_MAX, "addr %s", peer);
+}
+
+struct holding {
+	uint64_t	hash;		/* of the key; 0 marks an empty slot */
+	unsigned	n;
+};
+
+struct holdings {
+	pthread_mutex_t	 lock;
+	struct holding	*slots;		/* linear probing, nslots a power of two */
+	size_t		 nslots;
+	size_t		 used, max;
+};
+
+struct holdings *
+holdings_new(size_t max_keys)
+{
+	struct holdings	*hs;
+
+	if ((hs = calloc(1, sizeof(*hs))) == NULL)
+		return NULL;
+	if ((hs->slots = slots_new(max_keys, sizeof(*hs->slots), &hs->nslots)) == NULL) {
+		free(hs);
+		return NULL;
+	}
+	pthread_mutex_init(&hs->lock, NULL);
+	hs->max = max_keys;
+	return hs;
+}
+
+void
+holdings_free(struct holdings *hs)
+{
+	if (hs == NULL)
+		return;
+	pthread_mutex_destroy(&hs->lock);
+	free(hs->slots);
+	free(hs);
+}
+
+static struct holding *
+holding_of(struct holdings *hs, uint64_t hash)
+{
+	size_t	i = (size_t)hash & (hs->nslots - 1);
+
+	while (hs->slots[i].hash != 0 && hs->slots[i].hash != hash)
+		i = (i + 1) & (hs->nslots - 1);
+	return &hs->slots[i];
+}
+
+int
+holdings_take(struct holdings *hs, const char *key, unsigned cap)
+{
+	uint64_t	 h = key_hash(key);
+	struct holding	*s;
+	int		 rc = 0;
+
+	pthread_mutex_lock(&hs->lock);
+	s = holding_of(hs, h);
+	if (s->hash == 0 && hs->used == hs->max)
+		rc = 1;
+	else if (s->n >= cap)
+		rc = -1;
+	else {
+		if (s->hash == 0)
+			hs->used++;
+		s->hash = h;
+		s->n++;
+	}
+	pthread_mutex_unlock(&hs->lock);
+	return rc;
+}
+
+/*
+ * Empties slot i and moves back the keys after it that probed past it, so
+ * every key stays reachable from its home slot (Knuth, TAOCP 6.4, algorithm R).
+ */
+static void
+holding_remove(struct holdings *hs, size_t i)
+{
+	size_t	j = i, home, mask = hs->nslots - 1;
+
+	for (;;) {
+		hs->slots[i] = (struct holding){ 0 };
+		for (;;) {
+			j = (j + 1) & mask;
+			if (hs->slots[j].hash == 0)
+				return;
+			home = (size_t)hs->slots[j].hash & mask;
+			/* Stays when its home lies cyclically in (i, j]. */
+			if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+				continue;
+			break;
+		}
+		hs->slots[i] = hs->slots[j];
+		i = j;
+	}
+}
+
+void
+holdings_give(struct holdings *hs, const char *key)
+{
+	uint64_t	 h = key_hash(key);
+	struct holding	*s;
+
+	pthread_mutex_lock(&hs->lock);
+	s = holding_of(hs, h);
+	if (s->hash == h && --s->n == 0) {
+		holding_remove(hs, (size_t)(s - hs->slots));
+		hs->used--;
+	}
+	pthread_mutex_unlock(&hs->lock);
 }

@@ -5,6 +5,9 @@
 #include <stdint.h>
 
 /*
+ * Limits per client: who counts as one client (an address key), token
+ * buckets for rates, and counts of what each holds at once.
+ *
  * Token buckets, one per key (a client address, a certificate): a bucket
  * holds up to burst tokens and refills at rate tokens a second. Safe to use
  * from every worker thread; the time comes from the caller.
@@ -32,5 +35,32 @@ unsigned	 limiter_take(struct limiter *l, const char *const *keys, size_t n,
  */
 void		 limiter_refund(struct limiter *l, const char *const *keys, size_t n,
 		    double burst);
+
+/*
+ * What counts as one client, for every limit per address: an IPv4 address,
+ * or an IPv6 address's /64. ADDRESS_KEY_MAX: "addr " (5), the longest
+ * address text (INET6_ADDRSTRLEN, 46, with its NUL) and "/64" (3).
+ */
+#define ADDRESS_KEY_MAX	(5 + 46 + 3)
+void		 limit_address_key(const char *peer, char out[ADDRESS_KEY_MAX]);
+
+/*
+ * Counts what each key holds at once (connections per client address).
+ * Safe to use from every worker thread.
+ */
+struct holdings;
+
+/* Tracks at most max_keys keys at once; the caller frees it with holdings_free. */
+struct holdings	*holdings_new(size_t max_keys);
+void		 holdings_free(struct holdings *hs);
+
+/*
+ * Counts one more for key, unless it holds cap already: 0 when counted, -1
+ * when refused. A key the table has no room for is let through uncounted
+ * (returns 1): the global limits still bound it.
+ */
+int		 holdings_take(struct holdings *hs, const char *key, unsigned cap);
+/* Gives back what a holdings_take of key that returned 0 counted. */
+void		 holdings_give(struct holdings *hs, const char *key);
 
 #endif

@@ -14,6 +14,7 @@
 #include <magic.h>
 #include <openssl/crypto.h>
 
+#include "buf.h"
 #include "capsule.h"
 #include "config.h"
 #include "conn.h"
@@ -447,21 +448,37 @@ listen_gopher(const struct config *c, const char **reason)
 	return 0;
 }
 
-/* The port is always written: it is the one marquee listens on, which may not be the default. */
+/* The addresses listening on port, as server_addresses writes them into b; else what c asked for. */
+static const char *
+addresses(struct buf *b, unsigned port, const struct config *c)
+{
+	b->len = 0;
+	server_addresses(port, b);
+	return b->len > 0 && !b->failed ? b->data : c->listen;
+}
+
+/*
+ * The port is always written: it is the one marquee listens on, which may
+ * not be the default; so are the addresses, as a name such as localhost
+ * may stand for several.
+ */
 static void
 log_listening(const struct config *c, unsigned workers)
 {
 	const struct host_config	*h;
 	char				 url[ORIGIN_MAX + 1];
+	struct buf			 b = { 0 };
 
 	for (h = c->hosts; h < c->hosts + c->nhosts; h++) {
 		if (h->gopher_port != 0) {
 			(void)url_origin(url, sizeof(url), "gopher", h->name, h->gopher_port, 0);
-			log_info("listening on %s/", url);
+			log_info("listening on %s/ (%s)", url, addresses(&b, h->gopher_port, c));
 		}
 		(void)url_origin(url, sizeof(url), "gemini", h->name, c->gemini_port, 0);
-		log_info("listening on %s/ (%s, %u workers)", url, c->listen, workers);
+		log_info("listening on %s/ (%s, %u workers)", url,
+		    addresses(&b, c->gemini_port, c), workers);
 	}
+	buf_free(&b);
 }
 
 static int

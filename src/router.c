@@ -1,4 +1,3 @@
-#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -169,27 +168,6 @@ input_text(const struct request *req, char *out, size_t size, size_t *len,
 }
 
 /*
- * The rate limit's key for a client address. An IPv6 client commonly holds
- * a whole /64 (RFC 6177 assigns at least that much to a site), so the /64
- * is the client; an IPv4 address is one client.
- */
-static void
-address_key(const char *peer, char *out, size_t size)
-{
-	struct in6_addr	a;
-	char		text[INET6_ADDRSTRLEN];
-
-	if (inet_pton(AF_INET6, peer, &a) == 1) {
-		memset(a.s6_addr + 8, 0, 8);
-		if (inet_ntop(AF_INET6, &a, text, sizeof(text)) != NULL) {
-			snprintf(out, size, "addr %s/64", text);
-			return;
-		}
-	}
-	snprintf(out, size, "addr %s", peer);
-}
-
-/*
  * Takes a token from the client's buckets (its address, and its certificate
  * when it has one) and from everyone's, or from none; 0, or the seconds to
  * wait.
@@ -198,13 +176,13 @@ static unsigned
 rate_limit(const struct request *req)
 {
 	const struct config	*c = config_current();
-	char			 addr[128], cert[FINGERPRINT_HEX + 8];
+	char			 addr[ADDRESS_KEY_MAX], cert[FINGERPRINT_HEX + 8];
 	const char		*keys[2] = { addr, cert }, *all = "*";
 	uint64_t		 now = event_now_ms();
 	size_t			 n = req->has_certificate ? 2 : 1;
 	unsigned		 wait;
 
-	address_key(req->peer, addr, sizeof(addr));
+	limit_address_key(req->peer, addr);
 	snprintf(cert, sizeof(cert), "cert %s", req->fingerprint);
 	if ((wait = limiter_take(req->host->per_client, keys, n, c->guestbook_limit,
 	    (double)c->guestbook_limit / c->guestbook_window, now)) > 0)

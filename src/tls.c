@@ -130,10 +130,11 @@ local_address(SSL *ssl, char *out, size_t size)
 }
 
 /*
- * The context of the host the client names. With no name (RFC 6066 forbids
- * addresses in SNI, so a client that connects to an address sends none),
- * the host named by the address it connected to, else the first host named
- * by an address. NULL when no host matches.
+ * The context of the host the client names; NULL when no host has that
+ * name. With no name (RFC 6066 forbids addresses in SNI, so a client that
+ * connects to an address sends none; old clients and some proxies send none
+ * at all), the host named by the address it connected to, else the first
+ * host named by an address, else the first host, as other Gemini servers do.
  */
 static SSL_CTX *
 host_ctx(SSL *ssl, const struct tls_hosts *set, const char *name)
@@ -146,7 +147,9 @@ host_ctx(SSL *ssl, const struct tls_hosts *set, const char *name)
 	local_address(ssl, addr, sizeof(addr));
 	if (addr[0] != '\0' && (ctx = find_ctx(set, addr)) != NULL)
 		return ctx;
-	return find_ctx(set, NULL);
+	if ((ctx = find_ctx(set, NULL)) != NULL)
+		return ctx;
+	return set->ctx[0];
 }
 
 /*
@@ -174,12 +177,7 @@ client_hello_cb(SSL *ssl, int *alert, void *arg)
 	} else
 		ctx = host_ctx(ssl, arg, name);
 	if (ctx == NULL) {
-		if (name[0] != '\0')
-			ERR_raise_data(ERR_LIB_SSL, SSL_R_CALLBACK_FAILED,
-			    "no host %s here", name);
-		else
-			ERR_raise_data(ERR_LIB_SSL, SSL_R_CALLBACK_FAILED,
-			    "no server name sent, and no host is an address");
+		ERR_raise_data(ERR_LIB_SSL, SSL_R_CALLBACK_FAILED, "no host %s here", name);
 		*alert = SSL_AD_UNRECOGNIZED_NAME;
 		return SSL_CLIENT_HELLO_ERROR;
 	}

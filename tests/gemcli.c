@@ -3,12 +3,15 @@
  * code with the server on purpose: it checks the server from outside.
  *
  *   gemcli [-t SECONDS] [-s SERVERNAME | -S] [-c CERT -k KEY] [-o BODYFILE]
- *          [-r] [-w SECONDS] [-p SECONDS] [-x BYTES] [-v] HOST PORT REQUEST
+ *          [-r] [-w SECONDS] [-p SECONDS] [-x BYTES] [-b SOURCE] [-v] HOST PORT REQUEST
  *   gemcli -n N [-L] [-t SECONDS] HOST PORT REQUEST
  *
  * -n runs N clients at once. With -L each one puts its number in place of
  * "{n}" in the request (so N readers can each sign a guestbook with their
  * own text) and prints "NUMBER HEADER" when it gets a header.
+ *
+ * -b connects from the address SOURCE (such as 127.0.0.2, any loopback
+ * address on Linux), so a test can be another client than 127.0.0.1.
  *
  * -x sends BYTES (with the escapes of -r: \r \n \t \0 \\ \xHH) before the TLS
  * handshake, as a load balancer's PROXY protocol header would be.
@@ -32,7 +35,7 @@
 
 struct options {
 	const char	*host, *port, *request;
-	const char	*servername, *cert, *key, *body_file, *prefix;
+	const char	*servername, *cert, *key, *body_file, *prefix, *source;
 	int		 no_sni, raw, verbose, list;
 	unsigned	 timeout, wait_before, pause_after, concurrent;
 };
@@ -44,7 +47,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: gemcli [-t s] [-s name | -S] [-c cert -k key] "
-	    "[-o file] [-r] [-w s] [-p s] [-x bytes] [-v] [-n N [-L]] host port request\n");
+	    "[-o file] [-r] [-w s] [-p s] [-x bytes] [-b source] [-v] [-n N [-L]] "
+	    "host port request\n");
 	exit(1);
 }
 
@@ -98,8 +102,25 @@ unescape(const char *s, char *out)
 	return n;
 }
 
+/* Binds fd to the address source (port 0: any); 0, or -1 when it cannot. */
 static int
-tcp_connect(const char *host, const char *port)
+bind_source(int fd, int family, const char *source)
+{
+	struct addrinfo	 hints = { .ai_family = family, .ai_socktype = SOCK_STREAM,
+			    .ai_flags = AI_NUMERICHOST }, *res;
+	int		 rc;
+
+	if (source == NULL)
+		return 0;
+	if (getaddrinfo(source, NULL, &hints, &res) != 0)
+		return -1;
+	rc = bind(fd, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+	return rc;
+}
+
+static int
+tcp_connect(const char *host, const char *port, const char *source)
 {
 	struct addrinfo	 hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
 	int		 fd = -1;
@@ -109,7 +130,8 @@ tcp_connect(const char *host, const char *port)
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		if ((fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol)) == -1)
 			continue;
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		if (bind_source(fd, ai->ai_family, source) == 0 &&
+		    connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
 		close(fd);
 		fd = -1;
@@ -145,7 +167,7 @@ fetch(const struct options *o, SSL_CTX *ctx, int quiet)
 	SSL	*ssl;
 	int	 fd, rc = 4, in_header = 1, err;
 
-	if ((fd = tcp_connect(o->host, o->port)) == -1) {
+	if ((fd = tcp_connect(o->host, o->port, o->source)) == -1) {
 		if (!quiet)
 			fprintf(stderr, "connect: %s\n", strerror(errno));
 		return 2;
@@ -292,7 +314,7 @@ main(int argc, char **argv)
 	SSL_CTX		*ctx;
 	int		 ch;
 
-	while ((ch = getopt(argc, argv, "t:s:Sc:k:o:rw:p:vn:Lx:")) != -1) {
+	while ((ch = getopt(argc, argv, "t:s:Sc:k:o:rw:p:vn:Lx:b:")) != -1) {
 		switch (ch) {
 		case 't': o.timeout = (unsigned)atoi(optarg); break;
 		case 's': o.servername = optarg; break;
@@ -307,6 +329,7 @@ main(int argc, char **argv)
 		case 'n': o.concurrent = (unsigned)atoi(optarg); break;
 		case 'L': o.list = 1; break;
 		case 'x': o.prefix = optarg; break;
+		case 'b': o.source = optarg; break;
 		default: usage();
 		}
 	}

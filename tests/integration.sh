@@ -100,7 +100,10 @@ Tags: drama
 The second review.
 EOF
 
-start
+# Every client here is 127.0.0.1, as many readers behind one NAT would be:
+# 200 of them at once need more than max_connections_per_address's 64.
+printf 'max_connections_per_address = 1000\n' >"$work/many.conf"
+start -c "$work/many.conf"
 
 echo "== serving files"
 expect "root" "20 text/gemini; charset=utf-8; lang=en" "$(header gemini://localhost/)"
@@ -165,8 +168,8 @@ expect "dot segments inside the root" "20 text/gemini; charset=utf-8; lang=en" "
 alive "traversal"
 
 echo "== TLS"
-timeout 20 "$GEMCLI" -t 10 -S 127.0.0.1 "$port" gemini://localhost/ >/dev/null 2>&1
-expect "no SNI is refused" 2 $?
+expect "no SNI: the first host answers" "20 text/gemini; charset=utf-8; lang=en" \
+    "$(timeout 20 "$GEMCLI" -t 10 -S 127.0.0.1 "$port" gemini://localhost/ 2>/dev/null | head -n 1)"
 timeout 20 "$GEMCLI" -t 10 -s example.com 127.0.0.1 "$port" gemini://localhost/ >/dev/null 2>&1
 expect "wrong SNI is refused" 2 $?
 s_client() {
@@ -360,7 +363,7 @@ alive "slow clients"
 
 echo "== floods: 2,000 idle connections and 200 slow clients"
 stop
-printf 'max_connections = 5000\n' >"$work/flood.conf"
+printf 'max_connections = 5000\nmax_connections_per_address = 5000\n' >"$work/flood.conf"
 start -c "$work/flood.conf"
 flood() {	# flood NAME ARGS...: a loadgen in the background, its output in $work/NAME
 	local name=$1
@@ -699,7 +702,7 @@ if kill -0 "$pid"; then pass; else fail "server died in the PROXY tests"; fi
 stop
 
 echo "== kill -9 during 1,000 concurrent appends"
-printf 'guestbook_limit = 100000\nguestbook_global = 10000000\n' >"$work/burst.conf"
+printf 'guestbook_limit = 100000\nguestbook_global = 10000000\nmax_connections_per_address = 5000\n' >"$work/burst.conf"
 # A guestbook of its own, so earlier damage does not count here.
 state=$work/burst
 gblog=$state/guestbook.log

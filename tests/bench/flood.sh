@@ -17,7 +17,7 @@ bench_capsule "$work"
 
 mport=$(free_port)
 taskset -c 0 "$MARQUEE" -H localhost -a 127.0.0.1 -p "$mport" -g 0 -r "$work/capsule" -d "$work/certs" \
-    -s "$work/state" -l "$work/marquee.log" -j 1 -c <(printf 'max_connections = 5000\nrequest_timeout = 60\n') &
+    -s "$work/state" -l "$work/marquee.log" -j 1 -c <(printf 'max_connections = 5000\nmax_connections_per_address = 5000\nrequest_timeout = 60\n') &
 pids+=($!); mpid=$!
 bport=$(free_port)
 molly_start "$work" "$bport"

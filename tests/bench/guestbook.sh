@@ -27,7 +27,8 @@ port=$(free_port)
 gport=$(free_port)
 taskset -c 0 "$MARQUEE" -H localhost -a 127.0.0.1 -p "$port" -g "$gport" -r "$work/capsule" \
     -d "$work/certs" -s "$work/state" -l "$work/log" -j 1 -c <(printf '%s\n' \
-    'max_connections = 5000' 'guestbook_limit = 1000000' 'guestbook_global = 10000000') &
+    'max_connections = 5000' 'max_connections_per_address = 5000' 'guestbook_limit = 1000000' \
+    'guestbook_global = 10000000') &
 pid=$!
 wait_port "$port" && wait_port "$gport" || exit 1
 

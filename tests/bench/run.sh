@@ -18,7 +18,7 @@ bench_capsule "$work"
 
 mport=$(free_port)
 taskset -c 0 "$MARQUEE" -H localhost -a 127.0.0.1 -p "$mport" -g 0 -r "$work/capsule" -d "$work/certs" -s "$work/state" \
-    -l /dev/null -j 1 -c <(printf 'max_connections = 5000\nrequest_timeout = 30\n') &
+    -l /dev/null -j 1 -c <(printf 'max_connections = 5000\nmax_connections_per_address = 5000\nrequest_timeout = 30\n') &
 pids+=($!); mpid=$!
 bport=$(free_port)
 molly_start "$work" "$bport"

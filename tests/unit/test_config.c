@@ -227,6 +227,15 @@ main(void)
 	CHECK_INT(config_set(c, "user", "a-very-long-user-name-over-thirty-two-bytes", &reason), -1);
 	CHECK_STR(reason, "value longer than 32 bytes");
 	CHECK_INT(config_set(c, "request_timeout", "3601", &reason), -1);
+	CHECK_INT(c->max_connections_per_address, 64);
+	CHECK_INT(config_set(c, "max_connections_per_address", "5", &reason), 0);
+	CHECK_INT(c->max_connections_per_address, 5);
+	CHECK_INT(config_set(c, "max_connections_per_address", "0", &reason), -1);
+	CHECK_STR(reason, "'0' is out of range 1-1000000");
+	CHECK_INT(config_set(c, "max_connections_per_address", "1000001", &reason), -1);
+	CHECK_INT(config_set(c, "max_connections_per_address", "many", &reason), -1);
+	CHECK_STR(reason, "'many' is not a number");
+	CHECK_INT(c->max_connections_per_address, 5);
 	CHECK_INT(config_set(c, "workers", "0", &reason), 0);
 	CHECK_INT(config_set(c, "prot", "1965", &reason), -1);
 	CHECK_STR(reason, "unknown key 'prot'");

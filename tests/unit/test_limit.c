@@ -1,5 +1,7 @@
 /* Unit tests of the token buckets behind the guestbook's rate limits. */
 
+#include <stdio.h>
+
 #include "harness.h"
 #include "limit.h"
 
@@ -116,9 +118,67 @@ test_refund(void)
 	limiter_free(l);
 }
 
+/* IPv6 clients count per /64, IPv4 per address. */
+static void
+test_address_key(void)
+{
+	char	k[ADDRESS_KEY_MAX];
+
+	limit_address_key("192.0.2.7", k);
+	CHECK_STR(k, "addr 192.0.2.7");
+	limit_address_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd", k);
+	CHECK_STR(k, "addr 2001:db8:1:2::/64");
+	limit_address_key("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", k);
+	CHECK_STR(k, "addr ffff:ffff:ffff:ffff::/64");
+}
+
+/* A cap per key; giving back frees room; emptied keys leave no hole in the probing. */
+static void
+test_holdings(void)
+{
+	struct holdings	*hs = holdings_new(64);
+	char		 key[32];
+	int		 i, j;
+
+	CHECK(hs != NULL);
+	for (i = 0; i < 3; i++)
+		CHECK_INT(holdings_take(hs, "addr 192.0.2.1", 3), 0);
+	CHECK_INT(holdings_take(hs, "addr 192.0.2.1", 3), -1);
+	CHECK_INT(holdings_take(hs, "addr 192.0.2.2", 3), 0);
+	holdings_give(hs, "addr 192.0.2.1");
+	CHECK_INT(holdings_take(hs, "addr 192.0.2.1", 3), 0);
+	CHECK_INT(holdings_take(hs, "addr 192.0.2.1", 3), -1);
+	/* Many keys in a 128-slot table collide; each stays reachable as others go. */
+	for (i = 0; i < 60; i++) {
+		snprintf(key, sizeof(key), "addr 10.0.0.%d", i);
+		CHECK_INT(holdings_take(hs, key, 1), 0);
+	}
+	for (i = 0; i < 60; i += 2) {
+		snprintf(key, sizeof(key), "addr 10.0.0.%d", i);
+		holdings_give(hs, key);
+	}
+	for (i = 0; i < 60; i++) {
+		snprintf(key, sizeof(key), "addr 10.0.0.%d", i);
+		CHECK_INT(holdings_take(hs, key, 1), i % 2 == 0 ? 0 : -1);
+	}
+	/* Table full (64 keys): a new key passes uncounted. */
+	CHECK_INT(holdings_take(hs, "addr 10.0.1.1", 1), 0);
+	CHECK_INT(holdings_take(hs, "addr 10.0.1.2", 1), 0);
+	CHECK_INT(holdings_take(hs, "addr 10.0.1.3", 1), 1);
+	for (j = 0; j < 60; j++) {
+		snprintf(key, sizeof(key), "addr 10.0.0.%d", j);
+		holdings_give(hs, key);
+	}
+	CHECK_INT(holdings_take(hs, "addr 10.0.1.3", 1), 0);
+	CHECK_INT(holdings_take(hs, "addr 10.0.1.2", 1), -1);
+	holdings_free(hs);
+}
+
 int
 main(void)
 {
+	test_address_key();
+	test_holdings();
 	test_bucket();
 	test_both_keys();
 	test_full_table();
