@@ -35,19 +35,23 @@ set_body(struct response *resp, struct buf *b)
 	response_take_body(resp, b);
 }
 
-/* A type-3 menu: the one line that says what went wrong, and the end. */
+/*
+ * A type-3 menu: the one line that says what went wrong, and the end. why
+ * is often resp->meta, which the release clears: the line is written first,
+ * and the meta (what the log shows) is taken back from it.
+ */
 static void
 error_menu(const struct host_config *hc, struct response *resp,
     enum status status, const char *why)
 {
 	struct buf	b = { 0 };
+	size_t		n = strlen(why);
 
-	response_release(resp);
 	buf_puts(&b, "3");
-	buf_puts(&b, why);
+	buf_append(&b, why, n);
 	buf_printf(&b, "\t\t%s\t%u\r\n.\r\n", hc->name, hc->public_gopher_port);
-	resp->status = status;
-	snprintf(resp->meta, sizeof(resp->meta), "%s", why);
+	response_release(resp);
+	response_set(resp, status, "%.*s", b.failed ? 0 : (int)n, b.failed ? "" : b.data + 1);
 	set_body(resp, &b);
 }
 
