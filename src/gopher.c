@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -300,6 +301,45 @@ has_safe_url(const char *s, size_t n, struct selector *sel)
 	return 1;
 }
 
+/*
+ * Whether url's scheme is one a reader expects a link to lead to (RFC 3986
+ * section 3.1: schemes compare without case). javascript:, data: and the
+ * like would run or show what the URL carries, in the reader's browser.
+ */
+static int
+is_link_scheme(const char *url)
+{
+	static const char *const schemes[] = {
+		"gemini", "gopher", "http", "https", "ftp", "mailto",
+	};
+	const char	*colon = strchr(url, ':');
+	size_t		 i, n;
+
+	if (colon == NULL)
+		return 0;
+	n = (size_t)(colon - url);
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (strlen(schemes[i]) == n && strncasecmp(url, schemes[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Answers a "URL:" selector: the redirect page, or a type 3 line saying why not. */
+static void
+url_selector(const struct request *req, const char *s, size_t n, struct response *resp)
+{
+	struct selector	sel;
+
+	if (!has_safe_url(s, n, &sel))
+		error_menu(host_settings(req->host), resp, STATUS_BAD_REQUEST,
+		    "URL: selector with control bytes or invalid UTF-8");
+	else if (!is_link_scheme(sel.search))
+		error_menu(host_settings(req->host), resp, STATUS_BAD_REQUEST,
+		    "URL: links lead only to gemini, gopher, http, https, ftp and mailto");
+	else
+		url_redirect(sel.search, resp);
+}
+
 static size_t
 gopher_respond(const char *buf, size_t len, struct request *req,
     struct response *resp, char *head, size_t headsize)
@@ -309,8 +349,8 @@ gopher_respond(const char *buf, size_t len, struct request *req,
 	const char	*reason;
 
 	req->protocol = PROTOCOL_GOPHER;
-	if (len > 4 && strncmp(buf, "URL:", 4) == 0 && has_safe_url(buf + 4, len - 4, &sel)) {
-		url_redirect(sel.search, resp);
+	if (len > 4 && strncmp(buf, "URL:", 4) == 0) {
+		url_selector(req, buf + 4, len - 4, resp);
 		return 0;
 	}
 	if (request_parse_gopher(buf, len, &sel, &reason) == -1) {
