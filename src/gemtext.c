@@ -301,12 +301,14 @@ struct text_ctx {
 	int		 started;
 };
 
-/* Appends one line of plain text, dot-stuffed (RFC 1436 section 3.8). */
+/*
+ * Appends one line of plain text as it is: the text ends where the
+ * connection does, so no line is taken for RFC 1436's lone "." and none is
+ * dot-stuffed.
+ */
 static void
 put_text_line(struct buf *out, const char *prefix, const char *s, size_t n)
 {
-	if (*prefix == '\0' && n > 0 && s[0] == '.')
-		buf_puts(out, ".");
 	buf_puts(out, prefix);
 	buf_append(out, s, n);
 	buf_puts(out, "\r\n");
@@ -409,5 +411,4 @@ gemtext_text(const char *text, size_t len, const struct gopher_origin *o,
 	}
 	buf_free(&refs);
 	buf_free(&tagged);
-	buf_puts(out, ".\r\n");
 }

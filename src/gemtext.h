@@ -56,8 +56,9 @@ void	 gemtext_menu(const char *text, size_t len, const struct gopher_origin *o,
 /*
  * Renders gemtext as Gopher plain text (type 0): headings underlined, lists
  * and quotes indented, preformatted lines verbatim, links numbered with a
- * reference list at the end, prose wrapped to GOPHER_COLUMNS, lines that
- * start with '.' doubled, CRLF, ending with ".". Pure: appends to out.
+ * reference list at the end, prose wrapped to GOPHER_COLUMNS, CRLF. No "."
+ * ends it and no line is dot-stuffed: Gopher text ends at the connection's
+ * close, as gophernicus and geomyidae send it. Pure: appends to out.
  */
 void	 gemtext_text(const char *text, size_t len, const struct gopher_origin *o,
 	    struct buf *out);

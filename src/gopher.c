@@ -123,9 +123,10 @@ rendered_size(const struct buf *src, const char *host)
 /*
  * Gemtext becomes a menu where Gemini has a directory or a list, and for the
  * answer to a search (RFC 1436 section 3.7: a type 7 item returns a menu);
- * plain text elsewhere.
+ * plain text elsewhere. Returns 1 when the body is then a menu, which ends
+ * with a lone ".", and 0 when it is text, which ends at the close.
  */
-static void
+static int
 convert_gemtext(const struct host_config *hc, const char *path, int menu,
     struct response *resp)
 {
@@ -133,14 +134,14 @@ convert_gemtext(const struct host_config *hc, const char *path, int menu,
 	struct buf		 src = { 0 }, out = { 0 };
 
 	if (resp->rendition != NULL && use_rendition(resp, atomic_load(resp->rendition)))
-		return;
+		return menu;
 	if (read_body(resp, &src) == -1) {
 		buf_free(&src);
-		return;		/* too large to convert: it goes out as it is */
+		return 0;	/* too large to convert: it goes out as it is */
 	}
 	if (rendered_size(&src, hc->name) > RENDER_MAX) {
 		buf_free(&src);
-		return;
+		return 0;
 	}
 	if (menu)
 		gemtext_menu(src.data != NULL ? src.data : "", src.len, &o, &out);
@@ -150,11 +151,11 @@ convert_gemtext(const struct host_config *hc, const char *path, int menu,
 	if (out.failed) {
 		buf_free(&out);
 		error_menu(hc, resp, STATUS_PERMANENT_FAILURE, "Out of memory");
-		return;
+		return 1;
 	}
-	if (resp->rendition != NULL && keep_rendition(resp, &out))
-		return;
-	set_body(resp, &out);
+	if (resp->rendition == NULL || !keep_rendition(resp, &out))
+		set_body(resp, &out);
+	return menu;
 }
 
 /* The Gopher capabilities file (caps.txt, from the Gopher community's convention). */
@@ -212,7 +213,8 @@ input_menu(const char *path, struct response *resp)
 	set_body(resp, &b);
 }
 
-static void
+/* Answers the request in resp; 1 when the answer is a menu (it ends with "."). */
+static int
 serve(struct request *req, struct url *url, struct response *resp)
 {
 	const struct host_config	*hc = host_settings(req->host);
@@ -222,14 +224,14 @@ serve(struct request *req, struct url *url, struct response *resp)
 
 	route(req, resp);
 	if (resp->pending != NULL)
-		return;		/* answered again once the append is settled */
+		return 0;	/* answered again once the append is settled */
 	if (resp->status == STATUS_INPUT) {
 		input_menu(url->path, resp);
 		input = 1;
 	}
 	if (resp->status == STATUS_NOT_FOUND && strcmp(url->path, "/caps.txt") == 0) {
 		caps(resp);
-		return;
+		return 0;
 	}
 	if (resp->status == STATUS_REDIRECT) {
 		/* Gopher has no redirects: a directory asked for without its slash is served. */
@@ -245,16 +247,17 @@ serve(struct request *req, struct url *url, struct response *resp)
 		snprintf(why, sizeof(why), "Too many entries: try again in %s seconds",
 		    resp->meta);
 		error_menu(hc, resp, resp->status, why);
-		return;
+		return 1;
 	}
 	if (resp->status != STATUS_SUCCESS) {
 		error_menu(hc, resp, resp->status, resp->status == STATUS_NOT_FOUND ?
 		    "Not found" : resp->meta);
-		return;
+		return 1;
 	}
-	if (strncmp(resp->meta, "text/gemini", 11) == 0)
-		convert_gemtext(hc, url->path, input || url->has_query ||
-		    url->path[strlen(url->path) - 1] == '/', resp);
+	if (strncmp(resp->meta, "text/gemini", 11) != 0)
+		return 0;
+	return convert_gemtext(hc, url->path, input || url->has_query ||
+	    url->path[strlen(url->path) - 1] == '/', resp);
 }
 
 /*
@@ -347,6 +350,7 @@ gopher_respond(const char *buf, size_t len, struct request *req,
 	struct selector	 sel;
 	struct url	 url;
 	const char	*reason;
+	int		 menu;
 
 	req->protocol = PROTOCOL_GOPHER;
 	if (len > 4 && strncmp(buf, "URL:", 4) == 0) {
@@ -364,16 +368,19 @@ gopher_respond(const char *buf, size_t len, struct request *req,
 	memcpy(url.query, sel.search, sizeof(url.query));
 	url.has_query = sel.has_search;
 	req->url = &url;
-	serve(req, &url, resp);
+	menu = serve(req, &url, resp);
 	req->url = NULL;
 	if (sel.plus == 0 || resp->status != STATUS_SUCCESS || resp->body == NULL)
 		return 0;
-	if (sel.plus == '$' && url.path[strlen(url.path) - 1] == '/')
+	if (sel.plus == '$' && menu)
 		plus_attributes(resp);
-	/* Gopher+ section 2.3: "+-1" announces data that ends with a lone ".". */
+	/*
+	 * Gopher+ section 2.3: "+-1" announces data that ends with a lone ".",
+	 * a menu; "+-2" data that ends at the close, a text or a file.
+	 */
 	if (headsize < 6)
 		return 0;
-	memcpy(head, "+-1\r\n", 5);
+	memcpy(head, menu ? "+-1\r\n" : "+-2\r\n", 5);
 	return 5;
 }
 
