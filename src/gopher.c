@@ -365,8 +365,15 @@ gopher_respond(const char *buf, size_t len, struct request *req,
 	url.port = -1;
 	memcpy(url.path, sel.path, sizeof(url.path));
 	memcpy(url.raw_path, sel.path, sizeof(url.raw_path));
-	memcpy(url.query, sel.search, sizeof(url.query));
-	url.has_query = sel.has_search;
+	/*
+	 * A search string belongs to a search item (RFC 1436 section 3.7); sent
+	 * with any other selector, it is ignored and the selector answered as
+	 * without it, rather than a file turning into a menu.
+	 */
+	if (sel.has_search && route_is_input(url.path)) {
+		memcpy(url.query, sel.search, sizeof(url.query));
+		url.has_query = 1;
+	}
 	req->url = &url;
 	menu = serve(req, &url, resp);
 	req->url = NULL;
