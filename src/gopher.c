@@ -127,11 +127,13 @@ rendered_size(const struct buf *src, const char *host)
  * with a lone ".", and 0 when it is text, which ends at the close.
  */
 static int
-convert_gemtext(const struct host_config *hc, const char *path, int menu,
+convert_gemtext(const struct request *req, const char *path, int menu,
     struct response *resp)
 {
-	struct gopher_origin	 o = { hc->name, hc->public_gopher_port, path, route_is_input };
-	struct buf		 src = { 0 }, out = { 0 };
+	const struct host_config	*hc = host_settings(req->host);
+	struct gopher_origin		 o = { hc->name, hc->public_gopher_port, path,
+	    route_is_input, route_review_menu, req->host };
+	struct buf			 src = { 0 }, out = { 0 };
 
 	if (resp->rendition != NULL && use_rendition(resp, atomic_load(resp->rendition)))
 		return menu;
@@ -256,7 +258,7 @@ serve(struct request *req, struct url *url, struct response *resp)
 	}
 	if (strncmp(resp->meta, "text/gemini", 11) != 0)
 		return 0;
-	return convert_gemtext(hc, url->path, input || url->has_query ||
+	return convert_gemtext(req, url->path, input || url->has_query ||
 	    url->path[strlen(url->path) - 1] == '/', resp);
 }
 

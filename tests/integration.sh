@@ -239,7 +239,7 @@ curl -s "gopher://127.0.0.1:$gport/1/" >"$work/menu"
 expect "home menu ends with a lone dot" "$(printf '.\r\n' | od -c)" "$(tail -c 3 "$work/menu" | od -c)"
 expect "every menu line ends with CRLF" 0 "$(awk '!/\r$/' "$work/menu" | wc -l)"
 expect "display strings under 70 columns" 0 "$(cut -f1 "$work/menu" | awk '{ if (length($0) > 70) n++ } END { print n + 0 }')"
-expect_match "review item" "^02026-04-01 - Second Film	/reviews/2026-04-01-second.gmi	localhost	$gport" "$(grep -a '^0' "$work/menu" | head -n 1 | tr -d '\r')"
+expect_match "review item" "^12026-04-01 - Second Film	/reviews/2026-04-01-second/	localhost	$gport" "$(grep -a '^1' "$work/menu" | head -n 1 | tr -d '\r')"
 expect_match "external link as an h item" "^hAn example	URL:https://example.org/	localhost	$gport" "$(grep -a '^h' "$work/menu" | tr -d '\r')"
 if grep -aq '^3' "$work/menu"; then fail "type 3 line inside a menu"; else pass; fi
 expect "missing selector" "$(printf '3Not found\t\tlocalhost\t%s\r\n.\r' "$gport")" "$(curl -s "gopher://127.0.0.1:$gport/1/nope/")"
@@ -249,7 +249,7 @@ expect "lone dot goes out as written" "." "$(sed -n 4p "$work/dots" | tr -d '\r'
 expect "leading dot goes out as written" ".hidden line" "$(sed -n 5p "$work/dots" | tr -d '\r')"
 expect "text ends at the close, with no lone dot" "after" "$(tail -n 1 "$work/dots" | tr -d '\r')"
 expect_match "lynx shows menus" "\(DIR\) \[[0-9]+\]Home" "$(timeout 20 lynx -dump "gopher://127.0.0.1:$gport/1/tags/drama/" 2>/dev/null)"
-expect_match "lynx lists reviews" "\(FILE\) \[[0-9]+\]2026-04-01 - Second Film" "$(timeout 20 lynx -dump "gopher://127.0.0.1:$gport/1/tags/drama/" 2>/dev/null)"
+expect_match "lynx lists reviews" "\(DIR\) \[[0-9]+\]2026-04-01 - Second Film" "$(timeout 20 lynx -dump "gopher://127.0.0.1:$gport/1/tags/drama/" 2>/dev/null)"
 expect_match "review menu view" "1More by Jane Doe	/directors/jane-doe/" "$(curl -s "gopher://127.0.0.1:$gport/1/reviews/2026-03-01-first/")"
 curl -s "gopher://127.0.0.1:$gport/9/big.bin" -o "$work/gbig"
 if cmp -s "$root/big.bin" "$work/gbig"; then pass; else fail "1 MiB file over gopher differs"; fi
