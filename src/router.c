@@ -128,15 +128,17 @@ route_review_menu(const void *host, const char *selector, char *out, size_t size
 {
 	static const char	 prefix[] = "/reviews/";
 	const struct host	*h = host;
-	const char		*name = selector + strlen(prefix), *dot;
+	const char		*name, *dot;
 	char			 slug[SLUG_MAX + 1], file[REVIEW_NAME_MAX + 1];
 	char			 title[REVIEW_FIELD_MAX + 1];
 	size_t			 n;
 	int			 m;
 
-	if (strncmp(selector, prefix, strlen(prefix)) != 0 || strchr(name, '/') != NULL ||
-	    (dot = strrchr(name, '.')) == NULL || (n = (size_t)(dot - name)) == 0 ||
-	    n >= sizeof(slug))
+	if (strncmp(selector, prefix, strlen(prefix)) != 0)
+		return 0;
+	name = selector + strlen(prefix);
+	if (strchr(name, '/') != NULL || (dot = strrchr(name, '.')) == NULL ||
+	    (n = (size_t)(dot - name)) == 0 || n >= sizeof(slug))
 		return 0;
 	memcpy(slug, name, n);
 	slug[n] = '\0';

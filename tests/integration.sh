@@ -520,7 +520,7 @@ echo "== guestbook over gopher"
 g=$(curl -s "gopher://127.0.0.1:$gport/7/reviews/2026-03-01-first/respond%09Hello%20from%20gopher")
 expect_match "gopher confirmation menu" "^iThank you	" "$g"
 expect_match "confirmation names the entry" "iYour response to First Film is saved as entry [0-9]+\." "$g"
-expect_match "confirmation links back" "0Back to the review	/reviews/2026-03-01-first.gmi	localhost	$gport" "$g"
+expect_match "confirmation links back" "1Back to the review	/reviews/2026-03-01-first/	localhost	$gport" "$g"
 expect_match "review menu has a search item" "7Leave a response	/reviews/2026-03-01-first/respond	localhost	$gport" "$(curl -s "gopher://127.0.0.1:$gport/1/reviews/2026-03-01-first/")"
 expect_match "guestbook menu has a search item" "7Sign the guestbook	/guestbook/sign	localhost	$gport" "$(curl -s "gopher://127.0.0.1:$gport/1/guestbook/")"
 expect_match "gopher entry shown on gemini" "> Hello from gopher" "$(gem "gemini://localhost/reviews/2026-03-01-first.gmi" >/dev/null; cat "$work/body")"
