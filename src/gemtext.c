@@ -197,6 +197,26 @@ resolve(const char *url, size_t n, const char *page, char *out, size_t size)
 	return path_normalise(joined, (size_t)len, out, size, &why);
 }
 
+/*
+ * The selector a local link leads to over Gopher: resolve()'s, or the menu
+ * that stands for its file (a review's, with its responses), unless that
+ * menu is the page itself, which links to the file.
+ */
+static int
+local_selector(const char *url, size_t n, const struct gopher_origin *o, char *out,
+    size_t size)
+{
+	char	menu[GOPHER_SELECTOR_MAX + 2];
+	size_t	len;
+
+	if (resolve(url, n, o->page, out, size) == -1)
+		return -1;
+	if (o->menu_of != NULL && o->menu_of(o->arg, out, menu, sizeof(menu)) &&
+	    strcmp(menu, o->page) != 0 && (len = strlen(menu)) < size)
+		memcpy(out, menu, len + 1);
+	return 0;
+}
+
 static char
 item_type(const char *selector, const struct gopher_origin *o)
 {
@@ -247,7 +267,7 @@ menu_link(struct buf *out, const struct gemtext_line *l, const struct gopher_ori
 		buf_printf(out, "\t%s\t%u\r\n", o->host, o->port);
 		return;
 	}
-	if (resolve(url, url_n, o->page, selector, sizeof(selector)) == -1) {
+	if (local_selector(url, url_n, o, selector, sizeof(selector)) == -1) {
 		wrap(out, label, label_n, GOPHER_COLUMNS, emit_info, &m);
 		return;
 	}
@@ -291,12 +311,14 @@ struct text_ctx {
 	int		 started;
 };
 
-/* Appends one line of plain text, dot-stuffed (RFC 1436 section 3.8). */
+/*
+ * Appends one line of plain text as it is: the text ends where the
+ * connection does, so no line is taken for RFC 1436's lone "." and none is
+ * dot-stuffed.
+ */
 static void
 put_text_line(struct buf *out, const char *prefix, const char *s, size_t n)
 {
-	if (*prefix == '\0' && n > 0 && s[0] == '.')
-		buf_puts(out, ".");
 	buf_puts(out, prefix);
 	buf_append(out, s, n);
 	buf_puts(out, "\r\n");
@@ -335,7 +357,7 @@ text_reference(struct buf *refs, unsigned n, const char *url, size_t url_n,
 	buf_printf(refs, "[%u] ", n);
 	if (has_scheme(url, url_n))
 		buf_append(refs, url, url_n);
-	else if (resolve(url, url_n, o->page, selector, sizeof(selector)) == 0) {
+	else if (local_selector(url, url_n, o, selector, sizeof(selector)) == 0) {
 		buf_printf(refs, "gopher://%s:%u/%c", o->host, o->port, item_type(selector, o));
 		buf_put_path(refs, selector);
 	} else
@@ -401,5 +423,4 @@ gemtext_text(const char *text, size_t len, const struct gopher_origin *o,
 	}
 	buf_free(&refs);
 	buf_free(&tagged);
-	buf_puts(out, ".\r\n");
 }

@@ -42,13 +42,17 @@ struct gopher_origin {
 	unsigned	 port;
 	const char	*page;		/* the page's own path, for relative links */
 	int		(*is_search)(const char *selector);	/* a type 7 item; may be NULL */
+	/* Writes the menu that stands for selector's file to out; 0 when none. May be NULL. */
+	int		(*menu_of)(const void *arg, const char *selector, char *out, size_t size);
+	const void	*arg;		/* menu_of's first argument */
 };
 
 /*
  * Renders gemtext as a Gopher menu (RFC 1436): text as 'i' lines wrapped to
  * GOPHER_COLUMNS, links as items of the type their target calls for (1, 0,
  * I, g, 9, 7 where o->is_search says so, or h with "URL:" for other protocols), every line CRLF, ending
- * with ".". Pure: appends to out.
+ * with ".". A link to a file that o->menu_of has a menu for leads to the
+ * menu (type 1), except on that menu itself. Pure: appends to out.
  */
 void	 gemtext_menu(const char *text, size_t len, const struct gopher_origin *o,
 	    struct buf *out);
@@ -56,8 +60,9 @@ void	 gemtext_menu(const char *text, size_t len, const struct gopher_origin *o,
 /*
  * Renders gemtext as Gopher plain text (type 0): headings underlined, lists
  * and quotes indented, preformatted lines verbatim, links numbered with a
- * reference list at the end, prose wrapped to GOPHER_COLUMNS, lines that
- * start with '.' doubled, CRLF, ending with ".". Pure: appends to out.
+ * reference list at the end, prose wrapped to GOPHER_COLUMNS, CRLF. No "."
+ * ends it and no line is dot-stuffed: Gopher text ends at the connection's
+ * close, as gophernicus and geomyidae send it. Pure: appends to out.
  */
 void	 gemtext_text(const char *text, size_t len, const struct gopher_origin *o,
 	    struct buf *out);

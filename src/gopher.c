@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -36,19 +37,23 @@ set_body(struct response *resp, struct buf *b)
 	response_take_body(resp, b);
 }
 
-/* A type-3 menu: the one line that says what went wrong, and the end. */
+/*
+ * A type-3 menu: the one line that says what went wrong, and the end. why
+ * is often resp->meta, which the release clears: the line is written first,
+ * and the meta (what the log shows) is taken back from it.
+ */
 static void
 error_menu(const struct host_config *hc, struct response *resp,
     enum status status, const char *why)
 {
 	struct buf	b = { 0 };
+	size_t		n = strlen(why);
 
-	response_release(resp);
 	buf_puts(&b, "3");
-	buf_puts(&b, why);
+	buf_append(&b, why, n);
 	buf_printf(&b, "\t\t%s\t%u\r\n.\r\n", hc->name, hc->public_gopher_port);
-	resp->status = status;
-	snprintf(resp->meta, sizeof(resp->meta), "%s", why);
+	response_release(resp);
+	response_set(resp, status, "%.*s", b.failed ? 0 : (int)n, b.failed ? "" : b.data + 1);
 	set_body(resp, &b);
 }
 
@@ -119,24 +124,27 @@ rendered_size(const struct buf *src, const char *host)
 /*
  * Gemtext becomes a menu where Gemini has a directory or a list, and for the
  * answer to a search (RFC 1436 section 3.7: a type 7 item returns a menu);
- * plain text elsewhere.
+ * plain text elsewhere. Returns 1 when the body is then a menu, which ends
+ * with a lone ".", and 0 when it is text, which ends at the close.
  */
-static void
-convert_gemtext(const struct host_config *hc, const char *path, int menu,
+static int
+convert_gemtext(const struct request *req, const char *path, int menu,
     struct response *resp)
 {
-	struct gopher_origin	 o = { hc->name, hc->public_gopher_port, path, route_is_input };
-	struct buf		 src = { 0 }, out = { 0 };
+	const struct host_config	*hc = host_settings(req->host);
+	struct gopher_origin		 o = { hc->name, hc->public_gopher_port, path,
+	    route_is_input, route_review_menu, req->host };
+	struct buf			 src = { 0 }, out = { 0 };
 
 	if (resp->rendition != NULL && use_rendition(resp, atomic_load(resp->rendition)))
-		return;
+		return menu;
 	if (read_body(resp, &src) == -1) {
 		buf_free(&src);
-		return;		/* too large to convert: it goes out as it is */
+		return 0;	/* too large to convert: it goes out as it is */
 	}
 	if (rendered_size(&src, hc->name) > RENDER_MAX) {
 		buf_free(&src);
-		return;
+		return 0;
 	}
 	if (menu)
 		gemtext_menu(src.data != NULL ? src.data : "", src.len, &o, &out);
@@ -146,11 +154,11 @@ convert_gemtext(const struct host_config *hc, const char *path, int menu,
 	if (out.failed) {
 		buf_free(&out);
 		error_menu(hc, resp, STATUS_PERMANENT_FAILURE, "Out of memory");
-		return;
+		return 1;
 	}
-	if (resp->rendition != NULL && keep_rendition(resp, &out))
-		return;
-	set_body(resp, &out);
+	if (resp->rendition == NULL || !keep_rendition(resp, &out))
+		set_body(resp, &out);
+	return menu;
 }
 
 /* The Gopher capabilities file (caps.txt, from the Gopher community's convention). */
@@ -208,7 +216,8 @@ input_menu(const char *path, struct response *resp)
 	set_body(resp, &b);
 }
 
-static void
+/* Answers the request in resp; 1 when the answer is a menu (it ends with "."). */
+static int
 serve(struct request *req, struct url *url, struct response *resp)
 {
 	const struct host_config	*hc = host_settings(req->host);
@@ -218,14 +227,14 @@ serve(struct request *req, struct url *url, struct response *resp)
 
 	route(req, resp);
 	if (resp->pending != NULL)
-		return;		/* answered again once the append is settled */
+		return 0;	/* answered again once the append is settled */
 	if (resp->status == STATUS_INPUT) {
 		input_menu(url->path, resp);
 		input = 1;
 	}
 	if (resp->status == STATUS_NOT_FOUND && strcmp(url->path, "/caps.txt") == 0) {
 		caps(resp);
-		return;
+		return 0;
 	}
 	if (resp->status == STATUS_REDIRECT) {
 		/* Gopher has no redirects: a directory asked for without its slash is served. */
@@ -241,16 +250,17 @@ serve(struct request *req, struct url *url, struct response *resp)
 		snprintf(why, sizeof(why), "Too many entries: try again in %s seconds",
 		    resp->meta);
 		error_menu(hc, resp, resp->status, why);
-		return;
+		return 1;
 	}
 	if (resp->status != STATUS_SUCCESS) {
 		error_menu(hc, resp, resp->status, resp->status == STATUS_NOT_FOUND ?
 		    "Not found" : resp->meta);
-		return;
+		return 1;
 	}
-	if (strncmp(resp->meta, "text/gemini", 11) == 0)
-		convert_gemtext(hc, url->path, input || url->has_query ||
-		    url->path[strlen(url->path) - 1] == '/', resp);
+	if (strncmp(resp->meta, "text/gemini", 11) != 0)
+		return 0;
+	return convert_gemtext(req, url->path, input || url->has_query ||
+	    url->path[strlen(url->path) - 1] == '/', resp);
 }
 
 /*
@@ -311,6 +321,45 @@ gopher_input_at(const char *buf, size_t len)
 	return (size_t)(tab - buf) + 1;
 }
 
+/*
+ * Whether url's scheme is one a reader expects a link to lead to (RFC 3986
+ * section 3.1: schemes compare without case). javascript:, data: and the
+ * like would run or show what the URL carries, in the reader's browser.
+ */
+static int
+is_link_scheme(const char *url)
+{
+	static const char *const schemes[] = {
+		"gemini", "gopher", "http", "https", "ftp", "mailto",
+	};
+	const char	*colon = strchr(url, ':');
+	size_t		 i, n;
+
+	if (colon == NULL)
+		return 0;
+	n = (size_t)(colon - url);
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (strlen(schemes[i]) == n && strncasecmp(url, schemes[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Answers a "URL:" selector: the redirect page, or a type 3 line saying why not. */
+static void
+url_selector(const struct request *req, const char *s, size_t n, struct response *resp)
+{
+	struct selector	sel;
+
+	if (!has_safe_url(s, n, &sel))
+		error_menu(host_settings(req->host), resp, STATUS_BAD_REQUEST,
+		    "URL: selector with control bytes or invalid UTF-8");
+	else if (!is_link_scheme(sel.search))
+		error_menu(host_settings(req->host), resp, STATUS_BAD_REQUEST,
+		    "URL: links lead only to gemini, gopher, http, https, ftp and mailto");
+	else
+		url_redirect(sel.search, resp);
+}
+
 static size_t
 gopher_respond(const char *buf, size_t len, struct request *req,
     struct response *resp, char *head, size_t headsize)
@@ -318,10 +367,11 @@ gopher_respond(const char *buf, size_t len, struct request *req,
 	struct selector	 sel;
 	struct url	 url;
 	const char	*reason;
+	int		 menu;
 
 	req->protocol = PROTOCOL_GOPHER;
-	if (len > 4 && strncmp(buf, "URL:", 4) == 0 && has_safe_url(buf + 4, len - 4, &sel)) {
-		url_redirect(sel.search, resp);
+	if (len > 4 && strncmp(buf, "URL:", 4) == 0) {
+		url_selector(req, buf + 4, len - 4, resp);
 		return 0;
 	}
 	if (request_parse_gopher(buf, len, &sel, &reason) == -1) {
@@ -332,19 +382,29 @@ gopher_respond(const char *buf, size_t len, struct request *req,
 	url.port = -1;
 	memcpy(url.path, sel.path, sizeof(url.path));
 	memcpy(url.raw_path, sel.path, sizeof(url.raw_path));
-	memcpy(url.query, sel.search, sizeof(url.query));
-	url.has_query = sel.has_search;
+	/*
+	 * A search string belongs to a search item (RFC 1436 section 3.7); sent
+	 * with any other selector, it is ignored and the selector answered as
+	 * without it, rather than a file turning into a menu.
+	 */
+	if (sel.has_search && route_is_input(url.path)) {
+		memcpy(url.query, sel.search, sizeof(url.query));
+		url.has_query = 1;
+	}
 	req->url = &url;
-	serve(req, &url, resp);
+	menu = serve(req, &url, resp);
 	req->url = NULL;
 	if (sel.plus == 0 || resp->status != STATUS_SUCCESS || resp->body == NULL)
 		return 0;
-	if (sel.plus == '$' && url.path[strlen(url.path) - 1] == '/')
+	if (sel.plus == '$' && menu)
 		plus_attributes(resp);
-	/* Gopher+ section 2.3: "+-1" announces data that ends with a lone ".". */
+	/*
+	 * Gopher+ section 2.3: "+-1" announces data that ends with a lone ".",
+	 * a menu; "+-2" data that ends at the close, a text or a file.
+	 */
 	if (headsize < 6)
 		return 0;
-	memcpy(head, "+-1\r\n", 5);
+	memcpy(head, menu ? "+-1\r\n" : "+-2\r\n", 5);
 	return 5;
 }
 

@@ -124,6 +124,33 @@ route_is_input(const char *path)
 	    respond_slug(path, slug, sizeof(slug)) == 0;
 }
 
+int
+route_review_menu(const void *host, const char *selector, char *out, size_t size)
+{
+	static const char	 prefix[] = "/reviews/";
+	const struct host	*h = host;
+	const char		*name, *dot;
+	char			 slug[SLUG_MAX + 1], file[REVIEW_NAME_MAX + 1];
+	char			 title[REVIEW_FIELD_MAX + 1];
+	size_t			 n;
+	int			 m;
+
+	if (strncmp(selector, prefix, strlen(prefix)) != 0)
+		return 0;
+	name = selector + strlen(prefix);
+	if (strchr(name, '/') != NULL || (dot = strrchr(name, '.')) == NULL ||
+	    (n = (size_t)(dot - name)) == 0 || n >= sizeof(slug))
+		return 0;
+	memcpy(slug, name, n);
+	slug[n] = '\0';
+	/* Only an indexed review has a menu; x.txt beside x.gmi is not x's. */
+	if (index_review(h->index, slug, file, sizeof(file), title, sizeof(title)) == -1 ||
+	    strcmp(file, name) != 0)
+		return 0;
+	m = snprintf(out, size, "%s%s/", prefix, slug);
+	return m > 0 && (size_t)m < size;
+}
+
 /* Fills in where the request's path lets a reader write; 0 when it is no such place. */
 static int
 input_of(const struct request *req, struct input *in)

@@ -328,12 +328,12 @@ echo "== gopher, a listener per host"
 g=$(gopher "$ga" /1/)
 expect "a.test menu first line" "$(printf 'iAlpha home\t\ta.test\t%s\r' "$ga")" "$(printf '%s\n' "$g" | head -n 1)"
 expect "a.test menu lines name a.test" 0 "$(menu_strangers "$g" a.test "$ga")"
-expect_match "a.test menu lists its review" "02026-03-01 - Alpha Film	/reviews/2026-03-01-alpha-film.gmi	a\.test	$ga" "$g"
+expect_match "a.test menu lists its review" "12026-03-01 - Alpha Film	/reviews/2026-03-01-alpha-film/	a\.test	$ga" "$g"
 expect_no "a.test menu has nothing of beta" "Beta" "$g"
 g=$(gopher "$gb" /1/)
 expect "b.test menu first line" "$(printf 'iBeta home\t\tb.test\t%s\r' "$gb")" "$(printf '%s\n' "$g" | head -n 1)"
 expect "b.test menu lines name b.test" 0 "$(menu_strangers "$g" b.test "$gb")"
-expect_match "b.test menu lists its review" "02026-03-02 - Beta Film	/reviews/2026-03-02-beta-film.gmi	b\.test	$gb" "$g"
+expect_match "b.test menu lists its review" "12026-03-02 - Beta Film	/reviews/2026-03-02-beta-film/	b\.test	$gb" "$g"
 expect_no "b.test menu has nothing of alpha" "Alpha" "$g"
 g=$(gopher "$gb" /1/tags/)
 expect "b.test tag menu names b.test" 0 "$(menu_strangers "$g" b.test "$gb")"
@@ -362,7 +362,7 @@ expect_no "b.test's review not on a.test's list" "Dropped" "$(body a.test gemini
 expect_no "b.test's review not on d.test's list" "Dropped" "$(body d.test gemini://d.test/reviews/)"
 expect "b.test's new tag not on a.test" "51 No such page" "$(header a.test gemini://a.test/tags/droptag/)"
 expect "a.test still indexes one review" 0 "$(grep -c 'index: a\.test: 2 review' "$log")"
-expect_match "b.test's gopher lists it" "02026-05-01 - Dropped Film	/reviews/2026-05-01-dropped.gmi	b\.test	$gb" "$(gopher "$gb" /1/reviews/)"
+expect_match "b.test's gopher lists it" "12026-05-01 - Dropped Film	/reviews/2026-05-01-dropped/	b\.test	$gb" "$(gopher "$gb" /1/reviews/)"
 expect_no "a.test's gopher does not" "Dropped" "$(gopher "$ga" /1/reviews/)"
 printf '# Second Alpha\nTags: Alphatag\n\nMore alpha.\n' >"$aroot/reviews/2026-05-02-second-alpha.gmi"
 if wait_page a.test gemini://a.test/reviews/ "2026-05-02 - Second Alpha"; then pass; else fail "review dropped into a.test not listed on a.test"; fi

@@ -12,9 +12,20 @@ is_respond(const char *selector)
 	return strcmp(selector, "/reviews/x/respond") == 0;
 }
 
-static const struct gopher_origin	origin = { "example.org", 70, "/reviews/x.gmi", NULL };
-static const struct gopher_origin	list = { "example.org", 70, "/tags/", NULL };
-static const struct gopher_origin	review = { "example.org", 70, "/reviews/x/", is_respond };
+/* The menu of /reviews/x.gmi is /reviews/x/, as the router says of an indexed review. */
+static int
+menu_of(const void *arg, const char *selector, char *out, size_t size)
+{
+	(void)arg;
+	if (strcmp(selector, "/reviews/x.gmi") != 0 || size < sizeof("/reviews/x/"))
+		return 0;
+	memcpy(out, "/reviews/x/", sizeof("/reviews/x/"));
+	return 1;
+}
+
+static const struct gopher_origin	origin = { "example.org", 70, "/reviews/x.gmi", NULL, NULL, NULL };
+static const struct gopher_origin	list = { "example.org", 70, "/tags/", NULL, NULL, NULL };
+static const struct gopher_origin	review = { "example.org", 70, "/reviews/x/", is_respond, NULL, NULL };
 
 static const char *
 menu(const char *text, const struct gopher_origin *o)
@@ -82,6 +93,27 @@ test_menu(void)
 }
 
 static void
+test_review_menus(void)
+{
+	static const struct gopher_origin	tags = { "example.org", 70, "/tags/", NULL, menu_of, NULL };
+	static const struct gopher_origin	own = { "example.org", 70, "/reviews/x/", NULL, menu_of, NULL };
+	struct buf				out = { 0 };
+
+	/* A list links a review to its menu; other files stay files. */
+	CHECK_STR(menu("=> /reviews/x.gmi X\n=> /reviews/y.gmi Y\n", &tags),
+	    "1X\t/reviews/x/\texample.org\t70\r\n"
+	    "0Y\t/reviews/y.gmi\texample.org\t70\r\n"
+	    ".\r\n");
+	/* The review's own menu links to its text. */
+	CHECK_STR(menu("=> /reviews/x.gmi Read the review\n", &own),
+	    "0Read the review\t/reviews/x.gmi\texample.org\t70\r\n.\r\n");
+	gemtext_text("=> /reviews/x.gmi X\n", strlen("=> /reviews/x.gmi X\n"), &tags, &out);
+	CHECK_STR(out.data, "[1] X\r\n\r\nReferences\r\n\r\n"
+	    "[1] gopher://example.org:70/1/reviews/x/\r\n");
+	buf_free(&out);
+}
+
+static void
 test_wrapping(void)
 {
 	const char	*m;
@@ -102,7 +134,7 @@ test_wrapping(void)
 	for (i = 0; i < 69; i++)
 		memcpy(line + 2 * i, "\xc3\xa9", 2);
 	m = text(line);
-	CHECK_INT(strlen(m), 138 + 2 + 3);	/* one line, CRLF, then ".\r\n" */
+	CHECK_INT(strlen(m), 138 + 2);	/* one line and its CRLF */
 	CHECK(strncmp(m, line, 138) == 0);
 }
 
@@ -146,24 +178,26 @@ static void
 test_text(void)
 {
 	CHECK_STR(text("# Title\n## Sub\n### Small\nPlain.\n"),
-	    "Title\r\n=====\r\nSub\r\n---\r\nSmall\r\nPlain.\r\n.\r\n");
-	CHECK_STR(text(".\n.dot\nok\n"), "..\r\n..dot\r\nok\r\n.\r\n");
+	    "Title\r\n=====\r\nSub\r\n---\r\nSmall\r\nPlain.\r\n");
+	/* Text ends at the close: no lone "." ends it, and dots go out as written. */
+	CHECK_STR(text(".\n.dot\nok\n"), ".\r\n.dot\r\nok\r\n");
 	CHECK_STR(text("=> /tags/noir/ Noir\n=> https://w.example/ Web\n"),
 	    "[1] Noir\r\n[2] Web\r\n\r\nReferences\r\n\r\n"
 	    "[1] gopher://example.org:70/1/tags/noir/\r\n"
-	    "[2] https://w.example/\r\n.\r\n");
-	CHECK_STR(text("```\n. inside pre\n```\n"), ".. inside pre\r\n.\r\n");
+	    "[2] https://w.example/\r\n");
+	CHECK_STR(text("```\n. inside pre\n```\n"), ". inside pre\r\n");
 	CHECK_STR(text("* one two three four five six seven eight nine ten eleven twelve thirteen\n"),
 	    "  * one two three four five six seven eight nine ten eleven twelve\r\n"
-	    "    thirteen\r\n.\r\n");
-	CHECK_STR(text("> quoted words\n"), "> quoted words\r\n.\r\n");
-	CHECK_STR(text("caf\xc3\xa9\n"), "caf\xc3\xa9\r\n.\r\n");
+	    "    thirteen\r\n");
+	CHECK_STR(text("> quoted words\n"), "> quoted words\r\n");
+	CHECK_STR(text("caf\xc3\xa9\n"), "caf\xc3\xa9\r\n");
 }
 
 int
 main(void)
 {
 	test_menu();
+	test_review_menus();
 	test_wrapping();
 	test_wide();
 	test_text();

@@ -294,7 +294,7 @@ gopher_rows(void)
 	gopher("", &a);
 	HAS(a, "iWelcome."); done(&a);
 	gopher("/reviews/", &a);
-	HAS(a, "First Film\t/reviews/2026-03-01-first"); done(&a);
+	HAS(a, "12026-03-01 - First Film\t/reviews/2026-03-01-first/\t"); done(&a);
 	gopher("/reviews/2026-03-01-first.gmi", &a);
 	HAS(a, "The first review."); CHECK(strncmp(a.body, "First Film", 10) == 0); done(&a);
 	gopher("/reviews/2026-03-01-first/", &a);
