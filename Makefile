@@ -93,6 +93,7 @@ run: marquee
 # with both builds.
 check: build/.check-deps marquee build/asan/marquee build/gemcli build/loadgen $(UNIT) fuzz-replay
 ifeq ($(TEST),)
+	tests/include-cycles
 	@for t in $(UNIT); do echo "== $$t"; $$t || exit 1; done
 	@echo "== integration tests (gcc build)"
 	MARQUEE=./marquee GEMCLI=build/gemcli tests/integration.sh

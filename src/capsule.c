@@ -14,7 +14,7 @@
 #include "buf.h"
 #include "capsule.h"
 #include "log.h"
-#include "router.h"
+#include "vocab.h"
 
 /* Remembered MIME types; a direct-mapped cache, so a collision just evicts. */
 #define MIME_CACHE_SLOTS	1024

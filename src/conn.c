@@ -27,8 +27,8 @@
 #include "limit.h"
 #include "log.h"
 #include "proxy.h"
-#include "router.h"
 #include "tls.h"
+#include "vocab.h"
 
 /* Gemini, and Gopher for every host, each on IPv4 and IPv6. */
 #define LISTENERS_MAX		(2 * (HOSTS_MAX + 1))

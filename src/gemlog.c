@@ -5,7 +5,7 @@
 #include "buf.h"
 #include "gemlog.h"
 #include "guestbook.h"
-#include "router.h"
+#include "vocab.h"
 
 /* Growing list of rendered pages. */
 struct pages {

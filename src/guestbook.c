@@ -18,7 +18,7 @@
 #include "buf.h"
 #include "guestbook.h"
 #include "log.h"
-#include "router.h"
+#include "vocab.h"
 
 /* Log bytes read at a time when loading or following the file. */
 #define READ_CHUNK	(64 * 1024)

@@ -25,8 +25,8 @@
 #include "index.h"
 #include "log.h"
 #include "review.h"
-#include "router.h"
 #include "utf8.h"
+#include "vocab.h"
 
 /* Where reviews live under the root. */
 #define REVIEWS_DIR		"reviews"

@@ -1,6 +1,10 @@
 #ifndef MARQUEE_VOCAB_H
 #define MARQUEE_VOCAB_H
 
+#include <stdatomic.h>
+#include <stddef.h>
+#include <sys/types.h>
+
 /*
  * The words every module shares and none owns. It includes nothing of the
  * project's, so anything may include it without making a cycle.
@@ -10,5 +14,109 @@
 #define FINGERPRINT_HEX	(2 * 32 + 1)
 /* RFC 5280 upper bound ub-common-name. */
 #define CN_MAX		64
+
+/* Gemini specification, section 3.1: a response header's meta is at most 1024 bytes. */
+#define META_MAX	1024
+
+/*
+ * Status codes are Gemini's (specification section 3.2); the Gopher adapter
+ * maps them onto its own replies. Routing never sees which protocol carries
+ * the request beyond the protocol field.
+ */
+enum status {
+	STATUS_INPUT			= 10,
+	STATUS_SUCCESS			= 20,
+	STATUS_REDIRECT_TEMPORARY	= 30,
+	STATUS_REDIRECT			= 31,
+	STATUS_TEMPORARY_FAILURE	= 40,
+	STATUS_SLOW_DOWN		= 44,
+	STATUS_PERMANENT_FAILURE	= 50,
+	STATUS_NOT_FOUND		= 51,
+	STATUS_PROXY_REFUSED		= 53,
+	STATUS_BAD_REQUEST		= 59,
+};
+
+enum protocol {
+	PROTOCOL_GEMINI,
+	PROTOCOL_GOPHER,
+};
+
+/*
+ * Work that a response waits for and another thread finishes: a guestbook
+ * entry that must be on disk before the reply (guestbook.c).
+ */
+struct pending;
+
+/*
+ * Arranges for wake(arg) to be called once, from any thread, when p is
+ * settled; returns 1 instead, calling nothing, when it already is.
+ */
+int	 pending_wait(struct pending *p, void (*wake)(void *), void *arg);
+/* Gives back one reference to p. */
+void	 pending_put(struct pending *p);
+/* Withdraws the wake of pending_wait: after it returns, it is never called. */
+void	 pending_cancel(struct pending *p);
+
+/* What a client asked for, in protocol-neutral form. */
+struct host;
+struct url;
+struct request {
+	enum protocol	 protocol;
+	const struct host *host;		/* the virtual host asked */
+	const struct url *url;			/* path, raw path and query */
+	const char	*peer;			/* client address, for logs and limits */
+	int		 has_certificate;
+	char		 fingerprint[FINGERPRINT_HEX];	/* of the client key, when has_certificate */
+	char		 cn[CN_MAX + 1];
+	/*
+	 * Set when the request is answered a second time, once the append it
+	 * asked for is settled; route() then answers with its outcome.
+	 */
+	const struct pending *settled;
+};
+
+/* A body in another protocol's form (a Gopher menu of a generated page). */
+struct rendition {
+	char	*data;
+	size_t	 len;
+};
+
+/*
+ * The answer: a status, its meta (MIME type, redirect path or error text) and
+ * a body: a file, bytes in memory, or a file followed by bytes in memory. The
+ * response owns its body: response_release() closes the file and hands the
+ * memory back to its owner.
+ */
+struct response {
+	enum status	 status;
+	char		 meta[META_MAX + 1];
+	int		 fd;			/* body read from this file, -1 for none */
+	off_t		 size;			/* bytes of fd to send */
+	const char	*body;			/* sent after the file, if any */
+	size_t		 body_len;
+	void		(*body_release)(void *owner);
+	void		*body_owner;
+	/*
+	 * Where the body's owner keeps a rendition made once and shared by
+	 * later requests; NULL when the body has no such place. The first
+	 * adapter to convert the body stores its result here.
+	 */
+	_Atomic(struct rendition *) *rendition;
+	/*
+	 * Owned. When set, nothing is sent yet: the connection waits for it
+	 * to settle and then answers the request again with req->settled.
+	 */
+	struct pending	*pending;
+};
+
+void	 response_init(struct response *resp);
+void	 response_release(struct response *resp);
+/* Sets status and meta; a meta that would be cut is cut on a UTF-8 boundary. */
+void	 response_set(struct response *resp, enum status status, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* Makes the bytes of b (a struct buf, emptied) the body of resp, which then owns them. */
+struct buf;
+void	 response_take_body(struct response *resp, struct buf *b);
 
 #endif

@@ -23,6 +23,7 @@
 #include "harness.h"
 #include "host.h"
 #include "router.h"
+#include "utf8.h"
 
 #define GMI	"20 text/gemini; charset=utf-8; lang=en"
 
@@ -319,6 +320,26 @@ gopher_rows(void)
 	HAS(a, "\t/guestbook/sign\t"); done(&a);
 }
 
+/* A meta longer than Gemini allows is cut whole characters at a time. */
+static void
+long_meta(void)
+{
+	struct response	resp;
+	char		text[1100];
+	size_t		i;
+
+	for (i = 0; i + 2 < sizeof(text); i += 2)
+		memcpy(text + i, "\xc3\xa9", 2);
+	text[i] = '\0';
+	response_init(&resp);
+	response_set(&resp, STATUS_BAD_REQUEST, "x%s", text);
+	CHECK_INT(strlen(resp.meta), 1023);
+	CHECK(utf8_valid(resp.meta, strlen(resp.meta)));
+	response_set(&resp, STATUS_BAD_REQUEST, "xy%s", text);
+	CHECK_INT(strlen(resp.meta), 1024);
+	CHECK(utf8_valid(resp.meta, strlen(resp.meta)));
+}
+
 int
 main(void)
 {
@@ -331,6 +352,7 @@ main(void)
 	gemini_rows();
 	gemini_input();
 	gopher_rows();
+	long_meta();
 	hosts_close();
 	config_free_all();
 	status = harness_done();
