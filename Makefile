@@ -94,6 +94,7 @@ run: marquee
 check: build/.check-deps marquee build/asan/marquee build/gemcli build/loadgen $(UNIT) fuzz-replay
 ifeq ($(TEST),)
 	tests/include-cycles
+	tests/url-map
 	@for t in $(UNIT); do echo "== $$t"; $$t || exit 1; done
 	@echo "== integration tests (gcc build)"
 	MARQUEE=./marquee GEMCLI=build/gemcli tests/integration.sh

@@ -1,3 +1,9 @@
+/*
+ * The Gemini adapter: a request line in, a header and a body out. It turns
+ * the wire's forms into the router's (the query into the reader's text) and
+ * back (paths into absolute URLs, a prompt with what fits in a request).
+ */
+
 #include <stdio.h>
 #include <string.h>
 
@@ -68,24 +74,79 @@ bad_request(const char *buf, size_t len, const char *reason, struct response *re
 	    "letter 6; shorten it and send it again", GEMINI_URL_MAX - at);
 }
 
+/*
+ * The bytes of a request left for the reader's text: GEMINI_URL_MAX less
+ * the URL asked for, which the client sends again before the '?'.
+ */
+static size_t
+room_for_text(const struct url *url)
+{
+	char	port[sizeof(":65535")] = "";
+	size_t	n;
+
+	if (url->port != -1)
+		snprintf(port, sizeof(port), ":%d", url->port);
+	n = strlen("gemini://") + strlen(url->host) + strlen(port) +
+	    strlen(url->raw_path) + strlen("?");
+	if (strchr(url->host, ':') != NULL)
+		n += strlen("[]");	/* an IPv6 address is sent in brackets */
+	return n < GEMINI_URL_MAX ? GEMINI_URL_MAX - n : 0;
+}
+
+/*
+ * A prompt says how much fits, in characters as typed: the text is
+ * percent-encoded into the request, a space into 3 bytes and an accented
+ * letter (2 bytes of UTF-8) into 6.
+ */
+static void
+prompt(const struct url *url, struct response *resp)
+{
+	char	what[META_MAX + 1];
+	size_t	room = room_for_text(url), chars = resp->input_bytes;
+
+	if (room < chars)
+		chars = room;
+	snprintf(what, sizeof(what), "%s", resp->meta);
+	response_set(resp, STATUS_INPUT, "%s (up to %zu characters in %u lines, fewer "
+	    "with spaces or accents: the link holds %zu bytes, a space takes 3, an "
+	    "accented letter 6)", what, chars, resp->input_lines, room);
+}
+
+/* Routes a request for this host; text is room for the decoded query. */
+static void
+answer(struct request *req, const struct url *url, char text[GEMINI_URL_MAX + 1],
+    struct response *resp)
+{
+	if (url->query[0] != '\0' && percent_decode(url->query, strlen(url->query),
+	    text, GEMINI_URL_MAX + 1, &req->input_len, &req->input_error) == 0)
+		req->input = text;
+	route(req, resp);
+	if (resp->status == STATUS_INPUT)
+		prompt(url, resp);
+	/* Only a success has a body (specification section 3.2). */
+	if (resp->status != STATUS_SUCCESS)
+		response_drop_body(resp);
+}
+
 static size_t
 gemini_respond(const char *buf, size_t len, struct request *req,
     struct response *resp, char *head, size_t headsize)
 {
 	const struct config	*c = config_current();
 	struct url		 url;
+	char			 text[GEMINI_URL_MAX + 1];
 	const char		*reason;
 	int			 n;
 
-	req->protocol = PROTOCOL_GEMINI;
 	req->url = &url;
 	if (request_parse_gemini(buf, len, &url, &reason) == -1)
 		bad_request(buf, len, reason, resp);
 	else if (strcmp(url.scheme, "gemini") != 0 || !is_served(&url, req->host, c))
 		response_set(resp, STATUS_PROXY_REFUSED, "Proxy request refused");
 	else
-		route(req, resp);
+		answer(req, &url, text, resp);
 	req->url = NULL;
+	req->input = NULL;
 	if (resp->status / 10 == 3)
 		absolute_redirect(resp, req->host, c);
 	n = snprintf(head, headsize, "%d %s\r\n", resp->status, resp->meta);

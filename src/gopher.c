@@ -201,13 +201,17 @@ url_redirect(const char *url, struct response *resp)
 	set_body(resp, &b);
 }
 
-/* Where Gemini asks for input (status 10), Gopher offers a type 7 item. */
+/*
+ * Where Gemini asks for input (status 10), Gopher offers a type 7 item. The
+ * search string is sent as typed, so only the page's own limit counts.
+ */
 static void
 input_menu(const char *path, struct response *resp)
 {
 	struct buf	b = { 0 };
 
-	buf_printf(&b, "%s\n=> ", resp->meta);
+	buf_printf(&b, "%s (up to %zu characters in %u lines, fewer with accents)\n=> ",
+	    resp->meta, resp->input_bytes, resp->input_lines);
 	buf_put_path(&b, path);
 	buf_puts(&b, " Write it here\n");
 	response_release(resp);
@@ -232,6 +236,9 @@ serve(struct request *req, struct url *url, struct response *resp)
 		input_menu(url->path, resp);
 		input = 1;
 	}
+	/* Gopher cannot redirect: a 30 with a page (an entry saved) shows the page. */
+	if (resp->status == STATUS_REDIRECT_TEMPORARY && resp->body != NULL)
+		response_set(resp, STATUS_SUCCESS, "text/gemini");
 	if (resp->status == STATUS_NOT_FOUND && strcmp(url->path, "/caps.txt") == 0) {
 		caps(resp);
 		return 0;
@@ -369,7 +376,6 @@ gopher_respond(const char *buf, size_t len, struct request *req,
 	const char	*reason;
 	int		 menu;
 
-	req->protocol = PROTOCOL_GOPHER;
 	if (len > 4 && strncmp(buf, "URL:", 4) == 0) {
 		url_selector(req, buf + 4, len - 4, resp);
 		return 0;
@@ -390,10 +396,15 @@ gopher_respond(const char *buf, size_t len, struct request *req,
 	if (sel.has_search && route_is_input(url.path)) {
 		memcpy(url.query, sel.search, sizeof(url.query));
 		url.has_query = 1;
+		if (sel.search[0] != '\0') {
+			req->input = sel.search;
+			req->input_len = strlen(sel.search);
+		}
 	}
 	req->url = &url;
 	menu = serve(req, &url, resp);
 	req->url = NULL;
+	req->input = NULL;
 	if (sel.plus == 0 || resp->status != STATUS_SUCCESS || resp->body == NULL)
 		return 0;
 	if (sel.plus == '$' && menu)

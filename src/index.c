@@ -751,12 +751,6 @@ index_check(int root_fd, const char *root, const char *hostname)
 }
 
 static int
-has_prefix(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-static int
 review_cmp(const void *name, const void *entry)
 {
 	return strcmp(name, (*(struct entry *const *)entry)->file);
@@ -780,14 +774,17 @@ append_responses(const struct index *ix, const struct entry *e, struct buf *b)
 
 /* Serves the review file itself, then its footer, rendered now and owned by resp. */
 static int
-serve_review(const struct index *ix, const struct entry *e, const char *path,
-    const char *lang, struct response *resp)
+serve_review(const struct index *ix, const struct entry *e, const char *lang,
+    struct response *resp)
 {
 	struct buf	footer = { 0 };
 	struct stat	st;
+	char		path[sizeof("reviews/") + REVIEW_NAME_MAX];
 	int		fd;
 
-	if ((fd = capsule_open(ix->root_fd, path + 1)) == -1)
+	/* Fits: a review's file name is at most REVIEW_NAME_MAX. */
+	(void)!snprintf(path, sizeof(path), "reviews/%s", e->file);
+	if ((fd = capsule_open(ix->root_fd, path)) == -1)
 		return 0;	/* gone since the last rebuild: let the files answer */
 	gemlog_footer(e, &footer);
 	append_responses(ix, e, &footer);
@@ -828,16 +825,11 @@ find_slug(const struct snapshot *s, const char *slug, size_t n)
  * director and tags, and its responses. Gopher readers browse it as a menu.
  */
 static int
-serve_review_menu(const struct index *ix, const struct snapshot *s,
-    const char *rest, const char *lang, struct response *resp)
+serve_review_menu(const struct index *ix, const struct entry *e, const char *lang,
+    struct response *resp)
 {
-	struct entry	*e;
-	struct buf	 page = { 0 };
-	size_t		 n = strlen(rest);
+	struct buf	page = { 0 };
 
-	if (n < 2 || rest[n - 1] != '/' || memchr(rest, '/', n - 1) != NULL ||
-	    (e = find_slug(s, rest, n - 1)) == NULL)
-		return 0;
 	buf_printf(&page, "# %s\n\n=> /reviews/", e->title);
 	buf_put_path(&page, e->file);
 	buf_puts(&page, " Read the review\n");
@@ -872,40 +864,60 @@ index_review(struct index *ix, const char *slug, char *file, size_t filesize, ch
 }
 
 int
-index_serve(struct index *ix, const char *path, const char *lang,
-    struct response *resp)
+index_page(struct index *ix, const char *path, const char *lang, struct response *resp)
 {
-	struct snapshot		 *s;
-	struct page		 *pg;
-	struct entry		**e = NULL;
-	int			  served = 0;
+	struct snapshot	*s;
+	struct page	*pg;
 
 	if ((s = snapshot_acquire(ix)) == NULL)
 		return 0;
-	if ((pg = gemlog_find(s->pages, s->npages, path)) != NULL) {
-		if (pg->type == NULL)
-			response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
-		else
-			response_set(resp, STATUS_SUCCESS, "%s", pg->type);
-		resp->body = pg->body;
-		resp->body_len = pg->len;
-		resp->body_release = snapshot_release;
-		resp->body_owner = s;
-		resp->rendition = &pg->gopher;
-		return 1;
+	if ((pg = gemlog_find(s->pages, s->npages, path)) == NULL) {
+		snapshot_release(s);
+		return 0;
 	}
-	if (has_prefix(path, "/reviews/") && s->nreviews > 0)
-		e = bsearch(path + strlen("/reviews/"), s->reviews, s->nreviews,
-		    sizeof(*s->reviews), review_cmp);
+	if (pg->type == NULL)
+		response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
+	else
+		response_set(resp, STATUS_SUCCESS, "%s", pg->type);
+	resp->body = pg->body;
+	resp->body_len = pg->len;
+	resp->body_release = snapshot_release;
+	resp->body_owner = s;
+	resp->rendition = &pg->gopher;
+	return 1;
+}
+
+int
+index_review_file(struct index *ix, const char *name, const char *lang,
+    struct response *resp)
+{
+	struct snapshot	 *s;
+	struct entry	**e = NULL;
+	int		  served = 0;
+
+	if ((s = snapshot_acquire(ix)) == NULL)
+		return 0;
+	if (s->nreviews > 0)
+		e = bsearch(name, s->reviews, s->nreviews, sizeof(*s->reviews), review_cmp);
 	if (e != NULL)
-		served = serve_review(ix, *e, path, lang, resp);
-	else if (has_prefix(path, "/reviews/"))
-		served = serve_review_menu(ix, s, path + strlen("/reviews/"), lang, resp);
+		served = serve_review(ix, *e, lang, resp);
 	snapshot_release(s);
-	if (!served && (has_prefix(path, "/tags/") || has_prefix(path, "/directors/"))) {
-		response_set(resp, STATUS_NOT_FOUND, "No such page");
-		served = 1;
-	}
+	return served;
+}
+
+int
+index_review_menu(struct index *ix, const char *slug, const char *lang,
+    struct response *resp)
+{
+	struct snapshot	*s;
+	struct entry	*e;
+	int		 served = 0;
+
+	if ((s = snapshot_acquire(ix)) == NULL)
+		return 0;
+	if ((e = find_slug(s, slug, strlen(slug))) != NULL)
+		served = serve_review_menu(ix, e, lang, resp);
+	snapshot_release(s);
 	return served;
 }
 

@@ -33,11 +33,17 @@ void		 index_stop(struct index *ix);
 int	 index_check(int root_fd, const char *root, const char *hostname);
 
 /*
- * Answers a generated page (/, /reviews/, /tags/..., /directors/..., a
- * review, /atom.xml, /robots.txt) and returns 1; returns 0 when path is not
- * one, for the static files to answer.
+ * The generated pages. Each answers into resp and returns 1, or returns 0
+ * when it has no such page, for the next row of the URL map to answer.
  */
-int	 index_serve(struct index *ix, const char *path, const char *lang,
+/* A page made from the index: /, /reviews/, tags, directors, /atom.xml, /robots.txt. */
+int	 index_page(struct index *ix, const char *path, const char *lang,
+	    struct response *resp);
+/* The review file name (in reviews/) as written, then its footer and responses. */
+int	 index_review_file(struct index *ix, const char *name, const char *lang,
+	    struct response *resp);
+/* The menu of the review slug: a link to read it, director, tags, responses. */
+int	 index_review_menu(struct index *ix, const char *slug, const char *lang,
 	    struct response *resp);
 
 /*

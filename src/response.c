@@ -21,12 +21,25 @@ response_init(struct response *resp)
 }
 
 void
-response_release(struct response *resp)
+response_drop_body(struct response *resp)
 {
 	if (resp->fd != -1)
 		close(resp->fd);
 	if (resp->body_release != NULL)
 		resp->body_release(resp->body_owner);
+	resp->fd = -1;
+	resp->size = 0;
+	resp->body = NULL;
+	resp->body_len = 0;
+	resp->body_release = NULL;
+	resp->body_owner = NULL;
+	resp->rendition = NULL;
+}
+
+void
+response_release(struct response *resp)
+{
+	response_drop_body(resp);
 	pending_put(resp->pending);
 	response_init(resp);
 }

@@ -1,75 +1,193 @@
-#include <errno.h>
-#include <limits.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+/*
+ * The URL map: the one table of every path a host answers, which of them
+ * take the reader's text, and which handler answers each. The handlers
+ * live with what they show (index.c, gbpages.c, capsule.c) and never learn
+ * which protocol asked; the adapters (gemini.c, gopher.c) put the answer
+ * on the wire.
+ */
 
-#include "buf.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "capsule.h"
 #include "config.h"
-#include "event.h"
-#include "gemlog.h"
-#include "guestbook.h"
+#include "gbpages.h"
 #include "host.h"
 #include "index.h"
-#include "limit.h"
-#include "log.h"
+#include "review.h"
 #include "router.h"
 
-#define STR(x)		STR_(x)
-#define STR_(x)		#x
+/* The longest text a placeholder stands for: a path segment of a request. */
+#define ARG_MAX		GEMINI_URL_MAX
 
-_Static_assert(REVIEW_FIELD_MAX + 64 < META_MAX, "a respond prompt names its title in full");
-
-/* Where a reader writes: a review's responses, or the guestbook. */
-struct input {
-	char	slug[SLUG_MAX + 1];		/* "" for the guestbook */
-	char	title[REVIEW_FIELD_MAX + 1];	/* of the review */
-	char	back[GEMINI_URL_MAX + 1];	/* the page it shows on, encoded */
+struct route_row {
+	/*
+	 * A path, in which a run of capitals (SLUG, N) stands for one or more
+	 * bytes other than '/'; NULL for any path.
+	 */
+	const char	*pattern;
+	int		 input;		/* asks for the reader's text: Gemini 10, Gopher 7 */
+	/* Answers and returns 1, or returns 0 for the next row to try. */
+	int		(*answer)(const struct request *req, const char *arg,
+			    struct response *resp);
 };
 
-/* Answers with the gemtext page in b, which resp then owns, or 40 when b failed. */
-static void
-serve_page(const struct request *req, struct response *resp, struct buf *b)
+static int	 generated_page(const struct request *, const char *, struct response *);
+static int	 listed_page(const struct request *, const char *, struct response *);
+static int	 review_file(const struct request *, const char *, struct response *);
+static int	 review_menu(const struct request *, const char *, struct response *);
+static int	 to_guestbook(const struct request *, const char *, struct response *);
+static int	 capsule_file(const struct request *, const char *, struct response *);
+
+/*
+ * Tried in order; the first row whose handler answers wins. README's URL
+ * map lists the same patterns in the same order (tests/url-map checks it).
+ */
+static const struct route_row routes[] = {
+	{ "/",				0, generated_page },	/* index.gmi, then the latest reviews */
+	{ "/reviews/",			0, generated_page },	/* every review, newest first */
+	{ "/reviews/FILE",		0, review_file },	/* a review as written, its links and responses */
+	{ "/reviews/SLUG/",		0, review_menu },	/* a review's menu with its responses */
+	{ "/reviews/SLUG/respond",	1, gbpages_respond },	/* a response to that review */
+	{ "/tags/",			0, generated_page },	/* every tag with its number of reviews */
+	{ "/tags/TAG/",			0, listed_page },	/* the reviews with that tag */
+	{ "/directors/",		0, generated_page },	/* every director */
+	{ "/directors/SLUG/",		0, listed_page },	/* the reviews by that director */
+	{ "/guestbook",			0, to_guestbook },	/* 31 to /guestbook/ */
+	{ "/guestbook/",		0, gbpages_first },	/* every response and note, newest first */
+	{ "/guestbook/page/N/",		0, gbpages_later },	/* older ones, GUESTBOOK_PAGE a page */
+	{ "/guestbook/sign",		1, gbpages_sign },	/* a note for the whole capsule */
+	{ "/atom.xml",			0, generated_page },	/* Atom feed of the latest reviews */
+	{ "/robots.txt",		0, generated_page },	/* keeps crawlers off input URLs */
+	{ NULL,				0, capsule_file },	/* the file at that path under the root */
+};
+
+static const char *
+lang_of(const struct request *req)
 {
-	if (b->failed) {
-		buf_free(b);
-		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
-		return;
-	}
-	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s",
-	    host_settings(req->host)->lang);
-	response_take_body(resp, b);
+	return host_settings(req->host)->lang;
 }
 
-/* The review slug of "/reviews/SLUG/respond", copied into out; -1 when path is not one. */
 static int
-respond_slug(const char *path, char *out, size_t size)
+generated_page(const struct request *req, const char *arg, struct response *resp)
 {
-	static const char	 prefix[] = "/reviews/", suffix[] = "/respond";
-	size_t			 n = strlen(path), m;
+	(void)arg;
+	return index_page(req->host->index, req->url->path, lang_of(req), resp);
+}
 
-	if (n <= strlen(prefix) + strlen(suffix) ||
-	    strncmp(path, prefix, strlen(prefix)) != 0 ||
-	    strcmp(path + n - strlen(suffix), suffix) != 0)
-		return -1;
-	m = n - strlen(prefix) - strlen(suffix);
-	if (m >= size || memchr(path + strlen(prefix), '/', m) != NULL)
-		return -1;
-	memcpy(out, path + strlen(prefix), m);
-	out[m] = '\0';
-	return 0;
+/* A tag or director the index does not know is missing, not a file. */
+static int
+listed_page(const struct request *req, const char *arg, struct response *resp)
+{
+	if (!generated_page(req, arg, resp))
+		response_set(resp, STATUS_NOT_FOUND, "No such page");
+	return 1;
+}
+
+static int
+review_file(const struct request *req, const char *name, struct response *resp)
+{
+	return index_review_file(req->host->index, name, lang_of(req), resp);
+}
+
+static int
+review_menu(const struct request *req, const char *slug, struct response *resp)
+{
+	return index_review_menu(req->host->index, slug, lang_of(req), resp);
+}
+
+static int
+to_guestbook(const struct request *req, const char *arg, struct response *resp)
+{
+	(void)req;
+	(void)arg;
+	response_set(resp, STATUS_REDIRECT, "/guestbook/");
+	return 1;
+}
+
+static int
+capsule_file(const struct request *req, const char *arg, struct response *resp)
+{
+	(void)arg;
+	capsule_serve(req->host->root_fd, req->url->path, lang_of(req), resp);
+	return 1;
+}
+
+/*
+ * Whether path matches pattern (struct route_row); what the first
+ * placeholder matched goes to arg. A placeholder is followed by the rest of
+ * its segment in the pattern (".gmi", or nothing), which the path's segment
+ * must end with.
+ */
+static int
+path_matches(const char *pattern, const char *path, char arg[ARG_MAX + 1])
+{
+	size_t	seg, lit;
+	int	captured = 0;
+
+	while (*pattern != '\0') {
+		if (!isupper((unsigned char)*pattern)) {
+			if (*pattern++ != *path++)
+				return 0;
+			continue;
+		}
+		while (isupper((unsigned char)*pattern))
+			pattern++;
+		lit = strcspn(pattern, "/");
+		seg = strcspn(path, "/");
+		if (seg <= lit || strncmp(path + seg - lit, pattern, lit) != 0)
+			return 0;
+		if (!captured) {
+			/* Fits: a path is at most GEMINI_URL_MAX. */
+			memcpy(arg, path, seg - lit);
+			arg[seg - lit] = '\0';
+			captured = 1;
+		}
+		path += seg;
+		pattern += lit;
+	}
+	return *path == '\0';
+}
+
+/* The first row from *i on that matches path, or NULL; *i is left after it. */
+static const struct route_row *
+next_match(const char *path, size_t *i, char arg[ARG_MAX + 1])
+{
+	const struct route_row	*r;
+
+	for (; *i < sizeof(routes) / sizeof(routes[0]); (*i)++) {
+		r = &routes[*i];
+		arg[0] = '\0';
+		if (r->pattern == NULL || path_matches(r->pattern, path, arg)) {
+			(*i)++;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+void
+route(const struct request *req, struct response *resp)
+{
+	const struct route_row	*r;
+	char			 arg[ARG_MAX + 1];
+	size_t			 i = 0;
+
+	while ((r = next_match(req->url->path, &i, arg)) != NULL)
+		if (r->answer(req, arg, resp))
+			return;
 }
 
 int
 route_is_input(const char *path)
 {
-	char	slug[SLUG_MAX + 1];
+	const struct route_row	*r;
+	char			 arg[ARG_MAX + 1];
+	size_t			 i = 0;
 
-	return strcmp(path, "/guestbook/sign") == 0 ||
-	    respond_slug(path, slug, sizeof(slug)) == 0;
+	r = next_match(path, &i, arg);
+	return r != NULL && r->input;
 }
 
 int
@@ -78,7 +196,7 @@ route_review_menu(const void *host, const char *selector, char *out, size_t size
 	static const char	 prefix[] = "/reviews/";
 	const struct host	*h = host;
 	const char		*name, *dot;
-	char			 slug[SLUG_MAX + 1], file[REVIEW_NAME_MAX + 1];
+	char			 slug[REVIEW_NAME_MAX + 1], file[REVIEW_NAME_MAX + 1];
 	char			 title[REVIEW_FIELD_MAX + 1];
 	size_t			 n;
 	int			 m;
@@ -97,274 +215,4 @@ route_review_menu(const void *host, const char *selector, char *out, size_t size
 		return 0;
 	m = snprintf(out, size, "%s%s/", prefix, slug);
 	return m > 0 && (size_t)m < size;
-}
-
-/* Fills in where the request's path lets a reader write; 0 when it is no such place. */
-static int
-input_of(const struct request *req, struct input *in)
-{
-	const char	*path = req->url->path;
-	struct buf	back = { 0 };
-	char		file[REVIEW_NAME_MAX + 1];
-	int		n;
-
-	if (strcmp(path, "/guestbook/sign") == 0) {
-		memset(in, 0, sizeof(*in));
-		snprintf(in->back, sizeof(in->back), "/guestbook/");
-		return 1;
-	}
-	/* Every request passes here: the struct is filled only for a respond URL. */
-	if (respond_slug(path, in->slug, sizeof(in->slug)) == -1 ||
-	    index_review(req->host->index, in->slug, file, sizeof(file), in->title, sizeof(in->title)) == -1)
-		return 0;
-	buf_puts(&back, "/reviews/");
-	buf_put_path(&back, file);
-	n = back.failed ? -1 : snprintf(in->back, sizeof(in->back), "%s", back.data);
-	buf_free(&back);
-	return n > 0 && (size_t)n < sizeof(in->back);
-}
-
-/* What the reader sent, decoded: Gemini percent-encodes the query, Gopher sends it raw. */
-static int
-input_text(const struct request *req, char *out, size_t size, size_t *len,
-    const char **reason)
-{
-	const char	*q = req->url->query;
-	int		 n;
-
-	if (req->protocol == PROTOCOL_GEMINI)
-		return percent_decode(q, strlen(q), out, size, len, reason);
-	if ((n = snprintf(out, size, "%s", q)) < 0 || (size_t)n >= size) {
-		*reason = "the text is too long";
-		return -1;
-	}
-	*len = (size_t)n;
-	return 0;
-}
-
-/*
- * Takes a token from the client's buckets (its address, and its certificate
- * when it has one) and from everyone's, or from none; 0, or the seconds to
- * wait.
- */
-static unsigned
-rate_limit(const struct request *req)
-{
-	const struct config	*c = config_current();
-	char			 addr[ADDRESS_KEY_MAX], cert[FINGERPRINT_HEX + 8];
-	const char		*keys[2] = { addr, cert }, *all = "*";
-	uint64_t		 now = event_now_ms();
-	size_t			 n = req->has_certificate ? 2 : 1;
-	unsigned		 wait;
-
-	limit_address_key(req->peer, addr);
-	snprintf(cert, sizeof(cert), "cert %s", req->fingerprint);
-	if ((wait = limiter_take(req->host->per_client, keys, n, c->guestbook_limit,
-	    (double)c->guestbook_limit / c->guestbook_window, now)) > 0)
-		return wait;
-	/* Refused by everyone's cap: the client's own allowance is not spent. */
-	if ((wait = limiter_take(req->host->everyone, &all, 1, c->guestbook_global,
-	    (double)c->guestbook_global / 60, now)) > 0)
-		limiter_refund(req->host->per_client, keys, n, c->guestbook_limit);
-	return wait;
-}
-
-static void
-submit(const struct request *req, const struct input *in, struct response *resp)
-{
-	struct record	 r = { .kind = RECORD_ENTRY };
-	char		 text[GEMINI_URL_MAX + 1];
-	const char	*reason;
-	size_t		 len;
-	unsigned	 wait;
-
-	if (input_text(req, text, sizeof(text), &len, &reason) == -1 ||
-	    entry_text_clean(text, len, r.text, &r.text_len, &reason) == -1) {
-		response_set(resp, STATUS_BAD_REQUEST, "Not saved: %s", reason);
-		return;
-	}
-	if ((wait = rate_limit(req)) > 0) {
-		response_set(resp, STATUS_SLOW_DOWN, "%u", wait);
-		return;
-	}
-	memcpy(r.slug, in->slug, sizeof(r.slug));
-	if (req->has_certificate) {
-		entry_author(req->cn, r.author);
-		memcpy(r.fingerprint, req->fingerprint, sizeof(r.fingerprint));
-	} else
-		snprintf(r.author, sizeof(r.author), "anonymous");
-	if ((resp->pending = guestbook_submit(req->host->guestbook, &r, req->has_certificate ?
-	    req->fingerprint : req->peer, &reason)) == NULL)
-		response_set(resp, STATUS_TEMPORARY_FAILURE, "Not saved: %s", reason);
-}
-
-/* The answer once the entry is on disk: back to the page, or a confirmation menu. */
-static void
-settled(const struct request *req, const struct input *in, struct response *resp)
-{
-	struct buf		 b = { 0 };
-	const char		*reason;
-	unsigned long long	 id;
-
-	/* Why it failed is logged by the guestbook, once, not for every reader. */
-	if ((id = pending_result(req->settled, &reason)) == 0) {
-		response_set(resp, STATUS_TEMPORARY_FAILURE, "Not saved: %s", reason);
-		return;
-	}
-	if (req->protocol == PROTOCOL_GEMINI) {
-		response_set(resp, STATUS_REDIRECT_TEMPORARY, "%s", in->back);
-		return;
-	}
-	if (in->slug[0] == '\0')
-		buf_printf(&b, "# Thank you\n\nYour note is in the guestbook as entry "
-		    "%llu.\n\n=> /guestbook/ Back to the guestbook\n", id);
-	else
-		buf_printf(&b, "# Thank you\n\nYour response to %s is saved as entry "
-		    "%llu.\n\n=> %s Back to the review\n", in->title, id, in->back);
-	serve_page(req, resp, &b);
-}
-
-/*
- * The bytes of a Gemini request left for the reader's text: GEMINI_URL_MAX
- * less the URL asked for, which the client sends again before the '?'.
- */
-static size_t
-gemini_room(const struct url *url)
-{
-	char	port[sizeof(":65535")] = "";
-	size_t	n;
-
-	if (url->port != -1)
-		snprintf(port, sizeof(port), ":%d", url->port);
-	n = strlen("gemini://") + strlen(url->host) + strlen(port) +
-	    strlen(url->raw_path) + strlen("?");
-	if (strchr(url->host, ':') != NULL)
-		n += strlen("[]");	/* an IPv6 address is sent in brackets */
-	return n < GEMINI_URL_MAX ? GEMINI_URL_MAX - n : 0;
-}
-
-/*
- * The prompt, with how much fits in characters as typed. Gopher sends the
- * text as it is, so only the entry's own limit counts; Gemini
- * percent-encodes it into the request, a space into 3 bytes and an
- * accented letter (2 bytes of UTF-8) into 6.
- */
-static void
-prompt(const struct request *req, const char *what, struct response *resp)
-{
-	size_t	room, chars = ENTRY_TEXT_MAX;
-
-	if (req->protocol != PROTOCOL_GEMINI) {
-		response_set(resp, STATUS_INPUT, "%s (up to %zu characters in "
-		    STR(ENTRY_LINES_MAX) " lines, fewer with accents)", what, chars);
-		return;
-	}
-	if ((room = gemini_room(req->url)) < chars)
-		chars = room;
-	response_set(resp, STATUS_INPUT, "%s (up to %zu characters in "
-	    STR(ENTRY_LINES_MAX) " lines, fewer with spaces or accents: the link "
-	    "holds %zu bytes, a space takes 3, an accented letter 6)", what, chars, room);
-}
-
-static void
-answer_input(const struct request *req, const struct input *in, struct response *resp)
-{
-	char	what[META_MAX + 1];
-
-	if (req->settled != NULL)
-		settled(req, in, resp);
-	else if (req->url->has_query && req->url->query[0] != '\0')
-		submit(req, in, resp);
-	else {
-		if (in->slug[0] == '\0')
-			snprintf(what, sizeof(what), "Sign the guestbook");
-		else	/* Fits: a title is at most REVIEW_FIELD_MAX, far under META_MAX. */
-			(void)!snprintf(what, sizeof(what), "Your response to %s", in->title);
-		prompt(req, what, resp);
-	}
-}
-
-/* The title callback of a guestbook page; ix is the host's index. */
-static int
-review_title(void *ix, const char *slug, char *out, size_t size)
-{
-	char	file[REVIEW_NAME_MAX + 1];
-
-	return index_review(ix, slug, file, sizeof(file), out, size);
-}
-
-/*
- * The guestbook's page number of path: 1 for /guestbook/, N for
- * /guestbook/page/N/ (N > 1); 0 when path is neither.
- */
-static unsigned
-guestbook_page_number(const char *path)
-{
-	static const char	 prefix[] = "/guestbook/page/";
-	unsigned long		 n;
-	char			*end;
-
-	if (strcmp(path, "/guestbook/") == 0)
-		return 1;
-	if (strncmp(path, prefix, strlen(prefix)) != 0 ||
-	    path[strlen(prefix)] < '1' || path[strlen(prefix)] > '9')
-		return 0;
-	errno = 0;
-	n = strtoul(path + strlen(prefix), &end, 10);
-	if (errno != 0 || strcmp(end, "/") != 0 || n < 2 || n > UINT_MAX / GUESTBOOK_PAGE)
-		return 0;
-	return (unsigned)n;
-}
-
-static void
-guestbook_page(const struct request *req, unsigned number, struct response *resp)
-{
-	struct guestbook_page	  page = { review_title, req->host->index, number, 0 };
-	const struct gb_entry	**v;
-	struct buf		  b = { 0 };
-	size_t			  n, visible, skip = (size_t)(number - 1) * GUESTBOOK_PAGE;
-
-	if (guestbook_entries(req->host->guestbook, NULL, skip, GUESTBOOK_PAGE, &v, &n, &visible) == -1)
-		b.failed = 1;
-	else if (n == 0 && number > 1) {
-		free(v);
-		response_set(resp, STATUS_NOT_FOUND, "No such page");
-		return;
-	}
-	page.older = visible > skip + n;
-	gemlog_guestbook(v, n, &page, &b);
-	free(v);
-	serve_page(req, resp, &b);
-}
-
-void
-route(const struct request *req, struct response *resp)
-{
-	const struct host	*h = req->host;
-	const char		*path = req->url->path, *lang = host_settings(h)->lang;
-	struct input		 in;
-	unsigned		 page;
-
-	if (input_of(req, &in)) {
-		answer_input(req, &in, resp);
-		return;
-	}
-	if (req->settled != NULL) {
-		/* Saved, but its review left the index meanwhile: the guestbook shows it. */
-		memset(&in, 0, sizeof(in));
-		snprintf(in.back, sizeof(in.back), "/guestbook/");
-		answer_input(req, &in, resp);
-		return;
-	}
-	if ((page = guestbook_page_number(path)) > 0) {
-		guestbook_page(req, page, resp);
-		return;
-	}
-	if (strcmp(path, "/guestbook") == 0) {
-		response_set(resp, STATUS_REDIRECT, "/guestbook/");
-		return;
-	}
-	if (index_serve(h->index, path, lang, resp))
-		return;
-	capsule_serve(h->root_fd, path, lang, resp);
 }

@@ -20,8 +20,8 @@
 
 /*
  * Status codes are Gemini's (specification section 3.2); the Gopher adapter
- * maps them onto its own replies. Routing never sees which protocol carries
- * the request beyond the protocol field.
+ * maps them onto its own replies. A 30 that carries a body (a gemtext page) is for
+ * the protocols that cannot redirect: Gopher shows it, Gemini drops it.
  */
 enum status {
 	STATUS_INPUT			= 10,
@@ -34,11 +34,6 @@ enum status {
 	STATUS_NOT_FOUND		= 51,
 	STATUS_PROXY_REFUSED		= 53,
 	STATUS_BAD_REQUEST		= 59,
-};
-
-enum protocol {
-	PROTOCOL_GEMINI,
-	PROTOCOL_GOPHER,
 };
 
 /*
@@ -61,13 +56,21 @@ void	 pending_cancel(struct pending *p);
 struct host;
 struct url;
 struct request {
-	enum protocol	 protocol;
 	const struct host *host;		/* the virtual host asked */
 	const struct url *url;			/* path, raw path and query */
 	const char	*peer;			/* client address, for logs and limits */
 	int		 has_certificate;
 	char		 fingerprint[FINGERPRINT_HEX];	/* of the client key, when has_certificate */
 	char		 cn[CN_MAX + 1];
+	/*
+	 * The reader's text for a URL that takes input, as the adapter
+	 * decoded it from the wire (Gemini's query, Gopher's search string);
+	 * NULL when none was sent, or with *input_error when it could not be
+	 * decoded. Not NUL-terminated.
+	 */
+	const char	*input;
+	size_t		 input_len;
+	const char	*input_error;
 	/*
 	 * Set when the request is answered a second time, once the append it
 	 * asked for is settled; route() then answers with its outcome.
@@ -107,10 +110,19 @@ struct response {
 	 * to settle and then answers the request again with req->settled.
 	 */
 	struct pending	*pending;
+	/*
+	 * With STATUS_INPUT, the meta is what to write ("Sign the guestbook")
+	 * and these are the most the page takes; each adapter states them in
+	 * its own words, with what its wire costs the text.
+	 */
+	size_t		 input_bytes;
+	unsigned	 input_lines;
 };
 
 void	 response_init(struct response *resp);
 void	 response_release(struct response *resp);
+/* Gives back the body alone, keeping status, meta and what is pending. */
+void	 response_drop_body(struct response *resp);
 /* Sets status and meta; a meta that would be cut is cut on a UTF-8 boundary. */
 void	 response_set(struct response *resp, enum status status, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));

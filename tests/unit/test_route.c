@@ -210,7 +210,7 @@ start(void)
 	}
 }
 
-/* Each row of the URL map (README "URL map") over Gemini. */
+/* Each row of the URL map (src/router.c, README "URL map") over Gemini. */
 static void
 gemini_rows(void)
 {
@@ -304,10 +304,27 @@ gopher_rows(void)
 	HAS(a, "rama (2)\t/tags/drama/\t"); done(&a);
 	gopher("/tags/noir/", &a);
 	HAS(a, "First Film"); LACKS(a, "Second Film"); done(&a);
+	gopher("/directors/", &a);
+	HAS(a, "Jane Doe (2)\t/directors/jane-doe/\t"); done(&a);
 	gopher("/directors/jane-doe/", &a);
 	HAS(a, "First Film"); HAS(a, "Second Film"); done(&a);
 	gopher("/guestbook/", &a);
 	HAS(a, "\t/guestbook/sign\t"); done(&a);
+	gopher("/guestbook", &a);
+	HAS(a, "\t/guestbook/sign\t"); done(&a);
+	gopher("/guestbook/page/2/", &a);
+	CHECK(a.body[0] == '3'); done(&a);
+	gopher("/atom.xml", &a);
+	HAS(a, "<feed"); done(&a);
+	gopher("/robots.txt", &a);
+	HAS(a, "Disallow: /guestbook/sign"); done(&a);
+	gopher("/reviews/2026-03-01-first/respond", &a);
+	HAS(a, "Your response to First Film (up to 800 characters"); HAS(a, "7"); done(&a);
+	clock_us += 600ull * 1000000;	/* a new rate-limit window */
+	gopher("/reviews/2026-03-01-first/respond\tfrom a gopher reader", &a);
+	HAS(a, "Your response to First Film is saved as entry"); done(&a);
+	gopher("/reviews/2026-03-01-first/", &a);
+	HAS(a, "from a gopher reader"); done(&a);
 	gopher("/notes.txt", &a);
 	CHECK_STR(a.body, "plain notes\n"); done(&a);
 	gopher("/nosuch", &a);
