@@ -401,6 +401,21 @@ known_new(struct index *ix, struct known *k, const char *name, const struct stat
 	return 0;
 }
 
+/* A scan that failed: the old catalogue stays in use, so what was taken from it goes back. */
+static void
+abandon_scan(struct catalogue *old, struct known *files, size_t n)
+{
+	while (n > 0) {
+		struct known	*k = &files[--n];
+
+		if (k->reused)
+			give_back(old, k->name);
+		else
+			known_free(k);
+	}
+	free(files);
+}
+
 /*
  * Lists reviews/ into a new catalogue, reusing the parsed entries of files
  * that did not change since old was made. Returns 0, or -1 with *reason.
@@ -456,15 +471,7 @@ catalogue_scan(struct index *ix, struct catalogue *out, const char **reason)
 	return 0;
 nomem:
 	closedir(dir);
-	/* The old catalogue stays in use: hand back what was taken from it. */
-	while (n > 0) {
-		k = &files[--n];
-		if (k->reused)
-			give_back(old, k->name);
-		else
-			known_free(k);
-	}
-	free(files);
+	abandon_scan(old, files, n);
 	*reason = "out of memory";
 	return -1;
 }

@@ -113,6 +113,31 @@ pop_segment(const char *out, size_t *o)
 		(*o)--;
 }
 
+/*
+ * Decodes the path in[0..len) into dec (GEMINI_URL_MAX + 1 bytes): refuses
+ * what no file name holds (NUL, an encoded slash) and text that is not UTF-8.
+ */
+static int
+path_decode(const char *in, size_t len, char *dec, size_t *declen, const char **reason)
+{
+	if (percent_decode(in, len, dec, GEMINI_URL_MAX + 1, declen, reason) == -1)
+		return -1;
+	if (memchr(dec, '\0', *declen) != NULL) {
+		*reason = "encoded NUL in path";
+		return -1;
+	}
+	/* An encoded slash would join two segments into one name; no file has it. */
+	if (memmem(in, len, "%2f", 3) != NULL || memmem(in, len, "%2F", 3) != NULL) {
+		*reason = "encoded slash in path";
+		return -1;
+	}
+	if (!utf8_valid(dec, *declen)) {
+		*reason = "invalid UTF-8 in path";
+		return -1;
+	}
+	return 0;
+}
+
 int
 path_normalise(const char *in, size_t len, char *out, size_t outsize,
     const char **reason)
@@ -135,21 +160,8 @@ path_normalise(const char *in, size_t len, char *out, size_t outsize,
 		*reason = "path does not start with /";
 		return -1;
 	}
-	if (percent_decode(in, len, dec, sizeof(dec), &declen, reason) == -1)
+	if (path_decode(in, len, dec, &declen, reason) == -1)
 		return -1;
-	if (memchr(dec, '\0', declen) != NULL) {
-		*reason = "encoded NUL in path";
-		return -1;
-	}
-	/* An encoded slash would join two segments into one name; no file has it. */
-	if (memmem(in, len, "%2f", 3) != NULL || memmem(in, len, "%2F", 3) != NULL) {
-		*reason = "encoded slash in path";
-		return -1;
-	}
-	if (!utf8_valid(dec, declen)) {
-		*reason = "invalid UTF-8 in path";
-		return -1;
-	}
 	end = dec + declen;
 	for (seg = dec + 1; seg <= end; seg = slash + 1) {
 		if ((slash = memchr(seg, '/', (size_t)(end - seg))) == NULL)
