@@ -920,154 +920,63 @@ guestbook_entries(struct guestbook *gb, const char *slug, size_t skip, size_t ma
 	return rc;
 }
 
-/* --- The owner's commands --------------------------------------------------- */
+/* --- For the owner's commands (gbtool.c) ------------------------------------- */
 
-static void
-put_json_string(FILE *f, const char *s, size_t n)
+struct guestbook *
+guestbook_load(const char *path, int writable, const char **reason)
 {
-	size_t		i;
-	unsigned char	c;
+	struct guestbook	*gb;
 
-	fputc('"', f);
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+	if ((gb = guestbook_new(path, reason)) == NULL)
+		return NULL;
+	gb->tail.fd = open_log(path, writable ? O_RDWR | O_APPEND : O_RDONLY, reason);
+	if (gb->tail.fd == -1 && (errno != ENOENT || writable))
+		goto fail;
+	if (gb->tail.fd != -1 && tail_follow(gb, reason) == -1)
+		goto fail;
+	return gb;
+fail:
+	guestbook_close(gb);
+	return NULL;
 }
 
-static void
-time_text(long long t, char *out, size_t size)
+size_t
+guestbook_all(struct guestbook *gb, struct gb_entry *const **v)
 {
-	time_t		tt = (time_t)t;
-	struct tm	tm;
-
-	if (gmtime_r(&tt, &tm) == NULL || strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, size, "?");
+	*v = gb->store.all;
+	return gb->store.n;
 }
 
-static void
-export_entries(struct guestbook *gb, FILE *f)
+unsigned
+guestbook_problems(struct guestbook *gb)
 {
-	struct gb_entry	*e;
-	char		 when[32];
-	size_t		 i;
-
-	for (i = 0; i < gb->store.n; i++) {
-		e = gb->store.all[i];
-		time_text(e->time, when, sizeof(when));
-		fprintf(f, "{\"id\":%llu,\"time\":\"%s\",\"review\":", e->id, when);
-		put_json_string(f, e->slug, strlen(e->slug));
-		fputs(",\"author\":", f);
-		put_json_string(f, e->author, strlen(e->author));
-		fprintf(f, ",\"fingerprint\":\"%s\",\"text\":", e->fingerprint);
-		put_json_string(f, e->text, e->text_len);
-		fprintf(f, ",\"hidden\":%s}\n", e->hidden ? "true" : "false");
-	}
-}
-
-static void
-list_entries(struct guestbook *gb, FILE *f)
-{
-	struct gb_entry	*e;
-	const char	*lf;
-	char		 when[32];
-	size_t		 i, first;
-
-	for (i = 0; i < gb->store.n; i++) {
-		e = gb->store.all[i];
-		time_text(e->time, when, sizeof(when));
-		lf = memchr(e->text, '\n', e->text_len);
-		first = lf != NULL ? (size_t)(lf - e->text) : e->text_len;
-		fprintf(f, "%llu\t%s\t%s\t%s%s%.*s%s\t%.*s%s%s\n", e->id, when,
-		    e->slug[0] != '\0' ? e->slug : "(guestbook)", e->author,
-		    e->fingerprint[0] != '\0' ? " [" : "", FINGERPRINT_SHORT,
-		    e->fingerprint, e->fingerprint[0] != '\0' ? "]" : "", (int)first, e->text,
-		    lf != NULL ? " ..." : "", e->hidden ? "\t(hidden)" : "");
-	}
-}
-
-/* Reports what the log holds and what is wrong with it; 1 when something is. */
-static int
-check_log(struct guestbook *gb)
-{
-	if (gb->tail.partial) {
+	if (gb->tail.partial)
 		log_warn("%s:%llu: last record torn (a crash while it was written); "
-		    "marquee ends it with a line feed at start", gb->tail.path, gb->tail.line);
-		gb->problems++;
-	}
-	printf("guestbook %s: %zu entries, %u problems\n", gb->tail.path, gb->store.n, gb->problems);
-	return gb->problems > 0;
+		    "marquee ends it with a line feed when it next starts or appends",
+		    gb->tail.path, gb->tail.line);
+	return gb->problems + (gb->tail.partial ? 1 : 0);
 }
 
-static int
-hide_entry(struct guestbook *gb, const char *arg)
+int
+guestbook_hide(struct guestbook *gb, unsigned long long id, const char **reason)
 {
-	struct record	 r = { .kind = RECORD_HIDE, .time = (long long)time(NULL) };
+	struct record	 r = { .kind = RECORD_HIDE, .time = (long long)time(NULL), .id = id };
 	struct gb_entry	*e;
-	char		 line[RECORD_MAX + 2], *end;
+	char		 line[RECORD_MAX + 2];
 	size_t		 len = 0;
 
-	errno = 0;
-	r.id = strtoull(arg, &end, 10);
-	if (errno != 0 || *end != '\0' || end == arg || (e = entry_find(&gb->store, r.id)) == NULL) {
-		fprintf(stderr, "marquee: guestbook %s: no entry %s\n", gb->tail.path, arg);
+	if ((e = entry_find(&gb->store, id)) == NULL) {
+		*reason = reasonf("%s: no entry %llu", gb->tail.path, id);
+		return -1;
+	}
+	if (e->hidden)
 		return 1;
-	}
-	if (e->hidden) {
-		printf("entry %llu is already hidden\n", r.id);
-		return 0;
-	}
 	if (gb->tail.partial)
 		line[len++] = '\n';
 	len += record_format(&r, line + len, sizeof(line) - len);
 	if (append_bytes(gb->tail.fd, line, len) != len || fdatasync(gb->tail.fd) == -1) {
-		fprintf(stderr, "marquee: guestbook %s: %s\n", gb->tail.path, strerror(errno));
-		return 1;
+		*reason = reasonf("%s: %s", gb->tail.path, strerror(errno));
+		return -1;
 	}
-	printf("entry %llu hidden\n", r.id);
 	return 0;
-}
-
-int
-guestbook_command(const char *path, int argc, char **argv)
-{
-	struct guestbook	*gb;
-	const char		*reason;
-	int			 hide = argc == 2 && strcmp(argv[0], "hide") == 0, rc = 0;
-
-	if (!hide && (argc != 1 || (strcmp(argv[0], "list") != 0 &&
-	    strcmp(argv[0], "export") != 0 && strcmp(argv[0], "check") != 0))) {
-		fprintf(stderr, "usage: marquee [-c file] [-s statedir] guestbook "
-		    "[-h host] list | hide ID | export | check\n");
-		return 2;
-	}
-	if ((gb = guestbook_new(path, &reason)) == NULL) {
-		fprintf(stderr, "marquee: guestbook %s\n", reason);
-		return 1;
-	}
-	gb->tail.fd = open_log(path, hide ? O_RDWR | O_APPEND : O_RDONLY, &reason);
-	if (gb->tail.fd == -1 && !(errno == ENOENT && !hide)) {
-		fprintf(stderr, "marquee: guestbook %s\n", reason);
-		rc = 1;
-	} else if (gb->tail.fd != -1 && tail_follow(gb, &reason) == -1) {
-		fprintf(stderr, "marquee: guestbook %s\n", reason);
-		rc = 1;
-	} else if (hide)
-		rc = hide_entry(gb, argv[1]);
-	else if (strcmp(argv[0], "list") == 0)
-		list_entries(gb, stdout);
-	else if (strcmp(argv[0], "check") == 0)
-		rc = check_log(gb);
-	else
-		export_entries(gb, stdout);
-	guestbook_close(gb);
-	return rc;
 }

@@ -65,10 +65,19 @@ int	 guestbook_entries(struct guestbook *gb, const char *slug, size_t skip,
 	    size_t max, const struct gb_entry ***v, size_t *n, size_t *visible);
 
 /*
- * marquee guestbook list | hide ID | export | check: the owner's commands;
- * returns the exit status. check reports every bad record and exits 1 if
- * there is one.
+ * For the owner's commands, with no committer: reads the log at path
+ * (opened for appending when writable; a missing log reads as empty when
+ * not). Freed by guestbook_close. NULL with *reason.
  */
-int	 guestbook_command(const char *path, int argc, char **argv);
+struct guestbook	*guestbook_load(const char *path, int writable, const char **reason);
+/* Every entry, hidden or not, oldest first; valid until guestbook_close. */
+size_t	 guestbook_all(struct guestbook *gb, struct gb_entry *const **v);
+/* How many records reading found skipped or torn; a torn last one is logged. */
+unsigned guestbook_problems(struct guestbook *gb);
+/*
+ * Appends a hide record for entry id and syncs it (gb from guestbook_load,
+ * writable): 0 when hidden now, 1 when it already was, -1 with *reason.
+ */
+int	 guestbook_hide(struct guestbook *gb, unsigned long long id, const char **reason);
 
 #endif

@@ -18,9 +18,9 @@
 #include "capsule.h"
 #include "config.h"
 #include "conn.h"
+#include "gbtool.h"
 #include "gemini.h"
 #include "gopher.h"
-#include "guestbook.h"
 #include "host.h"
 #include "index.h"
 #include "log.h"
@@ -382,7 +382,7 @@ check_host(const struct host_config *h)
 		fprintf(stderr, "%s: %s: %s\n", progname, h->guestbook, strerror(errno));
 		return -1;
 	}
-	(void)guestbook_command(h->guestbook, 1, (char *[]){ "check" });
+	(void)gbtool_run(h->guestbook, 1, (char *[]){ "check" });
 	return skipped;
 }
 
@@ -568,7 +568,7 @@ owner_command(const struct config *c, int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
-	return guestbook_command(h->guestbook, argc, argv);
+	return gbtool_run(h->guestbook, argc, argv);
 }
 
 int
