@@ -1,3 +1,8 @@
+/*
+ * The growable buffer pages are rendered into, and the escapes a page
+ * needs on the way (paths percent-encoded, XML text for the feed).
+ */
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,9 @@
+/*
+ * Static files under a host's root, opened beneath its directory descriptor
+ * so nothing outside it is ever reached, with their MIME types (libmagic
+ * when the extension says nothing). Which paths reach them is router.c's.
+ */
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>

@@ -1,3 +1,8 @@
+/*
+ * The event loop of each worker thread, over epoll, and the monotonic
+ * clock every deadline and rate limit reads.
+ */
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,9 @@
+/*
+ * The gemlog's pages as gemtext: home, lists, tags, directors, a review's
+ * footer and responses, the guestbook, the Atom feed and robots.txt. Pure:
+ * it renders what the index and the guestbook hand it.
+ */
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

@@ -1,3 +1,8 @@
+/*
+ * Gemtext turned into Gopher: menus for lists, plain text for reviews,
+ * wrapped at 70 columns as a terminal counts them. Pure.
+ */
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>

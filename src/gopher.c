@@ -1,3 +1,9 @@
+/*
+ * The Gopher adapter (RFC 1436): a selector in; a menu, text or file out.
+ * It turns the wire's forms into the router's (the search string into the
+ * reader's text) and renders the router's gemtext pages as menus.
+ */
+
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>

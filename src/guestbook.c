@@ -1,3 +1,9 @@
+/*
+ * The guestbook store: the append-only log read back at start, a committer
+ * thread that appends many entries to one fdatasync, and the in-memory
+ * view pages read. What the owner types at the shell is gbtool.c's.
+ */
+
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>

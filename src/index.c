@@ -1,3 +1,9 @@
+/*
+ * A host's index: the reviews under reviews/ parsed into a snapshot of
+ * entries and generated pages, rebuilt by a watcher thread when the author
+ * changes a file, and the handlers that answer from it.
+ */
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,8 @@
+/*
+ * The one log: error, warning and info lines, and one access line per
+ * request, each written whole with one write(2).
+ */
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>

@@ -1,3 +1,8 @@
+/*
+ * The PROXY protocol header (versions 1 and 2) a load balancer sends
+ * first. Pure: bytes in, the client's address out.
+ */
+
 #include <arpa/inet.h>
 #include <string.h>
 

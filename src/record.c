@@ -1,3 +1,9 @@
+/*
+ * The guestbook log's record format and the rules for what readers write:
+ * formatting, parsing and checking one line, and cleaning an entry's text
+ * and author. Pure.
+ */
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>

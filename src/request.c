@@ -1,3 +1,8 @@
+/*
+ * The request parsers: a Gemini URL and a Gopher selector, path
+ * normalisation and percent-decoding. Pure: bytes in, a filled struct out.
+ */
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>

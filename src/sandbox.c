@@ -1,3 +1,8 @@
+/*
+ * The sandbox: no_new_privs and Landlock rules, applied once everything
+ * marquee keeps open is open.
+ */
+
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
