@@ -150,7 +150,7 @@ input_text(const struct request *req, char *out, size_t size, size_t *len,
 static unsigned
 rate_limit(const struct request *req)
 {
-	const struct config	*c = config_current();
+	const struct config	*c = req->host->config;
 	char			 addr[ADDRESS_KEY_MAX], cert[FINGERPRINT_HEX + 8];
 	const char		*keys[2] = { addr, cert }, *all = "*";
 	uint64_t		 now = event_now_ms();
