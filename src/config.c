@@ -634,12 +634,18 @@ config_keep_restart_only(struct config *next, const struct config *cur,
 {
 	const struct key	*k;
 	size_t			 n = 0, len = 0;
+	int			 unset;
 
 	names[0] = '\0';
 	for (k = keys; k < keys + sizeof(keys) / sizeof(keys[0]); k++) {
 		if (!k->restart_only || !key_differs(k, next, cur))
 			continue;
+		/* 0 where it may not be is unset: config_finish would derive it from kept keys. */
+		unset = k->kind == KIND_NUMBER && k->min > 0 &&
+		    *(const unsigned *)(const void *)((const char *)next + k->offset) == 0;
 		memcpy((char *)next + k->offset, (const char *)cur + k->offset, k->size);
+		if (unset)
+			continue;
 		/* A list cut short still names the first keys. */
 		if (len < size)
 			len += (size_t)snprintf(names + len, size - len, "%s%s",

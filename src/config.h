@@ -86,9 +86,10 @@ int	 config_finish(struct config *c, const char **reason);
 /*
  * Sets every key the key table marks as taking effect only on restart
  * (listen, port, user, workers, proxy settings, sandbox, chroot,
- * public_port) back in next to its value in cur, the running configuration.
- * Writes the names of those next changed into names, separated by ", ", and
- * returns how many.
+ * public_port) back in next to its value in cur, the running configuration;
+ * before config_finish, so what it derives follows the running values. Writes
+ * the names of those next changed (not merely left unset) into names,
+ * separated by ", ", and returns how many.
  */
 size_t	 config_keep_restart_only(struct config *next, const struct config *cur,
 	    char *names, size_t size);

@@ -120,14 +120,53 @@ check_chroot(const struct config *c, const char **reason)
 	return 0;
 }
 
+static int
+listened_gopher(unsigned port)
+{
+	size_t	i;
+
+	for (i = 0; i < ngopher_ports; i++)
+		if (gopher_ports[i] == port)
+			return 1;
+	return 0;
+}
+
+/*
+ * Keys that only take effect on restart keep their running values in next,
+ * with one line naming those it asked to change. A host may take any Gopher
+ * port listened on since the start (a removed host's too); another would
+ * need a new listening socket, so the host has no Gopher until a restart.
+ */
+static void
+keep_start_only(struct config *next, const struct config *cur)
+{
+	struct host_config	*h;
+	char			 names[256];
+	size_t			 n;
+
+	if ((n = config_keep_restart_only(next, cur, names, sizeof(names))) > 0)
+		log_warn("reload: %s %s only on restart; keeping the running %s",
+		    names, n == 1 ? "changes" : "change", n == 1 ? "value" : "values");
+	for (h = next->hosts; h < next->hosts + next->nhosts; h++) {
+		if (h->gopher_port == 0 || listened_gopher(h->gopher_port))
+			continue;
+		log_warn("reload: [%s] gopher_port %u changes only on restart; no "
+		    "Gopher for %s until then", h->name, h->gopher_port, h->name);
+		h->gopher_port = 0;
+	}
+}
+
 /*
  * Builds a configuration from the config file named by -c, then the other
- * flags on top, so a flag always wins over the file. *operands is where the
- * words after the flags start. Returns NULL with *reason set (already
- * prefixed with the file and line or the flag).
+ * flags on top, so a flag always wins over the file; on reload, with the
+ * running configuration's values of the keys that change only on restart,
+ * before the others are derived from them. *operands is where the words
+ * after the flags start. Returns NULL with *reason set (already prefixed
+ * with the file and line or the flag).
  */
 static struct config *
-configure(int argc, char **argv, int *check_only, int *operands, const char **reason)
+configure(int argc, char **argv, const struct config *running, int *check_only,
+    int *operands, const char **reason)
 {
 	struct config	*c;
 	const char	*why;
@@ -160,6 +199,8 @@ configure(int argc, char **argv, int *check_only, int *operands, const char **re
 			goto fail;
 		}
 	}
+	if (running != NULL)
+		keep_start_only(c, running);
 	if (config_finish(c, &why) == -1) {
 		*reason = reasonf("%s", why);
 		goto fail;
@@ -263,42 +304,6 @@ enter_chroot(const struct config *c, const char **reason)
 	return inside;
 }
 
-static int
-listened_gopher(unsigned port)
-{
-	size_t	i;
-
-	for (i = 0; i < ngopher_ports; i++)
-		if (gopher_ports[i] == port)
-			return 1;
-	return 0;
-}
-
-/*
- * Keys that only take effect on restart keep their running values in next,
- * with one line naming those it asked to change. A host may take any Gopher
- * port listened on since the start (a removed host's too); another would
- * need a new listening socket, so the host has no Gopher until a restart.
- */
-static void
-keep_start_only(struct config *next, const struct config *cur)
-{
-	struct host_config	*h;
-	char			 names[256];
-	size_t			 n;
-
-	if ((n = config_keep_restart_only(next, cur, names, sizeof(names))) > 0)
-		log_warn("reload: %s %s only on restart; keeping the running %s",
-		    names, n == 1 ? "changes" : "change", n == 1 ? "value" : "values");
-	for (h = next->hosts; h < next->hosts + next->nhosts; h++) {
-		if (h->gopher_port == 0 || listened_gopher(h->gopher_port))
-			continue;
-		log_warn("reload: [%s] gopher_port %u changes only on restart; no "
-		    "Gopher for %s until then", h->name, h->gopher_port, h->name);
-		h->gopher_port = 0;
-	}
-}
-
 /*
  * A new set of hosts from the file and flags, built here on the signal
  * thread while the workers serve the running one: a host whose root and
@@ -315,9 +320,9 @@ reload(int argc, char **argv)
 	const char	*reason;
 	int		 check_only = 0, operands, new_log;
 
-	if ((next = configure(argc, argv, &check_only, &operands, &reason)) == NULL)
+	if ((next = configure(argc, argv, hostset_config(serving), &check_only,
+	    &operands, &reason)) == NULL)
 		goto refused;
-	keep_start_only(next, hostset_config(serving));
 	new_log = strcmp(next->log, hostset_config(serving)->log) != 0;
 	if ((inside = config_jailed(next, jail_cwd, &reason)) == NULL) {
 		config_discard(next);
@@ -512,8 +517,10 @@ finish(void)
 {
 	server_stop();
 	server_wait();
-	/* No connection holds a set any more: every one is freed. */
+	/* No connection holds a set any more: every one is freed, or a reference was lost. */
 	hostset_publish(NULL);
+	if (hostset_reap() > 0)
+		log_error("stopping: hosts of a replaced configuration still in use");
 	serving = NULL;
 	capsule_free();
 }
@@ -587,7 +594,7 @@ main(int argc, char **argv)
 	const char	*reason;
 	int		 check_only = 0, operands, rc;
 
-	if ((c = configure(argc, argv, &check_only, &operands, &reason)) == NULL ||
+	if ((c = configure(argc, argv, NULL, &check_only, &operands, &reason)) == NULL ||
 	    check_chroot(c, &reason) == -1) {
 		fprintf(stderr, "%s: %s\n", progname, reason);
 		config_discard(c);
