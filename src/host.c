@@ -318,8 +318,10 @@ hostset_open(struct config *c, const struct config *paths,
 		if (paths->hosts[i].guestbook[0] != '\0' &&
 		    host_check_guestbook(paths, i, reason) == -1)
 			goto fail;
-	if ((s->tls = tls_build(paths, s->hosts, reason)) == NULL)
+	if ((s->tls = tls_build(paths, reason)) == NULL)
 		goto fail;
+	for (i = 0; i < s->nhosts; i++)
+		tls_serve(s->tls, i, &s->hosts[i]);
 	return s;
 fail:
 	hostset_free(s);

@@ -407,7 +407,7 @@ check(const struct config *c)
 		return 1;
 	/* Loading the certificates would generate the missing ones. */
 	if (uncertified == 0 && (tls_init(&reason) == -1 ||
-	    (tls = tls_build(c, NULL, &reason)) == NULL)) {
+	    (tls = tls_build(c, &reason)) == NULL)) {
 		fprintf(stderr, "%s: %s\n", progname, reason);
 		return 1;
 	}

@@ -25,7 +25,6 @@
 
 #include "certgen.h"
 #include "config.h"
-#include "host.h"
 #include "log.h"
 #include "request.h"
 #include "sslerr.h"
@@ -375,9 +374,9 @@ configure(SSL_CTX *ctx, const char *host, const char **reason)
 	return 0;
 }
 
-/* Names host h (NULL for none) in the context: what SNI picks it by. */
+/* Names host in the context: what SNI picks it by. */
 static int
-set_hostname(SSL_CTX *ctx, const char *host, const struct host *h, const char **reason)
+set_hostname(SSL_CTX *ctx, const char *host, const char **reason)
 {
 	struct sni	*sni;
 
@@ -392,7 +391,6 @@ set_hostname(SSL_CTX *ctx, const char *host, const struct host *h, const char **
 		return -1;
 	}
 	sni->ip_literal = host_is_address(host);
-	sni->host = h;
 	if (!SSL_CTX_set_ex_data(ctx, sni_index, sni)) {
 		free(sni);
 		*reason = ssl_error_reason("TLS context");
@@ -458,10 +456,9 @@ log_certificate(SSL_CTX *ctx, const struct host_config *c, const char **reason)
 	return 0;
 }
 
-/* Returns a new context for host id of c, served as host (caller frees), or NULL with *reason. */
+/* Returns a new context for host id of c (caller frees), or NULL with *reason. */
 static SSL_CTX *
-build_ctx(const struct config *c, size_t id, const struct host *host,
-    const char **reason)
+build_ctx(const struct config *c, size_t id, const char **reason)
 {
 	const struct host_config	*h = &c->hosts[id];
 	SSL_CTX				*ctx;
@@ -473,7 +470,7 @@ build_ctx(const struct config *c, size_t id, const struct host *host,
 		return NULL;
 	}
 	if (configure(ctx, h->name, reason) == -1 ||
-	    set_hostname(ctx, h->name, host, reason) == -1 ||
+	    set_hostname(ctx, h->name, reason) == -1 ||
 	    load_files(ctx, h, reason) == -1 ||
 	    log_certificate(ctx, h, reason) == -1) {
 		SSL_CTX_free(ctx);
@@ -483,7 +480,7 @@ build_ctx(const struct config *c, size_t id, const struct host *host,
 }
 
 SSL_CTX *
-tls_build(const struct config *c, const struct host *hosts, const char **reason)
+tls_build(const struct config *c, const char **reason)
 {
 	struct tls_hosts	*set;
 	size_t			 i;
@@ -493,8 +490,7 @@ tls_build(const struct config *c, const struct host *hosts, const char **reason)
 		return NULL;
 	}
 	for (i = 0; i < c->nhosts; i++) {
-		if ((set->ctx[i] = build_ctx(c, i, hosts != NULL ? &hosts[i] : NULL,
-		    reason)) == NULL)
+		if ((set->ctx[i] = build_ctx(c, i, reason)) == NULL)
 			goto fail;
 		set->n++;
 		SSL_CTX_set_client_hello_cb(set->ctx[i], client_hello_cb, set);
@@ -530,6 +526,15 @@ tls_init(const char **reason)
 		return -1;
 	}
 	return 0;
+}
+
+void
+tls_serve(SSL_CTX *first, size_t i, const struct host *h)
+{
+	const struct tls_hosts	*set = SSL_CTX_get_ex_data(first, hosts_index);
+	struct sni		*sni = SSL_CTX_get_ex_data(set->ctx[i], sni_index);
+
+	sni->host = h;
 }
 
 const struct host *

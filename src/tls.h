@@ -17,14 +17,19 @@ int	 tls_init(const char **reason);
  * Builds a TLS context for every host of c: loads its cert and key, or,
  * when neither file exists, generates a self-signed ECDSA P-256 certificate
  * for the host there (key file mode 0600) and logs its SHA-256 fingerprint.
- * A handshake picks the context of the host its SNI names, which serves
- * hosts[i] for c->hosts[i] (hosts may be NULL: only the files are checked).
- * Returns the first host's context, which every handshake starts on and
- * which owns the others (SSL_CTX_free frees them all once no connection
- * uses them), or NULL with *reason.
+ * A handshake picks the context of the host its SNI names. Returns the
+ * first host's context, which every handshake starts on and which owns the
+ * others (SSL_CTX_free frees them all once no connection uses them), or
+ * NULL with *reason.
  */
-SSL_CTX	*tls_build(const struct config *c, const struct host *hosts,
-	    const char **reason);
+SSL_CTX	*tls_build(const struct config *c, const char **reason);
+
+/*
+ * Makes the context of c->hosts[i] in first's set (from tls_build) serve
+ * h, which tls_host then returns; not owned: h must outlive every
+ * connection on the set. Before the set is used.
+ */
+void	 tls_serve(SSL_CTX *first, size_t i, const struct host *h);
 
 /*
  * Returns a new server-side SSL for the accepted socket fd, starting on ctx
