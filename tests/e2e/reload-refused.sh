@@ -47,6 +47,7 @@ expect "no index built for the refused hosts" 1 "$(grep -c "index: " "$log")"
 
 # Under Landlock, a root the sandbox was not opened for cannot be read.
 stop
+port=$(free_port)	# a log of its own, so the wait below sees this server's lines
 write_conf ""
 serve_conf "$conf"
 if grep -q "sandbox: Landlock ABI" "$log"; then
