@@ -95,6 +95,7 @@ check: build/.check-deps marquee build/asan/marquee build/gemcli build/loadgen $
 ifeq ($(TEST),)
 	tests/include-cycles
 	tests/url-map
+	tests/function-lengths
 	@for t in $(UNIT); do echo "== $$t"; $$t || exit 1; done
 	@echo "== integration tests (gcc build)"
 	MARQUEE=./marquee GEMCLI=build/gemcli tests/integration.sh

@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,17 +9,6 @@
 
 /* Longest config file line accepted; paths are at most PATH_MAX anyway. */
 #define CONFIG_LINE_MAX	(PATH_MAX + 64)
-
-/*
- * A configuration and the one published before it. The config is the first
- * member, so a struct config from config_new() is also a struct published.
- */
-struct published {
-	struct config		 config;
-	struct published	*older;
-};
-
-static _Atomic(struct published *) current;
 
 /* systemd's StateDirectory= names it (a colon-separated list: the first is ours). */
 static void
@@ -166,13 +154,21 @@ set_bool(unsigned *dst, const char *value, const char **reason)
 
 enum key_kind { KIND_STRING, KIND_NUMBER, KIND_BOOL, KIND_HOST, KIND_LANG };
 
-/* A key of the whole server, or (HOST_KEY) of one host. */
+/*
+ * A key of the whole server, or (HOST_KEY) of one host. RESTART_KEY: one of
+ * the whole server that only takes effect at start (what is bound, who the
+ * process is, where it is confined, what the index pages were built with);
+ * a reload keeps its running value.
+ */
 #define KEY(name, field, kind, min, max) \
 	{ name, offsetof(struct config, field), \
-	    sizeof(((struct config *)0)->field), kind, min, max, 0 }
+	    sizeof(((struct config *)0)->field), kind, min, max, 0, 0 }
+#define RESTART_KEY(name, field, kind, min, max) \
+	{ name, offsetof(struct config, field), \
+	    sizeof(((struct config *)0)->field), kind, min, max, 0, 1 }
 #define HOST_KEY(name, field, kind, min, max) \
 	{ name, offsetof(struct host_config, field), \
-	    sizeof(((struct host_config *)0)->field), kind, min, max, 1 }
+	    sizeof(((struct host_config *)0)->field), kind, min, max, 1, 0 }
 
 static const struct key {
 	const char	*name;
@@ -181,34 +177,35 @@ static const struct key {
 	enum key_kind	 kind;
 	unsigned long	 min, max;
 	int		 per_host;
+	int		 restart_only;
 } keys[] = {
-	HOST_KEY("hostname",	       name,		   KIND_HOST,	0, 0),
-	HOST_KEY("gopher_port",	       gopher_port,	   KIND_NUMBER, 0, 65535),
-	HOST_KEY("root",	       root,		   KIND_STRING, 0, 0),
-	HOST_KEY("cert",	       cert,		   KIND_STRING, 0, 0),
-	HOST_KEY("key",		       key,		   KIND_STRING, 0, 0),
-	HOST_KEY("lang",	       lang,		   KIND_LANG,	0, 0),
-	HOST_KEY("guestbook",	       guestbook,	   KIND_STRING, 0, 0),
-	HOST_KEY("public_gopher_port", public_gopher_port, KIND_NUMBER, 1, 65535),
-	KEY("listen",		  listen,	      KIND_STRING, 0, 0),
-	KEY("port",		  gemini_port,	      KIND_NUMBER, 1, 65535),
-	KEY("certs",		  certs,	      KIND_STRING, 0, 0),
-	KEY("log",		  log,		      KIND_STRING, 0, 0),
-	KEY("user",		  user,		      KIND_STRING, 0, 0),
-	KEY("request_timeout",	  request_timeout,    KIND_NUMBER, 1, 3600),
-	KEY("connection_timeout", connection_timeout, KIND_NUMBER, 1, 86400),
-	KEY("max_connections",	  max_connections,    KIND_NUMBER, 1, 1000000),
+	HOST_KEY("hostname",              name,                        KIND_HOST,   0, 0),
+	HOST_KEY("gopher_port",           gopher_port,                 KIND_NUMBER, 0, 65535),
+	HOST_KEY("root",                  root,                        KIND_STRING, 0, 0),
+	HOST_KEY("cert",                  cert,                        KIND_STRING, 0, 0),
+	HOST_KEY("key",                   key,                         KIND_STRING, 0, 0),
+	HOST_KEY("lang",                  lang,                        KIND_LANG,   0, 0),
+	HOST_KEY("guestbook",             guestbook,                   KIND_STRING, 0, 0),
+	HOST_KEY("public_gopher_port",    public_gopher_port,          KIND_NUMBER, 1, 65535),
+	RESTART_KEY("listen",             listen,                      KIND_STRING, 0, 0),
+	RESTART_KEY("port",               gemini_port,                 KIND_NUMBER, 1, 65535),
+	KEY("certs",                      certs,                       KIND_STRING, 0, 0),
+	KEY("log",                        log,                         KIND_STRING, 0, 0),
+	RESTART_KEY("user",               user,                        KIND_STRING, 0, 0),
+	KEY("request_timeout",            request_timeout,             KIND_NUMBER, 1, 3600),
+	KEY("connection_timeout",         connection_timeout,          KIND_NUMBER, 1, 86400),
+	KEY("max_connections",            max_connections,             KIND_NUMBER, 1, 1000000),
 	KEY("max_connections_per_address", max_connections_per_address, KIND_NUMBER, 1, 1000000),
-	KEY("workers",		  workers,	      KIND_NUMBER, 0, 256),
-	KEY("state",		  state,	      KIND_STRING, 0, 0),
-	KEY("guestbook_limit",	  guestbook_limit,    KIND_NUMBER, 1, 1000000),
-	KEY("guestbook_window",	  guestbook_window,   KIND_NUMBER, 1, 86400),
-	KEY("guestbook_global",	  guestbook_global,   KIND_NUMBER, 1, 10000000),
-	KEY("gemini_proxy",	  gemini_proxy,	      KIND_BOOL,   0, 0),
-	KEY("gopher_proxy",	  gopher_proxy,	      KIND_BOOL,   0, 0),
-	KEY("sandbox",		  sandbox,	      KIND_BOOL,   0, 0),
-	KEY("chroot",		  chroot,	      KIND_STRING, 0, 0),
-	KEY("public_port",	  public_port,	      KIND_NUMBER, 1, 65535),
+	RESTART_KEY("workers",            workers,                     KIND_NUMBER, 0, 256),
+	KEY("state",                      state,                       KIND_STRING, 0, 0),
+	KEY("guestbook_limit",            guestbook_limit,             KIND_NUMBER, 1, 1000000),
+	KEY("guestbook_window",           guestbook_window,            KIND_NUMBER, 1, 86400),
+	KEY("guestbook_global",           guestbook_global,            KIND_NUMBER, 1, 10000000),
+	RESTART_KEY("gemini_proxy",       gemini_proxy,                KIND_BOOL,   0, 0),
+	RESTART_KEY("gopher_proxy",       gopher_proxy,                KIND_BOOL,   0, 0),
+	RESTART_KEY("sandbox",            sandbox,                     KIND_BOOL,   0, 0),
+	RESTART_KEY("chroot",             chroot,                      KIND_STRING, 0, 0),
+	RESTART_KEY("public_port",        public_port,                 KIND_NUMBER, 1, 65535),
 };
 
 /* Sets key name of c, or of host h when it is a host's key. */
@@ -338,6 +335,8 @@ config_jailed(const struct config *c, const char *cwd, const char **reason)
 {
 	struct config		*j;
 	struct host_config	*h, *hosts;
+	char			 inside[PATH_MAX];
+	const char		*why;
 
 	if ((j = config_new()) == NULL ||
 	    (hosts = malloc(c->nhosts * sizeof(*hosts))) == NULL) {
@@ -352,11 +351,16 @@ config_jailed(const struct config *c, const char *cwd, const char **reason)
 		return j;
 	if (j->log[0] != '\0' && jail_field(c, cwd, "log", j->log, reason) == -1)
 		goto fail;
-	for (h = j->hosts; h < j->hosts + j->nhosts; h++)
+	for (h = j->hosts; h < j->hosts + j->nhosts; h++) {
 		if (jail_field(c, cwd, "root", h->root, reason) == -1 ||
 		    jail_field(c, cwd, "cert", h->cert, reason) == -1 ||
 		    jail_field(c, cwd, "key", h->key, reason) == -1)
 			goto fail;
+		/* A log outside stays open from the start, but could not be opened anew. */
+		if (config_jail_path(c, cwd, h->guestbook, inside, sizeof(inside), &why) == -1)
+			inside[0] = '\0';
+		memcpy(h->guestbook, inside, sizeof(inside));
+	}
 	return j;
 fail:
 	config_discard(j);
@@ -591,17 +595,17 @@ config_finish(struct config *c, const char **reason)
 struct config *
 config_new(void)
 {
-	struct published	*p;
+	struct config	*c;
 
-	if ((p = calloc(1, sizeof(*p))) == NULL)
+	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
-	if ((p->config.hosts = calloc(1, sizeof(*p->config.hosts))) == NULL) {
-		free(p);
+	if ((c->hosts = calloc(1, sizeof(*c->hosts))) == NULL) {
+		free(c);
 		return NULL;
 	}
-	p->config.nhosts = 1;
-	config_defaults(&p->config);
-	return &p->config;
+	c->nhosts = 1;
+	config_defaults(c);
+	return c;
 }
 
 void
@@ -610,31 +614,43 @@ config_discard(struct config *c)
 	if (c == NULL)
 		return;
 	free(c->hosts);
-	free((struct published *)(void *)c);
+	free(c);
 }
 
-const struct config *
-config_current(void)
+/* Whether key k differs in a and b; text is compared up to its end only. */
+static int
+key_differs(const struct key *k, const struct config *a, const struct config *b)
 {
-	return &atomic_load_explicit(&current, memory_order_acquire)->config;
+	const char	*x = (const char *)a + k->offset, *y = (const char *)b + k->offset;
+
+	if (k->kind == KIND_NUMBER || k->kind == KIND_BOOL)
+		return memcmp(x, y, k->size) != 0;
+	return strcmp(x, y) != 0;
 }
 
-void
-config_publish(struct config *c)
+size_t
+config_keep_restart_only(struct config *next, const struct config *cur,
+    char *names, size_t size)
 {
-	struct published	*p = (struct published *)(void *)c;
+	const struct key	*k;
+	size_t			 n = 0, len = 0;
+	int			 unset;
 
-	p->older = atomic_load(&current);
-	atomic_store_explicit(&current, p, memory_order_release);
-}
-
-void
-config_free_all(void)
-{
-	struct published	*p, *older;
-
-	for (p = atomic_exchange(&current, NULL); p != NULL; p = older) {
-		older = p->older;
-		config_discard(&p->config);
+	names[0] = '\0';
+	for (k = keys; k < keys + sizeof(keys) / sizeof(keys[0]); k++) {
+		if (!k->restart_only || !key_differs(k, next, cur))
+			continue;
+		/* 0 where it may not be is unset: config_finish would derive it from kept keys. */
+		unset = k->kind == KIND_NUMBER && k->min > 0 &&
+		    *(const unsigned *)(const void *)((const char *)next + k->offset) == 0;
+		memcpy((char *)next + k->offset, (const char *)cur + k->offset, k->size);
+		if (unset)
+			continue;
+		/* A list cut short still names the first keys. */
+		if (len < size)
+			len += (size_t)snprintf(names + len, size - len, "%s%s",
+			    n > 0 ? ", " : "", k->name);
+		n++;
 	}
+	return n;
 }

@@ -58,7 +58,7 @@ struct config {
 	size_t		nhosts;
 };
 
-/* Returns a configuration with the built-in defaults, or NULL; freed by config_discard or, once published, at exit. */
+/* Returns a configuration with the built-in defaults, or NULL; freed by config_discard. */
 struct config	*config_new(void);
 void		 config_discard(struct config *c);
 
@@ -84,15 +84,15 @@ int	 config_load(struct config *c, const char *path, const char **reason);
 int	 config_finish(struct config *c, const char **reason);
 
 /*
- * The configuration in force. Worker threads read it while the main thread
- * may publish a new one on SIGHUP; a published configuration is never changed
- * or freed before exit, so a pointer read once stays valid and consistent.
+ * Sets every key the key table marks as taking effect only on restart
+ * (listen, port, user, workers, proxy settings, sandbox, chroot,
+ * public_port) back in next to its value in cur, the running configuration;
+ * before config_finish, so what it derives follows the running values. Writes
+ * the names of those next changed (not merely left unset) into names,
+ * separated by ", ", and returns how many.
  */
-const struct config	*config_current(void);
-/* Makes c (from config_new) the one in force; takes ownership. */
-void			 config_publish(struct config *c);
-/* Frees every configuration ever published; only at exit. */
-void			 config_free_all(void);
+size_t	 config_keep_restart_only(struct config *next, const struct config *cur,
+	    char *names, size_t size);
 
 /*
  * Where path (relative to cwd) is seen from inside c->chroot, written to
@@ -106,7 +106,9 @@ int	 config_jail_path(const struct config *c, const char *cwd, const char *path,
  * A copy of c (to free with config_discard) whose files opened after the
  * chroot (every root, certificate and key, and the log) are named as seen
  * from inside it, or as they are without a chroot; NULL with *reason naming
- * the first one outside it.
+ * the first one outside it. A guestbook log may lie outside (it is opened
+ * before the chroot at start): its name is then "", as a reload cannot
+ * open it.
  */
 struct config	*config_jailed(const struct config *c, const char *cwd,
 		    const char **reason);

@@ -89,7 +89,12 @@ struct conn {
 	struct worker		*worker;
 	struct conn		*prev, *next;	/* the worker's open or closing list */
 	const struct adapter	*proto;
-	const struct host	*host;		/* the listener's; NULL until TLS picks it */
+	/*
+	 * A reference to the set of hosts current at accept, given back last
+	 * in conn_free: a reload meanwhile leaves this connection on it.
+	 */
+	struct hostset		*hosts;
+	const struct host	*host;		/* of hosts; NULL until TLS picks it */
 	SSL			*ssl;		/* owned; NULL for plain TCP */
 	enum conn_state		 state;
 	int			 closing;
@@ -116,9 +121,9 @@ struct conn {
 
 struct listener {
 	int			 fd;
+	unsigned		 port;		/* without TLS, its host is the one of this gopher_port */
 	const struct adapter	*proto;
 	int			 proxy;		/* connections open with a PROXY header */
-	const struct host	*host;		/* NULL: TLS picks it by SNI */
 };
 
 /* A worker's watch on a shared listener. */
@@ -238,6 +243,8 @@ conn_free(struct conn *c)
 	if (c->holder[0] != '\0')
 		holdings_give(per_address, c->holder);
 	free(c->out);
+	/* Last: the SSL and the pending append above used its hosts. */
+	hostset_release(c->hosts);
 	free(c);
 	atomic_fetch_sub(&open_count, 1);
 }
@@ -371,7 +378,7 @@ conn_hold(struct conn *c)
 
 	limit_address_key(c->peer, key);
 	rc = holdings_take(per_address, key,
-	    config_current()->max_connections_per_address);
+	    hostset_config(c->hosts)->max_connections_per_address);
 	if (rc == -1) {
 		log_refusal(reasonf("max_connections_per_address reached by %s", c->peer));
 		return -1;
@@ -518,7 +525,9 @@ conn_respond(struct conn *c)
 	}
 	if (c->ssl != NULL && tls_client_identity(c->ssl, req.fingerprint, req.cn) == 0)
 		req.has_certificate = 1;
-	req.host = c->host != NULL ? c->host : host_at(tls_host(c->ssl));
+	if (c->host == NULL)
+		c->host = tls_host(c->ssl);
+	req.host = c->host;
 	c->out_len = c->proto->respond(c->req, c->req_len, &req, &c->resp,
 	    c->out, HEAD_MAX);
 	if (c->resp.pending != NULL)
@@ -683,18 +692,48 @@ peer_name(const struct sockaddr_storage *ss, char *out, size_t size)
 		snprintf(out, size, "unknown");
 }
 
+/*
+ * Finds c's host (a Gopher listener's is the host of its port in c's set;
+ * TLS finds the Gemini one by SNI) and its first state. -1 when it cannot
+ * be served: logged.
+ */
+static int
+conn_begin(struct conn *c, const struct listener *l)
+{
+	const char	*reason;
+
+	c->state = CONN_READING;
+	if (l->proto->tls) {
+		if ((c->ssl = tls_new(hostset_tls(c->hosts), c->ev.fd, &reason)) == NULL) {
+			log_error("%s: %s", c->peer, reason);
+			return -1;
+		}
+		c->state = CONN_HANDSHAKE;
+	} else if ((c->host = hostset_gopher(c->hosts, l->port)) == NULL) {
+		/* Its host was removed by a reload; a new one may take the port. */
+		log_info("%s: no host has Gopher port %u any more", c->peer, l->port);
+		return -1;
+	}
+	if (l->proxy) {
+		c->after_proxy = c->state;
+		c->state = CONN_PROXY;
+	}
+	return 0;
+}
+
+/* Serves fd, accepted on l, from hosts: a reference that c takes over. */
 static void
 conn_new(struct worker *w, const struct listener *l, int fd,
-    const struct sockaddr_storage *ss)
+    const struct sockaddr_storage *ss, struct hostset *hosts)
 {
-	const struct config	*cfg = config_current();
+	const struct config	*cfg = hostset_config(hosts);
 	struct conn		*c;
-	const char		*reason;
 	int			 one = 1;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		log_error("accept: out of memory");
 		close(fd);
+		hostset_release(hosts);
 		atomic_fetch_sub(&open_count, 1);
 		return;
 	}
@@ -702,7 +741,7 @@ conn_new(struct worker *w, const struct listener *l, int fd,
 	c->ev.fn = conn_ready;
 	c->worker = w;
 	c->proto = l->proto;
-	c->host = l->host;
+	c->hosts = hosts;
 	response_init(&c->resp);
 	peer_name(ss, c->peer, sizeof(c->peer));
 	/*
@@ -719,22 +758,9 @@ conn_new(struct worker *w, const struct listener *l, int fd,
 	if (++w->nopen > w->peak)
 		w->peak = w->nopen;
 	/* Behind a balancer the client is known once the PROXY header is in. */
-	if (!l->proxy && conn_hold(c) == -1) {
+	if ((!l->proxy && conn_hold(c) == -1) || conn_begin(c, l) == -1) {
 		conn_close(c);
 		return;
-	}
-	c->state = CONN_READING;
-	if (l->proto->tls) {
-		if ((c->ssl = tls_new(fd, &reason)) == NULL) {
-			log_error("%s: %s", c->peer, reason);
-			conn_close(c);
-			return;
-		}
-		c->state = CONN_HANDSHAKE;
-	}
-	if (l->proxy) {
-		c->after_proxy = c->state;
-		c->state = CONN_PROXY;
 	}
 	conn_run(c);
 }
@@ -745,7 +771,8 @@ accept_ready(struct event *ev, unsigned ready)
 	struct accepting	*a = container_of(ev, struct accepting, ev);
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
-	unsigned		 i, max = config_current()->max_connections;
+	struct hostset		*hosts;
+	unsigned		 i;
 	int			 fd;
 
 	(void)ready;
@@ -758,13 +785,16 @@ accept_ready(struct event *ev, unsigned ready)
 				log_refusal(strerror(errno));
 			return;
 		}
-		if (atomic_fetch_add(&open_count, 1) >= max) {
+		/* Never NULL: a set is published before the workers start. */
+		hosts = hostset_acquire();
+		if (atomic_fetch_add(&open_count, 1) >= hostset_config(hosts)->max_connections) {
 			atomic_fetch_sub(&open_count, 1);
+			hostset_release(hosts);
 			close(fd);
 			log_refusal("max_connections reached");
 			continue;
 		}
-		conn_new(a->worker, a->listener, fd, &ss);
+		conn_new(a->worker, a->listener, fd, &ss, hosts);
 	}
 }
 
@@ -897,12 +927,12 @@ listen_on(const struct addrinfo *ai, const char **reason)
 }
 
 static void
-listener_add(int fd, const struct adapter *p, int proxy, const struct host *h)
+listener_add(int fd, unsigned port, const struct adapter *p, int proxy)
 {
 	listeners[nlisteners].fd = fd;
+	listeners[nlisteners].port = port;
 	listeners[nlisteners].proto = p;
 	listeners[nlisteners].proxy = proxy;
-	listeners[nlisteners].host = h;
 	nlisteners++;
 }
 
@@ -929,15 +959,16 @@ bound_already(unsigned first, const struct addrinfo *ai)
  * only when name does not resolve.
  */
 static int
-listen_name(const char *name, const char *service, unsigned first,
-    const struct adapter *p, int proxy, const struct host *h, unsigned *bound,
-    const char **why)
+listen_name(const char *name, unsigned port, unsigned first,
+    const struct adapter *p, int proxy, unsigned *bound, const char **why)
 {
 	struct addrinfo	 hints = { .ai_socktype = SOCK_STREAM,
 			    .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
 	struct addrinfo	*res, *ai;
+	char		 service[8];
 	int		 fd, rc;
 
+	snprintf(service, sizeof(service), "%u", port);	/* fits: at most 65535 */
 	if ((rc = getaddrinfo(name, service, &hints, &res)) != 0) {
 		*why = reasonf("%s: %s", name, gai_strerror(rc));
 		return -1;
@@ -951,7 +982,7 @@ listen_name(const char *name, const char *service, unsigned first,
 		}
 		if ((fd = listen_on(ai, why)) == -1)
 			continue;
-		listener_add(fd, p, proxy, h);
+		listener_add(fd, port, p, proxy);
 		(*bound)++;
 	}
 	freeaddrinfo(res);
@@ -977,20 +1008,18 @@ is_localhost(const char *name)
 
 int
 server_listen(const char *addr, unsigned port, const struct adapter *p,
-    int proxy, const struct host *h, const char **reason)
+    int proxy, const char **reason)
 {
 	static const char *const loopback[] = { "127.0.0.1", "::1" };
 	/* "*" is every address; a name such as example.org may stand for several. */
 	const char	*one[] = { strcmp(addr, "*") == 0 ? NULL : addr };
 	const char *const *names = is_localhost(addr) ? loopback : one;
 	size_t		 nnames = is_localhost(addr) ? 2 : 1, i;
-	char		 service[8];
 	const char	*why = "no address";
 	unsigned	 bound = 0, first = nlisteners;
 
-	snprintf(service, sizeof(service), "%u", port);
 	for (i = 0; i < nnames; i++) {
-		if (listen_name(names[i], service, first, p, proxy, h, &bound, &why) == -1) {
+		if (listen_name(names[i], port, first, p, proxy, &bound, &why) == -1) {
 			*reason = why;
 			return -1;
 		}
@@ -1053,7 +1082,7 @@ worker_init(struct worker *w, const char **reason)
 }
 
 int
-server_start(unsigned n, const char **reason)
+server_start(unsigned n, unsigned max_connections, const char **reason)
 {
 	unsigned	i;
 	int		rc;
@@ -1064,7 +1093,7 @@ server_start(unsigned n, const char **reason)
 	}
 	/* Every open connection holds at most one key: max_connections of them. */
 	if ((workers = calloc(n, sizeof(*workers))) == NULL ||
-	    (per_address = holdings_new(config_current()->max_connections)) == NULL) {
+	    (per_address = holdings_new(max_connections)) == NULL) {
 		*reason = "out of memory";
 		return -1;
 	}

@@ -40,12 +40,12 @@ struct adapter {
  * ("*" for every address; localhost is both 127.0.0.1 and ::1); before
  * workers start. With proxy, every connection must open with a PROXY
  * protocol header (proxy.h), whose client address then stands for the
- * peer's. Requests go to host h, or with h NULL to the one the TLS
- * handshake picked.
+ * peer's. A connection is served from the set of hosts current when it is
+ * accepted (host.h): with TLS by the host its handshake picked, without by
+ * the host whose gopher_port is port in that set.
  */
-struct host;
 int	 server_listen(const char *addr, unsigned port, const struct adapter *p,
-	    int proxy, const struct host *h, const char **reason);
+	    int proxy, const char **reason);
 
 /*
  * Appends the addresses the listeners on port are bound to, as text and
@@ -54,8 +54,12 @@ int	 server_listen(const char *addr, unsigned port, const struct adapter *p,
 struct buf;
 void	 server_addresses(unsigned port, struct buf *out);
 
-/* Starts n worker threads, each with its own event loop on every listener. */
-int	 server_start(unsigned n, const char **reason);
+/*
+ * Starts n worker threads, each with its own event loop on every listener;
+ * a set of hosts must be current. Up to max_connections client addresses
+ * are counted against max_connections_per_address.
+ */
+int	 server_start(unsigned n, unsigned max_connections, const char **reason);
 
 /* Asks the workers to stop accepting, finish what is in flight, and exit. */
 void	 server_stop(void);

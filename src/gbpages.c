@@ -52,7 +52,7 @@ serve_page(const struct request *req, struct response *resp, struct buf *b)
 static unsigned
 rate_limit(const struct request *req)
 {
-	const struct config	*c = config_current();
+	const struct config	*c = req->host->config;
 	char			 addr[ADDRESS_KEY_MAX], cert[FINGERPRINT_HEX + 8];
 	const char		*keys[2] = { addr, cert }, *all = "*";
 	uint64_t		 now = event_now_ms();

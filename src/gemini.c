@@ -132,7 +132,7 @@ static size_t
 gemini_respond(const char *buf, size_t len, struct request *req,
     struct response *resp, char *head, size_t headsize)
 {
-	const struct config	*c = config_current();
+	const struct config	*c = req->host->config;
 	struct url		 url;
 	char			 text[GEMINI_URL_MAX + 1];
 	const char		*reason;

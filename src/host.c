@@ -1,6 +1,15 @@
+/*
+ * The hosts served, in sets built from one configuration each, and which
+ * set is current: see host.h. Also what hosts of successive sets share
+ * (struct shelf, struct book) and the check that no guestbook lies in a
+ * capsule.
+ */
+
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +22,60 @@
 #include "index.h"
 #include "limit.h"
 #include "log.h"
+#include "tls.h"
 
 /* Clients a host's guestbook rate limit follows at once; a flood of new ones waits. */
 #define LIMIT_CLIENTS	65536
 
-static struct host	*hosts;		/* owned; set before any worker starts */
-static size_t		 nhosts;
+/*
+ * A guestbook and its rate limits, shared by the hosts of successive sets
+ * that name the same log: its entries, writer and limits go on across a
+ * reload. refs counts those hosts (and shelves); only the main thread
+ * builds and frees sets, so only it changes refs: no atomics needed.
+ */
+struct book {
+	unsigned		 refs;
+	char			 path[PATH_MAX];	/* as configured */
+	struct guestbook	*guestbook;		/* owned */
+	struct limiter		*per_client;		/* owned */
+	struct limiter		*everyone;		/* owned */
+	int			 started;		/* its writer runs */
+};
+
+/*
+ * A capsule root and its index, shared like a book by the hosts of
+ * successive sets of the same name, root and book: the index (and its
+ * watcher) is not rebuilt. The index reads the book's guestbook.
+ */
+struct shelf {
+	unsigned		 refs;			/* main thread only, as a book's */
+	char			 root[PATH_MAX];	/* as configured */
+	int			 root_fd;		/* owned */
+	struct index		*index;			/* owned; NULL until started */
+	struct book		*book;			/* a reference */
+};
+
+struct hostset {
+	/* The current pointer's and every connection's; see hostset_acquire. */
+	atomic_uint		 refs;
+	struct config		*config;	/* owned */
+	struct host		*hosts;		/* owned, config->nhosts of them */
+	size_t			 nhosts;	/* opened so far */
+	SSL_CTX			*tls;		/* owned; its contexts point into hosts */
+	struct hostset		*retired_next;	/* the replaced sets: main thread only */
+};
+
+/*
+ * current holds one reference to the set new connections get. Taking a
+ * reference and reading current happen together under current_lock, and
+ * so does replacing it: a set leaves current (and its reference is dropped)
+ * either before a reader looks, who then gets the new set, or after the
+ * reader's reference is counted, which then keeps it alive.
+ */
+static pthread_mutex_t	 current_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct hostset	*current;
+/* Sets replaced but maybe still held; main thread only. */
+static struct hostset	*retired;
 
 /*
  * The real path of path, or of the nearest directory above it that exists
@@ -85,90 +142,312 @@ guestbook_dir(const char *log_path, const char **reason)
 	return 0;
 }
 
-static int
-host_open(struct host *h, unsigned id, const struct config *c, const char **reason)
+/* Drops a reference to b; the last one stops its writer once the appends in flight are in. */
+static void
+book_put(struct book *b)
 {
-	h->id = id;
-	memcpy(h->name, c->hosts[id].name, sizeof(h->name));
-	if ((h->root_fd = capsule_open_root(c->hosts[id].root, reason)) == -1)
-		return -1;
-	if (guestbook_dir(c->hosts[id].guestbook, reason) == -1 ||
-	    host_check_guestbook(c, id, reason) == -1)
-		return -1;
-	if ((h->guestbook = guestbook_open(c->hosts[id].guestbook, reason)) == NULL)
-		return -1;
-	if ((h->per_client = limiter_new(LIMIT_CLIENTS)) == NULL ||
-	    (h->everyone = limiter_new(1)) == NULL) {
-		*reason = "out of memory";
-		return -1;
-	}
-	return 0;
+	if (b == NULL || --b->refs > 0)
+		return;
+	guestbook_close(b->guestbook);
+	limiter_free(b->per_client);
+	limiter_free(b->everyone);
+	free(b);
 }
 
-int
-hosts_open(const struct config *c, const char **reason)
+/* Opens the log configured as configured, by its name path; NULL with *reason. */
+static struct book *
+book_open(const char *configured, const char *path, const char **reason)
+{
+	struct book	*b;
+
+	if (*path == '\0') {
+		*reason = reasonf("guestbook %s is outside the chroot: a new log "
+		    "there needs a restart", configured);
+		return NULL;
+	}
+	if ((b = calloc(1, sizeof(*b))) == NULL) {
+		*reason = "out of memory";
+		return NULL;
+	}
+	b->refs = 1;
+	memcpy(b->path, configured, sizeof(b->path));	/* both PATH_MAX */
+	if (guestbook_dir(path, reason) == -1 ||
+	    (b->guestbook = guestbook_open(path, reason)) == NULL)
+		goto fail;
+	if ((b->per_client = limiter_new(LIMIT_CLIENTS)) == NULL ||
+	    (b->everyone = limiter_new(1)) == NULL) {
+		*reason = "out of memory";
+		goto fail;
+	}
+	return b;
+fail:
+	book_put(b);
+	return NULL;
+}
+
+/* A new reference to the book of old that keeps the log path, or NULL. */
+static struct book *
+find_book(const struct hostset *old, const char *path)
 {
 	size_t	i;
 
-	if ((hosts = calloc(c->nhosts, sizeof(*hosts))) == NULL) {
+	for (i = 0; old != NULL && i < old->nhosts; i++)
+		if (strcmp(old->hosts[i].book->path, path) == 0) {
+			old->hosts[i].book->refs++;
+			return old->hosts[i].book;
+		}
+	return NULL;
+}
+
+/* Drops a reference to sh; the last one stops its index watcher first, as it reads the book. */
+static void
+shelf_put(struct shelf *sh)
+{
+	if (sh == NULL || --sh->refs > 0)
+		return;
+	index_stop(sh->index);
+	if (sh->root_fd != -1)
+		close(sh->root_fd);
+	book_put(sh->book);
+	free(sh);
+}
+
+/* Opens the root configured as configured by its name path, for an index of book b. */
+static struct shelf *
+shelf_open(const char *configured, const char *path, struct book *b,
+    const char **reason)
+{
+	struct shelf	*sh;
+
+	if ((sh = calloc(1, sizeof(*sh))) == NULL) {
 		*reason = "out of memory";
-		return -1;
+		return NULL;
 	}
-	for (i = 0; i < c->nhosts; i++)
-		hosts[i].root_fd = -1;
-	nhosts = c->nhosts;
-	for (i = 0; i < nhosts; i++)
-		if (host_open(&hosts[i], (unsigned)i, c, reason) == -1)
-			return -1;
+	sh->refs = 1;
+	memcpy(sh->root, configured, sizeof(sh->root));	/* both PATH_MAX */
+	sh->book = b;
+	b->refs++;
+	if ((sh->root_fd = capsule_open_root(path, reason)) == -1) {
+		shelf_put(sh);
+		return NULL;
+	}
+	return sh;
+}
+
+/* A new reference to the shelf of old's host name when it keeps its root and book, or NULL. */
+static struct shelf *
+find_shelf(const struct hostset *old, const char *name, const char *root,
+    const struct book *b)
+{
+	size_t	i;
+
+	for (i = 0; old != NULL && i < old->nhosts; i++)
+		if (strcmp(old->hosts[i].name, name) == 0 &&
+		    strcmp(old->hosts[i].shelf->root, root) == 0 &&
+		    old->hosts[i].shelf->book == b) {
+			old->hosts[i].shelf->refs++;
+			return old->hosts[i].shelf;
+		}
+	return NULL;
+}
+
+/* Fills s->hosts[i], with what old has of it or opened by paths' names. */
+static int
+host_open(struct hostset *s, size_t i, const struct config *paths,
+    const struct hostset *old, const char **reason)
+{
+	struct host			*h = &s->hosts[i];
+	const struct host_config	*hc = &s->config->hosts[i];
+
+	memcpy(h->name, hc->name, sizeof(h->name));
+	h->config = s->config;
+	h->settings = hc;
+	if ((h->book = find_book(old, hc->guestbook)) == NULL &&
+	    (h->book = book_open(hc->guestbook, paths->hosts[i].guestbook, reason)) == NULL)
+		return -1;
+	if ((h->shelf = find_shelf(old, h->name, hc->root, h->book)) == NULL &&
+	    (h->shelf = shelf_open(hc->root, paths->hosts[i].root, h->book, reason)) == NULL)
+		return -1;
+	h->root_fd = h->shelf->root_fd;
+	h->index = h->shelf->index;
+	h->guestbook = h->book->guestbook;
+	h->per_client = h->book->per_client;
+	h->everyone = h->book->everyone;
 	return 0;
 }
 
+/* Frees s and what no other set shares; its TLS contexts first, as they point at its hosts. */
+static void
+hostset_free(struct hostset *s)
+{
+	size_t	i;
+
+	SSL_CTX_free(s->tls);
+	for (i = 0; i < s->nhosts; i++) {
+		shelf_put(s->hosts[i].shelf);
+		book_put(s->hosts[i].book);
+	}
+	free(s->hosts);
+	config_discard(s->config);
+	free(s);
+}
+
+struct hostset *
+hostset_open(struct config *c, const struct config *paths,
+    const struct hostset *old, const char **reason)
+{
+	struct hostset	*s;
+	size_t		 i;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->hosts = calloc(c->nhosts, sizeof(*s->hosts))) == NULL) {
+		free(s);
+		config_discard(c);
+		*reason = "out of memory";
+		return NULL;
+	}
+	atomic_init(&s->refs, 1);
+	s->config = c;
+	for (i = 0; i < c->nhosts; i++) {
+		s->nhosts++;	/* freed as far as it got */
+		if (host_open(s, i, paths, old, reason) == -1)
+			goto fail;
+	}
+	/* A log outside the chroot (named "") lies in no capsule inside it. */
+	for (i = 0; i < c->nhosts; i++)
+		if (paths->hosts[i].guestbook[0] != '\0' &&
+		    host_check_guestbook(paths, i, reason) == -1)
+			goto fail;
+	if ((s->tls = tls_build(paths, reason)) == NULL)
+		goto fail;
+	for (i = 0; i < s->nhosts; i++)
+		tls_serve(s->tls, i, &s->hosts[i]);
+	return s;
+fail:
+	hostset_free(s);
+	return NULL;
+}
+
 int
-hosts_start(const struct config *paths, const char **reason)
+hostset_start(struct hostset *s, const struct config *paths, const char **reason)
 {
 	struct host	*h;
+	size_t		 i;
 
-	for (h = hosts; h < hosts + nhosts; h++)
-		if (guestbook_start(h->guestbook, reason) == -1 ||
-		    (h->index = index_start(h->root_fd, paths->hosts[h->id].root,
-		    h->name, h->guestbook, reason)) == NULL)
+	for (i = 0; i < s->nhosts; i++) {
+		h = &s->hosts[i];
+		if (!h->book->started) {
+			if (guestbook_start(h->book->guestbook, reason) == -1)
+				return -1;
+			h->book->started = 1;
+		}
+		if (h->shelf->index == NULL &&
+		    (h->shelf->index = index_start(h->root_fd, paths->hosts[i].root,
+		    h->name, s->config->public_port, h->guestbook, reason)) == NULL)
 			return -1;
+		h->index = h->shelf->index;
+	}
 	return 0;
 }
 
 void
-hosts_close(void)
+hostset_publish(struct hostset *s)
 {
-	struct host	*h;
+	struct hostset	*old;
 
-	for (h = hosts; h < hosts + nhosts; h++) {
-		/* The index first: its review pages read the guestbook. */
-		index_stop(h->index);
-		guestbook_close(h->guestbook);
-		limiter_free(h->per_client);
-		limiter_free(h->everyone);
-		if (h->root_fd != -1)
-			close(h->root_fd);
-	}
-	free(hosts);
-	hosts = NULL;
-	nhosts = 0;
+	pthread_mutex_lock(&current_lock);
+	old = current;
+	current = s;
+	pthread_mutex_unlock(&current_lock);
+	if (old == NULL)
+		return;
+	old->retired_next = retired;
+	retired = old;
+	hostset_release(old);
+	(void)hostset_reap();
 }
 
 size_t
-host_count(void)
+hostset_reap(void)
 {
-	return nhosts;
+	struct hostset	**pp, *s;
+	size_t		  waiting = 0;
+
+	for (pp = &retired; (s = *pp) != NULL; ) {
+		/*
+		 * A retired set is out of current, so no reference can be
+		 * taken any more: at 0 it stays 0. Acquire pairs with the
+		 * release of the last hostset_release.
+		 */
+		if (atomic_load_explicit(&s->refs, memory_order_acquire) > 0) {
+			pp = &s->retired_next;
+			waiting++;
+			continue;
+		}
+		*pp = s->retired_next;
+		hostset_free(s);
+	}
+	return waiting;
+}
+
+void
+hostset_discard(struct hostset *s)
+{
+	if (s != NULL)
+		hostset_free(s);
+}
+
+struct hostset *
+hostset_acquire(void)
+{
+	struct hostset	*s;
+
+	/* Under the lock: see current. */
+	pthread_mutex_lock(&current_lock);
+	if ((s = current) != NULL)
+		atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+	pthread_mutex_unlock(&current_lock);
+	return s;
+}
+
+void
+hostset_release(struct hostset *s)
+{
+	/* Never frees: the main thread does, in hostset_reap, off the workers. */
+	atomic_fetch_sub_explicit(&s->refs, 1, memory_order_release);
+}
+
+const struct config *
+hostset_config(const struct hostset *s)
+{
+	return s->config;
+}
+
+SSL_CTX *
+hostset_tls(const struct hostset *s)
+{
+	return s->tls;
 }
 
 const struct host *
-host_at(size_t i)
+hostset_host(const struct hostset *s, size_t i)
 {
-	return &hosts[i];
+	return &s->hosts[i];
+}
+
+const struct host *
+hostset_gopher(const struct hostset *s, unsigned port)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nhosts; i++)
+		if (s->hosts[i].settings->gopher_port == port)
+			return &s->hosts[i];
+	return NULL;
 }
 
 const struct host_config *
 host_settings(const struct host *h)
 {
-	return &config_current()->hosts[h->id];
+	return h->settings;
 }

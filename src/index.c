@@ -94,6 +94,7 @@ struct index {
 	int			 root_fd;	/* the capsule's; not owned */
 	char			 root[PATH_MAX];
 	char			 hostname[HOST_MAX + 1];
+	unsigned		 public_port;	/* in the pages' URLs */
 	struct guestbook	*guestbook;	/* not owned; NULL for none */
 	pthread_t		 watcher;
 	struct changes		 changes;
@@ -612,7 +613,6 @@ static struct snapshot *
 snapshot_build(struct index *ix, const char **reason)
 {
 	const struct catalogue	 *cat = &ix->catalogue;
-	const struct config	 *c = config_current();
 	struct snapshot		 *s = NULL;
 	struct entry		**entries;
 	struct site		  site = { 0 };
@@ -634,7 +634,7 @@ snapshot_build(struct index *ix, const char **reason)
 		log_warn("%s/%s: %s", ix->root, INTRO_FILE, why);
 	site_title(intro, title, sizeof(title), ix->hostname);
 	/* Fits: ORIGIN_MAX. */
-	(void)url_origin(base, sizeof(base), "gemini", ix->hostname, c->public_port,
+	(void)url_origin(base, sizeof(base), "gemini", ix->hostname, ix->public_port,
 	    GEMINI_DEFAULT_PORT);
 	site.intro = intro;
 	site.intro_len = intro_len;
@@ -711,7 +711,7 @@ index_rebuild(struct index *ix, const struct changes *ch, const char **reason)
 /* An index with nothing built or watched yet; freed by index_free. */
 static struct index *
 index_new(int root_fd, const char *root, const char *hostname,
-    struct guestbook *gb, const char **reason)
+    unsigned public_port, struct guestbook *gb, const char **reason)
 {
 	struct index	*ix;
 
@@ -728,6 +728,7 @@ index_new(int root_fd, const char *root, const char *hostname,
 	}
 	pthread_mutex_init(&ix->snapshot_lock, NULL);
 	ix->root_fd = root_fd;
+	ix->public_port = public_port;
 	ix->guestbook = gb;
 	ix->reviews_wd = -1;
 	ix->stop_fd = -1;
@@ -745,13 +746,13 @@ index_free(struct index *ix)
 }
 
 int
-index_check(int root_fd, const char *root, const char *hostname)
+index_check(int root_fd, const char *root, const char *hostname, unsigned public_port)
 {
 	struct index	*ix;
 	const char	*reason;
 	int		 skipped;
 
-	if ((ix = index_new(root_fd, root, hostname, NULL, &reason)) == NULL ||
+	if ((ix = index_new(root_fd, root, hostname, public_port, NULL, &reason)) == NULL ||
 	    index_rebuild(ix, NULL, &reason) == -1) {
 		log_error("%s", reason);
 		if (ix != NULL)
@@ -1040,11 +1041,11 @@ watch_run(void *arg)
 
 struct index *
 index_start(int root_fd, const char *root, const char *hostname,
-    struct guestbook *gb, const char **reason)
+    unsigned public_port, struct guestbook *gb, const char **reason)
 {
 	struct index	*ix;
 
-	if ((ix = index_new(root_fd, root, hostname, gb, reason)) == NULL)
+	if ((ix = index_new(root_fd, root, hostname, public_port, gb, reason)) == NULL)
 		return NULL;
 	ix->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (ix->ino == -1 || inotify_add_watch(ix->ino, root, WATCH_MASK) == -1) {

@@ -18,11 +18,12 @@ struct index;
 /*
  * Builds the first index of the capsule at root (its directory open as
  * root_fd, which the caller keeps open), then watches root for changes
- * until index_stop. Pages name hostname; review pages end with their
- * responses from gb (NULL for none). Returns NULL with *reason.
+ * until index_stop. Pages name hostname, and public_port in their URLs;
+ * review pages end with their responses from gb (NULL for none). Returns
+ * NULL with *reason.
  */
 struct index	*index_start(int root_fd, const char *root, const char *hostname,
-		    struct guestbook *gb, const char **reason);
+		    unsigned public_port, struct guestbook *gb, const char **reason);
 /* Stops the watcher and frees ix, once no request uses it. */
 void		 index_stop(struct index *ix);
 
@@ -30,7 +31,8 @@ void		 index_stop(struct index *ix);
  * Builds the index once, logging every problem, and frees it again; returns
  * how many review files were skipped. Needs capsule_init().
  */
-int	 index_check(int root_fd, const char *root, const char *hostname);
+int	 index_check(int root_fd, const char *root, const char *hostname,
+	    unsigned public_port);
 
 /*
  * The generated pages. Each answers into resp and returns 1, or returns 0

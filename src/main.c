@@ -35,6 +35,13 @@ static const char	*progname = "marquee";
 /* The working directory marquee started in, once it is inside its chroot; "" before or without one. */
 static char		 jail_cwd[PATH_MAX];
 
+/* The set of hosts published last (host.h), whose config is the running one; main thread only. */
+static struct hostset	*serving;
+
+/* Gopher ports listened on since the start: a reload can give a host only one of these. */
+static unsigned		 gopher_ports[HOSTS_MAX];
+static size_t		 ngopher_ports;
+
 static void
 usage(void)
 {
@@ -76,7 +83,7 @@ load_file(struct config *c, const char *path, const char **reason)
 
 	if (jail_cwd[0] == '\0')
 		return config_load(c, path, reason);
-	if (config_jail_path(config_current(), jail_cwd, path, inside, sizeof(inside),
+	if (config_jail_path(hostset_config(serving), jail_cwd, path, inside, sizeof(inside),
 	    reason) == -1 || config_load(c, inside, reason) == -1)
 		return -1;
 	/* Messages and the next reload name the file as the author does. */
@@ -113,14 +120,53 @@ check_chroot(const struct config *c, const char **reason)
 	return 0;
 }
 
+static int
+listened_gopher(unsigned port)
+{
+	size_t	i;
+
+	for (i = 0; i < ngopher_ports; i++)
+		if (gopher_ports[i] == port)
+			return 1;
+	return 0;
+}
+
+/*
+ * Keys that only take effect on restart keep their running values in next,
+ * with one line naming those it asked to change. A host may take any Gopher
+ * port listened on since the start (a removed host's too); another would
+ * need a new listening socket, so the host has no Gopher until a restart.
+ */
+static void
+keep_start_only(struct config *next, const struct config *cur)
+{
+	struct host_config	*h;
+	char			 names[256];
+	size_t			 n;
+
+	if ((n = config_keep_restart_only(next, cur, names, sizeof(names))) > 0)
+		log_warn("reload: %s %s only on restart; keeping the running %s",
+		    names, n == 1 ? "changes" : "change", n == 1 ? "value" : "values");
+	for (h = next->hosts; h < next->hosts + next->nhosts; h++) {
+		if (h->gopher_port == 0 || listened_gopher(h->gopher_port))
+			continue;
+		log_warn("reload: [%s] gopher_port %u changes only on restart; no "
+		    "Gopher for %s until then", h->name, h->gopher_port, h->name);
+		h->gopher_port = 0;
+	}
+}
+
 /*
  * Builds a configuration from the config file named by -c, then the other
- * flags on top, so a flag always wins over the file. *operands is where the
- * words after the flags start. Returns NULL with *reason set (already
- * prefixed with the file and line or the flag).
+ * flags on top, so a flag always wins over the file; on reload, with the
+ * running configuration's values of the keys that change only on restart,
+ * before the others are derived from them. *operands is where the words
+ * after the flags start. Returns NULL with *reason set (already prefixed
+ * with the file and line or the flag).
  */
 static struct config *
-configure(int argc, char **argv, int *check_only, int *operands, const char **reason)
+configure(int argc, char **argv, const struct config *running, int *check_only,
+    int *operands, const char **reason)
 {
 	struct config	*c;
 	const char	*why;
@@ -153,6 +199,8 @@ configure(int argc, char **argv, int *check_only, int *operands, const char **re
 			goto fail;
 		}
 	}
+	if (running != NULL)
+		keep_start_only(c, running);
 	if (config_finish(c, &why) == -1) {
 		*reason = reasonf("%s", why);
 		goto fail;
@@ -257,113 +305,50 @@ enter_chroot(const struct config *c, const char **reason)
 }
 
 /*
- * The hosts, their roots, guestbooks and Gopher ports are fixed at start;
- * certificates and lang are not. Keeps the running ones in next; returns 1
- * when next asked for others, 0 when not, -1 when out of memory.
- */
-static int
-keep_hosts(struct config *next, const struct config *cur)
-{
-	struct host_config		*h;
-	const struct host_config	*o;
-	size_t				 i;
-	int				 changed = next->nhosts != cur->nhosts;
-
-	for (i = 0; !changed && i < cur->nhosts; i++)
-		changed = strcmp(next->hosts[i].name, cur->hosts[i].name) != 0;
-	if (changed) {
-		if ((h = malloc(cur->nhosts * sizeof(*h))) == NULL)
-			return -1;
-		memcpy(h, cur->hosts, cur->nhosts * sizeof(*h));
-		free(next->hosts);
-		next->hosts = h;
-		next->nhosts = cur->nhosts;
-		return 1;
-	}
-	for (i = 0; i < cur->nhosts; i++) {
-		h = &next->hosts[i];
-		o = &cur->hosts[i];
-		changed |= strcmp(h->root, o->root) != 0 ||
-		    strcmp(h->guestbook, o->guestbook) != 0 ||
-		    h->gopher_port != o->gopher_port ||
-		    h->public_gopher_port != o->public_gopher_port;
-		memcpy(h->root, o->root, sizeof(h->root));
-		memcpy(h->guestbook, o->guestbook, sizeof(h->guestbook));
-		h->gopher_port = o->gopher_port;
-		h->public_gopher_port = o->public_gopher_port;
-	}
-	return changed;
-}
-
-/* Fields that only take effect at start; a reload keeps the running values. Returns -1 when out of memory. */
-static int
-keep_start_only(struct config *next, const struct config *cur)
-{
-	int	hosts_changed;
-
-	if ((hosts_changed = keep_hosts(next, cur)) == -1)
-		return -1;
-	if (hosts_changed ||
-	    strcmp(next->listen, cur->listen) != 0 ||
-	    next->gemini_port != cur->gemini_port ||
-	    strcmp(next->user, cur->user) != 0 ||
-	    next->gemini_proxy != cur->gemini_proxy ||
-	    next->gopher_proxy != cur->gopher_proxy ||
-	    next->public_port != cur->public_port ||
-	    strcmp(next->chroot, cur->chroot) != 0 ||
-	    next->workers != cur->workers)
-		log_warn("hosts, hostnames, listen, ports, proxy settings, roots, "
-		    "user, guestbooks, chroot and workers change only on restart");
-	memcpy(next->listen, cur->listen, sizeof(next->listen));
-	next->gemini_port = cur->gemini_port;
-	memcpy(next->user, cur->user, sizeof(next->user));
-	next->gemini_proxy = cur->gemini_proxy;
-	next->gopher_proxy = cur->gopher_proxy;
-	next->public_port = cur->public_port;
-	memcpy(next->chroot, cur->chroot, sizeof(next->chroot));
-	next->workers = cur->workers;
-	return 0;
-}
-
-/*
- * A new configuration from the file and flags; the published one keeps
- * naming files as the author does, and only the certificates and log are
- * opened by their names inside the chroot.
+ * A new set of hosts from the file and flags, built here on the signal
+ * thread while the workers serve the running one: a host whose root and
+ * guestbook stay keeps its index and guestbook, others are opened, by
+ * their names inside the chroot when there is one. Nothing changes unless
+ * all of it succeeds. The new set's configuration names files as the
+ * author does.
  */
 static void
 reload(int argc, char **argv)
 {
-	struct config	*next, *inside = NULL;
+	struct config	*next, *inside;
+	struct hostset	*set;
 	const char	*reason;
-	int		 check_only = 0, operands;
+	int		 check_only = 0, operands, new_log;
 
-	if ((next = configure(argc, argv, &check_only, &operands, &reason)) == NULL)
+	if ((next = configure(argc, argv, hostset_config(serving), &check_only,
+	    &operands, &reason)) == NULL)
 		goto refused;
-	if (keep_start_only(next, config_current()) == -1) {
-		reason = "out of memory";
+	new_log = strcmp(next->log, hostset_config(serving)->log) != 0;
+	if ((inside = config_jailed(next, jail_cwd, &reason)) == NULL) {
+		config_discard(next);
 		goto refused;
 	}
-	if ((inside = jail_cwd[0] != '\0' ? config_jailed(next, jail_cwd, &reason) :
-	    next) == NULL || tls_reload(inside, &reason) == -1)
-		goto refused;
-	if (strcmp(next->log, config_current()->log) != 0 &&
-	    log_open(inside->log, &reason) == -1)
-		log_error("reload: %s", reason);
-	if (inside != next)
+	/* next is the set's from here, also when it fails. */
+	if ((set = hostset_open(next, inside, serving, &reason)) == NULL ||
+	    hostset_start(set, inside, &reason) == -1) {
+		hostset_discard(set);
 		config_discard(inside);
-	config_publish(next);
+		goto refused;
+	}
+	if (new_log && log_open(inside->log, &reason) == -1)
+		log_error("reload: %s", reason);
+	config_discard(inside);
+	hostset_publish(set);
+	serving = set;
 	log_info("reloaded configuration and certificates");
 	return;
 refused:
 	log_error("reload: %s; keeping the running configuration", reason);
-	if (inside != next)
-		config_discard(inside);
-	config_discard(next);
 }
 
 /* Checks one host's capsule and guestbook; returns how many review files it skips, or -1. */
 static int
-check_host(const struct host_config *h)
+check_host(const struct host_config *h, unsigned public_port)
 {
 	const char	*reason;
 	int		 root_fd, skipped;
@@ -372,7 +357,7 @@ check_host(const struct host_config *h)
 		fprintf(stderr, "%s: %s\n", progname, reason);
 		return -1;
 	}
-	skipped = index_check(root_fd, h->root, h->name);
+	skipped = index_check(root_fd, h->root, h->name, public_port);
 	close(root_fd);
 	/*
 	 * A skipped record stays in the log for good (nothing rewrites it), so
@@ -392,6 +377,7 @@ check(const struct config *c)
 	const struct host_config	*h;
 	struct stat			 st;
 	const char			*reason;
+	SSL_CTX				*tls;
 	int				 n, skipped = 0, uncertified = 0, misplaced = 0;
 
 	if (capsule_init(&reason) == -1) {
@@ -405,7 +391,7 @@ check(const struct config *c)
 			misplaced++;
 			continue;
 		}
-		if ((n = check_host(h)) == -1) {
+		if ((n = check_host(h, c->public_port)) == -1) {
 			capsule_free();
 			return 1;
 		}
@@ -420,11 +406,13 @@ check(const struct config *c)
 	if (misplaced > 0)
 		return 1;
 	/* Loading the certificates would generate the missing ones. */
-	if (uncertified == 0 && tls_init(c, &reason) == -1) {
+	if (uncertified == 0 && (tls_init(&reason) == -1 ||
+	    (tls = tls_build(c, &reason)) == NULL)) {
 		fprintf(stderr, "%s: %s\n", progname, reason);
 		return 1;
 	}
-	tls_free();
+	if (uncertified == 0)
+		SSL_CTX_free(tls);
 	if (skipped > 0) {
 		fprintf(stderr, "%s: %d review files skipped (see above)\n",
 		    progname, skipped);
@@ -438,13 +426,16 @@ check(const struct config *c)
 static int
 listen_gopher(const struct config *c, const char **reason)
 {
-	size_t	i;
+	const struct host_config	*h;
 
-	for (i = 0; i < host_count(); i++)
-		if (c->hosts[i].gopher_port != 0 && server_listen(c->listen,
-		    c->hosts[i].gopher_port, &gopher_adapter, c->gopher_proxy,
-		    host_at(i), reason) == -1)
+	for (h = c->hosts; h < c->hosts + c->nhosts; h++) {
+		if (h->gopher_port == 0)
+			continue;
+		if (server_listen(c->listen, h->gopher_port, &gopher_adapter,
+		    c->gopher_proxy, reason) == -1)
 			return -1;
+		gopher_ports[ngopher_ports++] = h->gopher_port;
+	}
 	return 0;
 }
 
@@ -481,12 +472,65 @@ log_listening(const struct config *c, unsigned workers)
 	buf_free(&b);
 }
 
+/*
+ * Everything opened by name (keys, capsules, guestbooks, sockets) is
+ * opened first; then the sandbox closes, the chroot (if any) is entered and
+ * privileges go, before any thread starts, so every thread is inside all
+ * three. Takes c. Returns -1 with *reason, leaving what to stop to the
+ * caller.
+ */
 static int
-serve(int argc, char **argv, const struct config *c)
+start(struct config *c, unsigned workers, const char **reason)
 {
-	sigset_t	 signals;
 	struct identity	 id;
 	struct config	*inside = NULL;
+	int		 rc = -1;
+
+	if (tls_init(reason) == -1 || capsule_init(reason) == -1) {
+		config_discard(c);
+		return -1;
+	}
+	if ((serving = hostset_open(c, c, NULL, reason)) == NULL)
+		return -1;
+	if (server_listen(c->listen, c->gemini_port, &gemini_adapter, c->gemini_proxy,
+	    reason) == -1 ||
+	    listen_gopher(c, reason) == -1 ||
+	    find_user(c->user, &id, reason) == -1 ||
+	    (c->sandbox && sandbox_enter(c, reason) == -1) ||
+	    (inside = enter_chroot(c, reason)) == NULL ||
+	    drop_privileges(&id, reason) == -1 ||
+	    hostset_start(serving, inside, reason) == -1) {
+		hostset_discard(serving);
+		serving = NULL;
+		goto out;
+	}
+	hostset_publish(serving);
+	rc = server_start(workers, c->max_connections, reason);
+out:
+	config_discard(inside);
+	return rc;
+}
+
+/* Stops the workers, after the responses in flight, and frees the hosts. */
+static void
+finish(void)
+{
+	server_stop();
+	server_wait();
+	/* No connection holds a set any more: every one is freed, or a reference was lost. */
+	hostset_publish(NULL);
+	if (hostset_reap() > 0)
+		log_error("stopping: hosts of a replaced configuration still in use");
+	serving = NULL;
+	capsule_free();
+}
+
+/* Serves c (which it takes) until SIGTERM or SIGINT. */
+static int
+serve(int argc, char **argv, struct config *c)
+{
+	static const struct timespec second = { .tv_sec = 1 };
+	sigset_t	 signals;
 	const char	*reason;
 	int		 sig;
 	unsigned	 workers = c->workers;
@@ -502,40 +546,16 @@ serve(int argc, char **argv, const struct config *c)
 	sigaddset(&signals, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &signals, NULL);
 	raise_fd_limit();
-
-	/*
-	 * Everything opened by name (keys, capsules, guestbooks, sockets) is
-	 * opened first; then the sandbox closes, the chroot (if any) is
-	 * entered and privileges go, before any thread starts, so every
-	 * thread is inside all three.
-	 */
-	if (tls_init(c, &reason) == -1 || capsule_init(&reason) == -1 ||
-	    hosts_open(c, &reason) == -1 ||
-	    server_listen(c->listen, c->gemini_port, &gemini_adapter, c->gemini_proxy,
-	    NULL, &reason) == -1 ||
-	    listen_gopher(c, &reason) == -1 ||
-	    find_user(c->user, &id, &reason) == -1 ||
-	    (c->sandbox && sandbox_enter(c, &reason) == -1) ||
-	    (inside = enter_chroot(c, &reason)) == NULL ||
-	    drop_privileges(&id, &reason) == -1 ||
-	    hosts_start(inside, &reason) == -1 ||
-	    server_start(workers, &reason) == -1) {
+	if (start(c, workers, &reason) == -1) {
 		log_error("%s", reason);
-		/* Workers already started serve from what is freed below. */
-		server_stop();
-		server_wait();
-		config_discard(inside);
-		hosts_close();
-		capsule_free();
-		tls_free();
+		finish();
 		return 1;
 	}
-	config_discard(inside);
-	log_listening(c, workers);
-
+	log_listening(hostset_config(serving), workers);
 	for (;;) {
-		if ((sig = sigwaitinfo(&signals, NULL)) == -1)
-			continue;
+		/* Replaced sets still held are freed once their last connection is gone. */
+		sig = hostset_reap() > 0 ? sigtimedwait(&signals, NULL, &second) :
+		    sigwaitinfo(&signals, NULL);
 		if (sig == SIGHUP)
 			reload(argc, argv);
 		else if (sig == SIGUSR1 && log_reopen(&reason) == -1)
@@ -544,11 +564,7 @@ serve(int argc, char **argv, const struct config *c)
 			break;
 	}
 	log_info("stopping: finishing responses in flight");
-	server_stop();
-	server_wait();
-	hosts_close();
-	capsule_free();
-	tls_free();
+	finish();
 	log_info("stopped");
 	return 0;
 }
@@ -578,7 +594,7 @@ main(int argc, char **argv)
 	const char	*reason;
 	int		 check_only = 0, operands, rc;
 
-	if ((c = configure(argc, argv, &check_only, &operands, &reason)) == NULL ||
+	if ((c = configure(argc, argv, NULL, &check_only, &operands, &reason)) == NULL ||
 	    check_chroot(c, &reason) == -1) {
 		fprintf(stderr, "%s: %s\n", progname, reason);
 		config_discard(c);
@@ -596,8 +612,9 @@ main(int argc, char **argv)
 		config_discard(c);
 		return 1;
 	}
-	config_publish(c);
-	rc = check_only ? check(c) : serve(argc, argv, c);
-	config_free_all();
+	if (!check_only)
+		return serve(argc, argv, c);
+	rc = check(c);
+	config_discard(c);
 	return rc;
 }

@@ -1,7 +1,8 @@
 /*
  * TLS for the Gemini listener: a server context per host, chosen by the
- * client's SNI, and the identity of a client certificate. The contexts are
- * replaced together on reload. Making a missing certificate is certgen.c's.
+ * client's SNI, and the identity of a client certificate. A set of hosts
+ * (host.h) owns the contexts of its hosts. Making a missing certificate is
+ * certgen.c's.
  */
 
 #include <sys/socket.h>
@@ -10,7 +11,6 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,9 +33,13 @@
 
 /* The host a context serves; owned by the context through its ex_data. */
 struct sni {
-	char		host[HOST_MAX + 1];
-	int		ip_literal;
-	unsigned	id;		/* index of the host in the configuration */
+	char			 name[HOST_MAX + 1];
+	int			 ip_literal;
+	/*
+	 * Not owned: the set of hosts frees its contexts before its hosts, and
+	 * a connection's SSL goes before the connection's reference to the set.
+	 */
+	const struct host	*host;
 };
 
 /*
@@ -49,8 +53,6 @@ struct tls_hosts {
 	SSL_CTX	*ctx[];
 };
 
-static pthread_mutex_t	 tls_lock = PTHREAD_MUTEX_INITIALIZER;
-static SSL_CTX		*tls_ctx;		/* the first host's; guarded by tls_lock */
 static int		 sni_index = -1;	/* set by tls_init, before any thread */
 static int		 hosts_index = -1;	/* likewise */
 static int		 chosen_index = -1;	/* an SSL's: the context its first hello chose; likewise */
@@ -96,7 +98,7 @@ find_ctx(const struct tls_hosts *set, const char *name)
 
 	for (i = 0; i < set->n; i++) {
 		sni = SSL_CTX_get_ex_data(set->ctx[i], sni_index);
-		if (name != NULL ? hostname_matches(name, sni->host) : sni->ip_literal)
+		if (name != NULL ? hostname_matches(name, sni->name) : sni->ip_literal)
 			return set->ctx[i];
 	}
 	return NULL;
@@ -372,9 +374,9 @@ configure(SSL_CTX *ctx, const char *host, const char **reason)
 	return 0;
 }
 
-/* Copies host into the context, since the config may be replaced while it lives. */
+/* Names host in the context: what SNI picks it by. */
 static int
-set_hostname(SSL_CTX *ctx, const char *host, unsigned id, const char **reason)
+set_hostname(SSL_CTX *ctx, const char *host, const char **reason)
 {
 	struct sni	*sni;
 
@@ -382,14 +384,13 @@ set_hostname(SSL_CTX *ctx, const char *host, unsigned id, const char **reason)
 		*reason = "out of memory";
 		return -1;
 	}
-	if ((size_t)snprintf(sni->host, sizeof(sni->host), "%s", host) >=
-	    sizeof(sni->host)) {
+	if ((size_t)snprintf(sni->name, sizeof(sni->name), "%s", host) >=
+	    sizeof(sni->name)) {
 		free(sni);
 		*reason = reasonf("%s: hostname too long", host);
 		return -1;
 	}
 	sni->ip_literal = host_is_address(host);
-	sni->id = id;
 	if (!SSL_CTX_set_ex_data(ctx, sni_index, sni)) {
 		free(sni);
 		*reason = ssl_error_reason("TLS context");
@@ -457,7 +458,7 @@ log_certificate(SSL_CTX *ctx, const struct host_config *c, const char **reason)
 
 /* Returns a new context for host id of c (caller frees), or NULL with *reason. */
 static SSL_CTX *
-build_ctx(const struct config *c, unsigned id, const char **reason)
+build_ctx(const struct config *c, size_t id, const char **reason)
 {
 	const struct host_config	*h = &c->hosts[id];
 	SSL_CTX				*ctx;
@@ -469,7 +470,7 @@ build_ctx(const struct config *c, unsigned id, const char **reason)
 		return NULL;
 	}
 	if (configure(ctx, h->name, reason) == -1 ||
-	    set_hostname(ctx, h->name, id, reason) == -1 ||
+	    set_hostname(ctx, h->name, reason) == -1 ||
 	    load_files(ctx, h, reason) == -1 ||
 	    log_certificate(ctx, h, reason) == -1) {
 		SSL_CTX_free(ctx);
@@ -478,9 +479,8 @@ build_ctx(const struct config *c, unsigned id, const char **reason)
 	return ctx;
 }
 
-/* Returns the first host's context, owning the set of all (see struct tls_hosts), or NULL. */
-static SSL_CTX *
-build_hosts(const struct config *c, const char **reason)
+SSL_CTX *
+tls_build(const struct config *c, const char **reason)
 {
 	struct tls_hosts	*set;
 	size_t			 i;
@@ -490,7 +490,7 @@ build_hosts(const struct config *c, const char **reason)
 		return NULL;
 	}
 	for (i = 0; i < c->nhosts; i++) {
-		if ((set->ctx[i] = build_ctx(c, (unsigned)i, reason)) == NULL)
+		if ((set->ctx[i] = build_ctx(c, i, reason)) == NULL)
 			goto fail;
 		set->n++;
 		SSL_CTX_set_client_hello_cb(set->ctx[i], client_hello_cb, set);
@@ -507,25 +507,8 @@ fail:
 	return NULL;
 }
 
-/* Builds outside the lock so handshakes go on meanwhile. */
-static int
-install(const struct config *c, const char **reason)
-{
-	SSL_CTX	*ctx, *old;
-
-	if ((ctx = build_hosts(c, reason)) == NULL)
-		return -1;
-	pthread_mutex_lock(&tls_lock);
-	old = tls_ctx;
-	tls_ctx = ctx;
-	pthread_mutex_unlock(&tls_lock);
-	/* Open connections hold their own references to it. */
-	SSL_CTX_free(old);
-	return 0;
-}
-
 int
-tls_init(const struct config *c, const char **reason)
+tls_init(const char **reason)
 {
 	if (sni_index == -1 && (sni_index = SSL_CTX_get_ex_new_index(0, NULL,
 	    NULL, NULL, free_sni)) == -1) {
@@ -542,49 +525,33 @@ tls_init(const struct config *c, const char **reason)
 		*reason = ssl_error_reason("TLS connection data");
 		return -1;
 	}
-	return install(c, reason);
-}
-
-int
-tls_reload(const struct config *c, const char **reason)
-{
-	if (sni_index == -1 || hosts_index == -1) {
-		*reason = "TLS reloaded before tls_init";
-		return -1;
-	}
-	return install(c, reason);
+	return 0;
 }
 
 void
-tls_free(void)
+tls_serve(SSL_CTX *first, size_t i, const struct host *h)
 {
-	SSL_CTX	*ctx;
+	const struct tls_hosts	*set = SSL_CTX_get_ex_data(first, hosts_index);
+	struct sni		*sni = SSL_CTX_get_ex_data(set->ctx[i], sni_index);
 
-	pthread_mutex_lock(&tls_lock);
-	ctx = tls_ctx;
-	tls_ctx = NULL;
-	pthread_mutex_unlock(&tls_lock);
-	SSL_CTX_free(ctx);
+	sni->host = h;
 }
 
-unsigned
+const struct host *
 tls_host(SSL *ssl)
 {
 	const struct sni	*sni;
 
 	sni = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), sni_index);
-	return sni->id;
+	return sni->host;
 }
 
 SSL *
-tls_new(int fd, const char **reason)
+tls_new(SSL_CTX *ctx, int fd, const char **reason)
 {
 	SSL	*ssl;
 
-	pthread_mutex_lock(&tls_lock);
-	ssl = tls_ctx != NULL ? SSL_new(tls_ctx) : NULL;
-	pthread_mutex_unlock(&tls_lock);
-	if (ssl == NULL) {
+	if ((ssl = SSL_new(ctx)) == NULL) {
 		*reason = ssl_error_reason("new TLS connection");
 		return NULL;
 	}

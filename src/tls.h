@@ -8,34 +8,38 @@
 #include "vocab.h"
 
 struct config;
+struct host;
+
+/* Sets up what every context carries; once, before any other call. */
+int	 tls_init(const char **reason);
 
 /*
  * Builds a TLS context for every host of c: loads its cert and key, or,
  * when neither file exists, generates a self-signed ECDSA P-256 certificate
  * for the host there (key file mode 0600) and logs its SHA-256 fingerprint.
- * A handshake picks the context of the host its SNI names. Called once at
- * start, before privileges are dropped.
+ * A handshake picks the context of the host its SNI names. Returns the
+ * first host's context, which every handshake starts on and which owns the
+ * others (SSL_CTX_free frees them all once no connection uses them), or
+ * NULL with *reason.
  */
-int	 tls_init(const struct config *c, const char **reason);
+SSL_CTX	*tls_build(const struct config *c, const char **reason);
 
 /*
- * Builds new contexts from c (the same hosts, in the same order) and makes
- * them the ones new connections use; connections already open keep the old
- * ones until they close. On failure the current contexts stay in use.
+ * Makes the context of c->hosts[i] in first's set (from tls_build) serve
+ * h, which tls_host then returns; not owned: h must outlive every
+ * connection on the set. Before the set is used.
  */
-int	 tls_reload(const struct config *c, const char **reason);
-
-/* Frees the current contexts (at exit). */
-void	 tls_free(void);
+void	 tls_serve(SSL_CTX *first, size_t i, const struct host *h);
 
 /*
- * Returns a new server-side SSL for the accepted socket fd, using the current
- * context; the caller owns it (SSL_free). Safe to call from any thread.
+ * Returns a new server-side SSL for the accepted socket fd, starting on ctx
+ * (from tls_build); the caller owns it (SSL_free). Safe to call from any
+ * thread.
  */
-SSL	*tls_new(int fd, const char **reason);
+SSL	*tls_new(SSL_CTX *ctx, int fd, const char **reason);
 
-/* The index in the configuration of the host whose context ssl's handshake chose. */
-unsigned tls_host(SSL *ssl);
+/* The host whose context ssl's handshake chose. */
+const struct host *tls_host(SSL *ssl);
 
 /*
  * When the client presented a certificate, fills hex with the SHA-256 of its

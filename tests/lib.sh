@@ -186,3 +186,33 @@ client_cert() {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	    -keyout "$work/$1.key" -out "$work/$1.crt" -utf8 -subj "/CN=$2" -days 2 2>/dev/null
 }
+
+# serve_conf FILE: a server for the config FILE, which names $port, logging
+# to $log ($work/log.$port); returns once it listens for every host.
+serve_conf() {
+	local n i
+	log=$work/log.$port
+	"$MARQUEE" -c "$1" -l "$log" 2>"$work/stderr.$port" &
+	pid=$!
+	n=$(grep -c '^\[' "$1")
+	for i in $(seq 300); do
+		[ "$(cat "$log" 2>/dev/null | grep -c "listening on gemini://")" -gt "$n" ] && return 0
+		sleep 0.05
+	done
+	fail "server did not start: $(cat "$work/stderr.$port" "$log" 2>/dev/null | tail -n 3)"
+	e2e_end
+}
+
+# reload: SIGHUP to $pid, then waits until $log says the reload was done or
+# refused (15 s at most); fails unless it was done.
+reload() {
+	local done="reloaded configuration and certificates" refused="error: reload: "
+	local n i
+	n=$(grep -c "$done\|$refused" "$log")
+	kill -HUP "$pid"
+	for i in $(seq 300); do
+		[ "$(grep -c "$done\|$refused" "$log")" -gt "$n" ] && break
+		sleep 0.05
+	done
+	[ "$(grep "$done\|$refused" "$log" | tail -n 1 | grep -c "$done")" = 1 ]
+}

@@ -167,16 +167,50 @@ test_chroot(void)
 		CHECK_STR(j->hosts[0].cert, "/certs/localhost.crt");
 		CHECK_STR(j->hosts[0].key, "/certs/localhost.key");
 		CHECK_STR(j->log, "/log");
-		/* Opened before the chroot: left as written. */
-		CHECK_STR(j->hosts[0].guestbook, "/var/lib/marquee/guestbook.log");
+		/* Outside: kept open from the start, but no reload could open it. */
+		CHECK_STR(j->hosts[0].guestbook, "");
 		CHECK(j->hosts != c->hosts);
 	}
+	config_discard(j);
+	snprintf(c->hosts[0].guestbook, sizeof(c->hosts[0].guestbook), "/srv/m/state/gb.log");
+	CHECK((j = config_jailed(c, "/work", &reason)) != NULL);
+	if (j != NULL)
+		CHECK_STR(j->hosts[0].guestbook, "/state/gb.log");
 	config_discard(j);
 	CHECK_STR(c->hosts[0].root, "/srv/m/capsule");
 	snprintf(c->hosts[0].key, sizeof(c->hosts[0].key), "/etc/k.key");
 	CHECK(config_jailed(c, "/work", &reason) == NULL);
 	CHECK_STR(reason, "key /etc/k.key is outside the chroot /srv/m");
 	config_discard(c);
+}
+
+/* A reload keeps the running value of a restart-only key and names it; the rest is taken. */
+static void
+test_restart_only(void)
+{
+	struct config	*cur = config_new(), *next = config_new();
+	const char	*reason = NULL;
+	char		 names[64];
+
+	if (cur == NULL || next == NULL)
+		return;
+	CHECK_INT(config_finish(cur, &reason), 0);
+	CHECK_INT(config_set(next, "port", "2000", &reason), 0);
+	CHECK_INT(config_set(next, "workers", "3", &reason), 0);
+	CHECK_INT(config_set(next, "lang", "fr", &reason), 0);
+	CHECK_INT(config_set(next, "request_timeout", "7", &reason), 0);
+	CHECK_INT((int)config_keep_restart_only(next, cur, names, sizeof(names)), 2);
+	CHECK_STR(names, "port, workers");
+	CHECK_INT((int)next->gemini_port, (int)cur->gemini_port);
+	CHECK_INT((int)next->workers, (int)cur->workers);
+	CHECK_STR(next->hosts[0].lang, "fr");
+	CHECK_INT((int)next->request_timeout, 7);
+	/* Unset public_port follows the kept port, unnamed. */
+	CHECK_INT((int)next->public_port, (int)cur->public_port);
+	CHECK_INT((int)config_keep_restart_only(next, cur, names, sizeof(names)), 0);
+	CHECK_STR(names, "");
+	config_discard(cur);
+	config_discard(next);
 }
 
 int
@@ -247,5 +281,6 @@ main(void)
 
 	test_hosts();
 	test_chroot();
+	test_restart_only();
 	return harness_done();
 }

@@ -23,11 +23,13 @@
 #include "harness.h"
 #include "host.h"
 #include "router.h"
+#include "tls.h"
 #include "utf8.h"
 
 #define GMI	"20 text/gemini; charset=utf-8; lang=en"
 
 static char	 dir[] = "/tmp/marquee-route-XXXXXX";
+static struct hostset	*hosts;	/* the one set, published */
 static uint64_t	 clock_us = 1000000;
 
 static uint64_t
@@ -102,7 +104,7 @@ collect_body(struct response *resp, struct answer *a)
 static void
 ask(const struct adapter *p, const char *request, const char *fp, struct answer *a)
 {
-	struct request	 req = { .host = host_at(0), .peer = "192.0.2.7" };
+	struct request	 req = { .host = hostset_host(hosts, 0), .peer = "192.0.2.7" };
 	struct response	 resp;
 	size_t		 n;
 
@@ -189,25 +191,29 @@ static void
 start(void)
 {
 	struct config	*c = config_new();
-	char		 root[512], state[512];
+	char		 root[512], state[512], certs[512];
 	const char	*reason = NULL;
 
 	snprintf(root, sizeof(root), "%s/capsule", dir);
 	snprintf(state, sizeof(state), "%s/state", dir);
+	snprintf(certs, sizeof(certs), "%s/certs", dir);
 	if (c == NULL || config_set(c, "hostname", "localhost", &reason) == -1 ||
 	    config_set(c, "root", root, &reason) == -1 ||
 	    config_set(c, "state", state, &reason) == -1 ||
+	    config_set(c, "certs", certs, &reason) == -1 ||
 	    config_set(c, "guestbook_limit", "2", &reason) == -1 ||
 	    config_finish(c, &reason) == -1) {
 		fprintf(stderr, "config: %s\n", reason);
 		exit(2);
 	}
-	config_publish(c);
-	if (capsule_init(&reason) == -1 || hosts_open(config_current(), &reason) == -1 ||
-	    hosts_start(config_current(), &reason) == -1) {
+	/* The set's TLS contexts need a certificate: one is generated in certs. */
+	if (tls_init(&reason) == -1 || capsule_init(&reason) == -1 ||
+	    (hosts = hostset_open(c, c, NULL, &reason)) == NULL ||
+	    hostset_start(hosts, c, &reason) == -1) {
 		fprintf(stderr, "start: %s\n", reason);
 		exit(2);
 	}
+	hostset_publish(hosts);
 }
 
 /* Each row of the URL map (src/router.c, README "URL map") over Gemini. */
@@ -370,8 +376,7 @@ main(void)
 	gemini_input();
 	gopher_rows();
 	long_meta();
-	hosts_close();
-	config_free_all();
+	hostset_publish(NULL);
 	status = harness_done();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
