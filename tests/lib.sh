@@ -430,3 +430,16 @@ vhosts_clients() {
 		printf '%s\n' "$1" | tr -d '\r' | awk -F '\t' -v h="$2" -v p="$3" 'NF >= 4 && ($3 != h || $4 != p)' | wc -l
 	}
 }
+
+# guestbook_seed: two responses to the first review of sample_capsule or
+# full_capsule on the running server, each one check: "Loved the rain
+# scene." anonymously (entry 1), then lines that try to inject gemtext,
+# signed with the certificate $work/reader.crt (CN movieblort, made here;
+# entry 2, the log's second line).
+guestbook_seed() {
+	client_cert reader movieblort
+	expect "seed: an anonymous response" "30 gemini://localhost:$port/reviews/2026-03-01-first.gmi" \
+	    "$(header "gemini://localhost/reviews/2026-03-01-first/respond?Loved%20the%20rain%20scene.")"
+	expect "seed: a response with a certificate" "30 gemini://localhost:$port/reviews/2026-03-01-first.gmi" \
+	    "$(header "gemini://localhost/reviews/2026-03-01-first/respond?Line%20one%0D%0A%3D%3E%20gemini%3A%2F%2Fevil%2F%20Click%0A%23%20Big%0A%60%60%60%0A*%20item" -c "$work/reader.crt" -k "$work/reader.key")"
+}
