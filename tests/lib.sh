@@ -443,3 +443,13 @@ guestbook_seed() {
 	expect "seed: a response with a certificate" "30 gemini://localhost:$port/reviews/2026-03-01-first.gmi" \
 	    "$(header "gemini://localhost/reviews/2026-03-01-first/respond?Line%20one%0D%0A%3D%3E%20gemini%3A%2F%2Fevil%2F%20Click%0A%23%20Big%0A%60%60%60%0A*%20item" -c "$work/reader.crt" -k "$work/reader.key")"
 }
+
+# log_reopened FILE: after a SIGUSR1 that follows moving the log away, until
+# a request is logged in the new FILE (each try makes one); 10 s at most.
+log_reopened() {
+	wait_until 10 _logged_in "$1"
+}
+_logged_in() {
+	header "gemini://localhost/" >/dev/null
+	grep -q "gemini://localhost/" "$1" 2>/dev/null
+}
