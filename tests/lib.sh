@@ -453,3 +453,18 @@ _logged_in() {
 	header "gemini://localhost/" >/dev/null
 	grep -q "gemini://localhost/" "$1" 2>/dev/null
 }
+
+# vhosts_guestbook_seed: on vhosts_serve's server, signs a.test's guestbook
+# ("from alpha"), b.test's ("from beta"), responds to b.test's review
+# ("beta response") and signs b.test's over Gopher ("beta by gopher"); one
+# check each. $agb, $bgb and $dgb name the three guestbook logs.
+vhosts_guestbook_seed() {
+	agb=$state/guestbook.log
+	bgb=$state/guestbook-b.test.log
+	dgb=$state/guestbook-d.test.log
+	expect "sign a.test's guestbook" "30 gemini://a.test:$port/guestbook/" "$(header a.test "gemini://a.test/guestbook/sign?from%20alpha")"
+	expect "sign b.test's guestbook" "30 gemini://b.test:$port/guestbook/" "$(header b.test "gemini://b.test/guestbook/sign?from%20beta")"
+	expect "respond to b.test's review" "30 gemini://b.test:$port/reviews/2026-03-02-beta-film.gmi" \
+	    "$(header b.test "gemini://b.test/reviews/2026-03-02-beta-film/respond?beta%20response")"
+	expect_match "sign b.test's guestbook over gopher" "^iThank you	" "$(gopher "$gb" '/7/guestbook/sign%09beta%20by%20gopher')"
+}
