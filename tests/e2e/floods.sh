@@ -3,6 +3,7 @@
 # sending a byte at a time (tests/bench/loadgen.c); a normal Gemini and a
 # normal Gopher client are still served, every flood connection is held,
 # and once the flood is gone the server holds few descriptors again.
+# tests/run: alone
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
 LOADGEN=${LOADGEN:-build/loadgen}
