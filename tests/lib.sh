@@ -1,4 +1,5 @@
-# Shell helpers shared by the integration suites and the benchmarks.
+# Shell helpers shared by the named end-to-end tests (tests/e2e, run by
+# tests/run) and the benchmarks.
 
 # The suites' assertions: each counts one check in $passed or $failed.
 pass() { passed=$((passed + 1)); }
