@@ -1,7 +1,7 @@
 # marquee: a Gemini and Gopher capsule server.
 #   make          build ./marquee
 #   make run      serve the sample capsule on gemini://localhost:1965/
-#   make check    unit and integration tests, then again under ASan+UBSan
+#   make check    code-shape checks, unit tests, then the end-to-end tests (tests/run) twice: plain and under ASan+UBSan
 #   make bench    benchmarks against peer servers (not part of check)
 #   make fuzz     libFuzzer over the parsers, FUZZ_SECONDS (60) per target (not part of check)
 #   make install  binary, man pages, systemd unit (PREFIX, DESTDIR)
@@ -90,24 +90,19 @@ run: marquee
 	./marquee -H localhost -a localhost -p 1965 -g 7070 -r capsule -d certs -s state
 
 # make check TEST="NAME..." runs only those end-to-end tests (tests/e2e/NAME.sh),
-# with both builds.
+# with both builds; E2E_JOBS (2) of them at once.
+E2E_JOBS ?= 2
 check: build/.check-deps marquee build/asan/marquee build/gemcli build/loadgen $(UNIT) fuzz-replay
 ifeq ($(TEST),)
 	tests/include-cycles
 	tests/url-map
 	tests/function-lengths
 	@for t in $(UNIT); do echo "== $$t"; $$t || exit 1; done
-	@echo "== integration tests (gcc build)"
-	MARQUEE=./marquee GEMCLI=build/gemcli tests/integration.sh
-	MARQUEE=./marquee GEMCLI=build/gemcli tests/vhosts.sh
 endif
-	MARQUEE=./marquee GEMCLI=build/gemcli tests/run $(TEST)
-ifeq ($(TEST),)
-	@echo "== integration tests (ASan+UBSan build)"
-	MARQUEE=build/asan/marquee GEMCLI=build/gemcli tests/integration.sh
-	MARQUEE=build/asan/marquee GEMCLI=build/gemcli tests/vhosts.sh
-endif
-	MARQUEE=build/asan/marquee GEMCLI=build/gemcli tests/run $(TEST)
+	@echo "== end-to-end tests (gcc build)"
+	MARQUEE=./marquee GEMCLI=build/gemcli tests/run -j $(E2E_JOBS) $(TEST)
+	@echo "== end-to-end tests (ASan+UBSan build)"
+	MARQUEE=build/asan/marquee GEMCLI=build/gemcli tests/run -j $(E2E_JOBS) $(TEST)
 
 # crashes/T exists only once T has crashed; every input there must pass by now.
 fuzz-replay: $(FUZZ_REPLAY)

@@ -1,4 +1,5 @@
-# Shell helpers shared by the integration suites and the benchmarks.
+# Shell helpers shared by the named end-to-end tests (tests/e2e, run by
+# tests/run) and the benchmarks.
 
 # The suites' assertions: each counts one check in $passed or $failed.
 pass() { passed=$((passed + 1)); }
@@ -35,14 +36,43 @@ no_sanitizer_reports() {
 # Prints a TCP port no socket uses, below the kernel's ephemeral range
 # (ip_local_port_range), so the clients' own connections cannot take it
 # between now and the server's bind.
+# When tests/run runs several tests at once, each has a slot ($E2E_SLOT of
+# $E2E_SLOTS) and takes ports from its own share of that range; within a
+# named test ($work set), a port is never handed out twice.
 free_port() {
-	local p low
+	local p low span base
 	read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+	span=$(((low - 10000) / ${E2E_SLOTS:-1}))
+	base=$((10000 + ${E2E_SLOT:-0} * span))
 	while :; do
-		p=$((10000 + RANDOM % (low - 10000)))
-		[ -z "$(ss -Htan "sport = :$p")" ] && { echo "$p"; return; }
+		p=$((base + RANDOM % span))
+		[ -n "${work:-}" ] && grep -qx "$p" "$work/ports.given" 2>/dev/null && continue
+		if [ -z "$(ss -Htan "sport = :$p")" ]; then
+			[ -n "${work:-}" ] && [ -d "$work" ] && echo "$p" >>"$work/ports.given"
+			echo "$p"
+			return
+		fi
 	done
 }
+
+# wait_until SECONDS COMMAND...: runs COMMAND until it succeeds, for
+# SECONDS at most; fails if it never did. The tests wait with this (or the
+# helpers below), never with a fixed sleep.
+wait_until() {
+	local tries=$(($1 * 20)) i
+	shift
+	for ((i = 0; i < tries; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# count_at_least FILE PATTERN N: at least N lines of FILE match PATTERN.
+count_at_least() { [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -ge "$3" ]; }
+
+# wait_count FILE PATTERN N: until at least N lines of FILE match PATTERN; 15 s at most.
+wait_count() { wait_until 15 count_at_least "$@"; }
 
 # wait_for FILE PATTERN: polls FILE until a line matches PATTERN; 15 s at most.
 wait_for() {
@@ -187,22 +217,6 @@ client_cert() {
 	    -keyout "$work/$1.key" -out "$work/$1.crt" -utf8 -subj "/CN=$2" -days 2 2>/dev/null
 }
 
-# serve_conf FILE: a server for the config FILE, which names $port, logging
-# to $log ($work/log.$port); returns once it listens for every host.
-serve_conf() {
-	local n i
-	log=$work/log.$port
-	"$MARQUEE" -c "$1" -l "$log" 2>"$work/stderr.$port" &
-	pid=$!
-	n=$(grep -c '^\[' "$1")
-	for i in $(seq 300); do
-		[ "$(cat "$log" 2>/dev/null | grep -c "listening on gemini://")" -gt "$n" ] && return 0
-		sleep 0.05
-	done
-	fail "server did not start: $(cat "$work/stderr.$port" "$log" 2>/dev/null | tail -n 3)"
-	e2e_end
-}
-
 # reload: SIGHUP to $pid, then waits until $log says the reload was done or
 # refused (15 s at most); fails unless it was done.
 reload() {
@@ -215,4 +229,262 @@ reload() {
 		sleep 0.05
 	done
 	[ "$(grep "$done\|$refused" "$log" | tail -n 1 | grep -c "$done")" = 1 ]
+}
+
+# The header of a Gemini home page in English.
+GMI="20 text/gemini; charset=utf-8; lang=en"
+
+# full_capsule: $root=$work/capsule with what most single-host tests need:
+# a home page with an external link, a directory with and one without an
+# index, dotfiles, .well-known, a file whose lines are dots, a text file and
+# a binary one without extension, a 1 MiB random file, a PNG, a UTF-8 name,
+# symlinks inside and out of the root, a FIFO, and two reviews; beside it,
+# $work/outside/secret, which must never be served.
+full_capsule() {
+	root=$work/capsule
+	mkdir -p "$root/dir" "$root/noindex" "$root/.well-known" "$root/reviews" \
+	    "$root/dir/.git" "$work/outside"
+	echo "TOP SECRET outside the root" >"$work/outside/secret"
+	printf '# Test capsule\n\nWelcome.\n\n=> https://example.org/ An example\n' >"$root/index.gmi"
+	printf '# Dots\nbefore\n.\n.hidden line\nafter\n' >"$root/dots.gmi"
+	printf '# Dir\n' >"$root/dir/index.gmi"
+	echo "plain words in a file without extension" >"$root/notes"
+	head -c 1048576 /dev/urandom >"$root/big.bin"
+	# Random bytes behind four NULs: no magic number can match by chance.
+	{ printf '\0\0\0\0'; head -c 4096 /dev/urandom; } >"$root/blob"
+	printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\10\6\0\0\0\x1f\x15\xc4\x89' >"$root/pixel.png"
+	echo "contact: someone" >"$root/.well-known/security.txt"
+	echo "hidden" >"$root/.secret"
+	echo "[core]" >"$root/dir/.git/config"
+	printf '# Café\n' >"$root/café.gmi"
+	ln -s index.gmi "$root/link.gmi"
+	ln -s /etc/passwd "$root/passwd"
+	ln -s ../outside/secret "$root/escape"
+	mkfifo "$root/fifo"
+	printf '# First Film\nDirector: Jane Doe\nYear: 1999\nTags: Drama, Noir\n\nThe first review.\n' \
+	    >"$root/reviews/2026-03-01-first.gmi"
+	printf '# Second Film\nDirector: Jane Doe\nTags: drama\n\nThe second review.\n' \
+	    >"$root/reviews/2026-04-01-second.gmi"
+}
+
+# raw REQUEST: the header the server answers to REQUEST sent as given
+# (gemcli -r: printf-like escapes, no CRLF added).
+raw() { timeout 30 "$GEMCLI" -t 20 -s localhost -r 127.0.0.1 "$port" "$1" 2>/dev/null | head -n 1; }
+
+# alive WHAT: one check that the server $pid runs and serves its home page.
+alive() {
+	if kill -0 "$pid" 2>/dev/null && [ "$(header "gemini://localhost/")" = "$GMI" ]; then
+		pass
+	else
+		fail "server not alive after: $1"
+	fi
+}
+
+# gopher_raw REQUEST: sends the bytes as given (printf escapes) to $gport,
+# prints the answer.
+gopher_raw() {
+	timeout 20 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"; printf "$2" >&3; cat <&3' _ "$gport" "$1"
+}
+
+# wait_page [-v] URL TEXT: until URL's body contains (with -v, no longer contains) TEXT.
+wait_page() {
+	local v=
+	[ "$1" = -v ] && { v=-v; shift; }
+	wait_body $v "$2" gem "$1"
+}
+
+# expect_no NAME TEXT ACTUAL: ACTUAL does not contain TEXT.
+expect_no() {
+	if [[ "$3" == *"$2"* ]]; then fail "$1: [$2] found in [$3]"; else pass; fi
+}
+
+# reloaded: sends SIGHUP to $pid and waits for one more "reloaded
+# configuration and certificates" line in $log; 10 s at most.
+reloaded() {
+	local n
+	n=$(grep -c "reloaded configuration and certificates" "$log")
+	kill -HUP "$pid"
+	wait_until 10 count_at_least "$log" "reloaded configuration and certificates" $((n + 1))
+}
+
+# index_barrier HOST FILE: closes FILE, a review of HOST, after opening it
+# for writing (no change), and waits until HOST's index is built once more
+# (one more "index: HOST:" line in $log): every change made to the capsules
+# before has then been seen by that host's watcher.
+index_barrier() {
+	local n
+	n=$(grep -c "index: $1: " "$log")
+	: >>"$2"
+	wait_until 10 count_at_least "$log" "index: $1: " $((n + 1))
+}
+
+# file_fp FILE: SHA-256 fingerprint of the certificate in FILE.
+file_fp() { openssl x509 -in "$1" -noout -fingerprint -sha256 2>/dev/null | cut -d= -f2; }
+
+# served_fp SNI: SHA-256 fingerprint of the certificate the server on $port presents for SNI.
+served_fp() {
+	timeout 20 openssl s_client -connect "127.0.0.1:$port" -servername "$1" </dev/null 2>/dev/null |
+	    openssl x509 -noout -fingerprint -sha256 2>/dev/null | cut -d= -f2
+}
+
+# fd_count: how many descriptors the server $pid holds.
+fd_count() { ls "/proc/$pid/fd" 2>/dev/null | wc -l; }
+
+#
+# Virtual hosts (tests/e2e/vhosts-*.sh): a.test, b.test and d.test do not
+# resolve; every client connects to 127.0.0.1 and names the host in SNI and
+# in the URL.
+#
+
+# vhosts_capsules: three capsules, $aroot, $broot and $droot, each with a
+# home page; a.test and b.test have a review each, b.test two files of its own.
+vhosts_capsules() {
+	aroot=$work/alpha
+	broot=$work/beta
+	droot=$work/delta
+	state=$work/state
+	certs=$work/certs
+	mkdir -p "$aroot/reviews" "$broot/reviews" "$droot/reviews"
+	printf '# Alpha home\n\nWelcome to alpha.\n\n=> https://example.org/ An example\n' >"$aroot/index.gmi"
+	printf '# Beta home\n\nWelcome to beta.\n' >"$broot/index.gmi"
+	printf '# Delta home\n\nWelcome to delta.\n' >"$droot/index.gmi"
+	echo "only in beta" >"$broot/only-b.txt"
+	printf '# Only beta\n' >"$broot/only-b.gmi"
+	printf '# Alpha Film\nDirector: Ann Alpha\nTags: Alphatag\n\nAlpha text.\n' \
+	    >"$aroot/reviews/2026-03-01-alpha-film.gmi"
+	printf '# Beta Film\nDirector: Bob Beta\nTags: Betatag\n\nBeta text.\n' \
+	    >"$broot/reviews/2026-03-02-beta-film.gmi"
+	ADE="20 text/gemini; charset=utf-8; lang=de"
+	BFR="20 text/gemini; charset=utf-8; lang=fr"
+}
+
+# serve_conf CONF [ARGS]: a server for CONF on $port, logging to $log
+# ($work/log.$port); returns once it listens for every host: those named in
+# $hosts when set, else as many as CONF has (the first and each [section]).
+serve_conf() {
+	local conf=$1 h n
+	shift
+	log=$work/log.$port
+	"$MARQUEE" -c "$conf" -l "$log" "$@" 2>"$work/stderr.$port" &
+	pid=$!
+	if [ -n "${hosts:-}" ]; then
+		for h in $hosts; do
+			wait_for "$log" "listening on gemini://$h:$port/" || break
+		done
+	fi
+	n=$(($(grep -c '^\[' "$conf") + 1))
+	wait_count "$log" "listening on gemini://" "$n" && return 0
+	fail "server did not start: $(cat "$work/stderr.$port" "$log" 2>/dev/null | tail -n 3)"
+	e2e_end
+}
+
+
+# vhosts_conf B_LANG [EXTRA LINES]: $conf for the three hosts, a.test at the
+# top (lang de), b.test (lang B_LANG) and d.test (with a public Gopher port)
+# in sections, each with its own Gopher port: $ga, $gb, $gd ($gdpub public).
+vhosts_conf() {
+	cat >"$conf" <<CONF
+# The first host, and every global.
+hostname = a.test
+listen = 127.0.0.1
+port = $port
+gopher_port = $ga
+root = $aroot
+certs = $certs
+state = $state
+lang = de
+guestbook_limit = 1000
+guestbook_global = 100000
+
+[b.test]
+root = $broot
+gopher_port = $gb
+lang = $1
+
+[d.test]
+root = $droot
+gopher_port = $gd
+public_gopher_port = $gdpub
+${2:-}
+CONF
+}
+
+# vhosts_serve: vhosts_capsules, then one server for the three hosts, with
+# the gem, header, body and wait_page below taking the SNI first.
+vhosts_serve() {
+	vhosts_capsules
+	vhosts_clients
+	port=$(free_port)
+	ga=$(free_port)
+	gb=$(free_port)
+	gd=$(free_port)
+	gdpub=$(free_port)
+	conf=$work/vhosts.conf
+	vhosts_conf fr
+	hosts="a.test b.test d.test"
+	serve_conf "$conf"
+}
+
+# vhosts_clients: redefines gem, header, body and wait_page to name the
+# host: gem SNI URL [gemcli options], wait_page [-v] SNI URL TEXT; adds
+# gopher PORT PATH and menu_strangers MENU HOST PORT.
+vhosts_clients() {
+	gem() {
+		local sni=$1 url=$2
+		shift 2
+		rm -f "$work/body"
+		timeout 30 "$GEMCLI" -t 20 -s "$sni" "$@" -o "$work/body" 127.0.0.1 "$port" "$url" 2>"$work/gemcli.err"
+	}
+	header() { gem "$@" | head -n 1; }
+	body() { gem "$@" >/dev/null; cat "$work/body" 2>/dev/null; }
+	wait_page() {
+		local v=
+		[ "$1" = -v ] && { v=-v; shift; }
+		wait_body $v "$3" gem "$1" "$2"
+	}
+	# gopher PORT SELECTOR-URL-PATH: the answer of that host's Gopher listener.
+	gopher() { timeout 20 curl -s "gopher://127.0.0.1:$1$2"; }
+	# menu_strangers MENU HOST PORT: how many menu lines with four fields
+	# name another host or port.
+	menu_strangers() {
+		printf '%s\n' "$1" | tr -d '\r' | awk -F '\t' -v h="$2" -v p="$3" 'NF >= 4 && ($3 != h || $4 != p)' | wc -l
+	}
+}
+
+# guestbook_seed: two responses to the first review of sample_capsule or
+# full_capsule on the running server, each one check: "Loved the rain
+# scene." anonymously (entry 1), then lines that try to inject gemtext,
+# signed with the certificate $work/reader.crt (CN movieblort, made here;
+# entry 2, the log's second line).
+guestbook_seed() {
+	client_cert reader movieblort
+	expect "seed: an anonymous response" "30 gemini://localhost:$port/reviews/2026-03-01-first.gmi" \
+	    "$(header "gemini://localhost/reviews/2026-03-01-first/respond?Loved%20the%20rain%20scene.")"
+	expect "seed: a response with a certificate" "30 gemini://localhost:$port/reviews/2026-03-01-first.gmi" \
+	    "$(header "gemini://localhost/reviews/2026-03-01-first/respond?Line%20one%0D%0A%3D%3E%20gemini%3A%2F%2Fevil%2F%20Click%0A%23%20Big%0A%60%60%60%0A*%20item" -c "$work/reader.crt" -k "$work/reader.key")"
+}
+
+# log_reopened FILE: after a SIGUSR1 that follows moving the log away, until
+# a request is logged in the new FILE (each try makes one); 10 s at most.
+log_reopened() {
+	wait_until 10 _logged_in "$1"
+}
+_logged_in() {
+	header "gemini://localhost/" >/dev/null
+	grep -q "gemini://localhost/" "$1" 2>/dev/null
+}
+
+# vhosts_guestbook_seed: on vhosts_serve's server, signs a.test's guestbook
+# ("from alpha"), b.test's ("from beta"), responds to b.test's review
+# ("beta response") and signs b.test's over Gopher ("beta by gopher"); one
+# check each. $agb, $bgb and $dgb name the three guestbook logs.
+vhosts_guestbook_seed() {
+	agb=$state/guestbook.log
+	bgb=$state/guestbook-b.test.log
+	dgb=$state/guestbook-d.test.log
+	expect "sign a.test's guestbook" "30 gemini://a.test:$port/guestbook/" "$(header a.test "gemini://a.test/guestbook/sign?from%20alpha")"
+	expect "sign b.test's guestbook" "30 gemini://b.test:$port/guestbook/" "$(header b.test "gemini://b.test/guestbook/sign?from%20beta")"
+	expect "respond to b.test's review" "30 gemini://b.test:$port/reviews/2026-03-02-beta-film.gmi" \
+	    "$(header b.test "gemini://b.test/reviews/2026-03-02-beta-film/respond?beta%20response")"
+	expect_match "sign b.test's guestbook over gopher" "^iThank you	" "$(gopher "$gb" '/7/guestbook/sign%09beta%20by%20gopher')"
 }

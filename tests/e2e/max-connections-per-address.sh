@@ -12,14 +12,8 @@ GMI="20 text/gemini; charset=utf-8; lang=en"
 
 # read_all PORT N: until N connections to PORT are open on the server's side
 # with nothing left unread, so the server has taken (and counted) every one.
-read_all() {
-	local i
-	for i in $(seq 200); do
-		[ "$(ss -Htn state established "( sport = :$1 )" | awk '$1 == 0' | wc -l)" -ge "$2" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
+all_read() { [ "$(ss -Htn state established "( sport = :$1 )" | awk '$1 == 0' | wc -l)" -ge "$2" ]; }
+read_all() { wait_until 10 all_read "$@"; }
 
 # hold PORT BYTES: a connection from 127.0.0.1 that sends BYTES (printf
 # escapes) and then nothing; its descriptor is added to $held.
@@ -52,11 +46,8 @@ fi
 # One held connection ends: 127.0.0.1 has room for one again.
 exec {held[0]}>&-
 served=
-for i in $(seq 100); do
-	served=$(gopher_menu 127.0.0.1)
-	[ -n "$served" ] && break
-	sleep 0.1
-done
+menu_served() { served=$(gopher_menu 127.0.0.1); [ -n "$served" ]; }
+wait_until 10 menu_served
 expect_match "a connection closed makes room again" "^iTest capsule" "$served"
 for fd in "${held[@]:1}"; do exec {fd}>&-; done
 held=()

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The owner's commands (marquee guestbook ...): list, export (one JSON object
+# per entry, new lines escaped), hide (the entry leaves the pages, stays in
+# the file, which only grows by a hide record; list marks it), and the
+# errors of an unknown entry or command.
+. "$(dirname "$0")/../lib.sh"
+e2e_begin
+full_capsule
+state=$work/state
+gblog=$state/guestbook.log
+printf 'guestbook_limit = 1000\nguestbook_global = 100000\n' >"$work/gb.conf"
+serve -c "$work/gb.conf"
+guestbook_seed
+
+expect_match "list" "^1	[0-9T:Z-]+	2026-03-01-first	anonymous	Loved the rain scene\.$" "$("$MARQUEE" -s "$state" guestbook list | head -n 1)"
+"$MARQUEE" -s "$state" guestbook export >"$work/export.json"
+expect "export: a JSON object per entry" "$(grep -c '^entry' "$gblog")" "$(grep -c '^{"id":[0-9]*,.*}$' "$work/export.json")"
+expect "export keeps the text" 1 "$(grep -c '^{"id":1,"time":"[^"]*","review":"2026-03-01-first","author":"anonymous","fingerprint":"","text":"Loved the rain scene.","hidden":false}$' "$work/export.json")"
+expect "export escapes new lines" 1 "$(grep -c '"text":"Line one\\n=> gemini://evil/ Click\\n# Big' "$work/export.json")"
+cp "$gblog" "$work/gb.before"
+expect "hide" "entry 1 hidden" "$("$MARQUEE" -s "$state" guestbook hide 1)"
+if wait_page -v "gemini://localhost/reviews/2026-03-01-first.gmi" "Loved the rain scene."; then pass; else fail "hidden entry still shown"; fi
+expect "hidden entry stays in the file" 1 "$(grep -c 'Loved the rain scene' "$gblog")"
+if head -c "$(wc -c <"$work/gb.before")" "$gblog" | cmp -s - "$work/gb.before"; then pass; else fail "hide changed what was written before"; fi
+expect_match "hide record" "^hide	[0-9T:Z-]+	1					[0-9a-f]{8}$" "$(tail -n 1 "$gblog")"
+expect_match "list marks it" "	\(hidden\)$" "$("$MARQUEE" -s "$state" guestbook list | head -n 1)"
+"$MARQUEE" -s "$state" guestbook hide 999 2>/dev/null
+expect "hide of an unknown entry" 1 $?
+"$MARQUEE" -s "$state" guestbook frob 2>/dev/null
+expect "unknown guestbook command" 2 $?
+e2e_end

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# TLS: no SNI is served by the (only) host, a wrong SNI is refused, TLS 1.1
+# is refused while 1.2 and 1.3 work, a client certificate is accepted, and
+# the generated certificate (key mode 600, SAN localhost) is the one logged
+# by fingerprint and served.
+. "$(dirname "$0")/../lib.sh"
+e2e_begin
+sample_capsule
+serve
+
+expect "no SNI: the first host answers" "$GMI" \
+    "$(timeout 20 "$GEMCLI" -t 10 -S 127.0.0.1 "$port" gemini://localhost/ 2>/dev/null | head -n 1)"
+timeout 20 "$GEMCLI" -t 10 -s example.com 127.0.0.1 "$port" gemini://localhost/ >/dev/null 2>&1
+expect "wrong SNI is refused" 2 $?
+s_client() {
+	printf 'gemini://localhost/\r\n' | timeout 20 openssl s_client -quiet -connect "127.0.0.1:$port" \
+	    -servername localhost "$@" 2>/dev/null | head -n 1 | tr -d '\r'
+}
+expect "TLS 1.1 refused" "" "$(s_client -tls1_1)"
+expect "TLS 1.2 works" "$GMI" "$(s_client -tls1_2)"
+expect "TLS 1.3 works" "$GMI" "$(s_client -tls1_3)"
+client_cert client movieblort
+expect "client certificate accepted" "$GMI" \
+    "$(header gemini://localhost/ -c "$work/client.crt" -k "$work/client.key")"
+expect "key mode" 600 "$(stat -c %a "$work/certs/localhost.key")"
+expect_match "SAN" "DNS:localhost" "$(openssl x509 -in "$work/certs/localhost.crt" -noout -ext subjectAltName)"
+fp=$(openssl x509 -in "$work/certs/localhost.crt" -noout -fingerprint -sha256 | cut -d= -f2)
+if grep -q "$fp" "$log"; then pass; else fail "certificate fingerprint $fp not logged"; fi
+expect "served certificate is the generated one" "$fp" "$(served_fp localhost)"
+alive "TLS"
+e2e_end
