@@ -90,8 +90,8 @@ run: marquee
 	./marquee -H localhost -a localhost -p 1965 -g 7070 -r capsule -d certs -s state
 
 # make check TEST="NAME..." runs only those end-to-end tests (tests/e2e/NAME.sh),
-# with both builds; E2E_JOBS (2) of them at once.
-E2E_JOBS ?= 2
+# with both builds; E2E_JOBS (3) of them at once.
+E2E_JOBS ?= 3
 check: build/.check-deps marquee build/asan/marquee build/gemcli build/loadgen $(UNIT) fuzz-replay
 ifeq ($(TEST),)
 	tests/include-cycles

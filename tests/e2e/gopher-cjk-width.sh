@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# tests/run: slow
 # Gopher wraps and cuts by display width: a CJK character takes two columns,
 # so a review with a long CJK paragraph and a long CJK title fits 70 columns
 # in every text line and menu display string, and no character is split.

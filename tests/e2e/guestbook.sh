@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# tests/run: slow
 # The guestbook over Gemini: the prompts (10), a response to a review and a
 # guestbook entry (30 back), shown on the review page quoted, with the
 # author (anonymous, or the certificate's CN and key fingerprint) and date;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# tests/run: slow
 # kill -9 in the middle of 1,000 concurrent guestbook appends: every append
 # that got its 30 is in the log after a restart, no record is skipped, and
 # the guestbook, now longer than a page, is paged (a hundred entries a page,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# tests/run: slow
 # 100 reloads do not grow the server: each replaced set of hosts is freed
 # once its connections are gone. VmRSS after 100 reloads stays within a
 # small slack of VmRSS after 10, and (ASan build) LeakSanitizer finds

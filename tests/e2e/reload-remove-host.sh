@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# tests/run: slow
 # SIGHUP removes a host: new connections naming it get the unknown-SNI
 # alert, its Gopher port finds no host, and a download from it that started
 # before the reload finishes on the old hosts, whose index watcher and

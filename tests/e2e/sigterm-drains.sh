@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# tests/run: slow
 # SIGTERM drains: a download in flight when the server is told to stop
 # (the server has sent part of it, the reader has not read yet) arrives
 # whole; the server exits 0 and its log ends with "stopped".

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# tests/run: slow
 # Slow and idle clients: while one connection never speaks and another never
 # ends its request, others are served; the one without CRLF is cut off after
 # request_timeout; a reader that stops reading is given up once the writes
