@@ -38,10 +38,9 @@ expect_match "b.test's gopher" "^iBeta home" "$(curl -s "gopher://127.0.0.1:$gb/
 timeout 60 "$GEMCLI" -t 50 -s b.test -p 3 -o "$work/big.bin" 127.0.0.1 "$port" \
     gemini://b.test/big.bin >"$work/big.head" 2>"$work/big.err" &
 dl=$!
-for i in $(seq 300); do
-	[ "$(ss -Htn state established "( sport = :$port )" | awk '$2 > 0' | wc -l)" -gt 0 ] && break
-	sleep 0.05
-done
+# in_flight: the server's side of a connection holds bytes the reader has not taken.
+in_flight() { [ "$(ss -Htn state established "( sport = :$port )" | awk '$2 > 0' | wc -l)" -gt 0 ]; }
+wait_until 15 in_flight || fail "the download never filled the socket buffers"
 before=$(threads)
 write_conf ""
 if reload; then pass; else fail "reload removing b.test: $(grep "reload" "$log" | tail -n 2)"; fi
@@ -58,9 +57,7 @@ expect "the download begun before the reload finishes" "0 20 application/octet-s
     "$? $(head -n 1 "$work/big.head")"
 expect "all of it" $((64 * 1024 * 1024)) "$(stat -c %s "$work/big.bin" 2>/dev/null)"
 # b.test's index watcher and guestbook writer stop with the old hosts.
-for i in $(seq 100); do
-	[ "$(threads)" -eq $((before - 2)) ] && break
-	sleep 0.05
-done
+threads_back() { [ "$(threads)" -eq $((before - 2)) ]; }
+wait_until 5 threads_back
 expect "b.test's threads stop once its last connection is gone" $((before - 2)) "$(threads)"
 e2e_end
