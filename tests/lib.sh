@@ -358,6 +358,14 @@ vhosts_capsules() {
 	BFR="20 text/gemini; charset=utf-8; lang=fr"
 }
 
+# first_host_conf ROOT GOPHER_PORT: the lines of a configuration file that
+# make a.test, on 127.0.0.1:$port, the first host, serving ROOT, with its
+# certificates and state under $work; more keys and [sections] follow them.
+first_host_conf() {
+	printf 'hostname = a.test\nlisten = 127.0.0.1\nport = %s\ngopher_port = %s\n' "$port" "$2"
+	printf 'root = %s\ncerts = %s\nstate = %s\n' "$1" "$work/certs" "$work/state"
+}
+
 # serve_conf CONF [ARGS]: a server for CONF on $port, logging to $log
 # ($work/log.$port); returns once it listens for every host: those named in
 # $hosts when set, else as many as CONF has (the first and each [section]).

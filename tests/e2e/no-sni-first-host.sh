@@ -9,18 +9,12 @@ mkdir -p "$work/second"
 printf '# Second host\n' >"$work/second/index.gmi"
 port=$(free_port)
 log=$work/log.$port
-cat >"$work/two.conf" <<CONF
-hostname = a.test
-listen = 127.0.0.1
-port = $port
-gopher_port = 0
-root = $root
-certs = $work/certs
-state = $work/state
+{ first_host_conf "$root" 0; cat <<CONF
 
 [b.test]
 root = $work/second
 CONF
+} >"$work/two.conf"
 "$MARQUEE" -c "$work/two.conf" -l "$log" 2>"$work/stderr.$port" &
 pid=$!
 if ! wait_for "$log" "listening on gemini://b.test:$port/"; then

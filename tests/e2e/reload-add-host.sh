@@ -11,20 +11,14 @@ printf '# Gamma home\n' >"$work/gamma/index.gmi"
 port=$(free_port)
 conf=$work/hosts.conf
 write_conf() {
-	cat >"$conf" <<CONF
-hostname = a.test
-listen = 127.0.0.1
-port = $port
-gopher_port = 0
-root = $root
-certs = $work/certs
-state = $work/state
+	{ first_host_conf "$root" 0; cat <<CONF
 sandbox = no
 
 [b.test]
 root = $work/beta
 $1
 CONF
+	} >"$conf"
 }
 write_conf ""
 serve_conf "$conf"

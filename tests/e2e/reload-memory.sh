@@ -14,14 +14,7 @@ conf=$work/hosts.conf
 # Every other reload adds or removes c.test and changes a.test's lang, so
 # sets are rebuilt and hosts opened and freed, not only kept.
 write_conf() {
-	cat >"$conf" <<CONF
-hostname = a.test
-listen = 127.0.0.1
-port = $port
-gopher_port = 0
-root = $root
-certs = $work/certs
-state = $work/state
+	{ first_host_conf "$root" 0; cat <<CONF
 sandbox = no
 lang = $1
 
@@ -29,6 +22,7 @@ lang = $1
 root = $work/beta
 $2
 CONF
+	} >"$conf"
 }
 write_conf en ""
 # ASan holds freed memory in quarantine (256 MB) before reusing it: without

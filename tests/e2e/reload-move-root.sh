@@ -12,16 +12,10 @@ port=$(free_port)
 gport=$(free_port)
 conf=$work/hosts.conf
 write_conf() {
-	cat >"$conf" <<CONF
-hostname = a.test
-listen = 127.0.0.1
-port = $port
-gopher_port = $gport
-root = $1
-certs = $work/certs
-state = $work/state
+	{ first_host_conf "$1" $gport; cat <<CONF
 sandbox = no
 CONF
+	} >"$conf"
 }
 write_conf "$root"
 serve_conf "$conf"

@@ -11,16 +11,10 @@ printf '# Outside\n' >"$work/outside/index.gmi"
 port=$(free_port)
 conf=$work/hosts.conf
 write_conf() {
-	cat >"$conf" <<CONF
-hostname = a.test
-listen = 127.0.0.1
-port = $port
-gopher_port = 0
-root = $root
-certs = $work/certs
-state = $work/state
+	{ first_host_conf "$root" 0; cat <<CONF
 $1
 CONF
+	} >"$conf"
 }
 write_conf "sandbox = no"
 serve_conf "$conf"

@@ -14,17 +14,11 @@ port=$(free_port)
 gb=$(free_port)
 conf=$work/hosts.conf
 write_conf() {
-	cat >"$conf" <<CONF
-hostname = a.test
-listen = 127.0.0.1
-port = $port
-gopher_port = 0
-root = $root
-certs = $work/certs
-state = $work/state
+	{ first_host_conf "$root" 0; cat <<CONF
 sandbox = no
 $1
 CONF
+	} >"$conf"
 }
 write_conf "[b.test]
 root = $work/beta
