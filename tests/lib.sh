@@ -74,43 +74,40 @@ count_at_least() { [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -ge "$3" ]; }
 # wait_count FILE PATTERN N: until at least N lines of FILE match PATTERN; 15 s at most.
 wait_count() { wait_until 15 count_at_least "$@"; }
 
-# wait_for FILE PATTERN: polls FILE until a line matches PATTERN; 15 s at most.
-wait_for() {
-	local i
-	for i in $(seq 300); do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
+# has_line FILE PATTERN: a line of FILE matches PATTERN.
+has_line() { grep -q -- "$2" "$1" 2>/dev/null; }
+
+# wait_for FILE PATTERN: until a line of FILE matches PATTERN; 15 s at most.
+wait_for() { wait_until 15 has_line "$@"; }
 
 # wait_body [-v] TEXT COMMAND...: runs COMMAND, which leaves a response body
 # in $work/body, until that body contains TEXT (with -v: until it no longer
 # does); 10 s at most.
 wait_body() {
-	local invert=0 text i
+	local invert=0
 	[ "$1" = -v ] && { invert=1; shift; }
-	text=$1
-	shift
-	for i in $(seq 100); do
-		"$@" >/dev/null
-		if grep -qF -- "$text" "$work/body" 2>/dev/null; then
-			[ $invert = 0 ] && return 0
-		else
-			[ $invert = 1 ] && return 0
-		fi
-		sleep 0.1
-	done
-	return 1
+	wait_until 10 body_is "$invert" "$@"
 }
+
+# body_is INVERT TEXT COMMAND...: runs COMMAND; its body contains TEXT (with
+# INVERT 1: does not).
+body_is() {
+	local invert=$1 text=$2
+	shift 2
+	"$@" >/dev/null
+	if grep -qF -- "$text" "$work/body" 2>/dev/null; then
+		[ "$invert" = 0 ]
+	else
+		[ "$invert" = 1 ]
+	fi
+}
+
+# listening PORT: something listens on TCP port PORT.
+listening() { ss -ltn "sport = :$1" | grep -q LISTEN; }
 
 # wait_port PORT: until something listens on PORT; 10 s at most.
 wait_port() {
-	local i
-	for i in $(seq 200); do
-		ss -ltn "sport = :$1" | grep -q LISTEN && return 0
-		sleep 0.05
-	done
+	wait_until 10 listening "$1" && return 0
 	echo "nothing listens on port $1" >&2
 	return 1
 }
@@ -221,13 +218,10 @@ client_cert() {
 # refused (15 s at most); fails unless it was done.
 reload() {
 	local done="reloaded configuration and certificates" refused="error: reload: "
-	local n i
+	local n
 	n=$(grep -c "$done\|$refused" "$log")
 	kill -HUP "$pid"
-	for i in $(seq 300); do
-		[ "$(grep -c "$done\|$refused" "$log")" -gt "$n" ] && break
-		sleep 0.05
-	done
+	wait_count "$log" "$done\|$refused" $((n + 1))
 	[ "$(grep "$done\|$refused" "$log" | tail -n 1 | grep -c "$done")" = 1 ]
 }
 
