@@ -360,6 +360,14 @@ first_host_conf() {
 	printf 'root = %s\ncerts = %s\nstate = %s\n' "$1" "$work/certs" "$work/state"
 }
 
+# serve_unlimited [ARGS]: serve, with the guestbook's rate limits out of the
+# way of tests that write many entries; the configuration stays in
+# $work/gb.conf for a restart.
+serve_unlimited() {
+	printf 'guestbook_limit = 1000\nguestbook_global = 100000\n' >"$work/gb.conf"
+	serve -c "$work/gb.conf" "$@"
+}
+
 # serve_conf CONF [ARGS]: a server for CONF on $port, logging to $log
 # ($work/log.$port); returns once it listens for every host: those named in
 # $hosts when set, else as many as CONF has (the first and each [section]).

@@ -12,9 +12,8 @@ if ! mount -t tmpfs -o size=64k tmpfs "$full" 2>/dev/null; then
 	e2e_end
 fi
 trap 'umount "$full" 2>/dev/null; e2e_cleanup' EXIT
-printf 'guestbook_limit = 1000\nguestbook_global = 100000\n' >"$work/gb.conf"
 state=$full
-serve -c "$work/gb.conf"
+serve_unlimited
 
 head -c 1000000 /dev/zero >"$full/filler" 2>/dev/null
 timeout 60 "$GEMCLI" -n 50 -L -t 30 -s localhost 127.0.0.1 "$port" "gemini://localhost/guestbook/sign?the%20same%20words" >"$work/full.out" 2>/dev/null

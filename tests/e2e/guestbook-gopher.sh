@@ -7,8 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
 full_capsule
-printf 'guestbook_limit = 1000\nguestbook_global = 100000\n' >"$work/gb.conf"
-serve -c "$work/gb.conf"
+serve_unlimited
 guestbook_seed
 
 g=$(curl -s "gopher://127.0.0.1:$gport/7/reviews/2026-03-01-first/respond%09Hello%20from%20gopher")

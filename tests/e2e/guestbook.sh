@@ -11,8 +11,7 @@ e2e_begin
 full_capsule
 state=$work/state
 gblog=$state/guestbook.log
-printf 'guestbook_limit = 1000\nguestbook_global = 100000\n' >"$work/gb.conf"
-serve -c "$work/gb.conf"
+serve_unlimited
 
 first=gemini://localhost/reviews/2026-03-01-first
 expect "respond prompt" "10 Your response to First Film (up to 800 characters in 20 lines, fewer with spaces or accents: the link holds 972 bytes, a space takes 3, an accented letter 6)" "$(header "$first/respond")"

@@ -8,8 +8,7 @@ e2e_begin
 full_capsule
 state=$work/state
 gblog=$state/guestbook.log
-printf 'guestbook_limit = 1000\nguestbook_global = 100000\n' >"$work/gb.conf"
-serve -c "$work/gb.conf"
+serve_unlimited
 guestbook_seed
 
 expect_match "list" "^1	[0-9T:Z-]+	2026-03-01-first	anonymous	Loved the rain scene\.$" "$("$MARQUEE" -s "$state" guestbook list | head -n 1)"
