@@ -360,6 +360,18 @@ first_host_conf() {
 	printf 'root = %s\ncerts = %s\nstate = %s\n' "$1" "$work/certs" "$work/state"
 }
 
+# small_disk DIR: a 64 KiB tmpfs at DIR, easy to fill, unmounted at exit. A
+# machine where it cannot be mounted (not root) fails the test: a full disk
+# is what it is about.
+small_disk() {
+	mkdir -p "$1"
+	if ! mount -t tmpfs -o size=64k tmpfs "$1" 2>/dev/null; then
+		fail "cannot mount a tmpfs at $1 (needs root)"
+		e2e_end
+	fi
+	trap "umount '$1' 2>/dev/null; e2e_cleanup" EXIT
+}
+
 # serve_unlimited [ARGS]: serve, with the guestbook's rate limits out of the
 # way of tests that write many entries; the configuration stays in
 # $work/gb.conf for a restart.

@@ -6,12 +6,7 @@
 e2e_begin
 full_capsule
 full=$work/full
-mkdir -p "$full"
-if ! mount -t tmpfs -o size=64k tmpfs "$full" 2>/dev/null; then
-	echo "   (cannot mount a tmpfs here: skipped)"
-	e2e_end
-fi
-trap 'umount "$full" 2>/dev/null; e2e_cleanup' EXIT
+small_disk "$full"
 state=$full
 serve_unlimited
 

@@ -9,12 +9,7 @@
 e2e_begin
 sample_capsule
 state=$work/full
-mkdir -p "$state"
-if ! mount -t tmpfs -o size=64k tmpfs "$state" 2>/dev/null; then
-	echo "   (cannot mount a tmpfs here: skipped)"
-	e2e_end
-fi
-trap 'umount "$state" 2>/dev/null; e2e_cleanup' EXIT
+small_disk "$state"
 printf 'guestbook_limit = 1000\n' >"$work/gb.conf"
 gblog=$state/guestbook.log
 long=$(printf 'w%.0s' $(seq 700))
