@@ -110,7 +110,7 @@ settled(const struct request *req, const struct input *in, struct response *resp
 	unsigned long long	 id;
 
 	/* Why it failed is logged by the guestbook, once, not for every reader. */
-	if ((id = pending_result(req->settled, &reason)) == 0) {
+	if (pending_result(req->settled, &id, &reason) == -1) {
 		response_set(resp, STATUS_TEMPORARY_FAILURE, "Not saved: %s", reason);
 		return;
 	}
@@ -192,19 +192,20 @@ review_title(void *ix, const char *slug, char *out, size_t size)
 static void
 guestbook_page(const struct request *req, unsigned number, struct response *resp)
 {
-	struct guestbook_page	  page = { review_title, req->host->index, number, 0 };
-	const struct gb_entry	**v;
-	struct buf		  b = { 0 };
-	size_t			  n, visible, skip = (size_t)(number - 1) * GUESTBOOK_PAGE;
+	struct guestbook_page	 page = { review_title, req->host->index, number, 0 };
+	struct gb_item		*v;
+	struct buf		 b = { 0 };
+	size_t			 n, roots, skip = (size_t)(number - 1) * GUESTBOOK_PAGE;
 
-	if (guestbook_entries(req->host->guestbook, NULL, skip, GUESTBOOK_PAGE, &v, &n, &visible) == -1)
+	if (guestbook_threads(req->host->guestbook, NULL, skip, GUESTBOOK_PAGE, 1, &v, &n,
+	    &roots) == -1)
 		b.failed = 1;
 	else if (n == 0 && number > 1) {
 		free(v);
 		response_set(resp, STATUS_NOT_FOUND, "No such page");
 		return;
 	}
-	page.older = visible > skip + n;
+	page.older = roots > skip + GUESTBOOK_PAGE;
 	gemlog_guestbook(v, n, &page, &b);
 	free(v);
 	serve_page(req, resp, &b);

@@ -103,10 +103,11 @@ check_log(struct guestbook *gb, const char *path)
 static int
 hide_entry(struct guestbook *gb, const char *path, const char *arg)
 {
+	struct record		 r = { .kind = RECORD_HIDE };
+	const struct gb_entry	*e;
 	unsigned long long	 id;
 	const char		*reason;
 	char			*end;
-	int			 r;
 
 	errno = 0;
 	id = strtoull(arg, &end, 10);
@@ -114,11 +115,20 @@ hide_entry(struct guestbook *gb, const char *path, const char *arg)
 		fprintf(stderr, "marquee: guestbook %s: no entry %s\n", path, arg);
 		return 1;
 	}
-	if ((r = guestbook_hide(gb, id, &reason)) == -1) {
+	if ((e = guestbook_find(gb, id)) == NULL) {
+		fprintf(stderr, "marquee: guestbook %s: no entry %llu\n", path, id);
+		return 1;
+	}
+	if (e->hidden) {
+		printf("entry %llu is already hidden\n", id);
+		return 0;
+	}
+	r.id = id;
+	if (guestbook_append(gb, &r, &reason) == -1) {
 		fprintf(stderr, "marquee: guestbook %s\n", reason);
 		return 1;
 	}
-	printf(r == 1 ? "entry %llu is already hidden\n" : "entry %llu hidden\n", id);
+	printf("entry %llu hidden\n", id);
 	return 0;
 }
 

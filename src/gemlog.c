@@ -325,20 +325,41 @@ gemlog_footer(const struct entry *e, struct buf *b)
 	buf_puts(b, "=> /reviews/ All reviews\n=> / Home\n");
 }
 
-/* "movieblort [3f2a9c1b], 2026-11-25": who wrote it, and when. */
+/* "movieblort [3f2a9c1b]": who wrote it, as no reader can imitate another. */
 static void
-entry_byline(struct buf *b, const struct gb_entry *e)
+entry_name(struct buf *b, const struct gb_entry *e)
 {
-	char		when[DATE_SIZE];
-	time_t		t = (time_t)e->time;
-	struct tm	tm;
+	buf_puts(b, e->author);
+	if (e->fingerprint[0] != '\0')
+		buf_printf(b, " [%.*s]", FINGERPRINT_SHORT, e->fingerprint);
+}
+
+/*
+ * "### ↳ movieblort [3f2a9c1b], 2026-11-25, in reply to Ann": who wrote it
+ * and when, one arrow a level for a reply, up to THREAD_DEPTH_SHOWN.
+ */
+static void
+entry_byline(struct buf *b, const struct gb_item *it)
+{
+	const struct gb_entry	*e = it->entry;
+	char			 when[DATE_SIZE];
+	time_t			 t = (time_t)e->time;
+	struct tm		 tm;
+	unsigned		 i;
 
 	if (gmtime_r(&t, &tm) == NULL || strftime(when, sizeof(when), "%Y-%m-%d", &tm) == 0)
 		when[0] = '\0';
-	buf_printf(b, "### %s", e->author);
-	if (e->fingerprint[0] != '\0')
-		buf_printf(b, " [%.*s]", FINGERPRINT_SHORT, e->fingerprint);
-	buf_printf(b, ", %s\n", when);
+	buf_puts(b, "###");
+	for (i = 0; i < it->depth && i < THREAD_DEPTH_SHOWN; i++)
+		buf_puts(b, i == 0 ? " \xe2\x86\xb3" : "\xe2\x86\xb3");	/* U+21B3 */
+	buf_puts(b, " ");
+	entry_name(b, e);
+	buf_printf(b, ", %s", when);
+	if (it->depth > 0 && e->parent != NULL) {
+		buf_puts(b, ", in reply to ");
+		entry_name(b, e->parent);
+	}
+	buf_puts(b, "\n");
 }
 
 /*
@@ -360,7 +381,7 @@ entry_text(struct buf *b, const struct gb_entry *e)
 }
 
 void
-gemlog_responses(const struct gb_entry *const *v, size_t n,
+gemlog_responses(const struct gb_item *v, size_t n,
     const struct entry *review, struct buf *b)
 {
 	size_t	i;
@@ -372,8 +393,8 @@ gemlog_responses(const struct gb_entry *const *v, size_t n,
 		    review->title);
 	for (i = 0; i < n; i++) {
 		buf_puts(b, "\n");
-		entry_byline(b, v[i]);
-		entry_text(b, v[i]);
+		entry_byline(b, &v[i]);
+		entry_text(b, v[i].entry);
 	}
 	buf_puts(b, "\n=> /reviews/");
 	buf_put_path(b, review->slug);
@@ -391,7 +412,7 @@ guestbook_link(struct buf *b, unsigned number, const char *label)
 }
 
 void
-gemlog_guestbook(const struct gb_entry *const *v, size_t n,
+gemlog_guestbook(const struct gb_item *v, size_t n,
     const struct guestbook_page *page, struct buf *b)
 {
 	char	title[REVIEW_FIELD_MAX + 1];
@@ -403,18 +424,18 @@ gemlog_guestbook(const struct gb_entry *const *v, size_t n,
 		guestbook_link(b, page->number - 1, "Newer entries");
 	if (n == 0 && page->number == 1)
 		buf_puts(b, "\nNobody has written yet.\n");
-	for (i = n; i-- > 0;) {
+	for (i = 0; i < n; i++) {
 		buf_puts(b, "\n");
-		entry_byline(b, v[i]);
-		if (v[i]->slug[0] != '\0') {
+		entry_byline(b, &v[i]);
+		if (v[i].depth == 0 && v[i].entry->slug[0] != '\0') {
 			buf_puts(b, "=> /reviews/");
-			buf_put_path(b, v[i]->slug);
-			if (page->title(page->title_arg, v[i]->slug, title, sizeof(title)) == 0)
+			buf_put_path(b, v[i].entry->slug);
+			if (page->title(page->title_arg, v[i].entry->slug, title, sizeof(title)) == 0)
 				buf_printf(b, "/ In response to %s\n", title);
 			else
 				buf_puts(b, "/ In response to a review no longer here\n");
 		}
-		entry_text(b, v[i]);
+		entry_text(b, v[i].entry);
 	}
 	buf_puts(b, "\n");
 	if (page->older)

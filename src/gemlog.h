@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 struct buf;
-struct gb_entry;
+struct gb_item;
 struct rendition;
 
 /*
@@ -76,12 +76,16 @@ int	 gemlog_link(struct entry *e);
  */
 void	 gemlog_footer(const struct entry *e, struct buf *b);
 
+/* Levels of replies the byline shows with arrows; deeper ones say whom they answer. */
+#define THREAD_DEPTH_SHOWN	3
+
 /*
- * Renders a review's responses (v, oldest first) for the end of its page:
- * a heading with their number, each one quoted line by line so nothing a
- * reader writes becomes a link or heading, and the link to respond.
+ * Renders a review's responses (v, threads as guestbook_threads orders
+ * them) for the end of its page: a heading with their number, each one
+ * quoted line by line so nothing a reader writes becomes a link or heading,
+ * and the link to respond.
  */
-void	 gemlog_responses(const struct gb_entry *const *v, size_t n,
+void	 gemlog_responses(const struct gb_item *v, size_t n,
 	    const struct entry *review, struct buf *b);
 
 /* Entries on one page of the guestbook. */
@@ -97,11 +101,11 @@ struct guestbook_page {
 };
 
 /*
- * Renders a page of the guestbook: the entries of v (oldest first) newest
- * first, each response linked to its review, with links to sign it and to
- * the newer and older pages.
+ * Renders a page of the guestbook: the threads of v (newest first, as
+ * guestbook_threads gives them), each response linked to its review, with
+ * links to sign it and to the newer and older pages.
  */
-void	 gemlog_guestbook(const struct gb_entry *const *v, size_t n,
+void	 gemlog_guestbook(const struct gb_item *v, size_t n,
 	    const struct guestbook_page *page, struct buf *b);
 
 /*

@@ -770,16 +770,16 @@ review_cmp(const void *name, const void *entry)
 	return strcmp(name, (*(struct entry *const *)entry)->file);
 }
 
-/* Appends the responses to e: every one of them, oldest first. */
+/* Appends the responses to e: every thread, oldest first. */
 static void
 append_responses(const struct index *ix, const struct entry *e, struct buf *b)
 {
-	const struct gb_entry	**v;
-	size_t			  n, visible;
+	struct gb_item	*v;
+	size_t		 n, roots;
 
 	if (ix->guestbook == NULL)
 		return;
-	if (guestbook_entries(ix->guestbook, e->slug, 0, SIZE_MAX, &v, &n, &visible) == -1)
+	if (guestbook_threads(ix->guestbook, e->slug, 0, SIZE_MAX, 0, &v, &n, &roots) == -1)
 		b->failed = 1;
 	else
 		gemlog_responses(v, n, e, b);

@@ -10,8 +10,9 @@
  * project's, so anything may include it without making a cycle.
  */
 
-/* SHA-256 in hex, NUL-terminated. */
-#define FINGERPRINT_HEX	(2 * 32 + 1)
+/* A SHA-256, as bytes and in hex, NUL-terminated. */
+#define FINGERPRINT_BYTES	32
+#define FINGERPRINT_HEX		(2 * FINGERPRINT_BYTES + 1)
 /* RFC 5280 upper bound ub-common-name. */
 #define CN_MAX		64
 

@@ -124,7 +124,10 @@ static struct gb_entry	r3 = { .id = 3, .time = NOV25, .slug = "",
 static void
 test_responses(void)
 {
-	const struct gb_entry	*v[] = { &r1, &r2 };
+	struct gb_entry		 reply = { .id = 4, .time = NOV25 + 2 * 86400,
+				    .slug = "2026-01-10-a", .author = "anonymous",
+				    .text = "Agreed.", .text_len = 7, .parent = &r2 };
+	struct gb_item		 v[] = { { &r1, 0 }, { &r2, 0 }, { &reply, 1 } };
 	struct gemtext_reader	 rd;
 	struct gemtext_line	 l;
 	struct buf		 out = { 0 };
@@ -153,6 +156,17 @@ test_responses(void)
 	}
 	CHECK_INT(quotes, 7);
 	buf_free(&out);
+	/* A reply follows its parent with an arrow and says whom it answers. */
+	gemlog_responses(v, 3, &a, &out);
+	CHECK(strstr(out.data, "## 3 responses to A <Film> & Co\n") != NULL);
+	CHECK(strstr(out.data, "> > q\n\n### \xe2\x86\xb3 anonymous, 2026-11-27, in reply to "
+	    "movieblort [3f2a9c1b]\n> Agreed.\n") != NULL);
+	v[2].depth = THREAD_DEPTH_SHOWN + 2;
+	buf_free(&out);
+	gemlog_responses(v, 3, &a, &out);
+	CHECK(strstr(out.data, "### \xe2\x86\xb3\xe2\x86\xb3\xe2\x86\xb3 anonymous, 2026-11-27, "
+	    "in reply to movieblort [3f2a9c1b]\n") != NULL);
+	buf_free(&out);
 }
 
 static int
@@ -168,7 +182,7 @@ title_of(void *arg, const char *slug, char *out, size_t size)
 static void
 test_guestbook(void)
 {
-	const struct gb_entry	*v[] = { &r1, &r3 };
+	struct gb_item		 v[] = { { &r3, 0 }, { &r1, 0 } };
 	struct guestbook_page	 page = { title_of, NULL, 1, 0 };
 	struct gb_entry		 gone = r1;
 	struct buf		 out = { 0 };
@@ -184,7 +198,7 @@ test_guestbook(void)
 	CHECK(newer != NULL && older != NULL && newer < older);
 	buf_free(&out);
 	gone.slug = "deleted-review";
-	v[0] = &gone;
+	v[0].entry = &gone;
 	gemlog_guestbook(v, 1, &page, &out);
 	CHECK(strstr(out.data, "In response to a review no longer here") != NULL);
 	buf_free(&out);

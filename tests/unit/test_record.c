@@ -396,7 +396,7 @@ test_crc_field(void)
 	REJECT(line, "checksum mismatch");
 
 	s = "entry\t" T_OK "\t1\t\tmovieblort\t\tHi.";
-	REJECT(s, "not 8 TAB-separated fields");
+	REJECT(s, "not 8 or 10 TAB-separated fields");
 }
 
 static void
@@ -406,11 +406,11 @@ test_fields(void)
 	const char	*fields9 = "entry\t" T_OK "\t42\t\tmovieblort\t" FP "\tHi.\tx";
 
 	ACCEPT(entry_text("Hi."));
-	REJECT(seal(fields7, 0), "not 8 TAB-separated fields");
-	REJECT(seal(fields9, 0), "not 8 TAB-separated fields");
-	REJECT("", "not 8 TAB-separated fields");
+	REJECT(seal(fields7, 0), "not 8 or 10 TAB-separated fields");
+	REJECT(seal(fields9, 0), "not 8 or 10 TAB-separated fields");
+	REJECT("", "not 8 or 10 TAB-separated fields");
 	REJECT("\t\t\t\t\t\t\t", "checksum mismatch");
-	REJECT("\t\t\t\t\t\t\t\t", "not 8 TAB-separated fields");
+	REJECT("\t\t\t\t\t\t\t\t", "not 8 or 10 TAB-separated fields");
 
 	REJECT(make("Entry", T_OK, "42", "", "movieblort", "", "Hi."),
 	    "unknown record kind");
@@ -584,9 +584,9 @@ test_escapes(void)
 static void
 test_kinds_fields(void)
 {
-	REJECT(entry_text(""), "entry without author or text");
+	REJECT(entry_text(""), "entry without author or text, or answering a later entry");
 	REJECT(make("entry", T_OK, "1", "", "", "", "Hi."),
-	    "entry without author or text");
+	    "entry without author or text, or answering a later entry");
 	ACCEPT(make("hide", T_OK, "1", "", "", "", ""));
 	CHECK_INT(parsed.kind, RECORD_HIDE);
 	REJECT(make("hide", T_OK, "1", "la-haine", "", "", ""),
