@@ -1165,24 +1165,45 @@ roots_oldest_first(struct items *it)
 	it->v = v;
 }
 
+/* Hands over the list as *v and *n: 0, or -1 with nothing (NULL, 0) when it failed. */
+static int
+items_give(struct items *it, struct gb_item **v, size_t *n)
+{
+	if (it->failed) {
+		free(it->v);
+		it->v = NULL;
+		it->n = 0;
+	}
+	*v = it->v;
+	*n = it->n;
+	return it->failed ? -1 : 0;
+}
+
+/* The entries on slug (NULL for all), oldest first, and how many in *n; under gb_lock. */
+static struct gb_entry **
+entries_on(struct store *s, const char *slug, size_t *n)
+{
+	struct topic	*t;
+
+	if (slug == NULL) {
+		*n = s->n;
+		return s->all;
+	}
+	t = topic_of(s, slug, 0);
+	*n = t != NULL ? t->n : 0;
+	return t != NULL ? t->v : NULL;
+}
+
 int
 guestbook_threads(struct guestbook *gb, const char *slug, size_t skip, size_t max,
     int newest_first, struct gb_item **v, size_t *n, size_t *roots)
 {
 	struct items	  it = { 0 };
 	struct gb_entry	**from;
-	struct topic	 *t;
 	size_t		  i, total, seen = 0;
 
 	pthread_mutex_lock(&gb->gb_lock);
-	if (slug == NULL) {
-		from = gb->store.all;
-		total = gb->store.n;
-	} else {
-		t = topic_of(&gb->store, slug, 0);
-		from = t != NULL ? t->v : NULL;
-		total = t != NULL ? t->n : 0;
-	}
+	from = entries_on(&gb->store, slug, &total);
 	/* Newest first, to skip the newest; turned oldest first below when asked. */
 	for (i = total; i-- > 0;) {
 		if (from[i]->parent != NULL || !shown(from[i]))
@@ -1194,40 +1215,55 @@ guestbook_threads(struct guestbook *gb, const char *slug, size_t skip, size_t ma
 	if (!newest_first)
 		roots_oldest_first(&it);
 	*roots = seen;
-	if (it.failed) {
-		free(it.v);
-		*v = NULL;
-		*n = 0;
-		return -1;
-	}
-	*v = it.v;
-	*n = it.n;
-	return 0;
+	return items_give(&it, v, n);
+}
+
+/*
+ * Whether e is shown where it stands in its thread: neither it nor an entry
+ * it answers is hidden or held. *depth is how many it answers; under gb_lock.
+ */
+static int
+shown_in_thread(const struct gb_entry *e, unsigned *depth)
+{
+	for (*depth = 0; e != NULL && shown(e); e = e->parent)
+		(*depth)++;
+	if (*depth > 0)
+		(*depth)--;
+	return e == NULL;
 }
 
 int
 guestbook_entry(struct guestbook *gb, unsigned long long id, struct gb_item **v, size_t *n)
 {
 	struct items		 it = { 0 };
-	const struct gb_entry	*e, *up;
+	const struct gb_entry	*e;
+	unsigned		 depth;
 
 	pthread_mutex_lock(&gb->gb_lock);
-	if ((e = entry_find(&gb->store, id)) != NULL) {
-		for (up = e; up != NULL && shown(up); up = up->parent)
-			continue;
-		if (up == NULL)
-			items_add_thread(&it, e, 0);
-	}
+	if ((e = entry_find(&gb->store, id)) != NULL && shown_in_thread(e, &depth))
+		items_add_thread(&it, e, 0);
 	pthread_mutex_unlock(&gb->gb_lock);
-	*v = it.v;
-	*n = it.n;
-	if (it.failed || it.n == 0) {
-		free(it.v);
-		*v = NULL;
-		*n = 0;
-		return -1;
-	}
-	return 0;
+	/* Nothing shown is no page either. */
+	return items_give(&it, v, n) == -1 || *n == 0 ? -1 : 0;
+}
+
+int
+guestbook_latest(struct guestbook *gb, const char *slug, size_t max, struct gb_item **v,
+    size_t *n)
+{
+	struct items	  it = { 0 };
+	struct gb_entry	**from;
+	size_t		  i, total;
+	unsigned	  depth;
+
+	pthread_mutex_lock(&gb->gb_lock);
+	from = entries_on(&gb->store, slug, &total);
+	/* Ids grow with time, and each list is in id order: newest last. */
+	for (i = total; i-- > 0 && it.n < max;)
+		if (shown_in_thread(from[i], &depth))
+			items_add(&it, from[i], depth);
+	pthread_mutex_unlock(&gb->gb_lock);
+	return items_give(&it, v, n);
 }
 
 size_t

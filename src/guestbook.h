@@ -92,6 +92,16 @@ int	 guestbook_threads(struct guestbook *gb, const char *slug, size_t skip,
 int	 guestbook_entry(struct guestbook *gb, unsigned long long id,
 	    struct gb_item **v, size_t *n);
 
+/*
+ * The newest max shown entries on slug ("" for the guestbook's own, NULL
+ * for all), replies among them, newest first, each with how many entries it
+ * answers as its depth: what a feed lists. *v is allocated (freed by the
+ * caller; NULL when none is shown) and its entries stay valid until
+ * guestbook_close(). Returns 0, or -1 when out of memory (*n is 0).
+ */
+int	 guestbook_latest(struct guestbook *gb, const char *slug, size_t max,
+	    struct gb_item **v, size_t *n);
+
 /* How many certificates like the review slug. */
 size_t	 guestbook_likes(struct guestbook *gb, const char *slug);
 /* Whether the certificate fingerprint has liked the review slug. */
