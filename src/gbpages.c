@@ -14,12 +14,14 @@
 #include "buf.h"
 #include "config.h"
 #include "event.h"
+#include "gbfeed.h"
 #include "gbpages.h"
 #include "gemlog.h"
 #include "guestbook.h"
 #include "host.h"
 #include "index.h"
 #include "limit.h"
+#include "request.h"
 
 _Static_assert(REVIEW_FIELD_MAX + 64 < META_MAX, "a respond prompt names its title in full");
 
@@ -233,5 +235,78 @@ gbpages_later(const struct request *req, const char *number, struct response *re
 	if (errno != 0 || *end != '\0' || n < 2 || n > UINT_MAX / GUESTBOOK_PAGE)
 		return 0;
 	guestbook_page(req, (unsigned)n, resp);
+	return 1;
+}
+
+/*
+ * The feed f (its self, page and title filled in) of the newest shown
+ * entries on slug (NULL for all), named as the reader's Gemini client
+ * reaches them, whatever protocol asked: Atom readers follow gemini:// ids.
+ */
+static void
+serve_feed(const struct request *req, const char *slug, struct gbfeed *f,
+    struct response *resp)
+{
+	char		 base[ORIGIN_MAX + 1];
+	struct gb_item	*v;
+	struct buf	 b = { 0 };
+	size_t		 n;
+
+	/* Fits: ORIGIN_MAX. */
+	(void)url_origin(base, sizeof(base), "gemini", req->host->name,
+	    req->host->config->public_port, GEMINI_DEFAULT_PORT);
+	f->base_url = base;
+	f->review_title = review_title;
+	f->arg = req->host->index;
+	if (guestbook_latest(req->host->guestbook, slug, GBFEED_MAX, &v, &n) == -1)
+		b.failed = 1;
+	else
+		gbfeed_render(v, n, f, &b);
+	free(v);
+	serve_page(req, resp, &b);
+	if (resp->status == STATUS_SUCCESS)
+		response_set(resp, STATUS_SUCCESS, "application/atom+xml");
+}
+
+int
+gbpages_feed(const struct request *req, const char *arg, struct response *resp)
+{
+	struct gbfeed	f = { .self = "/guestbook/atom.xml", .page = "/guestbook/" };
+	char		title[sizeof("Guestbook of ") + HOST_MAX];
+
+	(void)arg;
+	/* Fits: a host name is at most HOST_MAX. */
+	(void)!snprintf(title, sizeof(title), "Guestbook of %s", req->host->name);
+	f.title = title;
+	serve_feed(req, NULL, &f, resp);
+	return 1;
+}
+
+int
+gbpages_review_feed(const struct request *req, const char *slug, struct response *resp)
+{
+	struct gbfeed	f = { 0 };
+	struct buf	self = { 0 }, page = { 0 }, title = { 0 };
+	char		file[REVIEW_NAME_MAX + 1], name[REVIEW_FIELD_MAX + 1];
+
+	if (index_review(req->host->index, slug, file, sizeof(file), name, sizeof(name)) == -1)
+		return 0;
+	buf_puts(&self, "/reviews/");
+	buf_put_path(&self, slug);
+	buf_puts(&self, "/atom.xml");
+	buf_puts(&page, "/reviews/");
+	buf_put_path(&page, file);
+	buf_printf(&title, "Responses to %s", name);
+	if (self.failed || page.failed || title.failed)
+		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
+	else {
+		f.self = self.data;
+		f.page = page.data;
+		f.title = title.data;
+		serve_feed(req, slug, &f, resp);
+	}
+	buf_free(&self);
+	buf_free(&page);
+	buf_free(&title);
 	return 1;
 }

@@ -17,5 +17,9 @@ int	 gbpages_respond(const struct request *req, const char *slug, struct respons
 int	 gbpages_first(const struct request *req, const char *arg, struct response *resp);
 /* /guestbook/page/N/: the page number N (from 2). */
 int	 gbpages_later(const struct request *req, const char *number, struct response *resp);
+/* /guestbook/atom.xml: every shown response and note, the newest GBFEED_MAX, as Atom. */
+int	 gbpages_feed(const struct request *req, const char *arg, struct response *resp);
+/* /reviews/SLUG/atom.xml: the responses to the review slug as Atom; 0 when there is none. */
+int	 gbpages_review_feed(const struct request *req, const char *slug, struct response *resp);
 
 #endif

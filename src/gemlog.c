@@ -398,7 +398,9 @@ gemlog_responses(const struct gb_item *v, size_t n,
 	}
 	buf_puts(b, "\n=> /reviews/");
 	buf_put_path(b, review->slug);
-	buf_puts(b, "/respond Leave a response\n");
+	buf_puts(b, "/respond Leave a response\n=> /reviews/");
+	buf_put_path(b, review->slug);
+	buf_puts(b, "/atom.xml Follow the responses (Atom feed)\n");
 }
 
 /* The address of page number of the guestbook. */
@@ -440,7 +442,7 @@ gemlog_guestbook(const struct gb_item *v, size_t n,
 	buf_puts(b, "\n");
 	if (page->older)
 		guestbook_link(b, page->number + 1, "Older entries");
-	buf_puts(b, "=> / Home\n");
+	buf_puts(b, "=> /guestbook/atom.xml Follow the guestbook (Atom feed)\n=> / Home\n");
 }
 
 static void

@@ -49,6 +49,7 @@ static const struct route_row routes[] = {
 	{ "/reviews/",			0, generated_page },	/* every review, newest first */
 	{ "/reviews/FILE",		0, review_file },	/* a review as written, its links and responses */
 	{ "/reviews/SLUG/",		0, review_menu },	/* a review's menu with its responses */
+	{ "/reviews/SLUG/atom.xml",	0, gbpages_review_feed },	/* Atom feed of its responses */
 	{ "/reviews/SLUG/respond",	1, gbpages_respond },	/* a response to that review */
 	{ "/tags/",			0, generated_page },	/* every tag with its number of reviews */
 	{ "/tags/TAG/",			0, listed_page },	/* the reviews with that tag */
@@ -57,6 +58,7 @@ static const struct route_row routes[] = {
 	{ "/guestbook",			0, to_guestbook },	/* 31 to /guestbook/ */
 	{ "/guestbook/",		0, gbpages_first },	/* every response and note, newest first */
 	{ "/guestbook/page/N/",		0, gbpages_later },	/* older ones, GUESTBOOK_PAGE a page */
+	{ "/guestbook/atom.xml",	0, gbpages_feed },	/* Atom feed of the newest, GBFEED_MAX */
 	{ "/guestbook/sign",		1, gbpages_sign },	/* a note for the whole capsule */
 	{ "/atom.xml",			0, generated_page },	/* Atom feed of the latest reviews */
 	{ "/robots.txt",		0, generated_page },	/* keeps crawlers off input URLs */

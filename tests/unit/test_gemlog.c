@@ -135,12 +135,14 @@ test_responses(void)
 
 	gemlog_responses(v, 0, &a, &out);
 	CHECK_STR(out.data, "\n## No responses to A <Film> & Co yet\n\n"
-	    "=> /reviews/2026-01-10-a/respond Leave a response\n");
+	    "=> /reviews/2026-01-10-a/respond Leave a response\n"
+	    "=> /reviews/2026-01-10-a/atom.xml Follow the responses (Atom feed)\n");
 	buf_free(&out);
 	gemlog_responses(v, 1, &a, &out);
 	CHECK_STR(out.data, "\n## 1 response to A <Film> & Co\n\n"
 	    "### anonymous, 2026-11-25\n> Loved it.\n\n"
-	    "=> /reviews/2026-01-10-a/respond Leave a response\n");
+	    "=> /reviews/2026-01-10-a/respond Leave a response\n"
+	    "=> /reviews/2026-01-10-a/atom.xml Follow the responses (Atom feed)\n");
 	buf_free(&out);
 	gemlog_responses(v, 2, &a, &out);
 	CHECK(strstr(out.data, "## 2 responses to A <Film> & Co\n") != NULL);
@@ -151,7 +153,8 @@ test_responses(void)
 	while (gemtext_next(&rd, &l)) {
 		CHECK(l.kind != GEMTEXT_TOGGLE && l.kind != GEMTEXT_PRE && l.kind != GEMTEXT_LIST);
 		if (l.kind == GEMTEXT_LINK)
-			CHECK(strstr(l.s, "/reviews/2026-01-10-a/respond ") != NULL);
+			CHECK(strstr(l.s, "/reviews/2026-01-10-a/respond ") != NULL ||
+			    strstr(l.s, "/reviews/2026-01-10-a/atom.xml ") != NULL);
 		quotes += l.kind == GEMTEXT_QUOTE;
 	}
 	CHECK_INT(quotes, 7);
@@ -191,6 +194,7 @@ test_guestbook(void)
 	gemlog_guestbook(v, 2, &page, &out);
 	CHECK(strncmp(out.data, "# Guestbook\n", 12) == 0);
 	CHECK(strstr(out.data, "=> /guestbook/sign Sign the guestbook\n") != NULL);
+	CHECK(strstr(out.data, "=> /guestbook/atom.xml Follow the guestbook (Atom feed)\n") != NULL);
 	CHECK(strstr(out.data, "=> /reviews/2026-01-10-a/ In response to A\n> Loved it.\n") != NULL);
 	/* Newest first: the later id comes first. */
 	newer = strstr(out.data, "Hello capsule");

@@ -230,6 +230,11 @@ gemini_rows(void)
 	CHECK_STR(a.head, GMI); HAS(a, "The first review."); HAS(a, "/reviews/2026-03-01-first/respond"); done(&a);
 	gemini("gemini://localhost/reviews/2026-03-01-first/", &a);
 	CHECK_STR(a.head, GMI); HAS(a, "First Film"); done(&a);
+	gemini("gemini://localhost/reviews/2026-03-01-first/atom.xml", &a);
+	CHECK_STR(a.head, "20 application/atom+xml"); HAS(a, "<title>Responses to First Film</title>");
+	HAS(a, "<link rel=\"alternate\" href=\"gemini://localhost/reviews/2026-03-01-first.gmi\"/>"); LACKS(a, "<entry>"); done(&a);
+	gemini("gemini://localhost/reviews/nosuch/atom.xml", &a);
+	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
 	gemini("gemini://localhost/tags/", &a);
 	CHECK_STR(a.head, GMI); HAS(a, "=> /tags/drama/ "); HAS(a, "rama (2)\n"); HAS(a, "=> /tags/noir/ Noir (1)\n"); done(&a);
 	gemini("gemini://localhost/tags/noir/", &a);
@@ -250,6 +255,8 @@ gemini_rows(void)
 	CHECK_STR(a.head, "31 gemini://localhost/guestbook/"); done(&a);
 	gemini("gemini://localhost/guestbook/page/2/", &a);
 	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
+	gemini("gemini://localhost/guestbook/atom.xml", &a);
+	CHECK_STR(a.head, "20 application/atom+xml"); HAS(a, "<id>gemini://localhost/guestbook/atom.xml</id>"); LACKS(a, "<entry>"); done(&a);
 	gemini("gemini://localhost/notes.txt", &a);
 	CHECK(strncmp(a.head, "20 text/plain", 13) == 0); CHECK_STR(a.body, "plain notes\n"); done(&a);
 	gemini("gemini://localhost/nosuch", &a);
@@ -288,6 +295,12 @@ gemini_input(void)
 	CHECK_STR(a.head, "30 gemini://localhost/guestbook/"); done(&a);
 	gemini("gemini://localhost/guestbook/", &a);
 	HAS(a, "> after the window"); HAS(a, "> second"); LACKS(a, "> third"); done(&a);
+	/* The feeds list what was saved, newest first; a review's only its own. */
+	gemini("gemini://localhost/guestbook/atom.xml", &a);
+	HAS(a, "<content type=\"text\">after the window</content>"); HAS(a, ">Loved it</content>");
+	CHECK(strstr(a.body, ">after the window<") < strstr(a.body, ">Loved it<")); LACKS(a, "third"); done(&a);
+	gemini("gemini://localhost/reviews/2026-03-01-first/atom.xml", &a);
+	HAS(a, "<content type=\"text\">Loved it</content>"); LACKS(a, "second"); done(&a);
 }
 
 /* The same rows over Gopher: menus for lists, text for reviews, type 3 for errors. */
@@ -330,7 +343,15 @@ gopher_rows(void)
 	gopher("/reviews/2026-03-01-first/respond\tfrom a gopher reader", &a);
 	HAS(a, "Your response to First Film is saved as entry"); done(&a);
 	gopher("/reviews/2026-03-01-first/", &a);
-	HAS(a, "from a gopher reader"); done(&a);
+	HAS(a, "from a gopher reader"); HAS(a, "0Follow the responses (Atom feed)\t/reviews/2026-03-01-first/atom.xml\t"); done(&a);
+	gopher("/reviews/2026-03-01-first/atom.xml", &a);
+	CHECK(strncmp(a.body, "<?xml ", 6) == 0); HAS(a, ">from a gopher reader</content>"); done(&a);
+	gopher("/reviews/nosuch/atom.xml", &a);
+	CHECK(a.body[0] == '3'); done(&a);
+	gopher("/guestbook/", &a);
+	HAS(a, "0Follow the guestbook (Atom feed)\t/guestbook/atom.xml\t"); done(&a);
+	gopher("/guestbook/atom.xml", &a);
+	CHECK(strncmp(a.body, "<?xml ", 6) == 0); HAS(a, ">from a gopher reader</content>"); done(&a);
 	gopher("/notes.txt", &a);
 	CHECK_STR(a.body, "plain notes\n"); done(&a);
 	gopher("/nosuch", &a);
