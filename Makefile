@@ -83,6 +83,10 @@ build/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/paths.h $(PUR
 build/gemcli: tests/gemcli.c build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -o $@ $< $$(pkg-config --libs openssl)
 
+# Guestbook records for the tests and benchmarks, sealed by record.c itself.
+build/recgen: tests/recgen.c src/record.c src/utf8.c $(HDRS) build/.deps
+	$(CC) $(WARN) $(CPPFLAGS) -O2 -g -Isrc -o $@ tests/recgen.c src/record.c src/utf8.c
+
 build/loadgen: tests/bench/loadgen.c build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -o $@ $< $$(pkg-config --libs openssl)
 
@@ -92,7 +96,7 @@ run: marquee
 # make check TEST="NAME..." runs only those end-to-end tests (tests/e2e/NAME.sh),
 # with both builds; E2E_JOBS (3) of them at once.
 E2E_JOBS ?= 3
-check: build/.check-deps marquee build/asan/marquee build/gemcli build/loadgen $(UNIT) fuzz-replay
+check: build/.check-deps marquee build/asan/marquee build/gemcli build/loadgen build/recgen $(UNIT) fuzz-replay
 ifeq ($(TEST),)
 	tests/include-cycles
 	tests/url-map
@@ -116,7 +120,7 @@ fuzz-replay: $(FUZZ_REPLAY)
 fuzz: build/.check-deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) PURE="$(PURE)" tests/fuzz/run.sh build/fuzz
 
-bench: marquee build/loadgen build/gemcli
+bench: marquee build/loadgen build/gemcli build/recgen
 	@tests/need bench $(BENCH_DEBS)
 	tests/bench/run.sh
 	tests/bench/index.sh

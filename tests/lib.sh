@@ -148,6 +148,7 @@ CONF
 e2e_begin() {
 	MARQUEE=${MARQUEE:-./marquee}
 	GEMCLI=${GEMCLI:-build/gemcli}
+	RECGEN=${RECGEN:-build/recgen}
 	work=$(mktemp -d)
 	pid=
 	passed=0
