@@ -439,14 +439,15 @@ is_removed(unsigned cp)
 
 /*
  * The owner's mark (OWNER_MARK, U+270D) and what could pass for it: the
- * other hands and pens of Dingbats (U+270C-2712) and of the pictographs
- * (U+1F58A-1F58D, U+1F589), and the skin tones and emoji selector that
- * would follow one (U+1F3FB-1F3FF, U+FE0F).
+ * other hands and pens of Dingbats (U+270C-2712), the pictographs' pens
+ * and its mirror image (U+1F589-1F58D, U+1F58E LEFT WRITING HAND), and the
+ * skin tones and emoji selector that would follow one (U+1F3FB-1F3FF,
+ * U+FE0F).
  */
 static int
 is_pen(unsigned cp)
 {
-	return (cp >= 0x270c && cp <= 0x2712) || (cp >= 0x1f589 && cp <= 0x1f58d) ||
+	return (cp >= 0x270c && cp <= 0x2712) || (cp >= 0x1f589 && cp <= 0x1f58e) ||
 	    (cp >= 0x1f3fb && cp <= 0x1f3ff) || cp == 0xfe0f;
 }
 
