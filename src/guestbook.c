@@ -1131,16 +1131,49 @@ shown(const struct gb_entry *e)
 	return !e->hidden && !e->held;
 }
 
-/* Adds e (shown) and the shown replies under it, depth first; under gb_lock. */
+/* A reply walk's place: the entry whose replies are being added, and the next of them. */
+struct walk {
+	const struct gb_entry	*entry;
+	size_t			 next;
+};
+
+/*
+ * Adds e (shown) and the shown replies under it, depth first; under gb_lock.
+ * The walk keeps its own stack: a chain of replies thousands deep must not
+ * exhaust a worker thread's.
+ */
 static void
 items_add_thread(struct items *it, const struct gb_entry *e, unsigned depth)
 {
-	size_t	i;
+	struct walk	*stack = NULL, *grown, *top;
+	size_t		 n = 0, cap = 0;
 
 	items_add(it, e, depth);
-	for (i = 0; i < e->nreplies; i++)
-		if (shown(e->replies[i]))
-			items_add_thread(it, e->replies[i], depth + 1);
+	while (e != NULL && !it->failed) {
+		if (n == cap) {
+			cap = cap == 0 ? 16 : 2 * cap;
+			if ((grown = reallocarray(stack, cap, sizeof(*stack))) == NULL) {
+				it->failed = 1;
+				break;
+			}
+			stack = grown;
+		}
+		stack[n++] = (struct walk){ e, 0 };
+		e = NULL;
+		/* Back up to the deepest entry with a shown reply left; it is the next e. */
+		while (n > 0 && e == NULL) {
+			top = &stack[n - 1];
+			if (top->next == top->entry->nreplies)
+				n--;
+			else if (shown(top->entry->replies[top->next]))
+				e = top->entry->replies[top->next++];
+			else
+				top->next++;
+		}
+		if (e != NULL)
+			items_add(it, e, depth + (unsigned)n);
+	}
+	free(stack);
 }
 
 /* Reverses the roots of the newest-first walk into oldest first, keeping each thread in order. */
