@@ -90,6 +90,10 @@ build/recgen: tests/recgen.c src/record.c src/utf8.c $(HDRS) build/.deps
 build/loadgen: tests/bench/loadgen.c build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -o $@ $< $$(pkg-config --libs openssl)
 
+# In-process benchmarks: every module but main.c, optimised, no sanitizer.
+build/pagebench build/gbappend: build/%: tests/bench/%.c $(ROUTE_SRCS) $(HDRS) build/.deps
+	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -Isrc -o $@ $< $(ROUTE_SRCS) $(LIBS)
+
 run: marquee
 	./marquee -H localhost -a localhost -p 1965 -g 7070 -r capsule -d certs -s state
 
@@ -120,12 +124,13 @@ fuzz-replay: $(FUZZ_REPLAY)
 fuzz: build/.check-deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) PURE="$(PURE)" tests/fuzz/run.sh build/fuzz
 
-bench: marquee build/loadgen build/gemcli build/recgen
+bench: marquee build/loadgen build/gemcli build/recgen build/pagebench build/gbappend
 	@tests/need bench $(BENCH_DEBS)
 	tests/bench/run.sh
 	tests/bench/index.sh
 	tests/bench/gopher.sh
 	tests/bench/guestbook.sh
+	tests/bench/conversations.sh
 	tests/bench/flood.sh
 
 install: marquee
