@@ -72,7 +72,7 @@ build/test_%: tests/unit/test_%.c $(PURE) tests/unit/harness.h $(HDRS) build/.ch
 # The in-process route test links every module but main.c: adapters, router,
 # index and guestbook, against a temporary capsule, without sockets.
 ROUTE_SRCS = $(filter-out src/main.c,$(SRCS))
-build/test_route: tests/unit/test_route.c $(ROUTE_SRCS) tests/unit/harness.h $(HDRS) build/.check-deps
+build/test_route: tests/unit/test_route.c $(ROUTE_SRCS) tests/unit/harness.h tests/settle.h $(HDRS) build/.check-deps
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(PKGCFLAGS) -Isrc -o $@ $< $(ROUTE_SRCS) $(LIBS)
 
 # A fuzz target without libFuzzer: tests/fuzz/replay.c runs it over saved inputs.
@@ -91,7 +91,7 @@ build/loadgen: tests/bench/loadgen.c build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -o $@ $< $$(pkg-config --libs openssl)
 
 # In-process benchmarks: every module but main.c, optimised, no sanitizer.
-build/pagebench build/gbappend: build/%: tests/bench/%.c $(ROUTE_SRCS) $(HDRS) build/.deps
+build/pagebench build/gbappend: build/%: tests/bench/%.c $(ROUTE_SRCS) tests/settle.h $(HDRS) build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -Isrc -o $@ $< $(ROUTE_SRCS) $(LIBS)
 
 run: marquee

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "guestbook.h"
+#include "../settle.h"
 
 #define SLUG	"2026-01-01-film"
 
@@ -31,12 +32,6 @@ static double			 deadline;
 static atomic_ullong		 newest;
 static atomic_ulong		 entries, replies, likes, errors;
 
-struct waiter {
-	pthread_mutex_t	lock;
-	pthread_cond_t	cond;
-	int		done;
-};
-
 static double
 now(void)
 {
@@ -44,17 +39,6 @@ now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-wake(void *arg)
-{
-	struct waiter	*w = arg;
-
-	pthread_mutex_lock(&w->lock);
-	w->done = 1;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
 }
 
 /* splitmix64: stands in for SHA-256, whose bytes are as uniform. */
@@ -104,7 +88,6 @@ make_record(struct record *r, unsigned id, unsigned long n)
 static long long
 append(const struct record *r, const char *client)
 {
-	struct waiter		 w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
 	struct pending		*p;
 	const char		*reason;
 	unsigned long long	 id;
@@ -112,12 +95,7 @@ append(const struct record *r, const char *client)
 
 	if ((p = guestbook_submit(gb, r, client, &reason)) == NULL)
 		return -1;
-	if (!pending_wait(p, wake, &w)) {
-		pthread_mutex_lock(&w.lock);
-		while (!w.done)
-			pthread_cond_wait(&w.cond, &w.lock);
-		pthread_mutex_unlock(&w.lock);
-	}
+	settle_wait(p);
 	rc = pending_result(p, &id, &reason);
 	pending_put(p);
 	return rc == -1 ? -1 : (long long)id;

@@ -25,6 +25,7 @@
 #include "router.h"
 #include "tls.h"
 #include "utf8.h"
+#include "../settle.h"
 
 #define GMI	"20 text/gemini; charset=utf-8; lang=en"
 
@@ -45,38 +46,15 @@ struct answer {
 	size_t	 len;
 };
 
-struct waiter {
-	pthread_mutex_t	lock;
-	pthread_cond_t	cond;
-	int		done;
-};
-
-static void
-wake(void *arg)
-{
-	struct waiter	*w = arg;
-
-	pthread_mutex_lock(&w->lock);
-	w->done = 1;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
-}
-
 /* Waits for resp's append to settle and hands back its pending, owned by the caller. */
 static struct pending *
 settle(struct response *resp)
 {
-	struct waiter	 w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
 	struct pending	*p = resp->pending;
 
 	resp->pending = NULL;
 	response_release(resp);
-	if (!pending_wait(p, wake, &w)) {
-		pthread_mutex_lock(&w.lock);
-		while (!w.done)
-			pthread_cond_wait(&w.cond, &w.lock);
-		pthread_mutex_unlock(&w.lock);
-	}
+	settle_wait(p);
 	return p;
 }
 
