@@ -4,8 +4,9 @@
 #  - a review with 1,000 responses in threads (depths 0 to 5) and 10,000
 #    likes, against the same review with the same 1,000 responses flat and
 #    no likes: the time to build its Gemini page (in-process, tests/bench/
-#    pagebench.c: no TLS in the figure), the server's CPU per request over
-#    Gemini, and the server's memory over one with an empty guestbook;
+#    pagebench.c: no TLS in the figure; the same threads without the likes
+#    too), the server's CPU per request over Gemini, and the server's
+#    memory over one with an empty guestbook;
 #  - durable appends per second with 64 writers through guestbook_submit
 #    (tests/bench/gbappend.c): new responses only, against a mix of
 #    responses, replies and likes, in alternate rounds; beside them, the
@@ -17,7 +18,7 @@ cd "$(dirname "$0")/../.."
 MARQUEE=${MARQUEE:-./marquee}
 LOADGEN=${LOADGEN:-build/loadgen}
 SECS=${SECS:-8}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 BUILDS=${BUILDS:-300}
 . tests/lib.sh
 work=$(mktemp -d)
@@ -31,12 +32,13 @@ mkdir -p "$work/capsule/reviews" "$work/certs"
 echo "# Bench capsule" >"$work/capsule/index.gmi"
 { echo "# A Film"; echo "Director: Someone"; echo; echo "A review."; } >"$work/capsule/reviews/$slug.gmi"
 
-# spec threaded|flat: recgen's input for the review's 1,000 responses. In
-# threads, each group of eight is a root, a chain of five replies under it
-# (depths 1 to 5), and two more replies at depths 1 and 2; with the
-# threads, 10,000 likes from distinct certificates.
+# spec flat|threads|threaded: recgen's input for the review's 1,000
+# responses. In threads, each group of eight is a root, a chain of five
+# replies under it (depths 1 to 5), and two more replies at depths 1 and 2;
+# threaded is threads with 10,000 likes from distinct certificates.
 spec() {
-	awk -v threads="$([ "$1" = threaded ] && echo 1 || echo 0)" -v slug="$slug" 'BEGIN {
+	awk -v threads="$([ "$1" = flat ] && echo 0 || echo 1)" -v likes="$([ "$1" = threaded ] && echo 10000 || echo 0)" \
+	    -v slug="$slug" 'BEGIN {
 		srand(14)
 		for (i = 1; i <= 1000; i++) {
 			g = (i - 1) % 8
@@ -44,7 +46,7 @@ spec() {
 			printf "entry\t%d\t%d\t%s\tReader %d\t\tResponse number %d, with a few words about the film.\t%d\n",
 			    1790000000 + 60 * i, i, slug, i % 97, i, parent
 		}
-		for (i = 1; threads && i <= 10000; i++) {
+		for (i = 1; i <= likes; i++) {
 			fp = ""
 			for (j = 0; j < 8; j++)
 				fp = fp sprintf("%08x", int(rand() * 4294967296))
@@ -52,19 +54,19 @@ spec() {
 		}
 	}'
 }
-for kind in empty flat threaded; do
+for kind in empty flat threads threaded; do
 	mkdir -p "$work/$kind"
 	if [ $kind = empty ]; then : >"$work/$kind/guestbook.log"; else spec $kind | build/recgen >"$work/$kind/guestbook.log" || exit 1; fi
 done
-echo "== logs: flat $(wc -l <"$work/flat/guestbook.log") records, threaded $(wc -l <"$work/threaded/guestbook.log")"
+echo "== logs: flat $(wc -l <"$work/flat/guestbook.log") records, threads $(wc -l <"$work/threads/guestbook.log"), threaded $(wc -l <"$work/threaded/guestbook.log")"
 
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-echo "== page builds: $ROUNDS rounds of $BUILDS, flat and threaded in turn"
+echo "== page builds: $ROUNDS rounds of $BUILDS, flat, threads and threaded in turn"
 for ((r = 0; r < ROUNDS; r++)); do
-	for kind in flat threaded; do
+	for kind in flat threads threaded; do
 		res=$(taskset -c 0 build/pagebench "$work/capsule" "$work/$kind/guestbook.log" "$work/certs" "$url" "$BUILDS" 2>/dev/null | grep '^RESULT')
 		echo "$(field "$res" us_median)" >>"$work/$kind.us"
 		echo "$res" >"$work/$kind.page"
@@ -87,10 +89,16 @@ serve_kind() {
 for kind in empty flat threaded; do serve_kind $kind; done
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/${pid_of[$1]}/status"; }
 for kind in empty flat threaded; do eval "rss_$kind=$(rss $kind)"; done
-echo "== Gemini review page, resumed TLS, 20 in flight, ${SECS} s each"
+echo "== Gemini review page, resumed TLS, 20 in flight: $ROUNDS rounds of ${SECS} s, flat and threaded in turn"
 run() { taskset -c 1 "$LOADGEN" -h 127.0.0.1 -p "${port_of[$1]}" -s localhost -P "${pid_of[$1]}" -u "$url" -R -c 20 -d "$SECS" | grep '^RESULT'; }
-flat_req=$(run flat)
-threaded_req=$(run threaded)
+for ((r = 0; r < ROUNDS; r++)); do
+	for kind in flat threaded; do
+		res=$(run $kind)
+		echo "$(field "$res" server_cpu_ms_per_req)" >>"$work/$kind.cpu"
+		echo "$(field "$res" rps)" >>"$work/$kind.rps"
+		echo "$(field "$res" errors)" >>"$work/$kind.errors"
+	done
+done
 kill "${pid_of[flat]}" "${pid_of[threaded]}"
 
 echo "== appends, 64 writers: $ROUNDS rounds of ${SECS} s, entries and mix in turn"
@@ -112,18 +120,23 @@ wait_port "$gopher_port" || exit 1
 gopher_appends=$(taskset -c 1 "$LOADGEN" -T -h 127.0.0.1 -p "$gopher_port" -P "$!" -u "/guestbook/sign	gopher entry {n}" -c 64 -d "$SECS" | grep '^RESULT')
 
 flat_us=$(median <"$work/flat.us")
+threads_us=$(median <"$work/threads.us")
 threaded_us=$(median <"$work/threaded.us")
+page() { field "$(cat "$work/$1.page")" bytes; }
 printf '\n%-46s %12s %12s %8s\n' "a review, 1,000 responses" "threaded" "flat" "ratio"
 printf '%-46s %12s %12s\n' "  likes" 10000 0
 printf '%-46s %12s %12s %8s\n' "page build us, median of $ROUNDS medians" "$threaded_us" "$flat_us" "$(ratio "$threaded_us" "$flat_us")"
 printf '%-46s %12s %12s\n' "  each round" "$(paste -sd ' ' "$work/threaded.us")" "$(paste -sd ' ' "$work/flat.us")"
-printf '%-46s %12s %12s %8s\n' "page bytes" "$(field "$(cat "$work/threaded.page")" bytes)" "$(field "$(cat "$work/flat.page")" bytes)" \
-    "$(ratio "$(field "$(cat "$work/threaded.page")" bytes)" "$(field "$(cat "$work/flat.page")" bytes)")"
-printf '%-46s %12s %12s %8s\n' "server CPU ms per request (resumed TLS)" "$(field "$threaded_req" server_cpu_ms_per_req)" \
-    "$(field "$flat_req" server_cpu_ms_per_req)" "$(ratio "$(field "$threaded_req" server_cpu_ms_per_req)" "$(field "$flat_req" server_cpu_ms_per_req)")"
-printf '%-46s %12s %12s %8s\n' "requests/s" "$(field "$threaded_req" rps)" "$(field "$flat_req" rps)" \
-    "$(ratio "$(field "$threaded_req" rps)" "$(field "$flat_req" rps)")"
-printf '%-46s %12s %12s\n' "errors" "$(field "$threaded_req" errors)" "$(field "$flat_req" errors)"
+printf '%-46s %12s %12s %8s\n' "  the same threads without likes" "$threads_us" "$flat_us" "$(ratio "$threads_us" "$flat_us")"
+printf '%-46s %12s %12s %8s\n' "page bytes" "$(page threaded)" "$(page flat)" "$(ratio "$(page threaded)" "$(page flat)")"
+for kind in flat threaded; do
+	eval "${kind}_cpu=$(median <"$work/$kind.cpu") ${kind}_rps=$(median <"$work/$kind.rps")"
+done
+printf '%-46s %12s %12s %8s\n' "server CPU ms per request, resumed TLS, median" "$threaded_cpu" "$flat_cpu" "$(ratio "$threaded_cpu" "$flat_cpu")"
+printf '%-46s %12s %12s\n' "  each round" "$(paste -sd ' ' "$work/threaded.cpu")" "$(paste -sd ' ' "$work/flat.cpu")"
+printf '%-46s %12s %12s %8s\n' "requests/s, median" "$threaded_rps" "$flat_rps" "$(ratio "$threaded_rps" "$flat_rps")"
+sum() { awk '{ s += $1 } END { print s + 0 }' "$1"; }
+printf '%-46s %12s %12s\n' "errors" "$(sum "$work/threaded.errors")" "$(sum "$work/flat.errors")"
 printf '%-46s %12s %12s %8s\n' "server RSS KiB (empty guestbook: $rss_empty)" "$rss_threaded" "$rss_flat" "$(ratio "$rss_threaded" "$rss_flat")"
 printf '%-46s %12s %12s %8s\n' "  over the empty guestbook" "$((rss_threaded - rss_empty))" "$((rss_flat - rss_empty))" \
     "$(ratio "$((rss_threaded - rss_empty))" "$((rss_flat - rss_empty))")"
