@@ -9,8 +9,9 @@
  * entries: every record a new response to one review. mix: in turn a new
  * response, a reply to a response already on disk (any of them, so threads
  * grow deep), and a like from a certificate that has not liked the review
- * yet. Prints "RESULT rps=... acked=... entries=... replies=... likes=...
- * errors=...": what was acknowledged, which the caller can count in LOG.
+ * yet. Prints "RESULT rps=... cpu_us_per_append=... acked=... entries=...
+ * replies=... likes=... errors=...": the rate, the process's CPU time per
+ * append, and what was acknowledged, which the caller can count in LOG.
  */
 
 #include <pthread.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "guestbook.h"
@@ -31,6 +33,17 @@ static double			 deadline;
 /* The newest entry on disk, which a reply may answer; 0 before the first. */
 static atomic_ullong		 newest;
 static atomic_ulong		 entries, replies, likes, errors;
+
+/* The process's CPU time, user and system, in seconds. */
+static double
+cpu(void)
+{
+	struct rusage	ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 static double
 now(void)
@@ -134,7 +147,7 @@ main(int argc, char **argv)
 {
 	pthread_t	*t;
 	const char	*reason;
-	double		 start, secs;
+	double		 start, secs, cpu0;
 	unsigned long	 acked;
 	long		 i, n;
 
@@ -150,6 +163,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "gbappend: %s\n", reason);
 		return 1;
 	}
+	cpu0 = cpu();
 	start = now();
 	deadline = start + secs;
 	for (i = 0; i < n; i++)
@@ -159,9 +173,11 @@ main(int argc, char **argv)
 	secs = now() - start;
 	guestbook_close(gb);
 	acked = atomic_load(&entries) + atomic_load(&replies) + atomic_load(&likes);
-	printf("RESULT rps=%.0f acked=%lu entries=%lu replies=%lu likes=%lu errors=%lu\n",
-	    (double)acked / secs, acked, atomic_load(&entries), atomic_load(&replies),
-	    atomic_load(&likes), atomic_load(&errors));
+	printf("RESULT rps=%.0f cpu_us_per_append=%.1f acked=%lu entries=%lu replies=%lu "
+	    "likes=%lu errors=%lu\n", (double)acked / secs,
+	    acked > 0 ? (cpu() - cpu0) * 1e6 / (double)acked : 0.0, acked,
+	    atomic_load(&entries), atomic_load(&replies), atomic_load(&likes),
+	    atomic_load(&errors));
 	free(t);
 	return 0;
 }
