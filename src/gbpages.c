@@ -247,6 +247,28 @@ review_input(const struct request *req, const char *slug, struct input *in)
 }
 
 /*
+ * Where a handler that writes on the review slug stands: 1 to go on with in
+ * filled, 0 when there is no such review (the next row answers), -1 when
+ * resp holds the answer (out of memory). Once the append is saved it goes
+ * on without the review, which left the index meanwhile: the guestbook
+ * shows the entry.
+ */
+static int
+writing_on(const struct request *req, const char *slug, struct input *in,
+    struct response *resp)
+{
+	switch (review_input(req, slug, in)) {
+	case 1:
+		return 1;
+	case 0:
+		return req->settled != NULL;
+	default:
+		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
+		return -1;
+	}
+}
+
+/*
  * The thread of entry id where it is shown, on the review slug ("" for the
  * guestbook's notes): 0, or -1 when there is none there.
  */
@@ -276,16 +298,11 @@ int
 gbpages_respond(const struct request *req, const char *const *args, struct response *resp)
 {
 	struct input	in = { .back = "/guestbook/" };
-	int		found = review_input(req, args[0], &in);
+	int		go = writing_on(req, args[0], &in, resp);
 
-	/* Saved, but its review left the index meanwhile: the guestbook shows it. */
-	if (found == 0 && req->settled == NULL)
-		return 0;
-	if (found == -1)
-		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
-	else
+	if (go == 1)
 		answer_input(req, &in, resp);
-	return 1;
+	return go != 0;
 }
 
 /*
@@ -329,16 +346,11 @@ int
 gbpages_reply(const struct request *req, const char *const *args, struct response *resp)
 {
 	struct input	in = { .back = "/guestbook/" };
-	int		found = review_input(req, args[0], &in);
+	int		go = writing_on(req, args[0], &in, resp);
 
-	/* Saved, but its review left the index meanwhile: the guestbook shows it. */
-	if (found == 0 && req->settled == NULL)
-		return 0;
-	if (found == -1)
-		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
-	else
+	if (go == 1)
 		answer_reply(req, args[1], &in, resp);
-	return 1;
+	return go != 0;
 }
 
 int
@@ -405,13 +417,11 @@ gbpages_like(const struct request *req, const char *const *args, struct response
 	struct input	in = { .back = "/guestbook/", .like = 1 };
 	struct record	r = { .kind = RECORD_LIKE };
 	unsigned	wait;
-	int		found = review_input(req, args[0], &in);
+	int		go = writing_on(req, args[0], &in, resp);
 
-	if (found == 0 && req->settled == NULL)
-		return 0;
-	if (found == -1)
-		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
-	else if (req->settled != NULL)
+	if (go != 1)
+		return go != 0;
+	if (req->settled != NULL)
 		settled(req, &in, resp);
 	else if (!req->has_certificate)
 		response_set(resp, STATUS_CERTIFICATE_REQUIRED,

@@ -10,36 +10,29 @@ e2e_begin
 sample_capsule
 state=$work/state
 gblog=$state/guestbook.log
-printf 'guestbook_limit = 3\nguestbook_global = 1000\n' >"$work/gb.conf"
-serve -c "$work/gb.conf"
+serve_limit 3
 first=gemini://localhost/reviews/2026-03-01-first
 back="30 gemini://localhost:$port/reviews/2026-03-01-first.gmi"
 
-# s_client NAME URL: the header the server answers to URL, asked by openssl
-# s_client with the certificate NAME.
-s_client() {
-	printf '%s\r\n' "$2" | timeout 20 openssl s_client -quiet -connect "127.0.0.1:$port" \
-	    -servername localhost -cert "$work/$1.crt" -key "$work/$1.key" 2>/dev/null | head -n 1 | tr -d '\r'
-}
 for n in a b c d; do client_cert "$n" "reader $n"; done
 
 expect "no certificate: 60 saying why" "60 A client certificate is needed to like a review" "$(header "$first/like")"
-expect_match "no such review" "^51 " "$(s_client a "gemini://localhost/reviews/nosuch/like")"
+expect_match "no such review" "^51 " "$(s_client_as a "gemini://localhost/reviews/nosuch/like")"
 gem "$first.gmi" >/dev/null
 expect_match "no likes yet, and the link" $'\n0 likes\n=> /reviews/2026-03-01-first/like Like this review\n' "$(cat "$work/body"; echo)"
 
-expect "a likes it" "$back" "$(s_client a "$first/like")"
+expect "a likes it" "$back" "$(s_client_as a "$first/like")"
 gem "$first.gmi" >/dev/null
 expect_match "1 like" $'\n1 like\n' "$(cat "$work/body"; echo)"
-expect "a likes it again" "$back" "$(s_client a "$first/like")"
+expect "a likes it again" "$back" "$(s_client_as a "$first/like")"
 expect "a again, with gemcli" "$back" "$(header "$first/like" -c "$work/a.crt" -k "$work/a.key")"
-expect "b likes it" "$back" "$(s_client b "$first/like")"
+expect "b likes it" "$back" "$(s_client_as b "$first/like")"
 gem "$first.gmi" >/dev/null
 expect_match "2 likes: liking twice counts once" $'\n2 likes\n' "$(cat "$work/body"; echo)"
 expect "one record a certificate in the log" 2 "$(grep -c '^like	' "$gblog")"
 expect "b likes the second review too" "30 gemini://localhost:$port/reviews/2026-04-01-second.gmi" \
-    "$(s_client b "gemini://localhost/reviews/2026-04-01-second/like")"
-expect_match "past the rate limit (three a window): 44" "^44 [0-9]+$" "$(s_client c "$first/like")"
+    "$(s_client_as b "gemini://localhost/reviews/2026-04-01-second/like")"
+expect_match "past the rate limit (three a window): 44" "^44 [0-9]+$" "$(s_client_as c "$first/like")"
 gem "gemini://localhost/reviews/2026-04-01-second.gmi" >/dev/null
 expect_match "each review its own count" $'\n1 like\n' "$(cat "$work/body"; echo)"
 

@@ -13,15 +13,6 @@ mark=$'\u270d'
 sign=gemini://localhost/guestbook/sign
 back="30 gemini://localhost:$port/guestbook/"
 
-# key_fp NAME: the SHA-256 of the certificate's public key, as `owner` takes it.
-key_fp() { openssl x509 -in "$work/$1.crt" -pubkey -noout | openssl pkey -pubin -outform DER | sha256sum | cut -c1-64; }
-
-# s_client NAME URL: the header the server answers to URL, asked by openssl
-# s_client with the certificate NAME.
-s_client() {
-	printf '%s\r\n' "$2" | timeout 20 openssl s_client -quiet -connect "127.0.0.1:$port" \
-	    -servername localhost -cert "$work/$1.crt" -key "$work/$1.key" 2>/dev/null | head -n 1 | tr -d '\r'
-}
 
 client_cert owner "Ann"
 client_cert laptop "ann-laptop"
@@ -33,9 +24,9 @@ back="30 gemini://localhost:$port/guestbook/"
 
 # The owner, five times in a row: past guestbook_limit, under the CN.
 for i in 1 2 3 4 5; do
-	expect "the owner writes ($i)" "$back" "$(s_client owner "$sign?From%20the%20author%20$i")"
+	expect "the owner writes ($i)" "$back" "$(s_client_as owner "$sign?From%20the%20author%20$i")"
 done
-expect "a second owner certificate, colons and capitals in the key" "$back" "$(s_client laptop "$sign?From%20the%20laptop")"
+expect "a second owner certificate, colons and capitals in the key" "$back" "$(s_client_as laptop "$sign?From%20the%20laptop")"
 
 # Readers who try to pass for the owner, each from an address of its own
 # (gemcli -b), so the rate limit does not stand between them.
@@ -74,7 +65,7 @@ expect "and on nothing else" 6 "$(grep -c "$mark" <<<"$g")"
 # owner_name names the owner instead of the certificate's CN.
 printf 'owner_name = Ann Onymous\n' >>"$work/gb.conf"
 if reload; then pass; else fail "reload with owner_name"; fi
-expect "the owner writes after the reload" "$back" "$(s_client laptop "$sign?Signed%20by%20name")"
+expect "the owner writes after the reload" "$back" "$(s_client_as laptop "$sign?Signed%20by%20name")"
 gem gemini://localhost/guestbook/ >/dev/null
 expect_match "owner_name in the byline" "### $mark Ann Onymous \(author\), [0-9-]+" "$(grep -B1 '^> Signed by name$' "$work/body" | head -n 1)"
 e2e_end

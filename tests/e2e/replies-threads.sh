@@ -10,8 +10,7 @@ e2e_begin
 sample_capsule
 state=$work/state
 gblog=$state/guestbook.log
-printf 'guestbook_limit = 8\nguestbook_global = 1000\n' >"$work/gb.conf"
-serve -c "$work/gb.conf"
+serve_limit 8
 first=gemini://localhost/reviews/2026-03-01-first
 back="30 gemini://localhost:$port/reviews/2026-03-01-first.gmi"
 arrow=$'\u21b3'
