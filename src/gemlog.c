@@ -325,18 +325,23 @@ gemlog_footer(const struct entry *e, struct buf *b)
 	buf_puts(b, "=> /reviews/ All reviews\n=> / Home\n");
 }
 
-/* "movieblort [3f2a9c1b]": who wrote it, as no reader can imitate another. */
-static void
-entry_name(struct buf *b, const struct gb_entry *e)
+void
+gemlog_name(struct buf *b, const struct gb_entry *e)
 {
+	/* entry_author keeps the mark and its lookalikes out of every name. */
+	if (e->owner) {
+		buf_printf(b, "%s %s (author)", OWNER_MARK, e->author);
+		return;
+	}
 	buf_puts(b, e->author);
 	if (e->fingerprint[0] != '\0')
 		buf_printf(b, " [%.*s]", FINGERPRINT_SHORT, e->fingerprint);
 }
 
 /*
- * "### ↳ movieblort [3f2a9c1b], 2026-11-25, in reply to Ann": who wrote it
- * and when, one arrow a level for a reply, up to THREAD_DEPTH_SHOWN.
+ * "### ↳ movieblort [3f2a9c1b], 2026-11-25": who wrote it and when, one
+ * arrow a level for a reply, up to THREAD_DEPTH_SHOWN; a reply deeper than
+ * that, or shown without its parent above it, says whom it answers.
  */
 static void
 entry_byline(struct buf *b, const struct gb_item *it)
@@ -353,11 +358,11 @@ entry_byline(struct buf *b, const struct gb_item *it)
 	for (i = 0; i < it->depth && i < THREAD_DEPTH_SHOWN; i++)
 		buf_puts(b, i == 0 ? " \xe2\x86\xb3" : "\xe2\x86\xb3");	/* U+21B3 */
 	buf_puts(b, " ");
-	entry_name(b, e);
+	gemlog_name(b, e);
 	buf_printf(b, ", %s", when);
-	if (it->depth > 0 && e->parent != NULL) {
+	if (e->parent != NULL && (it->depth == 0 || it->depth > THREAD_DEPTH_SHOWN)) {
 		buf_puts(b, ", in reply to ");
-		entry_name(b, e->parent);
+		gemlog_name(b, e->parent);
 	}
 	buf_puts(b, "\n");
 }
@@ -380,25 +385,93 @@ entry_text(struct buf *b, const struct gb_entry *e)
 	}
 }
 
+/* The page of e: /reviews/SLUG/responses/ID, or /guestbook/notes/ID for a note. */
+static void
+entry_path(struct buf *b, const struct gb_entry *e)
+{
+	if (e->slug[0] == '\0') {
+		buf_printf(b, "/guestbook/notes/%llu", e->id);
+		return;
+	}
+	buf_puts(b, "/reviews/");
+	buf_put_path(b, e->slug);
+	buf_printf(b, "/responses/%llu", e->id);
+}
+
+/* Under an entry in a list: its own page, and where to answer it. */
+static void
+entry_links(struct buf *b, const struct gb_entry *e)
+{
+	buf_puts(b, "=> ");
+	entry_path(b, e);
+	buf_printf(b, " Permalink of entry %llu\n=> ", e->id);
+	entry_path(b, e);
+	buf_printf(b, "/reply Reply to entry %llu\n", e->id);
+}
+
+/* One entry of a thread: byline, text, and its links. */
+static void
+entry_item(struct buf *b, const struct gb_item *it)
+{
+	buf_puts(b, "\n");
+	entry_byline(b, it);
+	entry_text(b, it->entry);
+	entry_links(b, it->entry);
+}
+
 void
-gemlog_responses(const struct gb_item *v, size_t n,
+gemlog_responses(const struct gb_item *v, size_t n, size_t likes,
     const struct entry *review, struct buf *b)
 {
 	size_t	i;
 
+	buf_printf(b, "\n%zu like%s\n=> /reviews/", likes, likes == 1 ? "" : "s");
+	buf_put_path(b, review->slug);
+	buf_puts(b, "/like Like this review\n");
 	if (n == 0)
 		buf_printf(b, "\n## No responses to %s yet\n", review->title);
 	else
 		buf_printf(b, "\n## %zu response%s to %s\n", n, n == 1 ? "" : "s",
 		    review->title);
-	for (i = 0; i < n; i++) {
-		buf_puts(b, "\n");
-		entry_byline(b, &v[i]);
-		entry_text(b, v[i].entry);
-	}
+	for (i = 0; i < n; i++)
+		entry_item(b, &v[i]);
 	buf_puts(b, "\n=> /reviews/");
 	buf_put_path(b, review->slug);
 	buf_puts(b, "/respond Leave a response\n");
+}
+
+void
+gemlog_entry(const struct gb_item *v, size_t n, const struct entry *review,
+    struct buf *b)
+{
+	const struct gb_entry	*e = v[0].entry;
+	size_t			 i;
+
+	if (review != NULL)
+		buf_printf(b, "# A response to %s\n\n", review->title);
+	else
+		buf_puts(b, "# A note in the guestbook\n\n");
+	entry_byline(b, &v[0]);
+	entry_text(b, e);
+	buf_puts(b, "\n=> ");
+	entry_path(b, e);
+	buf_printf(b, "/reply Reply to this %s\n", review != NULL ? "response" : "note");
+	if (e->parent != NULL) {
+		buf_puts(b, "=> ");
+		entry_path(b, e->parent);
+		buf_printf(b, " The entry it answers, entry %llu\n", e->parent->id);
+	}
+	if (review != NULL) {
+		buf_puts(b, "=> /reviews/");
+		buf_put_path(b, review->file);
+		buf_printf(b, " The review: %s\n", review->title);
+	} else
+		buf_puts(b, "=> /guestbook/ The guestbook\n");
+	if (n > 1)
+		buf_printf(b, "\n## %zu repl%s\n", n - 1, n == 2 ? "y" : "ies");
+	for (i = 1; i < n; i++)
+		entry_item(b, &v[i]);
+	buf_puts(b, "\n=> / Home\n");
 }
 
 /* The address of page number of the guestbook. */
@@ -411,12 +484,42 @@ guestbook_link(struct buf *b, unsigned number, const char *label)
 		buf_printf(b, "=> /guestbook/page/%u/ %s\n", number, label);
 }
 
+/*
+ * One entry of a guestbook page: a thread's first entry names the review it
+ * answers; links to answer an entry are left out where its review is gone.
+ */
+static void
+guestbook_item(struct buf *b, const struct gb_item *it, const struct guestbook_page *page,
+    int *review_here)
+{
+	const struct gb_entry	*e = it->entry;
+	char			 title[REVIEW_FIELD_MAX + 1];
+
+	buf_puts(b, "\n");
+	entry_byline(b, it);
+	if (it->depth == 0) {
+		*review_here = e->slug[0] == '\0' ||
+		    page->title(page->title_arg, e->slug, title, sizeof(title)) == 0;
+		if (e->slug[0] != '\0') {
+			buf_puts(b, "=> /reviews/");
+			buf_put_path(b, e->slug);
+			if (*review_here)
+				buf_printf(b, "/ In response to %s\n", title);
+			else
+				buf_puts(b, "/ In response to a review no longer here\n");
+		}
+	}
+	entry_text(b, e);
+	if (*review_here)
+		entry_links(b, e);
+}
+
 void
 gemlog_guestbook(const struct gb_item *v, size_t n,
     const struct guestbook_page *page, struct buf *b)
 {
-	char	title[REVIEW_FIELD_MAX + 1];
 	size_t	i;
+	int	review_here = 0;
 
 	buf_puts(b, "# Guestbook\n\nResponses to the reviews, and notes for the "
 	    "whole capsule, newest first.\n\n=> /guestbook/sign Sign the guestbook\n");
@@ -424,19 +527,8 @@ gemlog_guestbook(const struct gb_item *v, size_t n,
 		guestbook_link(b, page->number - 1, "Newer entries");
 	if (n == 0 && page->number == 1)
 		buf_puts(b, "\nNobody has written yet.\n");
-	for (i = 0; i < n; i++) {
-		buf_puts(b, "\n");
-		entry_byline(b, &v[i]);
-		if (v[i].depth == 0 && v[i].entry->slug[0] != '\0') {
-			buf_puts(b, "=> /reviews/");
-			buf_put_path(b, v[i].entry->slug);
-			if (page->title(page->title_arg, v[i].entry->slug, title, sizeof(title)) == 0)
-				buf_printf(b, "/ In response to %s\n", title);
-			else
-				buf_puts(b, "/ In response to a review no longer here\n");
-		}
-		entry_text(b, v[i].entry);
-	}
+	for (i = 0; i < n; i++)
+		guestbook_item(b, &v[i], page, &review_here);
 	buf_puts(b, "\n");
 	if (page->older)
 		guestbook_link(b, page->number + 1, "Older entries");
@@ -500,7 +592,9 @@ render_robots(struct pages *p, struct entry *const *entries, size_t n)
 	for (i = 0; i < n; i++) {
 		buf_puts(&b, "Disallow: /reviews/");
 		buf_put_path(&b, entries[i]->slug);
-		buf_puts(&b, "/respond\n");
+		buf_puts(&b, "/respond\nDisallow: /reviews/");
+		buf_put_path(&b, entries[i]->slug);
+		buf_puts(&b, "/like\n");
 	}
 	pages_add(p, "/robots.txt", &b, "text/plain; charset=utf-8");
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 struct buf;
+struct gb_entry;
 struct gb_item;
 struct rendition;
 
@@ -80,13 +81,31 @@ void	 gemlog_footer(const struct entry *e, struct buf *b);
 #define THREAD_DEPTH_SHOWN	3
 
 /*
- * Renders a review's responses (v, threads as guestbook_threads orders
- * them) for the end of its page: a heading with their number, each one
- * quoted line by line so nothing a reader writes becomes a link or heading,
- * and the link to respond.
+ * Appends the name bylines give e's author: "movieblort [3f2a9c1b]" for a
+ * reader (the tag only the server writes, when there is a certificate), or
+ * the owner's mark before the name of the capsule's owner, "✍ Ann
+ * (author)", which no reader's name can hold.
  */
-void	 gemlog_responses(const struct gb_item *v, size_t n,
+void	 gemlog_name(struct buf *b, const struct gb_entry *e);
+
+/*
+ * Renders what ends a review's page: its likes (of certificates) with the
+ * link to like it, then its responses (v, threads as guestbook_threads
+ * orders them): a heading with their number, each one quoted line by line
+ * so nothing a reader writes becomes a link or heading, with links to its
+ * own page and to reply, and the link to respond.
+ */
+void	 gemlog_responses(const struct gb_item *v, size_t n, size_t likes,
 	    const struct entry *review, struct buf *b);
+
+/*
+ * Renders the page of one entry, v[0], with the replies under it (v as
+ * guestbook_entry gives them): the entry, whom it answers, links to reply,
+ * to the entry it answers and to review (its file, slug and title; NULL for
+ * a note in the guestbook), then the replies, threaded.
+ */
+void	 gemlog_entry(const struct gb_item *v, size_t n, const struct entry *review,
+	    struct buf *b);
 
 /* Entries on one page of the guestbook. */
 #define GUESTBOOK_PAGE	100
@@ -102,7 +121,8 @@ struct guestbook_page {
 
 /*
  * Renders a page of the guestbook: the threads of v (newest first, as
- * guestbook_threads gives them), each response linked to its review, with
+ * guestbook_threads gives them), each response linked to its review, each
+ * entry to its own page and to reply (but on a review no longer here), with
  * links to sign it and to the newer and older pages.
  */
 void	 gemlog_guestbook(const struct gb_item *v, size_t n,

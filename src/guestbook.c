@@ -46,7 +46,7 @@ struct pending {
 	struct pending		*next;
 	atomic_uint		 refs;
 	struct record		 rec;
-	uint64_t		 dedupe;	/* hash of client, slug and text */
+	uint64_t		 dedupe;	/* hash of client, slug, the entry answered and text */
 	/* The committer's, while it formats and writes the batch: */
 	size_t			 end;		/* where its line ends in the batch */
 	unsigned long long	 dup_id;	/* the same as an entry already on disk */
@@ -663,6 +663,8 @@ guestbook_submit(struct guestbook *gb, const struct record *r, const char *clien
 	p->rec = *r;
 	h = text_hash(h, client, strlen(client));
 	h = text_hash(h, r->slug, strlen(r->slug));
+	/* "Thanks!" to two readers is two replies, not one sent twice. */
+	h = text_hash(h, (const char *)&r->parent, sizeof(r->parent));
 	p->dedupe = text_hash(h, r->text, r->text_len);
 	atomic_init(&p->refs, 2);
 	pthread_mutex_lock(&gb->queue_lock);

@@ -770,7 +770,7 @@ review_cmp(const void *name, const void *entry)
 	return strcmp(name, (*(struct entry *const *)entry)->file);
 }
 
-/* Appends the responses to e: every thread, oldest first. */
+/* Appends e's likes and its responses: every thread, oldest first. */
 static void
 append_responses(const struct index *ix, const struct entry *e, struct buf *b)
 {
@@ -782,7 +782,7 @@ append_responses(const struct index *ix, const struct entry *e, struct buf *b)
 	if (guestbook_threads(ix->guestbook, e->slug, 0, SIZE_MAX, 0, &v, &n, &roots) == -1)
 		b->failed = 1;
 	else
-		gemlog_responses(v, n, e, b);
+		gemlog_responses(v, n, guestbook_likes(ix->guestbook, e->slug), e, b);
 	free(v);
 }
 

@@ -214,6 +214,22 @@ client_cert() {
 	    -keyout "$work/$1.key" -out "$work/$1.crt" -utf8 -subj "/CN=$2" -days 2 2>/dev/null
 }
 
+# key_fp NAME: the SHA-256 of the public key of $work/NAME.crt in hex, as
+# the server fingerprints a client and as the owner key takes it.
+key_fp() { openssl x509 -in "$work/$1.crt" -pubkey -noout | openssl pkey -pubin -outform DER | sha256sum | cut -c1-64; }
+
+# s_client URL [OPTIONS]: the header the server on $port answers to URL,
+# asked by openssl s_client with OPTIONS (-tls1_2, -cert FILE...).
+s_client() {
+	local url=$1
+	shift
+	printf '%s\r\n' "$url" | timeout 20 openssl s_client -quiet -connect "127.0.0.1:$port" \
+	    -servername localhost "$@" 2>/dev/null | head -n 1 | tr -d '\r'
+}
+
+# s_client_as NAME URL: s_client with the client certificate $work/NAME.crt.
+s_client_as() { s_client "$2" -cert "$work/$1.crt" -key "$work/$1.key"; }
+
 # reload: SIGHUP to $pid, then waits until $log says the reload was done or
 # refused (15 s at most); fails unless it was done.
 reload() {
@@ -372,13 +388,17 @@ small_disk() {
 	trap "umount '$1' 2>/dev/null; e2e_cleanup" EXIT
 }
 
-# serve_unlimited [ARGS]: serve, with the guestbook's rate limits out of the
-# way of tests that write many entries; the configuration stays in
-# $work/gb.conf for a restart.
-serve_unlimited() {
-	printf 'guestbook_limit = 1000\nguestbook_global = 100000\n' >"$work/gb.conf"
+# serve_limit N [ARGS]: serve, with guestbook_limit N and everyone's limit
+# out of the way; the configuration stays in $work/gb.conf for a restart.
+serve_limit() {
+	printf 'guestbook_limit = %s\nguestbook_global = 100000\n' "$1" >"$work/gb.conf"
+	shift
 	serve -c "$work/gb.conf" "$@"
 }
+
+# serve_unlimited [ARGS]: serve, with the guestbook's rate limits out of the
+# way of tests that write many entries.
+serve_unlimited() { serve_limit 1000 "$@"; }
 
 # serve_conf CONF [ARGS]: a server for CONF on $port, logging to $log
 # ($work/log.$port); returns once it listens for every host: those named in

@@ -79,7 +79,8 @@ test_pages(void)
 	CHECK(strstr(page("/atom.xml"), "<updated>2026-02-20T00:00:00Z</updated>") != NULL);
 	CHECK(strstr(page("/atom.xml"), "<id>gemini://example.org/reviews/2026-01-10-a.gmi</id>") != NULL);
 	CHECK_STR(type("/robots.txt"), "text/plain; charset=utf-8");
-	CHECK(strstr(page("/robots.txt"), "Disallow: /reviews/2026-01-10-a/respond\n") != NULL);
+	CHECK(strstr(page("/robots.txt"), "Disallow: /reviews/2026-01-10-a/respond\n"
+	    "Disallow: /reviews/2026-01-10-a/like\n") != NULL);
 	gemlog_pages_free(pages, npages);
 
 	site.own_feed = site.own_robots = 1;
@@ -133,16 +134,21 @@ test_responses(void)
 	struct buf		 out = { 0 };
 	int			 quotes = 0;
 
-	gemlog_responses(v, 0, &a, &out);
-	CHECK_STR(out.data, "\n## No responses to A <Film> & Co yet\n\n"
+	gemlog_responses(v, 0, 0, &a, &out);
+	CHECK_STR(out.data, "\n0 likes\n=> /reviews/2026-01-10-a/like Like this review\n"
+	    "\n## No responses to A <Film> & Co yet\n\n"
 	    "=> /reviews/2026-01-10-a/respond Leave a response\n");
 	buf_free(&out);
-	gemlog_responses(v, 1, &a, &out);
-	CHECK_STR(out.data, "\n## 1 response to A <Film> & Co\n\n"
-	    "### anonymous, 2026-11-25\n> Loved it.\n\n"
+	gemlog_responses(v, 1, 1, &a, &out);
+	CHECK_STR(out.data, "\n1 like\n=> /reviews/2026-01-10-a/like Like this review\n"
+	    "\n## 1 response to A <Film> & Co\n\n"
+	    "### anonymous, 2026-11-25\n> Loved it.\n"
+	    "=> /reviews/2026-01-10-a/responses/1 Permalink of entry 1\n"
+	    "=> /reviews/2026-01-10-a/responses/1/reply Reply to entry 1\n\n"
 	    "=> /reviews/2026-01-10-a/respond Leave a response\n");
 	buf_free(&out);
-	gemlog_responses(v, 2, &a, &out);
+	gemlog_responses(v, 2, 2, &a, &out);
+	CHECK(strstr(out.data, "\n2 likes\n") != NULL);
 	CHECK(strstr(out.data, "## 2 responses to A <Film> & Co\n") != NULL);
 	CHECK(strstr(out.data, "### movieblort [3f2a9c1b], 2026-11-26\n") != NULL);
 	/* Whatever a reader wrote, every line of it is a quote line. */
@@ -151,21 +157,97 @@ test_responses(void)
 	while (gemtext_next(&rd, &l)) {
 		CHECK(l.kind != GEMTEXT_TOGGLE && l.kind != GEMTEXT_PRE && l.kind != GEMTEXT_LIST);
 		if (l.kind == GEMTEXT_LINK)
-			CHECK(strstr(l.s, "/reviews/2026-01-10-a/respond ") != NULL);
+			CHECK(l.n > 23 && strncmp(l.s, " /reviews/2026-01-10-a/", 23) == 0);
+		if (l.kind == GEMTEXT_HEADING)
+			CHECK(memmem(l.s, l.n, "evil", 4) == NULL && memmem(l.s, l.n, "Big", 3) == NULL);
 		quotes += l.kind == GEMTEXT_QUOTE;
 	}
 	CHECK_INT(quotes, 7);
 	buf_free(&out);
-	/* A reply follows its parent with an arrow and says whom it answers. */
-	gemlog_responses(v, 3, &a, &out);
+}
+
+/* Replies follow their parent with an arrow a level; deeper than shown, they say whom they answer. */
+static void
+test_threads(void)
+{
+	struct gb_entry		 reply = { .id = 4, .time = NOV25 + 2 * 86400,
+				    .slug = "2026-01-10-a", .author = "anonymous",
+				    .text = "Agreed.", .text_len = 7, .parent = &r2 };
+	struct gb_item		 v[] = { { &r1, 0 }, { &r2, 0 }, { &reply, 1 } };
+	struct buf		 out = { 0 };
+
+	gemlog_responses(v, 3, 0, &a, &out);
 	CHECK(strstr(out.data, "## 3 responses to A <Film> & Co\n") != NULL);
-	CHECK(strstr(out.data, "> > q\n\n### \xe2\x86\xb3 anonymous, 2026-11-27, in reply to "
-	    "movieblort [3f2a9c1b]\n> Agreed.\n") != NULL);
-	v[2].depth = THREAD_DEPTH_SHOWN + 2;
+	CHECK(strstr(out.data, "> > q\n=> /reviews/2026-01-10-a/responses/2 Permalink of entry 2\n"
+	    "=> /reviews/2026-01-10-a/responses/2/reply Reply to entry 2\n"
+	    "\n### \xe2\x86\xb3 anonymous, 2026-11-27\n> Agreed.\n"
+	    "=> /reviews/2026-01-10-a/responses/4 Permalink of entry 4\n") != NULL);
 	buf_free(&out);
-	gemlog_responses(v, 3, &a, &out);
+	v[2].depth = THREAD_DEPTH_SHOWN;
+	gemlog_responses(v, 3, 0, &a, &out);
+	CHECK(strstr(out.data, "### \xe2\x86\xb3\xe2\x86\xb3\xe2\x86\xb3 anonymous, 2026-11-27\n") != NULL);
+	buf_free(&out);
+	v[2].depth = THREAD_DEPTH_SHOWN + 2;
+	gemlog_responses(v, 3, 0, &a, &out);
 	CHECK(strstr(out.data, "### \xe2\x86\xb3\xe2\x86\xb3\xe2\x86\xb3 anonymous, 2026-11-27, "
 	    "in reply to movieblort [3f2a9c1b]\n") != NULL);
+	buf_free(&out);
+}
+
+/* The owner's entries carry the mark and no tag; a reader's, whatever their name, the tag and no mark. */
+static void
+test_owner_mark(void)
+{
+	struct gb_entry	 owner = { .id = 5, .time = NOV25, .slug = "", .author = "Ann",
+			    .fingerprint = "aaaa1111000000000000000000000000000000000000000000000000000000aa",
+			    .text = "Thanks.", .text_len = 7, .owner = 1 };
+	struct gb_entry	 reader = { .id = 6, .time = NOV25, .slug = "", .author = "Ann (author)",
+			    .fingerprint = "bbbb2222000000000000000000000000000000000000000000000000000000bb",
+			    .text = "Me too.", .text_len = 7, .parent = &owner };
+	struct gb_item	 v[] = { { &owner, 0 }, { &reader, 1 } };
+	struct buf	 out = { 0 };
+
+	gemlog_name(&out, &owner);
+	CHECK_STR(out.data, OWNER_MARK " Ann (author)");
+	buf_free(&out);
+	gemlog_name(&out, &reader);
+	CHECK_STR(out.data, "Ann (author) [bbbb2222]");
+	buf_free(&out);
+	gemlog_entry(v, 2, NULL, &out);
+	CHECK(strstr(out.data, "### " OWNER_MARK " Ann (author), 2026-11-25\n> Thanks.\n") != NULL);
+	CHECK(strstr(out.data, "### \xe2\x86\xb3 Ann (author) [bbbb2222], 2026-11-25\n") != NULL);
+	CHECK(strstr(out.data, "aaaa1111") == NULL);
+	buf_free(&out);
+}
+
+/* The page of one entry: whom it answers, where to reply, the review, its replies. */
+static void
+test_entry_page(void)
+{
+	struct gb_entry	 reply = { .id = 4, .time = NOV25 + 2 * 86400, .slug = "2026-01-10-a",
+			    .author = "anonymous", .text = "Agreed.", .text_len = 7, .parent = &r2 };
+	struct gb_entry	 deeper = { .id = 7, .time = NOV25 + 3 * 86400, .slug = "2026-01-10-a",
+			    .author = "anonymous", .text = "Quite.", .text_len = 6, .parent = &reply };
+	struct gb_item	 v[] = { { &reply, 0 }, { &deeper, 1 } };
+	struct buf	 out = { 0 };
+
+	gemlog_entry(v, 2, &a, &out);
+	CHECK_STR(out.data, "# A response to A <Film> & Co\n\n"
+	    "### anonymous, 2026-11-27, in reply to movieblort [3f2a9c1b]\n> Agreed.\n\n"
+	    "=> /reviews/2026-01-10-a/responses/4/reply Reply to this response\n"
+	    "=> /reviews/2026-01-10-a/responses/2 The entry it answers, entry 2\n"
+	    "=> /reviews/2026-01-10-a.gmi The review: A <Film> & Co\n"
+	    "\n## 1 reply\n"
+	    "\n### \xe2\x86\xb3 anonymous, 2026-11-28\n> Quite.\n"
+	    "=> /reviews/2026-01-10-a/responses/7 Permalink of entry 7\n"
+	    "=> /reviews/2026-01-10-a/responses/7/reply Reply to entry 7\n"
+	    "\n=> / Home\n");
+	buf_free(&out);
+	gemlog_entry(v, 1, NULL, &out);
+	CHECK(strncmp(out.data, "# A note in the guestbook\n", 26) == 0);
+	CHECK(strstr(out.data, "=> /guestbook/ The guestbook\n") != NULL);
+	CHECK(strstr(out.data, "Reply to this note\n") != NULL);
+	CHECK(strstr(out.data, "\n## ") == NULL);
 	buf_free(&out);
 }
 
@@ -191,7 +273,10 @@ test_guestbook(void)
 	gemlog_guestbook(v, 2, &page, &out);
 	CHECK(strncmp(out.data, "# Guestbook\n", 12) == 0);
 	CHECK(strstr(out.data, "=> /guestbook/sign Sign the guestbook\n") != NULL);
-	CHECK(strstr(out.data, "=> /reviews/2026-01-10-a/ In response to A\n> Loved it.\n") != NULL);
+	CHECK(strstr(out.data, "=> /reviews/2026-01-10-a/ In response to A\n> Loved it.\n"
+	    "=> /reviews/2026-01-10-a/responses/1 Permalink of entry 1\n") != NULL);
+	CHECK(strstr(out.data, "> Hello capsule\n=> /guestbook/notes/3 Permalink of entry 3\n"
+	    "=> /guestbook/notes/3/reply Reply to entry 3\n") != NULL);
 	/* Newest first: the later id comes first. */
 	newer = strstr(out.data, "Hello capsule");
 	older = strstr(out.data, "Loved it.");
@@ -201,6 +286,8 @@ test_guestbook(void)
 	v[0].entry = &gone;
 	gemlog_guestbook(v, 1, &page, &out);
 	CHECK(strstr(out.data, "In response to a review no longer here") != NULL);
+	/* Its entries cannot be answered: their pages are gone with the review. */
+	CHECK(strstr(out.data, "/responses/") == NULL);
 	buf_free(&out);
 	gemlog_guestbook(v, 0, &page, &out);
 	CHECK(strstr(out.data, "Nobody has written yet.") != NULL);
@@ -247,6 +334,9 @@ main(void)
 	test_pages();
 	test_footer();
 	test_responses();
+	test_threads();
+	test_owner_mark();
+	test_entry_page();
 	test_guestbook();
 	test_buf();
 	return harness_done();
