@@ -1327,6 +1327,27 @@ guestbook_bans(struct guestbook *gb, char *const **v)
 	return gb->store.nbans;
 }
 
+void
+guestbook_each_like(struct guestbook *gb,
+    void (*fn)(void *arg, const char *slug, const char *fingerprint), void *arg)
+{
+	static const unsigned char	 zero[FINGERPRINT_BYTES];
+	const struct topic		*t;
+	char				 hex[FINGERPRINT_HEX];
+	size_t				 i, k, j;
+
+	for (i = 0; i < gb->store.ntopics; i++) {
+		t = &gb->store.topics[i];
+		for (k = 0; t->slug != NULL && k < t->likes.cap; k++) {
+			if (memcmp(t->likes.keys[k], zero, FINGERPRINT_BYTES) == 0)
+				continue;
+			for (j = 0; j < FINGERPRINT_BYTES; j++)
+				snprintf(hex + 2 * j, 3, "%02x", t->likes.keys[k][j]);
+			fn(arg, t->slug, hex);
+		}
+	}
+}
+
 /* Whether r can be applied to what the log holds now; -1 with *reason. */
 static int
 append_check(struct guestbook *gb, const struct record *r, const char **reason)

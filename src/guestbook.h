@@ -123,5 +123,11 @@ int	 guestbook_append(struct guestbook *gb, struct record *r, const char **reaso
 const struct gb_entry	*guestbook_find(struct guestbook *gb, unsigned long long id);
 /* Every banned target, in the order banned (gb from guestbook_load). */
 size_t	 guestbook_bans(struct guestbook *gb, char *const **v);
+/*
+ * Calls fn with every like: the review's slug and the liker's fingerprint,
+ * review by review (gb from guestbook_load).
+ */
+void	 guestbook_each_like(struct guestbook *gb,
+	    void (*fn)(void *arg, const char *slug, const char *fingerprint), void *arg);
 
 #endif

@@ -14,7 +14,7 @@ guestbook_seed
 expect_match "list" "^1	[0-9T:Z-]+	2026-03-01-first	anonymous	Loved the rain scene\.$" "$("$MARQUEE" -s "$state" guestbook list | head -n 1)"
 "$MARQUEE" -s "$state" guestbook export >"$work/export.json"
 expect "export: a JSON object per entry" "$(grep -c '^entry' "$gblog")" "$(grep -c '^{"id":[0-9]*,.*}$' "$work/export.json")"
-expect "export keeps the text" 1 "$(grep -c '^{"id":1,"time":"[^"]*","review":"2026-03-01-first","author":"anonymous","fingerprint":"","text":"Loved the rain scene.","hidden":false}$' "$work/export.json")"
+expect "export keeps the text" 1 "$(grep -c '^{"id":1,"time":"[^"]*","review":"2026-03-01-first","author":"anonymous","fingerprint":"","text":"Loved the rain scene.","hidden":false,"parent":null,"owner":false,"held":false}$' "$work/export.json")"
 expect "export escapes new lines" 1 "$(grep -c '"text":"Line one\\n=> gemini://evil/ Click\\n# Big' "$work/export.json")"
 cp "$gblog" "$work/gb.before"
 expect "hide" "entry 1 hidden" "$("$MARQUEE" -s "$state" guestbook hide 1)"
