@@ -71,6 +71,40 @@ rate_limit(const struct request *req)
 	return wait;
 }
 
+/*
+ * The owner's moderation of who writes, from the bans and the host's
+ * moderation key; the owner is never refused or held. 1 when req may not
+ * write here, with resp saying why: a banned certificate gets 61, a banned
+ * address 50 (Gemini has no status for an address; 50 says that asking
+ * again will not help). Else 0, with RECORD_HELD added to *flags when the
+ * entry must wait for the owner's approve.
+ */
+static int
+moderate(const struct request *req, struct response *resp, unsigned *flags)
+{
+	const struct host_config	*h = host_settings(req->host);
+	struct guestbook		*gb = req->host->guestbook;
+	char				 addr[ADDRESS_KEY_MAX];
+
+	if (req->has_certificate && config_is_owner(h, req->fingerprint))
+		return 0;
+	if (req->has_certificate && guestbook_banned(gb, req->fingerprint)) {
+		response_set(resp, STATUS_CERTIFICATE_NOT_AUTHORISED,
+		    "This certificate is banned from writing here");
+		return 1;
+	}
+	limit_address_key(req->peer, addr);
+	if (guestbook_banned(gb, addr)) {
+		response_set(resp, STATUS_PERMANENT_FAILURE,
+		    "Your address is banned from writing here");
+		return 1;
+	}
+	if (h->moderation == MODERATION_HOLD_ALL || (h->moderation == MODERATION_HOLD_NEW &&
+	    (!req->has_certificate || !guestbook_known(gb, req->fingerprint))))
+		*flags |= RECORD_HELD;
+	return 0;
+}
+
 static void
 submit(const struct request *req, const struct input *in, struct response *resp)
 {
@@ -78,6 +112,8 @@ submit(const struct request *req, const struct input *in, struct response *resp)
 	const char	*reason = req->input_error;
 	unsigned	 wait;
 
+	if (moderate(req, resp, &r.flags))
+		return;
 	if (reason != NULL ||
 	    entry_text_clean(req->input, req->input_len, r.text, &r.text_len, &reason) == -1) {
 		response_set(resp, STATUS_BAD_REQUEST, "Not saved: %s", reason);
@@ -100,7 +136,8 @@ submit(const struct request *req, const struct input *in, struct response *resp)
 
 /*
  * The answer once the entry is on disk: back to the page where it shows, with
- * a page that says so for the protocols that cannot redirect.
+ * a page that says so for the protocols that cannot redirect. An entry held
+ * for approval does not show there yet: the page that says so is the answer.
  */
 static void
 settled(const struct request *req, const struct input *in, struct response *resp)
@@ -108,20 +145,26 @@ settled(const struct request *req, const struct input *in, struct response *resp
 	struct buf		 b = { 0 };
 	const char		*reason;
 	unsigned long long	 id;
+	int			 held;
 
 	/* Why it failed is logged by the guestbook, once, not for every reader. */
 	if (pending_result(req->settled, &id, &reason) == -1) {
 		response_set(resp, STATUS_TEMPORARY_FAILURE, "Not saved: %s", reason);
 		return;
 	}
+	held = guestbook_held(req->host->guestbook, id);
 	if (in->slug[0] == '\0')
-		buf_printf(&b, "# Thank you\n\nYour note is in the guestbook as entry "
-		    "%llu.\n\n=> /guestbook/ Back to the guestbook\n", id);
+		buf_printf(&b, "# Thank you\n\nYour note is %s as entry %llu.",
+		    held ? "saved" : "in the guestbook", id);
 	else
 		buf_printf(&b, "# Thank you\n\nYour response to %s is saved as entry "
-		    "%llu.\n\n=> %s Back to the review\n", in->title, id, in->back);
+		    "%llu.", in->title, id);
+	if (held)
+		buf_puts(&b, " It waits for the author's approval and shows once approved.");
+	buf_printf(&b, "\n\n=> %s Back to the %s\n", in->back,
+	    in->slug[0] == '\0' ? "guestbook" : "review");
 	serve_page(req, resp, &b);
-	if (resp->status == STATUS_SUCCESS)
+	if (resp->status == STATUS_SUCCESS && !held)
 		response_set(resp, STATUS_REDIRECT_TEMPORARY, "%s", in->back);
 }
 
@@ -132,6 +175,8 @@ answer_input(const struct request *req, const struct input *in, struct response 
 		settled(req, in, resp);
 	else if (req->input != NULL || req->input_error != NULL)
 		submit(req, in, resp);
+	else if (moderate(req, resp, &(unsigned){ 0 }))
+		return;	/* banned: told before writing anything */
 	else {
 		if (in->slug[0] == '\0')
 			response_set(resp, STATUS_INPUT, "Sign the guestbook");

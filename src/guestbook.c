@@ -1277,6 +1277,18 @@ guestbook_known(struct guestbook *gb, const char *fingerprint)
 	return known;
 }
 
+int
+guestbook_held(struct guestbook *gb, unsigned long long id)
+{
+	const struct gb_entry	*e;
+	int			 held;
+
+	pthread_mutex_lock(&gb->gb_lock);
+	held = (e = entry_find(&gb->store, id)) != NULL && e->held;
+	pthread_mutex_unlock(&gb->gb_lock);
+	return held;
+}
+
 /* --- For the owner's commands (gbtool.c) ------------------------------------- */
 
 struct guestbook *

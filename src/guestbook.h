@@ -100,6 +100,8 @@ int	 guestbook_liked(struct guestbook *gb, const char *slug, const char *fingerp
 int	 guestbook_banned(struct guestbook *gb, const char *target);
 /* Whether the certificate fingerprint has a shown or approved entry. */
 int	 guestbook_known(struct guestbook *gb, const char *fingerprint);
+/* Whether entry id waits for the owner's approval. */
+int	 guestbook_held(struct guestbook *gb, unsigned long long id);
 
 /*
  * For the owner's commands, with no committer: reads the log at path
