@@ -103,13 +103,14 @@ export_like(void *arg, const char *slug, const char *fingerprint)
  * (the README's "Owner commands" gives their shapes).
  */
 static int
-export_all(struct tool *t, char **argv)
+export_all(struct tool *t, enum record_kind kind, char **argv)
 {
 	struct gb_entry	*const *v;
 	char		*const *bans;
 	char		 when[32];
 	size_t		 i, n = guestbook_all(t->gb, &v);
 
+	(void)kind;
 	(void)argv;
 	for (i = 0; i < n; i++) {
 		time_text(v[i]->time, when, sizeof(when));
@@ -155,7 +156,7 @@ entry_marks(const struct gb_entry *e, char *out, size_t size)
  * answers and whether it is held or hidden. With --held, only held entries.
  */
 static int
-list_entries(struct tool *t, char **argv)
+list_entries(struct tool *t, enum record_kind kind, char **argv)
 {
 	struct gb_entry	*const *v, *e;
 	const char	*lf;
@@ -163,6 +164,7 @@ list_entries(struct tool *t, char **argv)
 	size_t		 i, first, n = guestbook_all(t->gb, &v);
 	int		 held_only = argv[0] != NULL;
 
+	(void)kind;
 	if (held_only && strcmp(argv[0], "--held") != 0)
 		return complain(2, "list: unknown option '%s' (list takes --held)", argv[0]);
 	for (i = 0; i < n; i++) {
@@ -185,12 +187,13 @@ list_entries(struct tool *t, char **argv)
 
 /* What the log holds and what is wrong with it; 1 when something is. */
 static int
-check_log(struct tool *t, char **argv)
+check_log(struct tool *t, enum record_kind kind, char **argv)
 {
 	struct gb_entry	*const *v;
 	size_t		 n = guestbook_all(t->gb, &v);
 	unsigned	 problems = guestbook_problems(t->gb);
 
+	(void)kind;
 	(void)argv;
 	printf("guestbook %s: %zu entries, %u problems\n", t->host->guestbook, n, problems);
 	return problems > 0;
@@ -253,7 +256,7 @@ put_not_shown(const struct gb_entry *e)
 
 /* hide, unhide and approve: a record naming the entry, unless it says nothing new. */
 static int
-mark_entry(struct tool *t, const char *arg, enum record_kind kind)
+mark_entry(struct tool *t, enum record_kind kind, char **argv)
 {
 	static const struct {
 		const char	*command, *done, *moot;
@@ -266,7 +269,7 @@ mark_entry(struct tool *t, const char *arg, enum record_kind kind)
 	const struct gb_entry	*e;
 	int			 rc, moot;
 
-	if ((rc = entry_arg(t, says[kind].command, arg, &e)) != 0)
+	if ((rc = entry_arg(t, says[kind].command, argv[0], &e)) != 0)
 		return rc;
 	moot = kind == RECORD_HIDE ? e->hidden : kind == RECORD_UNHIDE ? !e->hidden : !e->held;
 	if (moot) {
@@ -285,26 +288,8 @@ mark_entry(struct tool *t, const char *arg, enum record_kind kind)
 	return 0;
 }
 
-static int
-hide_entry(struct tool *t, char **argv)
-{
-	return mark_entry(t, argv[0], RECORD_HIDE);
-}
-
-static int
-unhide_entry(struct tool *t, char **argv)
-{
-	return mark_entry(t, argv[0], RECORD_UNHIDE);
-}
-
-static int
-approve_entry(struct tool *t, char **argv)
-{
-	return mark_entry(t, argv[0], RECORD_APPROVE);
-}
-
 /*
- * Appends r (slug and parent filled in) as the author's entry with text:
+ * Appends r (an entry, slug and parent filled in) as the author's, with text:
  * the owner's flag, owner_name or else the host's name, the text cleaned
  * as a reader's is.
  */
@@ -314,7 +299,6 @@ owner_entry(struct tool *t, struct record *r, const char *text)
 	const char	*reason;
 	int		 rc;
 
-	r->kind = RECORD_ENTRY;
 	r->flags = RECORD_OWNER;
 	if (entry_text_clean(text, strlen(text), r->text, &r->text_len, &reason) == -1)
 		return complain(1, "not saved: %s", reason);
@@ -332,9 +316,9 @@ owner_entry(struct tool *t, struct record *r, const char *text)
 }
 
 static int
-reply(struct tool *t, char **argv)
+reply(struct tool *t, enum record_kind kind, char **argv)
 {
-	struct record		 r = { .kind = RECORD_ENTRY };
+	struct record		 r = { .kind = kind };
 	const struct gb_entry	*up;
 	int			 rc;
 
@@ -381,9 +365,9 @@ has_review(const struct host_config *h, const char *slug, const char **reason)
 }
 
 static int
-respond(struct tool *t, char **argv)
+respond(struct tool *t, enum record_kind kind, char **argv)
 {
-	struct record	 r = { .kind = RECORD_ENTRY };
+	struct record	 r = { .kind = kind };
 	const char	*reason;
 	int		 found;
 
@@ -436,15 +420,15 @@ ban_target(const char *arg, char *out)
 
 /* ban and unban: a record with the target, unless it says nothing new. */
 static int
-ban_change(struct tool *t, const char *arg, enum record_kind kind)
+ban_change(struct tool *t, enum record_kind kind, char **argv)
 {
 	struct record	 r = { .kind = kind };
 	const char	*what;
 	int		 rc, banned;
 
-	if (ban_target(arg, r.text) == -1)
+	if (ban_target(argv[0], r.text) == -1)
 		return complain(2, "%s: '%s' is neither a certificate fingerprint (64 hex "
-		    "digits) nor an IP address", kind == RECORD_BAN ? "ban" : "unban", arg);
+		    "digits) nor an IP address", kind == RECORD_BAN ? "ban" : "unban", argv[0]);
 	what = strncmp(r.text, ADDRESS_PREFIX, strlen(ADDRESS_PREFIX)) == 0 ? "address" :
 	    "certificate";
 	if (kind == RECORD_BAN && config_is_owner(t->host, r.text))
@@ -463,35 +447,25 @@ ban_change(struct tool *t, const char *arg, enum record_kind kind)
 	return 0;
 }
 
-static int
-ban(struct tool *t, char **argv)
-{
-	return ban_change(t, argv[0], RECORD_BAN);
-}
-
-static int
-unban(struct tool *t, char **argv)
-{
-	return ban_change(t, argv[0], RECORD_UNBAN);
-}
-
+/* Commands that write append a record of kind; the others pass RECORD_ENTRY and ignore it. */
 static const struct command {
-	const char	*name;
-	const char	*operands;	/* as the usage line shows them */
-	int		 min, max;	/* how many operands it takes */
-	int		 writes;	/* appends to the log */
-	int		(*run)(struct tool *, char **);
+	const char		*name;
+	const char		*operands;	/* as the usage line shows them */
+	int			 min, max;	/* how many operands it takes */
+	int			 writes;	/* appends to the log */
+	enum record_kind	 kind;
+	int			(*run)(struct tool *, enum record_kind, char **);
 } commands[] = {
-	{ "list",	"[--held]",		0, 1, 0, list_entries },
-	{ "export",	"",			0, 0, 0, export_all },
-	{ "check",	"",			0, 0, 0, check_log },
-	{ "hide",	"ID",			1, 1, 1, hide_entry },
-	{ "unhide",	"ID",			1, 1, 1, unhide_entry },
-	{ "approve",	"ID",			1, 1, 1, approve_entry },
-	{ "reply",	"ID TEXT",		2, 2, 1, reply },
-	{ "respond",	"SLUG TEXT",		2, 2, 1, respond },
-	{ "ban",	"FINGERPRINT|ADDRESS",	1, 1, 1, ban },
-	{ "unban",	"FINGERPRINT|ADDRESS",	1, 1, 1, unban },
+	{ "list",	"[--held]",		0, 1, 0, RECORD_ENTRY,	 list_entries },
+	{ "export",	"",			0, 0, 0, RECORD_ENTRY,	 export_all },
+	{ "check",	"",			0, 0, 0, RECORD_ENTRY,	 check_log },
+	{ "hide",	"ID",			1, 1, 1, RECORD_HIDE,	 mark_entry },
+	{ "unhide",	"ID",			1, 1, 1, RECORD_UNHIDE,	 mark_entry },
+	{ "approve",	"ID",			1, 1, 1, RECORD_APPROVE, mark_entry },
+	{ "reply",	"ID TEXT",		2, 2, 1, RECORD_ENTRY,	 reply },
+	{ "respond",	"SLUG TEXT",		2, 2, 1, RECORD_ENTRY,	 respond },
+	{ "ban",	"FINGERPRINT|ADDRESS",	1, 1, 1, RECORD_BAN,	 ban_change },
+	{ "unban",	"FINGERPRINT|ADDRESS",	1, 1, 1, RECORD_UNBAN,	 ban_change },
 };
 
 void
@@ -531,7 +505,7 @@ gbtool_run(const struct host_config *h, int argc, char **argv)
 		    c->operands[0] != '\0' ? " " : "", c->operands);
 	if ((t.gb = guestbook_load(h->guestbook, c->writes, &reason)) == NULL)
 		return complain(1, "%s", reason);
-	rc = c->run(&t, argv + 1);
+	rc = c->run(&t, c->kind, argv + 1);
 	guestbook_close(t.gb);
 	return rc;
 }

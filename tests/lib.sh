@@ -493,6 +493,24 @@ key_fp() {
 	    sha256sum | cut -c1-64
 }
 
+# owner_capsule: sample_capsule, with $state, $gblog (the first host's
+# guestbook log) and $conf, the configuration owner_conf writes, which the
+# server is started with and owner_cmd reads.
+owner_capsule() {
+	sample_capsule
+	state=$work/state
+	gblog=$state/guestbook.log
+	conf=$work/marquee.conf
+}
+
+# owner_conf [LINE...]: $conf for owner_capsule's root and state, with the
+# guestbook's rate limits out of the way, and LINEs.
+owner_conf() {
+	printf 'root = %s\nstate = %s\nguestbook_limit = 1000\nguestbook_global = 100000\n' \
+	    "$root" "$state" >"$conf"
+	printf '%s\n' "$@" >>"$conf"
+}
+
 # owner_cmd ARGS...: the owner's command "marquee -c $conf guestbook ARGS";
 # prints what it says (standard output and error), which $work/stderr.owner
 # also keeps for the sanitizer check, and returns its exit status.

@@ -10,10 +10,7 @@
 # refused with one line.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
-sample_capsule
-state=$work/state
-gblog=$state/guestbook.log
-conf=$work/marquee.conf
+owner_capsule
 review=gemini://localhost/reviews/2026-03-01-first.gmi
 respond=gemini://localhost/reviews/2026-03-01-first/respond
 sign=gemini://localhost/guestbook/sign
@@ -26,11 +23,7 @@ readerfp=$(key_fp reader)
 ownerfp=$(key_fp owner)
 
 # write_conf MODERATION: the configuration, the owner's certificate named.
-write_conf() {
-	printf 'root = %s\nstate = %s\nguestbook_limit = 1000\nguestbook_global = 100000\n' \
-	    "$root" "$state" >"$conf"
-	printf 'owner = %s\nmoderation = %s\n' "$ownerfp" "$1" >>"$conf"
-}
+write_conf() { owner_conf "owner = $ownerfp" "moderation = $1"; }
 # cert_opts NAME: gemcli's options for certificate NAME.
 cert_opts() { echo -c "$work/$1.crt" -k "$work/$1.key"; }
 # with_cert NAME URL: the header of URL asked with certificate NAME.

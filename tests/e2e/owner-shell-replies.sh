@@ -8,14 +8,10 @@
 # Refusals: no such review or entry, empty, over-long or invalid text.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
-sample_capsule
-state=$work/state
-gblog=$state/guestbook.log
-conf=$work/marquee.conf
+owner_capsule
 first=gemini://localhost/reviews/2026-03-01-first.gmi
 second=gemini://localhost/reviews/2026-04-01-second.gmi
-printf 'root = %s\nstate = %s\nguestbook_limit = 1000\nguestbook_global = 100000\nowner_name = The Author\n' \
-    "$root" "$state" >"$conf"
+owner_conf "owner_name = The Author"
 serve -c "$conf"
 client_cert reader movieblort
 
