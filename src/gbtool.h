@@ -7,7 +7,7 @@ struct host_config;
 
 /*
  * marquee guestbook COMMAND [OPERAND...] on host h's guestbook log (argv[0]
- * is the command); returns the exit status: 0 done (or nothing to do, as
+ * is the command, argv[argc] NULL as main's); returns the exit status: 0 done (or nothing to do, as
  * hiding a hidden entry), 1 could not be done, 2 a wrong command line. check
  * reports every bad record and exits 1 if there is one. Every message is
  * one line.

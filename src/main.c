@@ -368,7 +368,7 @@ check_host(const struct host_config *h, unsigned public_port)
 		fprintf(stderr, "%s: %s: %s\n", progname, h->guestbook, strerror(errno));
 		return -1;
 	}
-	(void)gbtool_run(h, 1, (char *[]){ "check" });
+	(void)gbtool_run(h, 1, (char *[]){ "check", NULL });
 	return skipped;
 }
 
