@@ -3,7 +3,8 @@
 # "guestbook respond SLUG TEXT" append entries with the owner's flag, named
 # owner_name (or else the host's name), their text cleaned as a reader's;
 # each is on the running server's review page within 2 seconds, and with
-# the server stopped they are in the log it reads at its next start.
+# the server stopped they (and a hide and a ban) are in the log it reads at
+# its next start.
 # Shell appends and readers' entries at the same time never share an id.
 # Refusals: no such review or entry, empty, over-long or invalid text.
 . "$(dirname "$0")/../lib.sh"
@@ -104,8 +105,15 @@ expect "reply with the server stopped" "entry 56 saved, in reply to 1" "$out"
 expect_match "without owner_name the author is the host's name" "	56	2026-03-01-first	localhost		Written while it slept\.	1	o	" "$(tail -n 1 "$gblog")"
 expect "respond with the server stopped" "entry 57 saved, a response to 2026-03-01-first" \
     "$(owner_cmd respond 2026-03-01-first "Also while it slept.")"
+expect "ban with the server stopped" "certificate $(key_fp reader) banned" "$(owner_cmd ban "$(key_fp reader)")"
+expect "hide with the server stopped" "entry 2 hidden" "$(owner_cmd hide 2)"
 serve -c "$conf"
 wait_page "$first" "Also while it slept." || fail "entries written while stopped not shown after the start"
-expect_match "the reply written while stopped shows threaded" "### ↳ [^,]*localhost, [0-9-]+, in reply to movieblort" "$(cat "$work/body")"
+page=$(cat "$work/body")
+expect_match "the reply written while stopped shows threaded" "### ↳ [^,]*localhost, [0-9-]+, in reply to movieblort" "$page"
+expect_no "hidden while stopped: the entry is not shown" "Thank you, glad it spoke" "$page"
+expect_no "hidden while stopped: nor the reply under it" "And one more thing." "$page"
+expect "banned while stopped: refused" "61 This certificate is banned from writing here" \
+    "$(header "gemini://localhost/reviews/2026-03-01-first/respond?Again." -c "$work/reader.crt" -k "$work/reader.key")"
 expect_match "the server counts every entry" "guestbook .*: 57 entries" "$(cat "$log")"
 e2e_end
