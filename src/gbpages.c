@@ -144,6 +144,40 @@ queue(const struct request *req, const struct record *r, struct response *resp)
 		response_set(resp, STATUS_TEMPORARY_FAILURE, "Not saved: %s", reason);
 }
 
+/*
+ * The owner's moderation of who writes, from the bans and the host's
+ * moderation key; the owner is never refused or held. 1 when req may not
+ * write here, with resp saying why: a banned certificate gets 61, a banned
+ * address 50 (Gemini has no status for an address; 50 says that asking
+ * again will not help). Else 0, with RECORD_HELD added to *flags when the
+ * entry must wait for the owner's approve.
+ */
+static int
+moderate(const struct request *req, struct response *resp, unsigned *flags)
+{
+	const struct host_config	*h = host_settings(req->host);
+	struct guestbook		*gb = req->host->guestbook;
+	char				 addr[ADDRESS_KEY_MAX];
+
+	if (req->has_certificate && config_is_owner(h, req->fingerprint))
+		return 0;
+	if (req->has_certificate && guestbook_banned(gb, req->fingerprint)) {
+		response_set(resp, STATUS_CERTIFICATE_NOT_AUTHORISED,
+		    "This certificate is banned from writing here");
+		return 1;
+	}
+	limit_address_key(req->peer, addr);
+	if (guestbook_banned(gb, addr)) {
+		response_set(resp, STATUS_PERMANENT_FAILURE,
+		    "Your address is banned from writing here");
+		return 1;
+	}
+	if (h->moderation == MODERATION_HOLD_ALL || (h->moderation == MODERATION_HOLD_NEW &&
+	    (!req->has_certificate || !guestbook_known(gb, req->fingerprint))))
+		*flags |= RECORD_HELD;
+	return 0;
+}
+
 static void
 submit(const struct request *req, const struct input *in, struct response *resp)
 {
@@ -152,6 +186,8 @@ submit(const struct request *req, const struct input *in, struct response *resp)
 	const char	*reason = req->input_error;
 	unsigned	 wait;
 
+	if (moderate(req, resp, &r.flags))
+		return;
 	if (reason != NULL ||
 	    entry_text_clean(req->input, req->input_len, r.text, &r.text_len, &reason) == -1) {
 		response_set(resp, STATUS_BAD_REQUEST, "Not saved: %s", reason);
@@ -169,13 +205,15 @@ submit(const struct request *req, const struct input *in, struct response *resp)
 
 /*
  * Back to the page where it shows (30), with a page that says what was saved
- * for the protocols that cannot redirect; id is the entry's.
+ * for the protocols that cannot redirect; id is the entry's. An entry held
+ * for approval does not show there yet: the page that says so is the answer.
  */
 static void
 thank(const struct request *req, const struct input *in, unsigned long long id,
     struct response *resp)
 {
 	struct buf	b = { 0 };
+	int		held = !in->like && guestbook_held(req->host->guestbook, id);
 
 	buf_puts(&b, "# Thank you\n\n");
 	if (in->like)
@@ -183,13 +221,16 @@ thank(const struct request *req, const struct input *in, unsigned long long id,
 	else if (in->parent != 0)
 		buf_printf(&b, "Your reply is saved as entry %llu.", id);
 	else if (in->slug[0] == '\0')
-		buf_printf(&b, "Your note is in the guestbook as entry %llu.", id);
+		buf_printf(&b, "Your note is %s as entry %llu.", held ? "saved" : "in the guestbook",
+		    id);
 	else
 		buf_printf(&b, "Your response to %s is saved as entry %llu.", in->title, id);
+	if (held)
+		buf_puts(&b, " It waits for the author's approval and shows once approved.");
 	buf_printf(&b, "\n\n=> %s Back to the %s\n", in->back,
 	    in->slug[0] == '\0' ? "guestbook" : "review");
 	serve_page(req, resp, &b);
-	if (resp->status == STATUS_SUCCESS)
+	if (resp->status == STATUS_SUCCESS && !held)
 		response_set(resp, STATUS_REDIRECT_TEMPORARY, "%s", in->back);
 }
 
@@ -214,6 +255,8 @@ answer_input(const struct request *req, const struct input *in, struct response 
 		settled(req, in, resp);
 	else if (req->input != NULL || req->input_error != NULL)
 		submit(req, in, resp);
+	else if (moderate(req, resp, &(unsigned){ 0 }))
+		return;	/* banned: told before writing anything */
 	else {
 		/* Fits: a title is at most REVIEW_FIELD_MAX, a name NAME_MAX_BYTES, far under META_MAX. */
 		if (in->parent != 0)
@@ -428,6 +471,8 @@ gbpages_like(const struct request *req, const char *const *args, struct response
 		    "A client certificate is needed to like a review");
 	else if (guestbook_liked(req->host->guestbook, in.slug, req->fingerprint))
 		thank(req, &in, 0, resp);	/* liked before: nothing to write */
+	else if (moderate(req, resp, &(unsigned){ 0 }))
+		return 1;	/* a banned certificate does not like either */
 	else if ((wait = rate_limit(req)) > 0)
 		response_set(resp, STATUS_SLOW_DOWN, "%u", wait);
 	else {

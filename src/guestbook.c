@@ -1312,6 +1312,18 @@ guestbook_known(struct guestbook *gb, const char *fingerprint)
 	return known;
 }
 
+int
+guestbook_held(struct guestbook *gb, unsigned long long id)
+{
+	const struct gb_entry	*e;
+	int			 held;
+
+	pthread_mutex_lock(&gb->gb_lock);
+	held = (e = entry_find(&gb->store, id)) != NULL && e->held;
+	pthread_mutex_unlock(&gb->gb_lock);
+	return held;
+}
+
 /* --- For the owner's commands (gbtool.c) ------------------------------------- */
 
 struct guestbook *
@@ -1360,6 +1372,27 @@ guestbook_bans(struct guestbook *gb, char *const **v)
 {
 	*v = gb->store.bans;
 	return gb->store.nbans;
+}
+
+void
+guestbook_each_like(struct guestbook *gb,
+    void (*fn)(void *arg, const char *slug, const char *fingerprint), void *arg)
+{
+	static const unsigned char	 zero[FINGERPRINT_BYTES];
+	const struct topic		*t;
+	char				 hex[FINGERPRINT_HEX];
+	size_t				 i, k, j;
+
+	for (i = 0; i < gb->store.ntopics; i++) {
+		t = &gb->store.topics[i];
+		for (k = 0; t->slug != NULL && k < t->likes.cap; k++) {
+			if (memcmp(t->likes.keys[k], zero, FINGERPRINT_BYTES) == 0)
+				continue;
+			for (j = 0; j < FINGERPRINT_BYTES; j++)
+				snprintf(hex + 2 * j, 3, "%02x", t->likes.keys[k][j]);
+			fn(arg, t->slug, hex);
+		}
+	}
 }
 
 /* Whether r can be applied to what the log holds now; -1 with *reason. */

@@ -506,6 +506,68 @@ guestbook_seed() {
 	    "$(header "gemini://localhost/reviews/2026-03-01-first/respond?Line%20one%0D%0A%3D%3E%20gemini%3A%2F%2Fevil%2F%20Click%0A%23%20Big%0A%60%60%60%0A*%20item" -c "$work/reader.crt" -k "$work/reader.key")"
 }
 
+# key_fp NAME: the SHA-256 of the public key of $work/NAME.crt, 64
+# lower-case hex digits, the fingerprint marquee writes for its holder.
+key_fp() {
+	openssl x509 -in "$work/$1.crt" -pubkey -noout | openssl pkey -pubin -outform DER |
+	    sha256sum | cut -c1-64
+}
+
+# owner_capsule: sample_capsule, with $state, $gblog (the first host's
+# guestbook log) and $conf, the configuration owner_conf writes, which the
+# server is started with and owner_cmd reads.
+owner_capsule() {
+	sample_capsule
+	state=$work/state
+	gblog=$state/guestbook.log
+	conf=$work/marquee.conf
+}
+
+# owner_conf [LINE...]: $conf for owner_capsule's root and state, with the
+# guestbook's rate limits out of the way, and LINEs.
+owner_conf() {
+	printf 'root = %s\nstate = %s\nguestbook_limit = 1000\nguestbook_global = 100000\n' \
+	    "$root" "$state" >"$conf"
+	printf '%s\n' "$@" >>"$conf"
+}
+
+# owner_cmd ARGS...: the owner's command "marquee -c $conf guestbook ARGS";
+# prints what it says (standard output and error), which $work/stderr.owner
+# also keeps for the sanitizer check, and returns its exit status.
+owner_cmd() {
+	local rc
+	timeout 20 "$MARQUEE" -c "$conf" guestbook "$@" >"$work/owner.out" 2>&1
+	rc=$?
+	tee -a "$work/stderr.owner" <"$work/owner.out"
+	return $rc
+}
+
+# within SECONDS COMMAND...: runs COMMAND until it succeeds, for SECONDS of
+# wall-clock time at most (and at least once); fails if it never did. For
+# what must happen within a second or two, such as the owner's commands
+# reaching the running server: unlike wait_until, which counts tries, a
+# slow COMMAND cannot stretch the deadline.
+within() {
+	local deadline=$((${EPOCHREALTIME//[!0-9]/} + $1 * 1000000))
+	shift
+	until "$@"; do
+		[ "${EPOCHREALTIME//[!0-9]/}" -ge "$deadline" ] && return 1
+		sleep 0.05
+	done
+}
+
+# shows_within SECONDS [-v] URL TEXT: until URL's body contains (with -v, no
+# longer contains) TEXT, SECONDS at most (within).
+shows_within() {
+	local seconds=$1 invert=0
+	shift
+	[ "$1" = -v ] && { invert=1; shift; }
+	within "$seconds" body_is "$invert" "$2" gem "$1"
+}
+
+# header_is EXPECTED URL [gemcli options]: the header of URL is EXPECTED.
+header_is() { [ "$(header "${@:2}")" = "$1" ]; }
+
 # log_reopened FILE: after a SIGUSR1 that follows moving the log away, until
 # a request is logged in the new FILE (each try makes one); 10 s at most.
 log_reopened() {
