@@ -61,7 +61,9 @@ else
 fi
 expect "banned certificate with text" "61 This certificate is banned from writing here" "$(with_cert reader "$respond?banned%20words")"
 expect "banned certificate signing" "61 This certificate is banned from writing here" "$(with_cert reader "$sign?banned%20note")"
-expect "nothing of the banned certificate stored" 0 "$(grep -c "banned words\|banned note" "$gblog")"
+expect "banned certificate liking" "61 This certificate is banned from writing here" \
+    "$(with_cert reader "${respond%/respond}/like")"
+expect "nothing of the banned certificate stored" 0 "$(grep -c "banned words\|banned note\|^like.*$readerfp" "$gblog")"
 expect "another certificate still writes" "$back" "$(with_cert fresh "$respond?fresh%20while%20reader%20banned")"
 expect "the owner is never banned" 1 "$(owner_cmd ban "$ownerfp" >/dev/null; echo $?)"
 expect_match "the refusal names the owner" "owner certificate.*never banned" "$(owner_cmd ban "$ownerfp")"

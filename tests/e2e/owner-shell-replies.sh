@@ -26,8 +26,7 @@ if shows_within 2 "$first" "Thank you, glad it spoke to you."; then pass; else f
 expect_match "the reply is threaded under the response, named owner_name" \
     "### movieblort \[[0-9a-f]{8}\], [0-9-]+
 > Loved it\.
-
-### ↳ [^,]*The Author, [0-9-]+, in reply to movieblort \[[0-9a-f]{8}\]
+[^#]*### ↳ ✍ The Author \(author\), [0-9-]+
 > Thank you, glad it spoke to you\." "$(cat "$work/body")"
 expect_match "reply record: parent 1, the owner's flag, no fingerprint" \
     "^entry	[0-9T:Z-]+	2	2026-03-01-first	The Author		Thank you, glad it spoke to you\.	1	o	[0-9a-f]{8}$" "$(tail -n 1 "$gblog")"
@@ -41,7 +40,7 @@ expect_match "export carries parent and owner" '^\{"id":2,.*"author":"The Author
 expect "respond" "entry 3 saved, a response to 2026-04-01-second" \
     "$(owner_cmd respond 2026-04-01-second $'A note on the second.\r\n=> gemini://evil/ Click\n# Big')"
 if shows_within 2 "$second" "A note on the second."; then pass; else fail "response not on the page within 2 s"; fi
-expect_match "the author's response, quoted" "### [^,]*The Author, [0-9-]+
+expect_match "the author's response, quoted" "### ✍ The Author \(author\), [0-9-]+
 > A note on the second\.
 > => gemini://evil/ Click
 > # Big" "$(cat "$work/body")"
@@ -110,7 +109,8 @@ expect "hide with the server stopped" "entry 2 hidden" "$(owner_cmd hide 2)"
 serve -c "$conf"
 wait_page "$first" "Also while it slept." || fail "entries written while stopped not shown after the start"
 page=$(cat "$work/body")
-expect_match "the reply written while stopped shows threaded" "### ↳ [^,]*localhost, [0-9-]+, in reply to movieblort" "$page"
+expect_match "the reply written while stopped shows threaded" "### ↳ ✍ localhost \(author\), [0-9-]+
+> Written while it slept\." "$page"
 expect_no "hidden while stopped: the entry is not shown" "Thank you, glad it spoke" "$page"
 expect_no "hidden while stopped: nor the reply under it" "And one more thing." "$page"
 expect "banned while stopped: refused" "61 This certificate is banned from writing here" \
