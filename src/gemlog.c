@@ -248,22 +248,37 @@ render_groups(struct pages *p, const struct filing *f, size_t n,
 	free(out);
 }
 
+/* The filings of every entry under each of its tags, or of its directors. */
+static struct filing *
+filings_of(struct entry *const *entries, size_t n, int directors, size_t *total)
+{
+	struct filing	*f;
+	struct tag	*v;
+	size_t		 i, j, nv;
+
+	for (i = 0, *total = 0; i < n; i++)
+		*total += directors ? entries[i]->ndirectors : entries[i]->ntags;
+	if ((f = calloc(*total + 1, sizeof(*f))) == NULL)
+		return NULL;
+	for (i = 0, *total = 0; i < n; i++) {
+		v = directors ? entries[i]->directors : entries[i]->tags;
+		nv = directors ? entries[i]->ndirectors : entries[i]->ntags;
+		for (j = 0; j < nv; j++)
+			f[(*total)++] = (struct filing){ v[j].slug, v[j].name, entries[i] };
+	}
+	return f;
+}
+
 static void
 render_tags(struct pages *p, struct entry *const *entries, size_t n)
 {
 	struct filing	*f;
-	size_t		 i, j, total = 0;
+	size_t		 total;
 
-	for (i = 0; i < n; i++)
-		total += entries[i]->ntags;
-	if ((f = calloc(total + 1, sizeof(*f))) == NULL) {
+	if ((f = filings_of(entries, n, 0, &total)) == NULL) {
 		p->failed = 1;
 		return;
 	}
-	for (i = 0, total = 0; i < n; i++)
-		for (j = 0; j < entries[i]->ntags; j++)
-			f[total++] = (struct filing){ entries[i]->tags[j].slug,
-			    entries[i]->tags[j].name, entries[i] };
 	render_groups(p, f, total, "tags", "Tags", "Reviews tagged ");
 	free(f);
 }
@@ -272,16 +287,12 @@ static void
 render_directors(struct pages *p, struct entry *const *entries, size_t n)
 {
 	struct filing	*f;
-	size_t		 i, total = 0;
+	size_t		 total;
 
-	if ((f = calloc(n + 1, sizeof(*f))) == NULL) {
+	if ((f = filings_of(entries, n, 1, &total)) == NULL) {
 		p->failed = 1;
 		return;
 	}
-	for (i = 0; i < n; i++)
-		if (entries[i]->director != NULL)
-			f[total++] = (struct filing){ entries[i]->director_slug,
-			    entries[i]->director, entries[i] };
 	render_groups(p, f, total, "directors", "Directors", "Films by ");
 	free(f);
 }
@@ -308,11 +319,11 @@ gemlog_footer(const struct entry *e, struct buf *b)
 	size_t	i;
 
 	buf_puts(b, "\n");
-	if (e->director != NULL) {
+	for (i = 0; i < e->ndirectors; i++) {
 		buf_puts(b, "=> /directors/");
-		buf_put_path(b, e->director_slug);
+		buf_put_path(b, e->directors[i].slug);
 		buf_puts(b, "/ More by ");
-		buf_puts(b, e->director);
+		buf_puts(b, e->directors[i].name);
 		buf_puts(b, "\n");
 	}
 	for (i = 0; i < e->ntags; i++) {

@@ -28,8 +28,8 @@ struct entry {
 	char		*slug;		/* file name without extension */
 	char		*title;
 	char		 date[11];	/* YYYY-MM-DD */
-	char		*director;	/* NULL when not given */
-	char		*director_slug;
+	struct tag	*directors;	/* in the order written */
+	size_t		 ndirectors;
 	struct tag	*tags;
 	size_t		 ntags;
 	char		*summary;	/* first paragraph, for the feed */

@@ -153,24 +153,29 @@ snapshot_publish(struct index *ix, struct snapshot *s)
 	snapshot_release(old);
 }
 
+static void
+tags_free(struct tag *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].slug);
+	}
+	free(v);
+}
+
 /* Drops one reference; the last one frees the entry. */
 static void
 entry_put(struct entry *e)
 {
-	size_t	i;
-
 	if (e == NULL || atomic_fetch_sub(&e->refs, 1) != 1)
 		return;
-	for (i = 0; i < e->ntags; i++) {
-		free(e->tags[i].name);
-		free(e->tags[i].slug);
-	}
-	free(e->tags);
+	tags_free(e->tags, e->ntags);
+	tags_free(e->directors, e->ndirectors);
 	free(e->file);
 	free(e->slug);
 	free(e->title);
-	free(e->director);
-	free(e->director_slug);
 	free(e->summary);
 	free(e->link);
 	free(e);
@@ -282,36 +287,38 @@ summary_of(const char *text, size_t len, size_t body)
 	return strdup("");
 }
 
+/* Copies the n names of v (tags or directors) into *out, owned by the entry; *nout counts them. */
 static int
-entry_tags(struct entry *e, const struct review *r)
+entry_names(struct tag **out, size_t *nout, const struct review_tag *v, size_t n)
 {
 	size_t	i;
 
-	if ((e->tags = calloc(r->ntags + 1, sizeof(*e->tags))) == NULL)
+	if ((*out = calloc(n + 1, sizeof(**out))) == NULL)
 		return -1;
-	for (i = 0; i < r->ntags; i++) {
-		e->tags[i].name = strdup(r->tags[i].name);
-		e->tags[i].slug = strdup(r->tags[i].slug);
-		e->ntags++;
-		if (e->tags[i].name == NULL || e->tags[i].slug == NULL)
+	for (i = 0; i < n; i++) {
+		(*out)[i].name = strdup(v[i].name);
+		(*out)[i].slug = strdup(v[i].slug);
+		(*nout)++;
+		if ((*out)[i].name == NULL || (*out)[i].slug == NULL)
 			return -1;
 	}
 	return 0;
 }
 
+/* One line a problem, "FILE:LINE: detail: what"; those past REVIEW_PROBLEMS_MAX are counted. */
 static void
-log_warnings(const char *path, const struct review *r)
+log_problems(const char *path, const struct review *r)
 {
-	unsigned	bit;
+	const struct review_problem	*p;
+	size_t				 i;
 
-	for (bit = 1; bit != 0 && bit <= r->warnings; bit <<= 1) {
-		if (!(r->warnings & bit))
-			continue;
-		if (bit == REVIEW_WARN_CONTROL)
-			log_warn("%s:%zu: %s", path, r->control_line, review_warning_text(bit));
-		else
-			log_warn("%s: %s", path, review_warning_text(bit));
+	for (i = 0; i < r->nproblems && i < REVIEW_PROBLEMS_MAX; i++) {
+		p = &r->problems[i];
+		log_warn("%s:%u: %s%s%s", path, p->line, p->detail,
+		    p->detail[0] != '\0' ? ": " : "", review_warning_text(p->what));
 	}
+	if (r->nproblems > REVIEW_PROBLEMS_MAX)
+		log_warn("%s: %zu more problems", path, r->nproblems - REVIEW_PROBLEMS_MAX);
 }
 
 /*
@@ -335,7 +342,7 @@ entry_parse(struct review *scratch, const char *path, const char *name,
 	}
 	if ((r->warnings & REVIEW_WARN_BAD_DATE) && rn.date[0] == '\0')
 		log_warn("%s: no date in the file name either; using its modification time", path);
-	log_warnings(path, r);
+	log_problems(path, r);
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		goto nomem;
 	atomic_init(&e->refs, 1);	/* the catalogue's */
@@ -350,11 +357,9 @@ entry_parse(struct review *scratch, const char *path, const char *name,
 	e->slug = strndup(name, strlen(name) - 4);	/* without .gmi or .txt */
 	e->title = strdup(r->title[0] != '\0' ? r->title : rn.slug);
 	e->summary = summary_of(text, len, r->body);
-	if (e->file == NULL || e->slug == NULL || e->title == NULL ||
-	    e->summary == NULL || entry_tags(e, r) == -1)
-		goto nomem;
-	if (r->director[0] != '\0' && ((e->director = strdup(r->director)) == NULL ||
-	    (e->director_slug = strdup(r->director_slug)) == NULL))
+	if (e->file == NULL || e->slug == NULL || e->title == NULL || e->summary == NULL ||
+	    entry_names(&e->tags, &e->ntags, r->tags, r->ntags) == -1 ||
+	    entry_names(&e->directors, &e->ndirectors, r->directors, r->ndirectors) == -1)
 		goto nomem;
 	if (gemlog_link(e) == -1)
 		goto nomem;

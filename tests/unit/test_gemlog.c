@@ -12,9 +12,10 @@
 
 static struct tag	tags_a[] = { { "Drama", "drama" }, { "Nouvelle Vague", "nouvelle-vague" } };
 static struct tag	tags_b[] = { { "drama", "drama" } };
+static struct tag	varda[] = { { "Agnès Varda", "agnès-varda" } };
 static struct entry	a = { .file = "2026-01-10-a.gmi", .slug = "2026-01-10-a",
 			    .title = "A <Film> & Co", .date = "2026-01-10",
-			    .director = "Agnès Varda", .director_slug = "agnès-varda",
+			    .directors = varda, .ndirectors = 1,
 			    .tags = tags_a, .ntags = 2, .summary = "Sea & sand." };
 static struct entry	b = { .file = "2026-02-20-b.gmi", .slug = "2026-02-20-b",
 			    .title = "B", .date = "2026-02-20", .tags = tags_b,
