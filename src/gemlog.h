@@ -28,6 +28,8 @@ struct entry {
 	char		*slug;		/* file name without extension */
 	char		*title;
 	char		 date[11];	/* YYYY-MM-DD */
+	long long	 published;	/* when it is due, seconds since the epoch */
+	int		 draft;		/* Draft: yes: never listed, read only by the owner */
 	struct tag	*directors;	/* in the order written */
 	size_t		 ndirectors;
 	struct tag	*tags;

@@ -40,6 +40,8 @@
 #define INTRO_FILE		"index.gmi"
 /* Quiet time after a change before rebuilding: an editor's save is several events. */
 #define SETTLE_MS		100
+/* Seconds between looks at the calendar while a scheduled review waits. */
+#define SCHEDULE_CHECK_S	60
 /* Room for a batch of inotify events (struct inotify_event + NAME_MAX each). */
 #define INOTIFY_BUF		(64 * 1024)
 
@@ -48,8 +50,10 @@ struct snapshot {
 	atomic_uint	  refs;
 	struct page	 *pages;
 	size_t		  npages;
-	struct entry	**reviews;	/* one reference each, sorted by file name */
+	struct entry	**reviews;	/* one reference each, sorted by file name; drafts too */
 	size_t		  nreviews;
+	long long	  next_due;	/* when the next scheduled review is due; 0 for none */
+	atomic_flag	  kicked;	/* the watcher was told that next_due has come */
 };
 
 /*
@@ -101,6 +105,7 @@ struct index {
 	int			 reviews_wd;
 	int			 watching;
 	int			 stop_fd;
+	int			 kick_fd;	/* a scheduled review is due: rebuild */
 	int			 ino;		/* inotify */
 };
 
@@ -118,16 +123,32 @@ snapshot_free(struct snapshot *s)
 	free(s);
 }
 
+/*
+ * The current snapshot, with a reference. A scheduled review that has come
+ * due makes the watcher rebuild (once per snapshot): the first reader after
+ * its time sees it soon, whatever the watcher's own timer says.
+ */
 static struct snapshot *
 snapshot_acquire(struct index *ix)
 {
 	struct snapshot	*s;
+	uint64_t	 one = 1;
 
 	pthread_mutex_lock(&ix->snapshot_lock);
 	if ((s = ix->current) != NULL)
 		atomic_fetch_add(&s->refs, 1);
 	pthread_mutex_unlock(&ix->snapshot_lock);
+	if (s != NULL && s->next_due != 0 && ix->kick_fd != -1 &&
+	    event_calendar_now() >= s->next_due && !atomic_flag_test_and_set(&s->kicked))
+		(void)!write(ix->kick_fd, &one, sizeof(one));
 	return s;
+}
+
+/* Whether readers see e: not a draft, and due. */
+static int
+published(const struct entry *e, long long now)
+{
+	return !e->draft && e->published <= now;
 }
 
 static void
@@ -346,13 +367,18 @@ entry_parse(struct review *scratch, const char *path, const char *name,
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		goto nomem;
 	atomic_init(&e->refs, 1);	/* the catalogue's */
+	e->draft = r->draft;
+	e->published = r->published;
 	if (r->date[0] != '\0')
 		memcpy(e->date, r->date, sizeof(e->date));
-	else if (rn.date[0] != '\0')
+	else if (rn.date[0] != '\0') {
 		memcpy(e->date, rn.date, sizeof(e->date));
-	else if (gmtime_r(&mtime->tv_sec, &tm) == NULL ||
+		e->published = date_seconds(rn.date);
+	} else if (gmtime_r(&mtime->tv_sec, &tm) == NULL ||
 	    strftime(e->date, sizeof(e->date), "%Y-%m-%d", &tm) == 0)
 		memcpy(e->date, "1970-01-01", sizeof(e->date));
+	else
+		e->published = (long long)mtime->tv_sec;
 	e->file = strdup(name);
 	e->slug = strndup(name, strlen(name) - 4);	/* without .gmi or .txt */
 	e->title = strdup(r->title[0] != '\0' ? r->title : rn.slug);
@@ -614,6 +640,30 @@ file_exists(const struct index *ix, const char *relpath)
 	return 1;
 }
 
+/*
+ * Puts the entries readers see at now into v, newest first, and returns how
+ * many; *next_due is when the next scheduled one is due (0 for none).
+ */
+static size_t
+listed(const struct catalogue *cat, long long now, struct entry **v, long long *next_due)
+{
+	struct entry	*e;
+	size_t		 i, n = 0;
+
+	*next_due = 0;
+	/* Reverse name order is newest first when the dates come from the names. */
+	for (i = cat->nfiles; i > 0; i--) {
+		if ((e = cat->files[i - 1].entry) == NULL || e->draft)
+			continue;
+		if (published(e, now))
+			v[n++] = e;
+		else if (*next_due == 0 || e->published < *next_due)
+			*next_due = e->published;
+	}
+	gemlog_sort(v, n);
+	return n;
+}
+
 static struct snapshot *
 snapshot_build(struct index *ix, const char **reason)
 {
@@ -621,6 +671,7 @@ snapshot_build(struct index *ix, const char **reason)
 	struct snapshot		 *s = NULL;
 	struct entry		**entries;
 	struct site		  site = { 0 };
+	long long		  next_due;
 	char			  base[ORIGIN_MAX + 1], title[256], *intro = NULL;
 	size_t			  i, n = 0, intro_len = 0;
 	const char		 *why;
@@ -629,11 +680,7 @@ snapshot_build(struct index *ix, const char **reason)
 		*reason = "out of memory";
 		return NULL;
 	}
-	/* Reverse name order is newest first when the dates come from the names. */
-	for (i = cat->nfiles; i > 0; i--)
-		if (cat->files[i - 1].entry != NULL)
-			entries[n++] = cat->files[i - 1].entry;
-	gemlog_sort(entries, n);
+	n = listed(cat, event_calendar_now(), entries, &next_due);
 	if (read_file(ix, INTRO_FILE, REVIEW_FILE_MAX, &intro, &intro_len, &why) == -1 &&
 	    file_exists(ix, INTRO_FILE))
 		log_warn("%s/%s: %s", ix->root, INTRO_FILE, why);
@@ -656,15 +703,17 @@ snapshot_build(struct index *ix, const char **reason)
 		s = NULL;
 		goto out;
 	}
-	/* The catalogue is sorted by file name, so this list is too. */
+	/* Every entry, drafts and scheduled ones too; sorted by file name like the catalogue. */
 	s->reviews = entries;
-	s->nreviews = n;
 	entries = NULL;
+	s->next_due = next_due;
+	atomic_flag_clear(&s->kicked);
 	for (i = 0, n = 0; i < cat->nfiles; i++)
 		if (cat->files[i].entry != NULL) {
 			s->reviews[n++] = cat->files[i].entry;
 			atomic_fetch_add(&cat->files[i].entry->refs, 1);
 		}
+	s->nreviews = n;
 out:
 	free(intro);
 	free(entries);
@@ -737,6 +786,7 @@ index_new(int root_fd, const char *root, const char *hostname,
 	ix->guestbook = gb;
 	ix->reviews_wd = -1;
 	ix->stop_fd = -1;
+	ix->kick_fd = -1;
 	ix->ino = -1;
 	return ix;
 }
@@ -819,7 +869,7 @@ serve_review(const struct index *ix, const struct entry *e, const char *lang,
 	return 1;
 }
 
-/* The review whose slug (file name without extension) is slug, or NULL. */
+/* The published review whose slug (file name without extension) is slug, or NULL. */
 static struct entry *
 find_slug(const struct snapshot *s, const char *slug, size_t n)
 {
@@ -836,7 +886,7 @@ find_slug(const struct snapshot *s, const char *slug, size_t n)
 			    sizeof(*s->reviews), review_cmp);
 	}
 	buf_free(&name);
-	return e != NULL ? *e : NULL;
+	return e != NULL && published(*e, event_calendar_now()) ? *e : NULL;
 }
 
 /*
@@ -907,7 +957,7 @@ index_page(struct index *ix, const char *path, const char *lang, struct response
 }
 
 int
-index_review_file(struct index *ix, const char *name, const char *lang,
+index_review_file(struct index *ix, const char *name, const char *lang, int owner,
     struct response *resp)
 {
 	struct snapshot	 *s;
@@ -918,8 +968,13 @@ index_review_file(struct index *ix, const char *name, const char *lang,
 		return 0;
 	if (s->nreviews > 0)
 		e = bsearch(name, s->reviews, s->nreviews, sizeof(*s->reviews), review_cmp);
-	if (e != NULL)
+	if (e != NULL && (owner || published(*e, event_calendar_now())))
 		served = serve_review(ix, *e, lang, resp);
+	else if (e != NULL) {
+		/* Not the file under the root either: a draft stays unread until it is published. */
+		response_set(resp, STATUS_NOT_FOUND, "No such page");
+		served = 1;
+	}
 	snapshot_release(s);
 	return served;
 }
@@ -1011,22 +1066,62 @@ rebuild_now(struct index *ix)
 	ix->changes.n = 0;
 }
 
+/* When the next scheduled review is due; 0 for none. */
+static long long
+next_due(struct index *ix)
+{
+	long long	t;
+
+	pthread_mutex_lock(&ix->snapshot_lock);
+	t = ix->current != NULL ? ix->current->next_due : 0;
+	pthread_mutex_unlock(&ix->snapshot_lock);
+	return t;
+}
+
+static int
+scheduled_due(struct index *ix)
+{
+	long long	t = next_due(ix);
+
+	return t != 0 && event_calendar_now() >= t;
+}
+
+/*
+ * How long the watcher may sleep, in ms: until a change has settled (due,
+ * on the monotonic clock), and at most until the next scheduled review,
+ * looked at again every SCHEDULE_CHECK_S in case the calendar jumps.
+ */
+static int
+watch_timeout(struct index *ix, uint64_t due)
+{
+	long long	t = next_due(ix), wait;
+	uint64_t	now = event_now_us() / 1000;
+	int		timeout = -1;
+
+	if (due != 0)
+		timeout = due > now ? (int)(due - now) : 0;
+	if (t != 0) {
+		wait = t - event_calendar_now();
+		wait = wait < 0 ? 0 : wait > SCHEDULE_CHECK_S ? SCHEDULE_CHECK_S : wait;
+		if (timeout == -1 || wait * 1000 < timeout)
+			timeout = (int)(wait * 1000);
+	}
+	return timeout;
+}
+
 /* The watcher thread; the inotify descriptor is in ix->ino. */
 static void *
 watch_run(void *arg)
 {
 	struct index	*ix = arg;
-	struct pollfd	 fds[2];
-	uint64_t	 due = 0;
-	int		 timeout;
+	struct pollfd	 fds[3];
+	uint64_t	 due = 0, kicks;
 
 	fds[0] = (struct pollfd){ .fd = ix->ino, .events = POLLIN };
 	fds[1] = (struct pollfd){ .fd = ix->stop_fd, .events = POLLIN };
+	fds[2] = (struct pollfd){ .fd = ix->kick_fd, .events = POLLIN };
 	for (;;) {
-		timeout = -1;
-		if (due != 0)
-			timeout = due > event_now_us() / 1000 ? (int)(due - event_now_us() / 1000) : 0;
-		if (poll(fds, 2, timeout) == -1 && errno != EINTR) {
+		if (poll(fds, 3, watch_timeout(ix, due)) == -1 && errno != EINTR) {
 			log_error("index: poll: %s", strerror(errno));
 			break;
 		}
@@ -1035,6 +1130,10 @@ watch_run(void *arg)
 		if (fds[0].revents & POLLIN) {
 			drain_events(ix, ix->ino);
 			due = event_now_us() / 1000 + SETTLE_MS;
+		}
+		if ((fds[2].revents & POLLIN) || scheduled_due(ix)) {
+			(void)!read(ix->kick_fd, &kicks, sizeof(kicks));
+			due = event_now_us() / 1000;
 		}
 		if (due != 0 && event_now_us() / 1000 >= due) {
 			due = 0;
@@ -1061,7 +1160,8 @@ index_start(int root_fd, const char *root, const char *hostname,
 	ix->reviews_wd = watch_reviews(ix, ix->ino);
 	if (index_rebuild(ix, NULL, reason) == -1)
 		goto fail;
-	if ((ix->stop_fd = eventfd(0, EFD_CLOEXEC)) == -1) {
+	if ((ix->stop_fd = eventfd(0, EFD_CLOEXEC)) == -1 ||
+	    (ix->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1) {
 		*reason = reasonf("eventfd: %s", strerror(errno));
 		goto fail;
 	}
@@ -1089,6 +1189,8 @@ index_stop(struct index *ix)
 	}
 	if (ix->stop_fd != -1)
 		close(ix->stop_fd);
+	if (ix->kick_fd != -1)
+		close(ix->kick_fd);
 	if (ix->ino != -1)
 		close(ix->ino);
 	index_free(ix);

@@ -41,8 +41,12 @@ int	 index_check(int root_fd, const char *root, const char *hostname,
 /* A page made from the index: /, /reviews/, tags, directors, /atom.xml, /robots.txt. */
 int	 index_page(struct index *ix, const char *path, const char *lang,
 	    struct response *resp);
-/* The review file name (in reviews/) as written, then its footer and responses. */
-int	 index_review_file(struct index *ix, const char *name, const char *lang,
+/*
+ * The review file name (in reviews/) as written, then its footer and
+ * responses. A draft, or a review not yet due, is 51 but for the owner,
+ * who may proof-read it.
+ */
+int	 index_review_file(struct index *ix, const char *name, const char *lang, int owner,
 	    struct response *resp);
 /* The menu of the review slug: a link to read it, director, tags, responses. */
 int	 index_review_menu(struct index *ix, const char *slug, const char *lang,

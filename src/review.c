@@ -411,6 +411,12 @@ days_of(const char *d)
 	return era * 146097 + (long long)doe - 719468;
 }
 
+long long
+date_seconds(const char *date)
+{
+	return days_of(date) * 86400;
+}
+
 static void
 set_date(struct review *r, const char *v, size_t len)
 {
@@ -423,7 +429,7 @@ set_date(struct review *r, const char *v, size_t len)
 	}
 	memcpy(r->date, v, DATE_SIZE - 1);
 	r->date[DATE_SIZE - 1] = '\0';
-	r->published = days_of(v) * 86400 + secs;
+	r->published = date_seconds(v) + secs;
 }
 
 /* "4", "3.5", "4/5", "3.5/5": halves of a star from 0 to REVIEW_RATING_MAX. */

@@ -160,6 +160,9 @@ int	 review_name_parse(const char *name, struct review_name *out,
  */
 int	 slugify(const char *in, size_t len, char *out, size_t outsize);
 
+/* Seconds since the epoch at 00:00 UTC of date, a valid YYYY-MM-DD (date_valid). */
+long long	 date_seconds(const char *date);
+
 /* Returns 1 when s[0..len) is a real calendar date YYYY-MM-DD, year 1000 to 9999. */
 int	 date_valid(const char *s, size_t len);
 

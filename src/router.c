@@ -85,10 +85,17 @@ listed_page(const struct request *req, const char *arg, struct response *resp)
 	return 1;
 }
 
+/* Whether the request comes with one of the owner's certificates. */
+static int
+from_owner(const struct request *req)
+{
+	return req->has_certificate && config_is_owner(host_settings(req->host), req->fingerprint);
+}
+
 static int
 review_file(const struct request *req, const char *name, struct response *resp)
 {
-	return index_review_file(req->host->index, name, lang_of(req), resp);
+	return index_review_file(req->host->index, name, lang_of(req), from_owner(req), resp);
 }
 
 static int
@@ -106,11 +113,22 @@ to_guestbook(const struct request *req, const char *arg, struct response *resp)
 	return 1;
 }
 
+/* Where the author keeps what is not ready: only the owner reads it. */
+#define DRAFTS_DIR	"/drafts"
+
 static int
 capsule_file(const struct request *req, const char *arg, struct response *resp)
 {
+	const char	*path = req->url->path;
+	size_t		 n = strlen(DRAFTS_DIR);
+
 	(void)arg;
-	capsule_serve(req->host->root_fd, req->url->path, lang_of(req), resp);
+	if (strncmp(path, DRAFTS_DIR, n) == 0 && (path[n] == '/' || path[n] == '\0') &&
+	    !from_owner(req)) {
+		response_set(resp, STATUS_NOT_FOUND, "No such page");
+		return 1;
+	}
+	capsule_serve(req->host->root_fd, path, lang_of(req), resp);
 	return 1;
 }
 

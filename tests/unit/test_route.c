@@ -31,11 +31,21 @@
 static char	 dir[] = "/tmp/marquee-route-XXXXXX";
 static struct hostset	*hosts;	/* the one set, published */
 static uint64_t	 clock_us = 1000000;
+/* 2026-06-01T00:00:00Z; the index's watcher thread reads it too. */
+static _Atomic long long	 calendar_s = 1780272000LL;
+/* The owner's certificate (the owner key of the test host). */
+#define OWNER_FP	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 static uint64_t
 test_clock(void)
 {
 	return clock_us;
+}
+
+static long long
+test_calendar(void)
+{
+	return calendar_s;
 }
 
 /* What one request got: the head (Gemini header, or "" for Gopher) and the body. */
@@ -185,6 +195,12 @@ make_capsule(void)
 	    "Tags: Drama, Noir\n\nThe first review.\n");
 	put("reviews/2026-04-01-second.gmi", "# Second Film\nDirector: Jane Doe\n"
 	    "Tags: drama\n\nThe second review.\n");
+	put("reviews/2026-05-01-draft.gmi", "# Draft Film\nDraft: yes\nTags: drama\n\nNot yet.\n");
+	put("reviews/2026-07-01-later.gmi", "# Later Film\nDate: 2026-07-01T18:00+02:00\n"
+	    "Tags: drama\n\nScheduled.\n");
+	snprintf(path, sizeof(path), "%s/capsule/drafts", dir);
+	mkdir(path, 0755);
+	put("drafts/idea.gmi", "# An idea\n");
 }
 
 static void
@@ -202,6 +218,7 @@ start(void)
 	    config_set(c, "state", state, &reason) == -1 ||
 	    config_set(c, "certs", certs, &reason) == -1 ||
 	    config_set(c, "guestbook_limit", "2", &reason) == -1 ||
+	    config_set(c, "owner", OWNER_FP, &reason) == -1 ||
 	    config_finish(c, &reason) == -1) {
 		fprintf(stderr, "config: %s\n", reason);
 		exit(2);
@@ -343,6 +360,81 @@ gopher_rows(void)
 	HAS(a, "\t/guestbook/sign\t"); done(&a);
 }
 
+static void
+gemini_as(const char *url, const char *fp, struct answer *a)
+{
+	char	line[GEMINI_URL_MAX + 3];
+
+	snprintf(line, sizeof(line), "%s\r\n", url);
+	ask(&gemini_adapter, line, fp, a);
+}
+
+/* Whether the home page lists text, asked until deadline_ms of real time have passed. */
+static int
+home_lists_within(const char *text, int deadline_ms)
+{
+	struct answer	a;
+	int		found = 0, waited;
+
+	for (waited = 0; !found && waited <= deadline_ms; waited += 10) {
+		gemini("gemini://localhost/", &a);
+		found = strstr(a.body, text) != NULL;
+		done(&a);
+		if (!found)
+			usleep(10000);
+	}
+	return found;
+}
+
+/*
+ * Drafts and scheduled reviews: never listed, fed or answered to readers
+ * (not even as the raw file under the root), readable by the owner; a
+ * scheduled one appears once the (injected) calendar reaches its time.
+ */
+static void
+drafts_and_schedule(void)
+{
+	struct answer	a;
+
+	gemini("gemini://localhost/", &a);
+	LACKS(a, "Draft Film"); LACKS(a, "Later Film"); done(&a);
+	gemini("gemini://localhost/tags/drama/", &a);
+	LACKS(a, "Draft Film"); LACKS(a, "Later Film"); done(&a);
+	gemini("gemini://localhost/atom.xml", &a);
+	LACKS(a, "Draft Film"); LACKS(a, "Later Film"); done(&a);
+	gemini("gemini://localhost/reviews/2026-05-01-draft.gmi", &a);
+	CHECK_STR(a.head, "51 No such page"); done(&a);
+	gemini("gemini://localhost/reviews/2026-05-01-draft/", &a);
+	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
+	gemini("gemini://localhost/reviews/2026-05-01-draft/respond?hi", &a);
+	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
+	gemini_as("gemini://localhost/reviews/2026-05-01-draft.gmi", OWNER_FP, &a);
+	CHECK_STR(a.head, GMI); HAS(a, "Not yet."); done(&a);
+	/* Another certificate is a reader's. */
+	gemini_as("gemini://localhost/reviews/2026-05-01-draft.gmi",
+	    "f123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", &a);
+	CHECK_STR(a.head, "51 No such page"); done(&a);
+	gemini("gemini://localhost/drafts/idea.gmi", &a);
+	CHECK_STR(a.head, "51 No such page"); done(&a);
+	gemini("gemini://localhost/drafts/", &a);
+	CHECK_STR(a.head, "51 No such page"); done(&a);
+	gemini_as("gemini://localhost/drafts/idea.gmi", OWNER_FP, &a);
+	CHECK_STR(a.head, GMI); HAS(a, "An idea"); done(&a);
+	gopher("/drafts/idea.gmi", &a);
+	HAS(a, "3"); LACKS(a, "An idea"); done(&a);
+	gemini("gemini://localhost/reviews/2026-07-01-later.gmi", &a);
+	CHECK_STR(a.head, "51 No such page"); done(&a);
+	/* 18:00+02:00 is 16:00 UTC: a second before, still waiting. */
+	calendar_s = 1782921600LL - 1;
+	CHECK(!home_lists_within("Later Film", 300));
+	calendar_s = 1782921600LL;
+	CHECK(home_lists_within("Later Film", 5000));
+	gemini("gemini://localhost/reviews/2026-07-01-later.gmi", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "Scheduled."); done(&a);
+	gemini("gemini://localhost/atom.xml", &a);
+	HAS(a, "Later Film"); LACKS(a, "Draft Film"); done(&a);
+}
+
 /* A meta longer than Gemini allows is cut whole characters at a time. */
 static void
 long_meta(void)
@@ -370,12 +462,14 @@ main(void)
 	int	status;
 
 	event_clock_inject(test_clock);
+	event_calendar_inject(test_calendar);
 	make_capsule();
 	start();
 	gemini_rows();
 	gemini_input();
 	gopher_rows();
 	long_meta();
+	drafts_and_schedule();
 	hostset_publish(NULL);
 	status = harness_done();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
