@@ -318,7 +318,8 @@ gemlog_footer(const struct entry *e, struct buf *b)
 {
 	size_t	i;
 
-	buf_puts(b, "\n");
+	/* The file is shown as written: the page says when it was published. */
+	buf_printf(b, "\nPublished %s.\n\n", e->date);
 	for (i = 0; i < e->ndirectors; i++) {
 		buf_puts(b, "=> /directors/");
 		buf_put_path(b, e->directors[i].slug);

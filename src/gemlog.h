@@ -72,8 +72,8 @@ struct page	*gemlog_find(struct page *pages, size_t npages, const char *path);
 int	 gemlog_link(struct entry *e);
 
 /*
- * Appends what follows a review's own text on its page: links to its
- * director and tags. Rendered per request, so a change to one review never
+ * Appends what follows a review's own text on its page: its date, links to
+ * its directors and tags. Rendered per request, so a change to one review never
  * re-renders ten thousand footers.
  */
 void	 gemlog_footer(const struct entry *e, struct buf *b);

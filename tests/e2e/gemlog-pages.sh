@@ -28,6 +28,7 @@ expect "unknown tag" "51 No such page" "$(header gemini://localhost/tags/nope/)"
 expect "unknown director" "51 No such page" "$(header gemini://localhost/directors/nobody/)"
 header gemini://localhost/reviews/2026-03-01-first.gmi >/dev/null
 expect "review page starts with the file" "$(cat "$root/reviews/2026-03-01-first.gmi")" "$(head -n 6 "$work/body")"
+expect "review page shows its date" "Published 2026-03-01." "$(grep '^Published ' "$work/body")"
 expect "review footer" "=> /directors/jane-doe/ More by Jane Doe
 => /tags/drama/ Tagged Drama
 => /tags/noir/ Tagged Noir" "$(grep -E '^=> /(directors|tags)/' "$work/body")"

@@ -103,7 +103,7 @@ test_footer(void)
 	struct buf	f = { 0 };
 
 	gemlog_footer(&a, &f);
-	CHECK_STR(f.data, "\n=> /directors/agn%C3%A8s-varda/ More by Agnès Varda\n"
+	CHECK_STR(f.data, "\nPublished 2026-01-10.\n\n=> /directors/agn%C3%A8s-varda/ More by Agnès Varda\n"
 	    "=> /tags/drama/ Tagged Drama\n=> /tags/nouvelle-vague/ Tagged Nouvelle Vague\n"
 	    "=> /reviews/ All reviews\n=> / Home\n");
 	buf_free(&f);
