@@ -197,6 +197,37 @@ group_filings(const struct filing *f, size_t n, struct filing *out,
 }
 
 /*
+ * The name to show for a run of filings under one slug (newest first):
+ * the spelling most reviews use, ties going to the oldest, so that one
+ * review spelling "noir" where others say "Noir" changes nothing. A few
+ * spellings at most, so a linear look-up among them.
+ */
+static const char *
+display_name(const struct filing *run, size_t len)
+{
+	const char	**names;
+	size_t		 *counts, distinct = 0, i, j, best = 0;
+	const char	 *name = run[len - 1].name;
+
+	names = calloc(len, sizeof(*names));
+	counts = calloc(len, sizeof(*counts));
+	/* Oldest first, so that on a tie the first seen, the oldest, stays. */
+	for (i = len; names != NULL && counts != NULL && i-- > 0;) {
+		for (j = 0; j < distinct && strcmp(names[j], run[i].name) != 0; j++)
+			continue;
+		if (j == distinct)
+			names[distinct++] = run[i].name;
+		if (++counts[j] > best) {
+			best = counts[j];
+			name = names[j];
+		}
+	}
+	free(names);
+	free(counts);
+	return name;
+}
+
+/*
  * Renders the index of a kind (tags or directors) and one page per member.
  * kind is the URL segment, heading the index title, and prefix what stands
  * before a member's name in its page title.
@@ -218,14 +249,15 @@ render_groups(struct pages *p, const struct filing *f, size_t n,
 	}
 	buf_printf(&index, "# %s\n\n", heading);
 	for (i = 0; i < ng; i++) {
-		const struct filing *first = &out[g[i].start];
+		const struct filing	*first = &out[g[i].start];
+		const char		*name = display_name(first, g[i].len);
 
 		buf_printf(&index, "=> /%s/", kind);
 		buf_put_path(&index, g[i].slug);
-		buf_printf(&index, "/ %s (%zu)\n", first->name, g[i].len);
+		buf_printf(&index, "/ %s (%zu)\n", name, g[i].len);
 		path.len = title.len = 0;
 		buf_printf(&path, "/%s/%s/", kind, g[i].slug);
-		buf_printf(&title, "%s%s", prefix, first->name);
+		buf_printf(&title, "%s%s", prefix, name);
 		if (path.failed || title.failed) {
 			p->failed = 1;
 			break;

@@ -69,28 +69,61 @@ is_separator(unsigned cp)
 }
 
 /*
- * Lower case of ASCII and of the Latin-1 Supplement and Latin Extended-A
- * capitals (Unicode's simple case mapping), which cover the names of
- * European films; other code points are returned as they are.
+ * The letters of Latin-1 Supplement and Latin Extended-A, which cover the
+ * names of European films, as the ASCII a slug holds for them: case and
+ * accents do not make another tag ("Drame", "drame" and "drâme" are one,
+ * and "Éric Rohmer" is /directors/eric-rohmer/). Ligatures and letters
+ * without a decomposition take the spelling their languages use (æ "ae",
+ * ß "ss", þ "th").
  */
-static unsigned
-slug_lower(unsigned cp)
+static const struct {
+	unsigned	 lo, hi;
+	const char	*ascii;
+} latin_letters[] = {
+	{ 0xc0, 0xc5, "a" }, { 0xc6, 0xc6, "ae" }, { 0xc7, 0xc7, "c" }, { 0xc8, 0xcb, "e" },
+	{ 0xcc, 0xcf, "i" }, { 0xd0, 0xd0, "d" }, { 0xd1, 0xd1, "n" }, { 0xd2, 0xd6, "o" },
+	{ 0xd8, 0xd8, "o" }, { 0xd9, 0xdc, "u" }, { 0xdd, 0xdd, "y" }, { 0xde, 0xde, "th" },
+	{ 0xdf, 0xdf, "ss" }, { 0xe0, 0xe5, "a" }, { 0xe6, 0xe6, "ae" }, { 0xe7, 0xe7, "c" },
+	{ 0xe8, 0xeb, "e" }, { 0xec, 0xef, "i" }, { 0xf0, 0xf0, "d" }, { 0xf1, 0xf1, "n" },
+	{ 0xf2, 0xf6, "o" }, { 0xf8, 0xf8, "o" }, { 0xf9, 0xfc, "u" }, { 0xfd, 0xfd, "y" },
+	{ 0xfe, 0xfe, "th" }, { 0xff, 0xff, "y" },
+	{ 0x100, 0x105, "a" }, { 0x106, 0x10d, "c" }, { 0x10e, 0x111, "d" }, { 0x112, 0x11b, "e" },
+	{ 0x11c, 0x123, "g" }, { 0x124, 0x127, "h" }, { 0x128, 0x131, "i" }, { 0x132, 0x133, "ij" },
+	{ 0x134, 0x135, "j" }, { 0x136, 0x138, "k" }, { 0x139, 0x142, "l" }, { 0x143, 0x14b, "n" },
+	{ 0x14c, 0x151, "o" }, { 0x152, 0x153, "oe" }, { 0x154, 0x159, "r" }, { 0x15a, 0x161, "s" },
+	{ 0x162, 0x167, "t" }, { 0x168, 0x173, "u" }, { 0x174, 0x175, "w" }, { 0x176, 0x178, "y" },
+	{ 0x179, 0x17e, "z" }, { 0x17f, 0x17f, "s" },
+};
+
+/* Combining diacritical marks (U+0300-036F): "e" then U+0301 is "é" written apart. */
+static int
+is_combining_mark(unsigned cp)
 {
-	if (cp < 0x80)
-		return ascii_lower((unsigned char)cp);
-	if (cp >= 0xc0 && cp <= 0xde && cp != 0xd7)
-		return cp + 0x20;
-	if (cp == 0x130)
-		return 'i';	/* İ; cp | 1 would be the dotless ı */
-	if (cp == 0x178)
-		return 0xff;	/* Ÿ, whose ÿ is in Latin-1 */
-	/* Capital even, small odd: Ā..ķ and Ŋ..ŷ. */
-	if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177))
-		return cp | 1;
-	/* Capital odd, small even: Ĺ..ň and Ź..ž. */
-	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e))
-		return cp + (cp & 1);
-	return cp;
+	return cp >= 0x300 && cp <= 0x36f;
+}
+
+/*
+ * What cp becomes in a slug, into out (UTF8_SEQ_MAX bytes); returns its
+ * length. ASCII letters are lowered, Latin letters folded (latin_letters),
+ * anything else kept as it is.
+ */
+static size_t
+slug_fold(unsigned cp, char *out)
+{
+	size_t	i, n;
+
+	if (cp < 0x80) {
+		out[0] = (char)ascii_lower((unsigned char)cp);
+		return 1;
+	}
+	for (i = 0; i < sizeof(latin_letters) / sizeof(latin_letters[0]); i++) {
+		if (cp >= latin_letters[i].lo && cp <= latin_letters[i].hi) {
+			n = strlen(latin_letters[i].ascii);
+			memcpy(out, latin_letters[i].ascii, n);
+			return n;
+		}
+	}
+	return utf8_encode(cp, out);
 }
 
 int
@@ -111,7 +144,9 @@ slugify(const char *in, size_t len, char *out, size_t outsize)
 			gap = o > 0;	/* never a leading '-' */
 			continue;
 		}
-		m = utf8_encode(slug_lower(cp), enc);
+		if (is_combining_mark(cp))
+			continue;
+		m = slug_fold(cp, enc);
 		if (o + (size_t)gap + m >= outsize)
 			goto fail;
 		if (gap)

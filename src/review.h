@@ -147,16 +147,16 @@ int	 review_name_parse(const char *name, struct review_name *out,
 	    const char **reason);
 
 /*
- * Makes the URL slug of a tag or director, so that "Drama", "drama" and
- * " drama " are one tag. ASCII letters and the capitals of Latin-1 Supplement
- * and Latin Extended-A are lowered ("Éric" -> "éric", "Œ" -> "œ"); other
- * UTF-8 is kept as it is (no Unicode tables, no normalisation). Each run of
- * ASCII characters other than letters and digits, and of non-ASCII spaces and
- * punctuation (no-break spaces, guillemets, dashes, curly quotes, CJK
- * punctuation), becomes one '-', none at either end. Apostrophes are
- * punctuation like the rest: "d'os" -> "d-os", as in the capsule's file
- * names. Returns -1, with out "", when in is not valid UTF-8, nothing is left
- * or out is too small.
+ * Makes the URL slug of a tag or director, so that "Drama", "drama",
+ * " drama " and "Dráma" are one tag: ASCII letters are lowered, the letters
+ * of Latin-1 Supplement and Latin Extended-A folded to ASCII ("Éric" ->
+ * "eric", "Œ" -> "oe", "ß" -> "ss"), combining accents dropped; other UTF-8
+ * is kept as it is (no Unicode tables). Each run of ASCII characters other
+ * than letters and digits, and of non-ASCII spaces and punctuation
+ * (no-break spaces, guillemets, dashes, curly quotes, CJK punctuation),
+ * becomes one '-', none at either end. Apostrophes are punctuation like the
+ * rest: "d'os" -> "d-os", as in the capsule's file names. Returns -1, with
+ * out "", when in is not valid UTF-8, nothing is left or out is too small.
  */
 int	 slugify(const char *in, size_t len, char *out, size_t outsize);
 

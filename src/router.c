@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
 #include "capsule.h"
 #include "config.h"
 #include "gbpages.h"
@@ -76,12 +77,33 @@ generated_page(const struct request *req, const char *arg, struct response *resp
 	return index_page(req->host->index, req->url->path, lang_of(req), resp);
 }
 
-/* A tag or director the index does not know is missing, not a file. */
+/*
+ * A tag or director the index does not know is missing, not a file; one
+ * written with capitals or accents (an old link to /directors/éric-rohmer/)
+ * is sent on to its slug.
+ */
 static int
 listed_page(const struct request *req, const char *arg, struct response *resp)
 {
-	if (!generated_page(req, arg, resp))
+	const char	*path = req->url->path;
+	char		 slug[ARG_MAX + 1];
+	struct buf	 to = { 0 };
+
+	if (generated_page(req, arg, resp))
+		return 1;
+	if (slugify(arg, strlen(arg), slug, sizeof(slug)) == -1 || strcmp(slug, arg) == 0) {
 		response_set(resp, STATUS_NOT_FOUND, "No such page");
+		return 1;
+	}
+	/* The pattern is /KIND/ARG/: what comes before ARG stays. */
+	buf_append(&to, path, strlen(path) - strlen(arg) - 1);
+	buf_put_path(&to, slug);
+	buf_puts(&to, "/");
+	if (to.failed)
+		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
+	else
+		response_set(resp, STATUS_REDIRECT, "%s", to.data);
+	buf_free(&to);
 	return 1;
 }
 

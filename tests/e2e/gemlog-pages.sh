@@ -18,7 +18,7 @@ expect "review list" "=> /reviews/2026-04-01-second.gmi 2026-04-01 - Second Film
 => /reviews/2026-03-01-first.gmi 2026-03-01 - First Film" "$(grep '^=> /reviews/2' "$work/body")"
 expect "review list title" "# Reviews" "$(head -n 1 "$work/body")"
 header gemini://localhost/tags/ >/dev/null
-expect "tag index (names as the newest review writes them)" "=> /tags/drama/ drama (2)
+expect "tag index (the spelling most reviews use, ties to the oldest)" "=> /tags/drama/ Drama (2)
 => /tags/noir/ Noir (1)" "$(grep '^=> /tags/' "$work/body")"
 expect "tag page" "$GMI" "$(header gemini://localhost/tags/noir/)"
 expect "tag page lists its reviews" "=> /reviews/2026-03-01-first.gmi 2026-03-01 - First Film" "$(grep '^=> /reviews/2' "$work/body")"

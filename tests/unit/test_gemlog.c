@@ -63,7 +63,8 @@ test_pages(void)
 	    "=> /reviews/2026-02-20-b.gmi 2026-02-20 - B\n"
 	    "=> /reviews/2026-01-10-a.gmi 2026-01-10 - A <Film> & Co\n"
 	    "\n=> /reviews/ All reviews\n=> / Home\n");
-	CHECK_STR(page("/tags/"), "# Tags\n\n=> /tags/drama/ drama (2)\n"
+	/* "Drama" and "drama" once each: the oldest review's spelling. */
+	CHECK_STR(page("/tags/"), "# Tags\n\n=> /tags/drama/ Drama (2)\n"
 	    "=> /tags/nouvelle-vague/ Nouvelle Vague (1)\n"
 	    "\n=> /reviews/ All reviews\n=> / Home\n");
 	CHECK_STR(page("/tags/nouvelle-vague/"), "# Reviews tagged Nouvelle Vague\n\n"
@@ -95,6 +96,34 @@ test_pages(void)
 	gemlog_pages_free(pages, npages);
 	free(a.link);
 	free(b.link);
+}
+
+/* The spelling most reviews use names a tag, whatever the newest says. */
+static void
+test_tag_spelling(void)
+{
+	struct tag	 t_new[] = { { "DRAMA", "drama" } }, t_mid[] = { { "drama", "drama" } };
+	struct tag	 t_old[] = { { "drama", "drama" } };
+	struct entry	 e1 = { .file = "2026-01-01-x.gmi", .slug = "2026-01-01-x", .title = "X",
+			    .date = "2026-01-01", .tags = t_old, .ntags = 1, .summary = "" };
+	struct entry	 e2 = { .file = "2026-02-01-y.gmi", .slug = "2026-02-01-y", .title = "Y",
+			    .date = "2026-02-01", .tags = t_mid, .ntags = 1, .summary = "" };
+	struct entry	 e3 = { .file = "2026-03-01-z.gmi", .slug = "2026-03-01-z", .title = "Z",
+			    .date = "2026-03-01", .tags = t_new, .ntags = 1, .summary = "" };
+	struct entry	*list[] = { &e3, &e2, &e1 };
+	struct site	 site = { .title = "T", .base_url = "gemini://example.org" };
+	struct page	*pg;
+	const char	*reason;
+	size_t		 n;
+
+	CHECK_INT(gemlog_link(&e1) | gemlog_link(&e2) | gemlog_link(&e3), 0);
+	CHECK_INT(gemlog_render(list, 3, &site, &pg, &n, &reason), 0);
+	CHECK(strstr(gemlog_find(pg, n, "/tags/")->body, "=> /tags/drama/ drama (3)\n") != NULL);
+	CHECK(strncmp(gemlog_find(pg, n, "/tags/drama/")->body, "# Reviews tagged drama\n", 23) == 0);
+	gemlog_pages_free(pg, n);
+	free(e1.link);
+	free(e2.link);
+	free(e3.link);
 }
 
 static void
@@ -246,6 +275,7 @@ int
 main(void)
 {
 	test_pages();
+	test_tag_spelling();
 	test_footer();
 	test_responses();
 	test_guestbook();
