@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "gemlog.h"
 #include "guestbook.h"
+#include "utf8.h"
 #include "vocab.h"
 
 /* Growing list of rendered pages. */
@@ -98,6 +99,9 @@ render_home(struct pages *p, struct entry *const *entries, size_t n,
 	buf_puts(&b, "\n=> /reviews/ All reviews\n"
 	    "=> /tags/ Reviews by tag\n"
 	    "=> /directors/ Reviews by director\n"
+	    "=> /years/ Reviews by year\n"
+	    "=> /ratings/ Reviews by rating\n"
+	    "=> /stats/ Statistics\n"
 	    "=> /atom.xml Atom feed\n"
 	    "=> /guestbook/ Guestbook\n");
 	pages_add(p, "/", &b, NULL);
@@ -227,18 +231,23 @@ display_name(const struct filing *run, size_t len)
 	return name;
 }
 
-/*
- * Renders the index of a kind (tags or directors) and one page per member.
- * kind is the URL segment, heading the index title, and prefix what stands
- * before a member's name in its page title.
- */
+/* What reviews are grouped by: tags, directors, years or ratings. */
+struct kind {
+	const char	*segment;	/* of the URL: /SEGMENT/SLUG/ */
+	const char	*heading;	/* of the index page */
+	const char	*prefix;	/* before a member's name in its page's title */
+	int		 descending;	/* newest year, best rating first */
+};
+
+/* Renders the index of a kind and one page per member. */
 static void
 render_groups(struct pages *p, const struct filing *f, size_t n,
-    const char *kind, const char *heading, const char *prefix)
+    const struct kind *k)
 {
 	struct buf	 index = { 0 }, path = { 0 }, title = { 0 };
-	struct filing	*out;
-	struct group	*g = NULL;
+	struct filing	*out, *run;
+	struct group	*g = NULL, *gi;
+	const char	*name;
 	size_t		 i, ng = 0;
 
 	if ((out = calloc(n + 1, sizeof(*out))) == NULL ||
@@ -247,28 +256,27 @@ render_groups(struct pages *p, const struct filing *f, size_t n,
 		p->failed = 1;
 		return;
 	}
-	buf_printf(&index, "# %s\n\n", heading);
-	for (i = 0; i < ng; i++) {
-		const struct filing	*first = &out[g[i].start];
-		const char		*name = display_name(first, g[i].len);
-
-		buf_printf(&index, "=> /%s/", kind);
-		buf_put_path(&index, g[i].slug);
-		buf_printf(&index, "/ %s (%zu)\n", name, g[i].len);
+	buf_printf(&index, "# %s\n\n", k->heading);
+	for (i = 0; i < ng && !p->failed; i++) {
+		gi = &g[k->descending ? ng - 1 - i : i];
+		run = &out[gi->start];
+		name = display_name(run, gi->len);
+		buf_printf(&index, "=> /%s/", k->segment);
+		buf_put_path(&index, gi->slug);
+		buf_printf(&index, "/ %s (%zu)\n", name, gi->len);
 		path.len = title.len = 0;
-		buf_printf(&path, "/%s/%s/", kind, g[i].slug);
-		buf_printf(&title, "%s%s", prefix, name);
-		if (path.failed || title.failed) {
+		buf_printf(&path, "/%s/%s/", k->segment, gi->slug);
+		buf_printf(&title, "%s%s", k->prefix, name);
+		if (path.failed || title.failed)
 			p->failed = 1;
-			break;
-		}
-		render_list(p, path.data, title.data, first, g[i].len);
+		else
+			render_list(p, path.data, title.data, run, gi->len);
 	}
 	if (n == 0)
 		buf_puts(&index, "Nothing here yet.\n");
 	buf_puts(&index, "\n=> /reviews/ All reviews\n=> / Home\n");
 	path.len = 0;
-	buf_printf(&path, "/%s/", kind);
+	buf_printf(&path, "/%s/", k->segment);
 	if (path.failed)
 		p->failed = 1;
 	else
@@ -279,6 +287,11 @@ render_groups(struct pages *p, const struct filing *f, size_t n,
 	free(g);
 	free(out);
 }
+
+static const struct kind	by_tag = { "tags", "Tags", "Reviews tagged ", 0 };
+static const struct kind	by_director = { "directors", "Directors", "Films by ", 0 };
+static const struct kind	by_year = { "years", "Reviews by year", "Reviews of ", 1 };
+static const struct kind	by_rating = { "ratings", "Reviews by rating", "Rated ", 1 };
 
 /* The filings of every entry under each of its tags, or of its directors. */
 static struct filing *
@@ -301,32 +314,157 @@ filings_of(struct entry *const *entries, size_t n, int directors, size_t *total)
 	return f;
 }
 
-static void
-render_tags(struct pages *p, struct entry *const *entries, size_t n)
+/* "2026", and "4/5" for ratings from 4 to 4.5: the slugs and names of years and ratings. */
+static const char *const rating_names[] = { "0/5", "1/5", "2/5", "3/5", "4/5", "5/5" };
+static const char *const rating_slugs[] = { "0", "1", "2", "3", "4", "5" };
+
+/*
+ * The filings of every entry under its year (years, whose n slots of 5
+ * bytes the caller provides) or under its rating, for entries rated.
+ */
+static struct filing *
+filings_by(struct entry *const *entries, size_t n, char (*years)[5], size_t *total)
 {
 	struct filing	*f;
-	size_t		 total;
+	size_t		 i;
+	int		 r;
 
-	if ((f = filings_of(entries, n, 0, &total)) == NULL) {
-		p->failed = 1;
-		return;
+	if ((f = calloc(n + 1, sizeof(*f))) == NULL)
+		return NULL;
+	for (i = 0, *total = 0; i < n; i++) {
+		if (years != NULL) {
+			memcpy(years[i], entries[i]->date, 4);
+			years[i][4] = '\0';
+			f[(*total)++] = (struct filing){ years[i], years[i], entries[i] };
+		} else if ((r = entries[i]->rating) >= 0)
+			f[(*total)++] = (struct filing){ rating_slugs[r / 2], rating_names[r / 2],
+			    entries[i] };
 	}
-	render_groups(p, f, total, "tags", "Tags", "Reviews tagged ");
-	free(f);
+	return f;
 }
 
-static void
-render_directors(struct pages *p, struct entry *const *entries, size_t n)
+/* Widest bar on the statistics page, in characters: fits a 70-column Gopher line. */
+#define STATS_BAR_MAX	40
+/* Tags and directors the statistics list, the most reviewed first. */
+#define STATS_TOP	20
+
+static int
+group_by_size(const void *a, const void *b)
 {
+	const struct group	*x = a, *y = b;
+
+	if (x->len != y->len)
+		return x->len < y->len ? 1 : -1;
+	return strcmp(x->slug, y->slug);
+}
+
+/* Columns a label takes on /stats/: the bars start in one column. */
+#define STATS_LABEL	24
+
+/* name cut and padded to STATS_LABEL columns, wide characters counted as two. */
+static void
+stats_label(struct buf *b, const char *name)
+{
+	size_t	n = utf8_fit(name, strlen(name), STATS_LABEL), cols;
+
+	buf_append(b, name, n);
+	for (cols = utf8_columns(name, n); cols <= STATS_LABEL; cols++)
+		buf_puts(b, " ");
+}
+
+/*
+ * One section of /stats/: each group (its display name, a bar as long as
+ * its share of the largest, its count) in a preformatted block, so the
+ * bars line up in every client.
+ */
+static void
+stats_section(struct buf *b, const char *heading, const struct filing *f, size_t n,
+    int by_size)
+{
+	struct filing	*out;
+	struct group	*g = NULL;
+	size_t		 i, ng = 0, max = 1, shown, bar;
+
+	if ((out = calloc(n + 1, sizeof(*out))) == NULL || group_filings(f, n, out, &g, &ng) == -1) {
+		free(out);
+		b->failed = 1;
+		return;
+	}
+	if (by_size)
+		qsort(g, ng, sizeof(*g), group_by_size);
+	for (i = 0; i < ng; i++)
+		max = g[i].len > max ? g[i].len : max;
+	shown = by_size && ng > STATS_TOP ? STATS_TOP : ng;
+	buf_printf(b, "\n## %s\n\n```%s\n", heading, heading);
+	for (i = 0; i < shown; i++) {
+		/* Years newest first; tags and directors by size. */
+		const struct group *gi = &g[by_size ? i : ng - 1 - i];
+
+		stats_label(b, display_name(&out[gi->start], gi->len));
+		for (bar = (gi->len * STATS_BAR_MAX + max - 1) / max; bar > 0; bar--)
+			buf_puts(b, "\xe2\x96\x88");	/* U+2588 FULL BLOCK */
+		buf_printf(b, " %zu\n", gi->len);
+	}
+	buf_puts(b, "```\n");
+	free(g);
+	free(out);
+}
+
+/* /stats/: how many reviews, per year, tag and director, as text bars. */
+static void
+render_stats(struct pages *p, struct entry *const *entries, size_t n)
+{
+	struct buf	 b = { 0 };
 	struct filing	*f;
+	char		(*years)[5];
 	size_t		 total;
 
-	if ((f = filings_of(entries, n, 1, &total)) == NULL) {
+	buf_printf(&b, "# Statistics\n\n%zu review%s.\n", n, n == 1 ? "" : "s");
+	if ((years = calloc(n + 1, sizeof(*years))) != NULL &&
+	    (f = filings_by(entries, n, years, &total)) != NULL) {
+		stats_section(&b, "Per year", f, total, 0);
+		free(f);
+	} else
+		b.failed = 1;
+	free(years);
+	if ((f = filings_of(entries, n, 0, &total)) != NULL) {
+		stats_section(&b, "Most used tags", f, total, 1);
+		free(f);
+	} else
+		b.failed = 1;
+	if ((f = filings_of(entries, n, 1, &total)) != NULL) {
+		stats_section(&b, "Most reviewed directors", f, total, 1);
+		free(f);
+	} else
+		b.failed = 1;
+	buf_puts(&b, "\n=> /reviews/ All reviews\n=> / Home\n");
+	if (b.failed)
+		p->failed = 1;
+	pages_add(p, "/stats/", &b, NULL);
+}
+
+/* Renders the index and pages of one kind; years is scratch for by_year. */
+static void
+render_kind(struct pages *p, struct entry *const *entries, size_t n, const struct kind *k)
+{
+	struct filing	*f;
+	char		(*years)[5] = NULL;
+	size_t		 total = 0;
+
+	if (k == &by_year && (years = calloc(n + 1, sizeof(*years))) == NULL) {
 		p->failed = 1;
 		return;
 	}
-	render_groups(p, f, total, "directors", "Directors", "Films by ");
+	if (k == &by_tag || k == &by_director)
+		f = filings_of(entries, n, k == &by_director, &total);
+	else
+		f = filings_by(entries, n, years, &total);
+	if (f == NULL)
+		p->failed = 1;
+	else
+		render_groups(p, f, total, k);
 	free(f);
+	free(years);
 }
 
 static void
@@ -563,8 +701,11 @@ gemlog_render(struct entry *const *entries, size_t n, const struct site *site,
 
 	render_home(&p, entries, n, site);
 	render_all_reviews(&p, entries, n);
-	render_tags(&p, entries, n);
-	render_directors(&p, entries, n);
+	render_kind(&p, entries, n, &by_tag);
+	render_kind(&p, entries, n, &by_director);
+	render_kind(&p, entries, n, &by_year);
+	render_kind(&p, entries, n, &by_rating);
+	render_stats(&p, entries, n);
 	if (!site->own_feed)
 		render_feed(&p, entries, n, site);
 	if (!site->own_robots)

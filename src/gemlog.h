@@ -30,6 +30,7 @@ struct entry {
 	char		 date[11];	/* YYYY-MM-DD */
 	long long	 published;	/* when it is due, seconds since the epoch */
 	int		 draft;		/* Draft: yes: never listed, read only by the owner */
+	int		 rating;	/* halves of a star, 0 to 10; -1 for none */
 	struct tag	*directors;	/* in the order written */
 	size_t		 ndirectors;
 	struct tag	*tags;

@@ -368,6 +368,7 @@ entry_parse(struct review *scratch, const char *path, const char *name,
 		goto nomem;
 	atomic_init(&e->refs, 1);	/* the catalogue's */
 	e->draft = r->draft;
+	e->rating = r->rating;
 	e->published = r->published;
 	if (r->date[0] != '\0')
 		memcpy(e->date, r->date, sizeof(e->date));

@@ -55,6 +55,11 @@ static const struct route_row routes[] = {
 	{ "/tags/TAG/",			0, listed_page },	/* the reviews with that tag */
 	{ "/directors/",		0, generated_page },	/* every director */
 	{ "/directors/SLUG/",		0, listed_page },	/* the reviews by that director */
+	{ "/years/",			0, generated_page },	/* every year with its number of reviews */
+	{ "/years/YEAR/",		0, listed_page },	/* the reviews of that year */
+	{ "/ratings/",			0, generated_page },	/* every rating given, best first */
+	{ "/ratings/N/",		0, listed_page },	/* the reviews rated N to N.5 of 5 */
+	{ "/stats/",			0, generated_page },	/* counts per year, tag and director, as bars */
 	{ "/guestbook",			0, to_guestbook },	/* 31 to /guestbook/ */
 	{ "/guestbook/",		0, gbpages_first },	/* every response and note, newest first */
 	{ "/guestbook/page/N/",		0, gbpages_later },	/* older ones, GUESTBOOK_PAGE a page */

@@ -16,10 +16,10 @@ static struct tag	varda[] = { { "Agnès Varda", "agnès-varda" } };
 static struct entry	a = { .file = "2026-01-10-a.gmi", .slug = "2026-01-10-a",
 			    .title = "A <Film> & Co", .date = "2026-01-10",
 			    .directors = varda, .ndirectors = 1,
-			    .tags = tags_a, .ntags = 2, .summary = "Sea & sand." };
+			    .tags = tags_a, .ntags = 2, .summary = "Sea & sand.", .rating = 8 };
 static struct entry	b = { .file = "2026-02-20-b.gmi", .slug = "2026-02-20-b",
 			    .title = "B", .date = "2026-02-20", .tags = tags_b,
-			    .ntags = 1, .summary = "" };
+			    .ntags = 1, .summary = "", .rating = -1 };
 static struct page	*pages;
 static size_t		 npages;
 
@@ -39,6 +39,10 @@ type(const char *path)
 	return p != NULL && p->type != NULL ? p->type : "gemtext";
 }
 
+#define BAR5	"\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88"
+#define BAR20	BAR5 BAR5 BAR5 BAR5
+#define BAR40	BAR20 BAR20
+
 static void
 test_pages(void)
 {
@@ -57,12 +61,28 @@ test_pages(void)
 	    "=> /reviews/2026-02-20-b.gmi 2026-02-20 - B\n"
 	    "=> /reviews/2026-01-10-a.gmi 2026-01-10 - A <Film> & Co\n"
 	    "\n=> /reviews/ All reviews\n=> /tags/ Reviews by tag\n"
-	    "=> /directors/ Reviews by director\n=> /atom.xml Atom feed\n"
+	    "=> /directors/ Reviews by director\n=> /years/ Reviews by year\n"
+	    "=> /ratings/ Reviews by rating\n=> /stats/ Statistics\n=> /atom.xml Atom feed\n"
 	    "=> /guestbook/ Guestbook\n");
 	CHECK_STR(page("/reviews/"), "# Reviews\n\n"
 	    "=> /reviews/2026-02-20-b.gmi 2026-02-20 - B\n"
 	    "=> /reviews/2026-01-10-a.gmi 2026-01-10 - A <Film> & Co\n"
 	    "\n=> /reviews/ All reviews\n=> / Home\n");
+	/* Years and ratings, newest and best first; unrated reviews are in no rating. */
+	CHECK_STR(page("/years/"), "# Reviews by year\n\n=> /years/2026/ 2026 (2)\n"
+	    "\n=> /reviews/ All reviews\n=> / Home\n");
+	CHECK(strstr(page("/years/2026/"), "# Reviews of 2026\n\n=> /reviews/2026-02-20-b.gmi") != NULL);
+	CHECK_STR(page("/ratings/"), "# Reviews by rating\n\n=> /ratings/4/ 4/5 (1)\n"
+	    "\n=> /reviews/ All reviews\n=> / Home\n");
+	CHECK(strstr(page("/ratings/4/"), "# Rated 4/5\n\n=> /reviews/2026-01-10-a.gmi") != NULL);
+	CHECK(page("/ratings/0/") == NULL);
+	/* Bars as long as each share of the largest, in one preformatted block a section. */
+	CHECK(strstr(page("/stats/"), "# Statistics\n\n2 reviews.\n\n## Per year\n\n```Per year\n"
+	    "2026                     \xe2\x96\x88\xe2\x96\x88") != NULL);
+	CHECK(strstr(page("/stats/"), "```Most used tags\nDrama                    " BAR40 " 2\n"
+	    "Nouvelle Vague           " BAR20 " 1\n```\n") != NULL);
+	CHECK(strstr(page("/stats/"), "```Most reviewed directors\nAgnès Varda              " BAR40
+	    " 1\n```\n") != NULL);
 	/* "Drama" and "drama" once each: the oldest review's spelling. */
 	CHECK_STR(page("/tags/"), "# Tags\n\n=> /tags/drama/ Drama (2)\n"
 	    "=> /tags/nouvelle-vague/ Nouvelle Vague (1)\n"
@@ -91,7 +111,8 @@ test_pages(void)
 	CHECK(page("/robots.txt") == NULL);
 	CHECK_STR(page("/"), "# Hello\n\n## Latest reviews\n\nNo reviews yet.\n"
 	    "\n=> /reviews/ All reviews\n=> /tags/ Reviews by tag\n"
-	    "=> /directors/ Reviews by director\n=> /atom.xml Atom feed\n"
+	    "=> /directors/ Reviews by director\n=> /years/ Reviews by year\n"
+	    "=> /ratings/ Reviews by rating\n=> /stats/ Statistics\n=> /atom.xml Atom feed\n"
 	    "=> /guestbook/ Guestbook\n");
 	gemlog_pages_free(pages, npages);
 	free(a.link);
@@ -104,12 +125,12 @@ test_tag_spelling(void)
 {
 	struct tag	 t_new[] = { { "DRAMA", "drama" } }, t_mid[] = { { "drama", "drama" } };
 	struct tag	 t_old[] = { { "drama", "drama" } };
-	struct entry	 e1 = { .file = "2026-01-01-x.gmi", .slug = "2026-01-01-x", .title = "X",
-			    .date = "2026-01-01", .tags = t_old, .ntags = 1, .summary = "" };
+	struct entry	 e1 = { .file = "2025-01-01-x.gmi", .slug = "2025-01-01-x", .title = "X",
+			    .date = "2025-01-01", .tags = t_old, .ntags = 1, .summary = "", .rating = -1 };
 	struct entry	 e2 = { .file = "2026-02-01-y.gmi", .slug = "2026-02-01-y", .title = "Y",
-			    .date = "2026-02-01", .tags = t_mid, .ntags = 1, .summary = "" };
+			    .date = "2026-02-01", .tags = t_mid, .ntags = 1, .summary = "", .rating = -1 };
 	struct entry	 e3 = { .file = "2026-03-01-z.gmi", .slug = "2026-03-01-z", .title = "Z",
-			    .date = "2026-03-01", .tags = t_new, .ntags = 1, .summary = "" };
+			    .date = "2026-03-01", .tags = t_new, .ntags = 1, .summary = "", .rating = -1 };
 	struct entry	*list[] = { &e3, &e2, &e1 };
 	struct site	 site = { .title = "T", .base_url = "gemini://example.org" };
 	struct page	*pg;
@@ -120,6 +141,8 @@ test_tag_spelling(void)
 	CHECK_INT(gemlog_render(list, 3, &site, &pg, &n, &reason), 0);
 	CHECK(strstr(gemlog_find(pg, n, "/tags/")->body, "=> /tags/drama/ drama (3)\n") != NULL);
 	CHECK(strncmp(gemlog_find(pg, n, "/tags/drama/")->body, "# Reviews tagged drama\n", 23) == 0);
+	CHECK(strstr(gemlog_find(pg, n, "/years/")->body,
+	    "=> /years/2026/ 2026 (2)\n=> /years/2025/ 2025 (1)\n") != NULL);
 	gemlog_pages_free(pg, n);
 	free(e1.link);
 	free(e2.link);

@@ -191,7 +191,7 @@ make_capsule(void)
 	mkdir(path, 0755);
 	put("index.gmi", "# Route test\n\nWelcome.\n");
 	put("notes.txt", "plain notes\n");
-	put("reviews/2026-03-01-first.gmi", "# First Film\nDirector: Jane Doe\n"
+	put("reviews/2026-03-01-first.gmi", "# First Film\nDirector: Jane Doe\nRating: 3.5\n"
 	    "Tags: Drama, Noir\n\nThe first review.\n");
 	put("reviews/2026-04-01-second.gmi", "# Second Film\nDirector: Jane Doe\n"
 	    "Tags: drama\n\nThe second review.\n");
@@ -255,6 +255,22 @@ gemini_rows(void)
 	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
 	gemini("gemini://localhost/directors/", &a);
 	CHECK_STR(a.head, GMI); HAS(a, "Jane Doe (2)"); done(&a);
+	gemini("gemini://localhost/years/", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "=> /years/2026/ 2026 (2)\n"); done(&a);
+	gemini("gemini://localhost/years/2026/", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "First Film"); HAS(a, "Second Film"); done(&a);
+	gemini("gemini://localhost/years/1999/", &a);
+	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
+	gemini("gemini://localhost/ratings/", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "=> /ratings/3/ 3/5 (1)\n"); done(&a);
+	gemini("gemini://localhost/ratings/3/", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "First Film"); LACKS(a, "Second Film"); done(&a);
+	gemini("gemini://localhost/ratings/5/", &a);
+	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
+	gemini("gemini://localhost/stats/", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "2 reviews."); HAS(a, "Jane Doe"); done(&a);
+	gemini("gemini://localhost/directors/Jane-Doe/", &a);
+	CHECK_STR(a.head, "31 gemini://localhost/directors/jane-doe/"); done(&a);
 	gemini("gemini://localhost/directors/jane-doe/", &a);
 	CHECK_STR(a.head, GMI); HAS(a, "First Film"); HAS(a, "Second Film"); done(&a);
 	gemini("gemini://localhost/atom.xml", &a);
@@ -329,6 +345,12 @@ gopher_rows(void)
 	HAS(a, "First Film"); LACKS(a, "Second Film"); done(&a);
 	gopher("/directors/", &a);
 	HAS(a, "Jane Doe (2)\t/directors/jane-doe/\t"); done(&a);
+	gopher("/years/", &a);
+	HAS(a, "12026 (2)\t/years/2026/\t"); done(&a);
+	gopher("/ratings/3/", &a);
+	HAS(a, "First Film"); done(&a);
+	gopher("/stats/", &a);
+	HAS(a, "i2026 "); HAS(a, "\xe2\x96\x88"); done(&a);
 	gopher("/directors/jane-doe/", &a);
 	HAS(a, "First Film"); HAS(a, "Second Film"); done(&a);
 	gopher("/guestbook/", &a);
