@@ -483,8 +483,79 @@ render_all_reviews(struct pages *p, struct entry *const *entries, size_t n)
 	free(f);
 }
 
+/* "=> /reviews/FILE Newer: TITLE" */
+static void
+neighbour_link(struct buf *b, const struct entry *e, const char *which)
+{
+	buf_puts(b, "=> /reviews/");
+	buf_put_path(b, e->file);
+	buf_printf(b, " %s: %s\n", which, e->title);
+}
+
+/* Reviews looked at on each side of one for related ones: its neighbours in time. */
+#define RELATED_WINDOW	500
+
+static int	 entry_cmp(const void *, const void *);
+
+/* How much a and b share: a director counts two, a tag one. */
+static unsigned
+shared(const struct entry *a, const struct entry *b)
+{
+	unsigned	score = 0;
+	size_t		i, j;
+
+	for (i = 0; i < a->ndirectors; i++)
+		for (j = 0; j < b->ndirectors; j++)
+			score += 2 * (strcmp(a->directors[i].slug, b->directors[j].slug) == 0);
+	for (i = 0; i < a->ntags; i++)
+		for (j = 0; j < b->ntags; j++)
+			score += strcmp(a->tags[i].slug, b->tags[j].slug) == 0;
+	return score;
+}
+
+/* Keeps c among the best GEMLOG_RELATED by score; scores[] parallels nb->related. */
+static void
+keep_related(struct neighbours *nb, unsigned *scores, const struct entry *c, unsigned score)
+{
+	size_t	i;
+
+	if (score == 0 || (nb->nrelated == GEMLOG_RELATED && score <= scores[GEMLOG_RELATED - 1]))
+		return;
+	i = nb->nrelated < GEMLOG_RELATED ? nb->nrelated++ : GEMLOG_RELATED - 1;
+	/* Nearer ones come first, so an equal score does not pass one already kept. */
+	for (; i > 0 && scores[i - 1] < score; i--) {
+		scores[i] = scores[i - 1];
+		nb->related[i] = nb->related[i - 1];
+	}
+	scores[i] = score;
+	nb->related[i] = c;
+}
+
 void
-gemlog_footer(const struct entry *e, struct buf *b)
+gemlog_neighbours(struct entry *const *listed, size_t n, const struct entry *e,
+    struct neighbours *nb)
+{
+	struct entry *const	*at;
+	unsigned		 scores[GEMLOG_RELATED];
+	size_t			 pos, d;
+
+	memset(nb, 0, sizeof(*nb));
+	if (n == 0 || (at = bsearch(&e, listed, n, sizeof(*listed), entry_cmp)) == NULL)
+		return;
+	pos = (size_t)(at - listed);
+	nb->newer = pos > 0 ? listed[pos - 1] : NULL;
+	nb->older = pos + 1 < n ? listed[pos + 1] : NULL;
+	/* Outward from e, alternating sides: the nearest in time are seen first. */
+	for (d = 1; d <= RELATED_WINDOW && (d <= pos || pos + d < n); d++) {
+		if (d <= pos)
+			keep_related(nb, scores, listed[pos - d], shared(e, listed[pos - d]));
+		if (pos + d < n)
+			keep_related(nb, scores, listed[pos + d], shared(e, listed[pos + d]));
+	}
+}
+
+void
+gemlog_footer(const struct entry *e, const struct neighbours *nb, struct buf *b)
 {
 	size_t	i;
 
@@ -504,6 +575,15 @@ gemlog_footer(const struct entry *e, struct buf *b)
 		buf_puts(b, e->tags[i].name);
 		buf_puts(b, "\n");
 	}
+	if (nb->nrelated > 0)
+		buf_puts(b, "\n## Related reviews\n\n");
+	for (i = 0; i < nb->nrelated; i++)
+		buf_append(b, nb->related[i]->link, nb->related[i]->link_len);
+	buf_puts(b, "\n");
+	if (nb->newer != NULL)
+		neighbour_link(b, nb->newer, "Newer");
+	if (nb->older != NULL)
+		neighbour_link(b, nb->older, "Older");
 	buf_puts(b, "=> /reviews/ All reviews\n=> / Home\n");
 }
 

@@ -72,12 +72,32 @@ struct page	*gemlog_find(struct page *pages, size_t npages, const char *path);
 /* Makes e->link, the line that lists e on every page; -1 when out of memory. */
 int	 gemlog_link(struct entry *e);
 
+/* Reviews the foot of a review page links to. */
+#define GEMLOG_RELATED	5
+
+/* A review's neighbours among those listed: the ones before and after it, and related ones. */
+struct neighbours {
+	const struct entry	*newer, *older;		/* NULL at either end */
+	const struct entry	*related[GEMLOG_RELATED];
+	size_t			 nrelated;
+};
+
+/*
+ * Finds e among listed (n entries, sorted by gemlog_sort) and fills *nb:
+ * its newer and older neighbours, and up to GEMLOG_RELATED reviews that
+ * share a director (which counts double) or tags with it, the most shared
+ * first, then the nearest in time, looked for among the RELATED_WINDOW
+ * reviews on each side of it. Nothing when e is not listed (a draft).
+ */
+void	 gemlog_neighbours(struct entry *const *listed, size_t n, const struct entry *e,
+	    struct neighbours *nb);
+
 /*
  * Appends what follows a review's own text on its page: its date, links to
- * its directors and tags. Rendered per request, so a change to one review never
+ * its directors and tags, related reviews, the newer and older ones. Rendered per request, so a change to one review never
  * re-renders ten thousand footers.
  */
-void	 gemlog_footer(const struct entry *e, struct buf *b);
+void	 gemlog_footer(const struct entry *e, const struct neighbours *nb, struct buf *b);
 
 /* Levels of replies the byline shows with arrows; deeper ones say whom they answer. */
 #define THREAD_DEPTH_SHOWN	3

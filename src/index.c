@@ -52,6 +52,8 @@ struct snapshot {
 	size_t		  npages;
 	struct entry	**reviews;	/* one reference each, sorted by file name; drafts too */
 	size_t		  nreviews;
+	struct entry	**listed;	/* what readers see, newest first (gemlog_sort); no references */
+	size_t		  nlisted;
 	long long	  next_due;	/* when the next scheduled review is due; 0 for none */
 	atomic_flag	  kicked;	/* the watcher was told that next_due has come */
 };
@@ -120,6 +122,7 @@ snapshot_free(struct snapshot *s)
 	for (i = 0; i < s->nreviews; i++)
 		entry_put(s->reviews[i]);
 	free(s->reviews);
+	free(s->listed);
 	free(s);
 }
 
@@ -665,23 +668,40 @@ listed(const struct catalogue *cat, long long now, struct entry **v, long long *
 	return n;
 }
 
+/* Every entry of the catalogue, drafts and scheduled ones too, each with a reference. */
+static int
+snapshot_all(struct snapshot *s, const struct catalogue *cat)
+{
+	size_t	i;
+
+	if ((s->reviews = calloc(cat->nfiles + 1, sizeof(*s->reviews))) == NULL)
+		return -1;
+	/* Sorted by file name, as the catalogue is. */
+	for (i = 0; i < cat->nfiles; i++)
+		if (cat->files[i].entry != NULL) {
+			s->reviews[s->nreviews++] = cat->files[i].entry;
+			atomic_fetch_add(&cat->files[i].entry->refs, 1);
+		}
+	return 0;
+}
+
 static struct snapshot *
 snapshot_build(struct index *ix, const char **reason)
 {
 	const struct catalogue	 *cat = &ix->catalogue;
-	struct snapshot		 *s = NULL;
-	struct entry		**entries;
+	struct snapshot		 *s;
 	struct site		  site = { 0 };
-	long long		  next_due;
 	char			  base[ORIGIN_MAX + 1], title[256], *intro = NULL;
-	size_t			  i, n = 0, intro_len = 0;
+	size_t			  intro_len = 0;
 	const char		 *why;
 
-	if ((entries = calloc(cat->nfiles + 1, sizeof(*entries))) == NULL) {
-		*reason = "out of memory";
-		return NULL;
-	}
-	n = listed(cat, event_calendar_now(), entries, &next_due);
+	*reason = "out of memory";
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->listed = calloc(cat->nfiles + 1, sizeof(*s->listed))) == NULL ||
+	    snapshot_all(s, cat) == -1)
+		goto fail;
+	s->nlisted = listed(cat, event_calendar_now(), s->listed, &s->next_due);
+	atomic_flag_clear(&s->kicked);
 	if (read_file(ix, INTRO_FILE, REVIEW_FILE_MAX, &intro, &intro_len, &why) == -1 &&
 	    file_exists(ix, INTRO_FILE))
 		log_warn("%s/%s: %s", ix->root, INTRO_FILE, why);
@@ -689,36 +709,17 @@ snapshot_build(struct index *ix, const char **reason)
 	/* Fits: ORIGIN_MAX. */
 	(void)url_origin(base, sizeof(base), "gemini", ix->hostname, ix->public_port,
 	    GEMINI_DEFAULT_PORT);
-	site.intro = intro;
-	site.intro_len = intro_len;
-	site.title = title;
-	site.base_url = base;
-	site.own_robots = file_exists(ix, "robots.txt");
-	site.own_feed = file_exists(ix, "atom.xml");
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		*reason = "out of memory";
-		goto out;
+	site = (struct site){ intro, intro_len, title, base, file_exists(ix, "robots.txt"),
+	    file_exists(ix, "atom.xml") };
+	if (gemlog_render(s->listed, s->nlisted, &site, &s->pages, &s->npages, reason) == 0) {
+		free(intro);
+		return s;
 	}
-	if (gemlog_render(entries, n, &site, &s->pages, &s->npages, reason) == -1) {
-		free(s);
-		s = NULL;
-		goto out;
-	}
-	/* Every entry, drafts and scheduled ones too; sorted by file name like the catalogue. */
-	s->reviews = entries;
-	entries = NULL;
-	s->next_due = next_due;
-	atomic_flag_clear(&s->kicked);
-	for (i = 0, n = 0; i < cat->nfiles; i++)
-		if (cat->files[i].entry != NULL) {
-			s->reviews[n++] = cat->files[i].entry;
-			atomic_fetch_add(&cat->files[i].entry->refs, 1);
-		}
-	s->nreviews = n;
-out:
+fail:
 	free(intro);
-	free(entries);
-	return s;
+	if (s != NULL)
+		snapshot_free(s);
+	return NULL;
 }
 
 static int
@@ -844,19 +845,21 @@ append_responses(const struct index *ix, const struct entry *e, struct buf *b)
 
 /* Serves the review file itself, then its footer, rendered now and owned by resp. */
 static int
-serve_review(const struct index *ix, const struct entry *e, const char *lang,
-    struct response *resp)
+serve_review(const struct index *ix, const struct snapshot *s, const struct entry *e,
+    const char *lang, struct response *resp)
 {
-	struct buf	footer = { 0 };
-	struct stat	st;
-	char		path[sizeof("reviews/") + REVIEW_NAME_MAX];
-	int		fd;
+	struct neighbours	nb;
+	struct buf		footer = { 0 };
+	struct stat		st;
+	char			path[sizeof("reviews/") + REVIEW_NAME_MAX];
+	int			fd;
 
 	/* Fits: a review's file name is at most REVIEW_NAME_MAX. */
 	(void)!snprintf(path, sizeof(path), "reviews/%s", e->file);
 	if ((fd = capsule_open(ix->root_fd, path)) == -1)
 		return 0;	/* gone since the last rebuild: let the files answer */
-	gemlog_footer(e, &footer);
+	gemlog_neighbours(s->listed, s->nlisted, e, &nb);
+	gemlog_footer(e, &nb, &footer);
 	append_responses(ix, e, &footer);
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || footer.failed) {
 		close(fd);
@@ -895,15 +898,17 @@ find_slug(const struct snapshot *s, const char *slug, size_t n)
  * director and tags, and its responses. Gopher readers browse it as a menu.
  */
 static int
-serve_review_menu(const struct index *ix, const struct entry *e, const char *lang,
-    struct response *resp)
+serve_review_menu(const struct index *ix, const struct snapshot *s, const struct entry *e,
+    const char *lang, struct response *resp)
 {
-	struct buf	page = { 0 };
+	struct neighbours	nb;
+	struct buf		page = { 0 };
 
 	buf_printf(&page, "# %s\n\n=> /reviews/", e->title);
 	buf_put_path(&page, e->file);
 	buf_puts(&page, " Read the review\n");
-	gemlog_footer(e, &page);
+	gemlog_neighbours(s->listed, s->nlisted, e, &nb);
+	gemlog_footer(e, &nb, &page);
 	append_responses(ix, e, &page);
 	if (page.failed) {
 		buf_free(&page);
@@ -970,7 +975,7 @@ index_review_file(struct index *ix, const char *name, const char *lang, int owne
 	if (s->nreviews > 0)
 		e = bsearch(name, s->reviews, s->nreviews, sizeof(*s->reviews), review_cmp);
 	if (e != NULL && (owner || published(*e, event_calendar_now())))
-		served = serve_review(ix, *e, lang, resp);
+		served = serve_review(ix, s, *e, lang, resp);
 	else if (e != NULL) {
 		/* Not the file under the root either: a draft stays unread until it is published. */
 		response_set(resp, STATUS_NOT_FOUND, "No such page");
@@ -991,7 +996,7 @@ index_review_menu(struct index *ix, const char *slug, const char *lang,
 	if ((s = snapshot_acquire(ix)) == NULL)
 		return 0;
 	if ((e = find_slug(s, slug, strlen(slug))) != NULL)
-		served = serve_review_menu(ix, e, lang, resp);
+		served = serve_review_menu(ix, s, e, lang, resp);
 	snapshot_release(s);
 	return served;
 }

@@ -29,6 +29,9 @@ expect "unknown director" "51 No such page" "$(header gemini://localhost/directo
 header gemini://localhost/reviews/2026-03-01-first.gmi >/dev/null
 expect "review page starts with the file" "$(cat "$root/reviews/2026-03-01-first.gmi")" "$(head -n 6 "$work/body")"
 expect "review page shows its date" "Published 2026-03-01." "$(grep '^Published ' "$work/body")"
+expect "the first review links the newer one, which shares its tag" \
+    "=> /reviews/2026-04-01-second.gmi 2026-04-01 - Second Film
+=> /reviews/2026-04-01-second.gmi Newer: Second Film" "$(grep '^=> /reviews/2026-04-01' "$work/body")"
 expect "review footer" "=> /directors/jane-doe/ More by Jane Doe
 => /tags/drama/ Tagged Drama
 => /tags/noir/ Tagged Noir" "$(grep -E '^=> /(directors|tags)/' "$work/body")"

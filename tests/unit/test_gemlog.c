@@ -152,13 +152,64 @@ test_tag_spelling(void)
 static void
 test_footer(void)
 {
-	struct buf	f = { 0 };
+	struct entry		*list[] = { &b, &a };
+	struct neighbours	 nb;
+	struct buf		 f = { 0 };
 
-	gemlog_footer(&a, &f);
+	CHECK_INT(gemlog_link(&a) | gemlog_link(&b), 0);
+	gemlog_neighbours(list, 2, &a, &nb);
+	gemlog_footer(&a, &nb, &f);
+	/* b shares the tag drama: related, and the newer one. */
 	CHECK_STR(f.data, "\nPublished 2026-01-10.\n\n=> /directors/agn%C3%A8s-varda/ More by Agnès Varda\n"
 	    "=> /tags/drama/ Tagged Drama\n=> /tags/nouvelle-vague/ Tagged Nouvelle Vague\n"
+	    "\n## Related reviews\n\n=> /reviews/2026-02-20-b.gmi 2026-02-20 - B\n\n"
+	    "=> /reviews/2026-02-20-b.gmi Newer: B\n"
 	    "=> /reviews/ All reviews\n=> / Home\n");
 	buf_free(&f);
+	/* A draft is listed nowhere: no neighbours. */
+	gemlog_neighbours(list, 1, &a, &nb);
+	CHECK(nb.newer == NULL && nb.older == NULL && nb.nrelated == 0);
+	free(a.link);
+	free(b.link);
+	a.link = b.link = NULL;
+}
+
+/* Related reviews: directors count double, then the nearest in time; at most GEMLOG_RELATED. */
+static void
+test_related(void)
+{
+	struct tag		 d[] = { { "D", "d" } }, t1[] = { { "x", "x" } };
+	struct tag		 t2[] = { { "x", "x" }, { "y", "y" } };
+	struct entry		 v[9], *list[9];
+	struct neighbours	 nb;
+	char			 files[9][32];
+	size_t			 i;
+
+	memset(v, 0, sizeof(v));
+	for (i = 0; i < 9; i++) {
+		snprintf(files[i], sizeof(files[i]), "2026-01-%02zu-f.gmi", 20 - i);
+		v[i].file = files[i];
+		memcpy(v[i].date, files[i], 10);
+		v[i].rating = -1;
+		list[i] = &v[i];
+	}
+	v[4].tags = t2, v[4].ntags = 2;		/* the review asked about */
+	v[0].directors = d, v[0].ndirectors = 1;	/* shares nothing */
+	v[1].tags = t1, v[1].ntags = 1;		/* one tag, far */
+	v[3].tags = t1, v[3].ntags = 1;		/* one tag, next to it */
+	v[6].tags = t2, v[6].ntags = 2;		/* two tags */
+	v[7].tags = t1, v[7].ntags = 1;
+	v[8].tags = t1, v[8].ntags = 1;
+	v[2].tags = t1, v[2].ntags = 1;
+	gemlog_neighbours(list, 9, &v[4], &nb);
+	CHECK(nb.newer == &v[3] && nb.older == &v[5]);
+	CHECK_INT(nb.nrelated, GEMLOG_RELATED);
+	CHECK(nb.related[0] == &v[6]);
+	CHECK(nb.related[1] == &v[3]);
+	CHECK(nb.related[2] == &v[2]);
+	/* At one distance the newer side comes first; v[8], the farthest, is left out. */
+	CHECK(nb.related[3] == &v[1]);
+	CHECK(nb.related[4] == &v[7]);
 }
 
 /* 2026-11-25T09:00:00Z */
@@ -300,6 +351,7 @@ main(void)
 	test_pages();
 	test_tag_spelling();
 	test_footer();
+	test_related();
 	test_responses();
 	test_guestbook();
 	test_buf();
