@@ -18,14 +18,16 @@ struct rendition;
 #define GEMLOG_FEED	20
 
 struct tag {
-	char	*name;		/* as the author wrote it */
-	char	*slug;		/* URL segment and identity */
+	char		*name;		/* as the author wrote it */
+	char		*slug;		/* URL segment and identity */
+	unsigned	 line;		/* where, in the review file, for the checks */
 };
 
 /* One review, as the index knows it; every string owned by the entry. */
 struct entry {
 	char		*file;		/* name in reviews/, e.g. 2026-04-05-rust.gmi */
 	char		*slug;		/* file name without extension */
+	char		*identity;	/* the slug without its date: what stays when the date changes */
 	char		*title;
 	char		 date[11];	/* YYYY-MM-DD */
 	long long	 published;	/* when it is due, seconds since the epoch */

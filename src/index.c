@@ -71,6 +71,7 @@ struct known {
 	struct timespec	 ctime;		/* changes with the content and with chmod */
 	struct timespec	 mtime;		/* the date of a review that names none */
 	struct entry	*entry;
+	int		 date_error;	/* its Date: is not a date: it lands elsewhere than meant */
 	int		 moved;		/* now owned by a newer catalogue */
 	int		 changed;	/* named by an inotify event: look again */
 	int		 reused;	/* taken from the catalogue before this one */
@@ -199,6 +200,7 @@ entry_put(struct entry *e)
 	tags_free(e->directors, e->ndirectors);
 	free(e->file);
 	free(e->slug);
+	free(e->identity);
 	free(e->title);
 	free(e->summary);
 	free(e->link);
@@ -322,6 +324,7 @@ entry_names(struct tag **out, size_t *nout, const struct review_tag *v, size_t n
 	for (i = 0; i < n; i++) {
 		(*out)[i].name = strdup(v[i].name);
 		(*out)[i].slug = strdup(v[i].slug);
+		(*out)[i].line = v[i].line;
 		(*nout)++;
 		if ((*out)[i].name == NULL || (*out)[i].slug == NULL)
 			return -1;
@@ -386,8 +389,10 @@ entry_parse(struct review *scratch, const char *path, const char *name,
 	e->file = strdup(name);
 	e->slug = strndup(name, strlen(name) - 4);	/* without .gmi or .txt */
 	e->title = strdup(r->title[0] != '\0' ? r->title : rn.slug);
+	e->identity = strdup(rn.slug);
 	e->summary = summary_of(text, len, r->body);
-	if (e->file == NULL || e->slug == NULL || e->title == NULL || e->summary == NULL ||
+	if (e->file == NULL || e->slug == NULL || e->title == NULL || e->identity == NULL ||
+	    e->summary == NULL ||
 	    entry_names(&e->tags, &e->ntags, r->tags, r->ntags) == -1 ||
 	    entry_names(&e->directors, &e->ndirectors, r->directors, r->ndirectors) == -1)
 		goto nomem;
@@ -415,6 +420,7 @@ known_parse(struct index *ix, struct known *k)
 		return;
 	}
 	k->entry = entry_parse(&ix->scratch, path, k->name, text, len, &k->mtime);
+	k->date_error = k->entry != NULL && (ix->scratch.warnings & REVIEW_WARN_BAD_DATE);
 	free(text);
 }
 /* Marks the old catalogue's record for name as its own again. */
@@ -722,6 +728,128 @@ fail:
 	return NULL;
 }
 
+/* A review's slug without its date, to find two files that claim one. */
+struct claim {
+	const char	*slug;
+	const char	*file;
+};
+
+static int
+claim_cmp(const void *a, const void *b)
+{
+	const struct claim	*x = a, *y = b;
+	int			 c = strcmp(x->slug, y->slug);
+
+	return c != 0 ? c : strcmp(x->file, y->file);
+}
+
+/*
+ * Reports two files whose names give one slug once the date is set aside
+ * (2026-01-01-heat.gmi and 2026-05-01-heat.gmi): a review's identity is its
+ * slug, so one of them could never be reached by it. Returns how many.
+ */
+static unsigned
+lint_slugs(const struct catalogue *cat)
+{
+	struct claim	*v;
+	size_t		 i, n = 0;
+	unsigned	 errors = 0;
+
+	if ((v = calloc(cat->nfiles + 1, sizeof(*v))) == NULL)
+		return 0;
+	for (i = 0; i < cat->nfiles; i++)
+		if (cat->files[i].entry != NULL)
+			v[n++] = (struct claim){ cat->files[i].entry->identity,
+			    cat->files[i].entry->file };
+	qsort(v, n, sizeof(*v), claim_cmp);
+	for (i = 1; i < n; i++) {
+		if (strcmp(v[i - 1].slug, v[i].slug) != 0)
+			continue;
+		log_warn("%s/%s: error: its slug '%s' is the slug of %s/%s too; rename one",
+		    REVIEWS_DIR, v[i].file, v[i].slug, REVIEWS_DIR, v[i - 1].file);
+		errors++;
+	}
+	free(v);
+	return errors;
+}
+
+/* A tag or director as one review spells it, for lint_spellings. */
+struct spelling {
+	const struct tag	*tag;
+	const char		*file;
+	const char		*kind;		/* "tag" or "director" */
+};
+
+static int
+spelling_cmp(const void *a, const void *b)
+{
+	const struct spelling	*x = a, *y = b;
+	int			 c = strcmp(x->tag->slug, y->tag->slug);
+
+	return c != 0 ? c : strcmp(x->tag->name, y->tag->name);
+}
+
+/* Warns about each review spelling a tag or director unlike the one before it in v (sorted). */
+static void
+lint_spelling_run(const struct spelling *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 1; i < n; i++)
+		if (strcmp(v[i].tag->name, v[0].tag->name) != 0)
+			log_warn("%s/%s:%u: %s '%s' is written '%s' elsewhere (%s/%s); "
+			    "they are one %s, shown as most reviews write it", REVIEWS_DIR,
+			    v[i].file, v[i].tag->line, v[i].kind, v[i].tag->name, v[0].tag->name,
+			    REVIEWS_DIR, v[0].file, v[i].kind);
+}
+
+/* Tags (and directors) that differ only by case or accents: one tag, several spellings. */
+static void
+lint_spellings(const struct catalogue *cat)
+{
+	struct spelling	*v;
+	struct entry	*e;
+	size_t		 i, j, n = 0, total = 0, start;
+
+	for (i = 0; i < cat->nfiles; i++)
+		if ((e = cat->files[i].entry) != NULL)
+			total += e->ntags + e->ndirectors;
+	if ((v = calloc(total + 1, sizeof(*v))) == NULL)
+		return;
+	for (i = 0; i < cat->nfiles; i++) {
+		if ((e = cat->files[i].entry) == NULL)
+			continue;
+		for (j = 0; j < e->ntags; j++)
+			v[n++] = (struct spelling){ &e->tags[j], e->file, "tag" };
+		for (j = 0; j < e->ndirectors; j++)
+			v[n++] = (struct spelling){ &e->directors[j], e->file, "director" };
+	}
+	qsort(v, n, sizeof(*v), spelling_cmp);
+	for (start = 0, i = 1; i <= n; i++)
+		if (i == n || strcmp(v[i].tag->slug, v[start].tag->slug) != 0) {
+			lint_spelling_run(v + start, i - start);
+			start = i;
+		}
+	free(v);
+}
+
+/*
+ * What no single file shows: two files with one slug (errors, counted), a
+ * tag spelled several ways (warnings). Plus the files whose Date: is not a
+ * date, already logged, counted as errors.
+ */
+static unsigned
+catalogue_lint(const struct catalogue *cat)
+{
+	unsigned	errors = lint_slugs(cat);
+	size_t		i;
+
+	lint_spellings(cat);
+	for (i = 0; i < cat->nfiles; i++)
+		errors += cat->files[i].date_error;
+	return errors;
+}
+
 static int
 count_skipped(const struct catalogue *cat)
 {
@@ -816,7 +944,7 @@ index_check(int root_fd, const char *root, const char *hostname, unsigned public
 			index_free(ix);
 		return 1;
 	}
-	skipped = count_skipped(&ix->catalogue);
+	skipped = count_skipped(&ix->catalogue) + (int)catalogue_lint(&ix->catalogue);
 	index_free(ix);
 	return skipped;
 }
@@ -1166,6 +1294,8 @@ index_start(int root_fd, const char *root, const char *hostname,
 	ix->reviews_wd = watch_reviews(ix, ix->ino);
 	if (index_rebuild(ix, NULL, reason) == -1)
 		goto fail;
+	/* What -n would say across files, said once at start too. */
+	(void)catalogue_lint(&ix->catalogue);
 	if ((ix->stop_fd = eventfd(0, EFD_CLOEXEC)) == -1 ||
 	    (ix->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1) {
 		*reason = reasonf("eventfd: %s", strerror(errno));

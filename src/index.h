@@ -29,7 +29,9 @@ void		 index_stop(struct index *ix);
 
 /*
  * Builds the index once, logging every problem, and frees it again; returns
- * how many review files were skipped. Needs capsule_init().
+ * how many review files were skipped or are in error: a Date: that is not a
+ * date, two files with one slug. Other problems (an unknown key, a tag
+ * spelled two ways) are warnings. Needs capsule_init().
  */
 int	 index_check(int root_fd, const char *root, const char *hostname,
 	    unsigned public_port);

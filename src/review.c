@@ -318,6 +318,7 @@ add_name(struct review *r, void *arg, const char *s, size_t len)
 		return;
 	}
 	problems(r, warn & ~REVIEW_WARN_CONTROL);
+	t.line = r->line;
 	to->v[(*to->n)++] = t;
 }
 

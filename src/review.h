@@ -84,8 +84,9 @@ struct review_problem {
 };
 
 struct review_tag {
-	char	name[REVIEW_FIELD_MAX + 1];	/* as written, trimmed */
-	char	slug[REVIEW_FIELD_MAX + 1];	/* slugify(name) */
+	char		name[REVIEW_FIELD_MAX + 1];	/* as written, trimmed */
+	char		slug[REVIEW_FIELD_MAX + 1];	/* slugify(name) */
+	unsigned	line;				/* of its Tags: or Director: line */
 };
 
 struct review_extra {
