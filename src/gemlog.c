@@ -107,9 +107,10 @@ render_home(struct pages *p, struct entry *const *entries, size_t n,
 	pages_add(p, "/", &b, NULL);
 }
 
+/* A list page at path; feed, when not NULL, is the URL of its Atom feed. */
 static void
 render_list(struct pages *p, const char *path, const char *title,
-    const struct filing *f, size_t n)
+    const struct filing *f, size_t n, const char *feed)
 {
 	struct buf	b = { 0 };
 	size_t		i, size = strlen(title) + 64;
@@ -121,7 +122,10 @@ render_list(struct pages *p, const char *path, const char *title,
 	buf_printf(&b, "# %s\n\n", title);
 	for (i = 0; i < n; i++)
 		link_review(&b, f[i].entry);
-	buf_puts(&b, "\n=> /reviews/ All reviews\n=> / Home\n");
+	buf_puts(&b, "\n");
+	if (feed != NULL)
+		buf_printf(&b, "=> %s Atom feed of these reviews\n", feed);
+	buf_puts(&b, "=> /reviews/ All reviews\n=> / Home\n");
 	pages_add(p, path, &b, NULL);
 }
 
@@ -237,14 +241,18 @@ struct kind {
 	const char	*heading;	/* of the index page */
 	const char	*prefix;	/* before a member's name in its page's title */
 	int		 descending;	/* newest year, best rating first */
+	int		 feeds;		/* each member has its feed, /SEGMENT/SLUG/atom.xml */
 };
 
-/* Renders the index of a kind and one page per member. */
+static void	 render_member_feed(struct pages *, const struct kind *, const struct filing *,
+		    size_t, const char *, const char *, const struct site *);
+
+/* Renders the index of a kind and one page per member (and its feed, for tags). */
 static void
 render_groups(struct pages *p, const struct filing *f, size_t n,
-    const struct kind *k)
+    const struct kind *k, const struct site *site)
 {
-	struct buf	 index = { 0 }, path = { 0 }, title = { 0 };
+	struct buf	 index = { 0 }, path = { 0 }, title = { 0 }, feed = { 0 };
 	struct filing	*out, *run;
 	struct group	*g = NULL, *gi;
 	const char	*name;
@@ -264,13 +272,16 @@ render_groups(struct pages *p, const struct filing *f, size_t n,
 		buf_printf(&index, "=> /%s/", k->segment);
 		buf_put_path(&index, gi->slug);
 		buf_printf(&index, "/ %s (%zu)\n", name, gi->len);
-		path.len = title.len = 0;
+		path.len = title.len = feed.len = 0;
 		buf_printf(&path, "/%s/%s/", k->segment, gi->slug);
 		buf_printf(&title, "%s%s", k->prefix, name);
-		if (path.failed || title.failed)
+		buf_printf(&feed, "/%s/%s/atom.xml", k->segment, gi->slug);
+		if (path.failed || title.failed || feed.failed)
 			p->failed = 1;
 		else
-			render_list(p, path.data, title.data, run, gi->len);
+			render_list(p, path.data, title.data, run, gi->len, k->feeds ? feed.data : NULL);
+		if (k->feeds && !p->failed)
+			render_member_feed(p, k, run, gi->len, gi->slug, title.data, site);
 	}
 	if (n == 0)
 		buf_puts(&index, "Nothing here yet.\n");
@@ -284,14 +295,15 @@ render_groups(struct pages *p, const struct filing *f, size_t n,
 	buf_free(&index);
 	buf_free(&path);
 	buf_free(&title);
+	buf_free(&feed);
 	free(g);
 	free(out);
 }
 
-static const struct kind	by_tag = { "tags", "Tags", "Reviews tagged ", 0 };
-static const struct kind	by_director = { "directors", "Directors", "Films by ", 0 };
-static const struct kind	by_year = { "years", "Reviews by year", "Reviews of ", 1 };
-static const struct kind	by_rating = { "ratings", "Reviews by rating", "Rated ", 1 };
+static const struct kind	by_tag = { "tags", "Tags", "Reviews tagged ", 0, 1 };
+static const struct kind	by_director = { "directors", "Directors", "Films by ", 0, 0 };
+static const struct kind	by_year = { "years", "Reviews by year", "Reviews of ", 1, 0 };
+static const struct kind	by_rating = { "ratings", "Reviews by rating", "Rated ", 1, 0 };
 
 /* The filings of every entry under each of its tags, or of its directors. */
 static struct filing *
@@ -445,7 +457,8 @@ render_stats(struct pages *p, struct entry *const *entries, size_t n)
 
 /* Renders the index and pages of one kind; years is scratch for by_year. */
 static void
-render_kind(struct pages *p, struct entry *const *entries, size_t n, const struct kind *k)
+render_kind(struct pages *p, struct entry *const *entries, size_t n, const struct kind *k,
+    const struct site *site)
 {
 	struct filing	*f;
 	char		(*years)[5] = NULL;
@@ -462,7 +475,7 @@ render_kind(struct pages *p, struct entry *const *entries, size_t n, const struc
 	if (f == NULL)
 		p->failed = 1;
 	else
-		render_groups(p, f, total, k);
+		render_groups(p, f, total, k, site);
 	free(f);
 	free(years);
 }
@@ -479,7 +492,7 @@ render_all_reviews(struct pages *p, struct entry *const *entries, size_t n)
 	}
 	for (i = 0; i < n; i++)
 		f[i].entry = entries[i];
-	render_list(p, "/reviews/", "Reviews", f, n);
+	render_list(p, "/reviews/", "Reviews", f, n, "/atom.xml");
 	free(f);
 }
 
@@ -705,17 +718,42 @@ gemlog_guestbook(const struct gb_item *v, size_t n,
 	buf_puts(b, "=> / Home\n");
 }
 
+/* RFC 3339 in UTC, as Atom's dates are written: "2026-04-05T18:30:00Z". */
+static void
+put_time(struct buf *b, long long t)
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+	char		s[32];
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		buf_puts(b, "1970-01-01T00:00:00Z");
+	else
+		buf_puts(b, s);
+}
+
 static void
 feed_entry(struct buf *b, const struct entry *e, const struct site *site)
 {
+	size_t	i;
+
 	buf_puts(b, "  <entry>\n    <title>");
 	buf_put_xml(b, e->title);
 	buf_printf(b, "</title>\n    <id>%s/reviews/", site->base_url);
 	buf_put_path(b, e->file);
-	buf_printf(b, "</id>\n    <updated>%sT00:00:00Z</updated>\n"
-	    "    <link rel=\"alternate\" href=\"%s/reviews/", e->date, site->base_url);
+	buf_puts(b, "</id>\n    <updated>");
+	put_time(b, e->published);
+	buf_printf(b, "</updated>\n    <link rel=\"alternate\" href=\"%s/reviews/", site->base_url);
 	buf_put_path(b, e->file);
 	buf_puts(b, "\"/>\n");
+	/* RFC 4287 4.2.2: a term (the tag's slug) and a label for people. */
+	for (i = 0; i < e->ntags; i++) {
+		buf_puts(b, "    <category term=\"");
+		buf_put_xml(b, e->tags[i].slug);
+		buf_puts(b, "\" label=\"");
+		buf_put_xml(b, e->tags[i].name);
+		buf_puts(b, "\"/>\n");
+	}
 	if (e->summary != NULL && e->summary[0] != '\0') {
 		buf_puts(b, "    <summary>");
 		buf_put_xml(b, e->summary);
@@ -724,30 +762,63 @@ feed_entry(struct buf *b, const struct entry *e, const struct site *site)
 	buf_puts(b, "  </entry>\n");
 }
 
-/* RFC 4287: a feed needs id, title, updated and an author for entries without one. */
+/*
+ * An Atom feed (RFC 4287) at path of the newest GEMLOG_FEED of entries
+ * (newest first), titled title, whose page is at page: the whole gemlog's,
+ * or one tag's. Needs id, title, updated, and an author for entries without
+ * one.
+ */
 static void
-render_feed(struct pages *p, struct entry *const *entries, size_t n,
-    const struct site *site)
+render_feed(struct pages *p, const char *path, const char *page, const char *title,
+    const struct entry *const *entries, size_t n, const struct site *site)
 {
 	struct buf	b = { 0 };
 	size_t		i;
 
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
-	buf_put_xml(&b, site->title);
-	buf_printf(&b, "</title>\n  <id>%s/</id>\n", site->base_url);
-	buf_printf(&b, "  <updated>%sT00:00:00Z</updated>\n",
-	    n > 0 ? entries[0]->date : "1970-01-01");
-	buf_printf(&b, "  <link rel=\"self\" href=\"%s/atom.xml\"/>\n"
-	    "  <link rel=\"alternate\" href=\"%s/\"/>\n", site->base_url,
-	    site->base_url);
-	buf_puts(&b, "  <author><name>");
-	buf_put_xml(&b, site->title);
+	buf_put_xml(&b, title);
+	buf_printf(&b, "</title>\n  <id>%s", site->base_url);
+	buf_put_path(&b, page);
+	buf_puts(&b, "</id>\n  <updated>");
+	put_time(&b, n > 0 ? entries[0]->published : 0);
+	buf_printf(&b, "</updated>\n  <link rel=\"self\" href=\"%s", site->base_url);
+	buf_put_path(&b, path);
+	buf_printf(&b, "\"/>\n  <link rel=\"alternate\" href=\"%s", site->base_url);
+	buf_put_path(&b, page);
+	buf_puts(&b, "\"/>\n  <author><name>");
+	buf_put_xml(&b, site->author != NULL ? site->author : site->title);
 	buf_puts(&b, "</name></author>\n");
 	for (i = 0; i < n && i < GEMLOG_FEED; i++)
 		feed_entry(&b, entries[i], site);
 	buf_puts(&b, "</feed>\n");
-	pages_add(p, "/atom.xml", &b, "application/atom+xml");
+	pages_add(p, path, &b, "application/atom+xml");
+}
+
+/* The feed of one tag's reviews (the run of filings under it) at /tags/SLUG/atom.xml. */
+static void
+render_member_feed(struct pages *p, const struct kind *k, const struct filing *run, size_t n,
+    const char *slug, const char *title, const struct site *site)
+{
+	const struct entry	**v;
+	struct buf	  path = { 0 }, page = { 0 };
+	size_t		  i;
+
+	if ((v = calloc(n + 1, sizeof(*v))) == NULL) {
+		p->failed = 1;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		v[i] = run[i].entry;
+	buf_printf(&path, "/%s/%s/atom.xml", k->segment, slug);
+	buf_printf(&page, "/%s/%s/", k->segment, slug);
+	if (path.failed || page.failed)
+		p->failed = 1;
+	else
+		render_feed(p, path.data, page.data, title, v, n, site);
+	buf_free(&path);
+	buf_free(&page);
+	free(v);
 }
 
 /* Gemini robots.txt companion specification: keep crawlers off input URLs. */
@@ -781,13 +852,14 @@ gemlog_render(struct entry *const *entries, size_t n, const struct site *site,
 
 	render_home(&p, entries, n, site);
 	render_all_reviews(&p, entries, n);
-	render_kind(&p, entries, n, &by_tag);
-	render_kind(&p, entries, n, &by_director);
-	render_kind(&p, entries, n, &by_year);
-	render_kind(&p, entries, n, &by_rating);
+	render_kind(&p, entries, n, &by_tag, site);
+	render_kind(&p, entries, n, &by_director, site);
+	render_kind(&p, entries, n, &by_year, site);
+	render_kind(&p, entries, n, &by_rating, site);
 	render_stats(&p, entries, n);
 	if (!site->own_feed)
-		render_feed(&p, entries, n, site);
+		render_feed(&p, "/atom.xml", "/", site->title,
+		    (const struct entry *const *)entries, n, site);
 	if (!site->own_robots)
 		render_robots(&p, entries, n);
 	if (p.failed) {

@@ -50,6 +50,7 @@ struct site {
 	const char	*base_url;	/* gemini://host[:port], no trailing slash */
 	int		 own_robots;	/* the author provides robots.txt */
 	int		 own_feed;	/* the author provides atom.xml */
+	const char	*author;	/* the feeds' <author> */
 };
 
 /* A generated page. */

@@ -50,6 +50,7 @@ struct book {
 struct shelf {
 	unsigned		 refs;			/* main thread only, as a book's */
 	char			 root[PATH_MAX];	/* as configured */
+	char			 author[CN_MAX + 1];	/* in the index's feeds */
 	int			 root_fd;		/* owned */
 	struct index		*index;			/* owned; NULL until started */
 	struct book		*book;			/* a reference */
@@ -214,7 +215,7 @@ shelf_put(struct shelf *sh)
 
 /* Opens the root configured as configured by its name path, for an index of book b. */
 static struct shelf *
-shelf_open(const char *configured, const char *path, struct book *b,
+shelf_open(const char *configured, const char *path, const char *author, struct book *b,
     const char **reason)
 {
 	struct shelf	*sh;
@@ -225,6 +226,7 @@ shelf_open(const char *configured, const char *path, struct book *b,
 	}
 	sh->refs = 1;
 	memcpy(sh->root, configured, sizeof(sh->root));	/* both PATH_MAX */
+	memcpy(sh->author, author, sizeof(sh->author));	/* both CN_MAX + 1 */
 	sh->book = b;
 	b->refs++;
 	if ((sh->root_fd = capsule_open_root(path, reason)) == -1) {
@@ -234,16 +236,17 @@ shelf_open(const char *configured, const char *path, struct book *b,
 	return sh;
 }
 
-/* A new reference to the shelf of old's host name when it keeps its root and book, or NULL. */
+/* A new reference to the shelf of old's host name when it keeps its root, author and book, or NULL. */
 static struct shelf *
 find_shelf(const struct hostset *old, const char *name, const char *root,
-    const struct book *b)
+    const char *author, const struct book *b)
 {
 	size_t	i;
 
 	for (i = 0; old != NULL && i < old->nhosts; i++)
 		if (strcmp(old->hosts[i].name, name) == 0 &&
 		    strcmp(old->hosts[i].shelf->root, root) == 0 &&
+		    strcmp(old->hosts[i].shelf->author, author) == 0 &&
 		    old->hosts[i].shelf->book == b) {
 			old->hosts[i].shelf->refs++;
 			return old->hosts[i].shelf;
@@ -265,8 +268,9 @@ host_open(struct hostset *s, size_t i, const struct config *paths,
 	if ((h->book = find_book(old, hc->guestbook)) == NULL &&
 	    (h->book = book_open(hc->guestbook, paths->hosts[i].guestbook, reason)) == NULL)
 		return -1;
-	if ((h->shelf = find_shelf(old, h->name, hc->root, h->book)) == NULL &&
-	    (h->shelf = shelf_open(hc->root, paths->hosts[i].root, h->book, reason)) == NULL)
+	if ((h->shelf = find_shelf(old, h->name, hc->root, hc->author, h->book)) == NULL &&
+	    (h->shelf = shelf_open(hc->root, paths->hosts[i].root, hc->author, h->book,
+	    reason)) == NULL)
 		return -1;
 	h->root_fd = h->shelf->root_fd;
 	h->index = h->shelf->index;
@@ -343,7 +347,8 @@ hostset_start(struct hostset *s, const struct config *paths, const char **reason
 		}
 		if (h->shelf->index == NULL &&
 		    (h->shelf->index = index_start(h->root_fd, paths->hosts[i].root,
-		    h->name, s->config->public_port, h->guestbook, reason)) == NULL)
+		    h->name, h->shelf->author, s->config->public_port, h->guestbook,
+		    reason)) == NULL)
 			return -1;
 		h->index = h->shelf->index;
 	}

@@ -101,6 +101,7 @@ struct index {
 	int			 root_fd;	/* the capsule's; not owned */
 	char			 root[PATH_MAX];
 	char			 hostname[HOST_MAX + 1];
+	char			 author[CN_MAX + 1];	/* the feeds' <author>; "" for the title */
 	unsigned		 public_port;	/* in the pages' URLs */
 	struct guestbook	*guestbook;	/* not owned; NULL for none */
 	pthread_t		 watcher;
@@ -297,6 +298,34 @@ reuse_known(struct catalogue *old, const char *name, const struct stat *st,
 /* Longest summary in the feed; a paragraph's opening is enough to decide. */
 #define SUMMARY_MAX	300
 
+/*
+ * s[0..n) as a summary: whole when it fits SUMMARY_MAX, else cut at the last
+ * space before it with an ellipsis, so no word is cut in two (a single word
+ * longer than that is cut on a character boundary).
+ */
+static char *
+summary_cut(const char *s, size_t n)
+{
+	static const char	 ellipsis[] = "\xe2\x80\xa6";	/* U+2026 */
+	char			*out;
+	size_t			 cut;
+
+	if (n <= SUMMARY_MAX)
+		return strndup(s, n);
+	cut = utf8_cut(s, n, SUMMARY_MAX - (sizeof(ellipsis) - 1));
+	while (cut > 0 && s[cut] != ' ' && s[cut - 1] != ' ')
+		cut--;
+	if (cut == 0)
+		cut = utf8_cut(s, n, SUMMARY_MAX - (sizeof(ellipsis) - 1));
+	while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == ',' || s[cut - 1] == ';'))
+		cut--;
+	if ((out = malloc(cut + sizeof(ellipsis))) == NULL)
+		return NULL;
+	memcpy(out, s, cut);
+	memcpy(out + cut, ellipsis, sizeof(ellipsis));
+	return out;
+}
+
 /* The first prose line of the body: not a link, heading, list, quote or preformatted. */
 static char *
 summary_of(const char *text, size_t len, size_t body)
@@ -308,7 +337,7 @@ summary_of(const char *text, size_t len, size_t body)
 	while (gemtext_next(&r, &l)) {
 		if (l.kind != GEMTEXT_TEXT || l.n == 0)
 			continue;
-		return strndup(l.s, utf8_cut(l.s, l.n, SUMMARY_MAX));
+		return summary_cut(l.s, l.n);
 	}
 	return strdup("");
 }
@@ -716,7 +745,7 @@ snapshot_build(struct index *ix, const char **reason)
 	(void)url_origin(base, sizeof(base), "gemini", ix->hostname, ix->public_port,
 	    GEMINI_DEFAULT_PORT);
 	site = (struct site){ intro, intro_len, title, base, file_exists(ix, "robots.txt"),
-	    file_exists(ix, "atom.xml") };
+	    file_exists(ix, "atom.xml"), ix->author[0] != '\0' ? ix->author : title };
 	if (gemlog_render(s->listed, s->nlisted, &site, &s->pages, &s->npages, reason) == 0) {
 		free(intro);
 		return s;
@@ -894,7 +923,7 @@ index_rebuild(struct index *ix, const struct changes *ch, const char **reason)
 
 /* An index with nothing built or watched yet; freed by index_free. */
 static struct index *
-index_new(int root_fd, const char *root, const char *hostname,
+index_new(int root_fd, const char *root, const char *hostname, const char *author,
     unsigned public_port, struct guestbook *gb, const char **reason)
 {
 	struct index	*ix;
@@ -905,7 +934,8 @@ index_new(int root_fd, const char *root, const char *hostname,
 	}
 	if ((size_t)snprintf(ix->root, sizeof(ix->root), "%s", root) >= sizeof(ix->root) ||
 	    (size_t)snprintf(ix->hostname, sizeof(ix->hostname), "%s", hostname) >=
-	    sizeof(ix->hostname)) {
+	    sizeof(ix->hostname) ||
+	    (size_t)snprintf(ix->author, sizeof(ix->author), "%s", author) >= sizeof(ix->author)) {
 		*reason = reasonf("%s: path too long", root);
 		free(ix);
 		return NULL;
@@ -937,7 +967,7 @@ index_check(int root_fd, const char *root, const char *hostname, unsigned public
 	const char	*reason;
 	int		 skipped;
 
-	if ((ix = index_new(root_fd, root, hostname, public_port, NULL, &reason)) == NULL ||
+	if ((ix = index_new(root_fd, root, hostname, "", public_port, NULL, &reason)) == NULL ||
 	    index_rebuild(ix, NULL, &reason) == -1) {
 		log_error("%s", reason);
 		if (ix != NULL)
@@ -1278,12 +1308,12 @@ watch_run(void *arg)
 }
 
 struct index *
-index_start(int root_fd, const char *root, const char *hostname,
+index_start(int root_fd, const char *root, const char *hostname, const char *author,
     unsigned public_port, struct guestbook *gb, const char **reason)
 {
 	struct index	*ix;
 
-	if ((ix = index_new(root_fd, root, hostname, public_port, gb, reason)) == NULL)
+	if ((ix = index_new(root_fd, root, hostname, author, public_port, gb, reason)) == NULL)
 		return NULL;
 	ix->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (ix->ino == -1 || inotify_add_watch(ix->ino, root, WATCH_MASK) == -1) {

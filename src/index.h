@@ -19,11 +19,12 @@ struct index;
  * Builds the first index of the capsule at root (its directory open as
  * root_fd, which the caller keeps open), then watches root for changes
  * until index_stop. Pages name hostname, and public_port in their URLs;
+ * feeds name author (the capsule's title when "") as the reviews' author;
  * review pages end with their responses from gb (NULL for none). Returns
  * NULL with *reason.
  */
 struct index	*index_start(int root_fd, const char *root, const char *hostname,
-		    unsigned public_port, struct guestbook *gb, const char **reason);
+		    const char *author, unsigned public_port, struct guestbook *gb, const char **reason);
 /* Stops the watcher and frees ix, once no request uses it. */
 void		 index_stop(struct index *ix);
 

@@ -53,6 +53,7 @@ static const struct route_row routes[] = {
 	{ "/reviews/SLUG/respond",	1, gbpages_respond },	/* a response to that review */
 	{ "/tags/",			0, generated_page },	/* every tag with its number of reviews */
 	{ "/tags/TAG/",			0, listed_page },	/* the reviews with that tag */
+	{ "/tags/TAG/atom.xml",		0, generated_page },	/* Atom feed of that tag's reviews */
 	{ "/directors/",		0, generated_page },	/* every director */
 	{ "/directors/SLUG/",		0, listed_page },	/* the reviews by that director */
 	{ "/years/",			0, generated_page },	/* every year with its number of reviews */

@@ -40,6 +40,10 @@ if xmllint --noout "$work/body" 2>/dev/null; then pass; else fail "atom.xml is n
 expect "feed entries" 2 "$(xmllint --xpath 'count(//*[local-name()="entry"])' "$work/body" 2>/dev/null)"
 expect "feed newest entry" "gemini://localhost:$port/reviews/2026-04-01-second.gmi" \
     "$(xmllint --xpath 'string(//*[local-name()="entry"][1]/*[local-name()="id"])' "$work/body" 2>/dev/null)"
+expect "a tag's feed" "20 application/atom+xml" "$(header gemini://localhost/tags/noir/atom.xml)"
+if xmllint --noout "$work/body" 2>/dev/null; then pass; else fail "a tag's atom.xml is not well-formed XML"; fi
+expect "a tag's feed holds its reviews, with their tags as categories" "First Film noir" \
+    "$(xmllint --xpath 'concat(//*[local-name()="entry"]/*[local-name()="title"], " ", //*[local-name()="category"][@label="Noir"]/@term)' "$work/body" 2>/dev/null)"
 expect "robots.txt" "20 text/plain; charset=utf-8" "$(header gemini://localhost/robots.txt)"
 if grep -q '^Disallow: /reviews/2026-03-01-first/respond$' "$work/body"; then pass; else fail "robots.txt does not disallow respond URLs"; fi
 e2e_end

@@ -10,16 +10,17 @@
 #include "guestbook.h"
 #include "harness.h"
 
-static struct tag	tags_a[] = { { "Drama", "drama" }, { "Nouvelle Vague", "nouvelle-vague" } };
-static struct tag	tags_b[] = { { "drama", "drama" } };
-static struct tag	varda[] = { { "Agnès Varda", "agnès-varda" } };
+static struct tag	tags_a[] = { { "Drama", "drama", 2 }, { "Nouvelle Vague", "nouvelle-vague", 2 } };
+static struct tag	tags_b[] = { { "drama", "drama", 2 } };
+static struct tag	varda[] = { { "Agnès Varda", "agnès-varda", 2 } };
 static struct entry	a = { .file = "2026-01-10-a.gmi", .slug = "2026-01-10-a",
 			    .title = "A <Film> & Co", .date = "2026-01-10",
 			    .directors = varda, .ndirectors = 1,
 			    .tags = tags_a, .ntags = 2, .summary = "Sea & sand.", .rating = 8 };
 static struct entry	b = { .file = "2026-02-20-b.gmi", .slug = "2026-02-20-b",
 			    .title = "B", .date = "2026-02-20", .tags = tags_b,
-			    .ntags = 1, .summary = "", .rating = -1 };
+			    .ntags = 1, .summary = "", .rating = -1,
+			    .published = 1771579800LL };	/* 2026-02-20T09:30:00Z */
 static struct page	*pages;
 static size_t		 npages;
 
@@ -48,7 +49,8 @@ test_pages(void)
 {
 	struct entry	*list[] = { &a, &b };
 	struct site	 site = { .intro = "# Hello\n\nIntro.", .intro_len = 15,
-			    .title = "Hello", .base_url = "gemini://example.org" };
+			    .title = "Hello", .base_url = "gemini://example.org",
+			    .author = "Ann Author" };
 	const char	*reason;
 
 	CHECK_INT(gemlog_link(&a), 0);
@@ -67,7 +69,7 @@ test_pages(void)
 	CHECK_STR(page("/reviews/"), "# Reviews\n\n"
 	    "=> /reviews/2026-02-20-b.gmi 2026-02-20 - B\n"
 	    "=> /reviews/2026-01-10-a.gmi 2026-01-10 - A <Film> & Co\n"
-	    "\n=> /reviews/ All reviews\n=> / Home\n");
+	    "\n=> /atom.xml Atom feed of these reviews\n=> /reviews/ All reviews\n=> / Home\n");
 	/* Years and ratings, newest and best first; unrated reviews are in no rating. */
 	CHECK_STR(page("/years/"), "# Reviews by year\n\n=> /years/2026/ 2026 (2)\n"
 	    "\n=> /reviews/ All reviews\n=> / Home\n");
@@ -89,7 +91,18 @@ test_pages(void)
 	    "\n=> /reviews/ All reviews\n=> / Home\n");
 	CHECK_STR(page("/tags/nouvelle-vague/"), "# Reviews tagged Nouvelle Vague\n\n"
 	    "=> /reviews/2026-01-10-a.gmi 2026-01-10 - A <Film> & Co\n"
-	    "\n=> /reviews/ All reviews\n=> / Home\n");
+	    "\n=> /tags/nouvelle-vague/atom.xml Atom feed of these reviews\n"
+	    "=> /reviews/ All reviews\n=> / Home\n");
+	/* A tag's own feed, with the tags as categories and the author. */
+	CHECK_STR(type("/tags/drama/atom.xml"), "application/atom+xml");
+	CHECK(strstr(page("/tags/drama/atom.xml"), "<title>Reviews tagged Drama</title>") != NULL);
+	CHECK(strstr(page("/tags/drama/atom.xml"),
+	    "<link rel=\"self\" href=\"gemini://example.org/tags/drama/atom.xml\"/>") != NULL);
+	CHECK(strstr(page("/tags/nouvelle-vague/atom.xml"), "2026-02-20-b") == NULL);
+	CHECK(strstr(page("/atom.xml"), "<category term=\"nouvelle-vague\" label=\"Nouvelle Vague\"/>")
+	    != NULL);
+	CHECK(strstr(page("/atom.xml"), "<author><name>Ann Author</name></author>") != NULL);
+	CHECK(strstr(page("/atom.xml"), "<updated>2026-02-20T09:30:00Z</updated>") != NULL);
 	CHECK_STR(page("/directors/"), "# Directors\n\n"
 	    "=> /directors/agn%C3%A8s-varda/ Agnès Varda (1)\n"
 	    "\n=> /reviews/ All reviews\n=> / Home\n");
@@ -98,7 +111,6 @@ test_pages(void)
 	CHECK_STR(type("/atom.xml"), "application/atom+xml");
 	CHECK(strstr(page("/atom.xml"), "<title>A &lt;Film&gt; &amp; Co</title>") != NULL);
 	CHECK(strstr(page("/atom.xml"), "<summary>Sea &amp; sand.</summary>") != NULL);
-	CHECK(strstr(page("/atom.xml"), "<updated>2026-02-20T00:00:00Z</updated>") != NULL);
 	CHECK(strstr(page("/atom.xml"), "<id>gemini://example.org/reviews/2026-01-10-a.gmi</id>") != NULL);
 	CHECK_STR(type("/robots.txt"), "text/plain; charset=utf-8");
 	CHECK(strstr(page("/robots.txt"), "Disallow: /reviews/2026-01-10-a/respond\n") != NULL);
@@ -123,8 +135,8 @@ test_pages(void)
 static void
 test_tag_spelling(void)
 {
-	struct tag	 t_new[] = { { "DRAMA", "drama" } }, t_mid[] = { { "drama", "drama" } };
-	struct tag	 t_old[] = { { "drama", "drama" } };
+	struct tag	 t_new[] = { { "DRAMA", "drama", 2 } }, t_mid[] = { { "drama", "drama", 2 } };
+	struct tag	 t_old[] = { { "drama", "drama", 2 } };
 	struct entry	 e1 = { .file = "2025-01-01-x.gmi", .slug = "2025-01-01-x", .title = "X",
 			    .date = "2025-01-01", .tags = t_old, .ntags = 1, .summary = "", .rating = -1 };
 	struct entry	 e2 = { .file = "2026-02-01-y.gmi", .slug = "2026-02-01-y", .title = "Y",
@@ -178,8 +190,8 @@ test_footer(void)
 static void
 test_related(void)
 {
-	struct tag		 d[] = { { "D", "d" } }, t1[] = { { "x", "x" } };
-	struct tag		 t2[] = { { "x", "x" }, { "y", "y" } };
+	struct tag		 d[] = { { "D", "d", 2 } }, t1[] = { { "x", "x", 2 } };
+	struct tag		 t2[] = { { "x", "x", 2 }, { "y", "y", 2 } };
 	struct entry		 v[9], *list[9];
 	struct neighbours	 nb;
 	char			 files[9][32];

@@ -33,6 +33,9 @@ static struct hostset	*hosts;	/* the one set, published */
 static uint64_t	 clock_us = 1000000;
 /* 2026-06-01T00:00:00Z; the index's watcher thread reads it too. */
 static _Atomic long long	 calendar_s = 1780272000LL;
+/* 60 words of 5 letters and a space: 360 bytes, longer than a summary. */
+#define WORDS10		"alpha bravo delta gamma kappa omega sigma theta alpha bravo "
+#define LONG_PARAGRAPH	WORDS10 WORDS10 WORDS10 WORDS10 WORDS10 WORDS10
 /* The owner's certificate (the owner key of the test host). */
 #define OWNER_FP	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
@@ -195,6 +198,7 @@ make_capsule(void)
 	    "Tags: Drama, Noir\n\nThe first review.\n");
 	put("reviews/2026-04-01-second.gmi", "# Second Film\nDirector: Jane Doe\n"
 	    "Tags: drama\n\nThe second review.\n");
+	put("reviews/2026-02-01-long.gmi", "# Long Film\n\n" LONG_PARAGRAPH "\n");
 	put("reviews/2026-05-01-draft.gmi", "# Draft Film\nDraft: yes\nTags: drama\n\nNot yet.\n");
 	put("reviews/2026-07-01-later.gmi", "# Later Film\nDate: 2026-07-01T18:00+02:00\n"
 	    "Tags: drama\n\nScheduled.\n");
@@ -256,7 +260,7 @@ gemini_rows(void)
 	gemini("gemini://localhost/directors/", &a);
 	CHECK_STR(a.head, GMI); HAS(a, "Jane Doe (2)"); done(&a);
 	gemini("gemini://localhost/years/", &a);
-	CHECK_STR(a.head, GMI); HAS(a, "=> /years/2026/ 2026 (2)\n"); done(&a);
+	CHECK_STR(a.head, GMI); HAS(a, "=> /years/2026/ 2026 (3)\n"); done(&a);
 	gemini("gemini://localhost/years/2026/", &a);
 	CHECK_STR(a.head, GMI); HAS(a, "First Film"); HAS(a, "Second Film"); done(&a);
 	gemini("gemini://localhost/years/1999/", &a);
@@ -268,13 +272,18 @@ gemini_rows(void)
 	gemini("gemini://localhost/ratings/5/", &a);
 	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
 	gemini("gemini://localhost/stats/", &a);
-	CHECK_STR(a.head, GMI); HAS(a, "2 reviews."); HAS(a, "Jane Doe"); done(&a);
+	CHECK_STR(a.head, GMI); HAS(a, "3 reviews."); HAS(a, "Jane Doe"); done(&a);
 	gemini("gemini://localhost/directors/Jane-Doe/", &a);
 	CHECK_STR(a.head, "31 gemini://localhost/directors/jane-doe/"); done(&a);
 	gemini("gemini://localhost/directors/jane-doe/", &a);
 	CHECK_STR(a.head, GMI); HAS(a, "First Film"); HAS(a, "Second Film"); done(&a);
 	gemini("gemini://localhost/atom.xml", &a);
-	CHECK_STR(a.head, "20 application/atom+xml"); HAS(a, "<title>First Film</title>"); done(&a);
+	CHECK_STR(a.head, "20 application/atom+xml"); HAS(a, "<title>First Film</title>");
+	/* A long first paragraph is cut at a word, with an ellipsis. */
+	HAS(a, "sigma theta alpha\xe2\x80\xa6</summary>"); done(&a);
+	gemini("gemini://localhost/tags/noir/atom.xml", &a);
+	CHECK_STR(a.head, "20 application/atom+xml"); HAS(a, "<category term=\"noir\" label=\"Noir\"/>");
+	LACKS(a, "Second Film"); done(&a);
 	gemini("gemini://localhost/robots.txt", &a);
 	CHECK(strncmp(a.head, "20 text/plain", 13) == 0); HAS(a, "Disallow: /guestbook/sign"); done(&a);
 	gemini("gemini://localhost/guestbook/", &a);
@@ -346,7 +355,7 @@ gopher_rows(void)
 	gopher("/directors/", &a);
 	HAS(a, "Jane Doe (2)\t/directors/jane-doe/\t"); done(&a);
 	gopher("/years/", &a);
-	HAS(a, "12026 (2)\t/years/2026/\t"); done(&a);
+	HAS(a, "12026 (3)\t/years/2026/\t"); done(&a);
 	gopher("/ratings/3/", &a);
 	HAS(a, "First Film"); done(&a);
 	gopher("/stats/", &a);
