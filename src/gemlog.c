@@ -567,13 +567,29 @@ gemlog_neighbours(struct entry *const *listed, size_t n, const struct entry *e,
 	}
 }
 
+/* "YYYY-MM-DD" of t, UTC, into out (DATE_SIZE bytes); -1 when t is out of range. */
+static int
+date_of(long long t, char *out)
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+
+	return gmtime_r(&tt, &tm) == NULL || strftime(out, DATE_SIZE, "%Y-%m-%d", &tm) == 0 ?
+	    -1 : 0;
+}
+
 void
 gemlog_footer(const struct entry *e, const struct neighbours *nb, struct buf *b)
 {
+	char	when[DATE_SIZE];
 	size_t	i;
 
-	/* The file is shown as written: the page says when it was published. */
-	buf_printf(b, "\nPublished %s.\n\n", e->date);
+	/* The file is shown as written: the page says when it was published, and edited. */
+	buf_printf(b, "\nPublished %s", e->date);
+	if (e->edited > e->published && date_of(e->edited, when) == 0 &&
+	    strcmp(when, e->date) != 0)
+		buf_printf(b, ", updated %s", when);
+	buf_puts(b, ".\n\n");
 	for (i = 0; i < e->ndirectors; i++) {
 		buf_puts(b, "=> /directors/");
 		buf_put_path(b, e->directors[i].slug);
@@ -742,7 +758,8 @@ feed_entry(struct buf *b, const struct entry *e, const struct site *site)
 	buf_printf(b, "</title>\n    <id>%s/reviews/", site->base_url);
 	buf_put_path(b, e->file);
 	buf_puts(b, "</id>\n    <updated>");
-	put_time(b, e->published);
+	/* RFC 4287 4.2.15: when it last changed in a way worth telling readers. */
+	put_time(b, e->edited > e->published ? e->edited : e->published);
 	buf_printf(b, "</updated>\n    <link rel=\"alternate\" href=\"%s/reviews/", site->base_url);
 	buf_put_path(b, e->file);
 	buf_puts(b, "\"/>\n");

@@ -31,6 +31,7 @@ struct entry {
 	char		*title;
 	char		 date[11];	/* YYYY-MM-DD */
 	long long	 published;	/* when it is due, seconds since the epoch */
+	long long	 edited;	/* when its text last changed after it was first seen; 0 for never */
 	int		 draft;		/* Draft: yes: never listed, read only by the owner */
 	int		 rating;	/* halves of a star, 0 to 10; -1 for none */
 	struct tag	*directors;	/* in the order written */

@@ -24,6 +24,7 @@
 #include "buf.h"
 #include "capsule.h"
 #include "config.h"
+#include "dates.h"
 #include "event.h"
 #include "gemlog.h"
 #include "gemtext.h"
@@ -98,6 +99,7 @@ struct index {
 	struct snapshot		*current;	/* under snapshot_lock */
 	struct catalogue	 catalogue;	/* the indexer's own; no lock */
 	struct review		 scratch;	/* large, and only the indexer parses */
+	struct dates		*dates;		/* when reviews were first seen and edited; not owned */
 	int			 root_fd;	/* the capsule's; not owned */
 	char			 root[PATH_MAX];
 	char			 hostname[HOST_MAX + 1];
@@ -381,14 +383,44 @@ log_problems(const char *path, const struct review *r)
  * Makes the index entry for the review file at path (name in reviews/,
  * contents text). Returns NULL, having logged why, when it cannot be used.
  */
+/*
+ * Dates e: its Date:, else the date in its file name, else the day it was
+ * first seen (the dates log's, so an edit never moves it). Whatever the date,
+ * the log says when its bytes last changed: e->edited.
+ */
+static void
+entry_dates(struct entry *e, const struct review *r, const struct review_name *rn,
+    struct dates *dates, const char *text, size_t len, long long mtime)
+{
+	long long	first;
+	time_t		t;
+	struct tm	tm;
+
+	dates_note(dates, rn->slug, dates_hash(text, len), mtime, event_calendar_now(),
+	    &first, &e->edited);
+	e->published = r->published;
+	if (r->date[0] != '\0') {
+		memcpy(e->date, r->date, sizeof(e->date));
+		return;
+	}
+	if (rn->date[0] != '\0') {
+		memcpy(e->date, rn->date, sizeof(e->date));
+		e->published = date_seconds(rn->date);
+		return;
+	}
+	e->published = first;
+	t = (time_t)first;
+	if (gmtime_r(&t, &tm) == NULL || strftime(e->date, sizeof(e->date), "%Y-%m-%d", &tm) == 0)
+		memcpy(e->date, "1970-01-01", sizeof(e->date));
+}
+
 static struct entry *
-entry_parse(struct review *scratch, const char *path, const char *name,
+entry_parse(struct index *ix, const char *path, const char *name,
     const char *text, size_t len, const struct timespec *mtime)
 {
-	struct review		*r = scratch;
+	struct review		*r = &ix->scratch;
 	struct review_name	 rn;
 	struct entry		*e;
-	struct tm		 tm;
 	const char		*reason;
 
 	if (review_name_parse(name, &rn, &reason) == -1 ||
@@ -397,24 +429,14 @@ entry_parse(struct review *scratch, const char *path, const char *name,
 		return NULL;
 	}
 	if ((r->warnings & REVIEW_WARN_BAD_DATE) && rn.date[0] == '\0')
-		log_warn("%s: no date in the file name either; using its modification time", path);
+		log_warn("%s: no date in the file name either; using the day it was first seen", path);
 	log_problems(path, r);
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		goto nomem;
 	atomic_init(&e->refs, 1);	/* the catalogue's */
 	e->draft = r->draft;
 	e->rating = r->rating;
-	e->published = r->published;
-	if (r->date[0] != '\0')
-		memcpy(e->date, r->date, sizeof(e->date));
-	else if (rn.date[0] != '\0') {
-		memcpy(e->date, rn.date, sizeof(e->date));
-		e->published = date_seconds(rn.date);
-	} else if (gmtime_r(&mtime->tv_sec, &tm) == NULL ||
-	    strftime(e->date, sizeof(e->date), "%Y-%m-%d", &tm) == 0)
-		memcpy(e->date, "1970-01-01", sizeof(e->date));
-	else
-		e->published = (long long)mtime->tv_sec;
+	entry_dates(e, r, &rn, ix->dates, text, len, (long long)mtime->tv_sec);
 	e->file = strdup(name);
 	e->slug = strndup(name, strlen(name) - 4);	/* without .gmi or .txt */
 	e->title = strdup(r->title[0] != '\0' ? r->title : rn.slug);
@@ -448,7 +470,7 @@ known_parse(struct index *ix, struct known *k)
 		log_warn("%s: skipped: %s", path, reason);
 		return;
 	}
-	k->entry = entry_parse(&ix->scratch, path, k->name, text, len, &k->mtime);
+	k->entry = entry_parse(ix, path, k->name, text, len, &k->mtime);
 	k->date_error = k->entry != NULL && (ix->scratch.warnings & REVIEW_WARN_BAD_DATE);
 	free(text);
 }
@@ -923,10 +945,11 @@ index_rebuild(struct index *ix, const struct changes *ch, const char **reason)
 
 /* An index with nothing built or watched yet; freed by index_free. */
 static struct index *
-index_new(int root_fd, const char *root, const char *hostname, const char *author,
-    unsigned public_port, struct guestbook *gb, const char **reason)
+index_new(int root_fd, const char *root, const struct index_host *host,
+    struct guestbook *gb, const char **reason)
 {
 	struct index	*ix;
+	const char	*hostname = host->hostname, *author = host->author;
 
 	if ((ix = calloc(1, sizeof(*ix))) == NULL) {
 		*reason = "out of memory";
@@ -940,9 +963,10 @@ index_new(int root_fd, const char *root, const char *hostname, const char *autho
 		free(ix);
 		return NULL;
 	}
+	ix->dates = host->dates;
 	pthread_mutex_init(&ix->snapshot_lock, NULL);
 	ix->root_fd = root_fd;
-	ix->public_port = public_port;
+	ix->public_port = host->public_port;
 	ix->guestbook = gb;
 	ix->reviews_wd = -1;
 	ix->stop_fd = -1;
@@ -963,19 +987,27 @@ index_free(struct index *ix)
 int
 index_check(int root_fd, const char *root, const char *hostname, unsigned public_port)
 {
-	struct index	*ix;
-	const char	*reason;
-	int		 skipped;
+	struct index_host	 host = { hostname, public_port, "", NULL };
+	struct index		*ix;
+	const char		*reason;
+	int			 skipped;
 
-	if ((ix = index_new(root_fd, root, hostname, "", public_port, NULL, &reason)) == NULL ||
+	/* A check writes nothing: the dates are the ones marquee would give now. */
+	if ((host.dates = dates_open("", &reason)) == NULL) {
+		log_error("%s", reason);
+		return 1;
+	}
+	if ((ix = index_new(root_fd, root, &host, NULL, &reason)) == NULL ||
 	    index_rebuild(ix, NULL, &reason) == -1) {
 		log_error("%s", reason);
 		if (ix != NULL)
 			index_free(ix);
+		dates_close(host.dates);
 		return 1;
 	}
 	skipped = count_skipped(&ix->catalogue) + (int)catalogue_lint(&ix->catalogue);
 	index_free(ix);
+	dates_close(host.dates);
 	return skipped;
 }
 
@@ -1308,12 +1340,12 @@ watch_run(void *arg)
 }
 
 struct index *
-index_start(int root_fd, const char *root, const char *hostname, const char *author,
-    unsigned public_port, struct guestbook *gb, const char **reason)
+index_start(int root_fd, const char *root, const struct index_host *host,
+    struct guestbook *gb, const char **reason)
 {
 	struct index	*ix;
 
-	if ((ix = index_new(root_fd, root, hostname, author, public_port, gb, reason)) == NULL)
+	if ((ix = index_new(root_fd, root, host, gb, reason)) == NULL)
 		return NULL;
 	ix->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (ix->ino == -1 || inotify_add_watch(ix->ino, root, WATCH_MASK) == -1) {

@@ -12,19 +12,26 @@ struct response;
  * reader sees the old index or the new one, never a mix.
  */
 
+struct dates;
 struct guestbook;
 struct index;
+
+/* What an index needs to know of its host. */
+struct index_host {
+	const char	*hostname;	/* in the pages' URLs */
+	unsigned	 public_port;	/* likewise */
+	const char	*author;	/* the feeds' author; "" for the capsule's title */
+	struct dates	*dates;		/* when reviews were first seen (dates.h); not owned */
+};
 
 /*
  * Builds the first index of the capsule at root (its directory open as
  * root_fd, which the caller keeps open), then watches root for changes
- * until index_stop. Pages name hostname, and public_port in their URLs;
- * feeds name author (the capsule's title when "") as the reviews' author;
- * review pages end with their responses from gb (NULL for none). Returns
- * NULL with *reason.
+ * until index_stop. Review pages end with their responses from gb (NULL for
+ * none). Returns NULL with *reason.
  */
-struct index	*index_start(int root_fd, const char *root, const char *hostname,
-		    const char *author, unsigned public_port, struct guestbook *gb, const char **reason);
+struct index	*index_start(int root_fd, const char *root, const struct index_host *host,
+		    struct guestbook *gb, const char **reason);
 /* Stops the watcher and frees ix, once no request uses it. */
 void		 index_stop(struct index *ix);
 
