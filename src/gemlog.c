@@ -567,6 +567,20 @@ gemlog_neighbours(struct entry *const *listed, size_t n, const struct entry *e,
 	}
 }
 
+/* "=> /SEGMENT/SLUG/ LABELNAME" for each of v: a review's directors or tags. */
+static void
+member_links(struct buf *b, const char *segment, const struct tag *v, size_t n,
+    const char *label)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		buf_printf(b, "=> /%s/", segment);
+		buf_put_path(b, v[i].slug);
+		buf_printf(b, "/ %s%s\n", label, v[i].name);
+	}
+}
+
 /* "YYYY-MM-DD" of t, UTC, into out (DATE_SIZE bytes); -1 when t is out of range. */
 static int
 date_of(long long t, char *out)
@@ -590,20 +604,8 @@ gemlog_footer(const struct entry *e, const struct neighbours *nb, struct buf *b)
 	    strcmp(when, e->date) != 0)
 		buf_printf(b, ", updated %s", when);
 	buf_puts(b, ".\n\n");
-	for (i = 0; i < e->ndirectors; i++) {
-		buf_puts(b, "=> /directors/");
-		buf_put_path(b, e->directors[i].slug);
-		buf_puts(b, "/ More by ");
-		buf_puts(b, e->directors[i].name);
-		buf_puts(b, "\n");
-	}
-	for (i = 0; i < e->ntags; i++) {
-		buf_puts(b, "=> /tags/");
-		buf_put_path(b, e->tags[i].slug);
-		buf_puts(b, "/ Tagged ");
-		buf_puts(b, e->tags[i].name);
-		buf_puts(b, "\n");
-	}
+	member_links(b, "directors", e->directors, e->ndirectors, "More by ");
+	member_links(b, "tags", e->tags, e->ntags, "Tagged ");
 	if (nb->nrelated > 0)
 		buf_puts(b, "\n## Related reviews\n\n");
 	for (i = 0; i < nb->nrelated; i++)
