@@ -347,7 +347,7 @@ refused:
 	log_error("reload: %s; keeping the running configuration", reason);
 }
 
-/* Checks one host's capsule and guestbook; returns how many review files it skips, or -1. */
+/* Checks one host's capsule and guestbook; returns how many review files it skips or finds wrong, or -1. */
 static int
 check_host(const struct host_config *h, unsigned public_port)
 {
@@ -415,7 +415,7 @@ check(const struct config *c)
 	if (uncertified == 0)
 		SSL_CTX_free(tls);
 	if (skipped > 0) {
-		fprintf(stderr, "%s: %d review files skipped (see above)\n",
+		fprintf(stderr, "%s: %d review files skipped or in error (see above)\n",
 		    progname, skipped);
 		return 1;
 	}

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
 #include "capsule.h"
 #include "config.h"
 #include "gbpages.h"
@@ -70,8 +71,14 @@ static const struct route_row routes[] = {
 	{ "/reviews/SLUG/like",		ROW_MENU, gbpages_like },	/* a like, with a certificate */
 	{ "/tags/",			ROW_PAGE, generated_page },	/* every tag with its number of reviews */
 	{ "/tags/TAG/",			ROW_PAGE, listed_page },	/* the reviews with that tag */
+	{ "/tags/TAG/atom.xml",		ROW_PAGE, generated_page },	/* Atom feed of that tag's reviews */
 	{ "/directors/",		ROW_PAGE, generated_page },	/* every director */
 	{ "/directors/SLUG/",		ROW_PAGE, listed_page },	/* the reviews by that director */
+	{ "/years/",			ROW_PAGE, generated_page },	/* every year with its number of reviews */
+	{ "/years/YEAR/",		ROW_PAGE, listed_page },	/* the reviews of that year */
+	{ "/ratings/",			ROW_PAGE, generated_page },	/* every rating given, best first */
+	{ "/ratings/N/",		ROW_PAGE, listed_page },	/* the reviews rated N to N.5 of 5 */
+	{ "/stats/",			ROW_PAGE, generated_page },	/* counts per year, tag and director, as bars */
 	{ "/guestbook",			ROW_PAGE, to_guestbook },	/* 31 to /guestbook/ */
 	{ "/guestbook/",		ROW_PAGE, gbpages_first },	/* every response and note, newest first */
 	{ "/guestbook/page/N/",		ROW_PAGE, gbpages_later },	/* older ones, GUESTBOOK_PAGE a page */
@@ -96,19 +103,47 @@ generated_page(const struct request *req, const char *const *args, struct respon
 	return index_page(req->host->index, req->url->path, lang_of(req), resp);
 }
 
-/* A tag or director the index does not know is missing, not a file. */
+/*
+ * A tag or director the index does not know is missing, not a file; one
+ * written with capitals or accents (an old link to /directors/éric-rohmer/)
+ * is sent on to its slug.
+ */
 static int
 listed_page(const struct request *req, const char *const *args, struct response *resp)
 {
-	if (!generated_page(req, args, resp))
+	const char	*path = req->url->path, *arg = args[0];
+	char		 slug[GEMINI_URL_MAX + 1];	/* a path segment, folded */
+	struct buf	 to = { 0 };
+
+	if (generated_page(req, args, resp))
+		return 1;
+	if (slugify(arg, strlen(arg), slug, sizeof(slug)) == -1 || strcmp(slug, arg) == 0) {
 		response_set(resp, STATUS_NOT_FOUND, "No such page");
+		return 1;
+	}
+	/* The pattern is /KIND/ARG/: what comes before ARG stays. */
+	buf_append(&to, path, strlen(path) - strlen(arg) - 1);
+	buf_put_path(&to, slug);
+	buf_puts(&to, "/");
+	if (to.failed)
+		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
+	else
+		response_set(resp, STATUS_REDIRECT, "%s", to.data);
+	buf_free(&to);
 	return 1;
+}
+
+/* Whether the request comes with one of the owner's certificates. */
+static int
+from_owner(const struct request *req)
+{
+	return req->has_certificate && config_is_owner(host_settings(req->host), req->fingerprint);
 }
 
 static int
 review_file(const struct request *req, const char *const *args, struct response *resp)
 {
-	return index_review_file(req->host->index, args[0], lang_of(req), resp);
+	return index_review_file(req->host->index, args[0], lang_of(req), from_owner(req), resp);
 }
 
 static int
@@ -126,11 +161,22 @@ to_guestbook(const struct request *req, const char *const *args, struct response
 	return 1;
 }
 
+/* Where the author keeps what is not ready: only the owner reads it. */
+#define DRAFTS_DIR	"/drafts"
+
 static int
 capsule_file(const struct request *req, const char *const *args, struct response *resp)
 {
+	const char	*path = req->url->path;
+	size_t		 n = strlen(DRAFTS_DIR);
+
 	(void)args;
-	capsule_serve(req->host->root_fd, req->url->path, lang_of(req), resp);
+	if (strncmp(path, DRAFTS_DIR, n) == 0 && (path[n] == '/' || path[n] == '\0') &&
+	    !from_owner(req)) {
+		response_set(resp, STATUS_NOT_FOUND, "No such page");
+		return 1;
+	}
+	capsule_serve(req->host->root_fd, path, lang_of(req), resp);
 	return 1;
 }
 

@@ -41,11 +41,22 @@
 static char	 dir[] = "/tmp/marquee-route-XXXXXX";
 static struct hostset	*hosts;	/* the one set, published */
 static uint64_t	 clock_us = 1000000;
+/* 2026-06-01T00:00:00Z; the index's watcher thread reads it too. */
+static _Atomic long long	 calendar_s = 1780272000LL;
+/* 60 words of 5 letters and a space: 360 bytes, longer than a summary. */
+#define WORDS10		"alpha bravo delta gamma kappa omega sigma theta alpha bravo "
+#define LONG_PARAGRAPH	WORDS10 WORDS10 WORDS10 WORDS10 WORDS10 WORDS10
 
 static uint64_t
 test_clock(void)
 {
 	return clock_us;
+}
+
+static long long
+test_calendar(void)
+{
+	return calendar_s;
 }
 
 /* What one request got: the head (Gemini header, or "" for Gopher) and the body. */
@@ -202,10 +213,17 @@ make_capsule(void)
 	mkdir(path, 0755);
 	put("index.gmi", "# Route test\n\nWelcome.\n");
 	put("notes.txt", "plain notes\n");
-	put("reviews/2026-03-01-first.gmi", "# First Film\nDirector: Jane Doe\n"
+	put("reviews/2026-03-01-first.gmi", "# First Film\nDirector: Jane Doe\nRating: 3.5\n"
 	    "Tags: Drama, Noir\n\nThe first review.\n");
 	put("reviews/2026-04-01-second.gmi", "# Second Film\nDirector: Jane Doe\n"
 	    "Tags: drama\n\nThe second review.\n");
+	put("reviews/2026-02-01-long.gmi", "# Long Film\n\n" LONG_PARAGRAPH "\n");
+	put("reviews/2026-05-01-draft.gmi", "# Draft Film\nDraft: yes\nTags: drama\n\nNot yet.\n");
+	put("reviews/2026-07-01-later.gmi", "# Later Film\nDate: 2026-07-01T18:00+02:00\n"
+	    "Tags: drama\n\nScheduled.\n");
+	snprintf(path, sizeof(path), "%s/capsule/drafts", dir);
+	mkdir(path, 0755);
+	put("drafts/idea.gmi", "# An idea\n");
 }
 
 static void
@@ -261,10 +279,31 @@ gemini_rows(void)
 	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
 	gemini("gemini://localhost/directors/", &a);
 	CHECK_STR(a.head, GMI); HAS(a, "Jane Doe (2)"); done(&a);
+	gemini("gemini://localhost/years/", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "=> /years/2026/ 2026 (3)\n"); done(&a);
+	gemini("gemini://localhost/years/2026/", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "First Film"); HAS(a, "Second Film"); done(&a);
+	gemini("gemini://localhost/years/1999/", &a);
+	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
+	gemini("gemini://localhost/ratings/", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "=> /ratings/3/ 3/5 (1)\n"); done(&a);
+	gemini("gemini://localhost/ratings/3/", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "First Film"); LACKS(a, "Second Film"); done(&a);
+	gemini("gemini://localhost/ratings/5/", &a);
+	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
+	gemini("gemini://localhost/stats/", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "3 reviews."); HAS(a, "Jane Doe"); done(&a);
+	gemini("gemini://localhost/directors/Jane-Doe/", &a);
+	CHECK_STR(a.head, "31 gemini://localhost/directors/jane-doe/"); done(&a);
 	gemini("gemini://localhost/directors/jane-doe/", &a);
 	CHECK_STR(a.head, GMI); HAS(a, "First Film"); HAS(a, "Second Film"); done(&a);
 	gemini("gemini://localhost/atom.xml", &a);
-	CHECK_STR(a.head, "20 application/atom+xml"); HAS(a, "<title>First Film</title>"); done(&a);
+	CHECK_STR(a.head, "20 application/atom+xml"); HAS(a, "<title>First Film</title>");
+	/* A long first paragraph is cut at a word, with an ellipsis. */
+	HAS(a, "sigma theta alpha\xe2\x80\xa6</summary>"); done(&a);
+	gemini("gemini://localhost/tags/noir/atom.xml", &a);
+	CHECK_STR(a.head, "20 application/atom+xml"); HAS(a, "<category term=\"noir\" label=\"Noir\"/>");
+	LACKS(a, "Second Film"); done(&a);
 	gemini("gemini://localhost/robots.txt", &a);
 	CHECK(strncmp(a.head, "20 text/plain", 13) == 0); HAS(a, "Disallow: /guestbook/sign"); done(&a);
 	gemini("gemini://localhost/guestbook/", &a);
@@ -335,6 +374,12 @@ gopher_rows(void)
 	HAS(a, "First Film"); LACKS(a, "Second Film"); done(&a);
 	gopher("/directors/", &a);
 	HAS(a, "Jane Doe (2)\t/directors/jane-doe/\t"); done(&a);
+	gopher("/years/", &a);
+	HAS(a, "12026 (3)\t/years/2026/\t"); done(&a);
+	gopher("/ratings/3/", &a);
+	HAS(a, "First Film"); done(&a);
+	gopher("/stats/", &a);
+	HAS(a, "i2026 "); HAS(a, "\xe2\x96\x88"); done(&a);
 	gopher("/directors/jane-doe/", &a);
 	HAS(a, "First Film"); HAS(a, "Second Film"); done(&a);
 	gopher("/guestbook/", &a);
@@ -599,6 +644,71 @@ hidden_entries(void)
 	LACKS(a, "> Loved it"); LACKS(a, "> Agreed, twice"); LACKS(a, "> Deeper"); done(&a);
 }
 
+/* Whether the home page lists text, asked until deadline_ms of real time have passed. */
+static int
+home_lists_within(const char *text, int deadline_ms)
+{
+	struct answer	a;
+	int		found = 0, waited;
+
+	for (waited = 0; !found && waited <= deadline_ms; waited += 10) {
+		gemini("gemini://localhost/", &a);
+		found = strstr(a.body, text) != NULL;
+		done(&a);
+		if (!found)
+			usleep(10000);
+	}
+	return found;
+}
+
+/*
+ * Drafts and scheduled reviews: never listed, fed or answered to readers
+ * (not even as the raw file under the root), readable by the owner; a
+ * scheduled one appears once the (injected) calendar reaches its time.
+ */
+static void
+drafts_and_schedule(void)
+{
+	struct answer	a;
+
+	gemini("gemini://localhost/", &a);
+	LACKS(a, "Draft Film"); LACKS(a, "Later Film"); done(&a);
+	gemini("gemini://localhost/tags/drama/", &a);
+	LACKS(a, "Draft Film"); LACKS(a, "Later Film"); done(&a);
+	gemini("gemini://localhost/atom.xml", &a);
+	LACKS(a, "Draft Film"); LACKS(a, "Later Film"); done(&a);
+	gemini("gemini://localhost/reviews/2026-05-01-draft.gmi", &a);
+	CHECK_STR(a.head, "51 No such page"); done(&a);
+	gemini("gemini://localhost/reviews/2026-05-01-draft/", &a);
+	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
+	gemini("gemini://localhost/reviews/2026-05-01-draft/respond?hi", &a);
+	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
+	gemini_as("gemini://localhost/reviews/2026-05-01-draft.gmi", OWNER_FP, "Ann", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "Not yet."); done(&a);
+	/* Another certificate is a reader's. */
+	gemini_as("gemini://localhost/reviews/2026-05-01-draft.gmi", READER_FP, "Ann", &a);
+	CHECK_STR(a.head, "51 No such page"); done(&a);
+	gemini("gemini://localhost/drafts/idea.gmi", &a);
+	CHECK_STR(a.head, "51 No such page"); done(&a);
+	gemini("gemini://localhost/drafts/", &a);
+	CHECK_STR(a.head, "51 No such page"); done(&a);
+	gemini_as("gemini://localhost/drafts/idea.gmi", OWNER_FP, "Ann", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "An idea"); done(&a);
+	gopher("/drafts/idea.gmi", &a);
+	HAS(a, "3"); LACKS(a, "An idea"); done(&a);
+	gemini("gemini://localhost/reviews/2026-07-01-later.gmi", &a);
+	CHECK_STR(a.head, "51 No such page"); done(&a);
+	/* 18:00+02:00 is 16:00 UTC: a second before, still waiting. */
+	calendar_s = 1782921600LL - 1;
+	CHECK(!home_lists_within("Later Film", 300));
+	calendar_s = 1782921600LL;
+	CHECK(home_lists_within("Later Film", 5000));
+	gemini("gemini://localhost/reviews/2026-07-01-later.gmi", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "Scheduled."); done(&a);
+	gemini("gemini://localhost/atom.xml", &a);
+	HAS(a, "Later Film"); LACKS(a, "Draft Film"); done(&a);
+}
+
 /* A meta longer than Gemini allows is cut whole characters at a time. */
 static void
 long_meta(void)
@@ -626,6 +736,7 @@ main(void)
 	int	status;
 
 	event_clock_inject(test_clock);
+	event_calendar_inject(test_calendar);
 	make_capsule();
 	start();
 	gemini_rows();
@@ -638,6 +749,7 @@ main(void)
 	gopher_conversation();
 	hidden_entries();
 	long_meta();
+	drafts_and_schedule();
 	hostset_publish(NULL);
 	status = harness_done();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
