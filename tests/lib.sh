@@ -506,12 +506,6 @@ guestbook_seed() {
 	    "$(header "gemini://localhost/reviews/2026-03-01-first/respond?Line%20one%0D%0A%3D%3E%20gemini%3A%2F%2Fevil%2F%20Click%0A%23%20Big%0A%60%60%60%0A*%20item" -c "$work/reader.crt" -k "$work/reader.key")"
 }
 
-# key_fp NAME: the SHA-256 of the public key of $work/NAME.crt, 64
-# lower-case hex digits, the fingerprint marquee writes for its holder.
-key_fp() {
-	openssl x509 -in "$work/$1.crt" -pubkey -noout | openssl pkey -pubin -outform DER |
-	    sha256sum | cut -c1-64
-}
 
 # owner_capsule: sample_capsule, with $state, $gblog (the first host's
 # guestbook log) and $conf, the configuration owner_conf writes, which the
