@@ -514,29 +514,6 @@ set_starring(struct review *r, const char *v, size_t len)
 	set_field(r, r->starring, sizeof(r->starring), v, len);
 }
 
-/* One slug of a Was: line: what a file name's slug may be, without its date. */
-static void
-add_was(struct review *r, void *arg, const char *s, size_t len)
-{
-	(void)arg;
-	s = trim(s, &len);
-	if (len == 0)
-		return;
-	if (len > REVIEW_NAME_MAX || memchr(s, '/', len) != NULL ||
-	    memchr(s, ' ', len) != NULL || r->nwas == REVIEW_WAS_MAX) {
-		problem(r, REVIEW_WARN_BAD_WAS, s, len, "");
-		return;
-	}
-	memcpy(r->was[r->nwas], s, len);
-	r->was[r->nwas++][len] = '\0';
-}
-
-static void
-set_was(struct review *r, const char *v, size_t len)
-{
-	each_part(r, v, len, ",", add_was, NULL);
-}
-
 /* The keys marquee reads, lower-case, and what reads each. */
 static const struct known_key {
 	const char	*name;
@@ -549,7 +526,6 @@ static const struct known_key {
 	{ "rating", set_rating },
 	{ "tags", set_tags },
 	{ "date", set_date },
-	{ "was", set_was },
 	{ "draft", set_draft },
 };
 
@@ -805,9 +781,6 @@ review_warning_text(unsigned bit)
 		return "Rating: is not 0 to " XSTR(REVIEW_RATING_MAX) " in halves (4, 3.5, 4/5); ignored";
 	case REVIEW_WARN_BAD_DRAFT:
 		return "Draft: is neither yes nor no; kept as a draft";
-	case REVIEW_WARN_BAD_WAS:
-		return "a Was: slug with '/' or a space, too long, or past "
-		    XSTR(REVIEW_WAS_MAX) "; ignored";
 	default:
 		return "unknown problem";
 	}

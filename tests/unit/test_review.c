@@ -274,7 +274,7 @@ test_date_times(void)
 	CHECK_INT(r.published, 951868800LL);
 }
 
-/* Co-directors, ratings, drafts and earlier slugs. */
+/* Co-directors, ratings and drafts. */
 static void
 test_film_keys(void)
 {
@@ -306,14 +306,6 @@ test_film_keys(void)
 	CHECK_INT(parse("# T\nDraft: soon\n"), 0);
 	CHECK_INT(r.draft, 1);
 	CHECK_INT(r.warnings, REVIEW_WARN_BAD_DRAFT);
-	CHECK_INT(parse("# T\nWas: rust, rouille\nWas: de-rouille\n"), 0);
-	CHECK_INT(r.nwas, 3);
-	CHECK_STR(r.was[0], "rust");
-	CHECK_STR(r.was[2], "de-rouille");
-	CHECK_INT(parse("# T\nWas: a/b, two words, ok\n"), 0);
-	CHECK_INT(r.nwas, 1);
-	CHECK_STR(r.was[0], "ok");
-	CHECK_INT(r.warnings, REVIEW_WARN_BAD_WAS);
 }
 
 /* Typos in keys are reported with the key meant, on their line. */
