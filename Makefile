@@ -69,6 +69,10 @@ PURE	 = src/utf8.c src/limit.c src/proxy.c src/record.c src/request.c src/review
 build/test_%: tests/unit/test_%.c $(PURE) tests/unit/harness.h $(HDRS) build/.check-deps
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -Isrc -o $@ $< $(PURE)
 
+# The dates log is a store with a file: its test links it beside the pure modules.
+build/test_dates: tests/unit/test_dates.c src/dates.c $(PURE) tests/unit/harness.h $(HDRS) build/.check-deps
+	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -Isrc -o $@ $< src/dates.c $(PURE)
+
 # The in-process route test links every module but main.c: adapters, router,
 # index and guestbook, against a temporary capsule, without sockets.
 ROUTE_SRCS = $(filter-out src/main.c,$(SRCS))

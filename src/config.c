@@ -267,6 +267,7 @@ static const struct key {
 	HOST_KEY("lang",                  lang,                        KIND_LANG,   0, 0),
 	HOST_KEY("guestbook",             guestbook,                   KIND_STRING, 0, 0),
 	HOST_KEY("public_gopher_port",    public_gopher_port,          KIND_NUMBER, 1, 65535),
+	HOST_KEY("author",                author,                      KIND_STRING, 0, 0),
 	HOST_KEY("owner",                 owner,                       KIND_OWNERS, 0, 0),
 	HOST_KEY("owner_name",            owner_name,                  KIND_STRING, 0, 0),
 	HOST_KEY("moderation",            moderation,                  KIND_MODERATION, 0, 0),

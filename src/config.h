@@ -38,6 +38,8 @@ struct host_config {
 	unsigned	public_gopher_port;	/* in Gopher menus; default: gopher_port */
 	/* The owner's certificates (SHA-256 of the key, lower-case hex), comma-separated. */
 	char		owner[OWNERS_MAX * FINGERPRINT_HEX];
+	/* Who writes the reviews, for the feeds' <author>; "" for the capsule's title. */
+	char		author[CN_MAX + 1];
 	/* The name on the owner's entries; "" for the certificate's CN (the host's name from the shell). */
 	char		owner_name[CN_MAX + 1];
 	unsigned	moderation;		/* enum moderation */

@@ -46,7 +46,7 @@ struct pending {
 	struct pending		*next;
 	atomic_uint		 refs;
 	struct record		 rec;
-	uint64_t		 dedupe;	/* hash of client, slug and text */
+	uint64_t		 dedupe;	/* hash of client, slug, the entry answered and text */
 	/* The committer's, while it formats and writes the batch: */
 	size_t			 end;		/* where its line ends in the batch */
 	unsigned long long	 dup_id;	/* the same as an entry already on disk */
@@ -663,6 +663,8 @@ guestbook_submit(struct guestbook *gb, const struct record *r, const char *clien
 	p->rec = *r;
 	h = text_hash(h, client, strlen(client));
 	h = text_hash(h, r->slug, strlen(r->slug));
+	/* "Thanks!" to two readers is two replies, not one sent twice. */
+	h = text_hash(h, (const char *)&r->parent, sizeof(r->parent));
 	p->dedupe = text_hash(h, r->text, r->text_len);
 	atomic_init(&p->refs, 2);
 	pthread_mutex_lock(&gb->queue_lock);
@@ -1346,6 +1348,18 @@ guestbook_known(struct guestbook *gb, const char *fingerprint)
 	return known;
 }
 
+int
+guestbook_held(struct guestbook *gb, unsigned long long id)
+{
+	const struct gb_entry	*e;
+	int			 held;
+
+	pthread_mutex_lock(&gb->gb_lock);
+	held = (e = entry_find(&gb->store, id)) != NULL && e->held;
+	pthread_mutex_unlock(&gb->gb_lock);
+	return held;
+}
+
 /* --- For the owner's commands (gbtool.c) ------------------------------------- */
 
 struct guestbook *
@@ -1394,6 +1408,27 @@ guestbook_bans(struct guestbook *gb, char *const **v)
 {
 	*v = gb->store.bans;
 	return gb->store.nbans;
+}
+
+void
+guestbook_each_like(struct guestbook *gb,
+    void (*fn)(void *arg, const char *slug, const char *fingerprint), void *arg)
+{
+	static const unsigned char	 zero[FINGERPRINT_BYTES];
+	const struct topic		*t;
+	char				 hex[FINGERPRINT_HEX];
+	size_t				 i, k, j;
+
+	for (i = 0; i < gb->store.ntopics; i++) {
+		t = &gb->store.topics[i];
+		for (k = 0; t->slug != NULL && k < t->likes.cap; k++) {
+			if (memcmp(t->likes.keys[k], zero, FINGERPRINT_BYTES) == 0)
+				continue;
+			for (j = 0; j < FINGERPRINT_BYTES; j++)
+				snprintf(hex + 2 * j, 3, "%02x", t->likes.keys[k][j]);
+			fn(arg, t->slug, hex);
+		}
+	}
 }
 
 /* Whether r can be applied to what the log holds now; -1 with *reason. */

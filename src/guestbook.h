@@ -110,6 +110,8 @@ int	 guestbook_liked(struct guestbook *gb, const char *slug, const char *fingerp
 int	 guestbook_banned(struct guestbook *gb, const char *target);
 /* Whether the certificate fingerprint has a shown or approved entry. */
 int	 guestbook_known(struct guestbook *gb, const char *fingerprint);
+/* Whether entry id waits for the owner's approval. */
+int	 guestbook_held(struct guestbook *gb, unsigned long long id);
 
 /*
  * For the owner's commands, with no committer: reads the log at path
@@ -133,5 +135,11 @@ int	 guestbook_append(struct guestbook *gb, struct record *r, const char **reaso
 const struct gb_entry	*guestbook_find(struct guestbook *gb, unsigned long long id);
 /* Every banned target, in the order banned (gb from guestbook_load). */
 size_t	 guestbook_bans(struct guestbook *gb, char *const **v);
+/*
+ * Calls fn with every like: the review's slug and the liker's fingerprint,
+ * review by review (gb from guestbook_load).
+ */
+void	 guestbook_each_like(struct guestbook *gb,
+	    void (*fn)(void *arg, const char *slug, const char *fingerprint), void *arg);
 
 #endif

@@ -439,10 +439,9 @@ is_removed(unsigned cp)
 
 /*
  * The owner's mark (OWNER_MARK, U+270D) and what could pass for it: the
- * other hands and pens of Dingbats (U+270C-2712), the pictographs' pens
- * and its mirror image (U+1F589-1F58D, U+1F58E LEFT WRITING HAND), and the
- * skin tones and emoji selector that would follow one (U+1F3FB-1F3FF,
- * U+FE0F).
+ * other hands and pens of Dingbats (U+270C-2712) and of the pictographs
+ * (U+1F589-1F58D, and U+1F58E, the left writing hand), and the skin tones
+ * and emoji selector that would follow one (U+1F3FB-1F3FF, U+FE0F).
  */
 static int
 is_pen(unsigned cp)
@@ -452,16 +451,27 @@ is_pen(unsigned cp)
 }
 
 /*
+ * The directional marks (U+200E, U+200F, U+061C): invisible, and in a name
+ * they would move the server's words around it ("(author)", the tag) on
+ * the reader's screen. Text keeps them: a quote line holds them in.
+ */
+static int
+is_direction_mark(unsigned cp)
+{
+	return cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
+/*
  * Also removed from author names: brackets, ASCII and full-width, so that
  * only the server writes the "[fingerprint]" tag after a name and a CN like
- * "alice [3fa2c1d0]" cannot pass for another author's, and the owner's
- * mark with its lookalikes.
+ * "alice [3fa2c1d0]" cannot pass for another author's, the owner's mark
+ * with its lookalikes, and the directional marks.
  */
 static int
 is_removed_from_name(unsigned cp)
 {
 	return cp == '\n' || is_removed(cp) || cp == '[' || cp == ']' ||
-	    cp == 0xff3b || cp == 0xff3d || is_pen(cp);
+	    cp == 0xff3b || cp == 0xff3d || is_pen(cp) || is_direction_mark(cp);
 }
 
 int

@@ -1057,6 +1057,15 @@ test_author(void)
 	CHECK_STR(author_of("a\xe2\x80\x8b" "b\xe2\x80\x8d" "c\xe2\x81\xa0" "d"), "abcd");
 	CHECK_STR(author_of("\xe2\x80\x8b \xe2\x80\xae"), "anonymous");
 	CHECK_STR(author_of("a\xc2\x85" "b"), "ab");
+	/* The owner's mark (U+270D) and every pen or hand like it: only the server writes it. */
+	CHECK_STR(author_of("\xe2\x9c\x8d Ann"), "Ann");
+	CHECK_STR(author_of("Ann \xe2\x9c\x8e"), "Ann");
+	CHECK_STR(author_of("\xf0\x9f\x96\x8a" "Ann"), "Ann");
+	CHECK_STR(author_of("\xe2\x9c\x8d\xf0\x9f\x8f\xbd\xef\xb8\x8f Ann"), "Ann");
+	CHECK_STR(author_of("\xf0\x9f\x96\x8e Ann (author)"), "Ann (author)");
+	CHECK_STR(author_of("\xe2\x9c\x8f\xe2\x9c\x92\xf0\x9f\x96\x8b\xf0\x9f\x96\x8d"), "anonymous");
+	/* Directional marks would move "(author)" or the tag around a name on screen. */
+	CHECK_STR(author_of("\xe2\x80\x8f" "Ann\xe2\x80\x8e\xd8\x9c"), "Ann");
 	CHECK_STR(author_of("\xef\xbb\xbfmovieblort"), "movieblort");
 	CHECK_STR(author_of("\xff"), "anonymous");
 	CHECK_STR(author_of("movie\xff" "blort"), "anonymous");
