@@ -64,7 +64,7 @@ build/asan/marquee: $(ASAN_OBJS)
 	$(ASAN_CC) $(SANITIZE) -o $@ $(ASAN_OBJS) $(LIBS)
 
 # Unit tests link only the pure modules: parsers and renderers, no sockets or TLS.
-PURE	 = src/utf8.c src/limit.c src/proxy.c src/record.c src/request.c src/review.c src/gemlog.c src/gbfeed.c src/gemtext.c src/config.c src/buf.c src/log.c
+PURE	 = src/utf8.c src/limit.c src/proxy.c src/record.c src/request.c src/review.c src/gemlog.c src/gemtext.c src/config.c src/buf.c src/log.c
 
 build/test_%: tests/unit/test_%.c $(PURE) tests/unit/harness.h $(HDRS) build/.check-deps
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -Isrc -o $@ $< $(PURE)

@@ -16,7 +16,6 @@
 #include "buf.h"
 #include "config.h"
 #include "event.h"
-#include "gbfeed.h"
 #include "gbpages.h"
 #include "gemlog.h"
 #include "guestbook.h"
@@ -542,7 +541,7 @@ gbpages_later(const struct request *req, const char *const *args, struct respons
  * reaches them, whatever protocol asked: Atom readers follow gemini:// ids.
  */
 static void
-serve_feed(const struct request *req, const char *slug, struct gbfeed *f,
+serve_feed(const struct request *req, const char *slug, struct guestbook_feed *f,
     struct response *resp)
 {
 	char		 base[ORIGIN_MAX + 1];
@@ -556,10 +555,10 @@ serve_feed(const struct request *req, const char *slug, struct gbfeed *f,
 	f->base_url = base;
 	f->review_title = review_title;
 	f->arg = req->host->index;
-	if (guestbook_latest(req->host->guestbook, slug, GBFEED_MAX, &v, &n) == -1)
+	if (guestbook_latest(req->host->guestbook, slug, GUESTBOOK_FEED, &v, &n) == -1)
 		b.failed = 1;
 	else
-		gbfeed_render(v, n, f, &b);
+		gemlog_guestbook_feed(v, n, f, &b);
 	free(v);
 	serve_page(req, resp, &b);
 	if (resp->status == STATUS_SUCCESS)
@@ -569,8 +568,8 @@ serve_feed(const struct request *req, const char *slug, struct gbfeed *f,
 int
 gbpages_feed(const struct request *req, const char *const *args, struct response *resp)
 {
-	struct gbfeed	f = { .self = "/guestbook/atom.xml", .page = "/guestbook/" };
-	char		title[sizeof("Guestbook of ") + HOST_MAX];
+	struct guestbook_feed	f = { .self = "/guestbook/atom.xml", .page = "/guestbook/" };
+	char			title[sizeof("Guestbook of ") + HOST_MAX];
 
 	(void)args;
 	/* Fits: a host name is at most HOST_MAX. */
@@ -584,29 +583,27 @@ int
 gbpages_review_feed(const struct request *req, const char *const *args,
     struct response *resp)
 {
-	const char	*slug = args[0];
-	struct gbfeed	f = { 0 };
-	struct buf	self = { 0 }, page = { 0 }, title = { 0 };
-	char		file[REVIEW_NAME_MAX + 1], name[REVIEW_FIELD_MAX + 1];
+	struct input		in = { 0 };
+	struct guestbook_feed	f = { 0 };
+	char			self[sizeof("/reviews//atom.xml") + SLUG_MAX];
+	char			page[sizeof("/reviews/") + REVIEW_NAME_MAX];
+	char			title[sizeof("Responses to ") + REVIEW_FIELD_MAX];
 
-	if (index_review(req->host->index, slug, file, sizeof(file), name, sizeof(name)) == -1)
+	switch (review_input(req, args[0], &in)) {
+	case 0:
 		return 0;
-	buf_puts(&self, "/reviews/");
-	buf_put_path(&self, slug);
-	buf_puts(&self, "/atom.xml");
-	buf_puts(&page, "/reviews/");
-	buf_put_path(&page, file);
-	buf_printf(&title, "Responses to %s", name);
-	if (self.failed || page.failed || title.failed)
+	case 1:
+		/* Fit: a slug, a file name and a title are at most what they are sized for. */
+		(void)!snprintf(self, sizeof(self), "/reviews/%s/atom.xml", in.slug);
+		(void)!snprintf(page, sizeof(page), "/reviews/%s", in.file);
+		(void)!snprintf(title, sizeof(title), "Responses to %s", in.title);
+		f.self = self;
+		f.page = page;
+		f.title = title;
+		serve_feed(req, in.slug, &f, resp);
+		break;
+	default:
 		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
-	else {
-		f.self = self.data;
-		f.page = page.data;
-		f.title = title.data;
-		serve_feed(req, slug, &f, resp);
 	}
-	buf_free(&self);
-	buf_free(&page);
-	buf_free(&title);
 	return 1;
 }

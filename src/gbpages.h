@@ -42,7 +42,7 @@ int	 gbpages_note(const struct request *req, const char *const *args,
 /* /guestbook/notes/ID/reply: as sign, for a reply to the note ID. */
 int	 gbpages_reply_note(const struct request *req, const char *const *args,
 	    struct response *resp);
-/* /guestbook/atom.xml: every shown response and note, the newest GBFEED_MAX, as Atom. */
+/* /guestbook/atom.xml: every shown response and note, the newest GUESTBOOK_FEED, as Atom. */
 int	 gbpages_feed(const struct request *req, const char *const *args,
 	    struct response *resp);
 /* /reviews/SLUG/atom.xml: the responses to the review SLUG as Atom; 0 when there is none. */

@@ -876,6 +876,30 @@ feed_entry(struct buf *b, const struct entry *e, const struct site *site)
 }
 
 /*
+ * The head of an Atom feed (RFC 4287): its title, its id (base_url and the
+ * path id: a feed's id never changes), when it last changed, and links to
+ * itself (self) and to the page it follows (page). Paths as they are,
+ * percent-encoded here.
+ */
+static void
+feed_head(struct buf *b, const char *base_url, const char *title, const char *id,
+    const char *self, const char *page, long long updated)
+{
+	buf_puts(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
+	buf_put_xml(b, title);
+	buf_printf(b, "</title>\n  <id>%s", base_url);
+	buf_put_path(b, id);
+	buf_puts(b, "</id>\n  <updated>");
+	put_time(b, updated);
+	buf_printf(b, "</updated>\n  <link rel=\"self\" href=\"%s", base_url);
+	buf_put_path(b, self);
+	buf_printf(b, "\"/>\n  <link rel=\"alternate\" href=\"%s", base_url);
+	buf_put_path(b, page);
+	buf_puts(b, "\"/>\n");
+}
+
+/*
  * An Atom feed (RFC 4287) at path of the newest GEMLOG_FEED of entries
  * (newest first), titled title, whose page is at page: the whole gemlog's,
  * or one tag's. Needs id, title, updated, and an author for entries without
@@ -888,24 +912,83 @@ render_feed(struct pages *p, const char *path, const char *page, const char *tit
 	struct buf	b = { 0 };
 	size_t		i;
 
-	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
-	buf_put_xml(&b, title);
-	buf_printf(&b, "</title>\n  <id>%s", site->base_url);
-	buf_put_path(&b, page);
-	buf_puts(&b, "</id>\n  <updated>");
-	put_time(&b, n > 0 ? entries[0]->published : 0);
-	buf_printf(&b, "</updated>\n  <link rel=\"self\" href=\"%s", site->base_url);
-	buf_put_path(&b, path);
-	buf_printf(&b, "\"/>\n  <link rel=\"alternate\" href=\"%s", site->base_url);
-	buf_put_path(&b, page);
-	buf_puts(&b, "\"/>\n  <author><name>");
+	feed_head(&b, site->base_url, title, page, path, page,
+	    n > 0 ? entries[0]->published : 0);
+	buf_puts(&b, "  <author><name>");
 	buf_put_xml(&b, site->author != NULL ? site->author : site->title);
 	buf_puts(&b, "</name></author>\n");
 	for (i = 0; i < n && i < GEMLOG_FEED; i++)
 		feed_entry(&b, entries[i], site);
 	buf_puts(&b, "</feed>\n");
 	pages_add(p, path, &b, "application/atom+xml");
+}
+
+/* The name gemlog_name gives e's author, as XML text. */
+static void
+feed_name(struct buf *b, const struct gb_entry *e)
+{
+	struct buf	name = { 0 };
+
+	gemlog_name(&name, e);
+	if (name.failed)
+		b->failed = 1;
+	else if (name.data != NULL)
+		buf_put_xml(b, name.data);
+	buf_free(&name);
+}
+
+/* "Ann [3f2a9c1b] in reply to Bob [4e5f6a7b] on Rust and Bone": who, to whom, on what. */
+static void
+feed_response_title(struct buf *b, const struct gb_entry *e, const struct guestbook_feed *f)
+{
+	char	title[REVIEW_FIELD_MAX + 1];
+
+	feed_name(b, e);
+	if (e->parent != NULL) {
+		buf_puts(b, " in reply to ");
+		feed_name(b, e->parent);
+	}
+	if (e->slug[0] == '\0')
+		buf_puts(b, " in the guestbook");
+	else if (f->review_title(f->arg, e->slug, title, sizeof(title)) == 0) {
+		buf_puts(b, " on ");
+		buf_put_xml(b, title);
+	} else
+		buf_puts(b, " on a review no longer here");
+}
+
+/* One response or note; its page is its id, which never changes or repeats (RFC 4287 4.2.6). */
+static void
+feed_response(struct buf *b, const struct gb_entry *e, const struct guestbook_feed *f)
+{
+	buf_printf(b, "  <entry>\n    <id>%s", f->base_url);
+	entry_path(b, e);
+	buf_puts(b, "</id>\n    <title>");
+	feed_response_title(b, e, f);
+	buf_puts(b, "</title>\n    <updated>");
+	put_time(b, e->time);
+	buf_puts(b, "</updated>\n    <author><name>");
+	feed_name(b, e);
+	buf_printf(b, "</name></author>\n    <link rel=\"alternate\" href=\"%s", f->base_url);
+	entry_path(b, e);
+	/* type="text": a reader's markup is shown as the characters typed. */
+	buf_puts(b, "\"/>\n    <content type=\"text\">");
+	buf_put_xml(b, e->text);
+	buf_puts(b, "</content>\n  </entry>\n");
+}
+
+void
+gemlog_guestbook_feed(const struct gb_item *v, size_t n, const struct guestbook_feed *f,
+    struct buf *b)
+{
+	size_t	i;
+
+	/* The newest entry's time; a feed with none has not changed since 1970. */
+	feed_head(b, f->base_url, f->title, f->self, f->self, f->page,
+	    n > 0 ? v[0].entry->time : 0);
+	for (i = 0; i < n; i++)
+		feed_response(b, v[i].entry, f);
+	buf_puts(b, "</feed>\n");
 }
 
 /* The feed of one tag's reviews (the run of filings under it) at /tags/SLUG/atom.xml. */

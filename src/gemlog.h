@@ -155,6 +155,31 @@ struct guestbook_page {
 void	 gemlog_guestbook(const struct gb_item *v, size_t n,
 	    const struct guestbook_page *page, struct buf *b);
 
+/* Entries a guestbook feed lists at most, the newest: enough for an aggregator that polls daily. */
+#define GUESTBOOK_FEED	50
+
+/* A feed of the guestbook, /guestbook/atom.xml, or of one review's responses. */
+struct guestbook_feed {
+	const char	*base_url;	/* gemini://host[:port], no trailing slash */
+	const char	*title;
+	const char	*self;		/* its path, which is its id too */
+	const char	*page;		/* the path of the page that shows its entries */
+	/* Copies the title of the review slug into out; -1 when there is none. */
+	int		(*review_title)(void *arg, const char *slug, char *out, size_t size);
+	void		*arg;
+};
+
+/*
+ * Renders the Atom feed (RFC 4287) f of v (newest first, as guestbook_latest
+ * gives them): each entry with its own page as id and link, a title naming
+ * who wrote it (as bylines do, the owner's mark too), whom it answers and
+ * on which review, its time, and its text as content of type text. Names
+ * and text are escaped and the characters XML forbids left out, so nothing
+ * a reader writes can break the feed or add markup to it.
+ */
+void	 gemlog_guestbook_feed(const struct gb_item *v, size_t n,
+	    const struct guestbook_feed *f, struct buf *b);
+
 /*
  * Sorts newest first (by date, then file name, last first) as the pages
  * expect; cheap when the entries come in reverse file-name order.

@@ -83,7 +83,7 @@ static const struct route_row routes[] = {
 	{ "/guestbook",			ROW_PAGE, to_guestbook },	/* 31 to /guestbook/ */
 	{ "/guestbook/",		ROW_PAGE, gbpages_first },	/* every response and note, newest first */
 	{ "/guestbook/page/N/",		ROW_PAGE, gbpages_later },	/* older ones, GUESTBOOK_PAGE a page */
-	{ "/guestbook/atom.xml",	ROW_PAGE, gbpages_feed },	/* Atom feed of the newest, GBFEED_MAX */
+	{ "/guestbook/atom.xml",	ROW_PAGE, gbpages_feed },	/* Atom feed of the newest, GUESTBOOK_FEED */
 	{ "/guestbook/sign",		ROW_INPUT, gbpages_sign },	/* a note for the whole capsule */
 	{ "/guestbook/notes/ID",	ROW_MENU, gbpages_note },	/* one note and its replies */
 	{ "/guestbook/notes/ID/reply",	ROW_INPUT, gbpages_reply_note },	/* a reply to it */

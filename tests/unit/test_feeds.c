@@ -1,11 +1,11 @@
-/* Unit tests of the guestbook's Atom feeds and of the XML escaping they rely on. */
+/* Unit tests of the guestbook's Atom feeds (gemlog.c) and of the XML escaping they rely on. */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
-#include "gbfeed.h"
+#include "gemlog.h"
 #include "guestbook.h"
 #include "harness.h"
 #include "utf8.h"
@@ -25,8 +25,9 @@ title_of(void *arg, const char *slug, char *out, size_t size)
 	return 0;
 }
 
-static const struct gbfeed	feed = { "gemini://example.org", "/guestbook/atom.xml",
-				    "/guestbook/", "Guestbook of example.org", title_of, NULL };
+static const struct guestbook_feed	feed = { .base_url = "gemini://example.org",
+    .title = "Guestbook of example.org", .self = "/guestbook/atom.xml", .page = "/guestbook/",
+    .review_title = title_of };
 
 static struct gb_entry	ann = { .id = 7, .time = NOV25, .slug = "2026-01-10-rust",
 			    .author = "Ann", .fingerprint = FP_A, .text = "Loved it.",
@@ -38,11 +39,11 @@ static struct gb_entry	note = { .id = 12, .time = NOV25 + 3600, .slug = "",
 			    .author = "anonymous", .text = "Hello capsule", .text_len = 13 };
 
 static char *
-render(const struct gb_item *v, size_t n, const struct gbfeed *f)
+render(const struct gb_item *v, size_t n, const struct guestbook_feed *f)
 {
 	struct buf	b = { 0 };
 
-	gbfeed_render(v, n, f, &b);
+	gemlog_guestbook_feed(v, n, f, &b);
 	CHECK(!b.failed);
 	return b.data;
 }
@@ -88,9 +89,9 @@ test_feed(void)
 	HAS(s, "<id>gemini://example.org/reviews/2026-01-10-rust/responses/7</id>\n"
 	    "    <title>Ann [3f2a9c1b] on Rust &amp; &lt;Bone&gt;</title>\n");
 	/* The owner's mark comes from the flag; a reply says whom it answers. */
-	HAS(s, "<title>" OWNER_MARK " The author [0a0b0c0d] in reply to Ann [3f2a9c1b] on "
+	HAS(s, "<title>" OWNER_MARK " The author (author) in reply to Ann [3f2a9c1b] on "
 	    "Rust &amp; &lt;Bone&gt;</title>\n    <updated>2026-11-25T09:01:00Z</updated>\n"
-	    "    <author><name>" OWNER_MARK " The author [0a0b0c0d]</name></author>\n");
+	    "    <author><name>" OWNER_MARK " The author (author)</name></author>\n");
 	CHECK_INT(count(s, OWNER_MARK), 2);
 	/* Newest first, as handed over. */
 	CHECK(strstr(s, "/notes/12<") < strstr(s, "/responses/9<") &&
@@ -123,7 +124,7 @@ test_hostile(void)
 			    .text = "</content></entry><entry>]]>&\x0b\x0c\x7f"
 			    "\xef\xbf\xbe\xef\xbf\xbf\xff\xed\xa0\x80 end\n<![CDATA[x]]>" };
 	struct gb_item	 v[] = { { &e, 0 } };
-	struct gbfeed	 f = feed;
+	struct guestbook_feed	 f = feed;
 	char		*s;
 
 	e.text_len = strlen(e.text);
