@@ -4,8 +4,9 @@
 # content per entry and no id twice; replies and the owner's entries are
 # listed, a held entry is not, and hiding an entry takes it and the replies
 # under it out; a response whose CN and text hold markup, "]]>", control
-# and bidi characters leaves both well-formed; a new response appears, over
-# Gemini and Gopher; an unknown review's feed is 51; the pages link to them.
+# and bidi characters leaves both well-formed; a new response (over Gemini
+# and Gopher) and a reader's reply appear; an unknown review's feed is 51;
+# the pages link to them.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
 sample_capsule
@@ -98,6 +99,14 @@ expect_match "respond over gopher" "saved as entry 8" "$(curl -s "gopher://127.0
 curl -s "gopher://127.0.0.1:$gport/0/guestbook/atom.xml" >"$work/body"
 atom_ok "guestbook feed over gopher"
 expect "the gopher response first" "8 7 6 2 1" "$(ids)"
+# A reply from a reader's client: newest in both feeds, saying whom it answers.
+expect_match "reply to Ann" "^30 " "$(header "gemini://localhost/reviews/2026-03-01-first/responses/1/reply?Same%20here.")"
+for feed in "$gbfeed" "$rvfeed"; do
+	gem "$feed" >/dev/null
+	atom_ok "$feed after the reply"
+	expect "$feed: the reply first" "9 8" "$(ids | cut -d' ' -f1-2)"
+	expect "$feed: the reply's title" "anonymous in reply to Ann on First Film" "$(xp "string(//$E[1]/$(child title))")"
+done
 curl -s "gopher://127.0.0.1:$gport/1/reviews/2026-03-01-first/" >"$work/menu"
 expect "the review menu's feed is a text item" 1 "$(grep -c $'^0[^\t]*\t/reviews/2026-03-01-first/atom.xml\t' "$work/menu")"
 e2e_end
