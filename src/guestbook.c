@@ -185,23 +185,6 @@ topic_of(struct store *s, const char *slug, int create)
 	return t;
 }
 
-/* The fingerprint's bytes; -1 when it is not FINGERPRINT_HEX - 1 hex digits. */
-static int
-key_of(const char *hex, unsigned char key[FINGERPRINT_BYTES])
-{
-	unsigned	v;
-	size_t		i;
-
-	if (strlen(hex) != 2 * FINGERPRINT_BYTES)
-		return -1;
-	for (i = 0; i < FINGERPRINT_BYTES; i++) {
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-			return -1;
-		key[i] = (unsigned char)v;
-	}
-	return 0;
-}
-
 static size_t
 key_slot(const struct keyset *k, const unsigned char key[FINGERPRINT_BYTES])
 {
@@ -217,12 +200,17 @@ key_slot(const struct keyset *k, const unsigned char key[FINGERPRINT_BYTES])
 }
 
 static int
+keyset_holds(const struct keyset *k, const unsigned char key[FINGERPRINT_BYTES])
+{
+	return k->cap > 0 && memcmp(k->keys[key_slot(k, key)], key, FINGERPRINT_BYTES) == 0;
+}
+
+static int
 keyset_has(const struct keyset *k, const char *hex)
 {
 	unsigned char	key[FINGERPRINT_BYTES];
 
-	return k->cap > 0 && key_of(hex, key) == 0 &&
-	    memcmp(k->keys[key_slot(k, key)], key, FINGERPRINT_BYTES) == 0;
+	return fingerprint_bytes(hex, key) == 0 && keyset_holds(k, key);
 }
 
 /* Adds the fingerprint hex: 1 when new, 0 when there already or not one, -1 when out of memory. */
@@ -232,7 +220,7 @@ keyset_add(struct keyset *k, const char *hex)
 	unsigned char	 key[FINGERPRINT_BYTES], (*old)[FINGERPRINT_BYTES] = k->keys;
 	size_t		 i, ocap = k->cap;
 
-	if (key_of(hex, key) == -1 || keyset_has(k, hex))
+	if (fingerprint_bytes(hex, key) == -1 || keyset_holds(k, key))
 		return 0;
 	if (2 * (k->n + 1) > k->cap) {
 		k->cap = ocap == 0 ? 16 : 2 * ocap;

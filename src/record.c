@@ -258,6 +258,23 @@ is_fingerprint(const char *s, size_t n)
 	return 1;
 }
 
+int
+fingerprint_bytes(const char *hex, unsigned char out[FINGERPRINT_BYTES])
+{
+	size_t	i;
+	int	hi, lo;
+
+	if (strlen(hex) != FINGERPRINT_HEX - 1)
+		return -1;
+	for (i = 0; i < FINGERPRINT_BYTES; i++) {
+		if ((hi = hex_value((unsigned char)hex[2 * i])) == -1 ||
+		    (lo = hex_value((unsigned char)hex[2 * i + 1])) == -1)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
 /* A slug (unescaped, so without control characters) is UTF-8 without '/', as file names in reviews/ are. */
 static int
 is_slug(const char *s, size_t n)

@@ -86,6 +86,12 @@ struct record {
  */
 #define OWNER_MARK	"\xe2\x9c\x8d"	/* U+270D WRITING HAND */
 
+/*
+ * The bytes of a fingerprint as the log and the TLS layer write it
+ * (FINGERPRINT_HEX - 1 lower-case hex digits): 0, or -1 when hex is not one.
+ */
+int	 fingerprint_bytes(const char *hex, unsigned char out[FINGERPRINT_BYTES]);
+
 /* CRC-32C (Castagnoli), the checksum of every record; RFC 3720 appendix B.4. */
 uint32_t	 crc32c(const void *data, size_t len);
 

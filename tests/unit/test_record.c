@@ -804,6 +804,31 @@ test_parent_and_flags(void)
 	REJECT(make10("entry", "0", "rust", "a", "", "Hi.", "0", "o"), "malformed entry id");
 }
 
+/* A fingerprint's bytes: 64 lower-case hex digits, as the log and the TLS layer write them. */
+static void
+test_fingerprint_bytes(void)
+{
+	unsigned char	key[FINGERPRINT_BYTES];
+	char		hex[FINGERPRINT_HEX + 1];
+
+	memset(key, 0xee, sizeof(key));
+	CHECK_INT(fingerprint_bytes(FP, key), 0);
+	CHECK(key[0] == 0x3f && key[1] == 0x2a && key[15] == 0x8d && key[31] == 0x2b);
+	memcpy(hex, FP, sizeof(FP));
+	hex[63] = '\0';
+	CHECK_INT(fingerprint_bytes(hex, key), -1);
+	CHECK_INT(fingerprint_bytes("", key), -1);
+	snprintf(hex, sizeof(hex), "%sa", FP);
+	CHECK_INT(fingerprint_bytes(hex, key), -1);
+	memcpy(hex, FP, sizeof(FP));
+	hex[0] = 'F';
+	CHECK_INT(fingerprint_bytes(hex, key), -1);
+	hex[0] = 'g';
+	CHECK_INT(fingerprint_bytes(hex, key), -1);
+	hex[0] = ' ';
+	CHECK_INT(fingerprint_bytes(hex, key), -1);
+}
+
 /* The owner's mark, and every pen or hand that could pass for it, leave a reader's name. */
 static void
 test_author_mark(void)
@@ -1157,5 +1182,6 @@ main(void)
 	test_clean_invisible();
 	test_author();
 	test_author_mark();
+	test_fingerprint_bytes();
 	return harness_done();
 }
