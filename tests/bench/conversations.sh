@@ -9,8 +9,9 @@
 #    memory over one with an empty guestbook;
 #  - durable appends per second with 64 writers through guestbook_submit
 #    (tests/bench/gbappend.c): new responses only, against a mix of
-#    responses, replies and likes, in alternate rounds; beside them, the
-#    server's Gopher appends with 64 clients, the figure of guestbook.sh.
+#    responses, replies and likes, in alternate rounds; then the server
+#    itself over Gopher with 64 clients, responses only against half
+#    responses and half replies (likes need a certificate: Gemini only).
 # Logs are written by tests/recgen.c. Servers and the appenders run on
 # core 0, the load generator on core 1.
 set -u
@@ -117,13 +118,28 @@ for ((r = 0; r < PAIRS; r++)); do
 		rm -f "$log"
 	done
 done
+echo "== the server over Gopher, 64 clients: $PAIRS pairs of ${PAIR_SECS} s rounds, responses then a mix"
 gopher_port=$(free_port)
 taskset -c 0 "$MARQUEE" -H localhost -a 127.0.0.1 -p "$(free_port)" -g "$gopher_port" -r "$work/capsule" -d "$work/certs" \
     -s "$work/gopher" -l "$work/gopher.serverlog" -j 1 -c <(printf '%s\n' 'max_connections = 5000' \
     'max_connections_per_address = 5000' 'guestbook_limit = 1000000' 'guestbook_global = 10000000') &
-pids+=($!)
+gopher_pid=$!
+pids+=($gopher_pid)
 wait_port "$gopher_port" || exit 1
-gopher_appends=$(taskset -c 1 "$LOADGEN" -T -h 127.0.0.1 -p "$gopher_port" -P "$!" -u "/guestbook/sign	gopher entry {n}" -c 64 -d "$SECS" | grep '^RESULT')
+# gopher CLIENTS SELECTOR: a run of PAIR_SECS on the Gopher server.
+gopher() { taskset -c 1 "$LOADGEN" -T -h 127.0.0.1 -p "$gopher_port" -P "$gopher_pid" -c "$1" -d "$PAIR_SECS" -u "$2" | grep '^RESULT'; }
+respond="/reviews/$slug/respond	gopher response"
+# 1,000 responses for the replies to answer, ids 1 to 1,000.
+taskset -c 1 "$LOADGEN" -T -h 127.0.0.1 -p "$gopher_port" -c 16 -n 1000 -u "$respond {n}" >/dev/null
+for ((r = 0; r < PAIRS; r++)); do
+	res=$(gopher 64 "$respond $r.{n}")
+	echo "$(field "$res" rps) $(field "$res" errors)" >>"$work/gopher-entries"
+	# Half the clients respond, half reply to one of the first 1,000 responses.
+	gopher 32 "$respond $r.{n} in the mix" >"$work/mix-responses" &
+	res=$(gopher 32 "/reviews/$slug/responses/{n%1000}/reply	gopher reply $r.{n}")
+	wait $!
+	echo "$(( $(field "$res" rps) + $(field "$(cat "$work/mix-responses")" rps) )) $(( $(field "$res" errors) + $(field "$(cat "$work/mix-responses")" errors) ))" >>"$work/gopher-mix"
+done
 
 flat_us=$(median <"$work/flat.us")
 threads_us=$(median <"$work/threads.us")
@@ -160,4 +176,13 @@ printf '%-46s %12s\n' "target: mix within 10% of entries" "$(awk -v r="$pair_rat
 lost=$(cat "$work/entries.acked" "$work/mix.acked" | awk '{ if ($1 != $2 || $3 != $4 || $5 != 0) bad++ } END { print bad + 0 }')
 printf '%-46s %12s\n' "rounds where the log differs from the acks" "$lost"
 printf '%-46s %12s\n' "records acknowledged, all rounds" "$(cat "$work/entries.acked" "$work/mix.acked" | awk '{ s += $1 + $3 } END { print s }')"
-printf '%-46s %12s\n' "server, gopher entries, 64 clients" "$(field "$gopher_appends" rps)"
+
+g_entries=$(cut -d' ' -f1 "$work/gopher-entries" | median)
+g_mix=$(cut -d' ' -f1 "$work/gopher-mix" | median)
+g_ratio=$(paste -d' ' "$work/gopher-mix" "$work/gopher-entries" | awk '{ printf "%.3f\n", ($3 > 0 ? $1 / $3 : 0) }' | median)
+printf '\n%-46s %12s %12s %8s\n' "the server over Gopher, 64 clients" "mix" "responses" "ratio"
+printf '%-46s %12s %12s %8s\n' "appends/s, median of $PAIRS rounds of ${PAIR_SECS} s" "$g_mix" "$g_entries" "$(ratio "$g_mix" "$g_entries")"
+printf '%-46s %12s\n' "  median of the pairs' ratios" "$g_ratio"
+printf '%-46s %12s %12s\n' "errors" "$(awk '{ s += $2 } END { print s + 0 }' "$work/gopher-mix")" \
+    "$(awk '{ s += $2 } END { print s + 0 }' "$work/gopher-entries")"
+printf '%-46s %12s\n' "records in the server's log" "$(grep -c '^entry' "$work/gopher/guestbook.log")"
