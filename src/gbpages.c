@@ -357,16 +357,16 @@ gbpages_respond(const struct request *req, const char *const *args, struct respo
 static int
 parent_name(const struct request *req, struct input *in, struct response *resp)
 {
-	struct gb_item	*v;
-	size_t		 n;
-	struct buf	 whom = { 0 };
+	const struct gb_entry	*up;
+	struct buf		 whom = { 0 };
 
-	if (thread_of(req, in->parent, in->slug, &v, &n) == -1) {
+	/* Only the entry: a popular one's thread is no cost to each reply to it. */
+	if ((up = guestbook_shown(req->host->guestbook, in->parent)) == NULL ||
+	    strcmp(up->slug, in->slug) != 0) {
 		response_set(resp, STATUS_NOT_FOUND, "No such entry to reply to");
 		return -1;
 	}
-	gemlog_name(&whom, v[0].entry);
-	free(v);
+	gemlog_name(&whom, up);
 	if (buf_take(&whom, in->whom, sizeof(in->whom)) == -1) {
 		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
 		return -1;

@@ -1270,6 +1270,19 @@ guestbook_entry(struct guestbook *gb, unsigned long long id, struct gb_item **v,
 	return items_give(&it, v, n) == -1 || *n == 0 ? -1 : 0;
 }
 
+const struct gb_entry *
+guestbook_shown(struct guestbook *gb, unsigned long long id)
+{
+	const struct gb_entry	*e;
+	unsigned		 depth;
+
+	pthread_mutex_lock(&gb->gb_lock);
+	if ((e = entry_find(&gb->store, id)) != NULL && !shown_in_thread(e, &depth))
+		e = NULL;
+	pthread_mutex_unlock(&gb->gb_lock);
+	return e;
+}
+
 int
 guestbook_latest(struct guestbook *gb, const char *slug, size_t max, struct gb_item **v,
     size_t *n)

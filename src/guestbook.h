@@ -86,6 +86,13 @@ int	 guestbook_threads(struct guestbook *gb, const char *slug, size_t skip,
 	    size_t max, int newest_first, struct gb_item **v, size_t *n, size_t *roots);
 
 /*
+ * Entry id when it is shown (neither it nor an entry it answers is hidden
+ * or held), else NULL; valid until guestbook_close(). What a reply needs of
+ * the entry it answers, without copying the thread under it.
+ */
+const struct gb_entry	*guestbook_shown(struct guestbook *gb, unsigned long long id);
+
+/*
  * Entry id with the replies under it, as guestbook_threads orders them
  * (depth from 0 for id). -1 when it is not shown or out of memory (*n is 0).
  */
