@@ -10,8 +10,9 @@
 #  - durable appends per second with 64 writers through guestbook_submit
 #    (tests/bench/gbappend.c): new responses only, against a mix of
 #    responses, replies and likes, in alternate rounds; then the server
-#    itself over Gopher with 64 clients, responses only against half
-#    responses and half replies (likes need a certificate: Gemini only).
+#    itself over Gopher with 64 clients in two load generators, responses
+#    only against half responses and half replies (likes need a
+#    certificate: Gemini only).
 # Logs are written by tests/recgen.c. Servers and the appenders run on
 # core 0, the load generator on core 1.
 set -u
@@ -131,14 +132,20 @@ gopher() { taskset -c 1 "$LOADGEN" -T -h 127.0.0.1 -p "$gopher_port" -P "$gopher
 respond="/reviews/$slug/respond	gopher response"
 # 1,000 responses for the replies to answer, ids 1 to 1,000.
 taskset -c 1 "$LOADGEN" -T -h 127.0.0.1 -p "$gopher_port" -c 16 -n 1000 -u "$respond {n}" >/dev/null
-for ((r = 0; r < PAIRS; r++)); do
-	res=$(gopher 64 "$respond $r.{n}")
-	echo "$(field "$res" rps) $(field "$res" errors)" >>"$work/gopher-entries"
-	# Half the clients respond, half reply to one of the first 1,000 responses.
-	gopher 32 "$respond $r.{n} in the mix" >"$work/mix-responses" &
-	res=$(gopher 32 "/reviews/$slug/responses/{n%1000}/reply	gopher reply $r.{n}")
+# halves KIND SELECTOR: two load generators of 32 clients at once, one
+# responding, one sending SELECTOR; their rate and errors summed go to
+# $work/gopher-KIND. Both kinds of round have the same two processes.
+halves() {
+	local res
+	gopher 32 "$respond $1.$r.{n}" >"$work/half" &
+	res=$(gopher 32 "$2")
 	wait $!
-	echo "$(( $(field "$res" rps) + $(field "$(cat "$work/mix-responses")" rps) )) $(( $(field "$res" errors) + $(field "$(cat "$work/mix-responses")" errors) ))" >>"$work/gopher-mix"
+	echo "$(( $(field "$res" rps) + $(field "$(cat "$work/half")" rps) )) $(( $(field "$res" errors) + $(field "$(cat "$work/half")" errors) ))" >>"$work/gopher-$1"
+}
+for ((r = 0; r < PAIRS; r++)); do
+	halves entries "$respond $r.{n} too"
+	# Replies to one of the first 1,000 responses.
+	halves mix "/reviews/$slug/responses/{n%1000}/reply	gopher reply $r.{n}"
 done
 
 flat_us=$(median <"$work/flat.us")
