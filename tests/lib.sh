@@ -69,7 +69,7 @@ wait_until() {
 }
 
 # count_at_least FILE PATTERN N: at least N lines of FILE match PATTERN.
-count_at_least() { [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -ge "$3" ]; }
+count_at_least() { local n; n=$(grep -c -- "$2" "$1" 2>/dev/null); [ "${n:-0}" -ge "$3" ]; }
 
 # wait_count FILE PATTERN N: until at least N lines of FILE match PATTERN; 15 s at most.
 wait_count() { wait_until 15 count_at_least "$@"; }
