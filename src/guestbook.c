@@ -18,6 +18,7 @@
 #include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -185,15 +186,42 @@ topic_of(struct store *s, const char *slug, int create)
 	return t;
 }
 
+/*
+ * Where a fingerprint goes. A SHA-256 is uniform, but a reader chooses the
+ * key it hashes: one who tries keys until their fingerprints share the
+ * bits a slot is taken from would make every look-up walk one long run of
+ * slots. All 32 bytes are mixed with a key drawn at start, which the reader
+ * does not know.
+ */
+static uint64_t
+key_hash(const unsigned char key[FINGERPRINT_BYTES])
+{
+	static _Atomic uint64_t	 secret;
+	uint64_t		 s = atomic_load(&secret), drawn = 0, h, w;
+	size_t			 i;
+
+	if (s == 0) {
+		if (getrandom(&drawn, sizeof(drawn), 0) != sizeof(drawn))
+			drawn = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ULL;
+		drawn |= 1;
+		/* One key for the process: the first drawn wins, the others take it. */
+		s = atomic_compare_exchange_strong(&secret, &s, drawn) ? drawn : s;
+	}
+	for (h = s, i = 0; i < FINGERPRINT_BYTES; i += sizeof(w)) {
+		memcpy(&w, key + i, sizeof(w));
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
 static size_t
 key_slot(const struct keyset *k, const unsigned char key[FINGERPRINT_BYTES])
 {
 	static const unsigned char	 zero[FINGERPRINT_BYTES];
 	size_t				 i;
 
-	/* A SHA-256 is uniform already: its first bytes are the hash. */
-	memcpy(&i, key, sizeof(i));
-	for (i &= k->cap - 1; memcmp(k->keys[i], zero, FINGERPRINT_BYTES) != 0 &&
+	for (i = key_hash(key) & (k->cap - 1); memcmp(k->keys[i], zero, FINGERPRINT_BYTES) != 0 &&
 	    memcmp(k->keys[i], key, FINGERPRINT_BYTES) != 0; i = (i + 1) & (k->cap - 1))
 		continue;
 	return i;
