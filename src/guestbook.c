@@ -25,6 +25,7 @@
 #include "buf.h"
 #include "guestbook.h"
 #include "log.h"
+#include "review.h"
 #include "vocab.h"
 
 /* Log bytes read at a time when loading or following the file. */
@@ -67,9 +68,13 @@ struct keyset {
 	size_t		  n, cap;	/* cap a power of two, or 0 */
 };
 
-/* What is said on one review (or the guestbook): its entries, oldest first, and likes. */
+/*
+ * What is said on one review (or the guestbook): its entries, oldest first,
+ * and likes. A topic is a review's identity (review_identity), not the stem
+ * a record names: a review whose date changes keeps what was said on it.
+ */
 struct topic {
-	char		 *slug;		/* NULL for an empty slot */
+	char		 *slug;		/* the identity; NULL for an empty slot */
 	struct gb_entry	**v;
 	size_t		  n, cap;
 	struct keyset	  likes;	/* the certificates that like it */
@@ -165,11 +170,13 @@ topics_grow(struct store *s)
 	return 0;
 }
 
+/* The topic of the stem or identity slug, made when create says so; NULL when none. */
 static struct topic *
 topic_of(struct store *s, const char *slug, int create)
 {
 	struct topic	*t;
 
+	slug = review_identity(slug);
 	if (s->ntopics > 0) {
 		t = &s->topics[slug_slot(s->topics, s->ntopics, slug)];
 		if (t->slug != NULL || !create)
@@ -1230,31 +1237,82 @@ items_give(struct items *it, struct gb_item **v, size_t *n)
 	return it->failed ? -1 : 0;
 }
 
-/* The entries on slug (NULL for all), oldest first, and how many in *n; under gb_lock. */
-static struct gb_entry **
-entries_on(struct store *s, const char *slug, size_t *n)
+/* The distinct topics of names that hold something, into t; how many. Under gb_lock. */
+static size_t
+topics_on(struct store *s, const struct gb_names *on, struct topic *t[GB_NAMES_MAX])
 {
-	struct topic	*t;
+	struct topic	*one;
+	size_t		 i, j, k = 0;
 
-	if (slug == NULL) {
-		*n = s->n;
-		return s->all;
+	for (i = 0; i < on->n && i < GB_NAMES_MAX; i++) {
+		if ((one = topic_of(s, on->v[i], 0)) == NULL)
+			continue;
+		for (j = 0; j < k && t[j] != one; j++)
+			continue;
+		if (j == k)
+			t[k++] = one;
 	}
-	t = topic_of(s, slug, 0);
-	*n = t != NULL ? t->n : 0;
-	return t != NULL ? t->v : NULL;
+	return k;
+}
+
+static int
+entry_order(const void *a, const void *b)
+{
+	unsigned long long	x = (*(struct gb_entry *const *)a)->id;
+	unsigned long long	y = (*(struct gb_entry *const *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The entries on names (NULL for all) into *from, oldest first, and how
+ * many in *n. One name reads its topic's list as it is; several are put
+ * in one list, *owned, which the caller frees. -1 when out of memory.
+ * Under gb_lock.
+ */
+static int
+entries_on(struct store *s, const struct gb_names *on, struct gb_entry ***from, size_t *n,
+    struct gb_entry ***owned)
+{
+	struct topic	*t[GB_NAMES_MAX];
+	struct gb_entry	**v;
+	size_t		  i, k, total = 0;
+
+	*owned = NULL;
+	*from = on == NULL ? s->all : NULL;
+	*n = on == NULL ? s->n : 0;
+	if (on == NULL || (k = topics_on(s, on, t)) == 0)
+		return 0;
+	if (k == 1) {
+		*from = t[0]->v;
+		*n = t[0]->n;
+		return 0;
+	}
+	for (i = 0; i < k; i++)
+		total += t[i]->n;
+	if ((v = reallocarray(NULL, total + 1, sizeof(*v))) == NULL)
+		return -1;
+	for (total = 0, i = 0; i < k; i++) {
+		memcpy(v + total, t[i]->v, t[i]->n * sizeof(*v));
+		total += t[i]->n;
+	}
+	/* Ids grow with time: in id order is oldest first. */
+	qsort(v, total, sizeof(*v), entry_order);
+	*from = *owned = v;
+	*n = total;
+	return 0;
 }
 
 int
-guestbook_threads(struct guestbook *gb, const char *slug, size_t skip, size_t max,
+guestbook_threads(struct guestbook *gb, const struct gb_names *on, size_t skip, size_t max,
     int newest_first, struct gb_item **v, size_t *n, size_t *roots)
 {
 	struct items	  it = { 0 };
-	struct gb_entry	**from;
+	struct gb_entry	**from, **owned;
 	size_t		  i, total, seen = 0;
 
 	pthread_mutex_lock(&gb->gb_lock);
-	from = entries_on(&gb->store, slug, &total);
+	it.failed = entries_on(&gb->store, on, &from, &total, &owned) == -1;
 	/* Newest first, to skip the newest; turned oldest first below when asked. */
 	for (i = total; i-- > 0;) {
 		if (from[i]->parent != NULL || !shown(from[i]))
@@ -1263,6 +1321,7 @@ guestbook_threads(struct guestbook *gb, const char *slug, size_t skip, size_t ma
 			items_add_thread(&it, from[i], 0);
 	}
 	pthread_mutex_unlock(&gb->gb_lock);
+	free(owned);
 	if (!newest_first)
 		roots_oldest_first(&it);
 	*roots = seen;
@@ -1312,43 +1371,67 @@ guestbook_shown(struct guestbook *gb, unsigned long long id)
 }
 
 int
-guestbook_latest(struct guestbook *gb, const char *slug, size_t max, struct gb_item **v,
-    size_t *n)
+guestbook_latest(struct guestbook *gb, const struct gb_names *on, size_t max,
+    struct gb_item **v, size_t *n)
 {
 	struct items	  it = { 0 };
-	struct gb_entry	**from;
+	struct gb_entry	**from, **owned;
 	size_t		  i, total;
 	unsigned	  depth;
 
 	pthread_mutex_lock(&gb->gb_lock);
-	from = entries_on(&gb->store, slug, &total);
+	it.failed = entries_on(&gb->store, on, &from, &total, &owned) == -1;
 	/* Ids grow with time, and each list is in id order: newest last. */
 	for (i = total; i-- > 0 && it.n < max;)
 		if (shown_in_thread(from[i], &depth))
 			items_add(&it, from[i], depth);
 	pthread_mutex_unlock(&gb->gb_lock);
+	free(owned);
 	return items_give(&it, v, n);
 }
 
+/*
+ * The certificates that like the review of names: those of its first
+ * topic, then those of the others that no topic before holds, so a reader
+ * who liked it under two names counts once.
+ */
 size_t
-guestbook_likes(struct guestbook *gb, const char *slug)
+guestbook_likes(struct guestbook *gb, const struct gb_names *on)
 {
-	struct topic	*t;
-	size_t		 n;
+	static const unsigned char	 zero[FINGERPRINT_BYTES];
+	struct topic			*t[GB_NAMES_MAX];
+	size_t				 i, j, slot, k, n = 0;
 
 	pthread_mutex_lock(&gb->gb_lock);
-	n = (t = topic_of(&gb->store, slug, 0)) != NULL ? t->likes.n : 0;
+	k = topics_on(&gb->store, on, t);
+	for (i = 0; i < k; i++) {
+		if (i == 0) {
+			n = t[0]->likes.n;
+			continue;
+		}
+		for (slot = 0; slot < t[i]->likes.cap; slot++) {
+			if (memcmp(t[i]->likes.keys[slot], zero, FINGERPRINT_BYTES) == 0)
+				continue;
+			for (j = 0; j < i && !keyset_holds(&t[j]->likes, t[i]->likes.keys[slot]); j++)
+				continue;
+			n += j == i;
+		}
+	}
 	pthread_mutex_unlock(&gb->gb_lock);
 	return n;
 }
 
 int
-guestbook_liked(struct guestbook *gb, const char *slug, const char *fingerprint)
+guestbook_liked(struct guestbook *gb, const struct gb_names *on, const char *fingerprint)
 {
-	int	liked;
+	struct topic	*t[GB_NAMES_MAX];
+	size_t		 i, k;
+	int		 liked = 0;
 
 	pthread_mutex_lock(&gb->gb_lock);
-	liked = guestbook_liked_locked(gb, slug, fingerprint);
+	k = topics_on(&gb->store, on, t);
+	for (i = 0; i < k && !liked; i++)
+		liked = keyset_has(&t[i]->likes, fingerprint);
 	pthread_mutex_unlock(&gb->gb_lock);
 	return liked;
 }

@@ -48,6 +48,15 @@
 #define REVIEW_EXTRA_MAX	8
 /* NAME_MAX on Linux and OpenBSD: readdir() returns nothing longer. */
 #define REVIEW_NAME_MAX		255
+/*
+ * Levels of subfolders of reviews/ that are indexed: enough for
+ * reviews/genre/2019/03/, and few enough that a capsule cannot spend the
+ * user's inotify watches (a watch a folder; 8192 on many systems) or the
+ * index thread's stack by nesting folders.
+ */
+#define REVIEW_DEPTH_MAX	4
+/* A path under reviews/: up to REVIEW_DEPTH_MAX folders and the file name. */
+#define REVIEW_PATH_MAX		((REVIEW_DEPTH_MAX + 1) * (REVIEW_NAME_MAX + 1))
 /* Cinema's first year: Roundhay Garden Scene, the oldest surviving film (1888). */
 #define REVIEW_YEAR_MIN		1888
 /* "YYYY-MM-DD" and its NUL. */

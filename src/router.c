@@ -145,13 +145,14 @@ from_owner(const struct request *req)
 static int
 review_file(const struct request *req, const char *const *args, struct response *resp)
 {
-	return index_review_file(req->host->index, args[0], lang_of(req), from_owner(req), resp);
+	return index_review_file(req->host->index, req->url->path, args[0], lang_of(req),
+	    from_owner(req), resp);
 }
 
 static int
 review_menu(const struct request *req, const char *const *args, struct response *resp)
 {
-	return index_review_menu(req->host->index, args[0], lang_of(req), resp);
+	return index_review_menu(req->host->index, req->url->path, args[0], lang_of(req), resp);
 }
 
 static int
@@ -289,8 +290,8 @@ route_review_menu(const void *host, const char *selector, char *out, size_t size
 	static const char	 prefix[] = "/reviews/";
 	const struct host	*h = host;
 	const char		*name, *dot;
-	char			 slug[REVIEW_NAME_MAX + 1], file[REVIEW_NAME_MAX + 1];
-	char			 title[REVIEW_FIELD_MAX + 1];
+	char			 slug[REVIEW_NAME_MAX + 1];
+	struct index_found	 found;
 	size_t			 n;
 	int			 m;
 
@@ -303,8 +304,8 @@ route_review_menu(const void *host, const char *selector, char *out, size_t size
 	memcpy(slug, name, n);
 	slug[n] = '\0';
 	/* Only an indexed review has a menu; x.txt beside x.gmi is not x's. */
-	if (index_review(h->index, slug, file, sizeof(file), title, sizeof(title)) == -1 ||
-	    strcmp(file, name) != 0)
+	if (index_review(h->index, slug, &found) == -1 || found.moved ||
+	    strcmp(found.file, name) != 0)
 		return 0;
 	m = snprintf(out, size, "%s%s/", prefix, slug);
 	return m > 0 && (size_t)m < size;
