@@ -43,6 +43,9 @@
 #define SETTLE_MS		100
 /* Seconds between looks at the calendar while a scheduled review waits. */
 #define SCHEDULE_CHECK_S	60
+/* Changes that can alter what a page shows; IN_ATTRIB catches chmod. */
+#define WATCH_MASK	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
+			 IN_DELETE | IN_CREATE | IN_ATTRIB | IN_ONLYDIR)
 /* Room for a batch of inotify events (struct inotify_event + NAME_MAX each). */
 #define INOTIFY_BUF		(64 * 1024)
 
@@ -106,9 +109,15 @@ struct catalogue {
 
 /* What the watcher saw since the last rebuild; the index thread's own. */
 struct changes {
-	int	rescan;		/* reviews/ as a whole changed, or too many names */
+	int	rescan;		/* reviews/ or a folder in it changed, or too many names */
 	size_t	n;
-	char	names[CHANGED_MAX][NAME_MAX + 1];
+	char	names[CHANGED_MAX][REVIEW_PATH_MAX + 1];	/* paths under reviews/ */
+};
+
+/* A subfolder of reviews/ the watcher watches, and its path under reviews/. */
+struct folder {
+	int	 wd;
+	char	*path;
 };
 
 /* One capsule's index and the thread that keeps it current. */
@@ -127,6 +136,8 @@ struct index {
 	pthread_t		 watcher;
 	struct changes		 changes;
 	int			 reviews_wd;
+	struct folder		*folders;	/* the subfolders watched; the index thread's */
+	size_t			 nfolders;
 	int			 watching;
 	int			 stop_fd;
 	int			 kick_fd;	/* a scheduled review is due: rebuild */
@@ -513,7 +524,7 @@ nomem:
 static void
 known_parse(struct index *ix, struct known *k)
 {
-	char		 path[sizeof(REVIEWS_DIR) + NAME_MAX + 1];
+	char		 path[sizeof(REVIEWS_DIR) + REVIEW_PATH_MAX + 1];
 	char		*text;
 	size_t		 len;
 	const char	*reason;
@@ -570,64 +581,163 @@ abandon_scan(struct catalogue *old, struct known *files, size_t n)
 	free(files);
 }
 
+/* A scan in progress: the records found so far, and the folders to watch. */
+struct scan {
+	struct known	*files;
+	size_t		 n, cap;
+	struct folder	*folders;
+	size_t		 nfolders, folders_cap;
+};
+
+/* Watches the subfolder path (under reviews/) and notes it in sc; -1 when out of memory. */
+static int
+scan_watch(struct index *ix, struct scan *sc, const char *path)
+{
+	char		 full[sizeof(ix->root) + sizeof(REVIEWS_DIR) + REVIEW_PATH_MAX + 2];
+	struct folder	*grown;
+	int		 wd;
+
+	if (ix->ino == -1)
+		return 0;	/* a check (-n) watches nothing */
+	/* Before the folder is read, so a file dropped in meanwhile is seen by one or the other. */
+	if ((size_t)snprintf(full, sizeof(full), "%s/%s/%s", ix->root, REVIEWS_DIR, path) >=
+	    sizeof(full) || (wd = inotify_add_watch(ix->ino, full, WATCH_MASK)) == -1) {
+		log_warn("%s/%s: not watched: %s", REVIEWS_DIR, path, strerror(errno));
+		return 0;
+	}
+	if (sc->nfolders == sc->folders_cap) {
+		sc->folders_cap = sc->folders_cap == 0 ? 8 : 2 * sc->folders_cap;
+		if ((grown = reallocarray(sc->folders, sc->folders_cap, sizeof(*grown))) == NULL)
+			return -1;
+		sc->folders = grown;
+	}
+	if ((sc->folders[sc->nfolders].path = strdup(path)) == NULL)
+		return -1;
+	sc->folders[sc->nfolders++].wd = wd;
+	return 0;
+}
+
+/* Adds the record of the review file path (under reviews/), reused or parsed; -1 when out of memory. */
+static int
+scan_file(struct index *ix, struct scan *sc, const char *path, const struct stat *st)
+{
+	struct known	*grown;
+
+	if (sc->n == sc->cap) {
+		sc->cap = sc->cap == 0 ? 64 : sc->cap * 2;
+		if ((grown = reallocarray(sc->files, sc->cap, sizeof(*grown))) == NULL)
+			return -1;
+		sc->files = grown;
+	}
+	if (!reuse_known(&ix->catalogue, path, st, &sc->files[sc->n]) &&
+	    known_new(ix, &sc->files[sc->n], path, st) == -1)
+		return -1;
+	sc->n++;
+	return 0;
+}
+
 /*
- * Lists reviews/ into a new catalogue, reusing the parsed entries of files
- * that did not change since old was made. Returns 0, or -1 with *reason.
+ * Lists the folder fd (dir under reviews/, "" for reviews/ itself, depth
+ * folders down) into sc: review files, and subfolders to REVIEW_DEPTH_MAX.
+ * A symlink is never followed into a folder: nothing outside reviews/ is
+ * walked, and no loop can be. Closes fd. -1 when out of memory.
+ */
+static int
+scan_folder(struct index *ix, struct scan *sc, int fd, const char *dir, unsigned depth)
+{
+	struct dirent		*de;
+	struct stat		 st;
+	struct review_name	 name;
+	const char		*why;
+	char			 path[REVIEW_PATH_MAX + 1];
+	DIR			*d;
+	int			 sub, rc = 0;
+
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return 0;
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    (size_t)snprintf(path, sizeof(path), "%s%s%s", dir, dir[0] != '\0' ? "/" : "",
+		    de->d_name) >= sizeof(path))
+			continue;
+		if (S_ISDIR(st.st_mode) && depth < REVIEW_DEPTH_MAX) {
+			if ((rc = scan_watch(ix, sc, path)) == 0 && (sub = openat(fd, de->d_name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) != -1)
+				rc = scan_folder(ix, sc, sub, path, depth + 1);
+			continue;
+		}
+		/* A symlinked file is followed; capsule_open keeps its target under the root. */
+		if (S_ISLNK(st.st_mode) && fstatat(fd, de->d_name, &st, 0) == -1)
+			continue;
+		if (S_ISREG(st.st_mode) && review_name_parse(de->d_name, &name, &why) == 0)
+			rc = scan_file(ix, sc, path, &st);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Frees a table of folders; their watches are the caller's to keep or remove. */
+static void
+folders_free(struct folder *v, size_t n)
+{
+	while (n > 0)
+		free(v[--n].path);
+	free(v);
+}
+
+/* Makes sc's folders the ones watched, removing the watches of folders no longer there. */
+static void
+folders_adopt(struct index *ix, struct scan *sc)
+{
+	size_t	i, j;
+
+	for (i = 0; i < ix->nfolders; i++) {
+		for (j = 0; j < sc->nfolders && sc->folders[j].wd != ix->folders[i].wd; j++)
+			continue;
+		if (j == sc->nfolders && ix->ino != -1)
+			(void)inotify_rm_watch(ix->ino, ix->folders[i].wd);
+	}
+	folders_free(ix->folders, ix->nfolders);
+	ix->folders = sc->folders;
+	ix->nfolders = sc->nfolders;
+}
+
+/*
+ * Lists reviews/ and its subfolders into a new catalogue, reusing the
+ * parsed entries of files that did not change since old was made, and
+ * watches every subfolder. Returns 0, or -1 with *reason.
  */
 static int
 catalogue_scan(struct index *ix, struct catalogue *out, const char **reason)
 {
-	struct catalogue	*old = &ix->catalogue;
-	struct dirent	*de;
-	struct known	*files = NULL, *grown, *k;
-	struct stat		 st;
-	struct review_name	 name;
-	const char		*why;
-	size_t			 n = 0, cap = 0;
-	DIR			*dir;
-	int			 fd;
+	struct scan	sc = { 0 };
+	int		fd;
 
 	memset(out, 0, sizeof(*out));
 	if ((fd = capsule_open(ix->root_fd, REVIEWS_DIR)) == -1) {
-		if (errno == ENOENT)
+		if (errno == ENOENT) {
+			folders_adopt(ix, &sc);
 			return 0;	/* no reviews yet */
+		}
 		*reason = reasonf("%s: %s", REVIEWS_DIR, capsule_error(errno));
 		return -1;
 	}
-	if ((dir = fdopendir(fd)) == NULL) {
-		*reason = reasonf("%s: %s", REVIEWS_DIR, strerror(errno));
-		close(fd);
+	if (scan_folder(ix, &sc, fd, "", 0) == -1) {
+		abandon_scan(&ix->catalogue, sc.files, sc.n);
+		folders_free(sc.folders, sc.nfolders);
+		*reason = "out of memory";
 		return -1;
 	}
-	while ((de = readdir(dir)) != NULL) {
-		if (review_name_parse(de->d_name, &name, &why) == -1)
-			continue;
-		if (fstatat(fd, de->d_name, &st, 0) == -1 || !S_ISREG(st.st_mode))
-			continue;
-		if (n == cap) {
-			cap = cap == 0 ? 64 : cap * 2;
-			if ((grown = reallocarray(files, cap, sizeof(*files))) == NULL)
-				goto nomem;
-			files = grown;
-		}
-		k = &files[n];
-		if (!reuse_known(old, de->d_name, &st, k) &&
-		    known_new(ix, k, de->d_name, &st) == -1)
-			goto nomem;
-		n++;
-	}
-	closedir(dir);
+	folders_adopt(ix, &sc);
 	/* An empty reviews/ leaves files NULL, which qsort may not be given. */
-	if (n > 0)
-		qsort(files, n, sizeof(*files), known_cmp);
-	out->files = files;
-	out->nfiles = n;
+	if (sc.n > 0)
+		qsort(sc.files, sc.n, sizeof(*sc.files), known_cmp);
+	out->files = sc.files;
+	out->nfiles = sc.n;
 	return 0;
-nomem:
-	closedir(dir);
-	abandon_scan(old, files, n);
-	*reason = "out of memory";
-	return -1;
 }
 
 static void
@@ -707,7 +817,7 @@ catalogue_update(struct index *ix, const struct changes *ch,
 	kept = n;
 	for (i = 0; i < ch->n; i++) {
 		if (seen_before(ch, i, ch->names[i]) ||
-		    review_name_parse(ch->names[i], &name, &why) == -1 ||
+		    review_name_parse(base_name(ch->names[i]), &name, &why) == -1 ||
 		    fstatat(dirfd, ch->names[i], &st, 0) == -1 || !S_ISREG(st.st_mode))
 			continue;
 		k = &files[n];
@@ -781,20 +891,34 @@ listed(const struct catalogue *cat, long long now, struct entry **v, long long *
 	return n;
 }
 
-/* Every entry of the catalogue, drafts and scheduled ones too, each with a reference. */
+static int
+file_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct entry *const *)a)->file, (*(struct entry *const *)b)->file);
+}
+
+/*
+ * Every entry of the catalogue, drafts and scheduled ones too, each with a
+ * reference, sorted by file name for /reviews/FILE. The catalogue is in
+ * path order, which is file name order until a subfolder holds reviews.
+ */
 static int
 snapshot_all(struct snapshot *s, const struct catalogue *cat)
 {
 	size_t	i;
+	int	sorted = 1;
 
 	if ((s->reviews = calloc(cat->nfiles + 1, sizeof(*s->reviews))) == NULL)
 		return -1;
-	/* Sorted by file name, as the catalogue is. */
 	for (i = 0; i < cat->nfiles; i++)
 		if (cat->files[i].entry != NULL) {
 			s->reviews[s->nreviews++] = cat->files[i].entry;
 			atomic_fetch_add(&cat->files[i].entry->refs, 1);
+			sorted &= s->nreviews == 1 ||
+			    file_cmp(&s->reviews[s->nreviews - 2], &s->reviews[s->nreviews - 1]) <= 0;
 		}
+	if (!sorted)
+		qsort(s->reviews, s->nreviews, sizeof(*s->reviews), file_cmp);
 	return 0;
 }
 
@@ -972,7 +1096,7 @@ lint_slugs(const struct catalogue *cat)
 	for (i = 0; i < cat->nfiles; i++)
 		if (cat->files[i].entry != NULL)
 			v[n++] = (struct claim){ cat->files[i].entry->identity,
-			    cat->files[i].entry->file };
+			    cat->files[i].entry->path };
 	qsort(v, n, sizeof(*v), claim_cmp);
 	for (i = 1; i < n; i++) {
 		if (strcmp(v[i - 1].slug, v[i].slug) != 0)
@@ -1032,9 +1156,9 @@ lint_spellings(const struct catalogue *cat)
 		if ((e = cat->files[i].entry) == NULL)
 			continue;
 		for (j = 0; j < e->ntags; j++)
-			v[n++] = (struct spelling){ &e->tags[j], e->file, "tag" };
+			v[n++] = (struct spelling){ &e->tags[j], e->path, "tag" };
 		for (j = 0; j < e->ndirectors; j++)
-			v[n++] = (struct spelling){ &e->directors[j], e->file, "director" };
+			v[n++] = (struct spelling){ &e->directors[j], e->path, "director" };
 	}
 	qsort(v, n, sizeof(*v), spelling_cmp);
 	for (start = 0, i = 1; i <= n; i++)
@@ -1142,6 +1266,7 @@ index_free(struct index *ix)
 {
 	snapshot_publish(ix, NULL);
 	catalogue_free(&ix->catalogue);
+	folders_free(ix->folders, ix->nfolders);
 	pthread_mutex_destroy(&ix->snapshot_lock);
 	free(ix);
 }
@@ -1467,9 +1592,30 @@ index_review_menu(struct index *ix, const char *path, const char *slug, const ch
 	return served;
 }
 
-/* Changes that can alter what a page shows; IN_ATTRIB catches chmod. */
-#define WATCH_MASK	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
-			 IN_DELETE | IN_CREATE | IN_ATTRIB | IN_ONLYDIR)
+
+int
+index_review_in_folder(struct index *ix, const char *relpath, int owner,
+    struct response *resp)
+{
+	struct snapshot	 *s;
+	struct entry	**e = NULL;
+	int		  served = 0;
+
+	if ((s = snapshot_acquire(ix)) == NULL)
+		return 0;
+	if (s->nreviews > 0)
+		e = bsearch(base_name(relpath), s->reviews, s->nreviews, sizeof(*s->reviews),
+		    review_cmp);
+	if (e != NULL && strcmp((*e)->path, relpath) == 0) {
+		if (owner || published(*e, event_calendar_now()))
+			index_moved("/reviews/", "", (*e)->file, resp);
+		else
+			response_set(resp, STATUS_NOT_FOUND, "No such page");
+		served = 1;
+	}
+	snapshot_release(s);
+	return served;
+}
 
 static int
 watch_reviews(const struct index *ix, int ino)
@@ -1491,6 +1637,35 @@ note_change(struct changes *ch, const char *name)
 	snprintf(ch->names[ch->n++], sizeof(ch->names[0]), "%s", name);
 }
 
+/* The subfolder of reviews/ watched as wd; NULL for none. */
+static const struct folder *
+folder_of(const struct index *ix, int wd)
+{
+	size_t	i;
+
+	for (i = 0; i < ix->nfolders; i++)
+		if (ix->folders[i].wd == wd)
+			return &ix->folders[i];
+	return NULL;
+}
+
+/*
+ * What one event in reviews/ (dir "") or a subfolder of it means: a file
+ * to look at again, or, for a folder that appears, goes or is replaced, a
+ * rescan, which watches the folders there are then.
+ */
+static void
+note_event(struct index *ix, const struct inotify_event *ev, const char *dir)
+{
+	char	path[REVIEW_PATH_MAX + 1];
+
+	if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_ISDIR))
+		ix->changes.rescan = 1;
+	else if (ev->len > 0 && (size_t)snprintf(path, sizeof(path), "%s%s%s", dir,
+	    dir[0] != '\0' ? "/" : "", ev->name) < sizeof(path))
+		note_change(&ix->changes, path);
+}
+
 /*
  * Reads a batch of events into the changes. A reviews/ directory that
  * appears, goes or is replaced means a rescan (and a new watch); other
@@ -1503,7 +1678,7 @@ drain_events(struct index *ix, int ino)
 	char				 buf[INOTIFY_BUF]
 					     __attribute__((aligned(__alignof__(struct inotify_event))));
 	const struct inotify_event	*ev;
-	struct changes			*ch = &ix->changes;
+	const struct folder		*f;
 	ssize_t				 n;
 	char				*p;
 
@@ -1511,16 +1686,16 @@ drain_events(struct index *ix, int ino)
 		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
 			ev = (const struct inotify_event *)(void *)p;
 			if (ev->mask & IN_Q_OVERFLOW)
-				ch->rescan = 1;
+				ix->changes.rescan = 1;
 			else if (ev->wd == ix->reviews_wd && ix->reviews_wd != -1) {
-				if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) {
-					ch->rescan = 1;
+				if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED))
 					ix->reviews_wd = -1;
-				} else if (ev->len > 0)
-					note_change(ch, ev->name);
-			} else if (ev->len > 0 && strcmp(ev->name, REVIEWS_DIR) == 0) {
+				note_event(ix, ev, "");
+			} else if ((f = folder_of(ix, ev->wd)) != NULL)
+				note_event(ix, ev, f->path);
+			else if (ev->len > 0 && strcmp(ev->name, REVIEWS_DIR) == 0) {
 				ix->reviews_wd = watch_reviews(ix, ino);
-				ch->rescan = 1;
+				ix->changes.rescan = 1;
 			}
 		}
 	}

@@ -70,6 +70,15 @@ int	 index_review_file(struct index *ix, const char *path, const char *name,
 int	 index_review_menu(struct index *ix, const char *path, const char *slug,
 	    const char *lang, struct response *resp);
 
+/*
+ * A review filed in a subfolder, relpath under reviews/ (2019/NAME.gmi), is
+ * served at /reviews/NAME.gmi, whatever folder holds it: 31 there, or 51
+ * for a draft or a review not yet due (but for the owner). Returns 0 when
+ * relpath is no review, for the file to be served as it is.
+ */
+int	 index_review_in_folder(struct index *ix, const char *relpath, int owner,
+	    struct response *resp);
+
 /* A published review as the URLs that name it, and the guestbook, need it. */
 struct index_found {
 	char	slug[REVIEW_NAME_MAX + 1];	/* its stem now: /reviews/SLUG/... */

@@ -166,6 +166,8 @@ to_guestbook(const struct request *req, const char *const *args, struct response
 
 /* Where the author keeps what is not ready: only the owner reads it. */
 #define DRAFTS_DIR	"/drafts"
+/* Where reviews are, in subfolders too. */
+#define REVIEWS_PREFIX	"/reviews/"
 
 static int
 capsule_file(const struct request *req, const char *const *args, struct response *resp)
@@ -179,6 +181,16 @@ capsule_file(const struct request *req, const char *const *args, struct response
 		response_set(resp, STATUS_NOT_FOUND, "No such page");
 		return 1;
 	}
+	/*
+	 * A review in a subfolder of reviews/ has the URL of every review,
+	 * /reviews/FILE: filing it elsewhere never moves it, and a draft there
+	 * stays unread like any other.
+	 */
+	if (strncmp(path, REVIEWS_PREFIX, strlen(REVIEWS_PREFIX)) == 0 &&
+	    strchr(path + strlen(REVIEWS_PREFIX), '/') != NULL &&
+	    index_review_in_folder(req->host->index, path + strlen(REVIEWS_PREFIX),
+	    from_owner(req), resp))
+		return 1;
 	capsule_serve(req->host->root_fd, path, lang_of(req), resp);
 	return 1;
 }
