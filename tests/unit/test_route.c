@@ -178,17 +178,26 @@ put(const char *rel, const char *text)
 	}
 }
 
+/* Makes the folder rel under the capsule (rel "" for the capsule itself). */
 static void
-make_capsule(void)
+folder(const char *rel)
 {
 	char	path[512];
 
+	snprintf(path, sizeof(path), "%s/capsule/%s", dir, rel);
+	if (mkdir(path, 0755) == -1) {
+		perror(path);
+		exit(2);
+	}
+}
+
+static void
+make_capsule(void)
+{
 	if (mkdtemp(dir) == NULL)
 		exit(2);
-	snprintf(path, sizeof(path), "%s/capsule", dir);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/capsule/reviews", dir);
-	mkdir(path, 0755);
+	folder("");
+	folder("reviews");
 	put("index.gmi", "# Route test\n\nWelcome.\n");
 	put("notes.txt", "plain notes\n");
 	put("reviews/2026-03-01-first.gmi", "# First Film\nDirector: Jane Doe\nRating: 3.5\n"
@@ -199,8 +208,7 @@ make_capsule(void)
 	put("reviews/2026-05-01-draft.gmi", "# Draft Film\nDraft: yes\nTags: drama\n\nNot yet.\n");
 	put("reviews/2026-07-01-later.gmi", "# Later Film\nDate: 2026-07-01T18:00+02:00\n"
 	    "Tags: drama\n\nScheduled.\n");
-	snprintf(path, sizeof(path), "%s/capsule/drafts", dir);
-	mkdir(path, 0755);
+	folder("drafts");
 	put("drafts/idea.gmi", "# An idea\n");
 }
 
@@ -643,16 +651,20 @@ hidden_entries(void)
 	LACKS(a, "> Loved it"); LACKS(a, "> Agreed, twice"); LACKS(a, "> Deeper"); done(&a);
 }
 
-/* Whether the home page lists text, asked until deadline_ms of real time have passed. */
+/*
+ * Whether url answers with a head that starts with head and a body that
+ * holds text (NULL: any), asked until deadline_ms of real time have passed.
+ */
 static int
-home_lists_within(const char *text, int deadline_ms)
+answers_within(const char *url, const char *head, const char *text, int deadline_ms)
 {
 	struct answer	a;
 	int		found = 0, waited;
 
 	for (waited = 0; !found && waited <= deadline_ms; waited += 10) {
-		gemini("gemini://localhost/", &a);
-		found = strstr(a.body, text) != NULL;
+		gemini(url, &a);
+		found = strncmp(a.head, head, strlen(head)) == 0 &&
+		    (text == NULL || strstr(a.body, text) != NULL);
 		done(&a);
 		if (!found) {
 			usleep(10000);
@@ -661,6 +673,13 @@ home_lists_within(const char *text, int deadline_ms)
 		}
 	}
 	return found;
+}
+
+/* Whether the home page lists text, asked until deadline_ms of real time have passed. */
+static int
+home_lists_within(const char *text, int deadline_ms)
+{
+	return answers_within("gemini://localhost/", "", text, deadline_ms);
 }
 
 /*
@@ -711,25 +730,8 @@ drafts_and_schedule(void)
 	HAS(a, "Later Film"); LACKS(a, "Draft Film"); done(&a);
 }
 
-/* Whether url answers with a head that starts with head, asked until deadline_ms have passed. */
-static int
-answers_within(const char *url, const char *head, int deadline_ms)
-{
-	struct answer	a;
-	int		found = 0, waited;
-
-	for (waited = 0; !found && waited <= deadline_ms; waited += 10) {
-		gemini(url, &a);
-		found = strncmp(a.head, head, strlen(head)) == 0;
-		done(&a);
-		if (!found) {
-			usleep(10000);
-			/* The watcher waits for a change to settle on the injected clock. */
-			clock_us += 100000;
-		}
-	}
-	return found;
-}
+/* The head of url starts with want. */
+#define HEAD_IS(url, want)	CHECK(answers_within((url), (want), NULL, 0))
 
 static void
 move(const char *from, const char *to)
@@ -771,11 +773,9 @@ redirects_all(const char *old, const char *now, unsigned long long id)
 	}
 	snprintf(url, sizeof(url), R "%s.gmi", old);
 	snprintf(want, sizeof(want), TO "%s.gmi", now);
-	gemini(url, &a);
-	CHECK_STR(a.head, want); done(&a);
+	HEAD_IS(url, want);
 	snprintf(url, sizeof(url), R "%s", old);
-	gemini(url, &a);
-	CHECK_STR(a.head, want); done(&a);
+	HEAD_IS(url, want);
 }
 
 /*
@@ -793,8 +793,7 @@ renamed_review(void)
 	const char		*p;
 
 	NEW_WINDOW();
-	gemini(R "2026-04-01-second/respond?Said%20before%20the%20rename", &a);
-	CHECK_STR(a.head, SAVED "2026-04-01-second.gmi"); done(&a);
+	HEAD_IS(R "2026-04-01-second/respond?Said%20before%20the%20rename", SAVED "2026-04-01-second.gmi");
 	gemini_as(R "2026-04-01-second/like", OTHER_FP, "Bob", &a);
 	CHECK_STR(a.head, SAVED "2026-04-01-second.gmi"); done(&a);
 	gemini(R "2026-04-01-second.gmi", &a);
@@ -807,11 +806,10 @@ renamed_review(void)
 	snprintf(page, sizeof(page), R "2026-04-02-second/responses/%llu", id);
 	done(&a);
 	move("reviews/2026-04-01-second.gmi", "reviews/2026-04-02-second.gmi");
-	CHECK(answers_within(R "2026-04-02-second.gmi", GMI, 5000));
+	CHECK(answers_within(R "2026-04-02-second.gmi", GMI, NULL, 5000));
 	redirects_all("2026-04-01-second", "2026-04-02-second", id);
 	redirects_all("second", "2026-04-02-second", id);
-	gemini(R "2026-04-02-second", &a);
-	CHECK_STR(a.head, TO "2026-04-02-second.gmi"); done(&a);
+	HEAD_IS(R "2026-04-02-second", TO "2026-04-02-second.gmi");
 	gemini(R "2026-04-02-second.gmi", &a);
 	HAS(a, "> Said before the rename\n"); HAS(a, "\n1 like\n=> /reviews/2026-04-02-second/like ");
 	done(&a);
@@ -839,7 +837,7 @@ renamed_review(void)
 	put("reviews/2026-04-02-deuxieme.gmi", "# Second Film\nDirector: Jane Doe\nTags: drama\n"
 	    "Was: second\n\nThe second review, renamed.\n");
 	move("reviews/2026-04-02-second.gmi", "reviews/.gone");
-	CHECK(answers_within(R "2026-04-02-second.gmi", "31 ", 5000));
+	CHECK(answers_within(R "2026-04-02-second.gmi", "31 ", NULL, 5000));
 	redirects_all("2026-04-02-second", "2026-04-02-deuxieme", id);
 	redirects_all("second", "2026-04-02-deuxieme", id);
 	redirects_all("2026-04-01-second", "2026-04-02-deuxieme", id);
@@ -850,18 +848,13 @@ renamed_review(void)
 	done(&a);
 	/* A Was: naming another review is ignored: that review keeps its URLs. */
 	put("reviews/2026-04-03-third.gmi", "# Third Film\nWas: first, 2026-03-01-first\n\nThird.\n");
-	CHECK(answers_within(R "2026-04-03-third.gmi", GMI, 5000));
-	gemini(R "first", &a);
-	CHECK_STR(a.head, TO "2026-03-01-first.gmi"); done(&a);
-	gemini(R "first/", &a);
-	CHECK_STR(a.head, TO "2026-03-01-first/"); done(&a);
+	CHECK(answers_within(R "2026-04-03-third.gmi", GMI, NULL, 5000));
+	HEAD_IS(R "first", TO "2026-03-01-first.gmi");
+	HEAD_IS(R "first/", TO "2026-03-01-first/");
 	/* Drafts and other files are not found by an old name. */
-	gemini(R "draft", &a);
-	STATUS(a, "51"); done(&a);
-	gemini(R "draft/", &a);
-	STATUS(a, "51"); done(&a);
-	gemini(R "nosuch.png", &a);
-	STATUS(a, "51"); done(&a);
+	HEAD_IS(R "draft", "51 ");
+	HEAD_IS(R "draft/", "51 ");
+	HEAD_IS(R "nosuch.png", "51 ");
 }
 
 /*
@@ -873,39 +866,31 @@ static void
 subfolder_reviews(void)
 {
 	struct answer	a;
-	char		path[512];
 
-	snprintf(path, sizeof(path), "%s/capsule/reviews/2019", dir);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/capsule/reviews/2019/09", dir);
-	mkdir(path, 0755);
+	folder("reviews/2019");
+	folder("reviews/2019/09");
 	put("reviews/2019/09/2019-09-01-filed.gmi", "# Filed Film\nTags: Foldered\n\nIn a folder.\n");
 	put("reviews/2019/2019-09-02-hidden.gmi", "# Hidden Draft\nDraft: yes\n\nNot yet.\n");
-	CHECK(answers_within(R "2019-09-01-filed.gmi", GMI, 5000));
+	CHECK(answers_within(R "2019-09-01-filed.gmi", GMI, NULL, 5000));
 	gemini(R "2019-09-01-filed.gmi", &a);
 	HAS(a, "In a folder."); HAS(a, "=> /tags/foldered/ "); HAS(a, "/reviews/2019-09-01-filed/respond");
 	done(&a);
-	gemini(R "2019/09/2019-09-01-filed.gmi", &a);
-	CHECK_STR(a.head, TO "2019-09-01-filed.gmi"); done(&a);
-	gemini(R "2019/2019-09-02-hidden.gmi", &a);
-	STATUS(a, "51"); done(&a);
-	gemini(R "2019-09-02-hidden.gmi", &a);
-	STATUS(a, "51"); done(&a);
+	HEAD_IS(R "2019/09/2019-09-01-filed.gmi", TO "2019-09-01-filed.gmi");
+	HEAD_IS(R "2019/2019-09-02-hidden.gmi", "51 ");
+	HEAD_IS(R "2019-09-02-hidden.gmi", "51 ");
 	gemini_as(R "2019/2019-09-02-hidden.gmi", OWNER_FP, "Ann", &a);
 	CHECK_STR(a.head, TO "2019-09-02-hidden.gmi"); done(&a);
 	gemini("gemini://localhost/tags/foldered/", &a);
 	HAS(a, "=> /reviews/2019-09-01-filed.gmi 2019-09-01 - Filed Film\n"); done(&a);
 	gemini("gemini://localhost/atom.xml", &a);
 	HAS(a, "Filed Film"); LACKS(a, "Hidden Draft"); done(&a);
-	gemini(R "filed/", &a);
-	CHECK_STR(a.head, TO "2019-09-01-filed/"); done(&a);
+	HEAD_IS(R "filed/", TO "2019-09-01-filed/");
 	gopher("/reviews/2019-09-01-filed/", &a);
 	HAS(a, "\t/reviews/2019-09-01-filed.gmi\t"); done(&a);
 	/* Moved to another folder, it keeps its URL. */
-	snprintf(path, sizeof(path), "%s/capsule/reviews/2019/10", dir);
-	mkdir(path, 0755);
+	folder("reviews/2019/10");
 	move("reviews/2019/09/2019-09-01-filed.gmi", "reviews/2019/10/2019-09-01-filed.gmi");
-	CHECK(answers_within(R "2019/10/2019-09-01-filed.gmi", "31 ", 5000));
+	CHECK(answers_within(R "2019/10/2019-09-01-filed.gmi", "31 ", NULL, 5000));
 	gemini(R "2019-09-01-filed.gmi", &a);
 	CHECK_STR(a.head, GMI); HAS(a, "In a folder."); done(&a);
 	/* An edit in a folder watched since the last scan: no folder event, its own watch. */
