@@ -55,8 +55,12 @@
  * review an old URL means in one look-up, whatever the number of reviews.
  */
 struct alias {
-	const char		*name;		/* an identity; NULL for a free slot */
-	struct entry		*e;		/* the review it leads to; NULL when two claim it */
+	const char	*name;		/* an identity; NULL for a free slot */
+	struct entry	*e;		/* the review it leads to; NULL when two claim it */
+};
+
+/* Who claims a name, beside its slot while the table is built (and only then). */
+struct claimant {
 	const struct entry	*by;		/* the review whose file claims it first */
 	unsigned		 line;		/* of its Was:; 0 for a review's own identity */
 	int			 fresh;		/* read in this build: its problems are news */
@@ -640,7 +644,8 @@ scan_file(struct index *ix, struct scan *sc, const char *path, const struct stat
  * Lists the folder fd (dir under reviews/, "" for reviews/ itself, depth
  * folders down) into sc: review files, and subfolders to REVIEW_DEPTH_MAX.
  * A symlink is never followed into a folder: nothing outside reviews/ is
- * walked, and no loop can be. Closes fd. -1 when out of memory.
+ * walked, and no loop can be. Closes fd. -1 when out of memory, or when
+ * reviews/ itself cannot be read.
  */
 static int
 scan_folder(struct index *ix, struct scan *sc, int fd, const char *dir, unsigned depth)
@@ -655,7 +660,8 @@ scan_folder(struct index *ix, struct scan *sc, int fd, const char *dir, unsigned
 
 	if ((d = fdopendir(fd)) == NULL) {
 		close(fd);
-		return 0;
+		/* A subfolder that cannot be read is passed over; reviews/ itself is an error. */
+		return depth == 0 ? -1 : 0;
 	}
 	while (rc == 0 && (de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' ||
@@ -726,9 +732,10 @@ catalogue_scan(struct index *ix, struct catalogue *out, const char **reason)
 		return -1;
 	}
 	if (scan_folder(ix, &sc, fd, "", 0) == -1) {
+		*reason = sc.n == 0 && errno != ENOMEM ? reasonf("%s: %s", REVIEWS_DIR,
+		    strerror(errno)) : "out of memory";
 		abandon_scan(&ix->catalogue, sc.files, sc.n);
 		folders_free(sc.folders, sc.nfolders);
-		*reason = "out of memory";
 		return -1;
 	}
 	folders_adopt(ix, &sc);
@@ -966,44 +973,50 @@ says_was(const struct entry *e, const char *identity)
  * name (it is that review's, and a cycle when that one says it was this
  * one) or claimed it first (then neither keeps it: a URL cannot mean two
  * reviews). What is refused is counted, and logged with the file and line
- * when report (or either file is new in this build) says so.
+ * when report (or either file is new in this build) says so. claims[i]
+ * is who claims the name in slot i.
  */
 static void
-alias_add(struct snapshot *s, const struct known *k, const struct entry_was *w, int report)
+alias_add(struct snapshot *s, struct claimant *claims, const struct known *k,
+    const struct entry_was *w, int report)
 {
 	struct entry	*e = k->entry;
-	struct alias	*a = &s->aliases[alias_slot(s->aliases, s->aliases_cap, w->identity)];
+	size_t		 i = alias_slot(s->aliases, s->aliases_cap, w->identity);
+	struct alias	*a = &s->aliases[i];
+	struct claimant	*c = &claims[i];
 
-	if (strcmp(w->identity, e->identity) == 0 || (a->name != NULL && a->by == e))
+	if (strcmp(w->identity, e->identity) == 0 || (a->name != NULL && c->by == e))
 		return;	/* its own name, or said twice: nothing to keep */
 	if (a->name == NULL) {
-		*a = (struct alias){ w->identity, e, e, w->line, k->fresh };
+		*a = (struct alias){ w->identity, e };
+		*c = (struct claimant){ e, w->line, k->fresh };
 		return;
 	}
 	s->alias_errors++;
-	report |= k->fresh || a->fresh;
-	if (a->line == 0 && report)
+	report |= k->fresh || c->fresh;
+	if (c->line == 0 && report)
 		log_warn("%s/%s:%u: error: Was: '%s' is %s/%s, a review of its own%s; ignored",
-		    REVIEWS_DIR, e->path, w->line, w->identity, REVIEWS_DIR, a->by->path,
-		    says_was(a->by, e->identity) ? " that says it was this one (a cycle)" : "");
-	else if (a->line != 0 && report)
+		    REVIEWS_DIR, e->path, w->line, w->identity, REVIEWS_DIR, c->by->path,
+		    says_was(c->by, e->identity) ? " that says it was this one (a cycle)" : "");
+	else if (c->line != 0 && report)
 		log_warn("%s/%s:%u: error: Was: '%s' is claimed by %s/%s:%u too; "
 		    "neither keeps it", REVIEWS_DIR, e->path, w->line, w->identity,
-		    REVIEWS_DIR, a->by->path, a->line);
-	if (a->line != 0)
+		    REVIEWS_DIR, c->by->path, c->line);
+	if (c->line != 0)
 		a->e = NULL;
 }
 
 /*
  * The table of every review's names: identities first (two files with one
  * identity are lint_slugs' to report; the first keeps it), then the Was:
- * slugs. Returns -1 when out of memory.
+ * slugs. Who claims each is kept aside for the build only, so the table a
+ * snapshot keeps is two pointers a slot. Returns -1 when out of memory.
  */
 static int
 aliases_build(struct snapshot *s, const struct catalogue *cat, int report)
 {
 	const struct known	*k;
-	struct alias		*a;
+	struct claimant		*claims;
 	size_t			 i, j, n = 0;
 
 	for (i = 0; i < cat->nfiles; i++)
@@ -1011,18 +1024,22 @@ aliases_build(struct snapshot *s, const struct catalogue *cat, int report)
 			n += 1 + cat->files[i].entry->nwas;
 	for (s->aliases_cap = 16; s->aliases_cap < 2 * n; s->aliases_cap *= 2)
 		continue;
-	if ((s->aliases = calloc(s->aliases_cap, sizeof(*s->aliases))) == NULL)
+	if ((s->aliases = calloc(s->aliases_cap, sizeof(*s->aliases))) == NULL ||
+	    (claims = calloc(s->aliases_cap, sizeof(*claims))) == NULL)
 		return -1;
 	for (i = 0; i < cat->nfiles; i++) {
 		if ((k = &cat->files[i])->entry == NULL)
 			continue;
-		a = &s->aliases[alias_slot(s->aliases, s->aliases_cap, k->entry->identity)];
-		if (a->name == NULL)
-			*a = (struct alias){ k->entry->identity, k->entry, k->entry, 0, k->fresh };
+		j = alias_slot(s->aliases, s->aliases_cap, k->entry->identity);
+		if (s->aliases[j].name != NULL)
+			continue;
+		s->aliases[j] = (struct alias){ k->entry->identity, k->entry };
+		claims[j] = (struct claimant){ k->entry, 0, k->fresh };
 	}
 	for (i = 0; i < cat->nfiles; i++)
 		for (j = 0; (k = &cat->files[i])->entry != NULL && j < k->entry->nwas; j++)
-			alias_add(s, k, &k->entry->was[j], report);
+			alias_add(s, claims, k, &k->entry->was[j], report);
+	free(claims);
 	return 0;
 }
 
