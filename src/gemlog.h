@@ -33,7 +33,7 @@ struct entry_was {
 /* One review, as the index knows it; every string owned by the entry. */
 struct entry {
 	char		*file;		/* its file name, e.g. 2026-04-05-rust.gmi: /reviews/FILE */
-	char		*path;		/* where under reviews/: file, or 2019/file in a subfolder */
+	char		*path;		/* where under reviews/: file (the same string), or 2019/file */
 	char		*slug;		/* file name without extension */
 	char		*identity;	/* the slug without its date: what stays when the date changes */
 	struct entry_was *was;		/* the names it had before, nwas of them */

@@ -238,8 +238,9 @@ entry_put(struct entry *e)
 	while (e->nwas > 0)
 		free(e->was[--e->nwas].identity);
 	free(e->was);
+	if (e->path != e->file)
+		free(e->path);
 	free(e->file);
-	free(e->path);
 	free(e->slug);
 	free(e->identity);
 	free(e->title);
@@ -464,7 +465,9 @@ entry_was(struct entry *e, const struct review *r)
 {
 	size_t	i;
 
-	if ((e->was = calloc(r->nwas + 1, sizeof(*e->was))) == NULL)
+	if (r->nwas == 0)
+		return 0;	/* most reviews: no allocation */
+	if ((e->was = calloc(r->nwas, sizeof(*e->was))) == NULL)
 		return -1;
 	for (i = 0; i < r->nwas; i++) {
 		if ((e->was[i].identity = strdup(review_identity(r->was[i].slug))) == NULL)
@@ -505,7 +508,8 @@ entry_parse(struct index *ix, const char *path, const char *relpath,
 	e->rating = r->rating;
 	entry_dates(e, r, &rn, ix->dates, text, len, (long long)mtime->tv_sec);
 	e->file = strdup(name);
-	e->path = strdup(relpath);
+	/* A review at the top of reviews/ is where its name says: one string for both. */
+	e->path = name == relpath ? e->file : strdup(relpath);
 	e->slug = strndup(name, strlen(name) - 4);	/* without .gmi or .txt */
 	e->title = strdup(r->title[0] != '\0' ? r->title : rn.slug);
 	e->identity = strdup(rn.slug);
