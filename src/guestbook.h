@@ -38,9 +38,10 @@ struct gb_entry {
 /*
  * The names under which one review's entries and likes are found: its
  * identity (review_identity: its stem without the date), then the slugs
- * it had before (Was:). A record stored under any stem with one of these
- * identities is the review's, so a review renamed keeps what was said on
- * it; the log itself never changes. {""} is the guestbook's own notes.
+ * it had before (Was:), each at most once. A record stored under any stem
+ * with one of these identities is the review's, so a review renamed keeps
+ * what was said on it; the log itself never changes. {""} is the
+ * guestbook's own notes.
  */
 #define GB_NAMES_MAX	(1 + REVIEW_WAS_MAX)
 struct gb_names {
@@ -155,9 +156,8 @@ const struct gb_entry	*guestbook_find(struct guestbook *gb, unsigned long long i
 /* Every banned target, in the order banned (gb from guestbook_load). */
 size_t	 guestbook_bans(struct guestbook *gb, char *const **v);
 /*
- * Calls fn with every like: the review's identity (its slug without the
- * date) and the liker's fingerprint, review by review (gb from
- * guestbook_load).
+ * Calls fn with every like: the review's slug and the liker's fingerprint,
+ * review by review (gb from guestbook_load).
  */
 void	 guestbook_each_like(struct guestbook *gb,
 	    void (*fn)(void *arg, const char *slug, const char *fingerprint), void *arg);

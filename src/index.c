@@ -960,6 +960,18 @@ alias_find(const struct snapshot *s, const char *identity)
 	return a->name != NULL ? a->e : NULL;
 }
 
+/* Whether e's Was: names its i-th slug before it too. */
+static int
+says_was_before(const struct entry *e, size_t i)
+{
+	size_t	j;
+
+	for (j = 0; j < i; j++)
+		if (strcmp(e->was[j].identity, e->was[i].identity) == 0)
+			return 1;
+	return 0;
+}
+
 /* Whether e says it was identity. */
 static int
 says_was(const struct entry *e, const char *identity)
@@ -1338,7 +1350,7 @@ names_of(const struct snapshot *s, const struct entry *e, struct gb_names *on)
 	on->v[0] = e->identity;
 	on->n = 1;
 	for (i = 0; i < e->nwas && on->n < GB_NAMES_MAX; i++)
-		if (alias_find(s, e->was[i].identity) == e)
+		if (alias_find(s, e->was[i].identity) == e && !says_was_before(e, i))
 			on->v[on->n++] = e->was[i].identity;
 }
 
