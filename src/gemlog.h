@@ -24,11 +24,20 @@ struct tag {
 	unsigned	 line;		/* where, in the review file, for the checks */
 };
 
+/* A name a review had before a rename (Was:), as an identity, and where it is said. */
+struct entry_was {
+	char		*identity;
+	unsigned	 line;
+};
+
 /* One review, as the index knows it; every string owned by the entry. */
 struct entry {
-	char		*file;		/* name in reviews/, e.g. 2026-04-05-rust.gmi */
+	char		*file;		/* its file name, e.g. 2026-04-05-rust.gmi: /reviews/FILE */
+	char		*path;		/* where under reviews/: file (the same string), or 2019/file */
 	char		*slug;		/* file name without extension */
 	char		*identity;	/* the slug without its date: what stays when the date changes */
+	struct entry_was *was;		/* the names it had before, nwas of them */
+	size_t		 nwas;
 	char		*title;
 	char		 date[11];	/* YYYY-MM-DD */
 	long long	 published;	/* when it is due, seconds since the epoch */

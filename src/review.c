@@ -514,6 +514,47 @@ set_starring(struct review *r, const char *v, size_t len)
 	set_field(r, r->starring, sizeof(r->starring), v, len);
 }
 
+/* Whether s[0..n) ends with suffix, in any case. */
+static int
+has_suffix(const char *s, size_t n, const char *suffix)
+{
+	size_t	m = strlen(suffix);
+
+	return n >= m && key_is(s + n - m, m, suffix);
+}
+
+/*
+ * One slug of a Was: line: what a file name's stem may be, with or without
+ * its date (the index keeps the part without), a .gmi or .txt written after
+ * it set aside. A slug no file could have ('/', a space or tab, a leading
+ * dot) is reported and left out.
+ */
+static void
+add_was(struct review *r, void *arg, const char *s, size_t len)
+{
+	(void)arg;
+	s = trim(s, &len);
+	if (len > 4 && (has_suffix(s, len, ".gmi") || has_suffix(s, len, ".txt")))
+		len -= 4;
+	if (len == 0)
+		return;
+	if (len > REVIEW_NAME_MAX || memchr(s, '/', len) != NULL || s[0] == '.' ||
+	    memchr(s, ' ', len) != NULL || memchr(s, '\t', len) != NULL ||
+	    r->nwas == REVIEW_WAS_MAX) {
+		problem(r, REVIEW_WARN_BAD_WAS, s, len, "");
+		return;
+	}
+	memcpy(r->was[r->nwas].slug, s, len);
+	r->was[r->nwas].slug[len] = '\0';
+	r->was[r->nwas++].line = r->line;
+}
+
+static void
+set_was(struct review *r, const char *v, size_t len)
+{
+	each_part(r, v, len, ",", add_was, NULL);
+}
+
 /* The keys marquee reads, lower-case, and what reads each. */
 static const struct known_key {
 	const char	*name;
@@ -526,6 +567,7 @@ static const struct known_key {
 	{ "rating", set_rating },
 	{ "tags", set_tags },
 	{ "date", set_date },
+	{ "was", set_was },
 	{ "draft", set_draft },
 };
 
@@ -781,17 +823,12 @@ review_warning_text(unsigned bit)
 		return "Rating: is not 0 to " XSTR(REVIEW_RATING_MAX) " in halves (4, 3.5, 4/5); ignored";
 	case REVIEW_WARN_BAD_DRAFT:
 		return "Draft: is neither yes nor no; kept as a draft";
+	case REVIEW_WARN_BAD_WAS:
+		return "a Was: slug with '/', a space or a leading dot, too long, or past "
+		    XSTR(REVIEW_WAS_MAX) "; ignored";
 	default:
 		return "unknown problem";
 	}
-}
-
-static int
-has_suffix(const char *s, size_t n, const char *suffix)
-{
-	size_t	m = strlen(suffix);
-
-	return n >= m && key_is(s + n - m, m, suffix);
 }
 
 /*
@@ -846,4 +883,15 @@ review_name_parse(const char *name, struct review_name *out, const char **reason
 	else
 		memcpy(out->slug, name, stem);
 	return 0;
+}
+
+const char *
+review_identity(const char *stem)
+{
+	size_t	dlen = DATE_SIZE - 1;
+
+	/* As review_name_parse splits a name: a date, '-', and at least one byte more. */
+	if (strlen(stem) > dlen + 1 && date_valid(stem, dlen) && stem[dlen] == '-')
+		return stem + dlen + 1;
+	return stem;
 }

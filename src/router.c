@@ -145,13 +145,14 @@ from_owner(const struct request *req)
 static int
 review_file(const struct request *req, const char *const *args, struct response *resp)
 {
-	return index_review_file(req->host->index, args[0], lang_of(req), from_owner(req), resp);
+	return index_review_file(req->host->index, req->url->path, args[0], lang_of(req),
+	    from_owner(req), resp);
 }
 
 static int
 review_menu(const struct request *req, const char *const *args, struct response *resp)
 {
-	return index_review_menu(req->host->index, args[0], lang_of(req), resp);
+	return index_review_menu(req->host->index, req->url->path, args[0], lang_of(req), resp);
 }
 
 static int
@@ -165,6 +166,8 @@ to_guestbook(const struct request *req, const char *const *args, struct response
 
 /* Where the author keeps what is not ready: only the owner reads it. */
 #define DRAFTS_DIR	"/drafts"
+/* Where reviews are, in subfolders too. */
+#define REVIEWS_PREFIX	"/reviews/"
 
 static int
 capsule_file(const struct request *req, const char *const *args, struct response *resp)
@@ -178,6 +181,16 @@ capsule_file(const struct request *req, const char *const *args, struct response
 		response_set(resp, STATUS_NOT_FOUND, "No such page");
 		return 1;
 	}
+	/*
+	 * A review in a subfolder of reviews/ has the URL of every review,
+	 * /reviews/FILE: filing it elsewhere never moves it, and a draft there
+	 * stays unread like any other.
+	 */
+	if (strncmp(path, REVIEWS_PREFIX, strlen(REVIEWS_PREFIX)) == 0 &&
+	    strchr(path + strlen(REVIEWS_PREFIX), '/') != NULL &&
+	    index_review_in_folder(req->host->index, path + strlen(REVIEWS_PREFIX),
+	    from_owner(req), resp))
+		return 1;
 	capsule_serve(req->host->root_fd, path, lang_of(req), resp);
 	return 1;
 }
@@ -289,8 +302,8 @@ route_review_menu(const void *host, const char *selector, char *out, size_t size
 	static const char	 prefix[] = "/reviews/";
 	const struct host	*h = host;
 	const char		*name, *dot;
-	char			 slug[REVIEW_NAME_MAX + 1], file[REVIEW_NAME_MAX + 1];
-	char			 title[REVIEW_FIELD_MAX + 1];
+	char			 slug[REVIEW_NAME_MAX + 1];
+	struct index_found	 found;
 	size_t			 n;
 	int			 m;
 
@@ -303,8 +316,8 @@ route_review_menu(const void *host, const char *selector, char *out, size_t size
 	memcpy(slug, name, n);
 	slug[n] = '\0';
 	/* Only an indexed review has a menu; x.txt beside x.gmi is not x's. */
-	if (index_review(h->index, slug, file, sizeof(file), title, sizeof(title)) == -1 ||
-	    strcmp(file, name) != 0)
+	if (index_review(h->index, slug, &found) == -1 || found.moved ||
+	    strcmp(found.file, name) != 0)
 		return 0;
 	m = snprintf(out, size, "%s%s/", prefix, slug);
 	return m > 0 && (size_t)m < size;
