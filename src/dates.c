@@ -20,6 +20,7 @@
 
 struct dates {
 	int			 fd;		/* -1 when kept in memory only */
+	int			 unsynced;	/* lines written since the last dates_sync */
 	char			 path[PATH_MAX];
 	struct dates_record	*v;		/* open addressing by identity; "" is free */
 	size_t			 n, cap;	/* cap a power of two, or 0 */
@@ -188,7 +189,10 @@ dates_close(struct dates *d)
 	free(d);
 }
 
-/* Appends r as one line; a torn line left by a crash is passed over when read. */
+/*
+ * Appends r as one line, synced by the next dates_sync; a torn line left by
+ * a crash is passed over when read.
+ */
 static void
 append(struct dates *d, const struct dates_record *r)
 {
@@ -199,11 +203,21 @@ append(struct dates *d, const struct dates_record *r)
 		return;
 	n = snprintf(line, sizeof(line), "%s\t%lld\t%lld\t%016llx\n", r->identity, r->first,
 	    r->edited, (unsigned long long)r->hash);
-	/* Synced: a first-seen date lost to a power cut would let the next edit move the review. */
-	if (n < 0 || (size_t)n >= sizeof(line) || write(d->fd, line, (size_t)n) != n ||
-	    fdatasync(d->fd) == -1)
+	if (n < 0 || (size_t)n >= sizeof(line) || write(d->fd, line, (size_t)n) != n)
 		log_warn("%s: %s: dates of %s not saved", d->path,
 		    n < 0 || (size_t)n >= sizeof(line) ? "too long" : strerror(errno), r->identity);
+	else
+		d->unsynced = 1;
+}
+
+void
+dates_sync(struct dates *d)
+{
+	if (d->fd == -1 || !d->unsynced)
+		return;
+	if (fdatasync(d->fd) == -1)
+		log_warn("%s: %s: dates not saved", d->path, strerror(errno));
+	d->unsynced = 0;
 }
 
 void

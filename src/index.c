@@ -743,6 +743,7 @@ catalogue_scan(struct index *ix, struct catalogue *out, const char **reason)
 		return -1;
 	}
 	folders_adopt(ix, &sc);
+	dates_sync(ix->dates);
 	/* An empty reviews/ leaves files NULL, which qsort may not be given. */
 	if (sc.n > 0)
 		qsort(sc.files, sc.n, sizeof(*sc.files), known_cmp);
