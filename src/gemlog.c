@@ -96,7 +96,8 @@ render_home(struct pages *p, struct entry *const *entries, size_t n,
 		link_review(&b, entries[i]);
 	if (n == 0)
 		buf_puts(&b, "No reviews yet.\n");
-	buf_puts(&b, "\n=> /reviews/ All reviews\n"
+	buf_puts(&b, "\n=> /search Search the reviews\n"
+	    "=> /reviews/ All reviews\n"
 	    "=> /tags/ Reviews by tag\n"
 	    "=> /directors/ Reviews by director\n"
 	    "=> /years/ Reviews by year\n"
@@ -1025,7 +1026,7 @@ render_robots(struct pages *p, struct entry *const *entries, size_t n)
 	size_t		i;
 
 	buf_puts(&b, "# Input URLs are for people, not crawlers.\n"
-	    "User-agent: *\nDisallow: /guestbook/sign\n");
+	    "User-agent: *\nDisallow: /guestbook/sign\nDisallow: /search\n");
 	for (i = 0; i < n; i++) {
 		buf_puts(&b, "Disallow: /reviews/");
 		buf_put_path(&b, entries[i]->slug);

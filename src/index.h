@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 
+struct request;
 struct response;
 
 /*
@@ -60,6 +61,13 @@ int	 index_review_file(struct index *ix, const char *name, const char *lang, int
 	    struct response *resp);
 /* The menu of the review slug: a link to read it, director, tags, responses. */
 int	 index_review_menu(struct index *ix, const char *slug, const char *lang,
+	    struct response *resp);
+
+/*
+ * /search: the published reviews that hold the reader's words (search.h),
+ * or 10 asking for them.
+ */
+int	 index_search(struct index *ix, const struct request *req, const char *lang,
 	    struct response *resp);
 
 /*
