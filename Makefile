@@ -74,9 +74,10 @@ build/test_dates: tests/unit/test_dates.c src/dates.c $(PURE) tests/unit/harness
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -Isrc -o $@ $< src/dates.c $(PURE)
 
 # The in-process route test links every module but main.c: adapters, router,
-# index and guestbook, against a temporary capsule, without sockets.
+# index and guestbook, against a temporary capsule, without sockets. Search
+# reads its snippets from the capsule's files, so its test links them too.
 ROUTE_SRCS = $(filter-out src/main.c,$(SRCS))
-build/test_route: tests/unit/test_route.c $(ROUTE_SRCS) tests/unit/harness.h tests/settle.h $(HDRS) build/.check-deps
+build/test_route build/test_search: build/test_%: tests/unit/test_%.c $(ROUTE_SRCS) tests/unit/harness.h tests/settle.h $(HDRS) build/.check-deps
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(PKGCFLAGS) -Isrc -o $@ $< $(ROUTE_SRCS) $(LIBS)
 
 # A fuzz target without libFuzzer: tests/fuzz/replay.c runs it over saved inputs.
