@@ -96,7 +96,7 @@ build/loadgen: tests/bench/loadgen.c build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -o $@ $< $$(pkg-config --libs openssl)
 
 # In-process benchmarks: every module but main.c, optimised, no sanitizer.
-build/pagebench build/gbappend: build/%: tests/bench/%.c $(ROUTE_SRCS) tests/settle.h $(HDRS) build/.deps
+build/pagebench build/gbappend build/scanbench: build/%: tests/bench/%.c $(ROUTE_SRCS) tests/settle.h $(HDRS) build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -Isrc -o $@ $< $(ROUTE_SRCS) $(LIBS)
 
 run: marquee
@@ -129,10 +129,11 @@ fuzz-replay: $(FUZZ_REPLAY)
 fuzz: build/.check-deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) PURE="$(PURE)" tests/fuzz/run.sh build/fuzz
 
-bench: marquee build/loadgen build/gemcli build/recgen build/pagebench build/gbappend
+bench: marquee build/loadgen build/gemcli build/recgen build/pagebench build/gbappend build/scanbench
 	@tests/need bench $(BENCH_DEBS)
 	tests/bench/run.sh
 	tests/bench/index.sh
+	tests/bench/search.sh
 	tests/bench/gopher.sh
 	tests/bench/guestbook.sh
 	tests/bench/conversations.sh
