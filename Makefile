@@ -92,11 +92,11 @@ build/gemcli: tests/gemcli.c build/.deps
 build/recgen: tests/recgen.c src/record.c src/utf8.c $(HDRS) build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g -Isrc -o $@ tests/recgen.c src/record.c src/utf8.c
 
-build/loadgen: tests/bench/loadgen.c build/.deps
+build/loadgen: tests/bench/loadgen.c tests/bench/timing.h build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -o $@ $< $$(pkg-config --libs openssl)
 
 # In-process benchmarks: every module but main.c, optimised, no sanitizer.
-build/pagebench build/gbappend build/scanbench: build/%: tests/bench/%.c $(ROUTE_SRCS) tests/settle.h $(HDRS) build/.deps
+build/pagebench build/gbappend build/scanbench: build/%: tests/bench/%.c $(ROUTE_SRCS) tests/settle.h tests/bench/timing.h $(HDRS) build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -Isrc -o $@ $< $(ROUTE_SRCS) $(LIBS)
 
 run: marquee

@@ -27,15 +27,7 @@
 #include "host.h"
 #include "request.h"
 #include "tls.h"
-
-static double
-now_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
+#include "timing.h"
 
 static long
 rss_kib(void)
@@ -88,14 +80,6 @@ build(const struct hostset *s, const char *line, char *head, size_t headsize)
 	bytes = resp.status == STATUS_SUCCESS ? (size_t)resp.size + resp.body_len : 0;
 	response_release(&resp);
 	return bytes;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 /* The longest request line a URL file holds: a Gemini URL and CRLF. */

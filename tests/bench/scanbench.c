@@ -23,15 +23,7 @@
 #include "request.h"
 #include "search.h"
 #include "utf8.h"
-
-static double
-now_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
+#include "timing.h"
 
 /* Appends s[0..n) folded: separators as spaces, the rest as utf8_fold makes it. */
 static void
@@ -108,14 +100,6 @@ read_queries(const char *file, struct search_query **q)
 	}
 	fclose(f);
 	return n;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 int
