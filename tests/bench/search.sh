@@ -50,7 +50,6 @@ field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (a > 0) ? b / a : 0 }'; }
 index_line=$(grep "index: " "$work/log" | head -n 1)
 kib=$(echo "$index_line" | sed -n 's/.*search \([0-9]*\) KiB.*/\1/p')
-built=$(echo "$index_line" | sed -n 's/.*built in \([0-9.]*\) ms.*/\1/p')
 
 printf '\n%-44s %12s %12s %8s\n' "$QUERIES queries, $N reviews, one core" "/search" "naive scan" "ratio"
 for f in us_median us_p99 us_mean; do
@@ -59,5 +58,4 @@ for f in us_median us_p99 us_mean; do
 done
 printf '%-44s %12s\n' "search index and word lists, KiB" "$kib"
 printf '%-44s %12s\n' "the reviews' folded text (the scan's), KiB" "$(field "$scan" text_kib)"
-printf '%-44s %12s\n' "cold index with the search index, ms" "$built"
 printf '%-44s %12s\n' "pagebench RSS, KiB" "$(field "$search" rss_kib)"
