@@ -96,7 +96,8 @@ render_home(struct pages *p, struct entry *const *entries, size_t n,
 		link_review(&b, entries[i]);
 	if (n == 0)
 		buf_puts(&b, "No reviews yet.\n");
-	buf_puts(&b, "\n=> /reviews/ All reviews\n"
+	buf_puts(&b, "\n=> /search Search the reviews\n"
+	    "=> /reviews/ All reviews\n"
 	    "=> /tags/ Reviews by tag\n"
 	    "=> /directors/ Reviews by director\n"
 	    "=> /years/ Reviews by year\n"
@@ -1021,7 +1022,8 @@ render_member_feed(struct pages *p, const struct kind *k, const struct filing *r
  * Gemini robots.txt companion specification: keep crawlers off input URLs.
  * It matches path prefixes only, so the file is the same few lines however
  * many reviews there are: the guestbook's sign URL and its notes' pages
- * (each note is on /guestbook/ too, and their reply URLs are under them).
+ * (each note is on /guestbook/ too, and their reply URLs are under them),
+ * and /search, whose every answer is a query's.
  * A review's respond, reply and like URLs sit under its own name beside
  * nothing else of it but its menu, and no prefix names them all without
  * hiding reviews; a crawler that follows one gets 10 or 60, an answer that
@@ -1033,7 +1035,8 @@ render_robots(struct pages *p)
 	struct buf	b = { 0 };
 
 	buf_puts(&b, "# Input URLs are for people, not crawlers.\n"
-	    "User-agent: *\nDisallow: /guestbook/sign\nDisallow: /guestbook/notes/\n");
+	    "User-agent: *\nDisallow: /guestbook/sign\nDisallow: /guestbook/notes/\n"
+	    "Disallow: /search\n");
 	pages_add(p, "/robots.txt", &b, "text/plain; charset=utf-8");
 }
 

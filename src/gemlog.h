@@ -8,6 +8,7 @@ struct buf;
 struct gb_entry;
 struct gb_item;
 struct rendition;
+struct search_doc;
 
 /*
  * The pages a blog engine would generate, rendered from the index's entries.
@@ -51,6 +52,7 @@ struct entry {
 	char		*summary;	/* first paragraph, for the feed */
 	char		*link;		/* its line in every list, made once by gemlog_link */
 	size_t		 link_len;
+	struct search_doc *search;	/* its words (search.h); owned, NULL when out of memory */
 	atomic_uint	 refs;		/* the index's catalogue and snapshots share entries */
 };
 

@@ -228,8 +228,9 @@ input_menu(const char *path, struct response *resp)
 {
 	struct buf	b = { 0 };
 
-	buf_printf(&b, "%s (up to %zu characters in %u lines, fewer with accents)\n=> ",
-	    resp->meta, resp->input_bytes, resp->input_lines);
+	buf_printf(&b, "%s (up to %zu characters in %u line%s, fewer with accents)\n=> ",
+	    resp->meta, resp->input_bytes, resp->input_lines,
+	    resp->input_lines == 1 ? "" : "s");
 	buf_put_path(&b, path);
 	buf_puts(&b, " Write it here\n");
 	response_release(resp);

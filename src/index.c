@@ -32,6 +32,7 @@
 #include "index.h"
 #include "log.h"
 #include "review.h"
+#include "search.h"
 #include "utf8.h"
 #include "vocab.h"
 
@@ -78,6 +79,7 @@ struct snapshot {
 	struct alias	 *aliases;	/* every name of every review, drafts too */
 	size_t		  aliases_cap;	/* a power of two, at least twice the names */
 	unsigned	  alias_errors;	/* Was: lines that could not be kept */
+	struct search_index *search;	/* of the listed entries */
 	long long	  next_due;	/* when the next scheduled review is due; 0 for none */
 	atomic_flag	  kicked;	/* the watcher was told that next_due has come */
 };
@@ -156,6 +158,7 @@ snapshot_free(struct snapshot *s)
 	size_t	i;
 
 	gemlog_pages_free(s->pages, s->npages);
+	search_free(s->search);
 	for (i = 0; i < s->nreviews; i++)
 		entry_put(s->reviews[i]);
 	free(s->reviews);
@@ -246,6 +249,7 @@ entry_put(struct entry *e)
 	free(e->title);
 	free(e->summary);
 	free(e->link);
+	search_doc_free(e->search);
 	free(e);
 }
 
@@ -519,7 +523,8 @@ entry_parse(struct index *ix, const char *path, const char *relpath,
 	    entry_names(&e->tags, &e->ntags, r->tags, r->ntags) == -1 ||
 	    entry_names(&e->directors, &e->ndirectors, r->directors, r->ndirectors) == -1)
 		goto nomem;
-	if (gemlog_link(e) == -1)
+	if (gemlog_link(e) == -1 || (e->search = search_doc_make(e->title, e->directors,
+	    e->ndirectors, e->tags, e->ntags, text, len, r->body)) == NULL)
 		goto nomem;
 	return e;
 nomem:
@@ -1077,6 +1082,8 @@ snapshot_build(struct index *ix, const char **reason)
 	    aliases_build(s, cat, ix->current == NULL) == -1)
 		goto fail;
 	s->nlisted = listed(cat, event_calendar_now(), s->listed, &s->next_due);
+	if ((s->search = search_build(s->listed, s->nlisted)) == NULL)
+		goto fail;
 	atomic_flag_clear(&s->kicked);
 	if (read_file(ix, INTRO_FILE, REVIEW_FILE_MAX, &intro, &intro_len, &why) == -1 &&
 	    file_exists(ix, INTRO_FILE))
@@ -1257,9 +1264,9 @@ index_rebuild(struct index *ix, const struct changes *ch, const char **reason)
 		return -1;
 	snapshot_publish(ix, s);
 	skipped = count_skipped(&ix->catalogue);
-	log_info("index: %s: %zu reviews, %d skipped, %zu pages, built in %.1f ms",
+	log_info("index: %s: %zu reviews, %d skipped, %zu pages, search %zu KiB, built in %.1f ms",
 	    ix->hostname, ix->catalogue.nfiles - (size_t)skipped, skipped, s->npages,
-	    (double)(event_now_us() - start) / 1000.0);
+	    search_bytes(s->search) / 1024, (double)(event_now_us() - start) / 1000.0);
 	return 0;
 }
 
@@ -1649,6 +1656,19 @@ index_review_in_folder(struct index *ix, const char *relpath, int owner,
 	}
 	snapshot_release(s);
 	return served;
+}
+
+int
+index_search(struct index *ix, const struct request *req, const char *lang,
+    struct response *resp)
+{
+	struct snapshot	*s;
+
+	if ((s = snapshot_acquire(ix)) == NULL)
+		return 0;
+	search_answer(s->search, req, ix->root_fd, REVIEWS_DIR, lang, resp);
+	snapshot_release(s);
+	return 1;
 }
 
 static int

@@ -6,6 +6,7 @@
 #include "guestbook.h"
 #include "review.h"
 
+struct request;
 struct response;
 
 /*
@@ -105,6 +106,13 @@ int	 index_found_owns(const struct index_found *f, const char *stored);
  * replaced by name: the same kind of URL under a review's name now.
  */
 void	 index_moved(const char *path, const char *asked, const char *name,
+	    struct response *resp);
+
+/*
+ * /search: the published reviews that hold the reader's words (search.h),
+ * or 10 asking for them.
+ */
+int	 index_search(struct index *ix, const struct request *req, const char *lang,
 	    struct response *resp);
 
 #endif

@@ -53,6 +53,7 @@ static int	 generated_page(const struct request *, const char *const *, struct r
 static int	 listed_page(const struct request *, const char *const *, struct response *);
 static int	 review_file(const struct request *, const char *const *, struct response *);
 static int	 review_menu(const struct request *, const char *const *, struct response *);
+static int	 search_page(const struct request *, const char *const *, struct response *);
 static int	 to_guestbook(const struct request *, const char *const *, struct response *);
 static int	 capsule_file(const struct request *, const char *const *, struct response *);
 
@@ -80,6 +81,7 @@ static const struct route_row routes[] = {
 	{ "/ratings/",			ROW_PAGE, generated_page },	/* every rating given, best first */
 	{ "/ratings/N/",		ROW_PAGE, listed_page },	/* the reviews rated N to N.5 of 5 */
 	{ "/stats/",			ROW_PAGE, generated_page },	/* counts per year, tag and director, as bars */
+	{ "/search",			ROW_INPUT, search_page },	/* the reviews that hold the reader's words */
 	{ "/guestbook",			ROW_PAGE, to_guestbook },	/* 31 to /guestbook/ */
 	{ "/guestbook/",		ROW_PAGE, gbpages_first },	/* every response and note, newest first */
 	{ "/guestbook/page/N/",		ROW_PAGE, gbpages_later },	/* older ones, GUESTBOOK_PAGE a page */
@@ -153,6 +155,13 @@ static int
 review_menu(const struct request *req, const char *const *args, struct response *resp)
 {
 	return index_review_menu(req->host->index, req->url->path, args[0], lang_of(req), resp);
+}
+
+static int
+search_page(const struct request *req, const char *const *args, struct response *resp)
+{
+	(void)args;
+	return index_search(req->host->index, req, lang_of(req), resp);
 }
 
 static int

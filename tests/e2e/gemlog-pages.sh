@@ -46,5 +46,5 @@ expect "a tag's feed holds its reviews, with their tags as categories" "First Fi
     "$(xmllint --xpath 'concat(//*[local-name()="entry"]/*[local-name()="title"], " ", //*[local-name()="category"][@label="Noir"]/@term)' "$work/body" 2>/dev/null)"
 expect "robots.txt" "20 text/plain; charset=utf-8" "$(header gemini://localhost/robots.txt)"
 expect "robots.txt is prefixes, a line per URL family, none per review" \
-    "Disallow: /guestbook/sign|Disallow: /guestbook/notes/|" "$(grep '^Disallow:' "$work/body" | tr '\n' '|')"
+    "Disallow: /guestbook/sign|Disallow: /guestbook/notes/|Disallow: /search|" "$(grep '^Disallow:' "$work/body" | tr '\n' '|')"
 e2e_end

@@ -101,7 +101,7 @@ test_pages(void)
 	CHECK_STR(page("/"), "# Hello\n\nIntro.\n\n## Latest reviews\n\n"
 	    "=> /reviews/2026-02-20-b.gmi 2026-02-20 - B\n"
 	    "=> /reviews/2026-01-10-a.gmi 2026-01-10 - A <Film> & Co\n"
-	    "\n=> /reviews/ All reviews\n=> /tags/ Reviews by tag\n"
+	    "\n=> /search Search the reviews\n=> /reviews/ All reviews\n=> /tags/ Reviews by tag\n"
 	    "=> /directors/ Reviews by director\n=> /years/ Reviews by year\n"
 	    "=> /ratings/ Reviews by rating\n=> /stats/ Statistics\n=> /atom.xml Atom feed\n"
 	    "=> /guestbook/ Guestbook\n");
@@ -161,7 +161,7 @@ test_pages(void)
 	CHECK(page("/atom.xml") == NULL);
 	CHECK(page("/robots.txt") == NULL);
 	CHECK_STR(page("/"), "# Hello\n\n## Latest reviews\n\nNo reviews yet.\n"
-	    "\n=> /reviews/ All reviews\n=> /tags/ Reviews by tag\n"
+	    "\n=> /search Search the reviews\n=> /reviews/ All reviews\n=> /tags/ Reviews by tag\n"
 	    "=> /directors/ Reviews by director\n=> /years/ Reviews by year\n"
 	    "=> /ratings/ Reviews by rating\n=> /stats/ Statistics\n=> /atom.xml Atom feed\n"
 	    "=> /guestbook/ Guestbook\n");

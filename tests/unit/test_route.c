@@ -24,6 +24,7 @@
 #include "harness.h"
 #include "host.h"
 #include "router.h"
+#include "search.h"
 #include "tls.h"
 #include "utf8.h"
 #include "../settle.h"
@@ -313,6 +314,66 @@ gemini_rows(void)
 	CHECK(strncmp(a.head, "53 ", 3) == 0); done(&a);
 	gemini("not a url", &a);
 	CHECK(strncmp(a.head, "59 ", 3) == 0); done(&a);
+}
+
+/* /search over both protocols: a prompt, results, what is never found, queries it refuses. */
+static void
+search_rows(void)
+{
+	struct answer	a;
+	char		url[GEMINI_URL_MAX + 1];
+	size_t		n;
+
+	gemini("gemini://localhost/search", &a);
+	CHECK(strncmp(a.head, "10 Search the reviews", 21) == 0); CHECK(strstr(a.head, "in 1 line,") != NULL); done(&a);
+	gemini("gemini://localhost/search?", &a);
+	CHECK(strncmp(a.head, "10 Search the reviews", 21) == 0); done(&a);
+	gemini("gemini://localhost/search?FIRST", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "1 review for «FIRST», best first:");
+	HAS(a, "=> /reviews/2026-03-01-first.gmi 2026-03-01 - First Film\n> The first review.\n");
+	HAS(a, "=> /search "); done(&a);
+	/* A tag, all its published reviews: not the draft, not the one still scheduled. */
+	gemini("gemini://localhost/search?dr%C3%A1ma", &a);
+	HAS(a, "2 reviews for «dráma»"); HAS(a, "Second Film\n> The second review.\n=> /reviews/2026-03-01-first.gmi");
+	LACKS(a, "Draft Film"); LACKS(a, "Later Film"); done(&a);
+	gemini("gemini://localhost/search?draft", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "No review holds every word of «draft»."); done(&a);
+	gemini("gemini://localhost/search?scheduled", &a);
+	HAS(a, "No review holds"); done(&a);
+	/* One typo in a word of four letters or more. */
+	gemini("gemini://localhost/search?sceond%20jnae", &a);
+	HAS(a, "1 review for"); HAS(a, "Second Film"); done(&a);
+	/* Nothing a reader types starts a line: no link, no heading. */
+	gemini("gemini://localhost/search?x%0A%3D%3E%20evil%0D%0A%23%20head%09tab", &a);
+	LACKS(a, "\n=> evil"); LACKS(a, "\n# head"); LACKS(a, "\t"); HAS(a, "«x => evil  # head tab»"); done(&a);
+	gemini("gemini://localhost/search?%FF", &a);
+	CHECK(strncmp(a.head, "10 Your search is not UTF-8 text", 32) == 0); done(&a);
+	gemini("gemini://localhost/search?%zz", &a);
+	CHECK(strncmp(a.head, "10 Your search could not be read", 32) == 0); done(&a);
+	n = (size_t)snprintf(url, sizeof(url), "gemini://localhost/search?");
+	memset(url + n, 'a', SEARCH_QUERY_MAX + 1);
+	url[n + SEARCH_QUERY_MAX + 1] = '\0';
+	gemini(url, &a);
+	CHECK(strncmp(a.head, "10 Your search is longer than 200 bytes", 39) == 0); done(&a);
+	url[n + SEARCH_QUERY_MAX] = '\0';	/* at the limit: a search */
+	gemini(url, &a);
+	CHECK_STR(a.head, GMI); done(&a);
+	gemini("gemini://localhost/", &a);
+	HAS(a, "=> /search Search the reviews\n"); done(&a);
+	gemini("gemini://localhost/robots.txt", &a);
+	HAS(a, "Disallow: /search\n"); done(&a);
+	/* Gopher: a type 7 item on the home menu, and the same answers as menus. */
+	gopher("/", &a);
+	HAS(a, "7Search the reviews\t/search\tlocalhost\t"); done(&a);
+	gopher("/search", &a);
+	HAS(a, "iSearch the reviews"); HAS(a, "7Write it here\t/search\t"); done(&a);
+	gopher("/search\tfirst", &a);
+	HAS(a, "i1 review for «first», best first:"); HAS(a, "12026-03-01 - First Film\t/reviews/2026-03-01-first/\t");
+	HAS(a, "i> The first review.\t"); HAS(a, "7Search again\t/search\t"); done(&a);
+	gopher("/search\tdraft", &a);
+	HAS(a, "iNo review holds"); LACKS(a, "Draft Film"); done(&a);
+	gopher("/search\t", &a);
+	HAS(a, "7Write it here\t/search\t"); done(&a);
 }
 
 /* The input URLs over Gemini: a prompt, a saved entry, a refusal, the rate limit and its clock. */
@@ -728,6 +789,10 @@ drafts_and_schedule(void)
 	CHECK_STR(a.head, GMI); HAS(a, "Scheduled."); done(&a);
 	gemini("gemini://localhost/atom.xml", &a);
 	HAS(a, "Later Film"); LACKS(a, "Draft Film"); done(&a);
+	gemini("gemini://localhost/search?scheduled", &a);
+	HAS(a, "1 review for «scheduled»"); HAS(a, "Later Film"); done(&a);
+	gemini("gemini://localhost/search?draft", &a);
+	LACKS(a, "Draft Film"); done(&a);
 }
 
 /* The head of url starts with want. */
@@ -931,6 +996,7 @@ main(void)
 	gemini_rows();
 	gemini_input();
 	gopher_rows();
+	search_rows();
 	gemini_permalinks();
 	gemini_replies();
 	gemini_owner();
