@@ -178,6 +178,21 @@ to_guestbook(const struct request *req, const char *const *args, struct response
 /* Where reviews are, in subfolders too. */
 #define REVIEWS_PREFIX	"/reviews/"
 
+/*
+ * Whether path, in a subfolder of reviews/ that the index did not walk
+ * (deeper than REVIEW_DEPTH_MAX, hidden, or reached through a symlink),
+ * names a review file: one the index never read, so nothing says it is not
+ * a draft, and only the owner reads it.
+ */
+static int
+unindexed_review(const char *path)
+{
+	struct review_name	 rn;
+	const char		*why;
+
+	return review_name_parse(strrchr(path, '/') + 1, &rn, &why) == 0;
+}
+
 static int
 capsule_file(const struct request *req, const char *const *args, struct response *resp)
 {
@@ -196,10 +211,15 @@ capsule_file(const struct request *req, const char *const *args, struct response
 	 * stays unread like any other.
 	 */
 	if (strncmp(path, REVIEWS_PREFIX, strlen(REVIEWS_PREFIX)) == 0 &&
-	    strchr(path + strlen(REVIEWS_PREFIX), '/') != NULL &&
-	    index_review_in_folder(req->host->index, path + strlen(REVIEWS_PREFIX),
-	    from_owner(req), resp))
-		return 1;
+	    strchr(path + strlen(REVIEWS_PREFIX), '/') != NULL) {
+		if (index_review_in_folder(req->host->index, path + strlen(REVIEWS_PREFIX),
+		    from_owner(req), resp))
+			return 1;
+		if (unindexed_review(path) && !from_owner(req)) {
+			response_set(resp, STATUS_NOT_FOUND, "No such page");
+			return 1;
+		}
+	}
 	capsule_serve(req->host->root_fd, path, lang_of(req), resp);
 	return 1;
 }

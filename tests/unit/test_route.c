@@ -961,6 +961,19 @@ subfolder_reviews(void)
 	/* An edit in a folder watched since the last scan: no folder event, its own watch. */
 	put("reviews/2019/10/2019-09-01-filed.gmi", "# Filed Again\n\nEdited.\n");
 	CHECK(home_lists_within("Filed Again", 5000));
+	/*
+	 * Deeper than the index walks, a review is never read, so nothing says
+	 * it is no draft: only the owner reads it. Other files there are served.
+	 */
+	folder("reviews/a"); folder("reviews/a/b"); folder("reviews/a/b/c");
+	folder("reviews/a/b/c/d"); folder("reviews/a/b/c/d/e");
+	put("reviews/a/b/c/d/e/2019-09-03-deep.gmi", "# Deep Draft\nDraft: yes\n\nSecret.\n");
+	put("reviews/a/b/c/d/e/still.txt.png", "not a review");
+	HEAD_IS(R "a/b/c/d/e/2019-09-03-deep.gmi", "51 ");
+	gemini_as(R "a/b/c/d/e/2019-09-03-deep.gmi", OWNER_FP, "Ann", &a);
+	HAS(a, "Secret."); done(&a);
+	gemini(R "a/b/c/d/e/still.txt.png", &a);
+	CHECK(strncmp(a.head, "20 ", 3) == 0); done(&a);
 }
 
 /* A meta longer than Gemini allows is cut whole characters at a time. */
