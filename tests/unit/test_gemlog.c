@@ -46,7 +46,7 @@ type(const char *path)
 
 /* The generated robots.txt: prefixes only, whatever the reviews. */
 #define ROBOTS	"# Input URLs are for people, not crawlers.\nUser-agent: *\n" \
-		"Disallow: /guestbook/sign\nDisallow: /guestbook/notes/\n"
+		"Disallow: /guestbook/sign\nDisallow: /guestbook/notes/\nDisallow: /search\n"
 
 /* robots.txt is the same bytes for one review and for fifty. */
 static void
