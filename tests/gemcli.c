@@ -3,7 +3,7 @@
  * code with the server on purpose: it checks the server from outside.
  *
  *   gemcli [-t SECONDS] [-s SERVERNAME | -S] [-c CERT -k KEY] [-o BODYFILE]
- *          [-r] [-w SECONDS] [-p SECONDS] [-x BYTES] [-b SOURCE] [-v] HOST PORT REQUEST
+ *          [-r] [-w SECONDS] [-p FILE] [-x BYTES] [-b SOURCE] [-v] HOST PORT REQUEST
  *   gemcli -n N [-L] [-t SECONDS] HOST PORT REQUEST
  *
  * -n runs N clients at once. With -L each one puts its number in place of
@@ -12,6 +12,10 @@
  *
  * -b connects from the address SOURCE (such as 127.0.0.2, any loopback
  * address on Linux), so a test can be another client than 127.0.0.1.
+ *
+ * -p: once the request is sent, reads nothing until FILE exists: a reader
+ * that stops reading for as long as the test needs to see what the server
+ * does meanwhile (the test makes FILE when it is done).
  *
  * -x sends BYTES (with the escapes of -r: \r \n \t \0 \\ \xHH) before the TLS
  * handshake, as a load balancer's PROXY protocol header would be.
@@ -28,6 +32,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -36,8 +41,9 @@
 struct options {
 	const char	*host, *port, *request;
 	const char	*servername, *cert, *key, *body_file, *prefix, *source;
+	const char	*pause_until;
 	int		 no_sni, raw, verbose, list;
-	unsigned	 timeout, wait_before, pause_after, concurrent;
+	unsigned	 timeout, wait_before, concurrent;
 };
 
 /* The header of the last fetch, for -L. */
@@ -47,7 +53,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: gemcli [-t s] [-s name | -S] [-c cert -k key] "
-	    "[-o file] [-r] [-w s] [-p s] [-x bytes] [-b source] [-v] [-n N [-L]] "
+	    "[-o file] [-r] [-w s] [-p file] [-x bytes] [-b source] [-v] [-n N [-L]] "
 	    "host port request\n");
 	exit(1);
 }
@@ -58,6 +64,16 @@ on_alarm(int sig)
 	(void)sig;
 	(void)!write(2, "timeout\n", 8);
 	_exit(3);
+}
+
+/* -p: until file exists; the alarm of -t still ends a wait that never does. */
+static void
+pause_until(const char *file)
+{
+	struct timespec	tick = { .tv_nsec = 10 * 1000 * 1000 };
+
+	while (access(file, F_OK) == -1)
+		nanosleep(&tick, NULL);
 }
 
 static int
@@ -202,9 +218,8 @@ fetch(const struct options *o, SSL_CTX *ctx, int quiet)
 		rc = 4;
 		goto out;
 	}
-	/* -p: a reader that stops reading, to see the server give up on it. */
-	if (o->pause_after > 0)
-		sleep(o->pause_after);
+	if (o->pause_until != NULL)
+		pause_until(o->pause_until);
 	if (o->body_file != NULL && !quiet && (body = fopen(o->body_file, "wb")) == NULL) {
 		perror(o->body_file);
 		rc = 1;
@@ -324,7 +339,7 @@ main(int argc, char **argv)
 		case 'o': o.body_file = optarg; break;
 		case 'r': o.raw = 1; break;
 		case 'w': o.wait_before = (unsigned)atoi(optarg); break;
-		case 'p': o.pause_after = (unsigned)atoi(optarg); break;
+		case 'p': o.pause_until = optarg; break;
 		case 'v': o.verbose = 1; break;
 		case 'n': o.concurrent = (unsigned)atoi(optarg); break;
 		case 'L': o.list = 1; break;
