@@ -363,6 +363,26 @@ long_meta(void)
 	CHECK(utf8_valid(resp.meta, strlen(resp.meta)));
 }
 
+/*
+ * route_is_input: true for the paths the rows that take the reader's text
+ * answer, and for no other, whatever the path's shape (Gopher asks it of
+ * every link it renders, to give them type 7).
+ */
+static void
+input_rows(void)
+{
+	CHECK(route_is_input("/guestbook/sign"));
+	CHECK(route_is_input("/reviews/2026-03-01-first/respond"));
+	CHECK(!route_is_input("/guestbook/sign/"));
+	CHECK(!route_is_input("/guestbook/"));
+	CHECK(!route_is_input("/reviews/2026-03-01-first/"));
+	CHECK(!route_is_input("/reviews/2026-03-01-first.gmi"));
+	CHECK(!route_is_input("/reviews/respond"));
+	CHECK(!route_is_input("/reviews/a/b/respond"));
+	CHECK(!route_is_input("/tags/respond/"));
+	CHECK(!route_is_input("/"));
+}
+
 int
 main(void)
 {
@@ -375,6 +395,7 @@ main(void)
 	gemini_rows();
 	gemini_input();
 	gopher_rows();
+	input_rows();
 	long_meta();
 	hostset_publish(NULL);
 	status = harness_done();
