@@ -40,17 +40,32 @@ no_sanitizer_reports() {
 # $E2E_SLOTS) and takes ports from its own share of that range; within a
 # named test ($work set), a port is never handed out twice.
 free_port() {
-	local p low span base given=
-	read -r low _ </proc/sys/net/ipv4/ip_local_port_range
-	span=$(((low - 10000) / ${E2E_SLOTS:-1}))
-	base=$((10000 + ${E2E_SLOT:-0} * span))
-	[ -n "${work:-}" ] && [ -f "$work/ports.given" ] && given=$'\n'$(<"$work/ports.given")$'\n'
+	local port_found
+	port_into port_found
+	echo "$port_found"
+}
+
+# port_into VAR: free_port's port into the variable VAR, with no subshell
+# (within a named test, ss writes into $work rather than into one). Its
+# locals start with _ so that they do not hide the caller's VAR.
+port_into() {
+	local _p _low _span _base _given= _used
+	read -r _low _ </proc/sys/net/ipv4/ip_local_port_range
+	_span=$(((_low - 10000) / ${E2E_SLOTS:-1}))
+	_base=$((10000 + ${E2E_SLOT:-0} * _span))
+	[ -n "${work:-}" ] && [ -f "$work/ports.given" ] && _given=$'\n'$(<"$work/ports.given")$'\n'
 	while :; do
-		p=$((base + RANDOM % span))
-		[[ $given == *$'\n'$p$'\n'* ]] && continue
-		if [ -z "$(ss -Htan "sport = :$p")" ]; then
-			[ -n "${work:-}" ] && [ -d "$work" ] && echo "$p" >>"$work/ports.given"
-			echo "$p"
+		_p=$((_base + RANDOM % _span))
+		[[ $_given == *$'\n'$_p$'\n'* ]] && continue
+		if [ -n "${work:-}" ] && [ -d "$work" ]; then
+			ss -Htan "sport = :$_p" >"$work/ss.out"
+			_used=$(<"$work/ss.out")
+		else
+			_used=$(ss -Htan "sport = :$_p")
+		fi
+		if [ -z "$_used" ]; then
+			[ -n "${work:-}" ] && [ -d "$work" ] && echo "$_p" >>"$work/ports.given"
+			printf -v "$1" %s "$_p"
 			return
 		fi
 	done
@@ -283,8 +298,8 @@ sample_capsule() {
 # serve [ARGS]: a server for $root on 127.0.0.1, Gemini on $port and Gopher
 # on $gport, logging to $log; returns once it says it listens.
 serve() {
-	port=$(free_port)
-	gport=$(free_port)
+	port_into port
+	port_into gport
 	log=$work/log.$port
 	log_follow
 	"$MARQUEE" -H localhost -a 127.0.0.1 -p "$port" -g "$gport" -r "$root" -d "$work/certs" \
@@ -535,11 +550,11 @@ CONF
 vhosts_serve() {
 	vhosts_capsules
 	vhosts_clients
-	port=$(free_port)
-	ga=$(free_port)
-	gb=$(free_port)
-	gd=$(free_port)
-	gdpub=$(free_port)
+	port_into port
+	port_into ga
+	port_into gb
+	port_into gd
+	port_into gdpub
 	conf=$work/vhosts.conf
 	vhosts_conf fr
 	hosts="a.test b.test d.test"
