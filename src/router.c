@@ -7,6 +7,7 @@
  */
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -62,6 +63,21 @@ static const struct route_row routes[] = {
 	{ "/robots.txt",		0, generated_page },	/* keeps crawlers off input URLs */
 	{ NULL,				0, capsule_file },	/* the file at that path under the root */
 };
+#define NROUTES		(sizeof(routes) / sizeof(routes[0]))
+
+/*
+ * Read from the table once, on first use (rows_once: the workers route at
+ * the same time): the last byte of each row's pattern ('\0' when that is a
+ * placeholder, or for any path), and the rows that take the reader's text.
+ * A pattern that ends in a literal byte matches only paths that end in it,
+ * which rules out most rows for a path without walking them.
+ */
+static struct {
+	char	last[NROUTES];
+	size_t	input[NROUTES];
+	size_t	ninputs;
+} rows;
+static pthread_once_t	rows_once = PTHREAD_ONCE_INIT;
 
 static const char *
 lang_of(const struct request *req)
@@ -150,20 +166,50 @@ path_matches(const char *pattern, const char *path, char arg[ARG_MAX + 1])
 	return *path == '\0';
 }
 
+static void
+rows_find(void)
+{
+	const char	*p;
+	size_t		 i, n;
+
+	for (i = 0; i < NROUTES; i++) {
+		p = routes[i].pattern;
+		n = p != NULL ? strlen(p) : 0;
+		rows.last[i] = n > 0 && !isupper((unsigned char)p[n - 1]) ? p[n - 1] : '\0';
+		if (routes[i].input)
+			rows.input[rows.ninputs++] = i;
+	}
+}
+
+/* Whether row i matches path, whose last byte is last; arg as path_matches. */
+static int
+row_matches(size_t i, const char *path, char last, char arg[ARG_MAX + 1])
+{
+	arg[0] = '\0';
+	if (rows.last[i] != '\0' && rows.last[i] != last)
+		return 0;
+	return routes[i].pattern == NULL || path_matches(routes[i].pattern, path, arg);
+}
+
+/* The last byte of path; '\0' for "". */
+static char
+last_byte(const char *path)
+{
+	size_t	n = strlen(path);
+
+	return n > 0 ? path[n - 1] : '\0';
+}
+
 /* The first row from *i on that matches path, or NULL; *i is left after it. */
 static const struct route_row *
 next_match(const char *path, size_t *i, char arg[ARG_MAX + 1])
 {
-	const struct route_row	*r;
+	char	last = last_byte(path);
 
-	for (; *i < sizeof(routes) / sizeof(routes[0]); (*i)++) {
-		r = &routes[*i];
-		arg[0] = '\0';
-		if (r->pattern == NULL || path_matches(r->pattern, path, arg)) {
-			(*i)++;
-			return r;
-		}
-	}
+	pthread_once(&rows_once, rows_find);
+	for (; *i < NROUTES; (*i)++)
+		if (row_matches(*i, path, last, arg))
+			return &routes[(*i)++];
 	return NULL;
 }
 
@@ -189,15 +235,14 @@ int
 route_is_input(const char *path)
 {
 	const struct route_row	*r;
-	char			 arg[ARG_MAX + 1];
-	size_t			 i;
+	char			 arg[ARG_MAX + 1], last = last_byte(path);
+	size_t			 i, k;
 
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-		r = &routes[i];
-		if (r->input && (r->pattern == NULL || path_matches(r->pattern, path, arg)))
+	pthread_once(&rows_once, rows_find);
+	for (k = 0; k < rows.ninputs; k++)
+		if (row_matches(rows.input[k], path, last, arg))
 			break;
-	}
-	if (i == sizeof(routes) / sizeof(routes[0]))
+	if (k == rows.ninputs)
 		return 0;
 	i = 0;
 	r = next_match(path, &i, arg);
