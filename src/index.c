@@ -791,13 +791,21 @@ static int
 serve_review(const struct index *ix, const struct entry *e, const char *lang,
     struct response *resp)
 {
-	struct buf	footer = { 0 };
-	struct stat	st;
-	char		path[sizeof("reviews/") + REVIEW_NAME_MAX];
-	int		fd;
+	static const char	dir[] = REVIEWS_DIR "/";
+	struct buf		footer = { 0 };
+	struct stat		st;
+	char			path[sizeof(dir) + REVIEW_NAME_MAX];
+	size_t			n = strlen(e->file);
+	int			fd;
 
-	/* Fits: a review's file name is at most REVIEW_NAME_MAX. */
-	(void)!snprintf(path, sizeof(path), "reviews/%s", e->file);
+	/*
+	 * Copied, not printed: snprintf cost more than routing the request
+	 * (this runs for every review served, over both protocols).
+	 */
+	if (n > REVIEW_NAME_MAX)
+		return 0;
+	memcpy(path, dir, sizeof(dir) - 1);
+	memcpy(path + sizeof(dir) - 1, e->file, n + 1);
 	if ((fd = capsule_open(ix->root_fd, path)) == -1)
 		return 0;	/* gone since the last rebuild: let the files answer */
 	gemlog_footer(e, &footer);
