@@ -69,10 +69,14 @@ PURE	 = src/utf8.c src/limit.c src/proxy.c src/record.c src/request.c src/review
 build/test_%: tests/unit/test_%.c $(PURE) tests/unit/harness.h $(HDRS) build/.check-deps
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -Isrc -o $@ $< $(PURE)
 
+# The dates log is a store with a file: its test links it beside the pure modules.
+build/test_dates: tests/unit/test_dates.c src/dates.c $(PURE) tests/unit/harness.h $(HDRS) build/.check-deps
+	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -Isrc -o $@ $< src/dates.c $(PURE)
+
 # The in-process route test links every module but main.c: adapters, router,
 # index and guestbook, against a temporary capsule, without sockets.
 ROUTE_SRCS = $(filter-out src/main.c,$(SRCS))
-build/test_route: tests/unit/test_route.c $(ROUTE_SRCS) tests/unit/harness.h $(HDRS) build/.check-deps
+build/test_route: tests/unit/test_route.c $(ROUTE_SRCS) tests/unit/harness.h tests/settle.h $(HDRS) build/.check-deps
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(PKGCFLAGS) -Isrc -o $@ $< $(ROUTE_SRCS) $(LIBS)
 
 # A fuzz target without libFuzzer: tests/fuzz/replay.c runs it over saved inputs.
@@ -83,8 +87,16 @@ build/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/paths.h $(PUR
 build/gemcli: tests/gemcli.c build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -o $@ $< $$(pkg-config --libs openssl) -lpthread
 
+# Guestbook records for the tests and benchmarks, sealed by record.c itself.
+build/recgen: tests/recgen.c src/record.c src/utf8.c $(HDRS) build/.deps
+	$(CC) $(WARN) $(CPPFLAGS) -O2 -g -Isrc -o $@ tests/recgen.c src/record.c src/utf8.c
+
 build/loadgen: tests/bench/loadgen.c build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -o $@ $< $$(pkg-config --libs openssl)
+
+# In-process benchmarks: every module but main.c, optimised, no sanitizer.
+build/pagebench build/gbappend: build/%: tests/bench/%.c $(ROUTE_SRCS) tests/settle.h $(HDRS) build/.deps
+	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -Isrc -o $@ $< $(ROUTE_SRCS) $(LIBS)
 
 run: marquee
 	./marquee -H localhost -a localhost -p 1965 -g 7070 -r capsule -d certs -s state
@@ -92,7 +104,7 @@ run: marquee
 # make check TEST="NAME..." runs only those end-to-end tests (tests/e2e/NAME.sh),
 # with both builds; E2E_JOBS (3) of them at once.
 E2E_JOBS ?= 3
-check: build/.check-deps marquee build/asan/marquee build/gemcli build/loadgen $(UNIT) fuzz-replay
+check: build/.check-deps marquee build/asan/marquee build/gemcli build/loadgen build/recgen $(UNIT) fuzz-replay
 ifeq ($(TEST),)
 	tests/include-cycles
 	tests/url-map
@@ -116,12 +128,13 @@ fuzz-replay: $(FUZZ_REPLAY)
 fuzz: build/.check-deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) PURE="$(PURE)" tests/fuzz/run.sh build/fuzz
 
-bench: marquee build/loadgen build/gemcli
+bench: marquee build/loadgen build/gemcli build/recgen build/pagebench build/gbappend
 	@tests/need bench $(BENCH_DEBS)
 	tests/bench/run.sh
 	tests/bench/index.sh
 	tests/bench/gopher.sh
 	tests/bench/guestbook.sh
+	tests/bench/conversations.sh
 	tests/bench/flood.sh
 
 install: marquee

@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,7 +153,86 @@ set_bool(unsigned *dst, const char *value, const char **reason)
 	return -1;
 }
 
-enum key_kind { KIND_STRING, KIND_NUMBER, KIND_BOOL, KIND_HOST, KIND_LANG };
+/*
+ * owner = FP[, FP...]: each a key's SHA-256 as 64 hex digits, in either
+ * case, with or without colons (as openssl prints it); kept lower-case
+ * without colons, comma-separated, as the access log writes them.
+ */
+static int
+set_owners(char *dst, const char *value, const char **reason)
+{
+	const char	*p = value;
+	size_t		 len = 0, digits;
+	unsigned	 n = 0;
+
+	while (*p != '\0') {
+		p += strspn(p, ", \t");
+		if (*p == '\0')
+			break;
+		if (++n > OWNERS_MAX) {
+			*reason = reasonf("more than %d owner certificates", OWNERS_MAX);
+			return -1;
+		}
+		if (len > 0)
+			dst[len++] = ',';
+		for (digits = 0; *p != '\0' && strchr(", \t", *p) == NULL; p++) {
+			if (*p == ':')
+				continue;
+			if (!isxdigit((unsigned char)*p) || ++digits > FINGERPRINT_HEX - 1)
+				break;
+			dst[len++] = (char)tolower((unsigned char)*p);
+		}
+		if (digits != FINGERPRINT_HEX - 1 || (*p != '\0' && strchr(", \t", *p) == NULL)) {
+			*reason = reasonf("owner certificate %u is not a SHA-256 in hex "
+			    "(64 digits)", n);
+			return -1;
+		}
+	}
+	dst[len] = '\0';
+	return 0;
+}
+
+static int
+set_moderation(unsigned *dst, const char *value, const char **reason)
+{
+	static const char *const names[] = {
+		[MODERATION_OPEN] = "open",
+		[MODERATION_HOLD_NEW] = "hold-new",
+		[MODERATION_HOLD_ALL] = "hold-all",
+	};
+	unsigned	i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(value, names[i]) == 0) {
+			*dst = i;
+			return 0;
+		}
+	}
+	*reason = reasonf("'%s' is not open, hold-new or hold-all", value);
+	return -1;
+}
+
+int
+config_is_owner(const struct host_config *h, const char *fingerprint)
+{
+	const char	*p;
+	size_t		 n = strlen(fingerprint);
+
+	if (n != FINGERPRINT_HEX - 1)
+		return 0;
+	for (p = h->owner; *p != '\0'; p += p[n] == ',' ? n + 1 : n)
+		if (strncmp(p, fingerprint, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* OWNERS_MAX fingerprints, the commas between them and the NUL. */
+_Static_assert(sizeof(((struct host_config *)0)->owner) == OWNERS_MAX * FINGERPRINT_HEX,
+    "set_owners writes at most OWNERS_MAX * FINGERPRINT_HEX bytes");
+
+enum key_kind {
+	KIND_STRING, KIND_NUMBER, KIND_BOOL, KIND_HOST, KIND_LANG, KIND_OWNERS, KIND_MODERATION
+};
 
 /*
  * A key of the whole server, or (HOST_KEY) of one host. RESTART_KEY: one of
@@ -187,6 +267,10 @@ static const struct key {
 	HOST_KEY("lang",                  lang,                        KIND_LANG,   0, 0),
 	HOST_KEY("guestbook",             guestbook,                   KIND_STRING, 0, 0),
 	HOST_KEY("public_gopher_port",    public_gopher_port,          KIND_NUMBER, 1, 65535),
+	HOST_KEY("author",                author,                      KIND_STRING, 0, 0),
+	HOST_KEY("owner",                 owner,                       KIND_OWNERS, 0, 0),
+	HOST_KEY("owner_name",            owner_name,                  KIND_STRING, 0, 0),
+	HOST_KEY("moderation",            moderation,                  KIND_MODERATION, 0, 0),
 	RESTART_KEY("listen",             listen,                      KIND_STRING, 0, 0),
 	RESTART_KEY("port",               gemini_port,                 KIND_NUMBER, 1, 65535),
 	KEY("certs",                      certs,                       KIND_STRING, 0, 0),
@@ -242,6 +326,10 @@ set_key(struct config *c, struct host_config *h, const char *name,
 			return set_number((unsigned *)(void *)field, value, k->min, k->max, reason);
 		case KIND_BOOL:
 			return set_bool((unsigned *)(void *)field, value, reason);
+		case KIND_OWNERS:
+			return set_owners(field, value, reason);
+		case KIND_MODERATION:
+			return set_moderation((unsigned *)(void *)field, value, reason);
 		}
 	}
 	*reason = reasonf("unknown key '%s'", name);
@@ -623,7 +711,7 @@ key_differs(const struct key *k, const struct config *a, const struct config *b)
 {
 	const char	*x = (const char *)a + k->offset, *y = (const char *)b + k->offset;
 
-	if (k->kind == KIND_NUMBER || k->kind == KIND_BOOL)
+	if (k->kind == KIND_NUMBER || k->kind == KIND_BOOL || k->kind == KIND_MODERATION)
 		return memcmp(x, y, k->size) != 0;
 	return strcmp(x, y) != 0;
 }

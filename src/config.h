@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "request.h"
+#include "vocab.h"
 
 /* RFC 5646 section 4.4.1: language tags of up to 35 characters must be kept. */
 #define LANG_MAX	35
@@ -15,6 +16,15 @@
 
 /* Hosts one process serves: Gemini picks one by SNI, Gopher by listener. */
 #define HOSTS_MAX	64
+/* Certificates one host's owner may use: a few devices, not a team. */
+#define OWNERS_MAX	8
+
+/* Who may write without the owner's approval (moderation = ...). */
+enum moderation {
+	MODERATION_OPEN,	/* everyone: entries show at once */
+	MODERATION_HOLD_NEW,	/* certificates with a shown entry; the rest wait */
+	MODERATION_HOLD_ALL,	/* nobody but the owner */
+};
 
 /* One virtual host: the first comes from the top-level keys, others from [NAME] sections. */
 struct host_config {
@@ -26,6 +36,13 @@ struct host_config {
 	char		guestbook[PATH_MAX];	/* the guestbook log; default in state */
 	unsigned	gopher_port;		/* 0: no Gopher listener */
 	unsigned	public_gopher_port;	/* in Gopher menus; default: gopher_port */
+	/* The owner's certificates (SHA-256 of the key, lower-case hex), comma-separated. */
+	char		owner[OWNERS_MAX * FINGERPRINT_HEX];
+	/* Who writes the reviews, for the feeds' <author>; "" for the capsule's title. */
+	char		author[CN_MAX + 1];
+	/* The name on the owner's entries; "" for the certificate's CN (the host's name from the shell). */
+	char		owner_name[CN_MAX + 1];
+	unsigned	moderation;		/* enum moderation */
 	unsigned	line;			/* of its [NAME] line; 0 for the first host */
 };
 
@@ -116,6 +133,9 @@ struct config	*config_jailed(const struct config *c, const char *cwd,
 /* problem prefixed with where host h was defined, "FILE:LINE: ", its [NAME] line. */
 const char	*config_host_problem(const struct config *c, const struct host_config *h,
 		    const char *problem);
+
+/* Whether fingerprint (lower-case hex) is one of h's owner certificates. */
+int	 config_is_owner(const struct host_config *h, const char *fingerprint);
 
 /* The host named name (in any case), or NULL. */
 const struct host_config	*config_host(const struct config *c, const char *name);

@@ -147,3 +147,20 @@ event_now_ms(void)
 {
 	return event_now_us() / 1000;
 }
+
+/* The in-process tests' calendar, when they set one (event_calendar_inject). */
+static long long	(*injected_calendar)(void);
+
+void
+event_calendar_inject(long long (*now_s)(void))
+{
+	injected_calendar = now_s;
+}
+
+long long
+event_calendar_now(void)
+{
+	if (injected_calendar != NULL)
+		return injected_calendar();
+	return (long long)time(NULL);
+}

@@ -43,6 +43,11 @@ uint64_t event_now_ms(void);
  */
 void	 event_clock_inject(uint64_t (*now_us)(void));
 
+/* Calendar time, in seconds since the epoch: when a review is due to be published. */
+long long	 event_calendar_now(void);
+/* Makes now_s the calendar (NULL: the system's again), as event_clock_inject does the clock. */
+void		 event_calendar_inject(long long (*now_s)(void));
+
 /* Waits up to timeout_ms for events and calls their callbacks; -1 on error. */
 int	 event_loop_poll(struct event_loop *loop, int timeout_ms, const char **reason);
 

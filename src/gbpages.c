@@ -1,6 +1,8 @@
 /*
  * The guestbook's URLs: where readers write (a review's respond URL, the
- * guestbook's sign URL) and the guestbook's own pages. Each handler builds
+ * guestbook's sign URL, the reply URL of every entry), where they like a
+ * review, the page of each entry, and the guestbook's own pages; which
+ * entries the owner writes. Each handler builds
  * a protocol-neutral answer; which paths reach them is router.c's table,
  * how the answer looks on the wire is each adapter's.
  */
@@ -20,14 +22,23 @@
 #include "host.h"
 #include "index.h"
 #include "limit.h"
+#include "request.h"
 
 _Static_assert(REVIEW_FIELD_MAX + 64 < META_MAX, "a respond prompt names its title in full");
 
-/* Where a reader writes: a review's responses, or the guestbook. */
+/* A byline's name: the mark or the tag, the author, and the words around them. */
+#define NAME_MAX_BYTES	(AUTHOR_MAX + 32)
+_Static_assert(NAME_MAX_BYTES + 64 < META_MAX, "a reply prompt names its author in full");
+
+/* Where a reader writes, or likes: a review's responses, or the guestbook. */
 struct input {
-	char	slug[SLUG_MAX + 1];		/* "" for the guestbook */
-	char	title[REVIEW_FIELD_MAX + 1];	/* of the review */
-	char	back[GEMINI_URL_MAX + 1];	/* the page it shows on, encoded */
+	char			slug[SLUG_MAX + 1];		/* "" for the guestbook */
+	char			file[REVIEW_NAME_MAX + 1];	/* of the review */
+	char			title[REVIEW_FIELD_MAX + 1];
+	char			back[GEMINI_URL_MAX + 1];	/* the page it shows on, encoded */
+	unsigned long long	parent;		/* the entry a reply answers; 0 for none */
+	char			whom[NAME_MAX_BYTES];	/* its author, as bylines name them */
+	int			like;		/* a like of the review, not an entry */
 };
 
 /* Answers with the gemtext page in b, which resp then owns, or 40 when b failed. */
@@ -42,6 +53,29 @@ serve_page(const struct request *req, struct response *resp, struct buf *b)
 	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s",
 	    host_settings(req->host)->lang);
 	response_take_body(resp, b);
+}
+
+/* Moves what b holds into out, and frees b; -1 when it failed or does not fit. */
+static int
+buf_take(struct buf *b, char *out, size_t size)
+{
+	int	n = b->failed ? -1 : snprintf(out, size, "%s", b->data != NULL ? b->data : "");
+
+	buf_free(b);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* An entry id or page number as paths write it: digits, no leading zero, at most max. */
+static int
+parse_number(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char	*end;
+
+	if (s[0] < '1' || s[0] > '9')
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno != 0 || *end != '\0' || *out > max ? -1 : 0;
 }
 
 /*
@@ -71,58 +105,148 @@ rate_limit(const struct request *req)
 	return wait;
 }
 
-static void
-submit(const struct request *req, const struct input *in, struct response *resp)
+/*
+ * The flags the server gives the entry req writes: the owner's mark for a
+ * certificate of the host's owner. Every rule that depends on who writes
+ * starts from here.
+ */
+static unsigned
+entry_flags(const struct request *req)
 {
-	struct record	 r = { .kind = RECORD_ENTRY };
-	const char	*reason = req->input_error;
-	unsigned	 wait;
+	if (req->has_certificate && config_is_owner(host_settings(req->host), req->fingerprint))
+		return RECORD_OWNER;
+	return 0;
+}
 
-	if (reason != NULL ||
-	    entry_text_clean(req->input, req->input_len, r.text, &r.text_len, &reason) == -1) {
-		response_set(resp, STATUS_BAD_REQUEST, "Not saved: %s", reason);
-		return;
-	}
-	if ((wait = rate_limit(req)) > 0) {
-		response_set(resp, STATUS_SLOW_DOWN, "%u", wait);
-		return;
-	}
-	memcpy(r.slug, in->slug, sizeof(r.slug));
-	if (req->has_certificate) {
-		entry_author(req->cn, r.author);
-		memcpy(r.fingerprint, req->fingerprint, sizeof(r.fingerprint));
-	} else
-		snprintf(r.author, sizeof(r.author), "anonymous");
-	if ((resp->pending = guestbook_submit(req->host->guestbook, &r, req->has_certificate ?
+/* Who signs r: the owner's name for the owner when set, the certificate's CN, or anonymous. */
+static void
+entry_signer(const struct request *req, struct record *r)
+{
+	const char	*owner_name = host_settings(req->host)->owner_name;
+
+	if ((r->flags & RECORD_OWNER) && owner_name[0] != '\0')
+		entry_author(owner_name, r->author);
+	else if (req->has_certificate)
+		entry_author(req->cn, r->author);
+	else
+		snprintf(r->author, sizeof(r->author), "anonymous");
+	if (req->has_certificate)
+		memcpy(r->fingerprint, req->fingerprint, sizeof(r->fingerprint));
+}
+
+/* Hands r to the guestbook's writer; resp waits for it, or says why not. */
+static void
+queue(const struct request *req, const struct record *r, struct response *resp)
+{
+	const char	*reason;
+
+	if ((resp->pending = guestbook_submit(req->host->guestbook, r, req->has_certificate ?
 	    req->fingerprint : req->peer, &reason)) == NULL)
 		response_set(resp, STATUS_TEMPORARY_FAILURE, "Not saved: %s", reason);
 }
 
 /*
- * The answer once the entry is on disk: back to the page where it shows, with
- * a page that says so for the protocols that cannot redirect.
+ * The owner's moderation of who writes, from the bans and the host's
+ * moderation key; the owner is never refused or held. 1 when req may not
+ * write here, with resp saying why: a banned certificate gets 61, a banned
+ * address 50 (Gemini has no status for an address; 50 says that asking
+ * again will not help). Else 0, with RECORD_HELD added to *flags when the
+ * entry must wait for the owner's approve.
  */
+static int
+moderate(const struct request *req, struct response *resp, unsigned *flags)
+{
+	const struct host_config	*h = host_settings(req->host);
+	struct guestbook		*gb = req->host->guestbook;
+	char				 addr[ADDRESS_KEY_MAX];
+
+	if (req->has_certificate && config_is_owner(h, req->fingerprint))
+		return 0;
+	if (req->has_certificate && guestbook_banned(gb, req->fingerprint)) {
+		response_set(resp, STATUS_CERTIFICATE_NOT_AUTHORISED,
+		    "This certificate is banned from writing here");
+		return 1;
+	}
+	limit_address_key(req->peer, addr);
+	if (guestbook_banned(gb, addr)) {
+		response_set(resp, STATUS_PERMANENT_FAILURE,
+		    "Your address is banned from writing here");
+		return 1;
+	}
+	if (h->moderation == MODERATION_HOLD_ALL || (h->moderation == MODERATION_HOLD_NEW &&
+	    (!req->has_certificate || !guestbook_known(gb, req->fingerprint))))
+		*flags |= RECORD_HELD;
+	return 0;
+}
+
+static void
+submit(const struct request *req, const struct input *in, struct response *resp)
+{
+	struct record	 r = { .kind = RECORD_ENTRY, .flags = entry_flags(req),
+			    .parent = in->parent };
+	const char	*reason = req->input_error;
+	unsigned	 wait;
+
+	if (moderate(req, resp, &r.flags))
+		return;
+	if (reason != NULL ||
+	    entry_text_clean(req->input, req->input_len, r.text, &r.text_len, &reason) == -1) {
+		response_set(resp, STATUS_BAD_REQUEST, "Not saved: %s", reason);
+		return;
+	}
+	/* The author answers their readers as often as the conversation needs. */
+	if (!(r.flags & RECORD_OWNER) && (wait = rate_limit(req)) > 0) {
+		response_set(resp, STATUS_SLOW_DOWN, "%u", wait);
+		return;
+	}
+	memcpy(r.slug, in->slug, sizeof(r.slug));
+	entry_signer(req, &r);
+	queue(req, &r, resp);
+}
+
+/*
+ * Back to the page where it shows (30), with a page that says what was saved
+ * for the protocols that cannot redirect; id is the entry's. An entry held
+ * for approval does not show there yet: the page that says so is the answer.
+ */
+static void
+thank(const struct request *req, const struct input *in, unsigned long long id,
+    struct response *resp)
+{
+	struct buf	b = { 0 };
+	int		held = !in->like && guestbook_held(req->host->guestbook, id);
+
+	buf_puts(&b, "# Thank you\n\n");
+	if (in->like)
+		buf_puts(&b, "Your like is counted.");
+	else if (in->parent != 0)
+		buf_printf(&b, "Your reply is saved as entry %llu.", id);
+	else if (in->slug[0] == '\0')
+		buf_printf(&b, "Your note is %s as entry %llu.", held ? "saved" : "in the guestbook",
+		    id);
+	else
+		buf_printf(&b, "Your response to %s is saved as entry %llu.", in->title, id);
+	if (held)
+		buf_puts(&b, " It waits for the author's approval and shows once approved.");
+	buf_printf(&b, "\n\n=> %s Back to the %s\n", in->back,
+	    in->slug[0] == '\0' ? "guestbook" : "review");
+	serve_page(req, resp, &b);
+	if (resp->status == STATUS_SUCCESS && !held)
+		response_set(resp, STATUS_REDIRECT_TEMPORARY, "%s", in->back);
+}
+
+/* The answer once the append is on disk. */
 static void
 settled(const struct request *req, const struct input *in, struct response *resp)
 {
-	struct buf		 b = { 0 };
 	const char		*reason;
 	unsigned long long	 id;
 
 	/* Why it failed is logged by the guestbook, once, not for every reader. */
-	if ((id = pending_result(req->settled, &reason)) == 0) {
+	if (pending_result(req->settled, &id, &reason) == -1)
 		response_set(resp, STATUS_TEMPORARY_FAILURE, "Not saved: %s", reason);
-		return;
-	}
-	if (in->slug[0] == '\0')
-		buf_printf(&b, "# Thank you\n\nYour note is in the guestbook as entry "
-		    "%llu.\n\n=> /guestbook/ Back to the guestbook\n", id);
 	else
-		buf_printf(&b, "# Thank you\n\nYour response to %s is saved as entry "
-		    "%llu.\n\n=> %s Back to the review\n", in->title, id, in->back);
-	serve_page(req, resp, &b);
-	if (resp->status == STATUS_SUCCESS)
-		response_set(resp, STATUS_REDIRECT_TEMPORARY, "%s", in->back);
+		thank(req, in, id, resp);
 }
 
 static void
@@ -132,51 +256,231 @@ answer_input(const struct request *req, const struct input *in, struct response 
 		settled(req, in, resp);
 	else if (req->input != NULL || req->input_error != NULL)
 		submit(req, in, resp);
+	else if (moderate(req, resp, &(unsigned){ 0 }))
+		return;	/* banned: told before writing anything */
 	else {
-		if (in->slug[0] == '\0')
+		/* Fits: a title is at most REVIEW_FIELD_MAX, a name NAME_MAX_BYTES, far under META_MAX. */
+		if (in->parent != 0)
+			response_set(resp, STATUS_INPUT, "Your reply to %s", in->whom);
+		else if (in->slug[0] == '\0')
 			response_set(resp, STATUS_INPUT, "Sign the guestbook");
-		else	/* Fits: a title is at most REVIEW_FIELD_MAX, far under META_MAX. */
+		else
 			response_set(resp, STATUS_INPUT, "Your response to %s", in->title);
 		resp->input_bytes = ENTRY_TEXT_MAX;
 		resp->input_lines = ENTRY_LINES_MAX;
 	}
 }
 
+/*
+ * The review slug into in: its file, title, and its page as the way back.
+ * 1, 0 when there is no such review, -1 when out of memory.
+ */
+static int
+review_input(const struct request *req, const char *slug, struct input *in)
+{
+	struct buf	back = { 0 };
+
+	if (index_review(req->host->index, slug, in->file, sizeof(in->file), in->title,
+	    sizeof(in->title)) == -1)
+		return 0;
+	/* Fits: the index found a review of that slug, its file name without extension. */
+	snprintf(in->slug, sizeof(in->slug), "%s", slug);
+	buf_puts(&back, "/reviews/");
+	buf_put_path(&back, in->file);
+	return buf_take(&back, in->back, sizeof(in->back)) == 0 ? 1 : -1;
+}
+
+/*
+ * Where a handler that writes on the review slug stands: 1 to go on with in
+ * filled, 0 when there is no such review (the next row answers), -1 when
+ * resp holds the answer (out of memory). Once the append is saved it goes
+ * on without the review, which left the index meanwhile: the guestbook
+ * shows the entry.
+ */
+static int
+writing_on(const struct request *req, const char *slug, struct input *in,
+    struct response *resp)
+{
+	switch (review_input(req, slug, in)) {
+	case 1:
+		return 1;
+	case 0:
+		return req->settled != NULL;
+	default:
+		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
+		return -1;
+	}
+}
+
+/*
+ * The thread of entry id where it is shown, on the review slug ("" for the
+ * guestbook's notes): 0, or -1 when there is none there.
+ */
+static int
+thread_of(const struct request *req, unsigned long long id, const char *slug,
+    struct gb_item **v, size_t *n)
+{
+	if (guestbook_entry(req->host->guestbook, id, v, n) == -1)
+		return -1;
+	if (strcmp((*v)[0].entry->slug, slug) == 0)
+		return 0;
+	free(*v);
+	return -1;
+}
+
 int
-gbpages_sign(const struct request *req, const char *arg, struct response *resp)
+gbpages_sign(const struct request *req, const char *const *args, struct response *resp)
 {
 	struct input	in = { .back = "/guestbook/" };
 
-	(void)arg;
+	(void)args;
 	answer_input(req, &in, resp);
 	return 1;
 }
 
 int
-gbpages_respond(const struct request *req, const char *slug, struct response *resp)
+gbpages_respond(const struct request *req, const char *const *args, struct response *resp)
 {
 	struct input	in = { .back = "/guestbook/" };
-	struct buf	back = { 0 };
-	char		file[REVIEW_NAME_MAX + 1];
-	int		n;
+	int		go = writing_on(req, args[0], &in, resp);
 
-	if (index_review(req->host->index, slug, file, sizeof(file), in.title,
-	    sizeof(in.title)) == -1) {
-		/* Saved, but its review left the index meanwhile: the guestbook shows it. */
-		if (req->settled == NULL)
-			return 0;
+	if (go == 1)
 		answer_input(req, &in, resp);
-		return 1;
+	return go != 0;
+}
+
+/*
+ * Names in->whom after the author of the entry in->parent, which must be
+ * shown on in's review (or in the guestbook); else answers 51 (or 40) and
+ * returns -1.
+ */
+static int
+parent_name(const struct request *req, struct input *in, struct response *resp)
+{
+	const struct gb_entry	*up;
+	struct buf		 whom = { 0 };
+
+	/* Only the entry: a popular one's thread is no cost to each reply to it. */
+	if ((up = guestbook_shown(req->host->guestbook, in->parent)) == NULL ||
+	    strcmp(up->slug, in->slug) != 0) {
+		response_set(resp, STATUS_NOT_FOUND, "No such entry to reply to");
+		return -1;
 	}
-	snprintf(in.slug, sizeof(in.slug), "%s", slug);
-	buf_puts(&back, "/reviews/");
-	buf_put_path(&back, file);
-	n = back.failed ? -1 : snprintf(in.back, sizeof(in.back), "%s", back.data);
-	buf_free(&back);
-	if (n < 0 || (size_t)n >= sizeof(in.back))
+	gemlog_name(&whom, up);
+	if (buf_take(&whom, in->whom, sizeof(in->whom)) == -1) {
 		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
-	else
-		answer_input(req, &in, resp);
+		return -1;
+	}
+	return 0;
+}
+
+/* A reply to the entry id (its digits) on in's review or in the guestbook. */
+static void
+answer_reply(const struct request *req, const char *id, struct input *in,
+    struct response *resp)
+{
+	if (parse_number(id, ULLONG_MAX, &in->parent) == -1)
+		response_set(resp, STATUS_NOT_FOUND, "No such entry to reply to");
+	/* Once the reply is saved, only the thanks are left: its parent may be gone since. */
+	else if (req->settled != NULL || parent_name(req, in, resp) == 0)
+		answer_input(req, in, resp);
+}
+
+int
+gbpages_reply(const struct request *req, const char *const *args, struct response *resp)
+{
+	struct input	in = { .back = "/guestbook/" };
+	int		go = writing_on(req, args[0], &in, resp);
+
+	if (go == 1)
+		answer_reply(req, args[1], &in, resp);
+	return go != 0;
+}
+
+int
+gbpages_reply_note(const struct request *req, const char *const *args, struct response *resp)
+{
+	struct input	in = { .back = "/guestbook/" };
+
+	answer_reply(req, args[0], &in, resp);
+	return 1;
+}
+
+/* The page of the entry id shown on review (NULL: in the guestbook); 51 when there is none. */
+static void
+entry_page(const struct request *req, const char *id, const struct entry *review,
+    struct response *resp)
+{
+	struct gb_item		*v;
+	size_t			 n;
+	struct buf		 b = { 0 };
+	unsigned long long	 number;
+
+	if (parse_number(id, ULLONG_MAX, &number) == -1 ||
+	    thread_of(req, number, review != NULL ? review->slug : "", &v, &n) == -1) {
+		response_set(resp, STATUS_NOT_FOUND, "No such entry");
+		return;
+	}
+	gemlog_entry(v, n, review, &b);
+	free(v);
+	serve_page(req, resp, &b);
+}
+
+int
+gbpages_response(const struct request *req, const char *const *args, struct response *resp)
+{
+	struct input	in = { 0 };
+	struct entry	review = { .file = in.file, .slug = in.slug, .title = in.title };
+
+	switch (review_input(req, args[0], &in)) {
+	case 0:
+		return 0;
+	case 1:
+		entry_page(req, args[1], &review, resp);
+		break;
+	default:
+		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
+	}
+	return 1;
+}
+
+int
+gbpages_note(const struct request *req, const char *const *args, struct response *resp)
+{
+	entry_page(req, args[0], NULL, resp);
+	return 1;
+}
+
+/*
+ * A like of the review slug by the reader's certificate, counted once however
+ * often they like it; back to the review once it is on disk.
+ */
+int
+gbpages_like(const struct request *req, const char *const *args, struct response *resp)
+{
+	struct input	in = { .back = "/guestbook/", .like = 1 };
+	struct record	r = { .kind = RECORD_LIKE };
+	unsigned	wait;
+	int		go = writing_on(req, args[0], &in, resp);
+
+	if (go != 1)
+		return go != 0;
+	if (req->settled != NULL)
+		settled(req, &in, resp);
+	else if (!req->has_certificate)
+		response_set(resp, STATUS_CERTIFICATE_REQUIRED,
+		    "A client certificate is needed to like a review");
+	else if (guestbook_liked(req->host->guestbook, in.slug, req->fingerprint))
+		thank(req, &in, 0, resp);	/* liked before: nothing to write */
+	else if (moderate(req, resp, &(unsigned){ 0 }))
+		return 1;	/* a banned certificate does not like either */
+	else if ((wait = rate_limit(req)) > 0)
+		response_set(resp, STATUS_SLOW_DOWN, "%u", wait);
+	else {
+		memcpy(r.slug, in.slug, sizeof(r.slug));
+		memcpy(r.fingerprint, req->fingerprint, sizeof(r.fingerprint));
+		queue(req, &r, resp);
+	}
 	return 1;
 }
 
@@ -192,45 +496,114 @@ review_title(void *ix, const char *slug, char *out, size_t size)
 static void
 guestbook_page(const struct request *req, unsigned number, struct response *resp)
 {
-	struct guestbook_page	  page = { review_title, req->host->index, number, 0 };
-	const struct gb_entry	**v;
-	struct buf		  b = { 0 };
-	size_t			  n, visible, skip = (size_t)(number - 1) * GUESTBOOK_PAGE;
+	struct guestbook_page	 page = { review_title, req->host->index, number, 0 };
+	struct gb_item		*v;
+	struct buf		 b = { 0 };
+	size_t			 n, roots, skip = (size_t)(number - 1) * GUESTBOOK_PAGE;
 
-	if (guestbook_entries(req->host->guestbook, NULL, skip, GUESTBOOK_PAGE, &v, &n, &visible) == -1)
+	if (guestbook_threads(req->host->guestbook, NULL, skip, GUESTBOOK_PAGE, 1, &v, &n,
+	    &roots) == -1)
 		b.failed = 1;
 	else if (n == 0 && number > 1) {
 		free(v);
 		response_set(resp, STATUS_NOT_FOUND, "No such page");
 		return;
 	}
-	page.older = visible > skip + n;
+	page.older = roots > skip + GUESTBOOK_PAGE;
 	gemlog_guestbook(v, n, &page, &b);
 	free(v);
 	serve_page(req, resp, &b);
 }
 
 int
-gbpages_first(const struct request *req, const char *arg, struct response *resp)
+gbpages_first(const struct request *req, const char *const *args, struct response *resp)
 {
-	(void)arg;
+	(void)args;
 	guestbook_page(req, 1, resp);
 	return 1;
 }
 
 /* /guestbook/page/N/ for N from 2: leading zeros, 1 and overflow are no page. */
 int
-gbpages_later(const struct request *req, const char *number, struct response *resp)
+gbpages_later(const struct request *req, const char *const *args, struct response *resp)
 {
-	unsigned long	 n;
-	char		*end;
+	unsigned long long	n;
 
-	if (number[0] < '1' || number[0] > '9')
-		return 0;
-	errno = 0;
-	n = strtoul(number, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 2 || n > UINT_MAX / GUESTBOOK_PAGE)
+	if (parse_number(args[0], UINT_MAX / GUESTBOOK_PAGE, &n) == -1 || n < 2)
 		return 0;
 	guestbook_page(req, (unsigned)n, resp);
+	return 1;
+}
+
+/*
+ * The feed f (its self, page and title filled in) of the newest shown
+ * entries on slug (NULL for all), named as the reader's Gemini client
+ * reaches them, whatever protocol asked: Atom readers follow gemini:// ids.
+ */
+static void
+serve_feed(const struct request *req, const char *slug, struct guestbook_feed *f,
+    struct response *resp)
+{
+	char		 base[ORIGIN_MAX + 1];
+	struct gb_item	*v;
+	struct buf	 b = { 0 };
+	size_t		 n;
+
+	/* Fits: ORIGIN_MAX. */
+	(void)url_origin(base, sizeof(base), "gemini", req->host->name,
+	    req->host->config->public_port, GEMINI_DEFAULT_PORT);
+	f->base_url = base;
+	f->review_title = review_title;
+	f->arg = req->host->index;
+	if (guestbook_latest(req->host->guestbook, slug, GUESTBOOK_FEED, &v, &n) == -1)
+		b.failed = 1;
+	else
+		gemlog_guestbook_feed(v, n, f, &b);
+	free(v);
+	serve_page(req, resp, &b);
+	if (resp->status == STATUS_SUCCESS)
+		response_set(resp, STATUS_SUCCESS, "application/atom+xml");
+}
+
+int
+gbpages_feed(const struct request *req, const char *const *args, struct response *resp)
+{
+	struct guestbook_feed	f = { .self = "/guestbook/atom.xml", .page = "/guestbook/" };
+	char			title[sizeof("Guestbook of ") + HOST_MAX];
+
+	(void)args;
+	/* Fits: a host name is at most HOST_MAX. */
+	(void)!snprintf(title, sizeof(title), "Guestbook of %s", req->host->name);
+	f.title = title;
+	serve_feed(req, NULL, &f, resp);
+	return 1;
+}
+
+int
+gbpages_review_feed(const struct request *req, const char *const *args,
+    struct response *resp)
+{
+	struct input		in = { 0 };
+	struct guestbook_feed	f = { 0 };
+	char			self[sizeof("/reviews//atom.xml") + SLUG_MAX];
+	char			page[sizeof("/reviews/") + REVIEW_NAME_MAX];
+	char			title[sizeof("Responses to ") + REVIEW_FIELD_MAX];
+
+	switch (review_input(req, args[0], &in)) {
+	case 0:
+		return 0;
+	case 1:
+		/* Fit: a slug, a file name and a title are at most what they are sized for. */
+		(void)!snprintf(self, sizeof(self), "/reviews/%s/atom.xml", in.slug);
+		(void)!snprintf(page, sizeof(page), "/reviews/%s", in.file);
+		(void)!snprintf(title, sizeof(title), "Responses to %s", in.title);
+		f.self = self;
+		f.page = page;
+		f.title = title;
+		serve_feed(req, in.slug, &f, resp);
+		break;
+	default:
+		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
+	}
 	return 1;
 }

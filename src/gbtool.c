@@ -1,17 +1,53 @@
 /*
- * marquee guestbook list | hide ID | export | check: the owner's commands on
- * a guestbook log, from the shell, beside a running server or without one.
- * Reading and appending the log is guestbook.c's; this file only prints.
+ * marquee guestbook COMMAND: the owner's commands on a host's guestbook log,
+ * from the shell, beside a running server or without one. Reading and
+ * appending the log is guestbook.c's (its append lock keeps ids in one
+ * sequence with a running server, which follows the log and shows what is
+ * appended within a second); this file checks what the owner typed and
+ * prints.
  */
 
-#include <errno.h>
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "capsule.h"
+#include "config.h"
 #include "gbtool.h"
 #include "guestbook.h"
+#include "limit.h"
+
+/* What every command works on: the host and its log. */
+struct tool {
+	const struct host_config	*host;
+	struct guestbook		*gb;
+};
+
+/* How limit_address_key begins an address key. */
+#define ADDRESS_PREFIX	"addr "
+
+/*
+ * One line, "marquee: guestbook: ...", for a command line that is wrong
+ * (rc 2) or a command that could not be done (rc 1); returns rc.
+ */
+static int __attribute__((format(printf, 2, 3)))
+complain(int rc, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("marquee: guestbook: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return rc;
+}
 
 static void
 put_json_string(FILE *f, const char *s, size_t n)
@@ -44,14 +80,38 @@ time_text(long long t, char *out, size_t size)
 		snprintf(out, size, "?");
 }
 
-/* One JSON object a line, every entry with its hidden flag. */
+/* A ban target as the owner types it: the address without the key's prefix. */
+static const char *
+target_text(const char *target)
+{
+	size_t	n = strlen(ADDRESS_PREFIX);
+
+	return strncmp(target, ADDRESS_PREFIX, n) == 0 ? target + n : target;
+}
+
+static void
+export_like(void *arg, const char *slug, const char *fingerprint)
+{
+	(void)arg;
+	fputs("{\"like\":", stdout);
+	put_json_string(stdout, slug, strlen(slug));
+	printf(",\"fingerprint\":\"%s\"}\n", fingerprint);
+}
+
+/*
+ * One JSON object a line: every entry, then every like, then every ban
+ * (the README's "Owner commands" gives their shapes).
+ */
 static int
-export_entries(struct guestbook *gb)
+export_all(struct tool *t, enum record_kind kind, char **argv)
 {
 	struct gb_entry	*const *v;
+	char		*const *bans;
 	char		 when[32];
-	size_t		 i, n = guestbook_all(gb, &v);
+	size_t		 i, n = guestbook_all(t->gb, &v);
 
+	(void)kind;
+	(void)argv;
 	for (i = 0; i < n; i++) {
 		time_text(v[i]->time, when, sizeof(when));
 		printf("{\"id\":%llu,\"time\":\"%s\",\"review\":", v[i]->id, when);
@@ -60,93 +120,392 @@ export_entries(struct guestbook *gb)
 		put_json_string(stdout, v[i]->author, strlen(v[i]->author));
 		printf(",\"fingerprint\":\"%s\",\"text\":", v[i]->fingerprint);
 		put_json_string(stdout, v[i]->text, v[i]->text_len);
-		printf(",\"hidden\":%s}\n", v[i]->hidden ? "true" : "false");
+		printf(",\"hidden\":%s", v[i]->hidden ? "true" : "false");
+		if (v[i]->parent != NULL)
+			printf(",\"parent\":%llu", v[i]->parent->id);
+		else
+			fputs(",\"parent\":null", stdout);
+		printf(",\"owner\":%s,\"held\":%s}\n", v[i]->owner ? "true" : "false",
+		    v[i]->held ? "true" : "false");
 	}
+	guestbook_each_like(t->gb, export_like, NULL);
+	n = guestbook_bans(t->gb, &bans);
+	for (i = 0; i < n; i++)
+		printf("{\"ban\":\"%s\"}\n", target_text(bans[i]));
 	return 0;
 }
 
-/* One line an entry: id, time, review, author, the first line of the text. */
+/* "re 42, held, hidden": what a list line says after the text; "" for a plain entry. */
+static void
+entry_marks(const struct gb_entry *e, char *out, size_t size)
+{
+	int	n = 0;
+
+	out[0] = '\0';
+	if (e->parent != NULL)
+		n = snprintf(out, size, "re %llu", e->parent->id);
+	if (e->held && n >= 0 && (size_t)n < size)
+		n += snprintf(out + n, size - (size_t)n, "%sheld", n > 0 ? ", " : "");
+	if (e->hidden && n >= 0 && (size_t)n < size)
+		snprintf(out + n, size - (size_t)n, "%shidden", n > 0 ? ", " : "");
+}
+
+/*
+ * One line an entry: id, time, review, author (the owner's with the mark
+ * pages show), the first line of the text, then in parentheses what it
+ * answers and whether it is held or hidden. With --held, only held entries.
+ */
 static int
-list_entries(struct guestbook *gb)
+list_entries(struct tool *t, enum record_kind kind, char **argv)
 {
 	struct gb_entry	*const *v, *e;
 	const char	*lf;
-	char		 when[32];
-	size_t		 i, first, n = guestbook_all(gb, &v);
+	char		 when[32], marks[64];
+	size_t		 i, first, n = guestbook_all(t->gb, &v);
+	int		 held_only = argv[0] != NULL;
 
+	(void)kind;
+	if (held_only && strcmp(argv[0], "--held") != 0)
+		return complain(2, "list: unknown option '%s' (list takes --held)", argv[0]);
 	for (i = 0; i < n; i++) {
 		e = v[i];
+		if (held_only && !e->held)
+			continue;
 		time_text(e->time, when, sizeof(when));
 		lf = memchr(e->text, '\n', e->text_len);
 		first = lf != NULL ? (size_t)(lf - e->text) : e->text_len;
-		printf("%llu\t%s\t%s\t%s%s%.*s%s\t%.*s%s%s\n", e->id, when,
-		    e->slug[0] != '\0' ? e->slug : "(guestbook)", e->author,
-		    e->fingerprint[0] != '\0' ? " [" : "", FINGERPRINT_SHORT,
+		entry_marks(e, marks, sizeof(marks));
+		printf("%llu\t%s\t%s\t%s%s%s%.*s%s\t%.*s%s%s%s%s\n", e->id, when,
+		    e->slug[0] != '\0' ? e->slug : "(guestbook)", e->owner ? OWNER_MARK " " : "",
+		    e->author, e->fingerprint[0] != '\0' ? " [" : "", FINGERPRINT_SHORT,
 		    e->fingerprint, e->fingerprint[0] != '\0' ? "]" : "", (int)first, e->text,
-		    lf != NULL ? " ..." : "", e->hidden ? "\t(hidden)" : "");
+		    lf != NULL ? " ..." : "", marks[0] != '\0' ? "\t(" : "", marks,
+		    marks[0] != '\0' ? ")" : "");
 	}
 	return 0;
 }
 
 /* What the log holds and what is wrong with it; 1 when something is. */
 static int
-check_log(struct guestbook *gb, const char *path)
+check_log(struct tool *t, enum record_kind kind, char **argv)
 {
 	struct gb_entry	*const *v;
-	size_t		 n = guestbook_all(gb, &v);
-	unsigned	 problems = guestbook_problems(gb);
+	size_t		 n = guestbook_all(t->gb, &v);
+	unsigned	 problems = guestbook_problems(t->gb);
 
-	printf("guestbook %s: %zu entries, %u problems\n", path, n, problems);
+	(void)kind;
+	(void)argv;
+	printf("guestbook %s: %zu entries, %u problems\n", t->host->guestbook, n, problems);
 	return problems > 0;
 }
 
+/* Appends r; 0, or 1 with the reason printed. */
 static int
-hide_entry(struct guestbook *gb, const char *path, const char *arg)
+append(struct tool *t, struct record *r)
 {
-	unsigned long long	 id;
-	const char		*reason;
-	char			*end;
-	int			 r;
+	const char	*reason;
 
-	errno = 0;
-	id = strtoull(arg, &end, 10);
-	if (errno != 0 || *end != '\0' || end == arg) {
-		fprintf(stderr, "marquee: guestbook %s: no entry %s\n", path, arg);
-		return 1;
-	}
-	if ((r = guestbook_hide(gb, id, &reason)) == -1) {
-		fprintf(stderr, "marquee: guestbook %s\n", reason);
-		return 1;
-	}
-	printf(r == 1 ? "entry %llu is already hidden\n" : "entry %llu hidden\n", id);
+	if (guestbook_append(t->gb, r, &reason) == -1)
+		return complain(1, "%s", reason);
 	return 0;
 }
 
-int
-gbtool_run(const char *path, int argc, char **argv)
+/*
+ * The entry that the operand arg of command names: 0 with *e; 2 when arg is
+ * not an entry id, 1 when the log holds no such entry (both printed).
+ */
+static int
+entry_arg(const struct tool *t, const char *command, const char *arg,
+    const struct gb_entry **e)
 {
-	struct guestbook	*gb;
-	const char		*reason;
-	int			 hide = argc == 2 && strcmp(argv[0], "hide") == 0, rc;
+	unsigned long long	id = 0;
+	size_t			i, n = strlen(arg);
 
-	if (!hide && (argc != 1 || (strcmp(argv[0], "list") != 0 &&
-	    strcmp(argv[0], "export") != 0 && strcmp(argv[0], "check") != 0))) {
-		fprintf(stderr, "usage: marquee [-c file] [-s statedir] guestbook "
-		    "[-h host] list | hide ID | export | check\n");
+	/* Digits only: strtoull would take "-1", " 7" and "+7". */
+	for (i = 0; i < n && arg[i] >= '0' && arg[i] <= '9'; i++)
+		id = id * 10 + (unsigned long long)(arg[i] - '0');
+	if (n == 0 || i < n || n > 19 || id == 0)
+		return complain(2, "%s: '%s' is not an entry id", command, arg);
+	if ((*e = guestbook_find(t->gb, id)) == NULL)
+		return complain(1, "no entry %llu in %s", id, t->host->guestbook);
+	return 0;
+}
+
+/*
+ * Why e is not on the pages although nothing the owner just did hides it:
+ * it or an entry it answers is hidden or held. Printed after what was done.
+ */
+static void
+put_not_shown(const struct gb_entry *e)
+{
+	const struct gb_entry	*up;
+
+	if (e == NULL) {	/* the store could not take it: guestbook.c logged why */
+		putchar('\n');
+		return;
+	}
+	for (up = e; up != NULL && !up->hidden && !up->held; up = up->parent)
+		continue;
+	if (up == e)
+		printf(" (not shown: it is %s)", e->held ? "held" : "hidden");
+	else if (up != NULL)
+		printf(" (not shown while entry %llu, which it answers, is %s)", up->id,
+		    up->held ? "held" : "hidden");
+	putchar('\n');
+}
+
+/* hide, unhide and approve: a record naming the entry, unless it says nothing new. */
+static int
+mark_entry(struct tool *t, enum record_kind kind, char **argv)
+{
+	static const struct {
+		const char	*command, *done, *moot;
+	} says[] = {
+		[RECORD_HIDE] = { "hide", "hidden", "is already hidden" },
+		[RECORD_UNHIDE] = { "unhide", "unhidden", "is not hidden" },
+		[RECORD_APPROVE] = { "approve", "approved", "is not held" },
+	};
+	struct record		 r = { .kind = kind };
+	const struct gb_entry	*e;
+	int			 rc, moot;
+
+	if ((rc = entry_arg(t, says[kind].command, argv[0], &e)) != 0)
+		return rc;
+	moot = kind == RECORD_HIDE ? e->hidden : kind == RECORD_UNHIDE ? !e->hidden : !e->held;
+	if (moot) {
+		printf("entry %llu %s\n", e->id, says[kind].moot);
+		return 0;
+	}
+	r.id = e->id;
+	if ((rc = append(t, &r)) != 0)
+		return rc;
+	printf("entry %llu %s", e->id, says[kind].done);
+	/* Unhidden or approved, it may still wait on another entry or mark. */
+	if (kind == RECORD_HIDE)
+		putchar('\n');
+	else
+		put_not_shown(e);
+	return 0;
+}
+
+/*
+ * Appends r (an entry, slug and parent filled in) as the author's, with text:
+ * the owner's flag, owner_name or else the host's name, the text cleaned
+ * as a reader's is.
+ */
+static int
+owner_entry(struct tool *t, struct record *r, const char *text)
+{
+	const char	*reason;
+	int		 rc;
+
+	r->flags = RECORD_OWNER;
+	if (entry_text_clean(text, strlen(text), r->text, &r->text_len, &reason) == -1)
+		return complain(1, "not saved: %s", reason);
+	/* The name pages show with the mark: cleaned as a CN is, so it cannot carry one. */
+	entry_author(t->host->owner_name[0] != '\0' ? t->host->owner_name : t->host->name,
+	    r->author);
+	if ((rc = append(t, r)) != 0)
+		return rc;
+	if (r->parent != 0)
+		printf("entry %llu saved, in reply to %llu", r->id, r->parent);
+	else
+		printf("entry %llu saved, a response to %s", r->id, r->slug);
+	put_not_shown(guestbook_find(t->gb, r->id));
+	return 0;
+}
+
+static int
+reply(struct tool *t, enum record_kind kind, char **argv)
+{
+	struct record		 r = { .kind = kind };
+	const struct gb_entry	*up;
+	int			 rc;
+
+	if ((rc = entry_arg(t, "reply", argv[0], &up)) != 0)
+		return rc;
+	r.parent = up->id;
+	/* Fits: the log held it. */
+	snprintf(r.slug, sizeof(r.slug), "%s", up->slug);
+	return owner_entry(t, &r, argv[1]);
+}
+
+/*
+ * Whether the host's capsule has the review slug, a file the index would
+ * serve at /reviews/SLUG/: reviews/SLUG.gmi or reviews/SLUG.txt, a regular
+ * file beneath the root. -1 with *reason when the root cannot be opened.
+ */
+static int
+has_review(const struct host_config *h, const char *slug, const char **reason)
+{
+	static const char *const exts[] = { ".gmi", ".txt" };
+	struct review_name	 name;
+	struct stat		 st;
+	char			 file[REVIEW_NAME_MAX + 1], path[sizeof(file) + 8];
+	size_t			 i;
+	int			 root_fd, fd, found = 0;
+
+	if (strchr(slug, '/') != NULL)
+		return 0;
+	if ((root_fd = capsule_open_root(h->root, reason)) == -1)
+		return -1;
+	for (i = 0; i < 2 && !found; i++) {
+		/* The names the index ignores (hidden, temporary) are no review either. */
+		if ((size_t)snprintf(file, sizeof(file), "%s%s", slug, exts[i]) >= sizeof(file) ||
+		    review_name_parse(file, &name, reason) == -1)
+			continue;
+		snprintf(path, sizeof(path), "reviews/%s", file);
+		if ((fd = capsule_open(root_fd, path)) == -1)
+			continue;
+		found = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+		close(fd);
+	}
+	close(root_fd);
+	return found;
+}
+
+static int
+respond(struct tool *t, enum record_kind kind, char **argv)
+{
+	struct record	 r = { .kind = kind };
+	const char	*reason;
+	int		 found;
+
+	if ((found = has_review(t->host, argv[0], &reason)) == -1)
+		return complain(1, "%s", reason);
+	if (!found)
+		return complain(1, "no review %s: %s/reviews/ has no %s.gmi or %s.txt", argv[0],
+		    t->host->root, argv[0], argv[0]);
+	/* Fits: a review's file name is at most SLUG_MAX with its extension. */
+	snprintf(r.slug, sizeof(r.slug), "%s", argv[0]);
+	return owner_entry(t, &r, argv[1]);
+}
+
+/*
+ * The ban target arg names, into out (ENTRY_TEXT_MAX + 1 bytes) as the store
+ * keeps it (record.h): a certificate (64 hex digits, lower-cased), or an
+ * address keyed as limit_address_key keys a client (an IPv4 address, an
+ * IPv6 address's /64, which may be written with "/64"). -1 when arg is
+ * neither.
+ */
+static int
+ban_target(const char *arg, char *out)
+{
+	unsigned char	addr[sizeof(struct in6_addr)];
+	char		text[INET6_ADDRSTRLEN];
+	size_t		i, n = strlen(arg);
+
+	_Static_assert(ENTRY_TEXT_MAX >= ADDRESS_KEY_MAX && ENTRY_TEXT_MAX >= FINGERPRINT_HEX,
+	    "a ban record's text holds its target");
+	for (i = 0; n == FINGERPRINT_HEX - 1 && i < n && isxdigit((unsigned char)arg[i]); i++)
+		out[i] = (char)tolower((unsigned char)arg[i]);
+	if (i == FINGERPRINT_HEX - 1) {
+		out[i] = '\0';
+		return 0;
+	}
+	if (n > 3 && strcmp(arg + n - 3, "/64") == 0)
+		n -= 3;
+	if (n >= sizeof(text))
+		return -1;
+	memcpy(text, arg, n);
+	text[n] = '\0';
+	/* IPv4 written back by inet_ntop, as the server writes a peer's. */
+	if (n == strlen(arg) && inet_pton(AF_INET, text, addr) == 1)
+		inet_ntop(AF_INET, addr, text, sizeof(text));
+	else if (inet_pton(AF_INET6, text, addr) != 1)
+		return -1;
+	limit_address_key(text, out);
+	return 0;
+}
+
+/* ban and unban: a record with the target, unless it says nothing new. */
+static int
+ban_change(struct tool *t, enum record_kind kind, char **argv)
+{
+	struct record	 r = { .kind = kind };
+	const char	*what;
+	int		 rc, banned;
+
+	if (ban_target(argv[0], r.text) == -1)
+		return complain(2, "%s: '%s' is neither a certificate fingerprint (64 hex "
+		    "digits) nor an IP address", kind == RECORD_BAN ? "ban" : "unban", argv[0]);
+	what = strncmp(r.text, ADDRESS_PREFIX, strlen(ADDRESS_PREFIX)) == 0 ? "address" :
+	    "certificate";
+	if (kind == RECORD_BAN && config_is_owner(t->host, r.text))
+		return complain(1, "%s is an owner certificate of %s: the owner is never banned",
+		    r.text, t->host->name);
+	banned = guestbook_banned(t->gb, r.text);
+	if (banned == (kind == RECORD_BAN)) {
+		printf("%s %s %s\n", what, target_text(r.text), banned ? "is already banned" :
+		    "is not banned");
+		return 0;
+	}
+	r.text_len = strlen(r.text);
+	if ((rc = append(t, &r)) != 0)
+		return rc;
+	printf("%s %s %s\n", what, target_text(r.text), banned ? "unbanned" : "banned");
+	return 0;
+}
+
+/* Commands that write append a record of kind; the others pass RECORD_ENTRY and ignore it. */
+static const struct command {
+	const char		*name;
+	const char		*operands;	/* as the usage line shows them */
+	int			 min, max;	/* how many operands it takes */
+	int			 writes;	/* appends to the log */
+	enum record_kind	 kind;
+	int			(*run)(struct tool *, enum record_kind, char **);
+} commands[] = {
+	{ "list",	"[--held]",		0, 1, 0, RECORD_ENTRY,	 list_entries },
+	{ "export",	"",			0, 0, 0, RECORD_ENTRY,	 export_all },
+	{ "check",	"",			0, 0, 0, RECORD_ENTRY,	 check_log },
+	{ "hide",	"ID",			1, 1, 1, RECORD_HIDE,	 mark_entry },
+	{ "unhide",	"ID",			1, 1, 1, RECORD_UNHIDE,	 mark_entry },
+	{ "approve",	"ID",			1, 1, 1, RECORD_APPROVE, mark_entry },
+	{ "reply",	"ID TEXT",		2, 2, 1, RECORD_ENTRY,	 reply },
+	{ "respond",	"SLUG TEXT",		2, 2, 1, RECORD_ENTRY,	 respond },
+	{ "ban",	"FINGERPRINT|ADDRESS",	1, 1, 1, RECORD_BAN,	 ban_change },
+	{ "unban",	"FINGERPRINT|ADDRESS",	1, 1, 1, RECORD_UNBAN,	 ban_change },
+};
+
+void
+gbtool_commands(FILE *f)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "%s%s%s%s", i > 0 ? " | " : "", commands[i].name,
+		    commands[i].operands[0] != '\0' ? " " : "", commands[i].operands);
+}
+
+int
+gbtool_run(const struct host_config *h, int argc, char **argv)
+{
+	const struct command	*c = NULL;
+	struct tool		 t = { .host = h };
+	const char		*reason;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; argc > 0 && i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[0], commands[i].name) == 0)
+			c = &commands[i];
+	if (c == NULL) {
+		if (argc == 0)
+			fputs("marquee: guestbook: no command; commands: ", stderr);
+		else
+			fprintf(stderr, "marquee: guestbook: unknown command '%s'; commands: ",
+			    argv[0]);
+		gbtool_commands(stderr);
+		fputc('\n', stderr);
 		return 2;
 	}
-	if ((gb = guestbook_load(path, hide, &reason)) == NULL) {
-		fprintf(stderr, "marquee: guestbook %s\n", reason);
-		return 1;
-	}
-	if (hide)
-		rc = hide_entry(gb, path, argv[1]);
-	else if (strcmp(argv[0], "list") == 0)
-		rc = list_entries(gb);
-	else if (strcmp(argv[0], "check") == 0)
-		rc = check_log(gb, path);
-	else
-		rc = export_entries(gb);
-	guestbook_close(gb);
+	if (argc - 1 < c->min || argc - 1 > c->max)
+		return complain(2, "usage: guestbook [-h host] %s%s%s", c->name,
+		    c->operands[0] != '\0' ? " " : "", c->operands);
+	if ((t.gb = guestbook_load(h->guestbook, c->writes, &reason)) == NULL)
+		return complain(1, "%s", reason);
+	rc = c->run(&t, c->kind, argv + 1);
+	guestbook_close(t.gb);
 	return rc;
 }

@@ -6,6 +6,7 @@
 
 struct buf;
 struct gb_entry;
+struct gb_item;
 struct rendition;
 
 /*
@@ -18,18 +19,24 @@ struct rendition;
 #define GEMLOG_FEED	20
 
 struct tag {
-	char	*name;		/* as the author wrote it */
-	char	*slug;		/* URL segment and identity */
+	char		*name;		/* as the author wrote it */
+	char		*slug;		/* URL segment and identity */
+	unsigned	 line;		/* where, in the review file, for the checks */
 };
 
 /* One review, as the index knows it; every string owned by the entry. */
 struct entry {
 	char		*file;		/* name in reviews/, e.g. 2026-04-05-rust.gmi */
 	char		*slug;		/* file name without extension */
+	char		*identity;	/* the slug without its date: what stays when the date changes */
 	char		*title;
 	char		 date[11];	/* YYYY-MM-DD */
-	char		*director;	/* NULL when not given */
-	char		*director_slug;
+	long long	 published;	/* when it is due, seconds since the epoch */
+	long long	 edited;	/* when its text last changed after it was first seen; 0 for never */
+	int		 draft;		/* Draft: yes: never listed, read only by the owner */
+	int		 rating;	/* halves of a star, 0 to 10; -1 for none */
+	struct tag	*directors;	/* in the order written */
+	size_t		 ndirectors;
 	struct tag	*tags;
 	size_t		 ntags;
 	char		*summary;	/* first paragraph, for the feed */
@@ -45,6 +52,7 @@ struct site {
 	const char	*base_url;	/* gemini://host[:port], no trailing slash */
 	int		 own_robots;	/* the author provides robots.txt */
 	int		 own_feed;	/* the author provides atom.xml */
+	const char	*author;	/* the feeds' <author> */
 };
 
 /* A generated page. */
@@ -69,20 +77,62 @@ struct page	*gemlog_find(struct page *pages, size_t npages, const char *path);
 /* Makes e->link, the line that lists e on every page; -1 when out of memory. */
 int	 gemlog_link(struct entry *e);
 
-/*
- * Appends what follows a review's own text on its page: links to its
- * director and tags. Rendered per request, so a change to one review never
- * re-renders ten thousand footers.
- */
-void	 gemlog_footer(const struct entry *e, struct buf *b);
+/* Reviews the foot of a review page links to. */
+#define GEMLOG_RELATED	5
+
+/* A review's neighbours among those listed: the ones before and after it, and related ones. */
+struct neighbours {
+	const struct entry	*newer, *older;		/* NULL at either end */
+	const struct entry	*related[GEMLOG_RELATED];
+	size_t			 nrelated;
+};
 
 /*
- * Renders a review's responses (v, oldest first) for the end of its page:
- * a heading with their number, each one quoted line by line so nothing a
- * reader writes becomes a link or heading, and the link to respond.
+ * Finds e among listed (n entries, sorted by gemlog_sort) and fills *nb:
+ * its newer and older neighbours, and up to GEMLOG_RELATED reviews that
+ * share a director (which counts double) or tags with it, the most shared
+ * first, then the nearest in time, looked for among the RELATED_WINDOW
+ * reviews on each side of it. Nothing when e is not listed (a draft).
  */
-void	 gemlog_responses(const struct gb_entry *const *v, size_t n,
+void	 gemlog_neighbours(struct entry *const *listed, size_t n, const struct entry *e,
+	    struct neighbours *nb);
+
+/*
+ * Appends what follows a review's own text on its page: its date, links to
+ * its directors and tags, related reviews, the newer and older ones. Rendered per request, so a change to one review never
+ * re-renders ten thousand footers.
+ */
+void	 gemlog_footer(const struct entry *e, const struct neighbours *nb, struct buf *b);
+
+/* Levels of replies the byline shows with arrows; deeper ones say whom they answer. */
+#define THREAD_DEPTH_SHOWN	3
+
+/*
+ * Appends the name bylines give e's author: "movieblort [3f2a9c1b]" for a
+ * reader (the tag only the server writes, when there is a certificate), or
+ * the owner's mark before the name of the capsule's owner, "✍ Ann
+ * (author)", which no reader's name can hold.
+ */
+void	 gemlog_name(struct buf *b, const struct gb_entry *e);
+
+/*
+ * Renders what ends a review's page: its likes (of certificates) with the
+ * link to like it, then its responses (v, threads as guestbook_threads
+ * orders them): a heading with their number, each one quoted line by line
+ * so nothing a reader writes becomes a link or heading, with links to its
+ * own page and to reply, and the link to respond.
+ */
+void	 gemlog_responses(const struct gb_item *v, size_t n, size_t likes,
 	    const struct entry *review, struct buf *b);
+
+/*
+ * Renders the page of one entry, v[0], with the replies under it (v as
+ * guestbook_entry gives them): the entry, whom it answers, links to reply,
+ * to the entry it answers and to review (its file, slug and title; NULL for
+ * a note in the guestbook), then the replies, threaded.
+ */
+void	 gemlog_entry(const struct gb_item *v, size_t n, const struct entry *review,
+	    struct buf *b);
 
 /* Entries on one page of the guestbook. */
 #define GUESTBOOK_PAGE	100
@@ -97,12 +147,38 @@ struct guestbook_page {
 };
 
 /*
- * Renders a page of the guestbook: the entries of v (oldest first) newest
- * first, each response linked to its review, with links to sign it and to
- * the newer and older pages.
+ * Renders a page of the guestbook: the threads of v (newest first, as
+ * guestbook_threads gives them), each response linked to its review, each
+ * entry to its own page and to reply (but on a review no longer here), with
+ * links to sign it and to the newer and older pages.
  */
-void	 gemlog_guestbook(const struct gb_entry *const *v, size_t n,
+void	 gemlog_guestbook(const struct gb_item *v, size_t n,
 	    const struct guestbook_page *page, struct buf *b);
+
+/* Entries a guestbook feed lists at most, the newest: enough for an aggregator that polls daily. */
+#define GUESTBOOK_FEED	50
+
+/* A feed of the guestbook, /guestbook/atom.xml, or of one review's responses. */
+struct guestbook_feed {
+	const char	*base_url;	/* gemini://host[:port], no trailing slash */
+	const char	*title;
+	const char	*self;		/* its path, which is its id too */
+	const char	*page;		/* the path of the page that shows its entries */
+	/* Copies the title of the review slug into out; -1 when there is none. */
+	int		(*review_title)(void *arg, const char *slug, char *out, size_t size);
+	void		*arg;
+};
+
+/*
+ * Renders the Atom feed (RFC 4287) f of v (newest first, as guestbook_latest
+ * gives them): each entry with its own page as id and link, a title naming
+ * who wrote it (as bylines do, the owner's mark too), whom it answers and
+ * on which review, its time, and its text as content of type text. Names
+ * and text are escaped and the characters XML forbids left out, so nothing
+ * a reader writes can break the feed or add markup to it.
+ */
+void	 gemlog_guestbook_feed(const struct gb_item *v, size_t n,
+	    const struct guestbook_feed *f, struct buf *b);
 
 /*
  * Sorts newest first (by date, then file name, last first) as the pages

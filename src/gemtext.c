@@ -231,9 +231,10 @@ item_type(const char *selector, const struct gopher_origin *o)
 		{ ".jpg", 'I' }, { ".jpeg", 'I' }, { ".webp", 'I' },
 	};
 	size_t	i, n = strlen(selector), m;
+	char	type;
 
-	if (o->is_search != NULL && o->is_search(selector))
-		return '7';
+	if (o->type_of != NULL && (type = o->type_of(selector)) != 0)
+		return type;
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		m = strlen(types[i].suffix);
 		if (n >= m && strcasecmp(selector + n - m, types[i].suffix) == 0)

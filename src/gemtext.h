@@ -41,7 +41,11 @@ struct gopher_origin {
 	const char	*host;
 	unsigned	 port;
 	const char	*page;		/* the page's own path, for relative links */
-	int		(*is_search)(const char *selector);	/* a type 7 item; may be NULL */
+	/*
+	 * The item type the server gives selector (7 for a search, 1 for a
+	 * menu), or 0 to go by the end of its name; may be NULL.
+	 */
+	char		(*type_of)(const char *selector);
 	/* Writes the menu that stands for selector's file to out; 0 when none. May be NULL. */
 	int		(*menu_of)(const void *arg, const char *selector, char *out, size_t size);
 	const void	*arg;		/* menu_of's first argument */
@@ -50,7 +54,7 @@ struct gopher_origin {
 /*
  * Renders gemtext as a Gopher menu (RFC 1436): text as 'i' lines wrapped to
  * GOPHER_COLUMNS, links as items of the type their target calls for (1, 0,
- * I, g, 9, 7 where o->is_search says so, or h with "URL:" for other protocols), every line CRLF, ending
+ * I, g, 9, or what o->type_of says, or h with "URL:" for other protocols), every line CRLF, ending
  * with ".". A link to a file that o->menu_of has a menu for leads to the
  * menu (type 1), except on that menu itself. Pure: appends to out.
  */

@@ -128,6 +128,18 @@ rendered_size(const struct buf *src, const char *host)
 }
 
 /*
+ * The type of an item that leads to selector, where the URL map decides it:
+ * a search (7) where it asks for text, a menu (1) for a page it makes one of.
+ */
+static char
+item_of(const char *selector)
+{
+	if (route_is_input(selector))
+		return '7';
+	return route_is_menu(selector) ? '1' : 0;
+}
+
+/*
  * Gemtext becomes a menu where Gemini has a directory or a list, and for the
  * answer to a search (RFC 1436 section 3.7: a type 7 item returns a menu);
  * plain text elsewhere. Returns 1 when the body is then a menu, which ends
@@ -139,7 +151,7 @@ convert_gemtext(const struct request *req, const char *path, int menu,
 {
 	const struct host_config	*hc = host_settings(req->host);
 	struct gopher_origin		 o = { hc->name, hc->public_gopher_port, path,
-	    route_is_input, route_review_menu, req->host };
+	    item_of, route_review_menu, req->host };
 	struct buf			 src = { 0 }, out = { 0 };
 
 	if (resp->rendition != NULL && use_rendition(resp, atomic_load(resp->rendition)))
@@ -226,6 +238,25 @@ input_menu(const char *path, struct response *resp)
 	set_body(resp, &b);
 }
 
+/* Why resp refuses, in Gopher's words where Gemini's status says what Gopher has not. */
+static const char *
+refusal(const struct response *resp, char *why, size_t size)
+{
+	switch (resp->status) {
+	case STATUS_NOT_FOUND:
+		return "Not found";
+	case STATUS_SLOW_DOWN:
+		snprintf(why, size, "Too many entries: try again in %s seconds", resp->meta);
+		return why;
+	case STATUS_CERTIFICATE_REQUIRED:
+		snprintf(why, size, "%s: Gopher has no certificates, use a Gemini client "
+		    "with one", resp->meta);
+		return why;
+	default:
+		return resp->meta;
+	}
+}
+
 /* Answers the request in resp; 1 when the answer is a menu (it ends with "."). */
 static int
 serve(struct request *req, struct url *url, struct response *resp)
@@ -259,21 +290,14 @@ serve(struct request *req, struct url *url, struct response *resp)
 			route(req, resp);
 		}
 	}
-	if (resp->status == STATUS_SLOW_DOWN) {
-		snprintf(why, sizeof(why), "Too many entries: try again in %s seconds",
-		    resp->meta);
-		error_menu(hc, resp, resp->status, why);
-		return 1;
-	}
 	if (resp->status != STATUS_SUCCESS) {
-		error_menu(hc, resp, resp->status, resp->status == STATUS_NOT_FOUND ?
-		    "Not found" : resp->meta);
+		error_menu(hc, resp, resp->status, refusal(resp, why, sizeof(why)));
 		return 1;
 	}
 	if (strncmp(resp->meta, "text/gemini", 11) != 0)
 		return 0;
 	return convert_gemtext(req, url->path, input || url->has_query ||
-	    url->path[strlen(url->path) - 1] == '/', resp);
+	    url->path[strlen(url->path) - 1] == '/' || route_is_menu(url->path), resp);
 }
 
 /*

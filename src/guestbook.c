@@ -18,6 +18,7 @@
 #include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,33 +47,44 @@ struct pending {
 	struct pending		*next;
 	atomic_uint		 refs;
 	struct record		 rec;
-	uint64_t		 dedupe;	/* hash of client, slug and text */
+	uint64_t		 dedupe;	/* hash of client, slug, the entry answered and text */
 	/* The committer's, while it formats and writes the batch: */
 	size_t			 end;		/* where its line ends in the batch */
 	unsigned long long	 dup_id;	/* the same as an entry already on disk */
 	struct pending		*dup_of;	/* the same as one earlier in this batch */
+	int			 liked;		/* a like the log holds already */
 	const char		*failed;	/* could not even be formatted */
 	int			 settled;	/* under queue_lock, as are the fields below */
-	unsigned long long	 id;		/* 0 when it failed */
-	const char		*reason;
+	unsigned long long	 id;		/* 0 for a like */
+	const char		*reason;	/* NULL when it is on disk */
 	void			(*wake)(void *);
 	void			*arg;
 };
 
-/* The entries on one review (or the guestbook), oldest first. */
-struct thread {
+/* SHA-256 fingerprints as bytes, in open addressing; the zero key marks a free slot. */
+struct keyset {
+	unsigned char	(*keys)[FINGERPRINT_BYTES];
+	size_t		  n, cap;	/* cap a power of two, or 0 */
+};
+
+/* What is said on one review (or the guestbook): its entries, oldest first, and likes. */
+struct topic {
 	char		 *slug;		/* NULL for an empty slot */
 	struct gb_entry	**v;
 	size_t		  n, cap;
+	struct keyset	  likes;	/* the certificates that like it */
 };
 
 /* What the log holds, as read back; everything under gb_lock. */
 struct store {
 	struct gb_entry	**all;		/* by id, which is file order */
 	size_t		  n, cap;
-	struct thread	 *threads;	/* open addressing by slug, nthreads a power of two */
-	size_t		  nthreads, used;
+	struct topic	 *topics;	/* open addressing by slug, ntopics a power of two */
+	size_t		  ntopics, used;
 	unsigned long long last_id;
+	struct keyset	  known;	/* certificates with a shown or approved entry */
+	char		**bans;		/* banned targets, in the order banned */
+	size_t		  nbans;
 };
 
 /* Following the log: where the next unread line starts. */
@@ -127,7 +139,7 @@ text_hash(uint64_t h, const char *s, size_t n)
 }
 
 static size_t
-slug_slot(const struct thread *t, size_t n, const char *slug)
+slug_slot(const struct topic *t, size_t n, const char *slug)
 {
 	size_t	i = (size_t)text_hash(0xcbf29ce484222325ULL, slug, strlen(slug)) & (n - 1);
 
@@ -137,41 +149,122 @@ slug_slot(const struct thread *t, size_t n, const char *slug)
 }
 
 static int
-threads_grow(struct store *s)
+topics_grow(struct store *s)
 {
-	struct thread	*t;
-	size_t		 n = s->nthreads == 0 ? 64 : s->nthreads * 2, i;
+	struct topic	*t;
+	size_t		 n = s->ntopics == 0 ? 64 : s->ntopics * 2, i;
 
 	if ((t = calloc(n, sizeof(*t))) == NULL)
 		return -1;
-	for (i = 0; i < s->nthreads; i++)
-		if (s->threads[i].slug != NULL)
-			t[slug_slot(t, n, s->threads[i].slug)] = s->threads[i];
-	free(s->threads);
-	s->threads = t;
-	s->nthreads = n;
+	for (i = 0; i < s->ntopics; i++)
+		if (s->topics[i].slug != NULL)
+			t[slug_slot(t, n, s->topics[i].slug)] = s->topics[i];
+	free(s->topics);
+	s->topics = t;
+	s->ntopics = n;
 	return 0;
 }
 
-static struct thread *
-thread_of(struct store *s, const char *slug, int create)
+static struct topic *
+topic_of(struct store *s, const char *slug, int create)
 {
-	struct thread	*t;
+	struct topic	*t;
 
-	if (s->nthreads > 0) {
-		t = &s->threads[slug_slot(s->threads, s->nthreads, slug)];
+	if (s->ntopics > 0) {
+		t = &s->topics[slug_slot(s->topics, s->ntopics, slug)];
 		if (t->slug != NULL || !create)
 			return t->slug != NULL ? t : NULL;
 	}
 	if (!create)
 		return NULL;
-	if (2 * (s->used + 1) > s->nthreads && threads_grow(s) == -1)
+	if (2 * (s->used + 1) > s->ntopics && topics_grow(s) == -1)
 		return NULL;
-	t = &s->threads[slug_slot(s->threads, s->nthreads, slug)];
+	t = &s->topics[slug_slot(s->topics, s->ntopics, slug)];
 	if ((t->slug = strdup(slug)) == NULL)
 		return NULL;
 	s->used++;
 	return t;
+}
+
+/*
+ * Where a fingerprint goes. A SHA-256 is uniform, but a reader chooses the
+ * key it hashes: one who tries keys until their fingerprints share the
+ * bits a slot is taken from would make every look-up walk one long run of
+ * slots. All 32 bytes are mixed with a key drawn at start, which the reader
+ * does not know.
+ */
+static uint64_t
+key_hash(const unsigned char key[FINGERPRINT_BYTES])
+{
+	static _Atomic uint64_t	 secret;
+	uint64_t		 s = atomic_load(&secret), drawn = 0, h, w;
+	size_t			 i;
+
+	if (s == 0) {
+		if (getrandom(&drawn, sizeof(drawn), 0) != sizeof(drawn))
+			drawn = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ULL;
+		drawn |= 1;
+		/* One key for the process: the first drawn wins, the others take it. */
+		s = atomic_compare_exchange_strong(&secret, &s, drawn) ? drawn : s;
+	}
+	for (h = s, i = 0; i < FINGERPRINT_BYTES; i += sizeof(w)) {
+		memcpy(&w, key + i, sizeof(w));
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+static size_t
+key_slot(const struct keyset *k, const unsigned char key[FINGERPRINT_BYTES])
+{
+	static const unsigned char	 zero[FINGERPRINT_BYTES];
+	size_t				 i;
+
+	for (i = key_hash(key) & (k->cap - 1); memcmp(k->keys[i], zero, FINGERPRINT_BYTES) != 0 &&
+	    memcmp(k->keys[i], key, FINGERPRINT_BYTES) != 0; i = (i + 1) & (k->cap - 1))
+		continue;
+	return i;
+}
+
+static int
+keyset_holds(const struct keyset *k, const unsigned char key[FINGERPRINT_BYTES])
+{
+	return k->cap > 0 && memcmp(k->keys[key_slot(k, key)], key, FINGERPRINT_BYTES) == 0;
+}
+
+static int
+keyset_has(const struct keyset *k, const char *hex)
+{
+	unsigned char	key[FINGERPRINT_BYTES];
+
+	return fingerprint_bytes(hex, key) == 0 && keyset_holds(k, key);
+}
+
+/* Adds the fingerprint hex: 1 when new, 0 when there already or not one, -1 when out of memory. */
+static int
+keyset_add(struct keyset *k, const char *hex)
+{
+	unsigned char	 key[FINGERPRINT_BYTES], (*old)[FINGERPRINT_BYTES] = k->keys;
+	size_t		 i, ocap = k->cap;
+
+	if (fingerprint_bytes(hex, key) == -1 || keyset_holds(k, key))
+		return 0;
+	if (2 * (k->n + 1) > k->cap) {
+		k->cap = ocap == 0 ? 16 : 2 * ocap;
+		if ((k->keys = calloc(k->cap, sizeof(*k->keys))) == NULL) {
+			k->keys = old;
+			k->cap = ocap;
+			return -1;
+		}
+		for (i = 0; i < ocap; i++)
+			if (memcmp(old[i], (unsigned char[FINGERPRINT_BYTES]){ 0 }, FINGERPRINT_BYTES) != 0)
+				memcpy(k->keys[key_slot(k, old[i])], old[i], FINGERPRINT_BYTES);
+		free(old);
+	}
+	memcpy(k->keys[key_slot(k, key)], key, FINGERPRINT_BYTES);
+	k->n++;
+	return 1;
 }
 
 static int
@@ -181,7 +274,7 @@ push(struct gb_entry ***v, size_t *n, size_t *cap, struct gb_entry *e)
 	size_t		  ncap;
 
 	if (*n == *cap) {
-		ncap = *cap == 0 ? 16 : *cap * 2;
+		ncap = *cap == 0 ? 4 : *cap * 2;
 		if ((nv = reallocarray(*v, ncap, sizeof(*nv))) == NULL)
 			return -1;
 		*v = nv;
@@ -209,6 +302,8 @@ entry_new(const struct record *r)
 	e->text = memcpy(p + slug + author, r->text, r->text_len + 1);
 	e->text_len = r->text_len;
 	memcpy(e->fingerprint, r->fingerprint, sizeof(e->fingerprint));
+	e->owner = (r->flags & RECORD_OWNER) != 0;
+	e->held = (r->flags & RECORD_HELD) != 0;
 	return e;
 }
 
@@ -232,38 +327,119 @@ entry_find(const struct store *s, unsigned long long id)
 	return e != NULL ? *e : NULL;
 }
 
+/* The entry a reply answers, which must be on the same review; NULL with *reason. */
+static struct gb_entry *
+parent_of(const struct store *s, const struct record *r, const char **reason)
+{
+	struct gb_entry	*up;
+
+	if ((up = entry_find(s, r->parent)) == NULL)
+		*reason = reasonf("answers entry %llu, which the log does not hold", r->parent);
+	else if (strcmp(up->slug, r->slug) != 0) {
+		*reason = reasonf("answers entry %llu, on another review", r->parent);
+		up = NULL;
+	}
+	return up;
+}
+
+/* Adds an entry record to s. */
+static int
+store_entry(struct store *s, const struct record *r, const char **reason)
+{
+	struct gb_entry	*e = NULL, *up = NULL;
+	struct topic	*t;
+
+	if (r->id <= s->last_id) {
+		*reason = reasonf("entry id %llu repeats or goes back", r->id);
+		return -1;
+	}
+	if (r->parent != 0 && (up = parent_of(s, r, reason)) == NULL)
+		return -1;
+	*reason = "out of memory";
+	if ((e = entry_new(r)) == NULL || (t = topic_of(s, r->slug, 1)) == NULL ||
+	    (up != NULL && push(&up->replies, &up->nreplies, &up->replies_cap, e) == -1))
+		goto fail;
+	if (push(&t->v, &t->n, &t->cap, e) == -1)
+		goto unreply;
+	if (push(&s->all, &s->n, &s->cap, e) == -1) {
+		t->n--;
+		goto unreply;
+	}
+	e->parent = up;
+	s->last_id = r->id;
+	if (!e->held && keyset_add(&s->known, e->fingerprint) == -1)
+		log_warn("guestbook: out of memory; entry %llu's author held as new", e->id);
+	return 0;
+unreply:
+	if (up != NULL)
+		up->nreplies--;
+fail:
+	free(e);
+	return -1;
+}
+
+/* Adds a ban, or takes one away. */
+static int
+store_ban(struct store *s, const struct record *r, const char **reason)
+{
+	char	**nv;
+	size_t	  i;
+
+	for (i = 0; i < s->nbans && strcmp(s->bans[i], r->text) != 0; i++)
+		continue;
+	if (r->kind == RECORD_UNBAN) {
+		if (i < s->nbans) {
+			free(s->bans[i]);
+			memmove(&s->bans[i], &s->bans[i + 1], (s->nbans - i - 1) * sizeof(*s->bans));
+			s->nbans--;
+		}
+		return 0;
+	}
+	if (i < s->nbans)
+		return 0;
+	if ((nv = reallocarray(s->bans, s->nbans + 1, sizeof(*nv))) == NULL ||
+	    (nv[s->nbans] = strdup(r->text)) == NULL) {
+		if (nv != NULL)
+			s->bans = nv;
+		*reason = "out of memory";
+		return -1;
+	}
+	s->bans = nv;
+	s->nbans++;
+	return 0;
+}
+
 /* Adds what one record says to s; -1 with *reason when it cannot be applied. */
 static int
 store_apply(struct store *s, const struct record *r, const char **reason)
 {
 	struct gb_entry	*e;
-	struct thread	*t;
+	struct topic	*t;
 
-	if (r->kind == RECORD_HIDE) {
-		if ((e = entry_find(s, r->id)) == NULL) {
-			*reason = "hides an entry the log does not hold";
+	switch (r->kind) {
+	case RECORD_ENTRY:
+		return store_entry(s, r, reason);
+	case RECORD_LIKE:
+		if ((t = topic_of(s, r->slug, 1)) == NULL || keyset_add(&t->likes, r->fingerprint) == -1) {
+			*reason = "out of memory";
 			return -1;
 		}
-		e->hidden = 1;
 		return 0;
+	case RECORD_BAN:
+	case RECORD_UNBAN:
+		return store_ban(s, r, reason);
+	default:
+		break;
 	}
-	if (r->id <= s->last_id) {
-		*reason = reasonf("entry id %llu repeats or goes back", r->id);
+	if ((e = entry_find(s, r->id)) == NULL) {
+		*reason = reasonf("names entry %llu, which the log does not hold", r->id);
 		return -1;
 	}
-	if ((e = entry_new(r)) == NULL || (t = thread_of(s, r->slug, 1)) == NULL ||
-	    push(&s->all, &s->n, &s->cap, e) == -1) {
-		free(e);
-		*reason = "out of memory";
-		return -1;
-	}
-	if (push(&t->v, &t->n, &t->cap, e) == -1) {
-		s->n--;
-		free(e);
-		*reason = "out of memory";
-		return -1;
-	}
-	s->last_id = r->id;
+	if (r->kind == RECORD_APPROVE) {
+		e->held = 0;
+		(void)keyset_add(&s->known, e->fingerprint);
+	} else
+		e->hidden = r->kind == RECORD_HIDE;
 	return 0;
 }
 
@@ -272,24 +448,31 @@ store_free(struct store *s)
 {
 	size_t	i;
 
-	for (i = 0; i < s->nthreads; i++) {
-		free(s->threads[i].slug);
-		free(s->threads[i].v);
+	for (i = 0; i < s->ntopics; i++) {
+		free(s->topics[i].slug);
+		free(s->topics[i].v);
+		free(s->topics[i].likes.keys);
 	}
-	for (i = 0; i < s->n; i++)
+	for (i = 0; i < s->n; i++) {
+		free(s->all[i]->replies);
 		free(s->all[i]);
-	free(s->threads);
+	}
+	for (i = 0; i < s->nbans; i++)
+		free(s->bans[i]);
+	free(s->bans);
+	free(s->known.keys);
+	free(s->topics);
 	free(s->all);
 	memset(s, 0, sizeof(*s));
 }
 
 /*
  * Applies one line of the log; a bad one is reported with its place and
- * skipped. With hides_only, entries are passed over (a batch whose sync
- * failed) but the owner's hide records among them still count.
+ * skipped. With owners_only, readers' entries and likes are passed over (a
+ * batch whose sync failed) but the owner's records among them still count.
  */
 static void
-apply_line(struct guestbook *gb, const char *line, size_t len, int hides_only)
+apply_line(struct guestbook *gb, const char *line, size_t len, int owners_only)
 {
 	struct tail	*t = &gb->tail;
 	struct record	 r;
@@ -299,7 +482,7 @@ apply_line(struct guestbook *gb, const char *line, size_t len, int hides_only)
 	if (len == 0)
 		return;		/* the LF that ended a torn record */
 	if (record_parse(line, len, &r, &reason) == 0) {
-		if (hides_only && r.kind != RECORD_HIDE)
+		if (owners_only && (r.kind == RECORD_ENTRY || r.kind == RECORD_LIKE))
 			return;
 		pthread_mutex_lock(&gb->gb_lock);
 		rc = store_apply(&gb->store, &r, &reason);
@@ -380,6 +563,28 @@ append_bytes(int fd, const char *b, size_t len)
 	return n > 0 ? (size_t)n : 0;
 }
 
+/*
+ * The append lock: marquee and the owner's commands (guestbook_append) each
+ * hold it while they read the log's end, hand out the next ids and write,
+ * so two processes never give one id twice. An open file description lock
+ * (fcntl F_OFD_SETLKW), not flock: the server holds flock on the log all
+ * its life to keep a second server away, and a command must still append.
+ * Without locks (a file system that has none) appends still work, with the
+ * old risk of a command and the server racing for an id, so it is logged.
+ */
+static void
+append_lock(int fd, short type)
+{
+	struct flock	fl = { .l_type = type, .l_whence = SEEK_SET };
+
+	while (fcntl(fd, F_OFD_SETLKW, &fl) == -1) {
+		if (errno != EINTR) {
+			log_warn("guestbook: append lock: %s", strerror(errno));
+			return;
+		}
+	}
+}
+
 /* Why appends fail while the disk is full; the log says which file and error. */
 static const char read_only_reason[] = "guestbook temporarily read-only, try again later";
 
@@ -451,12 +656,12 @@ pending_cancel(struct pending *p)
 	pthread_mutex_unlock(&p->gb->queue_lock);
 }
 
-unsigned long long
-pending_result(const struct pending *p, const char **reason)
+int
+pending_result(const struct pending *p, unsigned long long *id, const char **reason)
 {
-	if (p->id == 0)
-		*reason = p->reason;
-	return p->id;
+	*id = p->id;
+	*reason = p->reason;
+	return p->reason == NULL ? 0 : -1;
 }
 
 struct pending *
@@ -472,9 +677,10 @@ guestbook_submit(struct guestbook *gb, const struct record *r, const char *clien
 	}
 	p->gb = gb;
 	p->rec = *r;
-	p->rec.kind = RECORD_ENTRY;
 	h = text_hash(h, client, strlen(client));
 	h = text_hash(h, r->slug, strlen(r->slug));
+	/* "Thanks!" to two readers is two replies, not one sent twice. */
+	h = text_hash(h, (const char *)&r->parent, sizeof(r->parent));
 	p->dedupe = text_hash(h, r->text, r->text_len);
 	atomic_init(&p->refs, 2);
 	pthread_mutex_lock(&gb->queue_lock);
@@ -518,9 +724,18 @@ static struct pending *
 batch_twin(struct pending *batch, const struct pending *p)
 {
 	for (; batch != p; batch = batch->next)
-		if (batch->dedupe == p->dedupe && batch->dup_id == 0 && batch->dup_of == NULL)
+		if (batch->dedupe == p->dedupe && batch->dup_id == 0 && batch->dup_of == NULL &&
+		    !batch->liked)
 			return batch;
 	return NULL;
+}
+
+static int
+guestbook_liked_locked(struct guestbook *gb, const char *slug, const char *fingerprint)
+{
+	struct topic	*t = topic_of(&gb->store, slug, 0);
+
+	return t != NULL && keyset_has(&t->likes, fingerprint);
 }
 
 /*
@@ -540,13 +755,20 @@ batch_format(struct guestbook *gb, struct pending *batch, long long now)
 	if (gb->tail.partial)
 		gb->batch_buf[len++] = '\n';
 	for (p = batch; p != NULL; p = p->next) {
-		if ((dup = recent_find(gb, p->dedupe, now)) != NULL) {
+		if (p->rec.kind == RECORD_ENTRY && (dup = recent_find(gb, p->dedupe, now)) != NULL) {
 			p->dup_id = dup->id;
 			continue;
 		}
 		if ((p->dup_of = batch_twin(batch, p)) != NULL)
 			continue;
-		p->rec.id = ++gb->last_id_written;
+		if (p->rec.kind == RECORD_LIKE) {
+			pthread_mutex_lock(&gb->gb_lock);
+			p->liked = guestbook_liked_locked(gb, p->rec.slug, p->rec.fingerprint);
+			pthread_mutex_unlock(&gb->gb_lock);
+			if (p->liked)
+				continue;
+		} else
+			p->rec.id = ++gb->last_id_written;
 		p->rec.time = now;
 		if ((n = record_format(&p->rec, gb->batch_buf + len,
 		    (size_t)BATCH_MAX * RECORD_MAX + 1 - len)) == 0) {
@@ -572,7 +794,7 @@ batch_settle(struct guestbook *gb, struct pending *batch, size_t written,
 
 	pthread_mutex_lock(&gb->queue_lock);
 	for (p = batch; p != NULL; p = p->next) {
-		if (p->dup_id != 0)
+		if (p->dup_id != 0 || p->liked)
 			pending_settle(p, p->dup_id, NULL);
 		else if (p->dup_of != NULL)
 			pending_settle(p, p->dup_of->id, p->dup_of->reason);
@@ -580,7 +802,8 @@ batch_settle(struct guestbook *gb, struct pending *batch, size_t written,
 			pending_settle(p, 0, p->failed);
 		else if (p->end <= written && failure == NULL) {
 			pending_settle(p, p->rec.id, NULL);
-			recent_add(gb, p->dedupe, now, p->rec.id);
+			if (p->rec.kind == RECORD_ENTRY)
+				recent_add(gb, p->dedupe, now, p->rec.id);
 		} else
 			pending_settle(p, 0, failure);
 		if (p->wake != NULL)
@@ -640,6 +863,10 @@ batch_commit(struct guestbook *gb, struct pending *batch)
 	size_t		 len, written;
 	int		 err = 0;
 
+	/* What the owner's commands appended is read first: its ids are taken. */
+	append_lock(gb->tail.fd, F_WRLCK);
+	if (tail_follow(gb, &reason) == -1)
+		log_error("%s", reason);
 	pthread_mutex_lock(&gb->gb_lock);
 	if (gb->last_id_written < gb->store.last_id)
 		gb->last_id_written = gb->store.last_id;
@@ -657,6 +884,7 @@ batch_commit(struct guestbook *gb, struct pending *batch)
 	}
 	if (tail_follow_lines(gb, what == NULL, &reason) == -1)
 		log_error("%s", reason);
+	append_lock(gb->tail.fd, F_UNLCK);
 	failure = batch_outcome(gb, what, err);
 	batch_settle(gb, batch, written, failure, now);
 	if (failure != NULL && failure != read_only_reason)
@@ -886,44 +1114,279 @@ guestbook_close(struct guestbook *gb)
 	free(gb);
 }
 
-int
-guestbook_entries(struct guestbook *gb, const char *slug, size_t skip, size_t max,
-    const struct gb_entry ***out, size_t *n, size_t *visible)
-{
-	struct gb_entry	**from, **v = NULL;
-	struct thread	 *t;
-	size_t		  i, total, seen = 0, first;
-	int		  rc = 0;
+/* --- Reading for pages ------------------------------------------------------- */
 
-	*n = 0;
-	pthread_mutex_lock(&gb->gb_lock);
-	if (slug == NULL) {
-		from = gb->store.all;
-		total = gb->store.n;
-	} else {
-		t = thread_of(&gb->store, slug, 0);
-		from = t != NULL ? t->v : NULL;
-		total = t != NULL ? t->n : 0;
+/* A list of thread items being built; failed sticks. */
+struct items {
+	struct gb_item	*v;
+	size_t		 n, cap;
+	int		 failed;
+};
+
+static void
+items_add(struct items *it, const struct gb_entry *e, unsigned depth)
+{
+	struct gb_item	*nv;
+	size_t		 ncap;
+
+	if (it->failed)
+		return;
+	if (it->n == it->cap) {
+		ncap = it->cap == 0 ? 32 : 2 * it->cap;
+		if ((nv = reallocarray(it->v, ncap, sizeof(*nv))) == NULL) {
+			it->failed = 1;
+			return;
+		}
+		it->v = nv;
+		it->cap = ncap;
 	}
-	if (total > 0 && (v = reallocarray(NULL, total < max ? total : max, sizeof(*v))) == NULL)
-		rc = -1;
-	/* Newest first, to skip the newest pages; stored back oldest first below. */
-	for (i = total; i-- > 0;) {
-		if (from[i]->hidden)
+	it->v[it->n++] = (struct gb_item){ e, depth };
+}
+
+static int
+shown(const struct gb_entry *e)
+{
+	return !e->hidden && !e->held;
+}
+
+/* A reply walk's place: the entry whose replies are being added, and the next of them. */
+struct walk {
+	const struct gb_entry	*entry;
+	size_t			 next;
+};
+
+/*
+ * Adds e (shown) and the shown replies under it, depth first; under gb_lock.
+ * The walk keeps its own stack: a chain of replies thousands deep must not
+ * exhaust a worker thread's.
+ */
+static void
+items_add_thread(struct items *it, const struct gb_entry *e, unsigned depth)
+{
+	struct walk	*stack = NULL, *grown, *top;
+	size_t		 n = 0, cap = 0;
+
+	items_add(it, e, depth);
+	while (e != NULL && !it->failed) {
+		if (n == cap) {
+			cap = cap == 0 ? 16 : 2 * cap;
+			if ((grown = reallocarray(stack, cap, sizeof(*stack))) == NULL) {
+				it->failed = 1;
+				break;
+			}
+			stack = grown;
+		}
+		stack[n++] = (struct walk){ e, 0 };
+		e = NULL;
+		/* Back up to the deepest entry with a shown reply left; it is the next e. */
+		while (n > 0 && e == NULL) {
+			top = &stack[n - 1];
+			if (top->next == top->entry->nreplies)
+				n--;
+			else if (shown(top->entry->replies[top->next]))
+				e = top->entry->replies[top->next++];
+			else
+				top->next++;
+		}
+		if (e != NULL)
+			items_add(it, e, depth + (unsigned)n);
+	}
+	free(stack);
+}
+
+/* Reverses the roots of the newest-first walk into oldest first, keeping each thread in order. */
+static void
+roots_oldest_first(struct items *it)
+{
+	struct gb_item	*v;
+	size_t		 end = it->n, start, out = 0;
+
+	if (it->failed || it->n == 0 || (v = reallocarray(NULL, it->n, sizeof(*v))) == NULL) {
+		it->failed |= it->n > 0;
+		return;
+	}
+	while (end > 0) {
+		for (start = end - 1; it->v[start].depth != 0; start--)
 			continue;
-		if (seen++ >= skip && *n < max && v != NULL)
-			v[(*n)++] = from[i];
+		memcpy(v + out, it->v + start, (end - start) * sizeof(*v));
+		out += end - start;
+		end = start;
+	}
+	free(it->v);
+	it->v = v;
+}
+
+/* Hands over the list as *v and *n: 0, or -1 with nothing (NULL, 0) when it failed. */
+static int
+items_give(struct items *it, struct gb_item **v, size_t *n)
+{
+	if (it->failed) {
+		free(it->v);
+		it->v = NULL;
+		it->n = 0;
+	}
+	*v = it->v;
+	*n = it->n;
+	return it->failed ? -1 : 0;
+}
+
+/* The entries on slug (NULL for all), oldest first, and how many in *n; under gb_lock. */
+static struct gb_entry **
+entries_on(struct store *s, const char *slug, size_t *n)
+{
+	struct topic	*t;
+
+	if (slug == NULL) {
+		*n = s->n;
+		return s->all;
+	}
+	t = topic_of(s, slug, 0);
+	*n = t != NULL ? t->n : 0;
+	return t != NULL ? t->v : NULL;
+}
+
+int
+guestbook_threads(struct guestbook *gb, const char *slug, size_t skip, size_t max,
+    int newest_first, struct gb_item **v, size_t *n, size_t *roots)
+{
+	struct items	  it = { 0 };
+	struct gb_entry	**from;
+	size_t		  i, total, seen = 0;
+
+	pthread_mutex_lock(&gb->gb_lock);
+	from = entries_on(&gb->store, slug, &total);
+	/* Newest first, to skip the newest; turned oldest first below when asked. */
+	for (i = total; i-- > 0;) {
+		if (from[i]->parent != NULL || !shown(from[i]))
+			continue;
+		if (seen++ >= skip && seen - skip <= max)
+			items_add_thread(&it, from[i], 0);
 	}
 	pthread_mutex_unlock(&gb->gb_lock);
-	for (first = 0; *n > 1 && first < *n / 2; first++) {
-		struct gb_entry	*e = v[first];
+	if (!newest_first)
+		roots_oldest_first(&it);
+	*roots = seen;
+	return items_give(&it, v, n);
+}
 
-		v[first] = v[*n - 1 - first];
-		v[*n - 1 - first] = e;
-	}
-	*out = (const struct gb_entry **)v;
-	*visible = seen;
-	return rc;
+/*
+ * Whether e is shown where it stands in its thread: neither it nor an entry
+ * it answers is hidden or held. *depth is how many it answers; under gb_lock.
+ */
+static int
+shown_in_thread(const struct gb_entry *e, unsigned *depth)
+{
+	for (*depth = 0; e != NULL && shown(e); e = e->parent)
+		(*depth)++;
+	if (*depth > 0)
+		(*depth)--;
+	return e == NULL;
+}
+
+int
+guestbook_entry(struct guestbook *gb, unsigned long long id, struct gb_item **v, size_t *n)
+{
+	struct items		 it = { 0 };
+	const struct gb_entry	*e;
+	unsigned		 depth;
+
+	pthread_mutex_lock(&gb->gb_lock);
+	if ((e = entry_find(&gb->store, id)) != NULL && shown_in_thread(e, &depth))
+		items_add_thread(&it, e, 0);
+	pthread_mutex_unlock(&gb->gb_lock);
+	/* Nothing shown is no page either. */
+	return items_give(&it, v, n) == -1 || *n == 0 ? -1 : 0;
+}
+
+const struct gb_entry *
+guestbook_shown(struct guestbook *gb, unsigned long long id)
+{
+	const struct gb_entry	*e;
+	unsigned		 depth;
+
+	pthread_mutex_lock(&gb->gb_lock);
+	if ((e = entry_find(&gb->store, id)) != NULL && !shown_in_thread(e, &depth))
+		e = NULL;
+	pthread_mutex_unlock(&gb->gb_lock);
+	return e;
+}
+
+int
+guestbook_latest(struct guestbook *gb, const char *slug, size_t max, struct gb_item **v,
+    size_t *n)
+{
+	struct items	  it = { 0 };
+	struct gb_entry	**from;
+	size_t		  i, total;
+	unsigned	  depth;
+
+	pthread_mutex_lock(&gb->gb_lock);
+	from = entries_on(&gb->store, slug, &total);
+	/* Ids grow with time, and each list is in id order: newest last. */
+	for (i = total; i-- > 0 && it.n < max;)
+		if (shown_in_thread(from[i], &depth))
+			items_add(&it, from[i], depth);
+	pthread_mutex_unlock(&gb->gb_lock);
+	return items_give(&it, v, n);
+}
+
+size_t
+guestbook_likes(struct guestbook *gb, const char *slug)
+{
+	struct topic	*t;
+	size_t		 n;
+
+	pthread_mutex_lock(&gb->gb_lock);
+	n = (t = topic_of(&gb->store, slug, 0)) != NULL ? t->likes.n : 0;
+	pthread_mutex_unlock(&gb->gb_lock);
+	return n;
+}
+
+int
+guestbook_liked(struct guestbook *gb, const char *slug, const char *fingerprint)
+{
+	int	liked;
+
+	pthread_mutex_lock(&gb->gb_lock);
+	liked = guestbook_liked_locked(gb, slug, fingerprint);
+	pthread_mutex_unlock(&gb->gb_lock);
+	return liked;
+}
+
+int
+guestbook_banned(struct guestbook *gb, const char *target)
+{
+	size_t	i;
+	int	banned = 0;
+
+	pthread_mutex_lock(&gb->gb_lock);
+	for (i = 0; i < gb->store.nbans && !banned; i++)
+		banned = strcmp(gb->store.bans[i], target) == 0;
+	pthread_mutex_unlock(&gb->gb_lock);
+	return banned;
+}
+
+int
+guestbook_known(struct guestbook *gb, const char *fingerprint)
+{
+	int	known;
+
+	pthread_mutex_lock(&gb->gb_lock);
+	known = keyset_has(&gb->store.known, fingerprint);
+	pthread_mutex_unlock(&gb->gb_lock);
+	return known;
+}
+
+int
+guestbook_held(struct guestbook *gb, unsigned long long id)
+{
+	const struct gb_entry	*e;
+	int			 held;
+
+	pthread_mutex_lock(&gb->gb_lock);
+	held = (e = entry_find(&gb->store, id)) != NULL && e->held;
+	pthread_mutex_unlock(&gb->gb_lock);
+	return held;
 }
 
 /* --- For the owner's commands (gbtool.c) ------------------------------------- */
@@ -963,26 +1426,79 @@ guestbook_problems(struct guestbook *gb)
 	return gb->problems + (gb->tail.partial ? 1 : 0);
 }
 
-int
-guestbook_hide(struct guestbook *gb, unsigned long long id, const char **reason)
+const struct gb_entry *
+guestbook_find(struct guestbook *gb, unsigned long long id)
 {
-	struct record	 r = { .kind = RECORD_HIDE, .time = (long long)time(NULL), .id = id };
-	struct gb_entry	*e;
-	char		 line[RECORD_MAX + 2];
-	size_t		 len = 0;
+	return entry_find(&gb->store, id);
+}
 
-	if ((e = entry_find(&gb->store, id)) == NULL) {
-		*reason = reasonf("%s: no entry %llu", gb->tail.path, id);
-		return -1;
+size_t
+guestbook_bans(struct guestbook *gb, char *const **v)
+{
+	*v = gb->store.bans;
+	return gb->store.nbans;
+}
+
+void
+guestbook_each_like(struct guestbook *gb,
+    void (*fn)(void *arg, const char *slug, const char *fingerprint), void *arg)
+{
+	static const unsigned char	 zero[FINGERPRINT_BYTES];
+	const struct topic		*t;
+	char				 hex[FINGERPRINT_HEX];
+	size_t				 i, k, j;
+
+	for (i = 0; i < gb->store.ntopics; i++) {
+		t = &gb->store.topics[i];
+		for (k = 0; t->slug != NULL && k < t->likes.cap; k++) {
+			if (memcmp(t->likes.keys[k], zero, FINGERPRINT_BYTES) == 0)
+				continue;
+			for (j = 0; j < FINGERPRINT_BYTES; j++)
+				snprintf(hex + 2 * j, 3, "%02x", t->likes.keys[k][j]);
+			fn(arg, t->slug, hex);
+		}
 	}
-	if (e->hidden)
-		return 1;
+}
+
+/* Whether r can be applied to what the log holds now; -1 with *reason. */
+static int
+append_check(struct guestbook *gb, const struct record *r, const char **reason)
+{
+	if (r->kind == RECORD_ENTRY)
+		return r->parent != 0 && parent_of(&gb->store, r, reason) == NULL ? -1 : 0;
+	if (r->kind >= RECORD_LIKE || entry_find(&gb->store, r->id) != NULL)
+		return 0;
+	*reason = reasonf("no entry %llu", r->id);
+	return -1;
+}
+
+int
+guestbook_append(struct guestbook *gb, struct record *r, const char **reason)
+{
+	char	line[RECORD_MAX + 2];
+	size_t	len = 0;
+	int	rc = -1;
+
+	append_lock(gb->tail.fd, F_WRLCK);
+	if (tail_follow(gb, reason) == -1 || append_check(gb, r, reason) == -1)
+		goto done;
+	r->time = (long long)time(NULL);
+	if (r->kind == RECORD_ENTRY)
+		r->id = gb->store.last_id + 1;
+	/* A torn record at the end (a crash) must not swallow this one. */
 	if (gb->tail.partial)
 		line[len++] = '\n';
-	len += record_format(&r, line + len, sizeof(line) - len);
+	if ((len += record_format(r, line + len, sizeof(line) - len)) <= 1) {
+		*reason = "the record does not fit";
+		goto done;
+	}
 	if (append_bytes(gb->tail.fd, line, len) != len || fdatasync(gb->tail.fd) == -1) {
 		*reason = reasonf("%s: %s", gb->tail.path, strerror(errno));
-		return -1;
+		goto done;
 	}
-	return 0;
+	gb->tail.discard = gb->tail.partial;
+	rc = tail_follow(gb, reason);
+done:
+	append_lock(gb->tail.fd, F_UNLCK);
+	return rc;
 }

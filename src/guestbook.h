@@ -16,7 +16,7 @@ struct pending;
  * owner's commands append. Nothing here ever rewrites or truncates the log.
  */
 
-/* One entry as pages show it; immutable once published. */
+/* One entry as pages show it; the fields above the lock never change. */
 struct gb_entry {
 	unsigned long long	 id;
 	long long		 time;
@@ -25,7 +25,19 @@ struct gb_entry {
 	char			 fingerprint[FINGERPRINT_HEX];	/* "" without a certificate */
 	const char		*text;
 	size_t			 text_len;
-	int			 hidden;	/* under the guestbook's lock */
+	const struct gb_entry	*parent;	/* the entry a reply answers; NULL for none */
+	int			 owner;		/* written by the capsule's owner */
+	/* Under the guestbook's lock: */
+	int			 hidden;
+	int			 held;		/* waits for the owner's approve */
+	struct gb_entry		**replies;	/* oldest first; owned by the entry */
+	size_t			 nreplies, replies_cap;
+};
+
+/* An entry in a thread: depth 0 for one that answers no entry shown with it. */
+struct gb_item {
+	const struct gb_entry	*entry;
+	unsigned		 depth;
 };
 
 /*
@@ -42,27 +54,71 @@ int	 guestbook_start(struct guestbook *gb, const char **reason);
 void	 guestbook_close(struct guestbook *gb);
 
 /*
- * Queues r (an entry: slug, author, fingerprint and text filled in) for
- * appending on behalf of client, which names who sent it for the duplicate
- * check. Returns a pending append that the caller owns and gives back with
+ * Queues r (an entry, with slug, author, fingerprint, text, parent and
+ * flags filled in, or a like, with slug and fingerprint) for appending on
+ * behalf of client, which names who sent it for the duplicate check.
+ * Returns a pending append that the caller owns and gives back with
  * pending_put(), or NULL with *reason when the queue is full or the
- * committer has stopped.
+ * committer has stopped. A like the log holds already is not written again.
  */
 struct pending	*guestbook_submit(struct guestbook *gb, const struct record *r,
 		    const char *client, const char **reason);
 
-/* The outcome of a settled append: its entry id, or 0 with *reason. */
-unsigned long long	 pending_result(const struct pending *p, const char **reason);
+/*
+ * The outcome of a settled append: 0 with the entry's id in *id (0 for a
+ * like), or -1 with *reason.
+ */
+int	 pending_result(const struct pending *p, unsigned long long *id,
+	    const char **reason);
 
 /*
- * The visible entries on slug ("" for the guestbook's own, NULL for all),
- * oldest first: of the newest max after the skip newest. *v is allocated
- * (freed by the caller); the entries themselves stay valid until
- * guestbook_close(), so they are rendered without a lock. *visible is how
- * many are visible in all. Returns 0, or -1 when out of memory (*n is 0).
+ * A thread view of the shown entries on slug ("" for the guestbook's own,
+ * NULL for all): entries that answer none (roots), of the newest max after
+ * the skip newest, oldest first (newest first with newest_first), each
+ * followed by the replies under it, depth first, oldest first. An entry is
+ * shown when neither it nor an entry it answers is hidden or held: hiding a
+ * response hides the replies to it. *v is allocated (freed by the caller);
+ * the entries stay valid until guestbook_close(), so they are rendered
+ * without a lock. *roots is how many roots are shown in all. Returns 0, or
+ * -1 when out of memory (*n is 0).
  */
-int	 guestbook_entries(struct guestbook *gb, const char *slug, size_t skip,
-	    size_t max, const struct gb_entry ***v, size_t *n, size_t *visible);
+int	 guestbook_threads(struct guestbook *gb, const char *slug, size_t skip,
+	    size_t max, int newest_first, struct gb_item **v, size_t *n, size_t *roots);
+
+/*
+ * Entry id when it is shown (neither it nor an entry it answers is hidden
+ * or held), else NULL; valid until guestbook_close(). What a reply needs of
+ * the entry it answers, without copying the thread under it.
+ */
+const struct gb_entry	*guestbook_shown(struct guestbook *gb, unsigned long long id);
+
+/*
+ * Entry id with the replies under it, as guestbook_threads orders them
+ * (depth from 0 for id). -1 when it is not shown or out of memory (*n is 0).
+ */
+int	 guestbook_entry(struct guestbook *gb, unsigned long long id,
+	    struct gb_item **v, size_t *n);
+
+/*
+ * The newest max shown entries on slug ("" for the guestbook's own, NULL
+ * for all), replies among them, newest first, each with how many entries it
+ * answers as its depth: what a feed lists. *v is allocated (freed by the
+ * caller; NULL when none is shown) and its entries stay valid until
+ * guestbook_close(). Returns 0, or -1 when out of memory (*n is 0).
+ */
+int	 guestbook_latest(struct guestbook *gb, const char *slug, size_t max,
+	    struct gb_item **v, size_t *n);
+
+/* How many certificates like the review slug. */
+size_t	 guestbook_likes(struct guestbook *gb, const char *slug);
+/* Whether the certificate fingerprint has liked the review slug. */
+int	 guestbook_liked(struct guestbook *gb, const char *slug, const char *fingerprint);
+/* Whether target (a fingerprint or an address key) is banned from writing. */
+int	 guestbook_banned(struct guestbook *gb, const char *target);
+/* Whether the certificate fingerprint has a shown or approved entry. */
+int	 guestbook_known(struct guestbook *gb, const char *fingerprint);
+/* Whether entry id waits for the owner's approval. */
+int	 guestbook_held(struct guestbook *gb, unsigned long long id);
 
 /*
  * For the owner's commands, with no committer: reads the log at path
@@ -75,9 +131,22 @@ size_t	 guestbook_all(struct guestbook *gb, struct gb_entry *const **v);
 /* How many records reading found skipped or torn; a torn last one is logged. */
 unsigned guestbook_problems(struct guestbook *gb);
 /*
- * Appends a hide record for entry id and syncs it (gb from guestbook_load,
- * writable): 0 when hidden now, 1 when it already was, -1 with *reason.
+ * Appends r and syncs it (gb from guestbook_load, writable), taking the
+ * append lock that a running marquee takes too, so both hand out ids from
+ * one sequence; an entry gets the next id, returned in r->id. The record is
+ * applied to gb as well. 0, or -1 with *reason (an entry a record names
+ * that the log does not hold, a reply to an entry of another review).
  */
-int	 guestbook_hide(struct guestbook *gb, unsigned long long id, const char **reason);
+int	 guestbook_append(struct guestbook *gb, struct record *r, const char **reason);
+/* The entry id, shown or not; NULL when the log holds none (gb from guestbook_load). */
+const struct gb_entry	*guestbook_find(struct guestbook *gb, unsigned long long id);
+/* Every banned target, in the order banned (gb from guestbook_load). */
+size_t	 guestbook_bans(struct guestbook *gb, char *const **v);
+/*
+ * Calls fn with every like: the review's slug and the liker's fingerprint,
+ * review by review (gb from guestbook_load).
+ */
+void	 guestbook_each_like(struct guestbook *gb,
+	    void (*fn)(void *arg, const char *slug, const char *fingerprint), void *arg);
 
 #endif

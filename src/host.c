@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "capsule.h"
+#include "dates.h"
 #include "guestbook.h"
 #include "host.h"
 #include "index.h"
@@ -50,7 +51,9 @@ struct book {
 struct shelf {
 	unsigned		 refs;			/* main thread only, as a book's */
 	char			 root[PATH_MAX];	/* as configured */
+	char			 author[CN_MAX + 1];	/* in the index's feeds */
 	int			 root_fd;		/* owned */
+	struct dates		*dates;			/* owned; the index's */
 	struct index		*index;			/* owned; NULL until started */
 	struct book		*book;			/* a reference */
 };
@@ -199,6 +202,30 @@ find_book(const struct hostset *old, const char *path)
 	return NULL;
 }
 
+/*
+ * The dates log of host name, beside its guestbook log (dates-NAME.log),
+ * opened now, before the sandbox; one out of reach (outside a chroot, or
+ * after the sandbox, on a reload) keeps the dates in memory, and says so.
+ */
+static struct dates *
+dates_of(const char *name, const char *guestbook, const char **reason)
+{
+	struct dates	*d;
+	char		 dir[PATH_MAX], path[PATH_MAX];
+	const char	*why;
+
+	snprintf(dir, sizeof(dir), "%s", guestbook);	/* fits: both PATH_MAX */
+	if (guestbook[0] != '\0' && (size_t)snprintf(path, sizeof(path), "%s/dates-%s.log",
+	    dirname(dir), name) < sizeof(path)) {
+		if ((d = dates_open(path, &why)) != NULL)
+			return d;
+		log_warn("%s; review dates kept in memory until a restart", why);
+	} else
+		log_warn("%s: review dates kept in memory: the state directory is out of reach",
+		    name);
+	return dates_open("", reason);
+}
+
 /* Drops a reference to sh; the last one stops its index watcher first, as it reads the book. */
 static void
 shelf_put(struct shelf *sh)
@@ -206,16 +233,20 @@ shelf_put(struct shelf *sh)
 	if (sh == NULL || --sh->refs > 0)
 		return;
 	index_stop(sh->index);
+	dates_close(sh->dates);
 	if (sh->root_fd != -1)
 		close(sh->root_fd);
 	book_put(sh->book);
 	free(sh);
 }
 
-/* Opens the root configured as configured by its name path, for an index of book b. */
+/*
+ * Opens host name's capsule root (configured as configured; paths names its
+ * files as seen now) and its dates log, for an index of book b.
+ */
 static struct shelf *
-shelf_open(const char *configured, const char *path, struct book *b,
-    const char **reason)
+shelf_open(const char *name, const char *configured, const struct host_config *paths,
+    const char *author, struct book *b, const char **reason)
 {
 	struct shelf	*sh;
 
@@ -225,25 +256,38 @@ shelf_open(const char *configured, const char *path, struct book *b,
 	}
 	sh->refs = 1;
 	memcpy(sh->root, configured, sizeof(sh->root));	/* both PATH_MAX */
+	memcpy(sh->author, author, sizeof(sh->author));	/* both CN_MAX + 1 */
 	sh->book = b;
 	b->refs++;
-	if ((sh->root_fd = capsule_open_root(path, reason)) == -1) {
+	if ((sh->root_fd = capsule_open_root(paths->root, reason)) == -1 ||
+	    (sh->dates = dates_of(name, paths->guestbook, reason)) == NULL) {
 		shelf_put(sh);
 		return NULL;
 	}
 	return sh;
 }
 
-/* A new reference to the shelf of old's host name when it keeps its root and book, or NULL. */
+/* Starts the index of h's shelf; root is the capsule's name as seen now. */
+static int
+shelf_start(struct host *h, const char *root, unsigned public_port, const char **reason)
+{
+	struct index_host	ih = { h->name, public_port, h->shelf->author, h->shelf->dates };
+
+	h->shelf->index = index_start(h->root_fd, root, &ih, h->guestbook, reason);
+	return h->shelf->index != NULL ? 0 : -1;
+}
+
+/* A new reference to the shelf of old's host name when it keeps its root, author and book, or NULL. */
 static struct shelf *
 find_shelf(const struct hostset *old, const char *name, const char *root,
-    const struct book *b)
+    const char *author, const struct book *b)
 {
 	size_t	i;
 
 	for (i = 0; old != NULL && i < old->nhosts; i++)
 		if (strcmp(old->hosts[i].name, name) == 0 &&
 		    strcmp(old->hosts[i].shelf->root, root) == 0 &&
+		    strcmp(old->hosts[i].shelf->author, author) == 0 &&
 		    old->hosts[i].shelf->book == b) {
 			old->hosts[i].shelf->refs++;
 			return old->hosts[i].shelf;
@@ -265,8 +309,9 @@ host_open(struct hostset *s, size_t i, const struct config *paths,
 	if ((h->book = find_book(old, hc->guestbook)) == NULL &&
 	    (h->book = book_open(hc->guestbook, paths->hosts[i].guestbook, reason)) == NULL)
 		return -1;
-	if ((h->shelf = find_shelf(old, h->name, hc->root, h->book)) == NULL &&
-	    (h->shelf = shelf_open(hc->root, paths->hosts[i].root, h->book, reason)) == NULL)
+	if ((h->shelf = find_shelf(old, h->name, hc->root, hc->author, h->book)) == NULL &&
+	    (h->shelf = shelf_open(h->name, hc->root, &paths->hosts[i], hc->author, h->book,
+	    reason)) == NULL)
 		return -1;
 	h->root_fd = h->shelf->root_fd;
 	h->index = h->shelf->index;
@@ -341,9 +386,8 @@ hostset_start(struct hostset *s, const struct config *paths, const char **reason
 				return -1;
 			h->book->started = 1;
 		}
-		if (h->shelf->index == NULL &&
-		    (h->shelf->index = index_start(h->root_fd, paths->hosts[i].root,
-		    h->name, s->config->public_port, h->guestbook, reason)) == NULL)
+		if (h->shelf->index == NULL && shelf_start(h, paths->hosts[i].root,
+		    s->config->public_port, reason) == -1)
 			return -1;
 		h->index = h->shelf->index;
 	}

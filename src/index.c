@@ -24,6 +24,7 @@
 #include "buf.h"
 #include "capsule.h"
 #include "config.h"
+#include "dates.h"
 #include "event.h"
 #include "gemlog.h"
 #include "gemtext.h"
@@ -40,6 +41,8 @@
 #define INTRO_FILE		"index.gmi"
 /* Quiet time after a change before rebuilding: an editor's save is several events. */
 #define SETTLE_MS		100
+/* Seconds between looks at the calendar while a scheduled review waits. */
+#define SCHEDULE_CHECK_S	60
 /* Room for a batch of inotify events (struct inotify_event + NAME_MAX each). */
 #define INOTIFY_BUF		(64 * 1024)
 
@@ -48,8 +51,12 @@ struct snapshot {
 	atomic_uint	  refs;
 	struct page	 *pages;
 	size_t		  npages;
-	struct entry	**reviews;	/* one reference each, sorted by file name */
+	struct entry	**reviews;	/* one reference each, sorted by file name; drafts too */
 	size_t		  nreviews;
+	struct entry	**listed;	/* what readers see, newest first (gemlog_sort); no references */
+	size_t		  nlisted;
+	long long	  next_due;	/* when the next scheduled review is due; 0 for none */
+	atomic_flag	  kicked;	/* the watcher was told that next_due has come */
 };
 
 /*
@@ -65,6 +72,7 @@ struct known {
 	struct timespec	 ctime;		/* changes with the content and with chmod */
 	struct timespec	 mtime;		/* the date of a review that names none */
 	struct entry	*entry;
+	int		 date_error;	/* its Date: is not a date: it lands elsewhere than meant */
 	int		 moved;		/* now owned by a newer catalogue */
 	int		 changed;	/* named by an inotify event: look again */
 	int		 reused;	/* taken from the catalogue before this one */
@@ -91,9 +99,11 @@ struct index {
 	struct snapshot		*current;	/* under snapshot_lock */
 	struct catalogue	 catalogue;	/* the indexer's own; no lock */
 	struct review		 scratch;	/* large, and only the indexer parses */
+	struct dates		*dates;		/* when reviews were first seen and edited; not owned */
 	int			 root_fd;	/* the capsule's; not owned */
 	char			 root[PATH_MAX];
 	char			 hostname[HOST_MAX + 1];
+	char			 author[CN_MAX + 1];	/* the feeds' <author>; "" for the title */
 	unsigned		 public_port;	/* in the pages' URLs */
 	struct guestbook	*guestbook;	/* not owned; NULL for none */
 	pthread_t		 watcher;
@@ -101,6 +111,7 @@ struct index {
 	int			 reviews_wd;
 	int			 watching;
 	int			 stop_fd;
+	int			 kick_fd;	/* a scheduled review is due: rebuild */
 	int			 ino;		/* inotify */
 };
 
@@ -115,19 +126,36 @@ snapshot_free(struct snapshot *s)
 	for (i = 0; i < s->nreviews; i++)
 		entry_put(s->reviews[i]);
 	free(s->reviews);
+	free(s->listed);
 	free(s);
 }
 
+/*
+ * The current snapshot, with a reference. A scheduled review that has come
+ * due makes the watcher rebuild (once per snapshot): the first reader after
+ * its time sees it soon, whatever the watcher's own timer says.
+ */
 static struct snapshot *
 snapshot_acquire(struct index *ix)
 {
 	struct snapshot	*s;
+	uint64_t	 one = 1;
 
 	pthread_mutex_lock(&ix->snapshot_lock);
 	if ((s = ix->current) != NULL)
 		atomic_fetch_add(&s->refs, 1);
 	pthread_mutex_unlock(&ix->snapshot_lock);
+	if (s != NULL && s->next_due != 0 && ix->kick_fd != -1 &&
+	    event_calendar_now() >= s->next_due && !atomic_flag_test_and_set(&s->kicked))
+		(void)!write(ix->kick_fd, &one, sizeof(one));
 	return s;
+}
+
+/* Whether readers see e: not a draft, and due. */
+static int
+published(const struct entry *e, long long now)
+{
+	return !e->draft && e->published <= now;
 }
 
 static void
@@ -153,24 +181,30 @@ snapshot_publish(struct index *ix, struct snapshot *s)
 	snapshot_release(old);
 }
 
+static void
+tags_free(struct tag *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].slug);
+	}
+	free(v);
+}
+
 /* Drops one reference; the last one frees the entry. */
 static void
 entry_put(struct entry *e)
 {
-	size_t	i;
-
 	if (e == NULL || atomic_fetch_sub(&e->refs, 1) != 1)
 		return;
-	for (i = 0; i < e->ntags; i++) {
-		free(e->tags[i].name);
-		free(e->tags[i].slug);
-	}
-	free(e->tags);
+	tags_free(e->tags, e->ntags);
+	tags_free(e->directors, e->ndirectors);
 	free(e->file);
 	free(e->slug);
+	free(e->identity);
 	free(e->title);
-	free(e->director);
-	free(e->director_slug);
 	free(e->summary);
 	free(e->link);
 	free(e);
@@ -266,6 +300,34 @@ reuse_known(struct catalogue *old, const char *name, const struct stat *st,
 /* Longest summary in the feed; a paragraph's opening is enough to decide. */
 #define SUMMARY_MAX	300
 
+/*
+ * s[0..n) as a summary: whole when it fits SUMMARY_MAX, else cut at the last
+ * space before it with an ellipsis, so no word is cut in two (a single word
+ * longer than that is cut on a character boundary).
+ */
+static char *
+summary_cut(const char *s, size_t n)
+{
+	static const char	 ellipsis[] = "\xe2\x80\xa6";	/* U+2026 */
+	char			*out;
+	size_t			 cut;
+
+	if (n <= SUMMARY_MAX)
+		return strndup(s, n);
+	cut = utf8_cut(s, n, SUMMARY_MAX - (sizeof(ellipsis) - 1));
+	while (cut > 0 && s[cut] != ' ' && s[cut - 1] != ' ')
+		cut--;
+	if (cut == 0)
+		cut = utf8_cut(s, n, SUMMARY_MAX - (sizeof(ellipsis) - 1));
+	while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == ',' || s[cut - 1] == ';'))
+		cut--;
+	if ((out = malloc(cut + sizeof(ellipsis))) == NULL)
+		return NULL;
+	memcpy(out, s, cut);
+	memcpy(out + cut, ellipsis, sizeof(ellipsis));
+	return out;
+}
+
 /* The first prose line of the body: not a link, heading, list, quote or preformatted. */
 static char *
 summary_of(const char *text, size_t len, size_t body)
@@ -277,55 +339,88 @@ summary_of(const char *text, size_t len, size_t body)
 	while (gemtext_next(&r, &l)) {
 		if (l.kind != GEMTEXT_TEXT || l.n == 0)
 			continue;
-		return strndup(l.s, utf8_cut(l.s, l.n, SUMMARY_MAX));
+		return summary_cut(l.s, l.n);
 	}
 	return strdup("");
 }
 
+/* Copies the n names of v (tags or directors) into *out, owned by the entry; *nout counts them. */
 static int
-entry_tags(struct entry *e, const struct review *r)
+entry_names(struct tag **out, size_t *nout, const struct review_tag *v, size_t n)
 {
 	size_t	i;
 
-	if ((e->tags = calloc(r->ntags + 1, sizeof(*e->tags))) == NULL)
+	if ((*out = calloc(n + 1, sizeof(**out))) == NULL)
 		return -1;
-	for (i = 0; i < r->ntags; i++) {
-		e->tags[i].name = strdup(r->tags[i].name);
-		e->tags[i].slug = strdup(r->tags[i].slug);
-		e->ntags++;
-		if (e->tags[i].name == NULL || e->tags[i].slug == NULL)
+	for (i = 0; i < n; i++) {
+		(*out)[i].name = strdup(v[i].name);
+		(*out)[i].slug = strdup(v[i].slug);
+		(*out)[i].line = v[i].line;
+		(*nout)++;
+		if ((*out)[i].name == NULL || (*out)[i].slug == NULL)
 			return -1;
 	}
 	return 0;
 }
 
+/* One line a problem, "FILE:LINE: detail: what"; those past REVIEW_PROBLEMS_MAX are counted. */
 static void
-log_warnings(const char *path, const struct review *r)
+log_problems(const char *path, const struct review *r)
 {
-	unsigned	bit;
+	const struct review_problem	*p;
+	size_t				 i;
 
-	for (bit = 1; bit != 0 && bit <= r->warnings; bit <<= 1) {
-		if (!(r->warnings & bit))
-			continue;
-		if (bit == REVIEW_WARN_CONTROL)
-			log_warn("%s:%zu: %s", path, r->control_line, review_warning_text(bit));
-		else
-			log_warn("%s: %s", path, review_warning_text(bit));
+	for (i = 0; i < r->nproblems && i < REVIEW_PROBLEMS_MAX; i++) {
+		p = &r->problems[i];
+		log_warn("%s:%u: %s%s%s", path, p->line, p->detail,
+		    p->detail[0] != '\0' ? ": " : "", review_warning_text(p->what));
 	}
+	if (r->nproblems > REVIEW_PROBLEMS_MAX)
+		log_warn("%s: %zu more problems", path, r->nproblems - REVIEW_PROBLEMS_MAX);
 }
 
 /*
  * Makes the index entry for the review file at path (name in reviews/,
  * contents text). Returns NULL, having logged why, when it cannot be used.
  */
+/*
+ * Dates e: its Date:, else the date in its file name, else the day it was
+ * first seen (the dates log's, so an edit never moves it). Whatever the date,
+ * the log says when its bytes last changed: e->edited.
+ */
+static void
+entry_dates(struct entry *e, const struct review *r, const struct review_name *rn,
+    struct dates *dates, const char *text, size_t len, long long mtime)
+{
+	long long	first;
+	time_t		t;
+	struct tm	tm;
+
+	dates_note(dates, rn->slug, dates_hash(text, len), mtime, event_calendar_now(),
+	    &first, &e->edited);
+	e->published = r->published;
+	if (r->date[0] != '\0') {
+		memcpy(e->date, r->date, sizeof(e->date));
+		return;
+	}
+	if (rn->date[0] != '\0') {
+		memcpy(e->date, rn->date, sizeof(e->date));
+		e->published = date_seconds(rn->date);
+		return;
+	}
+	e->published = first;
+	t = (time_t)first;
+	if (gmtime_r(&t, &tm) == NULL || strftime(e->date, sizeof(e->date), "%Y-%m-%d", &tm) == 0)
+		memcpy(e->date, "1970-01-01", sizeof(e->date));
+}
+
 static struct entry *
-entry_parse(struct review *scratch, const char *path, const char *name,
+entry_parse(struct index *ix, const char *path, const char *name,
     const char *text, size_t len, const struct timespec *mtime)
 {
-	struct review		*r = scratch;
+	struct review		*r = &ix->scratch;
 	struct review_name	 rn;
 	struct entry		*e;
-	struct tm		 tm;
 	const char		*reason;
 
 	if (review_name_parse(name, &rn, &reason) == -1 ||
@@ -334,27 +429,23 @@ entry_parse(struct review *scratch, const char *path, const char *name,
 		return NULL;
 	}
 	if ((r->warnings & REVIEW_WARN_BAD_DATE) && rn.date[0] == '\0')
-		log_warn("%s: no date in the file name either; using its modification time", path);
-	log_warnings(path, r);
+		log_warn("%s: no date in the file name either; using the day it was first seen", path);
+	log_problems(path, r);
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		goto nomem;
 	atomic_init(&e->refs, 1);	/* the catalogue's */
-	if (r->date[0] != '\0')
-		memcpy(e->date, r->date, sizeof(e->date));
-	else if (rn.date[0] != '\0')
-		memcpy(e->date, rn.date, sizeof(e->date));
-	else if (gmtime_r(&mtime->tv_sec, &tm) == NULL ||
-	    strftime(e->date, sizeof(e->date), "%Y-%m-%d", &tm) == 0)
-		memcpy(e->date, "1970-01-01", sizeof(e->date));
+	e->draft = r->draft;
+	e->rating = r->rating;
+	entry_dates(e, r, &rn, ix->dates, text, len, (long long)mtime->tv_sec);
 	e->file = strdup(name);
 	e->slug = strndup(name, strlen(name) - 4);	/* without .gmi or .txt */
 	e->title = strdup(r->title[0] != '\0' ? r->title : rn.slug);
+	e->identity = strdup(rn.slug);
 	e->summary = summary_of(text, len, r->body);
-	if (e->file == NULL || e->slug == NULL || e->title == NULL ||
-	    e->summary == NULL || entry_tags(e, r) == -1)
-		goto nomem;
-	if (r->director[0] != '\0' && ((e->director = strdup(r->director)) == NULL ||
-	    (e->director_slug = strdup(r->director_slug)) == NULL))
+	if (e->file == NULL || e->slug == NULL || e->title == NULL || e->identity == NULL ||
+	    e->summary == NULL ||
+	    entry_names(&e->tags, &e->ntags, r->tags, r->ntags) == -1 ||
+	    entry_names(&e->directors, &e->ndirectors, r->directors, r->ndirectors) == -1)
 		goto nomem;
 	if (gemlog_link(e) == -1)
 		goto nomem;
@@ -379,7 +470,8 @@ known_parse(struct index *ix, struct known *k)
 		log_warn("%s: skipped: %s", path, reason);
 		return;
 	}
-	k->entry = entry_parse(&ix->scratch, path, k->name, text, len, &k->mtime);
+	k->entry = entry_parse(ix, path, k->name, text, len, &k->mtime);
+	k->date_error = k->entry != NULL && (ix->scratch.warnings & REVIEW_WARN_BAD_DATE);
 	free(text);
 }
 /* Marks the old catalogue's record for name as its own again. */
@@ -609,26 +701,64 @@ file_exists(const struct index *ix, const char *relpath)
 	return 1;
 }
 
+/*
+ * Puts the entries readers see at now into v, newest first, and returns how
+ * many; *next_due is when the next scheduled one is due (0 for none).
+ */
+static size_t
+listed(const struct catalogue *cat, long long now, struct entry **v, long long *next_due)
+{
+	struct entry	*e;
+	size_t		 i, n = 0;
+
+	*next_due = 0;
+	/* Reverse name order is newest first when the dates come from the names. */
+	for (i = cat->nfiles; i > 0; i--) {
+		if ((e = cat->files[i - 1].entry) == NULL || e->draft)
+			continue;
+		if (published(e, now))
+			v[n++] = e;
+		else if (*next_due == 0 || e->published < *next_due)
+			*next_due = e->published;
+	}
+	gemlog_sort(v, n);
+	return n;
+}
+
+/* Every entry of the catalogue, drafts and scheduled ones too, each with a reference. */
+static int
+snapshot_all(struct snapshot *s, const struct catalogue *cat)
+{
+	size_t	i;
+
+	if ((s->reviews = calloc(cat->nfiles + 1, sizeof(*s->reviews))) == NULL)
+		return -1;
+	/* Sorted by file name, as the catalogue is. */
+	for (i = 0; i < cat->nfiles; i++)
+		if (cat->files[i].entry != NULL) {
+			s->reviews[s->nreviews++] = cat->files[i].entry;
+			atomic_fetch_add(&cat->files[i].entry->refs, 1);
+		}
+	return 0;
+}
+
 static struct snapshot *
 snapshot_build(struct index *ix, const char **reason)
 {
 	const struct catalogue	 *cat = &ix->catalogue;
-	struct snapshot		 *s = NULL;
-	struct entry		**entries;
+	struct snapshot		 *s;
 	struct site		  site = { 0 };
 	char			  base[ORIGIN_MAX + 1], title[256], *intro = NULL;
-	size_t			  i, n = 0, intro_len = 0;
+	size_t			  intro_len = 0;
 	const char		 *why;
 
-	if ((entries = calloc(cat->nfiles + 1, sizeof(*entries))) == NULL) {
-		*reason = "out of memory";
-		return NULL;
-	}
-	/* Reverse name order is newest first when the dates come from the names. */
-	for (i = cat->nfiles; i > 0; i--)
-		if (cat->files[i - 1].entry != NULL)
-			entries[n++] = cat->files[i - 1].entry;
-	gemlog_sort(entries, n);
+	*reason = "out of memory";
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->listed = calloc(cat->nfiles + 1, sizeof(*s->listed))) == NULL ||
+	    snapshot_all(s, cat) == -1)
+		goto fail;
+	s->nlisted = listed(cat, event_calendar_now(), s->listed, &s->next_due);
+	atomic_flag_clear(&s->kicked);
 	if (read_file(ix, INTRO_FILE, REVIEW_FILE_MAX, &intro, &intro_len, &why) == -1 &&
 	    file_exists(ix, INTRO_FILE))
 		log_warn("%s/%s: %s", ix->root, INTRO_FILE, why);
@@ -636,34 +766,139 @@ snapshot_build(struct index *ix, const char **reason)
 	/* Fits: ORIGIN_MAX. */
 	(void)url_origin(base, sizeof(base), "gemini", ix->hostname, ix->public_port,
 	    GEMINI_DEFAULT_PORT);
-	site.intro = intro;
-	site.intro_len = intro_len;
-	site.title = title;
-	site.base_url = base;
-	site.own_robots = file_exists(ix, "robots.txt");
-	site.own_feed = file_exists(ix, "atom.xml");
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		*reason = "out of memory";
-		goto out;
+	site = (struct site){ intro, intro_len, title, base, file_exists(ix, "robots.txt"),
+	    file_exists(ix, "atom.xml"), ix->author[0] != '\0' ? ix->author : title };
+	if (gemlog_render(s->listed, s->nlisted, &site, &s->pages, &s->npages, reason) == 0) {
+		free(intro);
+		return s;
 	}
-	if (gemlog_render(entries, n, &site, &s->pages, &s->npages, reason) == -1) {
-		free(s);
-		s = NULL;
-		goto out;
-	}
-	/* The catalogue is sorted by file name, so this list is too. */
-	s->reviews = entries;
-	s->nreviews = n;
-	entries = NULL;
-	for (i = 0, n = 0; i < cat->nfiles; i++)
-		if (cat->files[i].entry != NULL) {
-			s->reviews[n++] = cat->files[i].entry;
-			atomic_fetch_add(&cat->files[i].entry->refs, 1);
-		}
-out:
+fail:
 	free(intro);
-	free(entries);
-	return s;
+	if (s != NULL)
+		snapshot_free(s);
+	return NULL;
+}
+
+/* A review's slug without its date, to find two files that claim one. */
+struct claim {
+	const char	*slug;
+	const char	*file;
+};
+
+static int
+claim_cmp(const void *a, const void *b)
+{
+	const struct claim	*x = a, *y = b;
+	int			 c = strcmp(x->slug, y->slug);
+
+	return c != 0 ? c : strcmp(x->file, y->file);
+}
+
+/*
+ * Reports two files whose names give one slug once the date is set aside
+ * (2026-01-01-heat.gmi and 2026-05-01-heat.gmi): a review's identity is its
+ * slug, so one of them could never be reached by it. Returns how many.
+ */
+static unsigned
+lint_slugs(const struct catalogue *cat)
+{
+	struct claim	*v;
+	size_t		 i, n = 0;
+	unsigned	 errors = 0;
+
+	if ((v = calloc(cat->nfiles + 1, sizeof(*v))) == NULL)
+		return 0;
+	for (i = 0; i < cat->nfiles; i++)
+		if (cat->files[i].entry != NULL)
+			v[n++] = (struct claim){ cat->files[i].entry->identity,
+			    cat->files[i].entry->file };
+	qsort(v, n, sizeof(*v), claim_cmp);
+	for (i = 1; i < n; i++) {
+		if (strcmp(v[i - 1].slug, v[i].slug) != 0)
+			continue;
+		log_warn("%s/%s: error: its slug '%s' is the slug of %s/%s too; rename one",
+		    REVIEWS_DIR, v[i].file, v[i].slug, REVIEWS_DIR, v[i - 1].file);
+		errors++;
+	}
+	free(v);
+	return errors;
+}
+
+/* A tag or director as one review spells it, for lint_spellings. */
+struct spelling {
+	const struct tag	*tag;
+	const char		*file;
+	const char		*kind;		/* "tag" or "director" */
+};
+
+static int
+spelling_cmp(const void *a, const void *b)
+{
+	const struct spelling	*x = a, *y = b;
+	int			 c = strcmp(x->tag->slug, y->tag->slug);
+
+	return c != 0 ? c : strcmp(x->tag->name, y->tag->name);
+}
+
+/* Warns about each review spelling a tag or director unlike the one before it in v (sorted). */
+static void
+lint_spelling_run(const struct spelling *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 1; i < n; i++)
+		if (strcmp(v[i].tag->name, v[0].tag->name) != 0)
+			log_warn("%s/%s:%u: %s '%s' is written '%s' elsewhere (%s/%s); "
+			    "they are one %s, shown as most reviews write it", REVIEWS_DIR,
+			    v[i].file, v[i].tag->line, v[i].kind, v[i].tag->name, v[0].tag->name,
+			    REVIEWS_DIR, v[0].file, v[i].kind);
+}
+
+/* Tags (and directors) that differ only by case or accents: one tag, several spellings. */
+static void
+lint_spellings(const struct catalogue *cat)
+{
+	struct spelling	*v;
+	struct entry	*e;
+	size_t		 i, j, n = 0, total = 0, start;
+
+	for (i = 0; i < cat->nfiles; i++)
+		if ((e = cat->files[i].entry) != NULL)
+			total += e->ntags + e->ndirectors;
+	if ((v = calloc(total + 1, sizeof(*v))) == NULL)
+		return;
+	for (i = 0; i < cat->nfiles; i++) {
+		if ((e = cat->files[i].entry) == NULL)
+			continue;
+		for (j = 0; j < e->ntags; j++)
+			v[n++] = (struct spelling){ &e->tags[j], e->file, "tag" };
+		for (j = 0; j < e->ndirectors; j++)
+			v[n++] = (struct spelling){ &e->directors[j], e->file, "director" };
+	}
+	qsort(v, n, sizeof(*v), spelling_cmp);
+	for (start = 0, i = 1; i <= n; i++)
+		if (i == n || strcmp(v[i].tag->slug, v[start].tag->slug) != 0) {
+			lint_spelling_run(v + start, i - start);
+			start = i;
+		}
+	free(v);
+}
+
+/*
+ * What no single file shows: two files with one slug (errors, counted), a
+ * tag spelled several ways (warnings). Plus the files whose Date: is not a
+ * date, already logged, counted as errors.
+ */
+static unsigned
+catalogue_lint(const struct catalogue *cat)
+{
+	unsigned	errors = lint_slugs(cat);
+	size_t		i;
+
+	lint_spellings(cat);
+	for (i = 0; i < cat->nfiles; i++)
+		errors += cat->files[i].date_error;
+	return errors;
 }
 
 static int
@@ -710,10 +945,11 @@ index_rebuild(struct index *ix, const struct changes *ch, const char **reason)
 
 /* An index with nothing built or watched yet; freed by index_free. */
 static struct index *
-index_new(int root_fd, const char *root, const char *hostname,
-    unsigned public_port, struct guestbook *gb, const char **reason)
+index_new(int root_fd, const char *root, const struct index_host *host,
+    struct guestbook *gb, const char **reason)
 {
 	struct index	*ix;
+	const char	*hostname = host->hostname, *author = host->author;
 
 	if ((ix = calloc(1, sizeof(*ix))) == NULL) {
 		*reason = "out of memory";
@@ -721,17 +957,20 @@ index_new(int root_fd, const char *root, const char *hostname,
 	}
 	if ((size_t)snprintf(ix->root, sizeof(ix->root), "%s", root) >= sizeof(ix->root) ||
 	    (size_t)snprintf(ix->hostname, sizeof(ix->hostname), "%s", hostname) >=
-	    sizeof(ix->hostname)) {
+	    sizeof(ix->hostname) ||
+	    (size_t)snprintf(ix->author, sizeof(ix->author), "%s", author) >= sizeof(ix->author)) {
 		*reason = reasonf("%s: path too long", root);
 		free(ix);
 		return NULL;
 	}
+	ix->dates = host->dates;
 	pthread_mutex_init(&ix->snapshot_lock, NULL);
 	ix->root_fd = root_fd;
-	ix->public_port = public_port;
+	ix->public_port = host->public_port;
 	ix->guestbook = gb;
 	ix->reviews_wd = -1;
 	ix->stop_fd = -1;
+	ix->kick_fd = -1;
 	ix->ino = -1;
 	return ix;
 }
@@ -748,19 +987,27 @@ index_free(struct index *ix)
 int
 index_check(int root_fd, const char *root, const char *hostname, unsigned public_port)
 {
-	struct index	*ix;
-	const char	*reason;
-	int		 skipped;
+	struct index_host	 host = { hostname, public_port, "", NULL };
+	struct index		*ix;
+	const char		*reason;
+	int			 skipped;
 
-	if ((ix = index_new(root_fd, root, hostname, public_port, NULL, &reason)) == NULL ||
+	/* A check writes nothing: the dates are the ones marquee would give now. */
+	if ((host.dates = dates_open("", &reason)) == NULL) {
+		log_error("%s", reason);
+		return 1;
+	}
+	if ((ix = index_new(root_fd, root, &host, NULL, &reason)) == NULL ||
 	    index_rebuild(ix, NULL, &reason) == -1) {
 		log_error("%s", reason);
 		if (ix != NULL)
 			index_free(ix);
+		dates_close(host.dates);
 		return 1;
 	}
-	skipped = count_skipped(&ix->catalogue);
+	skipped = count_skipped(&ix->catalogue) + (int)catalogue_lint(&ix->catalogue);
 	index_free(ix);
+	dates_close(host.dates);
 	return skipped;
 }
 
@@ -770,28 +1017,29 @@ review_cmp(const void *name, const void *entry)
 	return strcmp(name, (*(struct entry *const *)entry)->file);
 }
 
-/* Appends the responses to e: every one of them, oldest first. */
+/* Appends e's likes and its responses: every thread, oldest first. */
 static void
 append_responses(const struct index *ix, const struct entry *e, struct buf *b)
 {
-	const struct gb_entry	**v;
-	size_t			  n, visible;
+	struct gb_item	*v;
+	size_t		 n, roots;
 
 	if (ix->guestbook == NULL)
 		return;
-	if (guestbook_entries(ix->guestbook, e->slug, 0, SIZE_MAX, &v, &n, &visible) == -1)
+	if (guestbook_threads(ix->guestbook, e->slug, 0, SIZE_MAX, 0, &v, &n, &roots) == -1)
 		b->failed = 1;
 	else
-		gemlog_responses(v, n, e, b);
+		gemlog_responses(v, n, guestbook_likes(ix->guestbook, e->slug), e, b);
 	free(v);
 }
 
 /* Serves the review file itself, then its footer, rendered now and owned by resp. */
 static int
-serve_review(const struct index *ix, const struct entry *e, const char *lang,
-    struct response *resp)
+serve_review(const struct index *ix, const struct snapshot *s, const struct entry *e,
+    const char *lang, struct response *resp)
 {
 	static const char	dir[] = REVIEWS_DIR "/";
+	struct neighbours	nb;
 	struct buf		footer = { 0 };
 	struct stat		st;
 	char			path[sizeof(dir) + REVIEW_NAME_MAX];
@@ -808,7 +1056,8 @@ serve_review(const struct index *ix, const struct entry *e, const char *lang,
 	memcpy(path + sizeof(dir) - 1, e->file, n + 1);
 	if ((fd = capsule_open(ix->root_fd, path)) == -1)
 		return 0;	/* gone since the last rebuild: let the files answer */
-	gemlog_footer(e, &footer);
+	gemlog_neighbours(s->listed, s->nlisted, e, &nb);
+	gemlog_footer(e, &nb, &footer);
 	append_responses(ix, e, &footer);
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || footer.failed) {
 		close(fd);
@@ -822,7 +1071,7 @@ serve_review(const struct index *ix, const struct entry *e, const char *lang,
 	return 1;
 }
 
-/* The review whose slug (file name without extension) is slug, or NULL. */
+/* The published review whose slug (file name without extension) is slug, or NULL. */
 static struct entry *
 find_slug(const struct snapshot *s, const char *slug, size_t n)
 {
@@ -839,7 +1088,7 @@ find_slug(const struct snapshot *s, const char *slug, size_t n)
 			    sizeof(*s->reviews), review_cmp);
 	}
 	buf_free(&name);
-	return e != NULL ? *e : NULL;
+	return e != NULL && published(*e, event_calendar_now()) ? *e : NULL;
 }
 
 /*
@@ -847,15 +1096,17 @@ find_slug(const struct snapshot *s, const char *slug, size_t n)
  * director and tags, and its responses. Gopher readers browse it as a menu.
  */
 static int
-serve_review_menu(const struct index *ix, const struct entry *e, const char *lang,
-    struct response *resp)
+serve_review_menu(const struct index *ix, const struct snapshot *s, const struct entry *e,
+    const char *lang, struct response *resp)
 {
-	struct buf	page = { 0 };
+	struct neighbours	nb;
+	struct buf		page = { 0 };
 
 	buf_printf(&page, "# %s\n\n=> /reviews/", e->title);
 	buf_put_path(&page, e->file);
 	buf_puts(&page, " Read the review\n");
-	gemlog_footer(e, &page);
+	gemlog_neighbours(s->listed, s->nlisted, e, &nb);
+	gemlog_footer(e, &nb, &page);
 	append_responses(ix, e, &page);
 	if (page.failed) {
 		buf_free(&page);
@@ -910,7 +1161,7 @@ index_page(struct index *ix, const char *path, const char *lang, struct response
 }
 
 int
-index_review_file(struct index *ix, const char *name, const char *lang,
+index_review_file(struct index *ix, const char *name, const char *lang, int owner,
     struct response *resp)
 {
 	struct snapshot	 *s;
@@ -921,8 +1172,13 @@ index_review_file(struct index *ix, const char *name, const char *lang,
 		return 0;
 	if (s->nreviews > 0)
 		e = bsearch(name, s->reviews, s->nreviews, sizeof(*s->reviews), review_cmp);
-	if (e != NULL)
-		served = serve_review(ix, *e, lang, resp);
+	if (e != NULL && (owner || published(*e, event_calendar_now())))
+		served = serve_review(ix, s, *e, lang, resp);
+	else if (e != NULL) {
+		/* Not the file under the root either: a draft stays unread until it is published. */
+		response_set(resp, STATUS_NOT_FOUND, "No such page");
+		served = 1;
+	}
 	snapshot_release(s);
 	return served;
 }
@@ -938,7 +1194,7 @@ index_review_menu(struct index *ix, const char *slug, const char *lang,
 	if ((s = snapshot_acquire(ix)) == NULL)
 		return 0;
 	if ((e = find_slug(s, slug, strlen(slug))) != NULL)
-		served = serve_review_menu(ix, e, lang, resp);
+		served = serve_review_menu(ix, s, e, lang, resp);
 	snapshot_release(s);
 	return served;
 }
@@ -1014,22 +1270,62 @@ rebuild_now(struct index *ix)
 	ix->changes.n = 0;
 }
 
+/* When the next scheduled review is due; 0 for none. */
+static long long
+next_due(struct index *ix)
+{
+	long long	t;
+
+	pthread_mutex_lock(&ix->snapshot_lock);
+	t = ix->current != NULL ? ix->current->next_due : 0;
+	pthread_mutex_unlock(&ix->snapshot_lock);
+	return t;
+}
+
+static int
+scheduled_due(struct index *ix)
+{
+	long long	t = next_due(ix);
+
+	return t != 0 && event_calendar_now() >= t;
+}
+
+/*
+ * How long the watcher may sleep, in ms: until a change has settled (due,
+ * on the monotonic clock), and at most until the next scheduled review,
+ * looked at again every SCHEDULE_CHECK_S in case the calendar jumps.
+ */
+static int
+watch_timeout(struct index *ix, uint64_t due)
+{
+	long long	t = next_due(ix), wait;
+	uint64_t	now = event_now_us() / 1000;
+	int		timeout = -1;
+
+	if (due != 0)
+		timeout = due > now ? (int)(due - now) : 0;
+	if (t != 0) {
+		wait = t - event_calendar_now();
+		wait = wait < 0 ? 0 : wait > SCHEDULE_CHECK_S ? SCHEDULE_CHECK_S : wait;
+		if (timeout == -1 || wait * 1000 < timeout)
+			timeout = (int)(wait * 1000);
+	}
+	return timeout;
+}
+
 /* The watcher thread; the inotify descriptor is in ix->ino. */
 static void *
 watch_run(void *arg)
 {
 	struct index	*ix = arg;
-	struct pollfd	 fds[2];
-	uint64_t	 due = 0;
-	int		 timeout;
+	struct pollfd	 fds[3];
+	uint64_t	 due = 0, kicks;
 
 	fds[0] = (struct pollfd){ .fd = ix->ino, .events = POLLIN };
 	fds[1] = (struct pollfd){ .fd = ix->stop_fd, .events = POLLIN };
+	fds[2] = (struct pollfd){ .fd = ix->kick_fd, .events = POLLIN };
 	for (;;) {
-		timeout = -1;
-		if (due != 0)
-			timeout = due > event_now_us() / 1000 ? (int)(due - event_now_us() / 1000) : 0;
-		if (poll(fds, 2, timeout) == -1 && errno != EINTR) {
+		if (poll(fds, 3, watch_timeout(ix, due)) == -1 && errno != EINTR) {
 			log_error("index: poll: %s", strerror(errno));
 			break;
 		}
@@ -1038,6 +1334,10 @@ watch_run(void *arg)
 		if (fds[0].revents & POLLIN) {
 			drain_events(ix, ix->ino);
 			due = event_now_us() / 1000 + SETTLE_MS;
+		}
+		if ((fds[2].revents & POLLIN) || scheduled_due(ix)) {
+			(void)!read(ix->kick_fd, &kicks, sizeof(kicks));
+			due = event_now_us() / 1000;
 		}
 		if (due != 0 && event_now_us() / 1000 >= due) {
 			due = 0;
@@ -1048,12 +1348,12 @@ watch_run(void *arg)
 }
 
 struct index *
-index_start(int root_fd, const char *root, const char *hostname,
-    unsigned public_port, struct guestbook *gb, const char **reason)
+index_start(int root_fd, const char *root, const struct index_host *host,
+    struct guestbook *gb, const char **reason)
 {
 	struct index	*ix;
 
-	if ((ix = index_new(root_fd, root, hostname, public_port, gb, reason)) == NULL)
+	if ((ix = index_new(root_fd, root, host, gb, reason)) == NULL)
 		return NULL;
 	ix->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (ix->ino == -1 || inotify_add_watch(ix->ino, root, WATCH_MASK) == -1) {
@@ -1064,7 +1364,10 @@ index_start(int root_fd, const char *root, const char *hostname,
 	ix->reviews_wd = watch_reviews(ix, ix->ino);
 	if (index_rebuild(ix, NULL, reason) == -1)
 		goto fail;
-	if ((ix->stop_fd = eventfd(0, EFD_CLOEXEC)) == -1) {
+	/* What -n would say across files, said once at start too. */
+	(void)catalogue_lint(&ix->catalogue);
+	if ((ix->stop_fd = eventfd(0, EFD_CLOEXEC)) == -1 ||
+	    (ix->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1) {
 		*reason = reasonf("eventfd: %s", strerror(errno));
 		goto fail;
 	}
@@ -1092,6 +1395,8 @@ index_stop(struct index *ix)
 	}
 	if (ix->stop_fd != -1)
 		close(ix->stop_fd);
+	if (ix->kick_fd != -1)
+		close(ix->kick_fd);
 	if (ix->ino != -1)
 		close(ix->ino);
 	index_free(ix);

@@ -12,24 +12,34 @@ struct response;
  * reader sees the old index or the new one, never a mix.
  */
 
+struct dates;
 struct guestbook;
 struct index;
+
+/* What an index needs to know of its host. */
+struct index_host {
+	const char	*hostname;	/* in the pages' URLs */
+	unsigned	 public_port;	/* likewise */
+	const char	*author;	/* the feeds' author; "" for the capsule's title */
+	struct dates	*dates;		/* when reviews were first seen (dates.h); not owned */
+};
 
 /*
  * Builds the first index of the capsule at root (its directory open as
  * root_fd, which the caller keeps open), then watches root for changes
- * until index_stop. Pages name hostname, and public_port in their URLs;
- * review pages end with their responses from gb (NULL for none). Returns
- * NULL with *reason.
+ * until index_stop. Review pages end with their responses from gb (NULL for
+ * none). Returns NULL with *reason.
  */
-struct index	*index_start(int root_fd, const char *root, const char *hostname,
-		    unsigned public_port, struct guestbook *gb, const char **reason);
+struct index	*index_start(int root_fd, const char *root, const struct index_host *host,
+		    struct guestbook *gb, const char **reason);
 /* Stops the watcher and frees ix, once no request uses it. */
 void		 index_stop(struct index *ix);
 
 /*
  * Builds the index once, logging every problem, and frees it again; returns
- * how many review files were skipped. Needs capsule_init().
+ * how many review files were skipped or are in error: a Date: that is not a
+ * date, two files with one slug. Other problems (an unknown key, a tag
+ * spelled two ways) are warnings. Needs capsule_init().
  */
 int	 index_check(int root_fd, const char *root, const char *hostname,
 	    unsigned public_port);
@@ -41,8 +51,12 @@ int	 index_check(int root_fd, const char *root, const char *hostname,
 /* A page made from the index: /, /reviews/, tags, directors, /atom.xml, /robots.txt. */
 int	 index_page(struct index *ix, const char *path, const char *lang,
 	    struct response *resp);
-/* The review file name (in reviews/) as written, then its footer and responses. */
-int	 index_review_file(struct index *ix, const char *name, const char *lang,
+/*
+ * The review file name (in reviews/) as written, then its footer and
+ * responses. A draft, or a review not yet due, is 51 but for the owner,
+ * who may proof-read it.
+ */
+int	 index_review_file(struct index *ix, const char *name, const char *lang, int owner,
 	    struct response *resp);
 /* The menu of the review slug: a link to read it, director, tags, responses. */
 int	 index_review_menu(struct index *ix, const char *slug, const char *lang,

@@ -216,6 +216,12 @@ limit_address_key(const char *peer, char out[ADDRESS_KEY_MAX])
 	char		text[INET6_ADDRSTRLEN];
 
 	if (inet_pton(AF_INET6, peer, &a) == 1) {
+		/* ::ffff:192.0.2.7 (from a PROXY header) is an IPv4 client, counted as one. */
+		if (IN6_IS_ADDR_V4MAPPED(&a) && inet_ntop(AF_INET, a.s6_addr + 12, text,
+		    sizeof(text)) != NULL) {
+			snprintf(out, ADDRESS_KEY_MAX, "addr %s", text);
+			return;
+		}
 		memset(a.s6_addr + 8, 0, 8);
 		if (inet_ntop(AF_INET6, &a, text, sizeof(text)) != NULL) {
 			snprintf(out, ADDRESS_KEY_MAX, "addr %s/64", text);

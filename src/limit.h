@@ -37,8 +37,9 @@ void		 limiter_refund(struct limiter *l, const char *const *keys, size_t n,
 		    double burst);
 
 /*
- * What counts as one client, for every limit per address: an IPv4 address,
- * or an IPv6 address's /64. ADDRESS_KEY_MAX: "addr " (5), the longest
+ * What counts as one client, for every limit per address: an IPv4 address
+ * (written plain, or mapped into IPv6 as ::ffff:a.b.c.d), or an IPv6
+ * address's /64. ADDRESS_KEY_MAX: "addr " (5), the longest
  * address text (INET6_ADDRSTRLEN, 46, with its NUL) and "/64" (3).
  */
 #define ADDRESS_KEY_MAX	(5 + 46 + 3)

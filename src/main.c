@@ -48,8 +48,9 @@ usage(void)
 	fprintf(stderr, "usage: %s [-nV] [-c file] [-H hostname] [-a address] "
 	    "[-p port] [-g gopher-port] [-r root] [-d certdir] [-s statedir] "
 	    "[-l logfile] [-u user] [-j workers]\n"
-	    "       %s [-c file] [-s statedir] guestbook [-h host] list | hide ID | export | check\n",
-	    progname, progname);
+	    "       %s [-c file] [-s statedir] guestbook [-h host] ", progname, progname);
+	gbtool_commands(stderr);
+	fputc('\n', stderr);
 	exit(2);
 }
 
@@ -346,7 +347,7 @@ refused:
 	log_error("reload: %s; keeping the running configuration", reason);
 }
 
-/* Checks one host's capsule and guestbook; returns how many review files it skips, or -1. */
+/* Checks one host's capsule and guestbook; returns how many review files it skips or finds wrong, or -1. */
 static int
 check_host(const struct host_config *h, unsigned public_port)
 {
@@ -367,7 +368,7 @@ check_host(const struct host_config *h, unsigned public_port)
 		fprintf(stderr, "%s: %s: %s\n", progname, h->guestbook, strerror(errno));
 		return -1;
 	}
-	(void)gbtool_run(h->guestbook, 1, (char *[]){ "check" });
+	(void)gbtool_run(h, 1, (char *[]){ "check", NULL });
 	return skipped;
 }
 
@@ -414,7 +415,7 @@ check(const struct config *c)
 	if (uncertified == 0)
 		SSL_CTX_free(tls);
 	if (skipped > 0) {
-		fprintf(stderr, "%s: %d review files skipped (see above)\n",
+		fprintf(stderr, "%s: %d review files skipped or in error (see above)\n",
 		    progname, skipped);
 		return 1;
 	}
@@ -584,7 +585,7 @@ owner_command(const struct config *c, int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
-	return gbtool_run(h->guestbook, argc, argv);
+	return gbtool_run(h, argc, argv);
 }
 
 int

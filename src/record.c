@@ -16,12 +16,19 @@
 
 /* Fields in a record line: kind, time, id, slug, author, fingerprint, text, CRC. */
 #define FIELDS		8
+/* With a reply's parent and the flags, between text and CRC. */
+#define FIELDS_MAX	10
 /* "2026-11-25T09:12:12Z" */
 #define TIME_LEN	20
 
 static const char *const kinds[] = {
 	[RECORD_ENTRY] = "entry",
 	[RECORD_HIDE] = "hide",
+	[RECORD_UNHIDE] = "unhide",
+	[RECORD_APPROVE] = "approve",
+	[RECORD_LIKE] = "like",
+	[RECORD_BAN] = "ban",
+	[RECORD_UNBAN] = "unban",
 };
 
 /* CRC-32C by nibbles: 16 table entries for polynomial 0x82f63b78 (reflected). */
@@ -116,6 +123,11 @@ record_format(const struct record *r, char *line, size_t size)
 	out_puts(&o, r->fingerprint);
 	out_puts(&o, "\t");
 	out_escaped(&o, r->text, r->text_len);
+	if (r->parent != 0 || r->flags != 0) {
+		snprintf(field, sizeof(field), "\t%llu\t%s%s", r->parent,
+		    r->flags & RECORD_OWNER ? "o" : "", r->flags & RECORD_HELD ? "h" : "");
+		out_puts(&o, field);
+	}
 	if (o.overflow)
 		return 0;
 	snprintf(field, sizeof(field), "\t%08x\n", crc32c(line, o.len));
@@ -213,8 +225,9 @@ parse_time(const char *s, size_t n, long long *out)
 	return 0;
 }
 
+/* A decimal id without leading zeros; 0 only as "0" and only when zero_ok. */
 static int
-parse_id(const char *s, size_t n, unsigned long long *out)
+parse_id(const char *s, size_t n, int zero_ok, unsigned long long *out)
 {
 	unsigned long long	v = 0;
 	size_t			i;
@@ -227,7 +240,7 @@ parse_id(const char *s, size_t n, unsigned long long *out)
 		v = v * 10 + (unsigned long long)(s[i] - '0');
 	}
 	*out = v;
-	return v == 0 ? -1 : 0;
+	return v == 0 && !zero_ok ? -1 : 0;
 }
 
 static int
@@ -245,6 +258,23 @@ is_fingerprint(const char *s, size_t n)
 	return 1;
 }
 
+int
+fingerprint_bytes(const char *hex, unsigned char out[FINGERPRINT_BYTES])
+{
+	size_t	i;
+	int	hi, lo;
+
+	if (strlen(hex) != FINGERPRINT_HEX - 1)
+		return -1;
+	for (i = 0; i < FINGERPRINT_BYTES; i++) {
+		if ((hi = hex_value((unsigned char)hex[2 * i])) == -1 ||
+		    (lo = hex_value((unsigned char)hex[2 * i + 1])) == -1)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
 /* A slug (unescaped, so without control characters) is UTF-8 without '/', as file names in reviews/ are. */
 static int
 is_slug(const char *s, size_t n)
@@ -252,24 +282,39 @@ is_slug(const char *s, size_t n)
 	return utf8_valid(s, n) && memchr(s, '/', n) == NULL;
 }
 
-/* Splits line at TABs into exactly FIELDS fields. */
+/* Splits line at TABs into FIELDS or FIELDS_MAX fields; returns how many, or -1. */
 static int
-split_fields(const char *line, size_t len, const char *f[FIELDS], size_t n[FIELDS])
+split_fields(const char *line, size_t len, const char *f[FIELDS_MAX], size_t n[FIELDS_MAX])
 {
-	const char	*p = line, *end = line + len, *tab;
-	size_t		 i;
+	const char	*p = line, *end = line + len, *tab = line;
+	int		 i;
 
-	for (i = 0; i < FIELDS; i++) {
-		tab = memchr(p, '\t', (size_t)(end - p));
-		if ((tab == NULL) != (i == FIELDS - 1))
-			return -1;
-		if (tab == NULL)
+	for (i = 0; i < FIELDS_MAX && tab != end; i++) {
+		if ((tab = memchr(p, '\t', (size_t)(end - p))) == NULL)
 			tab = end;
 		f[i] = p;
 		n[i] = (size_t)(tab - p);
 		p = tab + 1;
 	}
-	return 0;
+	return tab == end && (i == FIELDS || i == FIELDS_MAX) ? i : -1;
+}
+
+/* The flags field: "o", "h" or "oh" (never empty: then the field is not written). */
+static int
+parse_flags(const char *s, size_t n, unsigned *flags)
+{
+	size_t	i = 0;
+
+	*flags = 0;
+	if (i < n && s[i] == 'o') {
+		*flags |= RECORD_OWNER;
+		i++;
+	}
+	if (i < n && s[i] == 'h') {
+		*flags |= RECORD_HELD;
+		i++;
+	}
+	return i == n ? 0 : -1;
 }
 
 static int
@@ -304,18 +349,73 @@ check_crc(const char *line, const char *crc, size_t n)
 	return crc32c(line, (size_t)(crc - 1 - line)) == want ? 0 : -1;
 }
 
+/* Why a record whose fields do not fit its kind is refused. */
+static const char *const kind_reasons[] = {
+	[RECORD_ENTRY] = "entry without author or text, or answering a later entry",
+	[RECORD_HIDE] = "hide record with entry fields",
+	[RECORD_UNHIDE] = "unhide record with entry fields",
+	[RECORD_APPROVE] = "approve record with entry fields",
+	[RECORD_LIKE] = "like record without slug and fingerprint, or with entry fields",
+	[RECORD_BAN] = "ban record without a one-line target, or with entry fields",
+	[RECORD_UNBAN] = "unban record without a one-line target, or with entry fields",
+};
+
+/* Whether the fields r's kind leaves empty are empty; n as split_fields left them. */
+static int
+kind_fields_ok(const struct record *r, const size_t n[FIELDS_MAX])
+{
+	switch (r->kind) {
+	case RECORD_ENTRY:
+		return r->text_len > 0 && n[4] > 0 && r->parent < r->id;
+	case RECORD_HIDE:
+	case RECORD_UNHIDE:
+	case RECORD_APPROVE:
+		return (n[3] | n[4] | n[5] | n[6]) == 0;
+	case RECORD_LIKE:
+		return r->id == 0 && n[3] > 0 && n[5] > 0 && (n[4] | n[6]) == 0;
+	case RECORD_BAN:
+	case RECORD_UNBAN:
+		return r->id == 0 && r->text_len > 0 && (n[3] | n[4] | n[5]) == 0 &&
+		    memchr(r->text, '\n', r->text_len) == NULL;
+	}
+	return 0;
+}
+
+/* The fields after the id, unescaped into *r. */
+static int
+parse_fields(const char *f[FIELDS_MAX], const size_t n[FIELDS_MAX], int nfields,
+    struct record *r)
+{
+	size_t	author_len, slug_len;
+
+	if (unescape(f[3], n[3], "", r->slug, sizeof(r->slug), &slug_len) == -1 ||
+	    !is_slug(r->slug, slug_len) || !is_fingerprint(f[5], n[5]) ||
+	    unescape(f[4], n[4], "", r->author, sizeof(r->author), &author_len) == -1 ||
+	    unescape(f[6], n[6], "\n", r->text, sizeof(r->text), &r->text_len) == -1 ||
+	    !utf8_valid(r->author, author_len) || !utf8_valid(r->text, r->text_len))
+		return -1;
+	memcpy(r->fingerprint, f[5], n[5]);
+	if (nfields == FIELDS)
+		return 0;
+	/* Written only when one of them says something. */
+	return parse_id(f[7], n[7], 1, &r->parent) == -1 ||
+	    parse_flags(f[8], n[8], &r->flags) == -1 ||
+	    (r->parent == 0 && r->flags == 0) ? -1 : 0;
+}
+
 int
 record_parse(const char *line, size_t len, struct record *r, const char **reason)
 {
-	const char	*f[FIELDS];
-	size_t		 n[FIELDS], author_len, slug_len;
+	const char	*f[FIELDS_MAX];
+	size_t		 n[FIELDS_MAX];
+	int		 nfields;
 
 	memset(r, 0, sizeof(*r));
-	if (split_fields(line, len, f, n) == -1) {
-		*reason = "not " STR(FIELDS) " TAB-separated fields";
+	if ((nfields = split_fields(line, len, f, n)) == -1) {
+		*reason = "not " STR(FIELDS) " or " STR(FIELDS_MAX) " TAB-separated fields";
 		return -1;
 	}
-	if (check_crc(line, f[7], n[7]) == -1) {
+	if (check_crc(line, f[nfields - 1], n[nfields - 1]) == -1) {
 		*reason = "checksum mismatch";
 		return -1;
 	}
@@ -327,25 +427,17 @@ record_parse(const char *line, size_t len, struct record *r, const char **reason
 		*reason = "malformed time";
 		return -1;
 	}
-	if (parse_id(f[2], n[2], &r->id) == -1) {
+	/* Entries and what names one have an id; likes and bans have 0. */
+	if (parse_id(f[2], n[2], 1, &r->id) == -1 || (r->id == 0) != (r->kind >= RECORD_LIKE)) {
 		*reason = "malformed entry id";
 		return -1;
 	}
-	if (unescape(f[3], n[3], "", r->slug, sizeof(r->slug), &slug_len) == -1 ||
-	    !is_slug(r->slug, slug_len) || !is_fingerprint(f[5], n[5]) ||
-	    unescape(f[4], n[4], "", r->author, sizeof(r->author), &author_len) == -1 ||
-	    unescape(f[6], n[6], "\n", r->text, sizeof(r->text), &r->text_len) == -1 ||
-	    !utf8_valid(r->author, author_len) || !utf8_valid(r->text, r->text_len)) {
+	if (parse_fields(f, n, nfields, r) == -1) {
 		*reason = "malformed field";
 		return -1;
 	}
-	memcpy(r->fingerprint, f[5], n[5]);
-	if (r->kind == RECORD_ENTRY && (r->text_len == 0 || author_len == 0)) {
-		*reason = "entry without author or text";
-		return -1;
-	}
-	if (r->kind == RECORD_HIDE && (n[3] | n[4] | n[5] | n[6]) != 0) {
-		*reason = "hide record with entry fields";
+	if (!kind_fields_ok(r, n) || (r->kind != RECORD_ENTRY && nfields != FIELDS)) {
+		*reason = kind_reasons[r->kind];
 		return -1;
 	}
 	return 0;
@@ -363,15 +455,40 @@ is_removed(unsigned cp)
 }
 
 /*
+ * The owner's mark (OWNER_MARK, U+270D) and what could pass for it: the
+ * other hands and pens of Dingbats (U+270C-2712) and of the pictographs
+ * (U+1F589-1F58D, and U+1F58E, the left writing hand), and the skin tones
+ * and emoji selector that would follow one (U+1F3FB-1F3FF, U+FE0F).
+ */
+static int
+is_pen(unsigned cp)
+{
+	return (cp >= 0x270c && cp <= 0x2712) || (cp >= 0x1f589 && cp <= 0x1f58e) ||
+	    (cp >= 0x1f3fb && cp <= 0x1f3ff) || cp == 0xfe0f;
+}
+
+/*
+ * The directional marks (U+200E, U+200F, U+061C): invisible, and in a name
+ * they would move the server's words around it ("(author)", the tag) on
+ * the reader's screen. Text keeps them: a quote line holds them in.
+ */
+static int
+is_direction_mark(unsigned cp)
+{
+	return cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
+/*
  * Also removed from author names: brackets, ASCII and full-width, so that
  * only the server writes the "[fingerprint]" tag after a name and a CN like
- * "alice [3fa2c1d0]" cannot pass for another author's.
+ * "alice [3fa2c1d0]" cannot pass for another author's, the owner's mark
+ * with its lookalikes, and the directional marks.
  */
 static int
 is_removed_from_name(unsigned cp)
 {
 	return cp == '\n' || is_removed(cp) || cp == '[' || cp == ']' ||
-	    cp == 0xff3b || cp == 0xff3d;
+	    cp == 0xff3b || cp == 0xff3d || is_pen(cp) || is_direction_mark(cp);
 }
 
 int

@@ -12,14 +12,24 @@
  * separated by TAB, readable with tail -f:
  *
  *	entry	2026-11-25T09:12:12Z	42	rust-and-bone	movieblort	3f2a...	Loved it.\nTwice.	a1b2c3d4
+ *	entry	2026-11-25T09:30:00Z	43	rust-and-bone	Ann		Thanks!	42	o	5e6f7a8b
  *	hide	2026-11-25T10:00:00Z	42					9e8d7c6b
+ *	like	2026-11-25T10:01:00Z	0	rust-and-bone		3f2a...		c0ffee00
  *
  * kind, UTC time, entry id, review slug (empty for the guestbook as a
  * whole), author, public-key fingerprint (empty without a certificate),
- * text, and the CRC-32C of every byte before the last TAB in lower-case hex.
- * A hide record names the entry it hides by its id. In slug, author and
- * text, '\' is written "\\", LF "\n", TAB "\t" and any other control byte
- * "\xHH".
+ * text, then two fields only when one is not empty: the id of the entry a
+ * reply answers and the flags ("o" by the owner, "h" held for approval);
+ * last, the CRC-32C of every byte before the last TAB in lower-case hex.
+ * Without the two fields a record reads as it did before replies existed,
+ * so older logs read unchanged and plain entries stay readable by older
+ * versions. In slug, author and text, '\' is written "\\", LF "\n", TAB
+ * "\t" and any other control byte "\xHH".
+ *
+ * The other kinds leave unused fields empty: hide, unhide and approve name
+ * an entry by its id; like has id 0, the review's slug and the liker's
+ * fingerprint; ban and unban have id 0 and their target (a fingerprint or
+ * an address, as limit_address_key writes it) as text.
  *
  * Pure: no I/O, no allocation, no state.
  */
@@ -34,17 +44,28 @@
 /* Hex digits of the fingerprint that pages show: enough to tell two authors apart. */
 #define FINGERPRINT_SHORT	8
 /*
- * Longest line: the fixed fields (kind, time, id, CRC, TABs: under 64),
+ * Longest line: the fixed fields (kind, time, id, parent, flags, CRC, TABs:
+ * under 96),
  * slug and author escaped at worst 4 bytes a byte ("\xHH"), fingerprint,
  * and text at worst 2 bytes a byte ("\n" or "\\").
  */
-#define RECORD_MAX	(64 + 4 * SLUG_MAX + 4 * AUTHOR_MAX + FINGERPRINT_HEX + \
+#define RECORD_MAX	(96 + 4 * SLUG_MAX + 4 * AUTHOR_MAX + FINGERPRINT_HEX + \
 			 2 * ENTRY_TEXT_MAX + 1)
 
 enum record_kind {
 	RECORD_ENTRY,
 	RECORD_HIDE,
+	RECORD_UNHIDE,
+	RECORD_APPROVE,
+	/* From here on, kinds with id 0: they name no entry. */
+	RECORD_LIKE,
+	RECORD_BAN,
+	RECORD_UNBAN,
 };
+
+/* An entry's flags, decided by the server when it writes it. */
+#define RECORD_OWNER	0x1	/* written by the capsule's owner: the author's mark */
+#define RECORD_HELD	0x2	/* invisible until the owner approves it */
 
 struct record {
 	enum record_kind	 kind;
@@ -55,7 +76,21 @@ struct record {
 	char			 fingerprint[FINGERPRINT_HEX];	/* "" without a certificate */
 	char			 text[ENTRY_TEXT_MAX + 1];
 	size_t			 text_len;
+	unsigned long long	 parent;	/* the entry a reply answers; 0 for none */
+	unsigned		 flags;		/* RECORD_OWNER, RECORD_HELD */
 };
+
+/*
+ * What pages put before the owner's name; only the server writes it, since
+ * entry_author removes it and every pen like it from the names readers send.
+ */
+#define OWNER_MARK	"\xe2\x9c\x8d"	/* U+270D WRITING HAND */
+
+/*
+ * The bytes of a fingerprint as the log and the TLS layer write it
+ * (FINGERPRINT_HEX - 1 lower-case hex digits): 0, or -1 when hex is not one.
+ */
+int	 fingerprint_bytes(const char *hex, unsigned char out[FINGERPRINT_BYTES]);
 
 /* CRC-32C (Castagnoli), the checksum of every record; RFC 3720 appendix B.4. */
 uint32_t	 crc32c(const void *data, size_t len);
@@ -69,8 +104,8 @@ size_t	 record_format(const struct record *r, char *out, size_t size);
 /*
  * Parses one line (without its LF) into *r. Returns 0, or -1 with *reason:
  * a checksum mismatch, a missing or malformed field, an unknown kind, a time
- * before 1970, or a control character in the author or text (other than LF
- * in the text), which marquee never writes.
+ * before 1970, a control character in the author or text (other than LF
+ * in the text), which marquee never writes, or fields its kind does not have.
  */
 int	 record_parse(const char *line, size_t len, struct record *r,
 	    const char **reason);
@@ -89,8 +124,9 @@ int	 entry_text_clean(const char *in, size_t len, char *out, size_t *outlen,
 
 /*
  * Makes an author name out of a certificate's CN: control characters, the
- * invisible ones entry_text_clean drops and brackets (only the server writes
- * the "[fingerprint]" tag) go, and an empty result is "anonymous". out has
+ * invisible ones entry_text_clean drops, brackets (only the server writes
+ * the "[fingerprint]" tag) and the owner's mark and the pens that look like
+ * it (OWNER_MARK) go, and an empty result is "anonymous". out has
  * AUTHOR_MAX + 1 bytes.
  */
 void	 entry_author(const char *cn, char *out);

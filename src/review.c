@@ -3,7 +3,9 @@
  * on the caller's bytes and a struct it owns.
  */
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "review.h"
 #include "utf8.h"
@@ -67,28 +69,61 @@ is_separator(unsigned cp)
 }
 
 /*
- * Lower case of ASCII and of the Latin-1 Supplement and Latin Extended-A
- * capitals (Unicode's simple case mapping), which cover the names of
- * European films; other code points are returned as they are.
+ * The letters of Latin-1 Supplement and Latin Extended-A, which cover the
+ * names of European films, as the ASCII a slug holds for them: case and
+ * accents do not make another tag ("Drame", "drame" and "drâme" are one,
+ * and "Éric Rohmer" is /directors/eric-rohmer/). Ligatures and letters
+ * without a decomposition take the spelling their languages use (æ "ae",
+ * ß "ss", þ "th").
  */
-static unsigned
-slug_lower(unsigned cp)
+static const struct {
+	unsigned	 lo, hi;
+	const char	*ascii;
+} latin_letters[] = {
+	{ 0xc0, 0xc5, "a" }, { 0xc6, 0xc6, "ae" }, { 0xc7, 0xc7, "c" }, { 0xc8, 0xcb, "e" },
+	{ 0xcc, 0xcf, "i" }, { 0xd0, 0xd0, "d" }, { 0xd1, 0xd1, "n" }, { 0xd2, 0xd6, "o" },
+	{ 0xd8, 0xd8, "o" }, { 0xd9, 0xdc, "u" }, { 0xdd, 0xdd, "y" }, { 0xde, 0xde, "th" },
+	{ 0xdf, 0xdf, "ss" }, { 0xe0, 0xe5, "a" }, { 0xe6, 0xe6, "ae" }, { 0xe7, 0xe7, "c" },
+	{ 0xe8, 0xeb, "e" }, { 0xec, 0xef, "i" }, { 0xf0, 0xf0, "d" }, { 0xf1, 0xf1, "n" },
+	{ 0xf2, 0xf6, "o" }, { 0xf8, 0xf8, "o" }, { 0xf9, 0xfc, "u" }, { 0xfd, 0xfd, "y" },
+	{ 0xfe, 0xfe, "th" }, { 0xff, 0xff, "y" },
+	{ 0x100, 0x105, "a" }, { 0x106, 0x10d, "c" }, { 0x10e, 0x111, "d" }, { 0x112, 0x11b, "e" },
+	{ 0x11c, 0x123, "g" }, { 0x124, 0x127, "h" }, { 0x128, 0x131, "i" }, { 0x132, 0x133, "ij" },
+	{ 0x134, 0x135, "j" }, { 0x136, 0x138, "k" }, { 0x139, 0x142, "l" }, { 0x143, 0x14b, "n" },
+	{ 0x14c, 0x151, "o" }, { 0x152, 0x153, "oe" }, { 0x154, 0x159, "r" }, { 0x15a, 0x161, "s" },
+	{ 0x162, 0x167, "t" }, { 0x168, 0x173, "u" }, { 0x174, 0x175, "w" }, { 0x176, 0x178, "y" },
+	{ 0x179, 0x17e, "z" }, { 0x17f, 0x17f, "s" },
+};
+
+/* Combining diacritical marks (U+0300-036F): "e" then U+0301 is "é" written apart. */
+static int
+is_combining_mark(unsigned cp)
 {
-	if (cp < 0x80)
-		return ascii_lower((unsigned char)cp);
-	if (cp >= 0xc0 && cp <= 0xde && cp != 0xd7)
-		return cp + 0x20;
-	if (cp == 0x130)
-		return 'i';	/* İ; cp | 1 would be the dotless ı */
-	if (cp == 0x178)
-		return 0xff;	/* Ÿ, whose ÿ is in Latin-1 */
-	/* Capital even, small odd: Ā..ķ and Ŋ..ŷ. */
-	if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177))
-		return cp | 1;
-	/* Capital odd, small even: Ĺ..ň and Ź..ž. */
-	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e))
-		return cp + (cp & 1);
-	return cp;
+	return cp >= 0x300 && cp <= 0x36f;
+}
+
+/*
+ * What cp becomes in a slug, into out (UTF8_SEQ_MAX bytes); returns its
+ * length. ASCII letters are lowered, Latin letters folded (latin_letters),
+ * anything else kept as it is.
+ */
+static size_t
+slug_fold(unsigned cp, char *out)
+{
+	size_t	i, n;
+
+	if (cp < 0x80) {
+		out[0] = (char)ascii_lower((unsigned char)cp);
+		return 1;
+	}
+	for (i = 0; i < sizeof(latin_letters) / sizeof(latin_letters[0]); i++) {
+		if (cp >= latin_letters[i].lo && cp <= latin_letters[i].hi) {
+			n = strlen(latin_letters[i].ascii);
+			memcpy(out, latin_letters[i].ascii, n);
+			return n;
+		}
+	}
+	return utf8_encode(cp, out);
 }
 
 int
@@ -109,7 +144,9 @@ slugify(const char *in, size_t len, char *out, size_t outsize)
 			gap = o > 0;	/* never a leading '-' */
 			continue;
 		}
-		m = utf8_encode(slug_lower(cp), enc);
+		if (is_combining_mark(cp))
+			continue;
+		m = slug_fold(cp, enc);
 		if (o + (size_t)gap + m >= outsize)
 			goto fail;
 		if (gap)
@@ -191,10 +228,49 @@ copy_value(char *out, size_t outsize, const char *s, size_t len)
 	return warn;
 }
 
+/*
+ * Notes problem bit on the line being read, with what it is about: detail,
+ * then more (either may be ""), cut to fit.
+ */
+static void
+problem(struct review *r, unsigned bit, const char *detail, size_t len, const char *more)
+{
+	struct review_problem	*p;
+	size_t			 n;
+
+	r->warnings |= bit;
+	if (r->nproblems++ >= REVIEW_PROBLEMS_MAX)
+		return;
+	p = &r->problems[r->nproblems - 1];
+	p->what = bit;
+	p->line = r->line;
+	n = len < sizeof(p->detail) - 1 ? len : sizeof(p->detail) - 1;
+	/* Cut on a character boundary: detail is UTF-8, and so is what is shown. */
+	while (n > 0 && n < len && ((unsigned char)detail[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(p->detail, detail, n);
+	p->detail[n] = '\0';
+	if (n + strlen(more) < sizeof(p->detail))
+		memcpy(p->detail + n, more, strlen(more) + 1);
+}
+
+/* The bits of warn, each as a problem on the line being read. */
+static void
+problems(struct review *r, unsigned warn)
+{
+	unsigned	bit;
+
+	for (bit = 1; warn != 0; bit <<= 1) {
+		if (warn & bit)
+			problem(r, bit, "", 0, "");
+		warn &= ~bit;
+	}
+}
+
 static void
 set_field(struct review *r, char *field, size_t size, const char *v, size_t len)
 {
-	r->warnings |= copy_value(field, size, v, len);
+	problems(r, copy_value(field, size, v, len));
 }
 
 /* Case-insensitive match of key[0..len) against a lower-case ASCII name. */
@@ -209,9 +285,18 @@ key_is(const char *key, size_t len, const char *name)
 	return i == len && name[i] == '\0';
 }
 
+/* Where add_name puts names: tags or directors. */
+struct names {
+	struct review_tag	*v;
+	size_t			*n;
+	size_t			 max;
+};
+
+/* Adds a tag or director (s[0..len), trimmed): one per slug, so "Drama" and "drama" are one tag. */
 static void
-add_tag(struct review *r, const char *s, size_t len)
+add_name(struct review *r, void *arg, const char *s, size_t len)
 {
+	struct names		*to = arg;
 	struct review_tag	 t;
 	size_t			 i;
 	unsigned		 warn;
@@ -220,47 +305,57 @@ add_tag(struct review *r, const char *s, size_t len)
 	if (len == 0)
 		return;		/* "drama, , romance" and a trailing comma */
 	warn = copy_value(t.name, sizeof(t.name), s, len);
-	r->warnings |= warn & REVIEW_WARN_CONTROL;
+	problems(r, warn & REVIEW_WARN_CONTROL);
 	if (slugify(t.name, strlen(t.name), t.slug, sizeof(t.slug)) == -1) {
-		r->warnings |= REVIEW_WARN_BAD_TAG;
+		problem(r, REVIEW_WARN_BAD_TAG, s, len, "");
 		return;
 	}
-	for (i = 0; i < r->ntags; i++)
-		if (strcmp(r->tags[i].slug, t.slug) == 0)
-			return;		/* "Drama" and "drama" are one tag */
-	if (r->ntags == REVIEW_TAGS_MAX) {
-		r->warnings |= REVIEW_WARN_TOO_MANY_TAGS;
+	for (i = 0; i < *to->n; i++)
+		if (strcmp(to->v[i].slug, t.slug) == 0)
+			return;
+	if (*to->n == to->max) {
+		problem(r, REVIEW_WARN_TOO_MANY_TAGS, s, len, "");
 		return;
 	}
-	r->warnings |= warn;
-	r->tags[r->ntags++] = t;
+	problems(r, warn & ~REVIEW_WARN_CONTROL);
+	t.line = r->line;
+	to->v[(*to->n)++] = t;
+}
+
+/* Calls part for each piece of s[0..len) between the bytes in seps. */
+static void
+each_part(struct review *r, const char *s, size_t len, const char *seps,
+    void (*part)(struct review *, void *, const char *, size_t), void *arg)
+{
+	size_t	n;
+
+	for (;;) {
+		for (n = 0; n < len && strchr(seps, s[n]) == NULL; n++)
+			continue;
+		part(r, arg, s, n);
+		if (n == len)
+			return;
+		s += n + 1;
+		len -= n + 1;
+	}
 }
 
 static void
 set_tags(struct review *r, const char *v, size_t len)
 {
-	const char	*comma;
+	struct names	to = { r->tags, &r->ntags, REVIEW_TAGS_MAX };
 
-	while ((comma = memchr(v, ',', len)) != NULL) {
-		add_tag(r, v, (size_t)(comma - v));
-		len -= (size_t)(comma - v) + 1;
-		v = comma + 1;
-	}
-	add_tag(r, v, len);
+	each_part(r, v, len, ",", add_name, &to);
 }
 
+/* "Director: A, B" and "Director: A & B" list the film under both; a second line replaces the first. */
 static void
-set_director(struct review *r, const char *v, size_t len)
+set_directors(struct review *r, const char *v, size_t len)
 {
-	r->director[0] = r->director_slug[0] = '\0';
-	if (len == 0)
-		return;
-	set_field(r, r->director, sizeof(r->director), v, len);
-	if (slugify(r->director, strlen(r->director), r->director_slug,
-	    sizeof(r->director_slug)) == -1) {
-		r->warnings |= REVIEW_WARN_BAD_TAG;
-		r->director[0] = '\0';
-	}
+	struct names	to = { r->directors, &r->ndirectors, REVIEW_DIRECTORS_MAX };
+
+	r->ndirectors = 0;
+	each_part(r, v, len, ",&", add_name, &to);
 }
 
 /*
@@ -289,30 +384,203 @@ set_year(struct review *r, const char *v, size_t len)
 	int	year;
 
 	if ((year = year_value(v, len)) < REVIEW_YEAR_MIN) {
-		r->warnings |= REVIEW_WARN_BAD_YEAR;
+		problem(r, REVIEW_WARN_BAD_YEAR, v, len, "");
 		return;
 	}
 	r->year = year;
 }
 
+/* Two digits at s, as a number from 0 to 99; -1 when they are not digits. */
+static int
+two_digits(const char *s)
+{
+	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+		return -1;
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/*
+ * The time after a Date:'s date, "THH:MM" or " HH:MM", ":SS" optional, then
+ * "Z" or "+HH:MM" or "-HH:MM" optional (UTC without one): seconds into the
+ * day, offset applied, in *secs. -1 when malformed.
+ */
+static int
+time_of_day(const char *s, size_t len, long long *secs)
+{
+	int	h, m, sec = 0, oh, om;
+	size_t	i = 6;
+
+	if (len < 6 || (s[0] != 'T' && s[0] != ' ') || s[3] != ':' ||
+	    (h = two_digits(s + 1)) < 0 || h > 23 || (m = two_digits(s + 4)) < 0 || m > 59)
+		return -1;
+	if (len >= 9 && s[6] == ':') {
+		if ((sec = two_digits(s + 7)) < 0 || sec > 59)
+			return -1;
+		i = 9;
+	}
+	*secs = h * 3600LL + m * 60LL + sec;
+	if (i == len || (i + 1 == len && s[i] == 'Z'))
+		return 0;
+	if (len != i + 6 || (s[i] != '+' && s[i] != '-') || s[i + 3] != ':' ||
+	    (oh = two_digits(s + i + 1)) < 0 || oh > 23 || (om = two_digits(s + i + 4)) < 0 ||
+	    om > 59)
+		return -1;
+	/* 18:00+02:00 is 16:00 UTC. */
+	*secs -= (s[i] == '+' ? 1 : -1) * (oh * 3600LL + om * 60LL);
+	return 0;
+}
+
+/* Days since 1970-01-01 of a valid date (Howard Hinnant's days_from_civil). */
+static long long
+days_of(const char *d)
+{
+	long long	y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+	unsigned	m = (unsigned)two_digits(d + 5), day = (unsigned)two_digits(d + 8);
+	unsigned	yoe, doy, doe;
+	long long	era;
+
+	y -= m <= 2;
+	era = y / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
+long long
+date_seconds(const char *date)
+{
+	return days_of(date) * 86400;
+}
+
 static void
 set_date(struct review *r, const char *v, size_t len)
 {
-	if (!date_valid(v, len)) {
-		r->warnings |= REVIEW_WARN_BAD_DATE;
+	long long	secs = 0;
+
+	if (len < DATE_SIZE - 1 || !date_valid(v, DATE_SIZE - 1) ||
+	    (len > DATE_SIZE - 1 && time_of_day(v + DATE_SIZE - 1, len - (DATE_SIZE - 1), &secs) == -1)) {
+		problem(r, REVIEW_WARN_BAD_DATE, v, len, "");
 		return;
 	}
-	memcpy(r->date, v, len);
-	r->date[len] = '\0';
+	memcpy(r->date, v, DATE_SIZE - 1);
+	r->date[DATE_SIZE - 1] = '\0';
+	r->published = date_seconds(v) + secs;
 }
 
+/* "4", "3.5", "4/5", "3.5/5": halves of a star from 0 to REVIEW_RATING_MAX. */
+static void
+set_rating(struct review *r, const char *v, size_t len)
+{
+	int	halves;
+
+	if (len >= 2 && v[len - 2] == '/' && v[len - 1] == '0' + REVIEW_RATING_MAX)
+		len -= 2;
+	r->rating = -1;
+	if (len == 1 && v[0] >= '0' && v[0] <= '9')
+		halves = 2 * (v[0] - '0');
+	else if (len == 3 && v[0] >= '0' && v[0] <= '9' && (v[1] == '.' || v[1] == ',') &&
+	    (v[2] == '0' || v[2] == '5'))
+		halves = 2 * (v[0] - '0') + (v[2] == '5');
+	else
+		halves = -1;
+	if (halves < 0 || halves > 2 * REVIEW_RATING_MAX) {
+		problem(r, REVIEW_WARN_BAD_RATING, v, len, "");
+		return;
+	}
+	r->rating = halves;
+}
+
+/* "Draft: yes" keeps a review unpublished; anything but yes or no is a mistake, kept safe. */
+static void
+set_draft(struct review *r, const char *v, size_t len)
+{
+	r->draft = 1;
+	if (len == 2 && (v[0] | 0x20) == 'n' && (v[1] | 0x20) == 'o')
+		r->draft = 0;
+	else if (!(len == 3 && (v[0] | 0x20) == 'y' && (v[1] | 0x20) == 'e' && (v[2] | 0x20) == 's'))
+		problem(r, REVIEW_WARN_BAD_DRAFT, v, len, "");
+}
+
+static void
+set_country(struct review *r, const char *v, size_t len)
+{
+	set_field(r, r->country, sizeof(r->country), v, len);
+}
+
+static void
+set_starring(struct review *r, const char *v, size_t len)
+{
+	set_field(r, r->starring, sizeof(r->starring), v, len);
+}
+
+/* The keys marquee reads, lower-case, and what reads each. */
+static const struct known_key {
+	const char	*name;
+	void		(*set)(struct review *, const char *, size_t);
+} known_keys[] = {
+	{ "director", set_directors },
+	{ "year", set_year },
+	{ "country", set_country },
+	{ "starring", set_starring },
+	{ "rating", set_rating },
+	{ "tags", set_tags },
+	{ "date", set_date },
+	{ "draft", set_draft },
+};
+
+/*
+ * Edits (insert, delete, change; ASCII case ignored) that turn a into b,
+ * or more than 2 once it is sure to be: "Directer" is one from "director".
+ */
+static size_t
+edits_up_to_2(const char *a, size_t n, const char *b)
+{
+	size_t	m = strlen(b), i, j, row[REVIEW_KEY_MAX + 1], diag, up, best;
+
+	if (n > REVIEW_KEY_MAX || m > REVIEW_KEY_MAX || (n > m ? n - m : m - n) > 2)
+		return 3;
+	for (j = 0; j <= m; j++)
+		row[j] = j;
+	for (i = 1; i <= n; i++) {
+		diag = row[0];
+		row[0] = best = i;
+		for (j = 1; j <= m; j++) {
+			up = row[j];
+			row[j] = diag + (ascii_lower((unsigned char)a[i - 1]) != (unsigned char)b[j - 1]);
+			if (up + 1 < row[j])
+				row[j] = up + 1;
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			diag = up;
+			best = row[j] < best ? row[j] : best;
+		}
+		if (best > 2)
+			return 3;
+	}
+	return row[m];
+}
+
+/* An unknown key: kept as written, and reported with the known key it may be a typo of. */
 static void
 add_extra(struct review *r, const char *key, size_t klen, const char *v, size_t len)
 {
 	struct review_extra	*x;
+	char			 hint[32];
+	size_t			 i;
 
+	hint[0] = '\0';
+	for (i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++) {
+		if (edits_up_to_2(key, klen, known_keys[i].name) <= 2) {
+			/* Fits: the longest known key is 8 bytes. */
+			(void)!snprintf(hint, sizeof(hint), " (did you mean %c%s?)",
+			    known_keys[i].name[0] - 'a' + 'A', known_keys[i].name + 1);
+			break;
+		}
+	}
+	problem(r, REVIEW_WARN_UNKNOWN_KEY, key, klen, hint);
 	if (r->nextra == REVIEW_EXTRA_MAX) {
-		r->warnings |= REVIEW_WARN_TOO_MANY_KEYS;
+		problem(r, REVIEW_WARN_TOO_MANY_KEYS, key, klen, "");
 		return;
 	}
 	x = &r->extra[r->nextra++];
@@ -323,22 +591,15 @@ add_extra(struct review *r, const char *key, size_t klen, const char *v, size_t 
 static void
 set_meta(struct review *r, const char *key, size_t klen, const char *v, size_t len)
 {
-	if (key_is(key, klen, "director"))
-		set_director(r, v, len);
-	else if (key_is(key, klen, "year"))
-		set_year(r, v, len);
-	else if (key_is(key, klen, "country"))
-		set_field(r, r->country, sizeof(r->country), v, len);
-	else if (key_is(key, klen, "starring"))
-		set_field(r, r->starring, sizeof(r->starring), v, len);
-	else if (key_is(key, klen, "rating"))
-		set_field(r, r->rating, sizeof(r->rating), v, len);
-	else if (key_is(key, klen, "tags"))
-		set_tags(r, v, len);
-	else if (key_is(key, klen, "date"))
-		set_date(r, v, len);
-	else
-		add_extra(r, key, klen, v, len);
+	size_t	i;
+
+	for (i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++) {
+		if (key_is(key, klen, known_keys[i].name)) {
+			known_keys[i].set(r, v, len);
+			return;
+		}
+	}
+	add_extra(r, key, klen, v, len);
 }
 
 /* A key starts with a letter or digit; hyphens and spaces may follow. */
@@ -409,43 +670,38 @@ find_title(const char *p, const char *end)
 	return NULL;
 }
 
-/*
- * Notes the number of the line at p in buf when parsing it first removed
- * control characters (before: the warnings until then), for the log.
- */
-static void
-note_control(struct review *r, unsigned before, const char *buf, const char *p)
+/* The number of the line at p in buf, from 1. */
+static unsigned
+line_number(const char *buf, const char *p)
 {
-	if ((before & REVIEW_WARN_CONTROL) || !(r->warnings & REVIEW_WARN_CONTROL))
-		return;
-	for (r->control_line = 1; buf < p; buf++)
-		r->control_line += *buf == '\n';
+	unsigned	line = 1;
+
+	for (; buf < p; buf++)
+		line += *buf == '\n';
+	return line;
 }
 
 /* Stores the title of the "# " line at p and returns the start of the next line. */
 static const char *
-parse_title(struct review *r, const char *buf, const char *p, const char *end)
+parse_title(struct review *r, const char *p, const char *end)
 {
 	const char	*next, *v;
 	size_t		 n;
-	unsigned	 before = r->warnings;
 
 	n = line_at(p, end, &next) - 2;
 	v = trim(p + 2, &n);
 	set_field(r, r->title, sizeof(r->title), v, n);
-	note_control(r, before, buf, p);
 	return next;
 }
 
-/* Reads the metadata lines from p on and returns where the body begins. */
+/* Reads the metadata lines from p (line r->line) on and returns where the body begins. */
 static const char *
-parse_meta(struct review *r, const char *buf, const char *p, const char *end)
+parse_meta(struct review *r, const char *p, const char *end)
 {
 	const char	*next, *v;
 	size_t		 n, klen, vlen;
-	unsigned	 before;
 
-	for (; p < end; p = next) {
+	for (; p < end; p = next, r->line++) {
 		n = line_at(p, end, &next);
 		if (n == 0)
 			return next;	/* the blank line belongs to the metadata */
@@ -454,9 +710,7 @@ parse_meta(struct review *r, const char *buf, const char *p, const char *end)
 		vlen = n - klen - 1;
 		v = trim(p + klen + 1, &vlen);
 		(void)trim(p, &klen);	/* "Seen at :" is "Seen at" */
-		before = r->warnings;
 		set_meta(r, p, klen, v, vlen);
-		note_control(r, before, buf, p);
 	}
 	return end;
 }
@@ -467,12 +721,14 @@ review_parse(const char *buf, size_t len, struct review *r, const char **reason)
 	const char	*p, *end, *title;
 
 	memset(r, 0, sizeof(*r));
+	r->rating = -1;
+	r->line = 1;
 	if (len > REVIEW_FILE_MAX) {
 		*reason = "larger than 1 MiB";
 		return -1;
 	}
 	if (len == 0) {
-		r->warnings = REVIEW_WARN_NO_TITLE;
+		problem(r, REVIEW_WARN_NO_TITLE, "", 0, "");
 		return 0;	/* buf may be NULL */
 	}
 	if (memchr(buf, '\0', len) != NULL) {
@@ -486,11 +742,14 @@ review_parse(const char *buf, size_t len, struct review *r, const char **reason)
 	p = buf;
 	end = buf + len;
 	p += utf8_bom(buf, len);
-	if ((title = find_title(p, end)) != NULL)
-		p = parse_title(r, buf, title, end);
+	if ((title = find_title(p, end)) != NULL) {
+		r->line = line_number(buf, title);
+		p = parse_title(r, title, end);
+		r->line++;
+	}
 	if (r->title[0] == '\0')
-		r->warnings |= REVIEW_WARN_NO_TITLE;
-	r->body = (size_t)(parse_meta(r, buf, p, end) - buf);
+		problem(r, REVIEW_WARN_NO_TITLE, "", 0, "");
+	r->body = (size_t)(parse_meta(r, p, end) - buf);
 	return 0;
 }
 
@@ -501,11 +760,13 @@ review_warning_text(unsigned bit)
 	case REVIEW_WARN_NO_TITLE:
 		return "no '# ' title line; using the file name";
 	case REVIEW_WARN_BAD_DATE:
-		return "Date: is not a real YYYY-MM-DD date; using the file name's";
+		return "Date: is not a real date (YYYY-MM-DD, then optionally THH:MM[:SS] "
+		    "and Z or +HH:MM); using the file name's";
 	case REVIEW_WARN_BAD_YEAR:
 		return "Year: is not a four-digit year since " XSTR(REVIEW_YEAR_MIN) "; ignored";
 	case REVIEW_WARN_TOO_MANY_TAGS:
-		return "more than " XSTR(REVIEW_TAGS_MAX) " tags; the rest ignored";
+		return "more than " XSTR(REVIEW_TAGS_MAX) " tags or " XSTR(REVIEW_DIRECTORS_MAX)
+		    " directors; the rest ignored";
 	case REVIEW_WARN_LONG_VALUE:
 		return "a value longer than " XSTR(REVIEW_FIELD_MAX) " bytes was cut";
 	case REVIEW_WARN_TOO_MANY_KEYS:
@@ -514,6 +775,12 @@ review_warning_text(unsigned bit)
 		return "a tag or director without letters or digits was ignored";
 	case REVIEW_WARN_CONTROL:
 		return "control characters removed from the title or a metadata value";
+	case REVIEW_WARN_UNKNOWN_KEY:
+		return "a key marquee does not know, kept but not used";
+	case REVIEW_WARN_BAD_RATING:
+		return "Rating: is not 0 to " XSTR(REVIEW_RATING_MAX) " in halves (4, 3.5, 4/5); ignored";
+	case REVIEW_WARN_BAD_DRAFT:
+		return "Draft: is neither yes nor no; kept as a draft";
 	default:
 		return "unknown problem";
 	}

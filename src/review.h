@@ -20,10 +20,13 @@
  * another kind; text above the title line is neither metadata nor body. A key
  * is 1 to REVIEW_KEY_MAX bytes of letters (ASCII or UTF-8), digits, hyphens
  * and spaces, starting with a letter or digit, then ':' and a space or the
- * end of the line, so "http://..." and "Key:value" are not metadata. Director,
- * Year, Country, Starring, Rating, Tags (comma-separated) and Date are known
+ * end of the line, so "http://..." and "Key:value" are not metadata. Director
+ * (several separated by ',' or '&'), Year, Country, Starring, Rating (0 to
+ * 5, halves allowed, "/5" optional), Tags (comma-separated), Date (a date,
+ * optionally with a time and a UTC offset) and Draft (yes or no) are known
  * keys, matched in any case; a known key given twice keeps its last value,
- * except Tags, which add up. Other keys are kept as written, in order.
+ * except Tags, which add up. Other keys are kept as written, in order, and reported
+ * as problems, with the known key they are closest to when it is a typo.
  *
  * Parsing is pure: the caller's bytes in, a filled struct out; no I/O, no
  * allocation, no state.
@@ -48,6 +51,12 @@
 #define REVIEW_YEAR_MIN		1888
 /* "YYYY-MM-DD" and its NUL. */
 #define DATE_SIZE		11
+/* Co-directors: two is common, a film by a collective of eight is not a listing. */
+#define REVIEW_DIRECTORS_MAX	8
+/* Problems kept per file with their lines; the rest are counted, not listed. */
+#define REVIEW_PROBLEMS_MAX	16
+/* The best rating: five stars, as film magazines give them. */
+#define REVIEW_RATING_MAX	5
 
 /* Problems that have a fallback: the review is still published. */
 #define REVIEW_WARN_NO_TITLE		0x01	/* the slug stands in */
@@ -57,11 +66,23 @@
 #define REVIEW_WARN_LONG_VALUE		0x10	/* a value cut to REVIEW_FIELD_MAX on a UTF-8 boundary */
 #define REVIEW_WARN_TOO_MANY_KEYS	0x20	/* unknown keys past REVIEW_EXTRA_MAX dropped */
 #define REVIEW_WARN_BAD_TAG		0x40	/* a tag or director with no letters or digits, dropped */
-#define REVIEW_WARN_CONTROL		0x80	/* C0 (but TAB), DEL and C1 removed; see control_line */
+#define REVIEW_WARN_CONTROL		0x80	/* C0 (but TAB), DEL and C1 removed */
+#define REVIEW_WARN_UNKNOWN_KEY		0x100	/* a key marquee does not know: kept, not used */
+#define REVIEW_WARN_BAD_RATING		0x200	/* Rating: not 0 to 5 in halves; ignored */
+#define REVIEW_WARN_BAD_DRAFT		0x400	/* Draft: neither yes nor no; taken as yes */
+
+/* One problem, where it is: for the log and for marquee -n. */
+struct review_problem {
+	unsigned	what;		/* one REVIEW_WARN_* bit */
+	unsigned	line;		/* from 1 */
+	/* What it is about, e.g. "Directer (did you mean Director?)"; may be "". */
+	char		detail[REVIEW_KEY_MAX + 32];
+};
 
 struct review_tag {
-	char	name[REVIEW_FIELD_MAX + 1];	/* as written, trimmed */
-	char	slug[REVIEW_FIELD_MAX + 1];	/* slugify(name) */
+	char		name[REVIEW_FIELD_MAX + 1];	/* as written, trimmed */
+	char		slug[REVIEW_FIELD_MAX + 1];	/* slugify(name) */
+	unsigned	line;				/* of its Tags: or Director: line */
 };
 
 struct review_extra {
@@ -72,20 +93,24 @@ struct review_extra {
 /* Every string is NUL-terminated valid UTF-8 without controls but TAB, "" when absent. */
 struct review {
 	char			title[REVIEW_FIELD_MAX + 1];
-	char			director[REVIEW_FIELD_MAX + 1];
-	char			director_slug[REVIEW_FIELD_MAX + 1];
+	struct review_tag	directors[REVIEW_DIRECTORS_MAX];	/* in order, one per slug */
+	size_t			ndirectors;
 	char			country[REVIEW_FIELD_MAX + 1];
 	char			starring[REVIEW_FIELD_MAX + 1];
-	char			rating[REVIEW_FIELD_MAX + 1];
+	int			rating;		/* in halves of a star, 0 to 10; -1 when absent or bad */
 	int			year;				/* 0 when absent or bad */
 	char			date[DATE_SIZE];		/* a valid Date:, else "" */
+	long long		published;	/* Date: as seconds since the epoch, UTC; valid with date */
+	int			draft;		/* Draft: yes */
 	struct review_tag	tags[REVIEW_TAGS_MAX];		/* in order, one per slug */
 	size_t			ntags;
 	struct review_extra	extra[REVIEW_EXTRA_MAX];	/* unknown keys, in order */
 	size_t			nextra;
 	size_t			body;		/* offset in buf of the text after the metadata */
-	unsigned		warnings;	/* REVIEW_WARN_* */
-	size_t			control_line;	/* first line REVIEW_WARN_CONTROL is about, from 1 */
+	unsigned		warnings;	/* REVIEW_WARN_*: every problem's bit */
+	struct review_problem	problems[REVIEW_PROBLEMS_MAX];	/* in file order */
+	size_t			nproblems;	/* may exceed REVIEW_PROBLEMS_MAX: not all are kept */
+	unsigned		line;		/* while parsing, the line being read */
 };
 
 /*
@@ -117,18 +142,21 @@ int	 review_name_parse(const char *name, struct review_name *out,
 	    const char **reason);
 
 /*
- * Makes the URL slug of a tag or director, so that "Drama", "drama" and
- * " drama " are one tag. ASCII letters and the capitals of Latin-1 Supplement
- * and Latin Extended-A are lowered ("Éric" -> "éric", "Œ" -> "œ"); other
- * UTF-8 is kept as it is (no Unicode tables, no normalisation). Each run of
- * ASCII characters other than letters and digits, and of non-ASCII spaces and
- * punctuation (no-break spaces, guillemets, dashes, curly quotes, CJK
- * punctuation), becomes one '-', none at either end. Apostrophes are
- * punctuation like the rest: "d'os" -> "d-os", as in the capsule's file
- * names. Returns -1, with out "", when in is not valid UTF-8, nothing is left
- * or out is too small.
+ * Makes the URL slug of a tag or director, so that "Drama", "drama",
+ * " drama " and "Dráma" are one tag: ASCII letters are lowered, the letters
+ * of Latin-1 Supplement and Latin Extended-A folded to ASCII ("Éric" ->
+ * "eric", "Œ" -> "oe", "ß" -> "ss"), combining accents dropped; other UTF-8
+ * is kept as it is (no Unicode tables). Each run of ASCII characters other
+ * than letters and digits, and of non-ASCII spaces and punctuation
+ * (no-break spaces, guillemets, dashes, curly quotes, CJK punctuation),
+ * becomes one '-', none at either end. Apostrophes are punctuation like the
+ * rest: "d'os" -> "d-os", as in the capsule's file names. Returns -1, with
+ * out "", when in is not valid UTF-8, nothing is left or out is too small.
  */
 int	 slugify(const char *in, size_t len, char *out, size_t outsize);
+
+/* Seconds since the epoch at 00:00 UTC of date, a valid YYYY-MM-DD (date_valid). */
+long long	 date_seconds(const char *date);
 
 /* Returns 1 when s[0..len) is a real calendar date YYYY-MM-DD, year 1000 to 9999. */
 int	 date_valid(const char *s, size_t len);

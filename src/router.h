@@ -14,6 +14,11 @@ void	 route(const struct request *req, struct response *resp);
 
 /* Returns 1 when path asks the reader for text (Gemini 10, a Gopher type 7 item). */
 int	 route_is_input(const char *path);
+/*
+ * Returns 1 when path is a page that Gopher shows as a menu although it
+ * does not end in '/' (an entry with its replies and a link to answer it).
+ */
+int	 route_is_menu(const char *path);
 
 /*
  * Writes to out the menu of the review at selector (/reviews/SLUG/ for

@@ -10,8 +10,9 @@
  * project's, so anything may include it without making a cycle.
  */
 
-/* SHA-256 in hex, NUL-terminated. */
-#define FINGERPRINT_HEX	(2 * 32 + 1)
+/* A SHA-256, as bytes and in hex, NUL-terminated. */
+#define FINGERPRINT_BYTES	32
+#define FINGERPRINT_HEX		(2 * FINGERPRINT_BYTES + 1)
 /* RFC 5280 upper bound ub-common-name. */
 #define CN_MAX		64
 
@@ -34,6 +35,8 @@ enum status {
 	STATUS_NOT_FOUND		= 51,
 	STATUS_PROXY_REFUSED		= 53,
 	STATUS_BAD_REQUEST		= 59,
+	STATUS_CERTIFICATE_REQUIRED	= 60,
+	STATUS_CERTIFICATE_NOT_AUTHORISED	= 61,
 };
 
 /*

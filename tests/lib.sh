@@ -182,7 +182,7 @@ log_listening() {
 }
 
 # count_at_least FILE PATTERN N: at least N lines of FILE match PATTERN.
-count_at_least() { [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -ge "$3" ]; }
+count_at_least() { local n; n=$(grep -c -- "$2" "$1" 2>/dev/null); [ "${n:-0}" -ge "$3" ]; }
 
 # wait_count FILE PATTERN N: until at least N lines of FILE match PATTERN; 15 s at most.
 wait_count() { wait_until 15 count_at_least "$@"; }
@@ -261,6 +261,7 @@ CONF
 e2e_begin() {
 	MARQUEE=${MARQUEE:-./marquee}
 	GEMCLI=${GEMCLI:-build/gemcli}
+	RECGEN=${RECGEN:-build/recgen}
 	work=$(mktemp -d)
 	pid=
 	passed=0
@@ -330,6 +331,22 @@ client_cert() {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	    -keyout "$work/$1.key" -out "$work/$1.crt" -utf8 -subj "/CN=$2" -days 2 2>/dev/null
 }
+
+# key_fp NAME: the SHA-256 of the public key of $work/NAME.crt in hex, as
+# the server fingerprints a client and as the owner key takes it.
+key_fp() { openssl x509 -in "$work/$1.crt" -pubkey -noout | openssl pkey -pubin -outform DER | sha256sum | cut -c1-64; }
+
+# s_client URL [OPTIONS]: the header the server on $port answers to URL,
+# asked by openssl s_client with OPTIONS (-tls1_2, -cert FILE...).
+s_client() {
+	local url=$1
+	shift
+	printf '%s\r\n' "$url" | timeout 20 openssl s_client -quiet -connect "127.0.0.1:$port" \
+	    -servername localhost "$@" 2>/dev/null | head -n 1 | tr -d '\r'
+}
+
+# s_client_as NAME URL: s_client with the client certificate $work/NAME.crt.
+s_client_as() { s_client "$2" -cert "$work/$1.crt" -key "$work/$1.key"; }
 
 # reload: SIGHUP to $pid, then waits until $log says the reload was done or
 # refused (15 s at most); fails unless it was done.
@@ -489,13 +506,17 @@ small_disk() {
 	trap "umount '$1' 2>/dev/null; e2e_cleanup" EXIT
 }
 
-# serve_unlimited [ARGS]: serve, with the guestbook's rate limits out of the
-# way of tests that write many entries; the configuration stays in
-# $work/gb.conf for a restart.
-serve_unlimited() {
-	printf 'guestbook_limit = 1000\nguestbook_global = 100000\n' >"$work/gb.conf"
+# serve_limit N [ARGS]: serve, with guestbook_limit N and everyone's limit
+# out of the way; the configuration stays in $work/gb.conf for a restart.
+serve_limit() {
+	printf 'guestbook_limit = %s\nguestbook_global = 100000\n' "$1" >"$work/gb.conf"
+	shift
 	serve -c "$work/gb.conf" "$@"
 }
+
+# serve_unlimited [ARGS]: serve, with the guestbook's rate limits out of the
+# way of tests that write many entries.
+serve_unlimited() { serve_limit 1000 "$@"; }
 
 # serve_conf CONF [ARGS]: a server for CONF on $port, logging to $log
 # ($work/log.$port); returns once it listens for every host: those named in
@@ -599,6 +620,62 @@ guestbook_seed() {
 	expect "seed: a response with a certificate" "30 gemini://localhost:$port/reviews/2026-03-01-first.gmi" \
 	    "$(header "gemini://localhost/reviews/2026-03-01-first/respond?Line%20one%0D%0A%3D%3E%20gemini%3A%2F%2Fevil%2F%20Click%0A%23%20Big%0A%60%60%60%0A*%20item" -c "$work/reader.crt" -k "$work/reader.key")"
 }
+
+
+# owner_capsule: sample_capsule, with $state, $gblog (the first host's
+# guestbook log) and $conf, the configuration owner_conf writes, which the
+# server is started with and owner_cmd reads.
+owner_capsule() {
+	sample_capsule
+	state=$work/state
+	gblog=$state/guestbook.log
+	conf=$work/marquee.conf
+}
+
+# owner_conf [LINE...]: $conf for owner_capsule's root and state, with the
+# guestbook's rate limits out of the way, and LINEs.
+owner_conf() {
+	printf 'root = %s\nstate = %s\nguestbook_limit = 1000\nguestbook_global = 100000\n' \
+	    "$root" "$state" >"$conf"
+	printf '%s\n' "$@" >>"$conf"
+}
+
+# owner_cmd ARGS...: the owner's command "marquee -c $conf guestbook ARGS";
+# prints what it says (standard output and error), which $work/stderr.owner
+# also keeps for the sanitizer check, and returns its exit status.
+owner_cmd() {
+	local rc
+	timeout 20 "$MARQUEE" -c "$conf" guestbook "$@" >"$work/owner.out" 2>&1
+	rc=$?
+	tee -a "$work/stderr.owner" <"$work/owner.out"
+	return $rc
+}
+
+# within SECONDS COMMAND...: runs COMMAND until it succeeds, for SECONDS of
+# wall-clock time at most (and at least once); fails if it never did. For
+# what must happen within a second or two, such as the owner's commands
+# reaching the running server: unlike wait_until, which counts tries, a
+# slow COMMAND cannot stretch the deadline.
+within() {
+	local deadline=$((${EPOCHREALTIME//[!0-9]/} + $1 * 1000000))
+	shift
+	until "$@"; do
+		[ "${EPOCHREALTIME//[!0-9]/}" -ge "$deadline" ] && return 1
+		sleep 0.05
+	done
+}
+
+# shows_within SECONDS [-v] URL TEXT: until URL's body contains (with -v, no
+# longer contains) TEXT, SECONDS at most (within).
+shows_within() {
+	local seconds=$1 invert=0
+	shift
+	[ "$1" = -v ] && { invert=1; shift; }
+	within "$seconds" body_is "$invert" "$2" gem "$1"
+}
+
+# header_is EXPECTED URL [gemcli options]: the header of URL is EXPECTED.
+header_is() { [ "$(header "${@:2}")" = "$1" ]; }
 
 # log_reopened FILE: after a SIGUSR1 that follows moving the log away, until
 # a request is logged in the new FILE (each try makes one); 10 s at most.

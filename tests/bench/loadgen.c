@@ -18,6 +18,7 @@
  * with -S each sends the request one byte a second meanwhile, as a
  * slowloris would. A test releases its flood with SIGTERM once its checks
  * are done, so -H is only its deadline.
+ * In URL, "{n}" is the request's number, "{n%M}" a number from 1 to M.
  * Prints a human summary and one line "RESULT key=value ...".
  */
 #include <errno.h>
@@ -202,19 +203,37 @@ slot_finish(struct slot *s, int ok)
 	slot_close(s);
 }
 
-/* The next request line, with the request's number in place of "{n}". */
+/*
+ * The next request line: the URL with the request's number in place of
+ * every "{n}", and a number from 1 to M in place of every "{n%M}" (1 plus
+ * the request's number modulo M: to spread requests over M existing things).
+ */
 static size_t
 next_request(char *out, size_t size)
 {
-	const char	*url = opt.url != NULL ? opt.url : "", *at = strstr(url, "{n}");
+	const char	*url = opt.url != NULL ? opt.url : "", *p, *end;
+	unsigned long	 m;
+	size_t		 len = 0;
 	int		 n;
 
-	if (at == NULL)
-		n = snprintf(out, size, "%s\r\n", url);
-	else
-		n = snprintf(out, size, "%.*s%u%s\r\n", (int)(at - url), url, sent, at + 3);
+	for (p = url; *p != '\0' && len < size; p = end) {
+		if (strncmp(p, "{n}", 3) == 0) {
+			n = snprintf(out + len, size - len, "%u", sent);
+			end = p + 3;
+		} else if (strncmp(p, "{n%", 3) == 0 && (m = strtoul(p + 3, (char **)&end, 10)) > 0 &&
+		    *end == '}') {
+			n = snprintf(out + len, size - len, "%lu", 1 + sent % m);
+			end++;
+		} else {
+			out[len] = *p;
+			n = 1;
+			end = p + 1;
+		}
+		len += n > 0 ? (size_t)n : size;
+	}
 	sent++;
-	return n > 0 && (size_t)n < size ? (size_t)n : 0;
+	n = len < size ? snprintf(out + len, size - len, "\r\n") : -1;
+	return n > 0 && len + (size_t)n < size ? len + (size_t)n : 0;
 }
 
 /* Gopher: send the selector once, then read to EOF; a '3' first means an error. */

@@ -18,7 +18,7 @@ expect "review list" "=> /reviews/2026-04-01-second.gmi 2026-04-01 - Second Film
 => /reviews/2026-03-01-first.gmi 2026-03-01 - First Film" "$(grep '^=> /reviews/2' "$work/body")"
 expect "review list title" "# Reviews" "$(head -n 1 "$work/body")"
 header gemini://localhost/tags/ >/dev/null
-expect "tag index (names as the newest review writes them)" "=> /tags/drama/ drama (2)
+expect "tag index (the spelling most reviews use, ties to the oldest)" "=> /tags/drama/ Drama (2)
 => /tags/noir/ Noir (1)" "$(grep '^=> /tags/' "$work/body")"
 expect "tag page" "$GMI" "$(header gemini://localhost/tags/noir/)"
 expect "tag page lists its reviews" "=> /reviews/2026-03-01-first.gmi 2026-03-01 - First Film" "$(grep '^=> /reviews/2' "$work/body")"
@@ -28,6 +28,10 @@ expect "unknown tag" "51 No such page" "$(header gemini://localhost/tags/nope/)"
 expect "unknown director" "51 No such page" "$(header gemini://localhost/directors/nobody/)"
 header gemini://localhost/reviews/2026-03-01-first.gmi >/dev/null
 expect "review page starts with the file" "$(cat "$root/reviews/2026-03-01-first.gmi")" "$(head -n 6 "$work/body")"
+expect "review page shows its date" "Published 2026-03-01." "$(grep '^Published ' "$work/body")"
+expect "the first review links the newer one, which shares its tag" \
+    "=> /reviews/2026-04-01-second.gmi 2026-04-01 - Second Film
+=> /reviews/2026-04-01-second.gmi Newer: Second Film" "$(grep '^=> /reviews/2026-04-01' "$work/body")"
 expect "review footer" "=> /directors/jane-doe/ More by Jane Doe
 => /tags/drama/ Tagged Drama
 => /tags/noir/ Tagged Noir" "$(grep -E '^=> /(directors|tags)/' "$work/body")"
@@ -36,6 +40,10 @@ if xmllint --noout "$work/body" 2>/dev/null; then pass; else fail "atom.xml is n
 expect "feed entries" 2 "$(xmllint --xpath 'count(//*[local-name()="entry"])' "$work/body" 2>/dev/null)"
 expect "feed newest entry" "gemini://localhost:$port/reviews/2026-04-01-second.gmi" \
     "$(xmllint --xpath 'string(//*[local-name()="entry"][1]/*[local-name()="id"])' "$work/body" 2>/dev/null)"
+expect "a tag's feed" "20 application/atom+xml" "$(header gemini://localhost/tags/noir/atom.xml)"
+if xmllint --noout "$work/body" 2>/dev/null; then pass; else fail "a tag's atom.xml is not well-formed XML"; fi
+expect "a tag's feed holds its reviews, with their tags as categories" "First Film noir" \
+    "$(xmllint --xpath 'concat(//*[local-name()="entry"]/*[local-name()="title"], " ", //*[local-name()="category"][@label="Noir"]/@term)' "$work/body" 2>/dev/null)"
 expect "robots.txt" "20 text/plain; charset=utf-8" "$(header gemini://localhost/robots.txt)"
 if grep -q '^Disallow: /reviews/2026-03-01-first/respond$' "$work/body"; then pass; else fail "robots.txt does not disallow respond URLs"; fi
 e2e_end

@@ -10,8 +10,8 @@ serve -c "$work/gb.conf"
 sign=gemini://localhost/guestbook/sign
 back="30 gemini://localhost:$port/guestbook/"
 
-# short_fp NAME: the first 8 hex digits of the SHA-256 of the certificate's public key.
-short_fp() { openssl x509 -in "$work/$1.crt" -pubkey -noout | openssl pkey -pubin -outform DER | sha256sum | cut -c1-8; }
+# short_fp NAME: the first 8 hex digits of the certificate's key fingerprint.
+short_fp() { key_fp "$1" | cut -c1-8; }
 
 client_cert alice "alice"
 alice=$(short_fp alice)

@@ -35,6 +35,6 @@ expect "limit: second client" "30 gemini://localhost/guestbook/" "$(header "gemi
 expect "public port served" "$GMI" "$(header "gemini://localhost:1965/" -x "$(v1 192.0.2.3)")"
 expect "bound port is not the public one" "53 Proxy request refused" "$(header "gemini://localhost:$port/" -x "$(v1 192.0.2.3)")"
 expect "redirects name the public port" "31 gemini://localhost/dir/" "$(header "gemini://localhost/dir" -x "$(v1 192.0.2.3)")"
-expect_match "gopher items name the public port" "^1drama \(2\)	/tags/drama/	localhost	70" "$(gopher_raw "$(v1 192.0.2.4)/tags/\r\n" | grep -a '^1drama' | tr -d '\r')"
+expect_match "gopher items name the public port" "^1Drama \(2\)	/tags/drama/	localhost	70" "$(gopher_raw "$(v1 192.0.2.4)/tags/\r\n" | grep -a "^1Drama" | tr -d '\r')"
 if kill -0 "$pid"; then pass; else fail "server died in the PROXY tests"; fi
 e2e_end

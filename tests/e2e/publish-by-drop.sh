@@ -19,7 +19,9 @@ REVIEW
 cp "$work/new.gmi" "$root/reviews/2026-05-01-third.gmi"
 if wait_page gemini://localhost/reviews/ "2026-05-01 - Third Film"; then pass; else fail "new review not listed"; fi
 if wait_page gemini://localhost/tags/nouvelle-vague/ "Third Film"; then pass; else fail "new tag page missing"; fi
-if wait_page "gemini://localhost/directors/agn%C3%A8s-varda/" "Third Film"; then pass; else fail "new director page missing"; fi
+if wait_page "gemini://localhost/directors/agnes-varda/" "Third Film"; then pass; else fail "new director page missing"; fi
+expect "the accented spelling of a director's URL redirects to its slug" \
+    "31 gemini://localhost:$port/directors/agnes-varda/" "$(header "gemini://localhost/directors/Agn%C3%A8s-Varda/")"
 sed -i 's/^# Third Film/# Third Film, Edited/' "$root/reviews/2026-05-01-third.gmi"
 if wait_page gemini://localhost/reviews/ "Third Film, Edited"; then pass; else fail "edit not visible"; fi
 mv "$root/reviews/2026-05-01-third.gmi" "$root/reviews/2026-06-01-third.gmi"

@@ -12,13 +12,9 @@ expect "no SNI: the first host answers" "$GMI" \
     "$(timeout 20 "$GEMCLI" -t 10 -S 127.0.0.1 "$port" gemini://localhost/ 2>/dev/null | head -n 1)"
 timeout 20 "$GEMCLI" -t 10 -s example.com 127.0.0.1 "$port" gemini://localhost/ >/dev/null 2>&1
 expect "wrong SNI is refused" 2 $?
-s_client() {
-	printf 'gemini://localhost/\r\n' | timeout 20 openssl s_client -quiet -connect "127.0.0.1:$port" \
-	    -servername localhost "$@" 2>/dev/null | head -n 1 | tr -d '\r'
-}
-expect "TLS 1.1 refused" "" "$(s_client -tls1_1)"
-expect "TLS 1.2 works" "$GMI" "$(s_client -tls1_2)"
-expect "TLS 1.3 works" "$GMI" "$(s_client -tls1_3)"
+expect "TLS 1.1 refused" "" "$(s_client gemini://localhost/ -tls1_1)"
+expect "TLS 1.2 works" "$GMI" "$(s_client gemini://localhost/ -tls1_2)"
+expect "TLS 1.3 works" "$GMI" "$(s_client gemini://localhost/ -tls1_3)"
 client_cert client movieblort
 expect "client certificate accepted" "$GMI" \
     "$(header gemini://localhost/ -c "$work/client.crt" -k "$work/client.key")"

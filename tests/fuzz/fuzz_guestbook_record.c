@@ -33,7 +33,8 @@ record_equal(const struct record *a, const struct record *b)
 	return a->kind == b->kind && a->time == b->time && a->id == b->id &&
 	    strcmp(a->slug, b->slug) == 0 && strcmp(a->author, b->author) == 0 &&
 	    strcmp(a->fingerprint, b->fingerprint) == 0 &&
-	    a->text_len == b->text_len && memcmp(a->text, b->text, a->text_len) == 0;
+	    a->text_len == b->text_len && memcmp(a->text, b->text, a->text_len) == 0 &&
+	    a->parent == b->parent && a->flags == b->flags;
 }
 
 static void

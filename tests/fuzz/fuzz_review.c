@@ -59,18 +59,23 @@ check_review(const struct review *r, size_t len)
 	unsigned	 bit;
 
 	check_string(r->title, sizeof(r->title), "title");
-	check_string(r->director, sizeof(r->director), "director");
-	check_string(r->director_slug, sizeof(r->director_slug), "director_slug");
 	check_string(r->country, sizeof(r->country), "country");
 	check_string(r->starring, sizeof(r->starring), "starring");
-	check_string(r->rating, sizeof(r->rating), "rating");
+	if (r->rating < -1 || r->rating > 2 * REVIEW_RATING_MAX)
+		fail("a rating out of range kept");
 	check_string(r->date, sizeof(r->date), "date");
 	if (r->date[0] != '\0' && !date_valid(r->date, strlen(r->date)))
 		fail("an invalid date kept");
 	if (r->year != 0 && (r->year < REVIEW_YEAR_MIN || r->year > 9999))
 		fail("a year out of range kept");
-	if (r->director_slug[0] != '\0')
-		check_slug(r->director_slug);
+	if (r->ndirectors > REVIEW_DIRECTORS_MAX)
+		fail("too many directors");
+	for (i = 0; i < r->ndirectors; i++) {
+		check_string(r->directors[i].name, sizeof(r->directors[i].name), "director");
+		check_slug(r->directors[i].slug);
+	}
+	for (i = 0; i < r->nproblems && i < REVIEW_PROBLEMS_MAX; i++)
+		check_string(r->problems[i].detail, sizeof(r->problems[i].detail), "problem detail");
 	if (r->ntags > REVIEW_TAGS_MAX)
 		fail("too many tags");
 	for (i = 0; i < r->ntags; i++) {

@@ -213,6 +213,78 @@ test_restart_only(void)
 	config_discard(next);
 }
 
+/* owner (fingerprints, as openssl prints them or as the log writes them), owner_name, moderation. */
+static void
+test_owner_moderation(void)
+{
+	static const char	fp_a[] = "3f2a9c1b3f2a9c1b3f2a9c1b3f2a9c1b3f2a9c1b3f2a9c1b3f2a9c1b3f2a9c1b";
+	static const char	fp_b[] = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+	struct config		*c = config_new();
+	const char		*reason = "";
+	char			 many[16 * FINGERPRINT_HEX] = "";
+	int			 i;
+
+	if (c == NULL)
+		return;
+	CHECK_STR(c->hosts[0].owner, "");
+	CHECK_INT(c->hosts[0].moderation, MODERATION_OPEN);
+	CHECK(!config_is_owner(&c->hosts[0], fp_a));
+	CHECK_INT(config_set(c, "owner", "3F:2A:9C:1B:3F:2A:9C:1B:3F:2A:9C:1B:3F:2A:9C:1B:"
+	    "3F:2A:9C:1B:3F:2A:9C:1B:3F:2A:9C:1B:3F:2A:9C:1B ,\t" "00112233445566778899AABBCCDDEEFF"
+	    "00112233445566778899aabbccddeeff", &reason), 0);
+	CHECK_STR(c->hosts[0].owner, "3f2a9c1b3f2a9c1b3f2a9c1b3f2a9c1b3f2a9c1b3f2a9c1b3f2a9c1b3f2a9c1b,"
+	    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+	CHECK(config_is_owner(&c->hosts[0], fp_a));
+	CHECK(config_is_owner(&c->hosts[0], fp_b));
+	/* Only a whole fingerprint: not a prefix, not the two run together, not empty. */
+	CHECK(!config_is_owner(&c->hosts[0], "3f2a9c1b"));
+	CHECK(!config_is_owner(&c->hosts[0], ""));
+	CHECK(!config_is_owner(&c->hosts[0], "2a9c1b3f2a9c1b3f2a9c1b3f2a9c1b3f2a9c1b3f2a9c1b3f2a9c1b3f2a9c1b,0"));
+	CHECK(!config_is_owner(&c->hosts[0], "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"));
+	CHECK_INT(config_set(c, "owner", "3f2a9c1b", &reason), -1);
+	CHECK_STR(reason, "owner certificate 1 is not a SHA-256 in hex (64 digits)");
+	CHECK_INT(config_set(c, "owner", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff, "
+	    "g0112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", &reason), -1);
+	CHECK_STR(reason, "owner certificate 2 is not a SHA-256 in hex (64 digits)");
+	CHECK_INT(config_set(c, "owner", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff0",
+	    &reason), -1);
+	for (i = 0; i < OWNERS_MAX + 1; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many), "%s%s", i > 0 ? "," : "", fp_b);
+	CHECK_INT(config_set(c, "owner", many, &reason), -1);
+	CHECK_STR(reason, "more than 8 owner certificates");
+
+	CHECK_INT(config_set(c, "owner_name", "The Author", &reason), 0);
+	CHECK_STR(c->hosts[0].owner_name, "The Author");
+	CHECK_INT(config_set(c, "moderation", "hold-new", &reason), 0);
+	CHECK_INT(c->hosts[0].moderation, MODERATION_HOLD_NEW);
+	CHECK_INT(config_set(c, "moderation", "hold-all", &reason), 0);
+	CHECK_INT(c->hosts[0].moderation, MODERATION_HOLD_ALL);
+	CHECK_INT(config_set(c, "moderation", "open", &reason), 0);
+	CHECK_INT(c->hosts[0].moderation, MODERATION_OPEN);
+	CHECK_INT(config_set(c, "moderation", "hold", &reason), -1);
+	CHECK_STR(reason, "'hold' is not open, hold-new or hold-all");
+	CHECK_INT(config_set(c, "moderation", "Hold-All", &reason), -1);
+	CHECK_INT(c->hosts[0].moderation, MODERATION_OPEN);
+	config_discard(c);
+
+	/* Per host: a section's owner and moderation are its own. */
+	c = load_text("root = /srv/a\nmoderation = hold-all\n[b.test]\nroot = /srv/b\n"
+	    "owner = 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n"
+	    "moderation = hold-new\nowner_name = Bee\n", &reason);
+	CHECK(c != NULL);
+	if (c != NULL) {
+		CHECK_INT(c->hosts[0].moderation, MODERATION_HOLD_ALL);
+		CHECK(!config_is_owner(&c->hosts[0], fp_b));
+		CHECK_STR(c->hosts[0].owner_name, "");
+		CHECK_INT(c->hosts[1].moderation, MODERATION_HOLD_NEW);
+		CHECK(config_is_owner(&c->hosts[1], fp_b));
+		CHECK_STR(c->hosts[1].owner_name, "Bee");
+	}
+	config_discard(c);
+	check_refused("[b.test]\nroot = /b\nmoderation = closed\n",
+	    ":3: 'closed' is not open, hold-new or hold-all");
+}
+
 int
 main(void)
 {
@@ -282,5 +354,6 @@ main(void)
 	test_hosts();
 	test_chroot();
 	test_restart_only();
+	test_owner_moderation();
 	return harness_done();
 }

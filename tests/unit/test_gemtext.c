@@ -6,10 +6,13 @@
 #include "gemtext.h"
 #include "harness.h"
 
-static int
-is_respond(const char *selector)
+/* The router's answers: an input URL and a page that is a menu without a '/' at its end. */
+static char
+type_of(const char *selector)
 {
-	return strcmp(selector, "/reviews/x/respond") == 0;
+	if (strcmp(selector, "/reviews/x/respond") == 0)
+		return '7';
+	return strcmp(selector, "/reviews/x/responses/1") == 0 ? '1' : 0;
 }
 
 /* The menu of /reviews/x.gmi is /reviews/x/, as the router says of an indexed review. */
@@ -25,7 +28,7 @@ menu_of(const void *arg, const char *selector, char *out, size_t size)
 
 static const struct gopher_origin	origin = { "example.org", 70, "/reviews/x.gmi", NULL, NULL, NULL };
 static const struct gopher_origin	list = { "example.org", 70, "/tags/", NULL, NULL, NULL };
-static const struct gopher_origin	review = { "example.org", 70, "/reviews/x/", is_respond, NULL, NULL };
+static const struct gopher_origin	review = { "example.org", 70, "/reviews/x/", type_of, NULL, NULL };
 
 static const char *
 menu(const char *text, const struct gopher_origin *o)
@@ -90,6 +93,10 @@ test_menu(void)
 	    ".\r\n");
 	CHECK_STR(menu("=> /reviews/x/respond Leave a response\n", &list),
 	    "9Leave a response\t/reviews/x/respond\texample.org\t70\r\n.\r\n");
+	/* A page the server makes a menu of is one (type 1), though its name has no '/' at the end. */
+	CHECK_STR(menu("=> /reviews/x/responses/1 Entry 1\n=> /reviews/x/responses/2 Entry 2\n", &review),
+	    "1Entry 1\t/reviews/x/responses/1\texample.org\t70\r\n"
+	    "9Entry 2\t/reviews/x/responses/2\texample.org\t70\r\n.\r\n");
 }
 
 static void

@@ -130,6 +130,13 @@ test_address_key(void)
 	CHECK_STR(k, "addr 2001:db8:1:2::/64");
 	limit_address_key("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", k);
 	CHECK_STR(k, "addr ffff:ffff:ffff:ffff::/64");
+	/* An IPv4 client in IPv6 clothing is that IPv4 client, not all of ::/64. */
+	limit_address_key("::ffff:192.0.2.7", k);
+	CHECK_STR(k, "addr 192.0.2.7");
+	limit_address_key("::ffff:198.51.100.1", k);
+	CHECK_STR(k, "addr 198.51.100.1");
+	limit_address_key("::1", k);
+	CHECK_STR(k, "addr ::/64");
 }
 
 /* A cap per key; giving back frees room; emptied keys leave no hole in the probing. */

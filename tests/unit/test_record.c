@@ -396,7 +396,7 @@ test_crc_field(void)
 	REJECT(line, "checksum mismatch");
 
 	s = "entry\t" T_OK "\t1\t\tmovieblort\t\tHi.";
-	REJECT(s, "not 8 TAB-separated fields");
+	REJECT(s, "not 8 or 10 TAB-separated fields");
 }
 
 static void
@@ -406,11 +406,11 @@ test_fields(void)
 	const char	*fields9 = "entry\t" T_OK "\t42\t\tmovieblort\t" FP "\tHi.\tx";
 
 	ACCEPT(entry_text("Hi."));
-	REJECT(seal(fields7, 0), "not 8 TAB-separated fields");
-	REJECT(seal(fields9, 0), "not 8 TAB-separated fields");
-	REJECT("", "not 8 TAB-separated fields");
+	REJECT(seal(fields7, 0), "not 8 or 10 TAB-separated fields");
+	REJECT(seal(fields9, 0), "not 8 or 10 TAB-separated fields");
+	REJECT("", "not 8 or 10 TAB-separated fields");
 	REJECT("\t\t\t\t\t\t\t", "checksum mismatch");
-	REJECT("\t\t\t\t\t\t\t\t", "not 8 TAB-separated fields");
+	REJECT("\t\t\t\t\t\t\t\t", "not 8 or 10 TAB-separated fields");
 
 	REJECT(make("Entry", T_OK, "42", "", "movieblort", "", "Hi."),
 	    "unknown record kind");
@@ -584,9 +584,9 @@ test_escapes(void)
 static void
 test_kinds_fields(void)
 {
-	REJECT(entry_text(""), "entry without author or text");
+	REJECT(entry_text(""), "entry without author or text, or answering a later entry");
 	REJECT(make("entry", T_OK, "1", "", "", "", "Hi."),
-	    "entry without author or text");
+	    "entry without author or text, or answering a later entry");
 	ACCEPT(make("hide", T_OK, "1", "", "", "", ""));
 	CHECK_INT(parsed.kind, RECORD_HIDE);
 	REJECT(make("hide", T_OK, "1", "la-haine", "", "", ""),
@@ -598,6 +598,268 @@ test_kinds_fields(void)
 	REJECT(make("hide", T_OK, "1", "", "", FP, ""),
 	    "hide record with entry fields");
 	REJECT(make("hide", T_OK, "0", "", "", "", ""), "malformed entry id");
+}
+
+/* An entry's fields with a reply's parent and the flags, as written (no escaping). */
+static const char *
+make10(const char *kind, const char *id, const char *slug, const char *who,
+    const char *fp, const char *text, const char *parent, const char *flags)
+{
+	static char	body[RECORD_MAX + 64];
+
+	snprintf(body, sizeof(body), "%s\t" T_OK "\t%s\t%s\t%s\t%s\t%s\t%s\t%s", kind, id,
+	    slug, who, fp, text, parent, flags);
+	return seal(body, 0);
+}
+
+/* Formats r and parses it back into parsed; the line (with its LF) is left in line. */
+static size_t
+format_parse(const struct record *r, char *line, size_t size)
+{
+	size_t	len = record_format(r, line, size);
+
+	CHECK(len > 0);
+	if (len == 0)
+		return 0;
+	CHECK(line[len - 1] == '\n' && memchr(line, '\n', len - 1) == NULL);
+	CHECK_INT(parse_n(line, len - 1), 0);
+	return len;
+}
+
+/*
+ * Entries without a parent or flags are written as before replies existed,
+ * byte for byte (these lines come from the record.c of commit 61bef6c);
+ * with either, as ten fields, read back whole.
+ */
+static void
+test_round_trip_replies(void)
+{
+	struct record	 r = { .kind = RECORD_ENTRY, .time = T_SECS, .id = 42 };
+	char		 line[RECORD_MAX];
+	size_t		 len;
+
+	snprintf(r.slug, sizeof(r.slug), "rust-and-bone");
+	snprintf(r.author, sizeof(r.author), "movieblort");
+	snprintf(r.fingerprint, sizeof(r.fingerprint), "%s", FP);
+	memcpy(r.text, "Loved it.\nTwice.", 16);
+	r.text_len = 16;
+	len = format_parse(&r, line, sizeof(line));
+	CHECK_STR(line, "entry\t" T_OK "\t42\trust-and-bone\tmovieblort\t" FP
+	    "\tLoved it.\\nTwice.\tde212d63\n");
+	CHECK_INT(count_byte(line, len, '\t'), 7);
+	CHECK_INT(parsed.parent, 0);
+	CHECK_INT(parsed.flags, 0);
+
+	r.parent = 41;
+	len = format_parse(&r, line, sizeof(line));
+	CHECK_INT(count_byte(line, len, '\t'), 9);
+	CHECK(strstr(line, "\tLoved it.\\nTwice.\t41\t\t") != NULL);
+	CHECK_INT(parsed.parent, 41);
+	CHECK_INT(parsed.flags, 0);
+	CHECK_STR(parsed.text, "Loved it.\nTwice.");
+
+	r.flags = RECORD_OWNER;
+	format_parse(&r, line, sizeof(line));
+	CHECK(strstr(line, "\t41\to\t") != NULL);
+	CHECK_INT(parsed.flags, RECORD_OWNER);
+	r.flags = RECORD_OWNER | RECORD_HELD;
+	format_parse(&r, line, sizeof(line));
+	CHECK(strstr(line, "\t41\toh\t") != NULL);
+	CHECK_INT(parsed.flags, RECORD_OWNER | RECORD_HELD);
+	CHECK_INT(parsed.parent, 41);
+	r.parent = 0;
+	r.flags = RECORD_HELD;
+	len = format_parse(&r, line, sizeof(line));
+	CHECK(strstr(line, "\tLoved it.\\nTwice.\t0\th\t") != NULL);
+	CHECK_INT(count_byte(line, len, '\t'), 9);
+	CHECK_INT(parsed.parent, 0);
+	CHECK_INT(parsed.flags, RECORD_HELD);
+
+	memset(&r, 0, sizeof(r));
+	r.kind = RECORD_HIDE;
+	r.time = T_SECS + 2868;
+	r.id = 42;
+	format_parse(&r, line, sizeof(line));
+	CHECK_STR(line, "hide\t2026-11-25T10:00:00Z\t42\t\t\t\t\t7d2b3dbd\n");
+}
+
+/* Each new kind, its fields written and read back. */
+static void
+test_round_trip_kinds(void)
+{
+	struct record	 r = { .time = T_SECS };
+	char		 line[RECORD_MAX];
+
+	r.kind = RECORD_LIKE;
+	snprintf(r.slug, sizeof(r.slug), "rust-and-bone");
+	snprintf(r.fingerprint, sizeof(r.fingerprint), "%s", FP);
+	format_parse(&r, line, sizeof(line));
+	CHECK(starts_with(line, "like\t" T_OK "\t0\trust-and-bone\t\t" FP "\t\t"));
+	CHECK_INT(parsed.kind, RECORD_LIKE);
+	CHECK_STR(parsed.slug, "rust-and-bone");
+	CHECK_STR(parsed.fingerprint, FP);
+
+	memset(&r, 0, sizeof(r));
+	r.kind = RECORD_BAN;
+	r.text_len = strlen("addr 192.0.2.7");
+	memcpy(r.text, "addr 192.0.2.7", r.text_len);
+	format_parse(&r, line, sizeof(line));
+	CHECK(starts_with(line, "ban\t1970-01-01T00:00:00Z\t0\t\t\t\taddr 192.0.2.7\t"));
+	CHECK_INT(parsed.kind, RECORD_BAN);
+	CHECK_STR(parsed.text, "addr 192.0.2.7");
+	r.kind = RECORD_UNBAN;
+	format_parse(&r, line, sizeof(line));
+	CHECK_INT(parsed.kind, RECORD_UNBAN);
+
+	memset(&r, 0, sizeof(r));
+	r.id = 7;
+	r.kind = RECORD_UNHIDE;
+	format_parse(&r, line, sizeof(line));
+	CHECK(starts_with(line, "unhide\t1970-01-01T00:00:00Z\t7\t\t\t\t\t"));
+	CHECK_INT(parsed.kind, RECORD_UNHIDE);
+	CHECK_INT(parsed.id, 7);
+	r.kind = RECORD_APPROVE;
+	format_parse(&r, line, sizeof(line));
+	CHECK(starts_with(line, "approve\t"));
+	CHECK_INT(parsed.kind, RECORD_APPROVE);
+}
+
+/* Every kind takes its own fields and refuses others, with kind_reasons' words. */
+static void
+test_new_kinds_fields(void)
+{
+	static const char *const naming[] = { "hide", "unhide", "approve" };
+	char		 why[128];
+	size_t		 i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(why, sizeof(why), "%s record with entry fields", naming[i]);
+		ACCEPT(make(naming[i], T_OK, "9", "", "", "", ""));
+		CHECK_INT(parsed.id, 9);
+		REJECT(make(naming[i], T_OK, "9", "rust", "", "", ""), why);
+		REJECT(make(naming[i], T_OK, "9", "", "a", "", ""), why);
+		REJECT(make(naming[i], T_OK, "9", "", "", FP, ""), why);
+		REJECT(make(naming[i], T_OK, "9", "", "", "", "Hi."), why);
+		REJECT(make10(naming[i], "9", "", "", "", "", "3", "o"), why);
+		REJECT(make(naming[i], T_OK, "0", "", "", "", ""), "malformed entry id");
+	}
+
+	ACCEPT(make("like", T_OK, "0", "rust", "", FP, ""));
+	CHECK_INT(parsed.kind, RECORD_LIKE);
+#define NO_LIKE	"like record without slug and fingerprint, or with entry fields"
+	REJECT(make("like", T_OK, "0", "", "", FP, ""), NO_LIKE);
+	REJECT(make("like", T_OK, "0", "rust", "", "", ""), NO_LIKE);
+	REJECT(make("like", T_OK, "0", "rust", "a", FP, ""), NO_LIKE);
+	REJECT(make("like", T_OK, "0", "rust", "", FP, "Hi."), NO_LIKE);
+	REJECT(make10("like", "0", "rust", "", FP, "", "3", "o"), NO_LIKE);
+	REJECT(make("like", T_OK, "1", "rust", "", FP, ""), "malformed entry id");
+
+	ACCEPT(make("ban", T_OK, "0", "", "", "", FP));
+	CHECK_STR(parsed.text, FP);
+	ACCEPT(make("unban", T_OK, "0", "", "", "", "addr 2001:db8::/64"));
+	CHECK_INT(parsed.kind, RECORD_UNBAN);
+	for (i = 0; i < 2; i++) {
+		const char	*kind = i == 0 ? "ban" : "unban";
+
+		snprintf(why, sizeof(why), "%s record without a one-line target, or with "
+		    "entry fields", kind);
+		REJECT(make(kind, T_OK, "0", "", "", "", ""), why);
+		REJECT(make(kind, T_OK, "0", "", "", "", "two\\nlines"), why);
+		REJECT(make(kind, T_OK, "0", "rust", "", "", FP), why);
+		REJECT(make(kind, T_OK, "0", "", "a", "", FP), why);
+		REJECT(make(kind, T_OK, "0", "", "", FP, FP), why);
+		REJECT(make10(kind, "0", "", "", "", FP, "3", "o"), why);
+		REJECT(make(kind, T_OK, "5", "", "", "", FP), "malformed entry id");
+	}
+}
+
+/* A reply's parent and the flags: what an entry's two more fields may hold. */
+static void
+test_parent_and_flags(void)
+{
+	static const char *const bad_flags[] = { "ho", "x", "oo", "hh", "O", "H", "oh ",
+		" o", "o\\x00", "ohh", "0" };
+	size_t	i;
+
+#define LATER	"entry without author or text, or answering a later entry"
+	ACCEPT(make10("entry", "5", "rust", "a", "", "Hi.", "4", ""));
+	CHECK_INT(parsed.parent, 4);
+	ACCEPT(make10("entry", "5", "rust", "a", "", "Hi.", "1", "oh"));
+	ACCEPT(make10("entry", "5", "", "a", "", "Hi.", "0", "o"));
+	CHECK_INT(parsed.flags, RECORD_OWNER);
+	ACCEPT(make10("entry", "5", "", "a", "", "Hi.", "0", "h"));
+	CHECK_INT(parsed.flags, RECORD_HELD);
+	REJECT(make10("entry", "5", "rust", "a", "", "Hi.", "5", ""), LATER);
+	REJECT(make10("entry", "5", "rust", "a", "", "Hi.", "6", "o"), LATER);
+	REJECT(make10("entry", "5", "rust", "a", "", "Hi.", "99", ""), LATER);
+	/* Written only when one of them says something. */
+	REJECT(make10("entry", "5", "rust", "a", "", "Hi.", "0", ""), "malformed field");
+	REJECT(make10("entry", "5", "rust", "a", "", "Hi.", "", "o"), "malformed field");
+	REJECT(make10("entry", "5", "rust", "a", "", "Hi.", "04", ""), "malformed field");
+	REJECT(make10("entry", "5", "rust", "a", "", "Hi.", "-1", ""), "malformed field");
+	REJECT(make10("entry", "5", "rust", "a", "", "Hi.", "x", ""), "malformed field");
+	for (i = 0; i < sizeof(bad_flags) / sizeof(bad_flags[0]); i++)
+		REJECT(make10("entry", "5", "rust", "a", "", "Hi.", "4", bad_flags[i]),
+		    "malformed field");
+	REJECT(make10("entry", "0", "rust", "a", "", "Hi.", "0", "o"), "malformed entry id");
+}
+
+/* A fingerprint's bytes: 64 lower-case hex digits, as the log and the TLS layer write them. */
+static void
+test_fingerprint_bytes(void)
+{
+	unsigned char	key[FINGERPRINT_BYTES];
+	char		hex[FINGERPRINT_HEX + 1];
+
+	memset(key, 0xee, sizeof(key));
+	CHECK_INT(fingerprint_bytes(FP, key), 0);
+	CHECK(key[0] == 0x3f && key[1] == 0x2a && key[15] == 0x8d && key[31] == 0x2b);
+	memcpy(hex, FP, sizeof(FP));
+	hex[63] = '\0';
+	CHECK_INT(fingerprint_bytes(hex, key), -1);
+	CHECK_INT(fingerprint_bytes("", key), -1);
+	snprintf(hex, sizeof(hex), "%sa", FP);
+	CHECK_INT(fingerprint_bytes(hex, key), -1);
+	memcpy(hex, FP, sizeof(FP));
+	hex[0] = 'F';
+	CHECK_INT(fingerprint_bytes(hex, key), -1);
+	hex[0] = 'g';
+	CHECK_INT(fingerprint_bytes(hex, key), -1);
+	hex[0] = ' ';
+	CHECK_INT(fingerprint_bytes(hex, key), -1);
+}
+
+/* The owner's mark, and every pen or hand that could pass for it, leave a reader's name. */
+static void
+test_author_mark(void)
+{
+	static const char *const pens[] = {
+		OWNER_MARK,
+		"\xe2\x9c\x8c", "\xe2\x9c\x8e", "\xe2\x9c\x8f", "\xe2\x9c\x90", "\xe2\x9c\x91",
+		"\xe2\x9c\x92",					/* U+270C, U+270E-2712 */
+		"\xf0\x9f\x96\x89", "\xf0\x9f\x96\x8a", "\xf0\x9f\x96\x8b", "\xf0\x9f\x96\x8c",
+		"\xf0\x9f\x96\x8d", "\xf0\x9f\x96\x8e",		/* U+1F589-1F58E */
+		"\xf0\x9f\x8f\xbb", "\xf0\x9f\x8f\xbf",		/* skin tones */
+		"\xef\xb8\x8f",					/* emoji presentation */
+	};
+	char	cn[64];
+	size_t	i;
+
+	for (i = 0; i < sizeof(pens) / sizeof(pens[0]); i++) {
+		snprintf(cn, sizeof(cn), "%sAnn%s", pens[i], pens[i]);
+		if (strcmp(author_of(cn), "Ann") != 0)
+			printf("\tpen %zu kept\n", i);
+		CHECK_STR(author_of(cn), "Ann");
+	}
+	CHECK_STR(author_of(OWNER_MARK), "anonymous");
+	CHECK_STR(author_of(OWNER_MARK "\xef\xb8\x8f \xf0\x9f\x8f\xbd"), "anonymous");
+	CHECK_STR(author_of(OWNER_MARK "\xf0\x9f\x8f\xbd The author"), "The author");
+	CHECK_STR(author_of("The" OWNER_MARK "author"), "Theauthor");
+	/* A mark behind a bidi override or a zero-width joiner goes with both. */
+	CHECK_STR(author_of("\xe2\x80\xae" OWNER_MARK "\xe2\x80\x8d" "Ann"), "Ann");
+	/* Their neighbours are not pens: U+270B, U+2713, U+1F588, U+1F58F. */
+	CHECK_STR(author_of("\xe2\x9c\x8b\xe2\x9c\x93"), "\xe2\x9c\x8b\xe2\x9c\x93");
+	CHECK_STR(author_of("\xf0\x9f\x96\x88\xf0\x9f\x96\x8f"), "\xf0\x9f\x96\x88\xf0\x9f\x96\x8f");
 }
 
 static void
@@ -820,6 +1082,15 @@ test_author(void)
 	CHECK_STR(author_of("a\xe2\x80\x8b" "b\xe2\x80\x8d" "c\xe2\x81\xa0" "d"), "abcd");
 	CHECK_STR(author_of("\xe2\x80\x8b \xe2\x80\xae"), "anonymous");
 	CHECK_STR(author_of("a\xc2\x85" "b"), "ab");
+	/* The owner's mark (U+270D) and every pen or hand like it: only the server writes it. */
+	CHECK_STR(author_of("\xe2\x9c\x8d Ann"), "Ann");
+	CHECK_STR(author_of("Ann \xe2\x9c\x8e"), "Ann");
+	CHECK_STR(author_of("\xf0\x9f\x96\x8a" "Ann"), "Ann");
+	CHECK_STR(author_of("\xe2\x9c\x8d\xf0\x9f\x8f\xbd\xef\xb8\x8f Ann"), "Ann");
+	CHECK_STR(author_of("\xf0\x9f\x96\x8e Ann (author)"), "Ann (author)");
+	CHECK_STR(author_of("\xe2\x9c\x8f\xe2\x9c\x92\xf0\x9f\x96\x8b\xf0\x9f\x96\x8d"), "anonymous");
+	/* Directional marks would move "(author)" or the tag around a name on screen. */
+	CHECK_STR(author_of("\xe2\x80\x8f" "Ann\xe2\x80\x8e\xd8\x9c"), "Ann");
 	CHECK_STR(author_of("\xef\xbb\xbfmovieblort"), "movieblort");
 	CHECK_STR(author_of("\xff"), "anonymous");
 	CHECK_STR(author_of("movie\xff" "blort"), "anonymous");
@@ -900,11 +1171,17 @@ main(void)
 	test_slug_and_fingerprint();
 	test_escapes();
 	test_kinds_fields();
+	test_round_trip_replies();
+	test_round_trip_kinds();
+	test_new_kinds_fields();
+	test_parent_and_flags();
 	test_clean_lines();
 	test_clean_removed();
 	test_clean_limits();
 	test_injection();
 	test_clean_invisible();
 	test_author();
+	test_author_mark();
+	test_fingerprint_bytes();
 	return harness_done();
 }

@@ -20,22 +20,44 @@
 #include "event.h"
 #include "gemini.h"
 #include "gopher.h"
+#include "guestbook.h"
 #include "harness.h"
 #include "host.h"
 #include "router.h"
 #include "tls.h"
 #include "utf8.h"
+#include "../settle.h"
 
 #define GMI	"20 text/gemini; charset=utf-8; lang=en"
+#define FIRST	"gemini://localhost/reviews/2026-03-01-first"
+#define BACK	"30 gemini://localhost/reviews/2026-03-01-first.gmi"
+/* The owner's certificate (the owner key) and two readers'. */
+#define OWNER_FP	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define READER_FP	"b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1"
+#define OTHER_FP	"c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2"
+#define ARROW		"\xe2\x86\xb3"
+/* A rate-limit window later: the client may write again. */
+#define NEW_WINDOW()	(clock_us += 600ull * 1000000)
 
 static char	 dir[] = "/tmp/marquee-route-XXXXXX";
 static struct hostset	*hosts;	/* the one set, published */
 static uint64_t	 clock_us = 1000000;
+/* 2026-06-01T00:00:00Z; the index's watcher thread reads it too. */
+static _Atomic long long	 calendar_s = 1780272000LL;
+/* 60 words of 5 letters and a space: 360 bytes, longer than a summary. */
+#define WORDS10		"alpha bravo delta gamma kappa omega sigma theta alpha bravo "
+#define LONG_PARAGRAPH	WORDS10 WORDS10 WORDS10 WORDS10 WORDS10 WORDS10
 
 static uint64_t
 test_clock(void)
 {
 	return clock_us;
+}
+
+static long long
+test_calendar(void)
+{
+	return calendar_s;
 }
 
 /* What one request got: the head (Gemini header, or "" for Gopher) and the body. */
@@ -45,38 +67,15 @@ struct answer {
 	size_t	 len;
 };
 
-struct waiter {
-	pthread_mutex_t	lock;
-	pthread_cond_t	cond;
-	int		done;
-};
-
-static void
-wake(void *arg)
-{
-	struct waiter	*w = arg;
-
-	pthread_mutex_lock(&w->lock);
-	w->done = 1;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
-}
-
 /* Waits for resp's append to settle and hands back its pending, owned by the caller. */
 static struct pending *
 settle(struct response *resp)
 {
-	struct waiter	 w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
 	struct pending	*p = resp->pending;
 
 	resp->pending = NULL;
 	response_release(resp);
-	if (!pending_wait(p, wake, &w)) {
-		pthread_mutex_lock(&w.lock);
-		while (!w.done)
-			pthread_cond_wait(&w.cond, &w.lock);
-		pthread_mutex_unlock(&w.lock);
-	}
+	settle_wait(p);
 	return p;
 }
 
@@ -100,9 +99,13 @@ collect_body(struct response *resp, struct answer *a)
 	a->body[a->len] = '\0';
 }
 
-/* Sends request (with its line end) through adapter p, as client peer with certificate fp. */
+/*
+ * Sends request (with its line end) through adapter p, as client peer with
+ * the certificate of fingerprint fp and common name cn (fp NULL for none).
+ */
 static void
-ask(const struct adapter *p, const char *request, const char *fp, struct answer *a)
+ask(const struct adapter *p, const char *request, const char *fp, const char *cn,
+    struct answer *a)
 {
 	struct request	 req = { .host = hostset_host(hosts, 0), .peer = "192.0.2.7" };
 	struct response	 resp;
@@ -111,7 +114,7 @@ ask(const struct adapter *p, const char *request, const char *fp, struct answer 
 	if (fp != NULL) {
 		req.has_certificate = 1;
 		snprintf(req.fingerprint, sizeof(req.fingerprint), "%s", fp);
-		snprintf(req.cn, sizeof(req.cn), "reader");
+		snprintf(req.cn, sizeof(req.cn), "%s", cn);
 	}
 	response_init(&resp);
 	n = p->respond(request, strlen(request), &req, &resp, a->head, sizeof(a->head));
@@ -127,13 +130,20 @@ ask(const struct adapter *p, const char *request, const char *fp, struct answer 
 	response_release(&resp);
 }
 
+/* A Gemini request for url with the certificate of fingerprint fp and common name cn. */
 static void
-gemini(const char *url, struct answer *a)
+gemini_as(const char *url, const char *fp, const char *cn, struct answer *a)
 {
 	char	line[GEMINI_URL_MAX + 3];
 
 	snprintf(line, sizeof(line), "%s\r\n", url);
-	ask(&gemini_adapter, line, NULL, a);
+	ask(&gemini_adapter, line, fp, cn, a);
+}
+
+static void
+gemini(const char *url, struct answer *a)
+{
+	gemini_as(url, NULL, NULL, a);
 }
 
 static void
@@ -142,7 +152,7 @@ gopher(const char *selector, struct answer *a)
 	char	line[GOPHER_SELECTOR_MAX + 3];
 
 	snprintf(line, sizeof(line), "%s\r\n", selector);
-	ask(&gopher_adapter, line, NULL, a);
+	ask(&gopher_adapter, line, NULL, NULL, a);
 }
 
 static void
@@ -181,10 +191,17 @@ make_capsule(void)
 	mkdir(path, 0755);
 	put("index.gmi", "# Route test\n\nWelcome.\n");
 	put("notes.txt", "plain notes\n");
-	put("reviews/2026-03-01-first.gmi", "# First Film\nDirector: Jane Doe\n"
+	put("reviews/2026-03-01-first.gmi", "# First Film\nDirector: Jane Doe\nRating: 3.5\n"
 	    "Tags: Drama, Noir\n\nThe first review.\n");
 	put("reviews/2026-04-01-second.gmi", "# Second Film\nDirector: Jane Doe\n"
 	    "Tags: drama\n\nThe second review.\n");
+	put("reviews/2026-02-01-long.gmi", "# Long Film\n\n" LONG_PARAGRAPH "\n");
+	put("reviews/2026-05-01-draft.gmi", "# Draft Film\nDraft: yes\nTags: drama\n\nNot yet.\n");
+	put("reviews/2026-07-01-later.gmi", "# Later Film\nDate: 2026-07-01T18:00+02:00\n"
+	    "Tags: drama\n\nScheduled.\n");
+	snprintf(path, sizeof(path), "%s/capsule/drafts", dir);
+	mkdir(path, 0755);
+	put("drafts/idea.gmi", "# An idea\n");
 }
 
 static void
@@ -202,6 +219,8 @@ start(void)
 	    config_set(c, "state", state, &reason) == -1 ||
 	    config_set(c, "certs", certs, &reason) == -1 ||
 	    config_set(c, "guestbook_limit", "2", &reason) == -1 ||
+	    config_set(c, "owner", OWNER_FP, &reason) == -1 ||
+	    config_set(c, "owner_name", "Ann", &reason) == -1 ||
 	    config_finish(c, &reason) == -1) {
 		fprintf(stderr, "config: %s\n", reason);
 		exit(2);
@@ -230,6 +249,11 @@ gemini_rows(void)
 	CHECK_STR(a.head, GMI); HAS(a, "The first review."); HAS(a, "/reviews/2026-03-01-first/respond"); done(&a);
 	gemini("gemini://localhost/reviews/2026-03-01-first/", &a);
 	CHECK_STR(a.head, GMI); HAS(a, "First Film"); done(&a);
+	gemini("gemini://localhost/reviews/2026-03-01-first/atom.xml", &a);
+	CHECK_STR(a.head, "20 application/atom+xml"); HAS(a, "<title>Responses to First Film</title>");
+	HAS(a, "<link rel=\"alternate\" href=\"gemini://localhost/reviews/2026-03-01-first.gmi\"/>"); LACKS(a, "<entry>"); done(&a);
+	gemini("gemini://localhost/reviews/nosuch/atom.xml", &a);
+	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
 	gemini("gemini://localhost/tags/", &a);
 	CHECK_STR(a.head, GMI); HAS(a, "=> /tags/drama/ "); HAS(a, "rama (2)\n"); HAS(a, "=> /tags/noir/ Noir (1)\n"); done(&a);
 	gemini("gemini://localhost/tags/noir/", &a);
@@ -238,10 +262,31 @@ gemini_rows(void)
 	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
 	gemini("gemini://localhost/directors/", &a);
 	CHECK_STR(a.head, GMI); HAS(a, "Jane Doe (2)"); done(&a);
+	gemini("gemini://localhost/years/", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "=> /years/2026/ 2026 (3)\n"); done(&a);
+	gemini("gemini://localhost/years/2026/", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "First Film"); HAS(a, "Second Film"); done(&a);
+	gemini("gemini://localhost/years/1999/", &a);
+	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
+	gemini("gemini://localhost/ratings/", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "=> /ratings/3/ 3/5 (1)\n"); done(&a);
+	gemini("gemini://localhost/ratings/3/", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "First Film"); LACKS(a, "Second Film"); done(&a);
+	gemini("gemini://localhost/ratings/5/", &a);
+	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
+	gemini("gemini://localhost/stats/", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "3 reviews."); HAS(a, "Jane Doe"); done(&a);
+	gemini("gemini://localhost/directors/Jane-Doe/", &a);
+	CHECK_STR(a.head, "31 gemini://localhost/directors/jane-doe/"); done(&a);
 	gemini("gemini://localhost/directors/jane-doe/", &a);
 	CHECK_STR(a.head, GMI); HAS(a, "First Film"); HAS(a, "Second Film"); done(&a);
 	gemini("gemini://localhost/atom.xml", &a);
-	CHECK_STR(a.head, "20 application/atom+xml"); HAS(a, "<title>First Film</title>"); done(&a);
+	CHECK_STR(a.head, "20 application/atom+xml"); HAS(a, "<title>First Film</title>");
+	/* A long first paragraph is cut at a word, with an ellipsis. */
+	HAS(a, "sigma theta alpha\xe2\x80\xa6</summary>"); done(&a);
+	gemini("gemini://localhost/tags/noir/atom.xml", &a);
+	CHECK_STR(a.head, "20 application/atom+xml"); HAS(a, "<category term=\"noir\" label=\"Noir\"/>");
+	LACKS(a, "Second Film"); done(&a);
 	gemini("gemini://localhost/robots.txt", &a);
 	CHECK(strncmp(a.head, "20 text/plain", 13) == 0); HAS(a, "Disallow: /guestbook/sign"); done(&a);
 	gemini("gemini://localhost/guestbook/", &a);
@@ -250,6 +295,8 @@ gemini_rows(void)
 	CHECK_STR(a.head, "31 gemini://localhost/guestbook/"); done(&a);
 	gemini("gemini://localhost/guestbook/page/2/", &a);
 	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
+	gemini("gemini://localhost/guestbook/atom.xml", &a);
+	CHECK_STR(a.head, "20 application/atom+xml"); HAS(a, "<id>gemini://localhost/guestbook/atom.xml</id>"); LACKS(a, "<entry>"); done(&a);
 	gemini("gemini://localhost/notes.txt", &a);
 	CHECK(strncmp(a.head, "20 text/plain", 13) == 0); CHECK_STR(a.body, "plain notes\n"); done(&a);
 	gemini("gemini://localhost/nosuch", &a);
@@ -288,6 +335,12 @@ gemini_input(void)
 	CHECK_STR(a.head, "30 gemini://localhost/guestbook/"); done(&a);
 	gemini("gemini://localhost/guestbook/", &a);
 	HAS(a, "> after the window"); HAS(a, "> second"); LACKS(a, "> third"); done(&a);
+	/* The feeds list what was saved, newest first; a review's only its own. */
+	gemini("gemini://localhost/guestbook/atom.xml", &a);
+	HAS(a, "<content type=\"text\">after the window</content>"); HAS(a, ">Loved it</content>");
+	CHECK(strstr(a.body, ">after the window<") < strstr(a.body, ">Loved it<")); LACKS(a, "third"); done(&a);
+	gemini("gemini://localhost/reviews/2026-03-01-first/atom.xml", &a);
+	HAS(a, "<content type=\"text\">Loved it</content>"); LACKS(a, "second"); done(&a);
 }
 
 /* The same rows over Gopher: menus for lists, text for reviews, type 3 for errors. */
@@ -312,6 +365,12 @@ gopher_rows(void)
 	HAS(a, "First Film"); LACKS(a, "Second Film"); done(&a);
 	gopher("/directors/", &a);
 	HAS(a, "Jane Doe (2)\t/directors/jane-doe/\t"); done(&a);
+	gopher("/years/", &a);
+	HAS(a, "12026 (3)\t/years/2026/\t"); done(&a);
+	gopher("/ratings/3/", &a);
+	HAS(a, "First Film"); done(&a);
+	gopher("/stats/", &a);
+	HAS(a, "i2026 "); HAS(a, "\xe2\x96\x88"); done(&a);
 	gopher("/directors/jane-doe/", &a);
 	HAS(a, "First Film"); HAS(a, "Second Film"); done(&a);
 	gopher("/guestbook/", &a);
@@ -330,7 +389,15 @@ gopher_rows(void)
 	gopher("/reviews/2026-03-01-first/respond\tfrom a gopher reader", &a);
 	HAS(a, "Your response to First Film is saved as entry"); done(&a);
 	gopher("/reviews/2026-03-01-first/", &a);
-	HAS(a, "from a gopher reader"); done(&a);
+	HAS(a, "from a gopher reader"); HAS(a, "0Follow the responses (Atom feed)\t/reviews/2026-03-01-first/atom.xml\t"); done(&a);
+	gopher("/reviews/2026-03-01-first/atom.xml", &a);
+	CHECK(strncmp(a.body, "<?xml ", 6) == 0); HAS(a, ">from a gopher reader</content>"); done(&a);
+	gopher("/reviews/nosuch/atom.xml", &a);
+	CHECK(a.body[0] == '3'); done(&a);
+	gopher("/guestbook/", &a);
+	HAS(a, "0Follow the guestbook (Atom feed)\t/guestbook/atom.xml\t"); done(&a);
+	gopher("/guestbook/atom.xml", &a);
+	CHECK(strncmp(a.body, "<?xml ", 6) == 0); HAS(a, ">from a gopher reader</content>"); done(&a);
 	gopher("/notes.txt", &a);
 	CHECK_STR(a.body, "plain notes\n"); done(&a);
 	gopher("/nosuch", &a);
@@ -341,6 +408,304 @@ gopher_rows(void)
 	HAS(a, "Your note is in the guestbook as entry"); done(&a);
 	gopher("/guestbook/sign\t", &a);
 	HAS(a, "\t/guestbook/sign\t"); done(&a);
+}
+
+#define STATUS(a, code)	CHECK(strncmp((a).head, code " ", 3) == 0)
+
+/* The page of one entry, a response or a note, and 51 wherever it is not shown. */
+static void
+gemini_permalinks(void)
+{
+	struct answer	a;
+
+	gemini(FIRST "/responses/1", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "# A response to First Film\n"); HAS(a, "> Loved it\n");
+	HAS(a, "=> /reviews/2026-03-01-first/responses/1/reply Reply to this response\n");
+	HAS(a, "=> /reviews/2026-03-01-first.gmi The review: First Film\n"); done(&a);
+	gemini("gemini://localhost/reviews/2026-04-01-second/responses/1", &a);
+	STATUS(a, "51"); done(&a);
+	gemini(FIRST "/responses/999", &a);
+	STATUS(a, "51"); done(&a);
+	gemini(FIRST "/responses/01", &a);
+	STATUS(a, "51"); done(&a);
+	gemini(FIRST "/responses/2", &a);	/* a note, not a response */
+	STATUS(a, "51"); done(&a);
+	gemini("gemini://localhost/reviews/nosuch/responses/1", &a);
+	STATUS(a, "51"); done(&a);
+	gemini("gemini://localhost/guestbook/notes/2", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "# A note in the guestbook\n"); HAS(a, "> second\n");
+	HAS(a, "=> /guestbook/notes/2/reply Reply to this note\n"); done(&a);
+	gemini("gemini://localhost/guestbook/notes/1", &a);
+	STATUS(a, "51"); done(&a);
+	gemini("gemini://localhost/guestbook/notes/0", &a);
+	STATUS(a, "51"); done(&a);
+}
+
+/* Replies: the prompt names whom they answer, threads show them, refusals keep their reasons. */
+static void
+gemini_replies(void)
+{
+	char		url[1100];
+	struct answer	a;
+
+	NEW_WINDOW();
+	gemini(FIRST "/responses/1/reply", &a);
+	CHECK(strncmp(a.head, "10 Your reply to anonymous (up to ", 34) == 0); done(&a);
+	gemini("gemini://localhost/reviews/2026-04-01-second/responses/1/reply?x", &a);
+	STATUS(a, "51"); done(&a);
+	gemini(FIRST "/responses/2/reply?x", &a);
+	STATUS(a, "51"); done(&a);
+	gemini("gemini://localhost/guestbook/notes/1/reply?x", &a);
+	STATUS(a, "51"); done(&a);
+	gemini("gemini://localhost/reviews/nosuch/responses/1/reply?x", &a);
+	STATUS(a, "51"); done(&a);
+	gemini(FIRST "/responses/1/reply?%FF", &a);
+	CHECK_STR(a.head, "59 Not saved: the text is not valid UTF-8"); done(&a);
+	gemini(FIRST "/responses/1/reply?%20%0A", &a);
+	CHECK_STR(a.head, "59 Not saved: the text is empty"); done(&a);
+	snprintf(url, sizeof(url), FIRST "/responses/1/reply?%0801d", 0);
+	gemini(url, &a);
+	CHECK_STR(a.head, "59 Not saved: longer than 800 bytes"); done(&a);
+	gemini_as(FIRST "/responses/1/reply?Agreed%2C%20twice", READER_FP, "Ann", &a);
+	CHECK_STR(a.head, BACK); done(&a);
+	gemini_as(FIRST "/responses/6/reply?Deeper", OTHER_FP, "Bob", &a);
+	CHECK_STR(a.head, BACK); done(&a);
+	gemini(FIRST "/responses/1/reply?third", &a);
+	STATUS(a, "44"); done(&a);
+	gemini(FIRST ".gmi", &a);
+	HAS(a, "> Loved it\n=> /reviews/2026-03-01-first/responses/1 Permalink of entry 1\n"
+	    "=> /reviews/2026-03-01-first/responses/1/reply Reply to entry 1\n"
+	    "\n### " ARROW " Ann [b1b1b1b1], ");
+	HAS(a, "> Agreed, twice\n"); HAS(a, "\n### " ARROW ARROW " Bob [c2c2c2c2], ");
+	LACKS(a, "> third"); done(&a);
+	gemini(FIRST "/responses/6", &a);
+	HAS(a, "### Ann [b1b1b1b1], "); HAS(a, ", in reply to anonymous\n");
+	HAS(a, "=> /reviews/2026-03-01-first/responses/1 The entry it answers, entry 1\n");
+	HAS(a, "## 1 reply\n"); HAS(a, "### " ARROW " Bob [c2c2c2c2], "); done(&a);
+	NEW_WINDOW();
+	gemini("gemini://localhost/guestbook/notes/2/reply?Hello%20back", &a);
+	CHECK_STR(a.head, "30 gemini://localhost/guestbook/"); done(&a);
+	gemini("gemini://localhost/guestbook/", &a);
+	HAS(a, "> second\n=> /guestbook/notes/2 Permalink of entry 2\n"
+	    "=> /guestbook/notes/2/reply Reply to entry 2\n\n### " ARROW " anonymous, ");
+	HAS(a, "> Hello back\n"); done(&a);
+}
+
+/* The owner writes past the rate limit, under owner_name, with the mark no reader gets. */
+static void
+gemini_owner(void)
+{
+	struct answer	 a;
+	const char	*line;
+
+	gemini(FIRST "/respond?spent", &a);
+	CHECK_STR(a.head, BACK); done(&a);
+	gemini(FIRST "/respond?now%20limited", &a);
+	STATUS(a, "44"); done(&a);
+	gemini_as(FIRST "/respond?Thanks%20all", OWNER_FP, "Mallory", &a);
+	CHECK_STR(a.head, BACK); done(&a);
+	gemini_as(FIRST "/responses/1/reply?Glad%20you%20liked%20it", OWNER_FP, "Mallory", &a);
+	CHECK_STR(a.head, BACK); done(&a);
+	gemini_as("gemini://localhost/guestbook/sign?Welcome", OWNER_FP, "Mallory", &a);
+	CHECK_STR(a.head, "30 gemini://localhost/guestbook/"); done(&a);
+	/* The same words to two readers are two replies, not one sent twice. */
+	gemini_as(FIRST "/responses/1/reply?Thanks!", OWNER_FP, "Mallory", &a);
+	CHECK_STR(a.head, BACK); done(&a);
+	gemini_as(FIRST "/responses/4/reply?Thanks!", OWNER_FP, "Mallory", &a);
+	CHECK_STR(a.head, BACK); done(&a);
+	gemini(FIRST ".gmi", &a);
+	line = strstr(a.body, "> Thanks!\n");
+	CHECK(line != NULL && strstr(line + 1, "> Thanks!\n") != NULL); done(&a);
+	NEW_WINDOW();
+	gemini_as(FIRST "/respond?I%20am%20the%20author", OTHER_FP,
+	    "\xe2\x9c\x8d Ann (author) \xf0\x9f\x96\x8a\xe2\x9c\x8e", &a);
+	CHECK_STR(a.head, BACK); done(&a);
+	gemini(FIRST ".gmi", &a);
+	HAS(a, "\n### " OWNER_MARK " Ann (author), "); HAS(a, "> Thanks all\n");
+	HAS(a, "\n### " ARROW " " OWNER_MARK " Ann (author), ");
+	HAS(a, "\n### Ann (author) [c2c2c2c2], "); LACKS(a, "Mallory"); LACKS(a, "[aaaaaaaa]");
+	/* The mark is in the owner's bylines only, and those carry no tag. */
+	for (line = strstr(a.body, OWNER_MARK); line != NULL; line = strstr(line + 1, OWNER_MARK))
+		CHECK(strncmp(line + strlen(OWNER_MARK), " Ann (author), ", 15) == 0);
+	done(&a);
+	gemini(FIRST "/responses/1/reply", &a);
+	CHECK(strncmp(a.head, "10 Your reply to anonymous", 26) == 0); done(&a);
+}
+
+/* Likes: a certificate each, counted once, 60 without one, 51 for no review, 44 past the limit. */
+static void
+gemini_likes(void)
+{
+	struct answer	a;
+
+	NEW_WINDOW();
+	gemini(FIRST "/like", &a);
+	CHECK_STR(a.head, "60 A client certificate is needed to like a review"); done(&a);
+	gemini_as("gemini://localhost/reviews/nosuch/like", READER_FP, "Ann", &a);
+	STATUS(a, "51"); done(&a);
+	gemini_as(FIRST "/like", READER_FP, "Ann", &a);
+	CHECK_STR(a.head, BACK); done(&a);
+	gemini(FIRST ".gmi", &a);
+	HAS(a, "\n1 like\n=> /reviews/2026-03-01-first/like Like this review\n"); done(&a);
+	gemini_as(FIRST "/like", READER_FP, "Ann", &a);
+	CHECK_STR(a.head, BACK); done(&a);
+	gemini(FIRST "/", &a);
+	HAS(a, "\n1 like\n"); done(&a);
+	gemini_as(FIRST "/like", OTHER_FP, "Bob", &a);
+	CHECK_STR(a.head, BACK); done(&a);
+	gemini(FIRST ".gmi", &a);
+	HAS(a, "\n2 likes\n"); done(&a);
+	gemini_as(FIRST "/like", OWNER_FP, "Ann", &a);
+	STATUS(a, "44"); done(&a);
+	gemini("gemini://localhost/reviews/2026-04-01-second.gmi", &a);
+	HAS(a, "\n0 likes\n"); done(&a);
+}
+
+/* The same conversation as Gopher menus: permalinks and likes are menus, replies searches. */
+static void
+gopher_conversation(void)
+{
+	struct answer	a;
+
+	gopher("/reviews/2026-03-01-first/", &a);
+	HAS(a, "1Permalink of entry 1\t/reviews/2026-03-01-first/responses/1\t");
+	HAS(a, "7Reply to entry 1\t/reviews/2026-03-01-first/responses/1/reply\t");
+	HAS(a, "1Like this review\t/reviews/2026-03-01-first/like\t"); HAS(a, "i2 likes\t");
+	HAS(a, "i" ARROW " Ann [b1b1b1b1], "); done(&a);
+	gopher("/reviews/2026-03-01-first/responses/1", &a);
+	HAS(a, "iA response to First Film\t"); HAS(a, "i> Loved it\t");
+	HAS(a, "7Reply to this response\t/reviews/2026-03-01-first/responses/1/reply\t");
+	CHECK(a.len > 3 && strcmp(a.body + a.len - 3, ".\r\n") == 0); done(&a);
+	gopher("/reviews/2026-03-01-first/responses/999", &a);
+	CHECK(a.body[0] == '3'); done(&a);
+	gopher("/reviews/2026-03-01-first/like", &a);
+	HAS(a, "3A client certificate is needed to like a review: Gopher has no "
+	    "certificates, use a Gemini client with one\t"); done(&a);
+	gopher("/reviews/2026-03-01-first/responses/1/reply", &a);
+	HAS(a, "Your reply to anonymous (up to 800 characters");
+	HAS(a, "7Write it here\t/reviews/2026-03-01-first/responses/1/reply\t"); done(&a);
+	gopher("/reviews/2026-03-01-first/responses/999/reply\tlost", &a);
+	CHECK(a.body[0] == '3'); done(&a);
+	NEW_WINDOW();
+	gopher("/reviews/2026-03-01-first/responses/1/reply\tfrom gopher, in reply", &a);
+	HAS(a, "Your reply is saved as entry"); done(&a);
+	gopher("/guestbook/notes/2", &a);
+	HAS(a, "7Reply to this note\t/guestbook/notes/2/reply\t"); HAS(a, "i> Hello back\t"); done(&a);
+	gopher("/guestbook/notes/2/reply\tgopher answers the note", &a);
+	HAS(a, "Your reply is saved as entry"); done(&a);
+	gopher("/guestbook/", &a);
+	HAS(a, "1Permalink of entry 2\t/guestbook/notes/2\t"); HAS(a, "i> gopher answers the note\t"); done(&a);
+	gopher("/guestbook/notes/1", &a);
+	CHECK(a.body[0] == '3'); done(&a);
+}
+
+/*
+ * A hidden response takes its replies with it, and a held note waits: their
+ * pages are 51 and they cannot be answered. The owner's commands append
+ * those records beside the running server, which reads them before its next
+ * write: that write is the barrier, no waiting on a clock.
+ */
+static void
+hidden_entries(void)
+{
+	struct record		 hide = { .kind = RECORD_HIDE, .id = 1 };
+	struct record		 held = { .kind = RECORD_ENTRY, .author = "held",
+				    .text = "held note", .text_len = 9, .flags = RECORD_HELD };
+	struct guestbook	*gb;
+	struct answer		 a;
+	char			 path[600], url[200];
+	const char		*reason;
+
+	snprintf(path, sizeof(path), "%s/state/guestbook.log", dir);
+	if ((gb = guestbook_load(path, 1, &reason)) == NULL) {
+		CHECK(reason == NULL);
+		return;
+	}
+	CHECK_INT(guestbook_append(gb, &hide, &reason), 0);
+	CHECK_INT(guestbook_append(gb, &held, &reason), 0);
+	guestbook_close(gb);
+	NEW_WINDOW();
+	gemini("gemini://localhost/guestbook/sign?barrier", &a);
+	CHECK_STR(a.head, "30 gemini://localhost/guestbook/"); done(&a);
+	gemini(FIRST "/responses/1", &a);
+	STATUS(a, "51"); done(&a);
+	gemini(FIRST "/responses/6", &a);
+	STATUS(a, "51"); done(&a);
+	gemini(FIRST "/responses/6/reply?x", &a);
+	STATUS(a, "51"); done(&a);
+	snprintf(url, sizeof(url), "gemini://localhost/guestbook/notes/%llu", held.id);
+	gemini(url, &a);
+	STATUS(a, "51"); done(&a);
+	snprintf(url, sizeof(url), "gemini://localhost/guestbook/notes/%llu/reply?x", held.id);
+	gemini(url, &a);
+	STATUS(a, "51"); done(&a);
+	gemini(FIRST ".gmi", &a);
+	LACKS(a, "> Loved it"); LACKS(a, "> Agreed, twice"); LACKS(a, "> Deeper"); done(&a);
+}
+
+/* Whether the home page lists text, asked until deadline_ms of real time have passed. */
+static int
+home_lists_within(const char *text, int deadline_ms)
+{
+	struct answer	a;
+	int		found = 0, waited;
+
+	for (waited = 0; !found && waited <= deadline_ms; waited += 10) {
+		gemini("gemini://localhost/", &a);
+		found = strstr(a.body, text) != NULL;
+		done(&a);
+		if (!found)
+			usleep(10000);
+	}
+	return found;
+}
+
+/*
+ * Drafts and scheduled reviews: never listed, fed or answered to readers
+ * (not even as the raw file under the root), readable by the owner; a
+ * scheduled one appears once the (injected) calendar reaches its time.
+ */
+static void
+drafts_and_schedule(void)
+{
+	struct answer	a;
+
+	gemini("gemini://localhost/", &a);
+	LACKS(a, "Draft Film"); LACKS(a, "Later Film"); done(&a);
+	gemini("gemini://localhost/tags/drama/", &a);
+	LACKS(a, "Draft Film"); LACKS(a, "Later Film"); done(&a);
+	gemini("gemini://localhost/atom.xml", &a);
+	LACKS(a, "Draft Film"); LACKS(a, "Later Film"); done(&a);
+	gemini("gemini://localhost/reviews/2026-05-01-draft.gmi", &a);
+	CHECK_STR(a.head, "51 No such page"); done(&a);
+	gemini("gemini://localhost/reviews/2026-05-01-draft/", &a);
+	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
+	gemini("gemini://localhost/reviews/2026-05-01-draft/respond?hi", &a);
+	CHECK(strncmp(a.head, "51 ", 3) == 0); done(&a);
+	gemini_as("gemini://localhost/reviews/2026-05-01-draft.gmi", OWNER_FP, "Ann", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "Not yet."); done(&a);
+	/* Another certificate is a reader's. */
+	gemini_as("gemini://localhost/reviews/2026-05-01-draft.gmi", READER_FP, "Ann", &a);
+	CHECK_STR(a.head, "51 No such page"); done(&a);
+	gemini("gemini://localhost/drafts/idea.gmi", &a);
+	CHECK_STR(a.head, "51 No such page"); done(&a);
+	gemini("gemini://localhost/drafts/", &a);
+	CHECK_STR(a.head, "51 No such page"); done(&a);
+	gemini_as("gemini://localhost/drafts/idea.gmi", OWNER_FP, "Ann", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "An idea"); done(&a);
+	gopher("/drafts/idea.gmi", &a);
+	HAS(a, "3"); LACKS(a, "An idea"); done(&a);
+	gemini("gemini://localhost/reviews/2026-07-01-later.gmi", &a);
+	CHECK_STR(a.head, "51 No such page"); done(&a);
+	/* 18:00+02:00 is 16:00 UTC: a second before, still waiting. */
+	calendar_s = 1782921600LL - 1;
+	CHECK(!home_lists_within("Later Film", 300));
+	calendar_s = 1782921600LL;
+	CHECK(home_lists_within("Later Film", 5000));
+	gemini("gemini://localhost/reviews/2026-07-01-later.gmi", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "Scheduled."); done(&a);
+	gemini("gemini://localhost/atom.xml", &a);
+	HAS(a, "Later Film"); LACKS(a, "Draft Film"); done(&a);
 }
 
 /* A meta longer than Gemini allows is cut whole characters at a time. */
@@ -381,6 +746,15 @@ input_rows(void)
 	CHECK(!route_is_input("/reviews/a/b/respond"));
 	CHECK(!route_is_input("/tags/respond/"));
 	CHECK(!route_is_input("/"));
+	CHECK(!route_is_input("/guestbook/notes/3"));
+	CHECK(route_is_input("/guestbook/notes/3/reply"));
+	CHECK(route_is_input("/reviews/2026-03-01-first/responses/7/reply"));
+	CHECK(route_is_menu("/guestbook/notes/3"));
+	CHECK(route_is_menu("/reviews/2026-03-01-first/like"));
+	CHECK(route_is_menu("/reviews/2026-03-01-first/responses/7"));
+	CHECK(!route_is_menu("/reviews/2026-03-01-first/responses/7/reply"));
+	CHECK(!route_is_menu("/reviews/like"));
+	CHECK(!route_is_menu("/guestbook/notes/3/"));
 }
 
 int
@@ -390,13 +764,21 @@ main(void)
 	int	status;
 
 	event_clock_inject(test_clock);
+	event_calendar_inject(test_calendar);
 	make_capsule();
 	start();
 	gemini_rows();
 	gemini_input();
 	gopher_rows();
 	input_rows();
+	gemini_permalinks();
+	gemini_replies();
+	gemini_owner();
+	gemini_likes();
+	gopher_conversation();
+	hidden_entries();
 	long_meta();
+	drafts_and_schedule();
 	hostset_publish(NULL);
 	status = harness_done();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

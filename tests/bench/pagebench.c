@@ -1,0 +1,152 @@
+/*
+ * pagebench: how long marquee takes to build one page, with no network and
+ * no TLS in the way: the real configuration, host set, index, guestbook and
+ * Gemini adapter, in-process, asked for the same URL again and again.
+ *
+ *   pagebench ROOT LOG CERTS URL N
+ *
+ * serves the capsule ROOT with the guestbook log LOG (its certificate in
+ * CERTS), builds the answer to URL N times and prints the status line and
+ * one line "RESULT us_median=... us_p90=... us_mean=... bytes=... rss_kib=...":
+ * microseconds per build and the bytes of the page (file and generated
+ * part), and the process's resident memory once the log is read.
+ */
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "capsule.h"
+#include "config.h"
+#include "conn.h"
+#include "gemini.h"
+#include "host.h"
+#include "tls.h"
+
+static double
+now_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static long
+rss_kib(void)
+{
+	char	 line[256];
+	long	 kib = -1;
+	FILE	*f;
+
+	if ((f = fopen("/proc/self/status", "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmRSS: %ld", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+static struct hostset *
+start(const char *root, const char *log, const char *certs)
+{
+	struct config	*c = config_new();
+	struct hostset	*s;
+	const char	*reason = NULL;
+
+	if (c == NULL || config_set(c, "hostname", "localhost", &reason) == -1 ||
+	    config_set(c, "root", root, &reason) == -1 ||
+	    config_set(c, "guestbook", log, &reason) == -1 ||
+	    config_set(c, "certs", certs, &reason) == -1 ||
+	    config_finish(c, &reason) == -1 || tls_init(&reason) == -1 ||
+	    capsule_init(&reason) == -1 || (s = hostset_open(c, c, NULL, &reason)) == NULL ||
+	    hostset_start(s, c, &reason) == -1) {
+		fprintf(stderr, "pagebench: %s\n", reason != NULL ? reason : "out of memory");
+		exit(1);
+	}
+	hostset_publish(s);
+	return s;
+}
+
+/* One build of the answer to line; its bytes, or 0 when it was not a page. */
+static size_t
+build(const struct hostset *s, const char *line, char *head, size_t headsize)
+{
+	struct request	 req = { .host = hostset_host(s, 0), .peer = "192.0.2.7" };
+	struct response	 resp;
+	size_t		 n, bytes;
+
+	response_init(&resp);
+	n = gemini_adapter.respond(line, strlen(line), &req, &resp, head, headsize);
+	head[n < headsize ? n : headsize - 1] = '\0';
+	bytes = resp.status == STATUS_SUCCESS ? (size_t)resp.size + resp.body_len : 0;
+	response_release(&resp);
+	return bytes;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* What the builds need and give back; run on a thread of its own, as a worker would. */
+struct run {
+	const struct hostset	*s;
+	const char		*line;
+	char			 head[META_MAX + 8];
+	double			*t, sum;
+	long			 n;
+	size_t			 bytes;
+};
+
+/*
+ * The builds, on a thread: a worker allocates from an arena of its own,
+ * which grows and shrinks unlike the main thread's heap.
+ */
+static void *
+builds(void *arg)
+{
+	struct run	*r = arg;
+	double		 t0;
+	long		 i;
+
+	for (i = 0; i < r->n; i++) {
+		t0 = now_us();
+		r->bytes = build(r->s, r->line, r->head, sizeof(r->head));
+		r->t[i] = now_us() - t0;
+		r->sum += r->t[i];
+	}
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct run	r = { 0 };
+	pthread_t	thread;
+	char		line[2048];
+
+	if (argc != 6 || (r.n = atol(argv[5])) < 1 ||
+	    (r.t = calloc((size_t)r.n, sizeof(*r.t))) == NULL) {
+		fprintf(stderr, "usage: pagebench ROOT LOG CERTS URL N\n");
+		return 2;
+	}
+	r.s = start(argv[1], argv[2], argv[3]);
+	snprintf(line, sizeof(line), "%s\r\n", argv[4]);
+	r.line = line;
+	if (pthread_create(&thread, NULL, builds, &r) != 0 || pthread_join(thread, NULL) != 0)
+		return 1;
+	qsort(r.t, (size_t)r.n, sizeof(*r.t), cmp_double);
+	printf("%s", r.head);
+	printf("RESULT us_median=%.1f us_p90=%.1f us_mean=%.1f bytes=%zu rss_kib=%ld\n",
+	    r.t[r.n / 2], r.t[r.n * 9 / 10], r.sum / (double)r.n, r.bytes, rss_kib());
+	hostset_publish(NULL);
+	free(r.t);
+	return r.bytes > 0 ? 0 : 1;
+}

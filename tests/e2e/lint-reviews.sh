@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# marquee -n checks every review as a linter would: a key with a typo says
+# which key was meant, a bad Date:, a tag spelled two ways and two files with
+# one slug are each named with file and line; errors (the date, the slug)
+# fail the check, warnings alone do not. The server logs the same at start
+# and serves the rest.
+. "$(dirname "$0")/../lib.sh"
+e2e_begin
+sample_capsule
+check() { "$MARQUEE" -n -H localhost -r "$root" -d "$work/certs" -s "$work/state" 2>&1; }
+
+# Warnings only: a typo in a key, a tag written two ways, an unknown key.
+printf '# Typo\nYear: 2012\nDirecter: Jacques Audiard\nTags: Noir\nColour: yes\n\nText.\n' \
+    >"$root/reviews/2026-02-01-typo.gmi"
+printf '# Other\nTags: noir, drama\n\nText.\n' >"$root/reviews/2026-02-02-other.gmi"
+out=$(check)
+expect "warnings alone pass" 0 $?
+expect_match "a typo names the key meant, with file and line" \
+    "reviews/2026-02-01-typo.gmi:3: Directer \(did you mean Director\?\): a key marquee does not know" "$out"
+expect_match "an unknown key is reported as kept" "reviews/2026-02-01-typo.gmi:5: Colour: a key marquee does not know, kept" "$out"
+expect_match "a tag written two ways is named with its line" \
+    "reviews/2026-02-02-other.gmi:2: tag 'noir' is written 'Noir' elsewhere \(reviews/2026-02-01-typo.gmi\)" "$out"
+expect_match "and the check passes" "configuration OK" "$out"
+
+# Errors: a date that does not exist, two files with one slug.
+printf '# Bad date\nDate: 2026-02-30\n\nText.\n' >"$root/reviews/2026-02-03-bad-date.gmi"
+printf '# Twin\n\nText.\n' >"$root/reviews/2026-02-04-typo.gmi"
+out=$(check)
+expect "errors fail the check" 1 $?
+expect_match "the bad date, with file and line" "reviews/2026-02-03-bad-date.gmi:2: 2026-02-30: Date: is not a real date" "$out"
+expect_match "two files with one slug" \
+    "reviews/2026-02-04-typo.gmi: error: its slug 'typo' is the slug of reviews/2026-02-01-typo.gmi too" "$out"
+expect_match "the count of files in error" "2 review files skipped or in error" "$out"
+
+# The server says the same at start, and serves every review all the same.
+serve
+if wait_for "$log" "its slug 'typo' is the slug of"; then pass; else fail "duplicate slug not logged at start"; fi
+if grep -q "2026-02-01-typo.gmi:3: Directer (did you mean Director?)" "$log"; then pass; else fail "typo not logged at start"; fi
+expect "the reviews are served" 4 "$(gem gemini://localhost/reviews/ >/dev/null; grep -c '^=> /reviews/2026-02-0' "$work/body")"
+e2e_end
