@@ -243,8 +243,6 @@ static const char *
 refusal(const struct response *resp, char *why, size_t size)
 {
 	switch (resp->status) {
-	case STATUS_NOT_FOUND:
-		return "Not found";
 	case STATUS_SLOW_DOWN:
 		snprintf(why, size, "Too many entries: try again in %s seconds", resp->meta);
 		return why;

@@ -75,7 +75,7 @@ l=$(timeout 20 lynx -dump "gopher://127.0.0.1:$gport/1/reviews/2026-03-01-first/
 expect_match "lynx sees the reply search item" "\(\?\) +\[[0-9]+\]Reply to this response" "$l"
 expect_match "lynx sees the replies as links to their pages" "\(DIR\) +\[[0-9]+\]Permalink of entry 3" "$l"
 g=$(curl -s "gopher://127.0.0.1:$gport/7/reviews/2026-03-01-first/responses/99/reply%09lost")
-expect_match "gopher: a reply to an unknown entry" "^3Not found	" "$g"
+expect_match "gopher: a reply to an unknown entry says why" "^3No such entry to reply to	" "$g"
 
 # Hiding a response hides the replies under it: pages 51, no more replies.
 expect "hide entry 2" "entry 2 hidden" "$("$MARQUEE" -s "$state" guestbook hide 2)"

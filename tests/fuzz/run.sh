@@ -13,7 +13,7 @@
 # FUZZ_JOBS (targets run at once, 1),
 # FUZZ_RUNS (also stop after that many executions), FUZZ_MERGE=1 (afterwards,
 # minimise seeds and findings into BUILD/merged/TARGET), PURE (the sources
-# linked, as in the Makefile).
+# linked; by default the Makefile's PURE, read from it so the lists cannot drift).
 #
 # The seeds in tests/fuzz/corpus/TARGET are only read: new inputs go to
 # BUILD/corpus/TARGET, crashing ones to BUILD/crashes/TARGET; keep those in
@@ -32,7 +32,7 @@ else
 fi
 cc=${FUZZ_CC:-clang}
 jobs=${FUZZ_JOBS:-1}
-pure=${PURE:-src/utf8.c src/limit.c src/record.c src/request.c src/review.c src/gemlog.c src/gemtext.c src/config.c src/buf.c src/log.c}
+pure=${PURE:-$(sed -n 's/^PURE[[:space:]]*=//p' Makefile)}
 
 targets=$*
 if [ -z "$targets" ]; then
