@@ -86,7 +86,7 @@ build/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/paths.h $(PUR
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -Isrc -o $@ $< tests/fuzz/replay.c $(PURE)
 
 build/gemcli: tests/gemcli.c build/.deps
-	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -o $@ $< $$(pkg-config --libs openssl)
+	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -o $@ $< $$(pkg-config --libs openssl) -lpthread
 
 # Guestbook records for the tests and benchmarks, sealed by record.c itself.
 build/recgen: tests/recgen.c src/record.c src/utf8.c $(HDRS) build/.deps

@@ -7,6 +7,7 @@
  */
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -93,6 +94,21 @@ static const struct route_row routes[] = {
 	{ "/robots.txt",		ROW_PAGE, generated_page },	/* keeps crawlers off input URLs */
 	{ NULL,				ROW_PAGE, capsule_file },	/* the file at that path under the root */
 };
+#define NROUTES		(sizeof(routes) / sizeof(routes[0]))
+
+/*
+ * Read from the table once, on first use (rows_once: the workers route at
+ * the same time): the last byte of each row's pattern ('\0' when that is a
+ * placeholder, or for any path), and the rows that answer more than a page.
+ * A pattern that ends in a literal byte matches only paths that end in it,
+ * which rules out most rows for a path without walking them.
+ */
+static struct {
+	char	last[NROUTES];
+	size_t	special[NROUTES];
+	size_t	nspecial;
+} rows;
+static pthread_once_t	rows_once = PTHREAD_ONCE_INIT;
 
 static const char *
 lang_of(const struct request *req)
@@ -274,19 +290,49 @@ path_matches(const char *pattern, const char *path, struct captures *c)
 	return *path == '\0';
 }
 
+static void
+rows_find(void)
+{
+	const char	*p;
+	size_t		 i, n;
+
+	for (i = 0; i < NROUTES; i++) {
+		p = routes[i].pattern;
+		n = p != NULL ? strlen(p) : 0;
+		rows.last[i] = n > 0 && !isupper((unsigned char)p[n - 1]) ? p[n - 1] : '\0';
+		if (routes[i].kind != ROW_PAGE)
+			rows.special[rows.nspecial++] = i;
+	}
+}
+
+/* Whether row i matches path, whose last byte is last; c as path_matches. */
+static int
+row_matches(size_t i, const char *path, char last, struct captures *c)
+{
+	if (rows.last[i] != '\0' && rows.last[i] != last)
+		return 0;
+	return routes[i].pattern == NULL || path_matches(routes[i].pattern, path, c);
+}
+
+/* The last byte of path; '\0' for "". */
+static char
+last_byte(const char *path)
+{
+	size_t	n = strlen(path);
+
+	return n > 0 ? path[n - 1] : '\0';
+}
+
 /* The first row from *i on that matches path, or NULL; *i is left after it. */
 static const struct route_row *
 next_match(const char *path, size_t *i, struct captures *c)
 {
-	const struct route_row	*r;
+	char	last = last_byte(path);
 
-	for (; *i < sizeof(routes) / sizeof(routes[0]); (*i)++) {
-		r = &routes[*i];
-		if (r->pattern == NULL || path_matches(r->pattern, path, c)) {
-			(*i)++;
-			return r;
-		}
-	}
+	pthread_once(&rows_once, rows_find);
+	for (; *i < NROUTES; (*i)++)
+		if (row_matches(*i, path, last, c))
+			return &routes[(*i)++];
 	return NULL;
 }
 
@@ -302,14 +348,28 @@ route(const struct request *req, struct response *resp)
 			return;
 }
 
-/* What the first row that matches path answers; ROW_PAGE for the files. */
+/*
+ * What the first row that matches path answers; ROW_PAGE for the files.
+ * Gopher asks this of every link of every page it renders (seven times for
+ * a review as text), and most links are plain pages: when none of the rows
+ * of another kind matches path, the first row that does is a page, so the
+ * whole table is walked in order only for a path that one of them matches.
+ */
 static enum row_kind
 kind_of(const char *path)
 {
 	const struct route_row	*r;
 	struct captures		 c;
-	size_t			 i = 0;
+	char			 last = last_byte(path);
+	size_t			 i, k;
 
+	pthread_once(&rows_once, rows_find);
+	for (k = 0; k < rows.nspecial; k++)
+		if (row_matches(rows.special[k], path, last, &c))
+			break;
+	if (k == rows.nspecial)
+		return ROW_PAGE;
+	i = 0;
 	return (r = next_match(path, &i, &c)) != NULL ? r->kind : ROW_PAGE;
 }
 

@@ -3,15 +3,21 @@
  * code with the server on purpose: it checks the server from outside.
  *
  *   gemcli [-t SECONDS] [-s SERVERNAME | -S] [-c CERT -k KEY] [-o BODYFILE]
- *          [-r] [-w SECONDS] [-p SECONDS] [-x BYTES] [-b SOURCE] [-v] HOST PORT REQUEST
+ *          [-r] [-w SECONDS] [-p FILE] [-x BYTES] [-b SOURCE] [-v] HOST PORT REQUEST
  *   gemcli -n N [-L] [-t SECONDS] HOST PORT REQUEST
  *
- * -n runs N clients at once. With -L each one puts its number in place of
- * "{n}" in the request (so N readers can each sign a guestbook with their
- * own text) and prints "NUMBER HEADER" when it gets a header.
+ * -n runs N clients at once, each a thread with its own connection (a
+ * process each cost several milliseconds of CPU to fork on the test
+ * machine: seconds for 1,000). With -L each one puts its number in place
+ * of "{n}" in the request (so N readers can each sign a guestbook with
+ * their own text) and prints "NUMBER HEADER" when it gets a header.
  *
  * -b connects from the address SOURCE (such as 127.0.0.2, any loopback
  * address on Linux), so a test can be another client than 127.0.0.1.
+ *
+ * -p: once the request is sent, reads nothing until FILE exists: a reader
+ * that stops reading for as long as the test needs to see what the server
+ * does meanwhile (the test makes FILE when it is done).
  *
  * -x sends BYTES (with the escapes of -r: \r \n \t \0 \\ \xHH) before the TLS
  * handshake, as a load balancer's PROXY protocol header would be.
@@ -22,12 +28,13 @@
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -36,18 +43,19 @@
 struct options {
 	const char	*host, *port, *request;
 	const char	*servername, *cert, *key, *body_file, *prefix, *source;
+	const char	*pause_until;
 	int		 no_sni, raw, verbose, list;
-	unsigned	 timeout, wait_before, pause_after, concurrent;
+	unsigned	 timeout, wait_before, concurrent;
 };
 
-/* The header of the last fetch, for -L. */
-static char	last_header[2048];
+/* The header of the thread's last fetch, for -L. */
+static _Thread_local char	last_header[2048];
 
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: gemcli [-t s] [-s name | -S] [-c cert -k key] "
-	    "[-o file] [-r] [-w s] [-p s] [-x bytes] [-b source] [-v] [-n N [-L]] "
+	    "[-o file] [-r] [-w s] [-p file] [-x bytes] [-b source] [-v] [-n N [-L]] "
 	    "host port request\n");
 	exit(1);
 }
@@ -58,6 +66,16 @@ on_alarm(int sig)
 	(void)sig;
 	(void)!write(2, "timeout\n", 8);
 	_exit(3);
+}
+
+/* -p: until file exists; the alarm of -t still ends a wait that never does. */
+static void
+pause_until(const char *file)
+{
+	struct timespec	tick = { .tv_nsec = 10 * 1000 * 1000 };
+
+	while (access(file, F_OK) == -1)
+		nanosleep(&tick, NULL);
 }
 
 static int
@@ -202,9 +220,8 @@ fetch(const struct options *o, SSL_CTX *ctx, int quiet)
 		rc = 4;
 		goto out;
 	}
-	/* -p: a reader that stops reading, to see the server give up on it. */
-	if (o->pause_after > 0)
-		sleep(o->pause_after);
+	if (o->pause_until != NULL)
+		pause_until(o->pause_until);
 	if (o->body_file != NULL && !quiet && (body = fopen(o->body_file, "wb")) == NULL) {
 		perror(o->body_file);
 		rc = 1;
@@ -278,31 +295,58 @@ numbered(const struct options *o, SSL_CTX *ctx, unsigned i)
 	return 0;
 }
 
+/* One of -n's clients. */
+struct client {
+	pthread_t		 thread;
+	const struct options	*o;
+	SSL_CTX			*ctx;
+	unsigned		 i;
+	int			 started, rc;
+};
+
+static void *
+client_run(void *arg)
+{
+	struct client	*c = arg;
+
+	c->rc = c->o->list ? numbered(c->o, c->ctx, c->i) : fetch(c->o, c->ctx, 1);
+	return NULL;
+}
+
 /*
- * -n: N clients at once, each in its own process; all must get a 2x header,
+ * -n: N clients at once, each in its own thread; all must get a 2x header,
  * or with -L any header.
  */
 static int
 fetch_many(const struct options *o, SSL_CTX *ctx)
 {
-	unsigned	i, ok = 0, failed = 0;
-	int		status;
-	pid_t		pid;
+	struct client	*c;
+	pthread_attr_t	 attr;
+	unsigned	 i, ok = 0, failed = 0;
 
-	for (i = 0; i < o->concurrent; i++) {
-		if ((pid = fork()) == -1) {
-			failed++;
-			continue;
-		}
-		if (pid == 0)
-			_exit(o->list ? numbered(o, ctx, i) : fetch(o, ctx, 1));
+	if ((c = calloc(o->concurrent, sizeof(*c))) == NULL) {
+		fprintf(stderr, "gemcli: out of memory\n");
+		return 1;
 	}
-	while ((pid = wait(&status)) > 0) {
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+	/* A fetch needs some 30 KB of stack: 1,000 threads need not reserve 8 MB each. */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	for (i = 0; i < o->concurrent; i++) {
+		c[i].o = o;
+		c[i].ctx = ctx;
+		c[i].i = i;
+		c[i].started = pthread_create(&c[i].thread, &attr, client_run, &c[i]) == 0;
+	}
+	pthread_attr_destroy(&attr);
+	for (i = 0; i < o->concurrent; i++) {
+		if (c[i].started)
+			pthread_join(c[i].thread, NULL);
+		if (c[i].started && c[i].rc == 0)
 			ok++;
 		else
 			failed++;
 	}
+	free(c);
 	printf("ok=%u failed=%u\n", ok, failed);
 	return failed == 0 ? 0 : 5;
 }
@@ -324,7 +368,7 @@ main(int argc, char **argv)
 		case 'o': o.body_file = optarg; break;
 		case 'r': o.raw = 1; break;
 		case 'w': o.wait_before = (unsigned)atoi(optarg); break;
-		case 'p': o.pause_after = (unsigned)atoi(optarg); break;
+		case 'p': o.pause_until = optarg; break;
 		case 'v': o.verbose = 1; break;
 		case 'n': o.concurrent = (unsigned)atoi(optarg); break;
 		case 'L': o.list = 1; break;

@@ -40,19 +40,46 @@ no_sanitizer_reports() {
 # $E2E_SLOTS) and takes ports from its own share of that range; within a
 # named test ($work set), a port is never handed out twice.
 free_port() {
-	local p low span base
-	read -r low _ </proc/sys/net/ipv4/ip_local_port_range
-	span=$(((low - 10000) / ${E2E_SLOTS:-1}))
-	base=$((10000 + ${E2E_SLOT:-0} * span))
+	local port_found
+	port_into port_found
+	echo "$port_found"
+}
+
+# port_into VAR: free_port's port into the variable VAR, with no subshell
+# (within a named test, ss writes into $work rather than into one). Its
+# locals start with _ so that they do not hide the caller's VAR.
+port_into() {
+	local _p _low _span _base _given= _used
+	read -r _low _ </proc/sys/net/ipv4/ip_local_port_range
+	_span=$(((_low - 10000) / ${E2E_SLOTS:-1}))
+	_base=$((10000 + ${E2E_SLOT:-0} * _span))
+	[ -n "${work:-}" ] && [ -f "$work/ports.given" ] && _given=$'\n'$(<"$work/ports.given")$'\n'
 	while :; do
-		p=$((base + RANDOM % span))
-		[ -n "${work:-}" ] && grep -qx "$p" "$work/ports.given" 2>/dev/null && continue
-		if [ -z "$(ss -Htan "sport = :$p")" ]; then
-			[ -n "${work:-}" ] && [ -d "$work" ] && echo "$p" >>"$work/ports.given"
-			echo "$p"
+		_p=$((_base + RANDOM % _span))
+		[[ $_given == *$'\n'$_p$'\n'* ]] && continue
+		if [ -n "${work:-}" ] && [ -d "$work" ]; then
+			ss -Htan "sport = :$_p" >"$work/ss.out"
+			_used=$(<"$work/ss.out")
+		else
+			_used=$(ss -Htan "sport = :$_p")
+		fi
+		if [ -z "$_used" ]; then
+			[ -n "${work:-}" ] && [ -d "$work" ] && echo "$_p" >>"$work/ports.given"
+			printf -v "$1" %s "$_p"
 			return
 		fi
 	done
+}
+
+# On a machine shared by the tests run at once, every process started costs
+# (fork and exec take milliseconds of CPU each): the helpers below wait and
+# read files with the shell's builtins where they can.
+
+# nap SECONDS: sleeps without starting a process: read times out on a pipe
+# that no one writes to ($nap_fd, opened on first use).
+nap() {
+	[ -n "${nap_fd:-}" ] || exec {nap_fd}<> <(:)
+	read -r -t "$1" -u "$nap_fd" _
 }
 
 # wait_until SECONDS COMMAND...: runs COMMAND until it succeeds, for
@@ -63,7 +90,93 @@ wait_until() {
 	shift
 	for ((i = 0; i < tries; i++)); do
 		"$@" && return 0
-		sleep 0.05
+		nap 0.05
+	done
+	return 1
+}
+
+#
+# The server's log, followed: log_follow opens $log (on $log_fd) where it
+# ends now, and log_next reads on from there, so waiting for the server's
+# next line reads only what it wrote since, without running grep over the
+# whole log again and again.
+#
+
+# log_follow: from now on, log_next sees what is added to $log; when there
+# is no $log yet, everything it will hold.
+log_follow() {
+	[ -n "${log_fd:-}" ] && exec {log_fd}<&-
+	log_fd=
+	log_followed=$log
+	log_partial=
+	if [ -e "$log" ]; then
+		exec {log_fd}<"$log"
+		while log_read_line; do :; done
+	fi
+}
+
+# log_on: log_follow, unless $log is followed already; then what it holds
+# so far is passed over either way.
+log_on() {
+	if [ "${log_followed:-}" = "$log" ] && [ -n "$log_fd" ] && [ "$log" -ef "/dev/fd/$log_fd" ]; then
+		while log_read_line; do :; done
+	else
+		log_follow
+	fi
+}
+
+# log_read_line: the followed log's next whole line into $log_line; fails
+# when none is there yet (a line being written waits in $log_partial).
+log_read_line() {
+	local more
+	if [ -z "$log_fd" ]; then
+		[ -e "$log_followed" ] || return 1
+		exec {log_fd}<"$log_followed"
+	fi
+	if IFS= read -r -u "$log_fd" more; then
+		log_line=$log_partial$more
+		log_partial=
+		return 0
+	fi
+	log_partial+=$more
+	return 1
+}
+
+# log_until DEADLINE TEXT...: until a line read on (see log_follow) holds
+# one of the TEXTs, as they are (no pattern); that line is left in
+# $log_line. Fails at DEADLINE, in microseconds
+# as ${EPOCHREALTIME//[!0-9]/} counts them.
+log_until() {
+	local deadline=$1 text
+	shift
+	while :; do
+		while log_read_line; do
+			for text; do [[ $log_line == *"$text"* ]] && return 0; done
+		done
+		[ "${EPOCHREALTIME//[!0-9]/}" -lt "$deadline" ] || return 1
+		nap 0.01
+	done
+}
+
+# log_next SECONDS TEXT...: log_until, SECONDS from now.
+log_next() {
+	local deadline=$((${EPOCHREALTIME//[!0-9]/} + $1 * 1000000))
+	shift
+	log_until "$deadline" "$@"
+}
+
+# log_listening N [HOST...]: until the followed log has said N times that
+# the server listens on Gemini, and among them for every HOST on $port; 15 s
+# at most.
+log_listening() {
+	local n=$1 seen= h deadline=$((${EPOCHREALTIME//[!0-9]/} + 15000000))
+	shift
+	while log_until "$deadline" "listening on gemini://"; do
+		seen+=$log_line$'\n'
+		n=$((n - 1))
+		[ "$n" -gt 0 ] && continue
+		for h; do [[ $seen == *"listening on gemini://$h:$port/"* ]] || continue 2; done
+		return 0
 	done
 	return 1
 }
@@ -95,7 +208,7 @@ body_is() {
 	local invert=$1 text=$2
 	shift 2
 	"$@" >/dev/null
-	if grep -qF -- "$text" "$work/body" 2>/dev/null; then
+	if { [[ $(<"$work/body") == *"$text"* ]]; } 2>/dev/null; then
 		[ "$invert" = 0 ]
 	else
 		[ "$invert" = 1 ]
@@ -175,7 +288,7 @@ e2e_begin() {
 
 e2e_cleanup() {
 	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-	jobs -p | xargs -r kill -9 2>/dev/null
+	kill -9 $(jobs -p) 2>/dev/null
 	wait 2>/dev/null
 	rm -rf "$work"
 }
@@ -203,27 +316,31 @@ sample_capsule() {
 # serve [ARGS]: a server for $root on 127.0.0.1, Gemini on $port and Gopher
 # on $gport, logging to $log; returns once it says it listens.
 serve() {
-	port=$(free_port)
-	gport=$(free_port)
+	port_into port
+	port_into gport
 	log=$work/log.$port
+	log_follow
 	"$MARQUEE" -H localhost -a 127.0.0.1 -p "$port" -g "$gport" -r "$root" -d "$work/certs" \
 	    -s "${state:-$work/state}" -l "$log" "$@" 2>"$work/stderr.$port" &
 	pid=$!
-	if ! wait_for "$log" "listening on gemini://"; then
+	if ! log_listening 1; then
 		fail "server did not start: $(cat "$work/stderr.$port" "$log" 2>/dev/null | tail -n 3)"
 		e2e_end
 	fi
 }
 
 # gem URL [gemcli options]: prints the header line; the body goes to $work/body.
+# The body is emptied first, so that a fetch that fails leaves none; gemcli's
+# -t ends a fetch that hangs.
 gem() {
 	local url=$1
 	shift
-	rm -f "$work/body"
-	timeout 30 "$GEMCLI" -t 20 -s localhost "$@" -o "$work/body" 127.0.0.1 "$port" "$url" 2>"$work/gemcli.err"
+	: >"$work/body"
+	"$GEMCLI" -t 20 -s localhost "$@" -o "$work/body" 127.0.0.1 "$port" "$url" 2>"$work/gemcli.err"
 }
 
-header() { gem "$@" | head -n 1; }
+# header URL [gemcli options]: the header line alone (gem prints nothing else).
+header() { gem "$@"; }
 
 # client_cert NAME CN: a self-signed client certificate $work/NAME.crt and .key;
 # CN is UTF-8.
@@ -252,11 +369,9 @@ s_client_as() { s_client "$2" -cert "$work/$1.crt" -key "$work/$1.key"; }
 # refused (15 s at most); fails unless it was done.
 reload() {
 	local done="reloaded configuration and certificates" refused="error: reload: "
-	local n
-	n=$(grep -c "$done\|$refused" "$log")
+	log_on
 	kill -HUP "$pid"
-	wait_count "$log" "$done\|$refused" $((n + 1))
-	[ "$(grep "$done\|$refused" "$log" | tail -n 1 | grep -c "$done")" = 1 ]
+	log_next 15 "$done" "$refused" && [[ $log_line == *"$done"* ]]
 }
 
 # The header of a Gemini home page in English.
@@ -297,7 +412,7 @@ full_capsule() {
 
 # raw REQUEST: the header the server answers to REQUEST sent as given
 # (gemcli -r: printf-like escapes, no CRLF added).
-raw() { timeout 30 "$GEMCLI" -t 20 -s localhost -r 127.0.0.1 "$port" "$1" 2>/dev/null | head -n 1; }
+raw() { "$GEMCLI" -t 20 -s localhost -r -o /dev/null 127.0.0.1 "$port" "$1" 2>/dev/null; }
 
 # alive WHAT: one check that the server $pid runs and serves its home page.
 alive() {
@@ -329,10 +444,9 @@ expect_no() {
 # reloaded: sends SIGHUP to $pid and waits for one more "reloaded
 # configuration and certificates" line in $log; 10 s at most.
 reloaded() {
-	local n
-	n=$(grep -c "reloaded configuration and certificates" "$log")
+	log_on
 	kill -HUP "$pid"
-	wait_until 10 count_at_least "$log" "reloaded configuration and certificates" $((n + 1))
+	log_next 10 "reloaded configuration and certificates"
 }
 
 # index_barrier HOST FILE: closes FILE, a review of HOST, after opening it
@@ -340,10 +454,9 @@ reloaded() {
 # (one more "index: HOST:" line in $log): every change made to the capsules
 # before has then been seen by that host's watcher.
 index_barrier() {
-	local n
-	n=$(grep -c "index: $1: " "$log")
+	log_on
 	: >>"$2"
-	wait_until 10 count_at_least "$log" "index: $1: " $((n + 1))
+	log_next 10 "index: $1: "
 }
 
 # file_fp FILE: SHA-256 fingerprint of the certificate in FILE.
@@ -356,7 +469,11 @@ served_fp() {
 }
 
 # fd_count: how many descriptors the server $pid holds.
-fd_count() { ls "/proc/$pid/fd" 2>/dev/null | wc -l; }
+fd_count() {
+	local fds=("/proc/$pid/fd/"*)
+	[ -e "${fds[0]}" ] || [ -L "${fds[0]}" ] || fds=()
+	echo "${#fds[@]}"
+}
 
 #
 # Virtual hosts (tests/e2e/vhosts-*.sh): a.test, b.test and d.test do not
@@ -422,18 +539,15 @@ serve_unlimited() { serve_limit 1000 "$@"; }
 # ($work/log.$port); returns once it listens for every host: those named in
 # $hosts when set, else as many as CONF has (the first and each [section]).
 serve_conf() {
-	local conf=$1 h n
+	local conf=$1 line n=1
 	shift
 	log=$work/log.$port
+	log_follow
 	"$MARQUEE" -c "$conf" -l "$log" "$@" 2>"$work/stderr.$port" &
 	pid=$!
-	if [ -n "${hosts:-}" ]; then
-		for h in $hosts; do
-			wait_for "$log" "listening on gemini://$h:$port/" || break
-		done
-	fi
-	n=$(($(grep -c '^\[' "$conf") + 1))
-	wait_count "$log" "listening on gemini://" "$n" && return 0
+	while IFS= read -r line || [ -n "$line" ]; do [[ $line == \[* ]] && n=$((n + 1)); done <"$conf"
+	# $hosts unquoted: a list of names.
+	log_listening "$n" ${hosts:-} && return 0
 	fail "server did not start: $(cat "$work/stderr.$port" "$log" 2>/dev/null | tail -n 3)"
 	e2e_end
 }
@@ -474,11 +588,11 @@ CONF
 vhosts_serve() {
 	vhosts_capsules
 	vhosts_clients
-	port=$(free_port)
-	ga=$(free_port)
-	gb=$(free_port)
-	gd=$(free_port)
-	gdpub=$(free_port)
+	port_into port
+	port_into ga
+	port_into gb
+	port_into gd
+	port_into gdpub
 	conf=$work/vhosts.conf
 	vhosts_conf fr
 	hosts="a.test b.test d.test"
@@ -492,10 +606,10 @@ vhosts_clients() {
 	gem() {
 		local sni=$1 url=$2
 		shift 2
-		rm -f "$work/body"
-		timeout 30 "$GEMCLI" -t 20 -s "$sni" "$@" -o "$work/body" 127.0.0.1 "$port" "$url" 2>"$work/gemcli.err"
+		: >"$work/body"
+		"$GEMCLI" -t 20 -s "$sni" "$@" -o "$work/body" 127.0.0.1 "$port" "$url" 2>"$work/gemcli.err"
 	}
-	header() { gem "$@" | head -n 1; }
+	header() { gem "$@"; }
 	body() { gem "$@" >/dev/null; cat "$work/body" 2>/dev/null; }
 	wait_page() {
 		local v=

@@ -14,14 +14,17 @@
  * -R offers the TLS session from an earlier connection (resumption). -P reads
  * the server's CPU time (and, with -I, its memory) from /proc. -I opens N
  * connections, completes their handshakes and holds them idle (-H seconds,
- * then closes them; it prints READY once all are open); with -S each sends
- * the request one byte a second meanwhile, as a slowloris would.
+ * or until a SIGTERM, then closes them; it prints READY once all are open);
+ * with -S each sends the request one byte a second meanwhile, as a
+ * slowloris would. A test releases its flood with SIGTERM once its checks
+ * are done, so -H is only its deadline.
  * In URL, "{n}" is the request's number, "{n%M}" a number from 1 to M.
  * Prints a human summary and one line "RESULT key=value ...".
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -66,6 +69,8 @@ static unsigned		 sent;
 static double		*lat;
 static size_t		 nlat, caplat;
 static unsigned		 started, done, errors, full, resumed, handshaken, closed;
+/* -H: a SIGTERM ends the hold before its time. */
+static volatile sig_atomic_t	 released;
 
 static double
 now(void)
@@ -437,7 +442,17 @@ trickle(struct slot *slots)
 	}
 }
 
-/* -H: keeps the connections open for opt.hold seconds, trickling with -S. */
+static void
+on_term(int sig)
+{
+	(void)sig;
+	released = 1;
+}
+
+/*
+ * -H: keeps the connections open for opt.hold seconds or until a SIGTERM,
+ * trickling with -S.
+ */
 static void
 hold(struct slot *slots)
 {
@@ -445,7 +460,7 @@ hold(struct slot *slots)
 	double			end = now() + opt.hold, next = now() + 1;
 	int			i, n;
 
-	while (now() < end) {
+	while (!released && now() < end) {
 		n = epoll_wait(ep, ev, 256, 100);
 		for (i = 0; i < n; i++)
 			idle_event(ev[i].data.ptr);
@@ -524,6 +539,8 @@ main(int argc, char **argv)
 	if ((slots = calloc(opt.idle > 0 ? opt.idle : opt.conc, sizeof(*slots))) == NULL)
 		return 1;
 	if (opt.idle > 0) {
+		/* Set before READY, so a release sent once READY is read is never lost. */
+		signal(SIGTERM, on_term);
 		run_idle(slots);
 		return 0;
 	}

@@ -14,21 +14,27 @@ serve -c "$work/flood.conf"
 flood() {	# flood NAME ARGS...: a loadgen in the background, its output in $work/NAME
 	local name=$1
 	shift
-	timeout 60 "$LOADGEN" -h 127.0.0.1 -P "$pid" "$@" >"$work/$name" 2>&1 &
+	# -H 50 is a deadline: the flood is released (SIGTERM) once the checks are done.
+	"$LOADGEN" -h 127.0.0.1 -P "$pid" -H 50 "$@" >"$work/$name" 2>&1 &
 	floods+=($!)
 }
 floods=()
-flood idle -p "$port" -s localhost -I 2000 -H 8
-flood slow -p "$port" -s localhost -I 150 -S -H 8 -u gemini://localhost/
-flood gslow -T -p "$gport" -I 50 -S -H 8 -u /
+flood idle -p "$port" -s localhost -I 2000
+flood slow -p "$port" -s localhost -I 150 -S -u gemini://localhost/
+flood gslow -T -p "$gport" -I 50 -S -u /
 all_ready() {
-	ready=$(cat "$work/idle" "$work/slow" "$work/gslow" 2>/dev/null | grep -c '^READY')
+	local f
+	ready=0
+	for f in idle slow gslow; do
+		[[ $'\n'$(<"$work/$f") == *$'\n'READY* ]] && ready=$((ready + 1))
+	done 2>/dev/null
 	[ "$ready" -eq 3 ]
 }
 wait_until 30 all_ready
 expect "all flood connections open" 3 "$ready"
 expect "a normal Gemini client is served during the flood" "$GMI" "$(header "gemini://localhost/")"
 expect_match "a normal Gopher client is served during the flood" "^iTest capsule" "$(curl -s "gopher://127.0.0.1:$gport/1/" | head -n 1)"
+kill -TERM "${floods[@]}"
 wait "${floods[@]}"
 expect_match "idle connections held" "^RESULT idle=2000 errors=0 " "$(grep '^RESULT' "$work/idle")"
 expect_match "slow clients held" "^RESULT idle=150 errors=0 " "$(grep '^RESULT' "$work/slow")"

@@ -28,8 +28,9 @@ threads() { ls "/proc/$pid/task" | wc -l; }
 
 expect "b.test served" "# Beta home" "$(gem "gemini://b.test/" -s b.test >/dev/null; head -n 1 "$work/body")"
 expect_match "b.test's gopher" "^iBeta home" "$(curl -s "gopher://127.0.0.1:$gb/1/" | head -n 1)"
-# A reader that reads nothing for 3 s: the response waits in the socket buffers.
-timeout 60 "$GEMCLI" -t 50 -s b.test -p 3 -o "$work/big.bin" 127.0.0.1 "$port" \
+# A reader that reads nothing until the checks below are done ($work/go):
+# the response waits in the socket buffers.
+timeout 60 "$GEMCLI" -t 50 -s b.test -p "$work/go" -o "$work/big.bin" 127.0.0.1 "$port" \
     gemini://b.test/big.bin >"$work/big.head" 2>"$work/big.err" &
 dl=$!
 # in_flight: the server's side of a connection holds bytes the reader has not taken.
@@ -46,6 +47,7 @@ expect "a.test still served" "# Test capsule" "$(gem "gemini://a.test/" -s a.tes
 expect "b.test's Gopher port finds no host" "" "$(curl -s "gopher://127.0.0.1:$gb/1/")"
 if wait_for "$log" "no host has Gopher port $gb any more"; then pass; else fail "no log line for b.test's Gopher port"; fi
 expect "b.test's threads run while its download does" "$before" "$(threads)"
+: >"$work/go"
 wait "$dl"
 expect "the download begun before the reload finishes" "0 20 application/octet-stream" \
     "$? $(head -n 1 "$work/big.head")"

@@ -11,14 +11,20 @@ sample_capsule
 head -c $((16 * 1024 * 1024)) /dev/urandom >"$root/drain.bin"
 serve
 
-# The reader sends its request, then reads nothing for 3 seconds (-p 3).
-( timeout 30 "$GEMCLI" -t 25 -s localhost -p 3 -o "$work/drain.bin" 127.0.0.1 "$port" \
+# The reader sends its request, then reads nothing until the server has
+# been told to stop ($work/go, -p).
+( timeout 30 "$GEMCLI" -t 25 -s localhost -p "$work/go" -o "$work/drain.bin" 127.0.0.1 "$port" \
     gemini://localhost/drain.bin >/dev/null 2>&1 ) &
 dl=$!
 # In flight: the server's side of the connection has bytes the reader has not taken.
 sending() { ss -Htn state established "( sport = :$port )" | awk '$2 > 0 { n++ } END { exit !n }'; }
 if wait_until 10 sending; then pass; else fail "the download never started"; fi
-stop
+kill "$pid"
+if wait_for "$log" "stopping: finishing responses in flight"; then pass; else fail "no stopping line after SIGTERM"; fi
+: >"$work/go"
+wait "$pid"
+stop_status=$?
+pid=
 wait "$dl"
 expect "exit status after SIGTERM" 0 "$stop_status"
 if cmp -s "$root/drain.bin" "$work/drain.bin"; then pass; else fail "download in flight at SIGTERM was cut"; fi

@@ -22,8 +22,13 @@ expect_match "a client that never sends CRLF is cut off" "rc=(0|4) after=[0-9]$"
 # request_timeout, and the cut transfer ends without close_notify.
 head -c $((32 * 1024 * 1024)) /dev/zero >"$root/huge.bin"
 timeouts=$(grep -c "127.0.0.1: timed out" "$log")
-timeout 30 "$GEMCLI" -t 25 -s localhost -v -p 6 -o "$work/huge.out" 127.0.0.1 "$port" \
-    gemini://localhost/huge.bin >/dev/null 2>"$work/huge.err"
+# It reads again ($work/go, -p) once the server has given up on it.
+timeout 30 "$GEMCLI" -t 25 -s localhost -v -p "$work/go" -o "$work/huge.out" 127.0.0.1 "$port" \
+    gemini://localhost/huge.bin >/dev/null 2>"$work/huge.err" &
+stalled=$!
+wait_count "$log" "127.0.0.1: timed out" $((timeouts + 1))
+: >"$work/go"
+wait "$stalled"
 expect "stalled reader: no close_notify" "close_notify: no" "$(grep close_notify "$work/huge.err")"
 if [ "$(stat -c %s "$work/huge.out")" -lt $((32 * 1024 * 1024)) ]; then pass; else fail "stalled reader got the whole file"; fi
 expect "stalled reader logged" $((timeouts + 1)) "$(grep -c "127.0.0.1: timed out" "$log")"

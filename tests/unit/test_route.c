@@ -996,6 +996,35 @@ long_meta(void)
 	CHECK(utf8_valid(resp.meta, strlen(resp.meta)));
 }
 
+/*
+ * route_is_input: true for the paths the rows that take the reader's text
+ * answer, and for no other, whatever the path's shape (Gopher asks it of
+ * every link it renders, to give them type 7).
+ */
+static void
+input_rows(void)
+{
+	CHECK(route_is_input("/guestbook/sign"));
+	CHECK(route_is_input("/reviews/2026-03-01-first/respond"));
+	CHECK(!route_is_input("/guestbook/sign/"));
+	CHECK(!route_is_input("/guestbook/"));
+	CHECK(!route_is_input("/reviews/2026-03-01-first/"));
+	CHECK(!route_is_input("/reviews/2026-03-01-first.gmi"));
+	CHECK(!route_is_input("/reviews/respond"));
+	CHECK(!route_is_input("/reviews/a/b/respond"));
+	CHECK(!route_is_input("/tags/respond/"));
+	CHECK(!route_is_input("/"));
+	CHECK(!route_is_input("/guestbook/notes/3"));
+	CHECK(route_is_input("/guestbook/notes/3/reply"));
+	CHECK(route_is_input("/reviews/2026-03-01-first/responses/7/reply"));
+	CHECK(route_is_menu("/guestbook/notes/3"));
+	CHECK(route_is_menu("/reviews/2026-03-01-first/like"));
+	CHECK(route_is_menu("/reviews/2026-03-01-first/responses/7"));
+	CHECK(!route_is_menu("/reviews/2026-03-01-first/responses/7/reply"));
+	CHECK(!route_is_menu("/reviews/like"));
+	CHECK(!route_is_menu("/guestbook/notes/3/"));
+}
+
 int
 main(void)
 {
@@ -1010,6 +1039,7 @@ main(void)
 	gemini_input();
 	gopher_rows();
 	search_rows();
+	input_rows();
 	gemini_permalinks();
 	gemini_replies();
 	gemini_owner();
