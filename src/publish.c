@@ -307,9 +307,8 @@ publish_trash(int dir_fd, const char *dir, const char *name, int trash_fd,
 	return PUBLISH_FAILED;
 }
 
-/* The path an entry was deleted from: what follows its first '_', decoded. */
-static int
-entry_path(const char *entry, char path[TRASH_ENTRY_MAX + 1])
+int
+publish_entry_path(const char *entry, char path[TRASH_ENTRY_MAX + 1])
 {
 	const char	*p = strchr(entry, '_');
 	size_t		 o = 0;
@@ -325,7 +324,9 @@ entry_path(const char *entry, char path[TRASH_ENTRY_MAX + 1])
 			path[o++] = *p;
 	}
 	path[o] = '\0';
-	return o > 0 ? 0 : -1;
+	if (o == 0 || path[0] == '.' || path[0] == '/' || strstr(path, "/.") != NULL)
+		return -1;
+	return 0;
 }
 
 enum publish_result
@@ -337,8 +338,7 @@ publish_restore(int root_fd, int trash_fd, const char *entry,
 	const char		*name;
 	int			 dir_fd;
 
-	if (entry_path(entry, path) == -1 || strstr(path, "/.") != NULL || path[0] == '.' ||
-	    path[0] == '/') {
+	if (publish_entry_path(entry, path) == -1) {
 		*reason = reasonf("%s is not a name the trash gives", entry);
 		return PUBLISH_REFUSED;
 	}

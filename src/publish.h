@@ -62,6 +62,12 @@ enum publish_result	 publish_trash(int dir_fd, const char *dir, const char *name
 			    const char **reason);
 
 /*
+ * The path under the root trash entry was deleted from, into path; -1 when
+ * entry is not a name publish_trash gives, or the path is hidden or climbs.
+ */
+int	 publish_entry_path(const char *entry, char path[TRASH_ENTRY_MAX + 1]);
+
+/*
  * Moves trash entry back to where it was deleted from under root_fd, unless
  * something is there now; writes that path into path.
  */
