@@ -32,7 +32,8 @@
 
 struct options {
 	const char	*host, *port, *url, *file, *cert, *key, *servername, *token, *mime;
-	long long	 size;		/* -1: the file's */
+	unsigned long long size;	/* ULLONG_MAX: the file's */
+	int		 has_size;
 	long		 extra;
 	int		 header_only, raw;
 	unsigned	 count, timeout;
@@ -151,8 +152,8 @@ upload(const struct options *o, SSL_CTX *ctx, const char *body, size_t len, int 
 	if (o->raw)
 		n = snprintf(line, sizeof(line), "%s\r\n", o->url);
 	else
-		n = snprintf(line, sizeof(line), "%s;mime=%s;size=%lld%s%s\r\n", o->url,
-		    o->mime, o->size >= 0 ? o->size : (long long)len,
+		n = snprintf(line, sizeof(line), "%s;mime=%s;size=%llu%s%s\r\n", o->url,
+		    o->mime, o->has_size ? o->size : (unsigned long long)len,
 		    o->token != NULL ? ";token=" : "", o->token != NULL ? o->token : "");
 	if ((fd = tcp_connect(o->host, o->port)) == -1)
 		return 2;
@@ -182,7 +183,6 @@ parse_args(int argc, char **argv, struct options *o)
 {
 	int	ch;
 
-	o->size = -1;
 	o->mime = "text/gemini";
 	o->count = 1;
 	o->timeout = 10;
@@ -193,7 +193,7 @@ parse_args(int argc, char **argv, struct options *o)
 		case 's': o->servername = optarg; break;
 		case 't': o->token = optarg; break;
 		case 'm': o->mime = optarg; break;
-		case 'z': o->size = atoll(optarg); break;
+		case 'z': o->size = strtoull(optarg, NULL, 10); o->has_size = 1; break;
 		case 'H': o->header_only = 1; break;
 		case 'r': o->raw = 1; break;
 		case 'x': o->extra = atol(optarg); break;
