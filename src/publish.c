@@ -6,6 +6,7 @@
  * through no symlink.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -76,6 +77,30 @@ publish_check(const char *path, const char *body, size_t len, struct review *scr
 	    bit == REVIEW_WARN_NO_TITLE ? "no '# ' title line" :
 	    "Date: is not a real date (YYYY-MM-DD, then optionally THH:MM[:SS] and Z or +HH:MM)");
 	return -1;
+}
+
+int
+publish_slug_taken(int dir_fd, const char *name, char other[256])
+{
+	struct review_name	 mine, theirs;
+	const char		*reason;
+	struct dirent		*d;
+	DIR			*dir;
+	int			 fd, taken = 0;
+
+	if (review_name_parse(name, &mine, &reason) == -1 ||
+	    (fd = dup(dir_fd)) == -1 || (dir = fdopendir(fd)) == NULL)
+		return 0;	/* a name the index ignores, or no listing: nothing to clash */
+	while (!taken && (d = readdir(dir)) != NULL) {
+		if (strcmp(d->d_name, name) == 0 ||
+		    review_name_parse(d->d_name, &theirs, &reason) == -1 ||
+		    strcmp(theirs.slug, mine.slug) != 0)
+			continue;
+		snprintf(other, 256, "%s", d->d_name);
+		taken = 1;
+	}
+	closedir(dir);
+	return taken;
 }
 
 int

@@ -34,6 +34,13 @@ int	 publish_check(const char *path, const char *body, size_t len,
 	    struct review *scratch, char why[PUBLISH_REASON_MAX]);
 
 /*
+ * Returns 1, naming it in other, when another review file of dir_fd than
+ * name has name's slug (its name without date and extension): the index
+ * would take one for the other, and marquee -n calls it an error.
+ */
+int	 publish_slug_taken(int dir_fd, const char *name, char other[256]);
+
+/*
  * Opens directory dir (relative, such as "reviews/") under root_fd for
  * writing in it: -1 with *reason (and *result) when it is missing, is or
  * passes through a symlink, or leaves the root.

@@ -129,7 +129,7 @@ static void
 do_publish(struct upload *u, int dir_fd)
 {
 	struct review	*scratch;
-	char		 why[PUBLISH_REASON_MAX];
+	char		 why[PUBLISH_REASON_MAX], other[256];
 	const char	*reason;
 	int		 rc;
 
@@ -141,6 +141,14 @@ do_publish(struct upload *u, int dir_fd)
 	free(scratch);
 	if (rc == -1) {
 		outcome(u, STATUS_BAD_REQUEST, "Not a review: ", why);
+		return;
+	}
+	if (strcmp(u->dir, INDEXED_DIR) == 0 && publish_slug_taken(dir_fd, u->name, other)) {
+		/* Cut if it must: the names are in the log line too. */
+		if ((size_t)snprintf(why, sizeof(why), "%s has the slug of %s%s; replace or "
+		    "delete that one", u->name, u->dir, other) >= sizeof(why))
+			why[sizeof(why) - 1] = '\0';
+		outcome(u, STATUS_BAD_REQUEST, "Refused: ", why);
 		return;
 	}
 	if ((rc = publish_write(dir_fd, u->name, u->body, u->len, &reason)) != PUBLISH_DONE) {

@@ -60,6 +60,10 @@ expect_match "a Date: that is not a date is 59 on its line" "^59 Not a review: $
 printf '# Heat\n\nNUL \0 inside.\n' >"$work/nul.gmi"
 expect "a body with a NUL is 59" "59 Not a review: $review:3: binary file (NUL bytes)" \
     "$(titan_as owner "$review" "$work/nul.gmi")"
+expect "a second file with a review's slug is refused, as -n would" \
+    "59 Refused: 2026-06-06-heat.gmi has the slug of reviews/2026-05-01-heat.gmi; replace or delete that one" \
+    "$(titan_as owner reviews/2026-06-06-heat.gmi "$work/v1.gmi")"
+expect "and not written" no "$(test -e "$root/reviews/2026-06-06-heat.gmi" && echo yes || echo no)"
 expect "the published version is untouched" "" "$(cmp "$work/v2.gmi" "$root/$review" 2>&1)"
 gem gemini://localhost/ >/dev/null
 expect "and still on the home page" 1 "$(grep -c "Heat (director's cut)" "$work/body")"
