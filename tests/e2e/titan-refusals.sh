@@ -128,14 +128,14 @@ expect "no temporary file is left" "" "$(ls -A "$root/reviews" | grep '^\.')"
 # Uploads while the configuration is reloaded.
 clients=()
 for i in 1 2 3 4 5 6; do
-	titan_as owner "reviews/2026-09-0$i-hup.gmi" "$work/c$i.gmi" >"$work/hup.$i" &
+	titan_as owner "reviews/2026-09-0$i-hup$i.gmi" "$work/c$i.gmi" >"$work/hup.$i" &
 	clients+=($!)
 	kill -HUP "$pid"
 done
 wait "${clients[@]}"
 expect "every upload during reloads is answered 30" 6 "$(cat "$work"/hup.* | grep -c '^30 ')"
 whole=0
-for i in 1 2 3 4 5 6; do cmp -s "$work/c$i.gmi" "$root/reviews/2026-09-0$i-hup.gmi" && whole=$((whole + 1)); done
+for i in 1 2 3 4 5 6; do cmp -s "$work/c$i.gmi" "$root/reviews/2026-09-0$i-hup$i.gmi" && whole=$((whole + 1)); done
 expect "and each file is whole" 6 "$whole"
 alive "uploads during reloads"
 e2e_end
