@@ -25,12 +25,8 @@ done
 # A review of exactly 1 MiB: a title, then lines of text.
 { printf '# The Long One\nTags: long\n\n'; head -c 800000 /dev/urandom | base64 -w 76; } |
     head -c $((1024 * 1024)) >"$work/big.gmi"
-client_cert() {
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/$1.key" \
-	    -out "$work/$1.crt" -subj "/CN=$1" -days 2 2>/dev/null
-}
-client_cert owner
-fp=$(openssl x509 -in "$work/owner.crt" -pubkey -noout | openssl pkey -pubin -outform DER | sha256sum | cut -c1-64)
+client_cert owner Author
+fp=$(key_fp owner)
 
 port=$(free_port)
 taskset -c 0 "$MARQUEE" -H localhost -a 127.0.0.1 -p "$port" -g 0 -r "$work/capsule" -d "$work/certs" \
