@@ -17,6 +17,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "buf.h"
 #include "config.h"
 #include "host.h"
 #include "index.h"
@@ -112,6 +113,21 @@ outcome(struct upload *u, enum status status, const char *what, const char *why)
 	snprintf(u->meta, sizeof(u->meta), "%s%s", what, why);
 }
 
+/* 30 to the page of what was written, its path encoded as a link's would be. */
+static void
+redirect_to(struct upload *u)
+{
+	struct buf	b = { 0 };
+
+	buf_append(&b, "/", 1);
+	buf_put_path(&b, u->path);
+	if (b.failed)
+		outcome(u, STATUS_TEMPORARY_FAILURE, "Saved, but out of memory to say where", "");
+	else
+		outcome(u, STATUS_REDIRECT_TEMPORARY, b.data, "");
+	buf_free(&b);
+}
+
 /* A publish result as the answer: 59 for what was asked, 51, or 40 for the disk. */
 static void
 failed(struct upload *u, enum publish_result rc, const char *reason)
@@ -155,7 +171,7 @@ do_publish(struct upload *u, int dir_fd)
 		failed(u, rc, reason);
 		return;
 	}
-	outcome(u, STATUS_REDIRECT_TEMPORARY, "/", u->path);
+	redirect_to(u);
 }
 
 static void

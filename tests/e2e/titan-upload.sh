@@ -114,8 +114,17 @@ expect "an upload to drafts/" "30 gemini://localhost:$port/drafts/2026-06-01-nex
     "$(titan_as owner drafts/2026-06-01-next.gmi "$work/v1.gmi")"
 expect "the draft is written" "" "$(cmp "$work/v1.gmi" "$root/drafts/2026-06-01-next.gmi" 2>&1)"
 
-# A script without a certificate, with the token.
 printf '# By Script\nTags: Scripted\n\nFrom cron.\n' >"$work/script.gmi"
+
+# A name with a space and an accent: the redirect is a URL a client can follow.
+printf '# Tea\n\nA cup.\n' >"$work/tea.gmi"
+expect "the redirect is encoded" "30 gemini://localhost:$port/reviews/2026-07-02-the%20th%C3%A9.gmi" \
+    "$(titan_as owner "reviews/2026-07-02-the%20th%C3%A9.gmi" "$work/tea.gmi")"
+expect "the file has the decoded name" "" "$(cmp "$work/tea.gmi" "$root/reviews/2026-07-02-the thé.gmi" 2>&1)"
+expect "and is served at that URL" "20 text/gemini; charset=utf-8; lang=en" \
+    "$(header "gemini://localhost/reviews/2026-07-02-the%20th%C3%A9.gmi")"
+
+# A script without a certificate, with the token.
 expect "the token publishes" "30 gemini://localhost:$port/reviews/2026-07-01-script.gmi" \
     "$(titan -t "$token" reviews/2026-07-01-script.gmi "$work/script.gmi")"
 gem gemini://localhost/tags/scripted/ >/dev/null
