@@ -304,7 +304,7 @@ publish_trash(int dir_fd, const char *dir, const char *name, int trash_fd,
 	char			path[2 * 256], enc[TRASH_ENTRY_MAX + 1 - 21], stamp[17];
 	time_t			t = (time_t)now;
 	struct tm		tm;
-	int			i;
+	int			i, n;
 
 	if ((rc = check_target(dir_fd, name, 1, reason)) != PUBLISH_DONE)
 		return rc;
@@ -319,10 +319,12 @@ publish_trash(int dir_fd, const char *dir, const char *name, int trash_fd,
 	}
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	for (i = 1; i <= TRASH_SAME_SECOND; i++) {
-		if (i == 1)
-			snprintf(entry, TRASH_ENTRY_MAX + 1, "%s_%s", stamp, enc);
-		else
-			snprintf(entry, TRASH_ENTRY_MAX + 1, "%s-%d_%s", stamp, i, enc);
+		n = i == 1 ? snprintf(entry, TRASH_ENTRY_MAX + 1, "%s_%s", stamp, enc) :
+		    snprintf(entry, TRASH_ENTRY_MAX + 1, "%s-%d_%s", stamp, i, enc);
+		if (n < 0 || n > TRASH_ENTRY_MAX) {
+			*reason = "name too long for the trash";
+			return PUBLISH_REFUSED;
+		}
 		if (move_file(dir_fd, name, trash_fd, entry) == 0)
 			return PUBLISH_DONE;
 		if (errno != EEXIST)
