@@ -74,9 +74,10 @@ build/test_dates: tests/unit/test_dates.c src/dates.c $(PURE) tests/unit/harness
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -Isrc -o $@ $< src/dates.c $(PURE)
 
 # The in-process route test links every module but main.c: adapters, router,
-# index and guestbook, against a temporary capsule, without sockets.
+# index and guestbook, against a temporary capsule, without sockets. Search
+# reads its snippets from the capsule's files, so its test links them too.
 ROUTE_SRCS = $(filter-out src/main.c,$(SRCS))
-build/test_route: tests/unit/test_route.c $(ROUTE_SRCS) tests/unit/harness.h tests/settle.h $(HDRS) build/.check-deps
+build/test_route build/test_search: build/test_%: tests/unit/test_%.c $(ROUTE_SRCS) tests/unit/harness.h tests/settle.h $(HDRS) build/.check-deps
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(PKGCFLAGS) -Isrc -o $@ $< $(ROUTE_SRCS) $(LIBS)
 
 # A fuzz target without libFuzzer: tests/fuzz/replay.c runs it over saved inputs.
@@ -95,11 +96,11 @@ build/titancli: tests/titancli.c build/.deps
 build/recgen: tests/recgen.c src/record.c src/utf8.c $(HDRS) build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g -Isrc -o $@ tests/recgen.c src/record.c src/utf8.c
 
-build/loadgen: tests/bench/loadgen.c build/.deps
+build/loadgen: tests/bench/loadgen.c tests/bench/timing.h build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -o $@ $< $$(pkg-config --libs openssl)
 
 # In-process benchmarks: every module but main.c, optimised, no sanitizer.
-build/pagebench build/gbappend: build/%: tests/bench/%.c $(ROUTE_SRCS) tests/settle.h $(HDRS) build/.deps
+build/pagebench build/gbappend build/scanbench: build/%: tests/bench/%.c $(ROUTE_SRCS) tests/settle.h tests/bench/timing.h $(HDRS) build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -Isrc -o $@ $< $(ROUTE_SRCS) $(LIBS)
 
 run: marquee
@@ -132,10 +133,11 @@ fuzz-replay: $(FUZZ_REPLAY)
 fuzz: build/.check-deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) PURE="$(PURE)" tests/fuzz/run.sh build/fuzz
 
-bench: marquee build/loadgen build/gemcli build/titancli build/recgen build/pagebench build/gbappend
+bench: marquee build/loadgen build/gemcli build/titancli build/recgen build/pagebench build/gbappend build/scanbench
 	@tests/need bench $(BENCH_DEBS)
 	tests/bench/run.sh
 	tests/bench/index.sh
+	tests/bench/search.sh
 	tests/bench/gopher.sh
 	tests/bench/guestbook.sh
 	tests/bench/conversations.sh

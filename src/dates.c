@@ -18,10 +18,22 @@
 /* Log bytes read at a time at start. */
 #define READ_CHUNK	(64 * 1024)
 
+/*
+ * One review's dates in the table: its identity on the heap, not in a
+ * record's 256 bytes, since the table is kept at most half full (10,000
+ * reviews took 9 MiB as records, 1 MiB as slots).
+ */
+struct slot {
+	char		*identity;	/* owned; NULL for a free slot */
+	long long	 first, edited;
+	uint64_t	 hash;
+};
+
 struct dates {
 	int			 fd;		/* -1 when kept in memory only */
+	int			 unsynced;	/* lines written since the last dates_sync */
 	char			 path[PATH_MAX];
-	struct dates_record	*v;		/* open addressing by identity; "" is free */
+	struct slot		*v;		/* open addressing by identity */
 	size_t			 n, cap;	/* cap a power of two, or 0 */
 };
 
@@ -85,32 +97,61 @@ slot_of(const struct dates *d, const char *identity)
 {
 	size_t	i = (size_t)dates_hash(identity, strlen(identity)) & (d->cap - 1);
 
-	while (d->v[i].identity[0] != '\0' && strcmp(d->v[i].identity, identity) != 0)
+	while (d->v[i].identity != NULL && strcmp(d->v[i].identity, identity) != 0)
 		i = (i + 1) & (d->cap - 1);
 	return i;
+}
+
+/* The slot of identity, or NULL when it has none. */
+static const struct slot *
+find(const struct dates *d, const char *identity)
+{
+	const struct slot	*s;
+
+	if (d->cap == 0)
+		return NULL;
+	s = &d->v[slot_of(d, identity)];
+	return s->identity != NULL ? s : NULL;
+}
+
+/* Doubles the table when it would be over half full; -1 when out of memory. */
+static int
+grow(struct dates *d)
+{
+	struct slot	*old = d->v;
+	size_t		 i, ocap = d->cap, ncap = ocap == 0 ? 64 : 2 * ocap;
+
+	if (2 * (d->n + 1) <= d->cap)
+		return 0;
+	if ((d->v = calloc(ncap, sizeof(*d->v))) == NULL) {
+		d->v = old;
+		return -1;
+	}
+	d->cap = ncap;
+	for (i = 0; i < ocap; i++)
+		if (old[i].identity != NULL)
+			d->v[slot_of(d, old[i].identity)] = old[i];
+	free(old);
+	return 0;
 }
 
 /* Stores r, replacing what its identity had; -1 when out of memory. */
 static int
 put(struct dates *d, const struct dates_record *r)
 {
-	struct dates_record	*old = d->v, *nv;
-	size_t			 i, ocap = d->cap, ncap;
+	struct slot	*s;
 
-	if (2 * (d->n + 1) > d->cap) {
-		ncap = ocap == 0 ? 64 : 2 * ocap;
-		if ((nv = calloc(ncap, sizeof(*nv))) == NULL)
+	if (grow(d) == -1)
+		return -1;
+	s = &d->v[slot_of(d, r->identity)];
+	if (s->identity == NULL) {
+		if ((s->identity = strdup(r->identity)) == NULL)
 			return -1;
-		d->v = nv;
-		d->cap = ncap;
-		for (i = 0; i < ocap; i++)
-			if (old[i].identity[0] != '\0')
-				d->v[slot_of(d, old[i].identity)] = old[i];
-		free(old);
+		d->n++;
 	}
-	i = slot_of(d, r->identity);
-	d->n += d->v[i].identity[0] == '\0';
-	d->v[i] = *r;
+	s->first = r->first;
+	s->edited = r->edited;
+	s->hash = r->hash;
 	return 0;
 }
 
@@ -184,11 +225,16 @@ dates_close(struct dates *d)
 		return;
 	if (d->fd != -1)
 		close(d->fd);
+	while (d->cap > 0)
+		free(d->v[--d->cap].identity);
 	free(d->v);
 	free(d);
 }
 
-/* Appends r as one line; a torn line left by a crash is passed over when read. */
+/*
+ * Appends r as one line, synced by the next dates_sync; a torn line left by
+ * a crash is passed over when read.
+ */
 static void
 append(struct dates *d, const struct dates_record *r)
 {
@@ -199,22 +245,30 @@ append(struct dates *d, const struct dates_record *r)
 		return;
 	n = snprintf(line, sizeof(line), "%s\t%lld\t%lld\t%016llx\n", r->identity, r->first,
 	    r->edited, (unsigned long long)r->hash);
-	/* Synced: a first-seen date lost to a power cut would let the next edit move the review. */
-	if (n < 0 || (size_t)n >= sizeof(line) || write(d->fd, line, (size_t)n) != n ||
-	    fdatasync(d->fd) == -1)
+	if (n < 0 || (size_t)n >= sizeof(line) || write(d->fd, line, (size_t)n) != n)
 		log_warn("%s: %s: dates of %s not saved", d->path,
 		    n < 0 || (size_t)n >= sizeof(line) ? "too long" : strerror(errno), r->identity);
+	else
+		d->unsynced = 1;
+}
+
+void
+dates_sync(struct dates *d)
+{
+	if (d->fd == -1 || !d->unsynced)
+		return;
+	if (fdatasync(d->fd) == -1)
+		log_warn("%s: %s: dates not saved", d->path, strerror(errno));
+	d->unsynced = 0;
 }
 
 void
 dates_note(struct dates *d, const char *identity, uint64_t hash, long long mtime,
     long long now, long long *first, long long *edited)
 {
-	struct dates_record		 r = { .hash = hash };
-	const struct dates_record	*had = NULL;
+	struct dates_record	 r = { .hash = hash };
+	const struct slot	*had = find(d, identity);
 
-	if (d->cap > 0 && d->v[slot_of(d, identity)].identity[0] != '\0')
-		had = &d->v[slot_of(d, identity)];
 	if (had != NULL && had->hash == hash) {
 		*first = had->first;
 		*edited = had->edited;

@@ -45,11 +45,19 @@ void		 dates_close(struct dates *d);
  * Notes that the review identity has the bytes whose hash is hash, now
  * (the file's mtime is mtime): *first is when it was first seen (its mtime,
  * the first time), *edited when its bytes last changed after that (0 when
- * never). A change is appended to the log; a write that fails is logged,
- * and the dates still hold until the process ends.
+ * never). A change is appended to the log, durable after the next
+ * dates_sync; a write that fails is logged, and the dates still hold until
+ * the process ends.
  */
 void	 dates_note(struct dates *d, const char *identity, uint64_t hash, long long mtime,
 	    long long now, long long *first, long long *edited);
+
+/*
+ * Makes what dates_note appended durable: one fdatasync for a whole scan,
+ * not one a review (10,000 of them on a cold start), before the dates are
+ * shown, so a first-seen date lost to a power cut was never on a page.
+ */
+void	 dates_sync(struct dates *d);
 
 /* FNV-1a over len bytes: the hash dates_note compares. */
 uint64_t dates_hash(const void *data, size_t len);

@@ -32,11 +32,11 @@ _Static_assert(NAME_MAX_BYTES + 64 < META_MAX, "a reply prompt names its author 
 
 /* Where a reader writes, or likes: a review's responses, or the guestbook. */
 struct input {
-	char			slug[SLUG_MAX + 1];		/* "" for the guestbook */
-	char			file[REVIEW_NAME_MAX + 1];	/* of the review */
-	char			title[REVIEW_FIELD_MAX + 1];
+	struct index_found	review;		/* slug "" for the guestbook */
 	char			back[GEMINI_URL_MAX + 1];	/* the page it shows on, encoded */
 	unsigned long long	parent;		/* the entry a reply answers; 0 for none */
+	/* The stem that entry is stored under, which a reply keeps: a thread is on one stem. */
+	char			parent_slug[SLUG_MAX + 1];
 	char			whom[NAME_MAX_BYTES];	/* its author, as bylines name them */
 	int			like;		/* a like of the review, not an entry */
 };
@@ -199,7 +199,9 @@ submit(const struct request *req, const struct input *in, struct response *resp)
 		response_set(resp, STATUS_SLOW_DOWN, "%u", wait);
 		return;
 	}
-	memcpy(r.slug, in->slug, sizeof(r.slug));
+	/* Fits: a stem is at most SLUG_MAX, as records hold them. */
+	(void)!snprintf(r.slug, sizeof(r.slug), "%s", in->parent != 0 ? in->parent_slug :
+	    in->review.slug);
 	entry_signer(req, &r);
 	queue(req, &r, resp);
 }
@@ -221,15 +223,15 @@ thank(const struct request *req, const struct input *in, unsigned long long id,
 		buf_puts(&b, "Your like is counted.");
 	else if (in->parent != 0)
 		buf_printf(&b, "Your reply is saved as entry %llu.", id);
-	else if (in->slug[0] == '\0')
+	else if (in->review.slug[0] == '\0')
 		buf_printf(&b, "Your note is %s as entry %llu.", held ? "saved" : "in the guestbook",
 		    id);
 	else
-		buf_printf(&b, "Your response to %s is saved as entry %llu.", in->title, id);
+		buf_printf(&b, "Your response to %s is saved as entry %llu.", in->review.title, id);
 	if (held)
 		buf_puts(&b, " It waits for the author's approval and shows once approved.");
 	buf_printf(&b, "\n\n=> %s Back to the %s\n", in->back,
-	    in->slug[0] == '\0' ? "guestbook" : "review");
+	    in->review.slug[0] == '\0' ? "guestbook" : "review");
 	serve_page(req, resp, &b);
 	if (resp->status == STATUS_SUCCESS && !held)
 		response_set(resp, STATUS_REDIRECT_TEMPORARY, "%s", in->back);
@@ -262,67 +264,77 @@ answer_input(const struct request *req, const struct input *in, struct response 
 		/* Fits: a title is at most REVIEW_FIELD_MAX, a name NAME_MAX_BYTES, far under META_MAX. */
 		if (in->parent != 0)
 			response_set(resp, STATUS_INPUT, "Your reply to %s", in->whom);
-		else if (in->slug[0] == '\0')
+		else if (in->review.slug[0] == '\0')
 			response_set(resp, STATUS_INPUT, "Sign the guestbook");
 		else
-			response_set(resp, STATUS_INPUT, "Your response to %s", in->title);
+			response_set(resp, STATUS_INPUT, "Your response to %s", in->review.title);
 		resp->input_bytes = ENTRY_TEXT_MAX;
 		resp->input_lines = ENTRY_LINES_MAX;
 	}
 }
 
 /*
- * The review slug into in: its file, title, and its page as the way back.
- * 1, 0 when there is no such review, -1 when out of memory.
+ * The review slug into in: its file, title, names, and its page as the way
+ * back. 1, 0 when there is no such review, -1 when resp holds the answer:
+ * 31 to the same URL under the review's stem when slug is an old name of
+ * it, or 40 when out of memory.
  */
 static int
-review_input(const struct request *req, const char *slug, struct input *in)
+review_input(const struct request *req, const char *slug, struct input *in,
+    struct response *resp)
 {
 	struct buf	back = { 0 };
 
-	if (index_review(req->host->index, slug, in->file, sizeof(in->file), in->title,
-	    sizeof(in->title)) == -1)
+	if (index_review(req->host->index, slug, &in->review) == -1)
 		return 0;
-	/* Fits: the index found a review of that slug, its file name without extension. */
-	snprintf(in->slug, sizeof(in->slug), "%s", slug);
+	if (in->review.moved) {
+		index_moved(req->url->path, slug, in->review.slug, resp);
+		return -1;
+	}
 	buf_puts(&back, "/reviews/");
-	buf_put_path(&back, in->file);
-	return buf_take(&back, in->back, sizeof(in->back)) == 0 ? 1 : -1;
+	buf_put_path(&back, in->review.file);
+	if (buf_take(&back, in->back, sizeof(in->back)) == 0)
+		return 1;
+	response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
+	return -1;
 }
 
 /*
  * Where a handler that writes on the review slug stands: 1 to go on with in
  * filled, 0 when there is no such review (the next row answers), -1 when
- * resp holds the answer (out of memory). Once the append is saved it goes
- * on without the review, which left the index meanwhile: the guestbook
- * shows the entry.
+ * resp holds the answer (a redirect, out of memory). Once the append is
+ * saved it goes on without the review, which left the index meanwhile: the
+ * guestbook shows the entry.
  */
 static int
 writing_on(const struct request *req, const char *slug, struct input *in,
     struct response *resp)
 {
-	switch (review_input(req, slug, in)) {
-	case 1:
-		return 1;
-	case 0:
-		return req->settled != NULL;
-	default:
-		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
-		return -1;
-	}
+	int	go = review_input(req, slug, in, resp);
+
+	return go == 0 ? req->settled != NULL : go;
+}
+
+/* Whether an entry stored under the stem stored is on in's review (or, for "", in the guestbook). */
+static int
+shown_on(const struct input *in, const char *stored)
+{
+	if (in->review.slug[0] == '\0')
+		return stored[0] == '\0';
+	return stored[0] != '\0' && index_found_owns(&in->review, stored);
 }
 
 /*
- * The thread of entry id where it is shown, on the review slug ("" for the
+ * The thread of entry id where it is shown, on in's review (or in the
  * guestbook's notes): 0, or -1 when there is none there.
  */
 static int
-thread_of(const struct request *req, unsigned long long id, const char *slug,
+thread_of(const struct request *req, unsigned long long id, const struct input *in,
     struct gb_item **v, size_t *n)
 {
 	if (guestbook_entry(req->host->guestbook, id, v, n) == -1)
 		return -1;
-	if (strcmp((*v)[0].entry->slug, slug) == 0)
+	if (shown_on(in, (*v)[0].entry->slug))
 		return 0;
 	free(*v);
 	return -1;
@@ -362,10 +374,12 @@ parent_name(const struct request *req, struct input *in, struct response *resp)
 
 	/* Only the entry: a popular one's thread is no cost to each reply to it. */
 	if ((up = guestbook_shown(req->host->guestbook, in->parent)) == NULL ||
-	    strcmp(up->slug, in->slug) != 0) {
+	    !shown_on(in, up->slug)) {
 		response_set(resp, STATUS_NOT_FOUND, "No such entry to reply to");
 		return -1;
 	}
+	/* Fits: the guestbook holds no stem longer than a record's. */
+	(void)!snprintf(in->parent_slug, sizeof(in->parent_slug), "%s", up->slug);
 	gemlog_name(&whom, up);
 	if (buf_take(&whom, in->whom, sizeof(in->whom)) == -1) {
 		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
@@ -406,22 +420,23 @@ gbpages_reply_note(const struct request *req, const char *const *args, struct re
 	return 1;
 }
 
-/* The page of the entry id shown on review (NULL: in the guestbook); 51 when there is none. */
+/* The page of the entry id shown on in's review (or in the guestbook); 51 when there is none. */
 static void
-entry_page(const struct request *req, const char *id, const struct entry *review,
+entry_page(const struct request *req, const char *id, struct input *in,
     struct response *resp)
 {
+	struct entry		 review = { .file = in->review.file, .slug = in->review.slug,
+				    .title = in->review.title };
 	struct gb_item		*v;
 	size_t			 n;
 	struct buf		 b = { 0 };
 	unsigned long long	 number;
 
-	if (parse_number(id, ULLONG_MAX, &number) == -1 ||
-	    thread_of(req, number, review != NULL ? review->slug : "", &v, &n) == -1) {
+	if (parse_number(id, ULLONG_MAX, &number) == -1 || thread_of(req, number, in, &v, &n) == -1) {
 		response_set(resp, STATUS_NOT_FOUND, "No such entry");
 		return;
 	}
-	gemlog_entry(v, n, review, &b);
+	gemlog_entry(v, n, in->review.slug[0] != '\0' ? &review : NULL, &b);
 	free(v);
 	serve_page(req, resp, &b);
 }
@@ -430,24 +445,19 @@ int
 gbpages_response(const struct request *req, const char *const *args, struct response *resp)
 {
 	struct input	in = { 0 };
-	struct entry	review = { .file = in.file, .slug = in.slug, .title = in.title };
+	int		go = review_input(req, args[0], &in, resp);
 
-	switch (review_input(req, args[0], &in)) {
-	case 0:
-		return 0;
-	case 1:
-		entry_page(req, args[1], &review, resp);
-		break;
-	default:
-		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
-	}
-	return 1;
+	if (go == 1)
+		entry_page(req, args[1], &in, resp);
+	return go != 0;
 }
 
 int
 gbpages_note(const struct request *req, const char *const *args, struct response *resp)
 {
-	entry_page(req, args[0], NULL, resp);
+	struct input	in = { 0 };
+
+	entry_page(req, args[0], &in, resp);
 	return 1;
 }
 
@@ -460,24 +470,27 @@ gbpages_like(const struct request *req, const char *const *args, struct response
 {
 	struct input	in = { .back = "/guestbook/", .like = 1 };
 	struct record	r = { .kind = RECORD_LIKE };
+	struct gb_names	on;
 	unsigned	wait;
 	int		go = writing_on(req, args[0], &in, resp);
 
 	if (go != 1)
 		return go != 0;
+	index_found_names(&in.review, &on);
 	if (req->settled != NULL)
 		settled(req, &in, resp);
 	else if (!req->has_certificate)
 		response_set(resp, STATUS_CERTIFICATE_REQUIRED,
 		    "A client certificate is needed to like a review");
-	else if (guestbook_liked(req->host->guestbook, in.slug, req->fingerprint))
+	else if (guestbook_liked(req->host->guestbook, &on, req->fingerprint))
 		thank(req, &in, 0, resp);	/* liked before: nothing to write */
 	else if (moderate(req, resp, &(unsigned){ 0 }))
 		return 1;	/* a banned certificate does not like either */
 	else if ((wait = rate_limit(req)) > 0)
 		response_set(resp, STATUS_SLOW_DOWN, "%u", wait);
 	else {
-		memcpy(r.slug, in.slug, sizeof(r.slug));
+		/* Fits: a stem is at most SLUG_MAX, as records hold them. */
+		(void)!snprintf(r.slug, sizeof(r.slug), "%s", in.review.slug);
 		memcpy(r.fingerprint, req->fingerprint, sizeof(r.fingerprint));
 		queue(req, &r, resp);
 	}
@@ -488,9 +501,13 @@ gbpages_like(const struct request *req, const char *const *args, struct response
 static int
 review_title(void *ix, const char *slug, char *out, size_t size)
 {
-	char	file[REVIEW_NAME_MAX + 1];
+	struct index_found	found;
+	int			n;
 
-	return index_review(ix, slug, file, sizeof(file), out, size);
+	if (index_review(ix, slug, &found) == -1)
+		return -1;
+	n = snprintf(out, size, "%s", found.title);
+	return n < 0 ? -1 : 0;
 }
 
 static void
@@ -537,11 +554,11 @@ gbpages_later(const struct request *req, const char *const *args, struct respons
 
 /*
  * The feed f (its self, page and title filled in) of the newest shown
- * entries on slug (NULL for all), named as the reader's Gemini client
+ * entries on the names on (NULL for all), named as the reader's Gemini client
  * reaches them, whatever protocol asked: Atom readers follow gemini:// ids.
  */
 static void
-serve_feed(const struct request *req, const char *slug, struct guestbook_feed *f,
+serve_feed(const struct request *req, const struct gb_names *on, struct guestbook_feed *f,
     struct response *resp)
 {
 	char		 base[ORIGIN_MAX + 1];
@@ -555,7 +572,7 @@ serve_feed(const struct request *req, const char *slug, struct guestbook_feed *f
 	f->base_url = base;
 	f->review_title = review_title;
 	f->arg = req->host->index;
-	if (guestbook_latest(req->host->guestbook, slug, GUESTBOOK_FEED, &v, &n) == -1)
+	if (guestbook_latest(req->host->guestbook, on, GUESTBOOK_FEED, &v, &n) == -1)
 		b.failed = 1;
 	else
 		gemlog_guestbook_feed(v, n, f, &b);
@@ -585,25 +602,22 @@ gbpages_review_feed(const struct request *req, const char *const *args,
 {
 	struct input		in = { 0 };
 	struct guestbook_feed	f = { 0 };
-	char			self[sizeof("/reviews//atom.xml") + SLUG_MAX];
+	struct gb_names		on;
+	char			self[sizeof("/reviews//atom.xml") + REVIEW_NAME_MAX];
 	char			page[sizeof("/reviews/") + REVIEW_NAME_MAX];
 	char			title[sizeof("Responses to ") + REVIEW_FIELD_MAX];
+	int			go = review_input(req, args[0], &in, resp);
 
-	switch (review_input(req, args[0], &in)) {
-	case 0:
-		return 0;
-	case 1:
-		/* Fit: a slug, a file name and a title are at most what they are sized for. */
-		(void)!snprintf(self, sizeof(self), "/reviews/%s/atom.xml", in.slug);
-		(void)!snprintf(page, sizeof(page), "/reviews/%s", in.file);
-		(void)!snprintf(title, sizeof(title), "Responses to %s", in.title);
-		f.self = self;
-		f.page = page;
-		f.title = title;
-		serve_feed(req, in.slug, &f, resp);
-		break;
-	default:
-		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
-	}
+	if (go != 1)
+		return go != 0;
+	/* Fit: a slug, a file name and a title are at most what they are sized for. */
+	(void)!snprintf(self, sizeof(self), "/reviews/%s/atom.xml", in.review.slug);
+	(void)!snprintf(page, sizeof(page), "/reviews/%s", in.review.file);
+	(void)!snprintf(title, sizeof(title), "Responses to %s", in.review.title);
+	f.self = self;
+	f.page = page;
+	f.title = title;
+	index_found_names(&in.review, &on);
+	serve_feed(req, &on, &f, resp);
 	return 1;
 }

@@ -111,9 +111,10 @@ prompt(const struct url *url, struct response *resp)
 	if (room < chars)
 		chars = room;
 	snprintf(what, sizeof(what), "%s", resp->meta);
-	response_set(resp, STATUS_INPUT, "%s (up to %zu characters in %u lines, fewer "
+	response_set(resp, STATUS_INPUT, "%s (up to %zu characters in %u line%s, fewer "
 	    "with spaces or accents: the link holds %zu bytes, a space takes 3, an "
-	    "accented letter 6)", what, chars, resp->input_lines, room);
+	    "accented letter 6)", what, chars, resp->input_lines,
+	    resp->input_lines == 1 ? "" : "s", room);
 }
 
 /* Routes a request for this host; text is room for the decoded query. */

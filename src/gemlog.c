@@ -96,7 +96,8 @@ render_home(struct pages *p, struct entry *const *entries, size_t n,
 		link_review(&b, entries[i]);
 	if (n == 0)
 		buf_puts(&b, "No reviews yet.\n");
-	buf_puts(&b, "\n=> /reviews/ All reviews\n"
+	buf_puts(&b, "\n=> /search Search the reviews\n"
+	    "=> /reviews/ All reviews\n"
 	    "=> /tags/ Reviews by tag\n"
 	    "=> /directors/ Reviews by director\n"
 	    "=> /years/ Reviews by year\n"
@@ -1017,22 +1018,25 @@ render_member_feed(struct pages *p, const struct kind *k, const struct filing *r
 	free(v);
 }
 
-/* Gemini robots.txt companion specification: keep crawlers off input URLs. */
+/*
+ * Gemini robots.txt companion specification: keep crawlers off input URLs.
+ * It matches path prefixes only, so the file is the same few lines however
+ * many reviews there are: the guestbook's sign URL and its notes' pages
+ * (each note is on /guestbook/ too, and their reply URLs are under them),
+ * and /search, whose every answer is a query's.
+ * A review's respond, reply and like URLs sit under its own name beside
+ * nothing else of it but its menu, and no prefix names them all without
+ * hiding reviews; a crawler that follows one gets 10 or 60, an answer that
+ * costs the server nothing and writes nothing.
+ */
 static void
-render_robots(struct pages *p, struct entry *const *entries, size_t n)
+render_robots(struct pages *p)
 {
 	struct buf	b = { 0 };
-	size_t		i;
 
 	buf_puts(&b, "# Input URLs are for people, not crawlers.\n"
-	    "User-agent: *\nDisallow: /guestbook/sign\n");
-	for (i = 0; i < n; i++) {
-		buf_puts(&b, "Disallow: /reviews/");
-		buf_put_path(&b, entries[i]->slug);
-		buf_puts(&b, "/respond\nDisallow: /reviews/");
-		buf_put_path(&b, entries[i]->slug);
-		buf_puts(&b, "/like\n");
-	}
+	    "User-agent: *\nDisallow: /guestbook/sign\nDisallow: /guestbook/notes/\n"
+	    "Disallow: /search\n");
 	pages_add(p, "/robots.txt", &b, "text/plain; charset=utf-8");
 }
 
@@ -1059,7 +1063,7 @@ gemlog_render(struct entry *const *entries, size_t n, const struct site *site,
 		render_feed(&p, "/atom.xml", "/", site->title,
 		    (const struct entry *const *)entries, n, site);
 	if (!site->own_robots)
-		render_robots(&p, entries, n);
+		render_robots(&p);
 	if (p.failed) {
 		gemlog_pages_free(p.v, p.n);
 		*reason = "out of memory";

@@ -8,6 +8,7 @@ struct buf;
 struct gb_entry;
 struct gb_item;
 struct rendition;
+struct search_doc;
 
 /*
  * The pages a blog engine would generate, rendered from the index's entries.
@@ -24,11 +25,20 @@ struct tag {
 	unsigned	 line;		/* where, in the review file, for the checks */
 };
 
+/* A name a review had before a rename (Was:), as an identity, and where it is said. */
+struct entry_was {
+	char		*identity;
+	unsigned	 line;
+};
+
 /* One review, as the index knows it; every string owned by the entry. */
 struct entry {
-	char		*file;		/* name in reviews/, e.g. 2026-04-05-rust.gmi */
+	char		*file;		/* its file name, e.g. 2026-04-05-rust.gmi: /reviews/FILE */
+	char		*path;		/* where under reviews/: file (the same string), or 2019/file */
 	char		*slug;		/* file name without extension */
 	char		*identity;	/* the slug without its date: what stays when the date changes */
+	struct entry_was *was;		/* the names it had before, nwas of them */
+	size_t		 nwas;
 	char		*title;
 	char		 date[11];	/* YYYY-MM-DD */
 	long long	 published;	/* when it is due, seconds since the epoch */
@@ -42,6 +52,7 @@ struct entry {
 	char		*summary;	/* first paragraph, for the feed */
 	char		*link;		/* its line in every list, made once by gemlog_link */
 	size_t		 link_len;
+	struct search_doc *search;	/* its words (search.h); owned, NULL when out of memory */
 	atomic_uint	 refs;		/* the index's catalogue and snapshots share entries */
 };
 

@@ -228,8 +228,9 @@ input_menu(const char *path, struct response *resp)
 {
 	struct buf	b = { 0 };
 
-	buf_printf(&b, "%s (up to %zu characters in %u lines, fewer with accents)\n=> ",
-	    resp->meta, resp->input_bytes, resp->input_lines);
+	buf_printf(&b, "%s (up to %zu characters in %u line%s, fewer with accents)\n=> ",
+	    resp->meta, resp->input_bytes, resp->input_lines,
+	    resp->input_lines == 1 ? "" : "s");
 	buf_put_path(&b, path);
 	buf_puts(&b, " Write it here\n");
 	response_release(resp);
@@ -260,11 +261,22 @@ static int
 serve(struct request *req, struct url *url, struct response *resp)
 {
 	const struct host_config	*hc = host_settings(req->host);
-	char				 why[META_MAX + 64];
-	size_t				 n;
+	char				 why[META_MAX + 64], to[sizeof(url->path)];
+	const char			*reason;
 	int				 input = 0;
 
 	route(req, resp);
+	/*
+	 * Gopher has no redirects: what a 31 sends to on this host (a directory
+	 * with its slash, a review under its name now) is answered at the
+	 * selector asked, once, as if it had been asked.
+	 */
+	if (resp->status == STATUS_REDIRECT && resp->meta[0] == '/' &&
+	    path_normalise(resp->meta, strlen(resp->meta), to, sizeof(to), &reason) == 0) {
+		memcpy(url->path, to, sizeof(url->path));
+		response_release(resp);
+		route(req, resp);
+	}
 	if (resp->pending != NULL)
 		return 0;	/* answered again once the append is settled */
 	if (resp->status == STATUS_INPUT) {
@@ -277,16 +289,6 @@ serve(struct request *req, struct url *url, struct response *resp)
 	if (resp->status == STATUS_NOT_FOUND && strcmp(url->path, "/caps.txt") == 0) {
 		caps(resp);
 		return 0;
-	}
-	if (resp->status == STATUS_REDIRECT) {
-		/* Gopher has no redirects: a directory asked for without its slash is served. */
-		n = strlen(url->path);
-		if (n + 1 < sizeof(url->path)) {
-			url->path[n] = '/';
-			url->path[n + 1] = '\0';
-			response_release(resp);
-			route(req, resp);
-		}
 	}
 	if (resp->status != STATUS_SUCCESS) {
 		error_menu(hc, resp, resp->status, refusal(resp, why, sizeof(why)));

@@ -25,6 +25,7 @@
 #include "buf.h"
 #include "guestbook.h"
 #include "log.h"
+#include "review.h"
 #include "vocab.h"
 
 /* Log bytes read at a time when loading or following the file. */
@@ -70,10 +71,22 @@ struct keyset {
 
 /* What is said on one review (or the guestbook): its entries, oldest first, and likes. */
 struct topic {
-	char		 *slug;		/* NULL for an empty slot */
+	char		 *slug;		/* the stem the records name; NULL for an empty slot */
 	struct gb_entry	**v;
 	size_t		  n, cap;
 	struct keyset	  likes;	/* the certificates that like it */
+};
+
+/*
+ * The stems one identity's records are stored under: 2026-02-01-heat and
+ * 2026-03-01-heat are both heat's (review_identity). A review's views
+ * gather the topics of its identities, so a review whose date changes
+ * keeps what was said on it, and the log never changes.
+ */
+struct family {
+	const char	 *identity;	/* points into stems[0]; NULL for a free slot */
+	const char	**stems;	/* the topics' own strings */
+	size_t		  n;
 };
 
 /* What the log holds, as read back; everything under gb_lock. */
@@ -82,6 +95,8 @@ struct store {
 	size_t		  n, cap;
 	struct topic	 *topics;	/* open addressing by slug, ntopics a power of two */
 	size_t		  ntopics, used;
+	struct family	 *families;	/* open addressing by identity, likewise */
+	size_t		  nfamilies, families_used;
 	unsigned long long last_id;
 	struct keyset	  known;	/* certificates with a shown or approved entry */
 	char		**bans;		/* banned targets, in the order banned */
@@ -166,10 +181,71 @@ topics_grow(struct store *s)
 	return 0;
 }
 
+static size_t
+family_slot(const struct family *f, size_t n, const char *identity)
+{
+	size_t	i = (size_t)text_hash(0xcbf29ce484222325ULL, identity, strlen(identity)) & (n - 1);
+
+	while (f[i].identity != NULL && strcmp(f[i].identity, identity) != 0)
+		i = (i + 1) & (n - 1);
+	return i;
+}
+
+/* The family of identity; NULL for none. */
+static const struct family *
+family_of(const struct store *s, const char *identity)
+{
+	const struct family	*f;
+
+	if (s->nfamilies == 0)
+		return NULL;
+	f = &s->families[family_slot(s->families, s->nfamilies, identity)];
+	return f->identity != NULL ? f : NULL;
+}
+
+static int
+families_grow(struct store *s)
+{
+	struct family	*f;
+	size_t		 n = s->nfamilies == 0 ? 64 : s->nfamilies * 2, i;
+
+	if ((f = calloc(n, sizeof(*f))) == NULL)
+		return -1;
+	for (i = 0; i < s->nfamilies; i++)
+		if (s->families[i].identity != NULL)
+			f[family_slot(f, n, s->families[i].identity)] = s->families[i];
+	free(s->families);
+	s->families = f;
+	s->nfamilies = n;
+	return 0;
+}
+
+/* Files the stem (a topic's own string, which outlives the family) under its identity. */
+static int
+family_add(struct store *s, const char *stem)
+{
+	const char	 *identity = review_identity(stem), **nv;
+	struct family	 *f;
+
+	if (2 * (s->families_used + 1) > s->nfamilies && families_grow(s) == -1)
+		return -1;
+	f = &s->families[family_slot(s->families, s->nfamilies, identity)];
+	if ((nv = reallocarray(f->stems, f->n + 1, sizeof(*nv))) == NULL)
+		return -1;
+	f->stems = nv;
+	f->stems[f->n++] = stem;
+	if (f->identity == NULL) {
+		f->identity = identity;
+		s->families_used++;
+	}
+	return 0;
+}
+
 static struct topic *
 topic_of(struct store *s, const char *slug, int create)
 {
 	struct topic	*t;
+	char		*own;
 
 	if (s->ntopics > 0) {
 		t = &s->topics[slug_slot(s->topics, s->ntopics, slug)];
@@ -180,9 +256,12 @@ topic_of(struct store *s, const char *slug, int create)
 		return NULL;
 	if (2 * (s->used + 1) > s->ntopics && topics_grow(s) == -1)
 		return NULL;
-	t = &s->topics[slug_slot(s->topics, s->ntopics, slug)];
-	if ((t->slug = strdup(slug)) == NULL)
+	if ((own = strdup(slug)) == NULL || family_add(s, own) == -1) {
+		free(own);
 		return NULL;
+	}
+	t = &s->topics[slug_slot(s->topics, s->ntopics, slug)];
+	t->slug = own;
 	s->used++;
 	return t;
 }
@@ -460,6 +539,9 @@ store_free(struct store *s)
 	}
 	for (i = 0; i < s->nbans; i++)
 		free(s->bans[i]);
+	for (i = 0; i < s->nfamilies; i++)
+		free(s->families[i].stems);
+	free(s->families);
 	free(s->bans);
 	free(s->known.keys);
 	free(s->topics);
@@ -1257,31 +1339,97 @@ items_give(struct items *it, struct gb_item **v, size_t *n)
 	return it->failed ? -1 : 0;
 }
 
-/* The entries on slug (NULL for all), oldest first, and how many in *n; under gb_lock. */
-static struct gb_entry **
-entries_on(struct store *s, const char *slug, size_t *n)
+/*
+ * The topics of every stem of the identities on, into *t (allocated, the
+ * caller frees; NULL when none); how many, or -1 when out of memory. Under
+ * gb_lock.
+ */
+static ssize_t
+topics_on(struct store *s, const struct gb_names *on, struct topic ***t)
 {
-	struct topic	*t;
+	const struct family	*f[GB_NAMES_MAX];
+	struct topic		*one;
+	size_t			 i, j, nf = 0, total = 0, k = 0;
 
-	if (slug == NULL) {
-		*n = s->n;
-		return s->all;
+	*t = NULL;
+	for (i = 0; i < on->n && i < GB_NAMES_MAX; i++)
+		if ((f[nf] = family_of(s, on->v[i])) != NULL)
+			total += f[nf++]->n;
+	if (total == 0)
+		return 0;
+	if ((*t = reallocarray(NULL, total, sizeof(**t))) == NULL)
+		return -1;
+	/* Names are distinct identities, and a stem has one: no topic comes twice. */
+	for (i = 0; i < nf; i++)
+		for (j = 0; j < f[i]->n; j++)
+			if ((one = topic_of(s, f[i]->stems[j], 0)) != NULL)
+				(*t)[k++] = one;
+	return (ssize_t)k;
+}
+
+static int
+entry_order(const void *a, const void *b)
+{
+	unsigned long long	x = (*(struct gb_entry *const *)a)->id;
+	unsigned long long	y = (*(struct gb_entry *const *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The entries on names (NULL for all) into *from, oldest first, and how
+ * many in *n. One name reads its topic's list as it is; several are put
+ * in one list, *owned, which the caller frees. -1 when out of memory.
+ * Under gb_lock.
+ */
+static int
+entries_on(struct store *s, const struct gb_names *on, struct gb_entry ***from, size_t *n,
+    struct gb_entry ***owned)
+{
+	struct topic	**t;
+	struct gb_entry	**v = NULL;
+	size_t		  i, total = 0;
+	ssize_t		  k;
+
+	*owned = NULL;
+	*from = on == NULL ? s->all : NULL;
+	*n = on == NULL ? s->n : 0;
+	if (on == NULL || (k = topics_on(s, on, &t)) == 0)
+		return 0;
+	if (k == -1)
+		return -1;
+	if (k == 1) {
+		*from = t[0]->v;
+		*n = t[0]->n;
+		free(t);
+		return 0;
 	}
-	t = topic_of(s, slug, 0);
-	*n = t != NULL ? t->n : 0;
-	return t != NULL ? t->v : NULL;
+	for (i = 0; i < (size_t)k; i++)
+		total += t[i]->n;
+	if ((v = reallocarray(NULL, total + 1, sizeof(*v))) != NULL) {
+		for (total = 0, i = 0; i < (size_t)k; i++) {
+			memcpy(v + total, t[i]->v, t[i]->n * sizeof(*v));
+			total += t[i]->n;
+		}
+		/* Ids grow with time: in id order is oldest first. */
+		qsort(v, total, sizeof(*v), entry_order);
+		*from = *owned = v;
+		*n = total;
+	}
+	free(t);
+	return v != NULL ? 0 : -1;
 }
 
 int
-guestbook_threads(struct guestbook *gb, const char *slug, size_t skip, size_t max,
+guestbook_threads(struct guestbook *gb, const struct gb_names *on, size_t skip, size_t max,
     int newest_first, struct gb_item **v, size_t *n, size_t *roots)
 {
 	struct items	  it = { 0 };
-	struct gb_entry	**from;
+	struct gb_entry	**from, **owned;
 	size_t		  i, total, seen = 0;
 
 	pthread_mutex_lock(&gb->gb_lock);
-	from = entries_on(&gb->store, slug, &total);
+	it.failed = entries_on(&gb->store, on, &from, &total, &owned) == -1;
 	/* Newest first, to skip the newest; turned oldest first below when asked. */
 	for (i = total; i-- > 0;) {
 		if (from[i]->parent != NULL || !shown(from[i]))
@@ -1290,6 +1438,7 @@ guestbook_threads(struct guestbook *gb, const char *slug, size_t skip, size_t ma
 			items_add_thread(&it, from[i], 0);
 	}
 	pthread_mutex_unlock(&gb->gb_lock);
+	free(owned);
 	if (!newest_first)
 		roots_oldest_first(&it);
 	*roots = seen;
@@ -1339,44 +1488,71 @@ guestbook_shown(struct guestbook *gb, unsigned long long id)
 }
 
 int
-guestbook_latest(struct guestbook *gb, const char *slug, size_t max, struct gb_item **v,
-    size_t *n)
+guestbook_latest(struct guestbook *gb, const struct gb_names *on, size_t max,
+    struct gb_item **v, size_t *n)
 {
 	struct items	  it = { 0 };
-	struct gb_entry	**from;
+	struct gb_entry	**from, **owned;
 	size_t		  i, total;
 	unsigned	  depth;
 
 	pthread_mutex_lock(&gb->gb_lock);
-	from = entries_on(&gb->store, slug, &total);
+	it.failed = entries_on(&gb->store, on, &from, &total, &owned) == -1;
 	/* Ids grow with time, and each list is in id order: newest last. */
 	for (i = total; i-- > 0 && it.n < max;)
 		if (shown_in_thread(from[i], &depth))
 			items_add(&it, from[i], depth);
 	pthread_mutex_unlock(&gb->gb_lock);
+	free(owned);
 	return items_give(&it, v, n);
 }
 
+/*
+ * The certificates that like the review of names: those of its first
+ * topic, then those of the others that no topic before holds, so a reader
+ * who liked it under two names counts once.
+ */
 size_t
-guestbook_likes(struct guestbook *gb, const char *slug)
+guestbook_likes(struct guestbook *gb, const struct gb_names *on)
 {
-	struct topic	*t;
-	size_t		 n;
+	static const unsigned char	 zero[FINGERPRINT_BYTES];
+	struct topic			**t;
+	size_t				  i, j, slot, n = 0;
+	ssize_t				  k;
 
 	pthread_mutex_lock(&gb->gb_lock);
-	n = (t = topic_of(&gb->store, slug, 0)) != NULL ? t->likes.n : 0;
+	k = topics_on(&gb->store, on, &t);
+	for (i = 0; k > 0 && i < (size_t)k; i++) {
+		if (i == 0) {
+			n = t[0]->likes.n;
+			continue;
+		}
+		for (slot = 0; slot < t[i]->likes.cap; slot++) {
+			if (memcmp(t[i]->likes.keys[slot], zero, FINGERPRINT_BYTES) == 0)
+				continue;
+			for (j = 0; j < i && !keyset_holds(&t[j]->likes, t[i]->likes.keys[slot]); j++)
+				continue;
+			n += j == i;
+		}
+	}
 	pthread_mutex_unlock(&gb->gb_lock);
+	free(t);
 	return n;
 }
 
 int
-guestbook_liked(struct guestbook *gb, const char *slug, const char *fingerprint)
+guestbook_liked(struct guestbook *gb, const struct gb_names *on, const char *fingerprint)
 {
-	int	liked;
+	struct topic	**t;
+	ssize_t		  i, k;
+	int		  liked = 0;
 
 	pthread_mutex_lock(&gb->gb_lock);
-	liked = guestbook_liked_locked(gb, slug, fingerprint);
+	k = topics_on(&gb->store, on, &t);
+	for (i = 0; i < k && !liked; i++)
+		liked = keyset_has(&t[i]->likes, fingerprint);
 	pthread_mutex_unlock(&gb->gb_lock);
+	free(t);
 	return liked;
 }
 

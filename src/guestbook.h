@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "record.h"
+#include "review.h"
 
 struct guestbook;
 struct pending;
@@ -32,6 +33,20 @@ struct gb_entry {
 	int			 held;		/* waits for the owner's approve */
 	struct gb_entry		**replies;	/* oldest first; owned by the entry */
 	size_t			 nreplies, replies_cap;
+};
+
+/*
+ * The names under which one review's entries and likes are found: its
+ * identity (review_identity: its stem without the date), then the slugs
+ * it had before (Was:), each at most once. A record stored under any stem
+ * with one of these identities is the review's, so a review renamed keeps
+ * what was said on it; the log itself never changes. {""} is the
+ * guestbook's own notes.
+ */
+#define GB_NAMES_MAX	(1 + REVIEW_WAS_MAX)
+struct gb_names {
+	const char	*v[GB_NAMES_MAX];
+	size_t		 n;
 };
 
 /* An entry in a thread: depth 0 for one that answers no entry shown with it. */
@@ -72,8 +87,7 @@ int	 pending_result(const struct pending *p, unsigned long long *id,
 	    const char **reason);
 
 /*
- * A thread view of the shown entries on slug ("" for the guestbook's own,
- * NULL for all): entries that answer none (roots), of the newest max after
+ * A thread view of the shown entries on the names on (NULL for all): entries that answer none (roots), of the newest max after
  * the skip newest, oldest first (newest first with newest_first), each
  * followed by the replies under it, depth first, oldest first. An entry is
  * shown when neither it nor an entry it answers is hidden or held: hiding a
@@ -82,7 +96,7 @@ int	 pending_result(const struct pending *p, unsigned long long *id,
  * without a lock. *roots is how many roots are shown in all. Returns 0, or
  * -1 when out of memory (*n is 0).
  */
-int	 guestbook_threads(struct guestbook *gb, const char *slug, size_t skip,
+int	 guestbook_threads(struct guestbook *gb, const struct gb_names *on, size_t skip,
 	    size_t max, int newest_first, struct gb_item **v, size_t *n, size_t *roots);
 
 /*
@@ -100,19 +114,18 @@ int	 guestbook_entry(struct guestbook *gb, unsigned long long id,
 	    struct gb_item **v, size_t *n);
 
 /*
- * The newest max shown entries on slug ("" for the guestbook's own, NULL
- * for all), replies among them, newest first, each with how many entries it
+ * The newest max shown entries on the names on (NULL for all), replies among them, newest first, each with how many entries it
  * answers as its depth: what a feed lists. *v is allocated (freed by the
  * caller; NULL when none is shown) and its entries stay valid until
  * guestbook_close(). Returns 0, or -1 when out of memory (*n is 0).
  */
-int	 guestbook_latest(struct guestbook *gb, const char *slug, size_t max,
+int	 guestbook_latest(struct guestbook *gb, const struct gb_names *on, size_t max,
 	    struct gb_item **v, size_t *n);
 
-/* How many certificates like the review slug. */
-size_t	 guestbook_likes(struct guestbook *gb, const char *slug);
-/* Whether the certificate fingerprint has liked the review slug. */
-int	 guestbook_liked(struct guestbook *gb, const char *slug, const char *fingerprint);
+/* How many certificates like the review of the names on, each counted once. */
+size_t	 guestbook_likes(struct guestbook *gb, const struct gb_names *on);
+/* Whether the certificate fingerprint has liked the review of the names on. */
+int	 guestbook_liked(struct guestbook *gb, const struct gb_names *on, const char *fingerprint);
 /* Whether target (a fingerprint or an address key) is banned from writing. */
 int	 guestbook_banned(struct guestbook *gb, const char *target);
 /* Whether the certificate fingerprint has a shown or approved entry. */

@@ -32,6 +32,7 @@
 #include "index.h"
 #include "log.h"
 #include "review.h"
+#include "search.h"
 #include "utf8.h"
 #include "vocab.h"
 
@@ -43,8 +44,28 @@
 #define SETTLE_MS		100
 /* Seconds between looks at the calendar while a scheduled review waits. */
 #define SCHEDULE_CHECK_S	60
+/* Changes that can alter what a page shows; IN_ATTRIB catches chmod. */
+#define WATCH_MASK	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
+			 IN_DELETE | IN_CREATE | IN_ATTRIB | IN_ONLYDIR)
 /* Room for a batch of inotify events (struct inotify_event + NAME_MAX each). */
 #define INOTIFY_BUF		(64 * 1024)
+
+/*
+ * A name a request may give a review: its identity, or one it had before
+ * (Was:). The snapshot's table of them, open addressing by name, finds the
+ * review an old URL means in one look-up, whatever the number of reviews.
+ */
+struct alias {
+	const char	*name;		/* an identity; NULL for a free slot */
+	struct entry	*e;		/* the review it leads to; NULL when two claim it */
+};
+
+/* Who claims a name, beside its slot while the table is built (and only then). */
+struct claimant {
+	const struct entry	*by;		/* the review whose file claims it first */
+	unsigned		 line;		/* of its Was:; 0 for a review's own identity */
+	int			 fresh;		/* read in this build: its problems are news */
+};
 
 /* An immutable set of generated pages, shared by the requests that use it. */
 struct snapshot {
@@ -55,6 +76,10 @@ struct snapshot {
 	size_t		  nreviews;
 	struct entry	**listed;	/* what readers see, newest first (gemlog_sort); no references */
 	size_t		  nlisted;
+	struct alias	 *aliases;	/* every name of every review, drafts too */
+	size_t		  aliases_cap;	/* a power of two, at least twice the names */
+	unsigned	  alias_errors;	/* Was: lines that could not be kept */
+	struct search_index *search;	/* of the listed entries */
 	long long	  next_due;	/* when the next scheduled review is due; 0 for none */
 	atomic_flag	  kicked;	/* the watcher was told that next_due has come */
 };
@@ -73,6 +98,8 @@ struct known {
 	struct timespec	 mtime;		/* the date of a review that names none */
 	struct entry	*entry;
 	int		 date_error;	/* its Date: is not a date: it lands elsewhere than meant */
+	int		 was_error;	/* a Was: slug no file could have */
+	int		 fresh;		/* parsed for this catalogue, not taken from the one before */
 	int		 moved;		/* now owned by a newer catalogue */
 	int		 changed;	/* named by an inotify event: look again */
 	int		 reused;	/* taken from the catalogue before this one */
@@ -88,9 +115,15 @@ struct catalogue {
 
 /* What the watcher saw since the last rebuild; the index thread's own. */
 struct changes {
-	int	rescan;		/* reviews/ as a whole changed, or too many names */
+	int	rescan;		/* reviews/ or a folder in it changed, or too many names */
 	size_t	n;
-	char	names[CHANGED_MAX][NAME_MAX + 1];
+	char	names[CHANGED_MAX][REVIEW_PATH_MAX + 1];	/* paths under reviews/ */
+};
+
+/* A subfolder of reviews/ the watcher watches, and its path under reviews/. */
+struct folder {
+	int	 wd;
+	char	*path;
 };
 
 /* One capsule's index and the thread that keeps it current. */
@@ -109,6 +142,8 @@ struct index {
 	pthread_t		 watcher;
 	struct changes		 changes;
 	int			 reviews_wd;
+	struct folder		*folders;	/* the subfolders watched; the index thread's */
+	size_t			 nfolders;
 	int			 watching;
 	int			 stop_fd;
 	int			 kick_fd;	/* a scheduled review is due: rebuild */
@@ -126,10 +161,12 @@ snapshot_free(struct snapshot *s)
 	size_t	i;
 
 	gemlog_pages_free(s->pages, s->npages);
+	search_free(s->search);
 	for (i = 0; i < s->nreviews; i++)
 		entry_put(s->reviews[i]);
 	free(s->reviews);
 	free(s->listed);
+	free(s->aliases);
 	free(s);
 }
 
@@ -204,12 +241,18 @@ entry_put(struct entry *e)
 		return;
 	tags_free(e->tags, e->ntags);
 	tags_free(e->directors, e->ndirectors);
+	while (e->nwas > 0)
+		free(e->was[--e->nwas].identity);
+	free(e->was);
+	if (e->path != e->file)
+		free(e->path);
 	free(e->file);
 	free(e->slug);
 	free(e->identity);
 	free(e->title);
 	free(e->summary);
 	free(e->link);
+	search_doc_free(e->search);
 	free(e);
 }
 
@@ -220,6 +263,15 @@ known_free(struct known *k)
 		return;
 	free(k->name);
 	entry_put(k->entry);
+}
+
+/* The last component of a path under reviews/: the file name. */
+static const char *
+base_name(const char *relpath)
+{
+	const char	*slash = strrchr(relpath, '/');
+
+	return slash != NULL ? slash + 1 : relpath;
 }
 
 /* Reads a whole file of at most max bytes under the root; caller frees *out. */
@@ -296,6 +348,7 @@ reuse_known(struct catalogue *old, const char *name, const struct stat *st,
 	*out = *k;
 	out->changed = 0;
 	out->reused = 1;
+	out->fresh = 0;
 	k->moved = 1;
 	return 1;
 }
@@ -383,10 +436,6 @@ log_problems(const char *path, const struct review *r)
 }
 
 /*
- * Makes the index entry for the review file at path (name in reviews/,
- * contents text). Returns NULL, having logged why, when it cannot be used.
- */
-/*
  * Dates e: its Date:, else the date in its file name, else the day it was
  * first seen (the dates log's, so an edit never moves it). Whatever the date,
  * the log says when its bytes last changed: e->edited.
@@ -417,10 +466,35 @@ entry_dates(struct entry *e, const struct review *r, const struct review_name *r
 		memcpy(e->date, "1970-01-01", sizeof(e->date));
 }
 
+/* Copies the Was: slugs of r into e as identities; -1 when out of memory. */
+static int
+entry_was(struct entry *e, const struct review *r)
+{
+	size_t	i;
+
+	if (r->nwas == 0)
+		return 0;	/* most reviews: no allocation */
+	if ((e->was = calloc(r->nwas, sizeof(*e->was))) == NULL)
+		return -1;
+	for (i = 0; i < r->nwas; i++) {
+		if ((e->was[i].identity = strdup(review_identity(r->was[i].slug))) == NULL)
+			return -1;
+		e->was[i].line = r->was[i].line;
+		e->nwas++;
+	}
+	return 0;
+}
+
+/*
+ * Makes the index entry for the review file at path (relpath under
+ * reviews/, contents text). Returns NULL, having logged why, when it
+ * cannot be used.
+ */
 static struct entry *
-entry_parse(struct index *ix, const char *path, const char *name,
+entry_parse(struct index *ix, const char *path, const char *relpath,
     const char *text, size_t len, const struct timespec *mtime)
 {
+	const char		*name = base_name(relpath);
 	struct review		*r = &ix->scratch;
 	struct review_name	 rn;
 	struct entry		*e;
@@ -441,16 +515,19 @@ entry_parse(struct index *ix, const char *path, const char *name,
 	e->rating = r->rating;
 	entry_dates(e, r, &rn, ix->dates, text, len, (long long)mtime->tv_sec);
 	e->file = strdup(name);
+	/* A review at the top of reviews/ is where its name says: one string for both. */
+	e->path = name == relpath ? e->file : strdup(relpath);
 	e->slug = strndup(name, strlen(name) - 4);	/* without .gmi or .txt */
 	e->title = strdup(r->title[0] != '\0' ? r->title : rn.slug);
 	e->identity = strdup(rn.slug);
 	e->summary = summary_of(text, len, r->body);
-	if (e->file == NULL || e->slug == NULL || e->title == NULL || e->identity == NULL ||
-	    e->summary == NULL ||
+	if (e->file == NULL || e->path == NULL || e->slug == NULL || e->title == NULL ||
+	    e->identity == NULL || e->summary == NULL || entry_was(e, r) == -1 ||
 	    entry_names(&e->tags, &e->ntags, r->tags, r->ntags) == -1 ||
 	    entry_names(&e->directors, &e->ndirectors, r->directors, r->ndirectors) == -1)
 		goto nomem;
-	if (gemlog_link(e) == -1)
+	if (gemlog_link(e) == -1 || (e->search = search_doc_make(e->title, e->directors,
+	    e->ndirectors, e->tags, e->ntags, text, len, r->body)) == NULL)
 		goto nomem;
 	return e;
 nomem:
@@ -463,7 +540,7 @@ nomem:
 static void
 known_parse(struct index *ix, struct known *k)
 {
-	char		 path[sizeof(REVIEWS_DIR) + NAME_MAX + 1];
+	char		 path[sizeof(REVIEWS_DIR) + REVIEW_PATH_MAX + 1];
 	char		*text;
 	size_t		 len;
 	const char	*reason;
@@ -475,6 +552,8 @@ known_parse(struct index *ix, struct known *k)
 	}
 	k->entry = entry_parse(ix, path, k->name, text, len, &k->mtime);
 	k->date_error = k->entry != NULL && (ix->scratch.warnings & REVIEW_WARN_BAD_DATE);
+	k->was_error = k->entry != NULL && (ix->scratch.warnings & REVIEW_WARN_BAD_WAS);
+	k->fresh = 1;
 	free(text);
 }
 /* Marks the old catalogue's record for name as its own again. */
@@ -518,64 +597,167 @@ abandon_scan(struct catalogue *old, struct known *files, size_t n)
 	free(files);
 }
 
+/* A scan in progress: the records found so far, and the folders to watch. */
+struct scan {
+	struct known	*files;
+	size_t		 n, cap;
+	struct folder	*folders;
+	size_t		 nfolders, folders_cap;
+};
+
+/* Watches the subfolder path (under reviews/) and notes it in sc; -1 when out of memory. */
+static int
+scan_watch(struct index *ix, struct scan *sc, const char *path)
+{
+	char		 full[sizeof(ix->root) + sizeof(REVIEWS_DIR) + REVIEW_PATH_MAX + 2];
+	struct folder	*grown;
+	int		 wd;
+
+	if (ix->ino == -1)
+		return 0;	/* a check (-n) watches nothing */
+	/* Before the folder is read, so a file dropped in meanwhile is seen by one or the other. */
+	if ((size_t)snprintf(full, sizeof(full), "%s/%s/%s", ix->root, REVIEWS_DIR, path) >=
+	    sizeof(full) || (wd = inotify_add_watch(ix->ino, full, WATCH_MASK)) == -1) {
+		log_warn("%s/%s: not watched: %s", REVIEWS_DIR, path, strerror(errno));
+		return 0;
+	}
+	if (sc->nfolders == sc->folders_cap) {
+		sc->folders_cap = sc->folders_cap == 0 ? 8 : 2 * sc->folders_cap;
+		if ((grown = reallocarray(sc->folders, sc->folders_cap, sizeof(*grown))) == NULL)
+			return -1;
+		sc->folders = grown;
+	}
+	if ((sc->folders[sc->nfolders].path = strdup(path)) == NULL)
+		return -1;
+	sc->folders[sc->nfolders++].wd = wd;
+	return 0;
+}
+
+/* Adds the record of the review file path (under reviews/), reused or parsed; -1 when out of memory. */
+static int
+scan_file(struct index *ix, struct scan *sc, const char *path, const struct stat *st)
+{
+	struct known	*grown;
+
+	if (sc->n == sc->cap) {
+		sc->cap = sc->cap == 0 ? 64 : sc->cap * 2;
+		if ((grown = reallocarray(sc->files, sc->cap, sizeof(*grown))) == NULL)
+			return -1;
+		sc->files = grown;
+	}
+	if (!reuse_known(&ix->catalogue, path, st, &sc->files[sc->n]) &&
+	    known_new(ix, &sc->files[sc->n], path, st) == -1)
+		return -1;
+	sc->n++;
+	return 0;
+}
+
 /*
- * Lists reviews/ into a new catalogue, reusing the parsed entries of files
- * that did not change since old was made. Returns 0, or -1 with *reason.
+ * Lists the folder fd (dir under reviews/, "" for reviews/ itself, depth
+ * folders down) into sc: review files, and subfolders to REVIEW_DEPTH_MAX.
+ * A symlink is never followed into a folder: nothing outside reviews/ is
+ * walked, and no loop can be. Closes fd. -1 when out of memory, or when
+ * reviews/ itself cannot be read.
+ */
+static int
+scan_folder(struct index *ix, struct scan *sc, int fd, const char *dir, unsigned depth)
+{
+	struct dirent		*de;
+	struct stat		 st;
+	struct review_name	 name;
+	const char		*why;
+	char			 path[REVIEW_PATH_MAX + 1];
+	DIR			*d;
+	int			 sub, rc = 0;
+
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		/* A subfolder that cannot be read is passed over; reviews/ itself is an error. */
+		return depth == 0 ? -1 : 0;
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    (size_t)snprintf(path, sizeof(path), "%s%s%s", dir, dir[0] != '\0' ? "/" : "",
+		    de->d_name) >= sizeof(path))
+			continue;
+		if (S_ISDIR(st.st_mode) && depth < REVIEW_DEPTH_MAX) {
+			if ((rc = scan_watch(ix, sc, path)) == 0 && (sub = openat(fd, de->d_name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) != -1)
+				rc = scan_folder(ix, sc, sub, path, depth + 1);
+			continue;
+		}
+		/* A symlinked file is followed; capsule_open keeps its target under the root. */
+		if (S_ISLNK(st.st_mode) && fstatat(fd, de->d_name, &st, 0) == -1)
+			continue;
+		if (S_ISREG(st.st_mode) && review_name_parse(de->d_name, &name, &why) == 0)
+			rc = scan_file(ix, sc, path, &st);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Frees a table of folders; their watches are the caller's to keep or remove. */
+static void
+folders_free(struct folder *v, size_t n)
+{
+	while (n > 0)
+		free(v[--n].path);
+	free(v);
+}
+
+/* Makes sc's folders the ones watched, removing the watches of folders no longer there. */
+static void
+folders_adopt(struct index *ix, struct scan *sc)
+{
+	size_t	i, j;
+
+	for (i = 0; i < ix->nfolders; i++) {
+		for (j = 0; j < sc->nfolders && sc->folders[j].wd != ix->folders[i].wd; j++)
+			continue;
+		if (j == sc->nfolders && ix->ino != -1)
+			(void)inotify_rm_watch(ix->ino, ix->folders[i].wd);
+	}
+	folders_free(ix->folders, ix->nfolders);
+	ix->folders = sc->folders;
+	ix->nfolders = sc->nfolders;
+}
+
+/*
+ * Lists reviews/ and its subfolders into a new catalogue, reusing the
+ * parsed entries of files that did not change since old was made, and
+ * watches every subfolder. Returns 0, or -1 with *reason.
  */
 static int
 catalogue_scan(struct index *ix, struct catalogue *out, const char **reason)
 {
-	struct catalogue	*old = &ix->catalogue;
-	struct dirent	*de;
-	struct known	*files = NULL, *grown, *k;
-	struct stat		 st;
-	struct review_name	 name;
-	const char		*why;
-	size_t			 n = 0, cap = 0;
-	DIR			*dir;
-	int			 fd;
+	struct scan	sc = { 0 };
+	int		fd;
 
 	memset(out, 0, sizeof(*out));
 	if ((fd = capsule_open(ix->root_fd, REVIEWS_DIR)) == -1) {
-		if (errno == ENOENT)
+		if (errno == ENOENT) {
+			folders_adopt(ix, &sc);
 			return 0;	/* no reviews yet */
+		}
 		*reason = reasonf("%s: %s", REVIEWS_DIR, capsule_error(errno));
 		return -1;
 	}
-	if ((dir = fdopendir(fd)) == NULL) {
-		*reason = reasonf("%s: %s", REVIEWS_DIR, strerror(errno));
-		close(fd);
+	if (scan_folder(ix, &sc, fd, "", 0) == -1) {
+		*reason = sc.n == 0 && errno != ENOMEM ? reasonf("%s: %s", REVIEWS_DIR,
+		    strerror(errno)) : "out of memory";
+		abandon_scan(&ix->catalogue, sc.files, sc.n);
+		folders_free(sc.folders, sc.nfolders);
 		return -1;
 	}
-	while ((de = readdir(dir)) != NULL) {
-		if (review_name_parse(de->d_name, &name, &why) == -1)
-			continue;
-		if (fstatat(fd, de->d_name, &st, 0) == -1 || !S_ISREG(st.st_mode))
-			continue;
-		if (n == cap) {
-			cap = cap == 0 ? 64 : cap * 2;
-			if ((grown = reallocarray(files, cap, sizeof(*files))) == NULL)
-				goto nomem;
-			files = grown;
-		}
-		k = &files[n];
-		if (!reuse_known(old, de->d_name, &st, k) &&
-		    known_new(ix, k, de->d_name, &st) == -1)
-			goto nomem;
-		n++;
-	}
-	closedir(dir);
+	folders_adopt(ix, &sc);
+	dates_sync(ix->dates);
 	/* An empty reviews/ leaves files NULL, which qsort may not be given. */
-	if (n > 0)
-		qsort(files, n, sizeof(*files), known_cmp);
-	out->files = files;
-	out->nfiles = n;
+	if (sc.n > 0)
+		qsort(sc.files, sc.n, sizeof(*sc.files), known_cmp);
+	out->files = sc.files;
+	out->nfiles = sc.n;
 	return 0;
-nomem:
-	closedir(dir);
-	abandon_scan(old, files, n);
-	*reason = "out of memory";
-	return -1;
 }
 
 static void
@@ -648,13 +830,14 @@ catalogue_update(struct index *ix, const struct changes *ch,
 	}
 	for (i = 0; i < old->nfiles; i++)
 		if (!old->files[i].changed) {
-			files[n++] = old->files[i];
+			files[n] = old->files[i];
+			files[n++].fresh = 0;
 			old->files[i].moved = 1;
 		}
 	kept = n;
 	for (i = 0; i < ch->n; i++) {
 		if (seen_before(ch, i, ch->names[i]) ||
-		    review_name_parse(ch->names[i], &name, &why) == -1 ||
+		    review_name_parse(base_name(ch->names[i]), &name, &why) == -1 ||
 		    fstatat(dirfd, ch->names[i], &st, 0) == -1 || !S_ISREG(st.st_mode))
 			continue;
 		k = &files[n];
@@ -728,20 +911,160 @@ listed(const struct catalogue *cat, long long now, struct entry **v, long long *
 	return n;
 }
 
-/* Every entry of the catalogue, drafts and scheduled ones too, each with a reference. */
+static int
+file_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct entry *const *)a)->file, (*(struct entry *const *)b)->file);
+}
+
+/*
+ * Every entry of the catalogue, drafts and scheduled ones too, each with a
+ * reference, sorted by file name for /reviews/FILE. The catalogue is in
+ * path order, which is file name order until a subfolder holds reviews.
+ */
 static int
 snapshot_all(struct snapshot *s, const struct catalogue *cat)
 {
 	size_t	i;
+	int	sorted = 1;
 
 	if ((s->reviews = calloc(cat->nfiles + 1, sizeof(*s->reviews))) == NULL)
 		return -1;
-	/* Sorted by file name, as the catalogue is. */
 	for (i = 0; i < cat->nfiles; i++)
 		if (cat->files[i].entry != NULL) {
 			s->reviews[s->nreviews++] = cat->files[i].entry;
 			atomic_fetch_add(&cat->files[i].entry->refs, 1);
+			sorted &= s->nreviews == 1 ||
+			    file_cmp(&s->reviews[s->nreviews - 2], &s->reviews[s->nreviews - 1]) <= 0;
 		}
+	if (!sorted)
+		qsort(s->reviews, s->nreviews, sizeof(*s->reviews), file_cmp);
+	return 0;
+}
+
+static size_t
+alias_slot(const struct alias *v, size_t cap, const char *name)
+{
+	uint64_t		 h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+	const unsigned char	*p;
+	size_t			 i;
+
+	for (p = (const unsigned char *)name; *p != '\0'; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	for (i = (size_t)h & (cap - 1); v[i].name != NULL && strcmp(v[i].name, name) != 0;
+	    i = (i + 1) & (cap - 1))
+		continue;
+	return i;
+}
+
+/* The review whose identity, or one of whose Was: slugs, is identity; NULL for none. */
+static struct entry *
+alias_find(const struct snapshot *s, const char *identity)
+{
+	const struct alias	*a;
+
+	if (s->aliases_cap == 0)
+		return NULL;
+	a = &s->aliases[alias_slot(s->aliases, s->aliases_cap, identity)];
+	return a->name != NULL ? a->e : NULL;
+}
+
+/* Whether e's Was: names its i-th slug before it too. */
+static int
+says_was_before(const struct entry *e, size_t i)
+{
+	size_t	j;
+
+	for (j = 0; j < i; j++)
+		if (strcmp(e->was[j].identity, e->was[i].identity) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether e says it was identity. */
+static int
+says_was(const struct entry *e, const char *identity)
+{
+	size_t	i;
+
+	for (i = 0; i < e->nwas; i++)
+		if (strcmp(e->was[i].identity, identity) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Gives the review of k the old name w, unless another review has that
+ * name (it is that review's, and a cycle when that one says it was this
+ * one) or claimed it first (then neither keeps it: a URL cannot mean two
+ * reviews). What is refused is counted, and logged with the file and line
+ * when report (or either file is new in this build) says so. claims[i]
+ * is who claims the name in slot i.
+ */
+static void
+alias_add(struct snapshot *s, struct claimant *claims, const struct known *k,
+    const struct entry_was *w, int report)
+{
+	struct entry	*e = k->entry;
+	size_t		 i = alias_slot(s->aliases, s->aliases_cap, w->identity);
+	struct alias	*a = &s->aliases[i];
+	struct claimant	*c = &claims[i];
+
+	if (strcmp(w->identity, e->identity) == 0 || (a->name != NULL && c->by == e))
+		return;	/* its own name, or said twice: nothing to keep */
+	if (a->name == NULL) {
+		*a = (struct alias){ w->identity, e };
+		*c = (struct claimant){ e, w->line, k->fresh };
+		return;
+	}
+	s->alias_errors++;
+	report |= k->fresh || c->fresh;
+	if (c->line == 0 && report)
+		log_warn("%s/%s:%u: error: Was: '%s' is %s/%s, a review of its own%s; ignored",
+		    REVIEWS_DIR, e->path, w->line, w->identity, REVIEWS_DIR, c->by->path,
+		    says_was(c->by, e->identity) ? " that says it was this one (a cycle)" : "");
+	else if (c->line != 0 && report)
+		log_warn("%s/%s:%u: error: Was: '%s' is claimed by %s/%s:%u too; "
+		    "neither keeps it", REVIEWS_DIR, e->path, w->line, w->identity,
+		    REVIEWS_DIR, c->by->path, c->line);
+	if (c->line != 0)
+		a->e = NULL;
+}
+
+/*
+ * The table of every review's names: identities first (two files with one
+ * identity are lint_slugs' to report; the first keeps it), then the Was:
+ * slugs. Who claims each is kept aside for the build only, so the table a
+ * snapshot keeps is two pointers a slot. Returns -1 when out of memory.
+ */
+static int
+aliases_build(struct snapshot *s, const struct catalogue *cat, int report)
+{
+	const struct known	*k;
+	struct claimant		*claims;
+	size_t			 i, j, n = 0;
+
+	for (i = 0; i < cat->nfiles; i++)
+		if (cat->files[i].entry != NULL)
+			n += 1 + cat->files[i].entry->nwas;
+	for (s->aliases_cap = 16; s->aliases_cap < 2 * n; s->aliases_cap *= 2)
+		continue;
+	if ((s->aliases = calloc(s->aliases_cap, sizeof(*s->aliases))) == NULL ||
+	    (claims = calloc(s->aliases_cap, sizeof(*claims))) == NULL)
+		return -1;
+	for (i = 0; i < cat->nfiles; i++) {
+		if ((k = &cat->files[i])->entry == NULL)
+			continue;
+		j = alias_slot(s->aliases, s->aliases_cap, k->entry->identity);
+		if (s->aliases[j].name != NULL)
+			continue;
+		s->aliases[j] = (struct alias){ k->entry->identity, k->entry };
+		claims[j] = (struct claimant){ k->entry, 0, k->fresh };
+	}
+	for (i = 0; i < cat->nfiles; i++)
+		for (j = 0; (k = &cat->files[i])->entry != NULL && j < k->entry->nwas; j++)
+			alias_add(s, claims, k, &k->entry->was[j], report);
+	free(claims);
 	return 0;
 }
 
@@ -758,9 +1081,12 @@ snapshot_build(struct index *ix, const char **reason)
 	*reason = "out of memory";
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (s->listed = calloc(cat->nfiles + 1, sizeof(*s->listed))) == NULL ||
-	    snapshot_all(s, cat) == -1)
+	    snapshot_all(s, cat) == -1 ||
+	    aliases_build(s, cat, ix->current == NULL) == -1)
 		goto fail;
 	s->nlisted = listed(cat, event_calendar_now(), s->listed, &s->next_due);
+	if ((s->search = search_build(s->listed, s->nlisted)) == NULL)
+		goto fail;
 	atomic_flag_clear(&s->kicked);
 	if (read_file(ix, INTRO_FILE, REVIEW_FILE_MAX, &intro, &intro_len, &why) == -1 &&
 	    file_exists(ix, INTRO_FILE))
@@ -814,7 +1140,7 @@ lint_slugs(const struct catalogue *cat)
 	for (i = 0; i < cat->nfiles; i++)
 		if (cat->files[i].entry != NULL)
 			v[n++] = (struct claim){ cat->files[i].entry->identity,
-			    cat->files[i].entry->file };
+			    cat->files[i].entry->path };
 	qsort(v, n, sizeof(*v), claim_cmp);
 	for (i = 1; i < n; i++) {
 		if (strcmp(v[i - 1].slug, v[i].slug) != 0)
@@ -874,9 +1200,9 @@ lint_spellings(const struct catalogue *cat)
 		if ((e = cat->files[i].entry) == NULL)
 			continue;
 		for (j = 0; j < e->ntags; j++)
-			v[n++] = (struct spelling){ &e->tags[j], e->file, "tag" };
+			v[n++] = (struct spelling){ &e->tags[j], e->path, "tag" };
 		for (j = 0; j < e->ndirectors; j++)
-			v[n++] = (struct spelling){ &e->directors[j], e->file, "director" };
+			v[n++] = (struct spelling){ &e->directors[j], e->path, "director" };
 	}
 	qsort(v, n, sizeof(*v), spelling_cmp);
 	for (start = 0, i = 1; i <= n; i++)
@@ -890,7 +1216,8 @@ lint_spellings(const struct catalogue *cat)
 /*
  * What no single file shows: two files with one slug (errors, counted), a
  * tag spelled several ways (warnings). Plus the files whose Date: is not a
- * date, already logged, counted as errors.
+ * date or with a Was: slug no file could have, already logged, counted as
+ * errors. (Was: lines the snapshot could not keep are its alias_errors.)
  */
 static unsigned
 catalogue_lint(const struct catalogue *cat)
@@ -900,7 +1227,7 @@ catalogue_lint(const struct catalogue *cat)
 
 	lint_spellings(cat);
 	for (i = 0; i < cat->nfiles; i++)
-		errors += cat->files[i].date_error;
+		errors += cat->files[i].date_error + cat->files[i].was_error;
 	return errors;
 }
 
@@ -940,9 +1267,9 @@ index_rebuild(struct index *ix, const struct changes *ch, const char **reason)
 		return -1;
 	snapshot_publish(ix, s);
 	skipped = count_skipped(&ix->catalogue);
-	log_info("index: %s: %zu reviews, %d skipped, %zu pages, built in %.1f ms",
+	log_info("index: %s: %zu reviews, %d skipped, %zu pages, search %zu KiB, built in %.1f ms",
 	    ix->hostname, ix->catalogue.nfiles - (size_t)skipped, skipped, s->npages,
-	    (double)(event_now_us() - start) / 1000.0);
+	    search_bytes(s->search) / 1024, (double)(event_now_us() - start) / 1000.0);
 	return 0;
 }
 
@@ -986,6 +1313,7 @@ index_free(struct index *ix)
 {
 	snapshot_publish(ix, NULL);
 	catalogue_free(&ix->catalogue);
+	folders_free(ix->folders, ix->nfolders);
 	pthread_mutex_destroy(&ix->snapshot_lock);
 	pthread_mutex_destroy(&ix->jobs_lock);
 	free(ix);
@@ -1012,7 +1340,8 @@ index_check(int root_fd, const char *root, const char *hostname, unsigned public
 		dates_close(host.dates);
 		return 1;
 	}
-	skipped = count_skipped(&ix->catalogue) + (int)catalogue_lint(&ix->catalogue);
+	skipped = count_skipped(&ix->catalogue) + (int)catalogue_lint(&ix->catalogue) +
+	    (int)ix->current->alias_errors;
 	index_free(ix);
 	dates_close(host.dates);
 	return skipped;
@@ -1024,19 +1353,38 @@ review_cmp(const void *name, const void *entry)
 	return strcmp(name, (*(struct entry *const *)entry)->file);
 }
 
-/* Appends e's likes and its responses: every thread, oldest first. */
+/*
+ * The names e's responses and likes are stored under: its identity, and
+ * each Was: slug the snapshot gave it. Stems with any date lead to these.
+ */
 static void
-append_responses(const struct index *ix, const struct entry *e, struct buf *b)
+names_of(const struct snapshot *s, const struct entry *e, struct gb_names *on)
 {
+	size_t	i;
+
+	on->v[0] = e->identity;
+	on->n = 1;
+	for (i = 0; i < e->nwas && on->n < GB_NAMES_MAX; i++)
+		if (alias_find(s, e->was[i].identity) == e && !says_was_before(e, i))
+			on->v[on->n++] = e->was[i].identity;
+}
+
+/* Appends e's likes and its responses, under any of its names: every thread, oldest first. */
+static void
+append_responses(const struct index *ix, const struct snapshot *s, const struct entry *e,
+    struct buf *b)
+{
+	struct gb_names	 on;
 	struct gb_item	*v;
 	size_t		 n, roots;
 
 	if (ix->guestbook == NULL)
 		return;
-	if (guestbook_threads(ix->guestbook, e->slug, 0, SIZE_MAX, 0, &v, &n, &roots) == -1)
+	names_of(s, e, &on);
+	if (guestbook_threads(ix->guestbook, &on, 0, SIZE_MAX, 0, &v, &n, &roots) == -1)
 		b->failed = 1;
 	else
-		gemlog_responses(v, n, guestbook_likes(ix->guestbook, e->slug), e, b);
+		gemlog_responses(v, n, guestbook_likes(ix->guestbook, &on), e, b);
 	free(v);
 }
 
@@ -1048,16 +1396,16 @@ serve_review(const struct index *ix, const struct snapshot *s, const struct entr
 	struct neighbours	nb;
 	struct buf		footer = { 0 };
 	struct stat		st;
-	char			path[sizeof("reviews/") + REVIEW_NAME_MAX];
+	char			path[sizeof("reviews/") + REVIEW_PATH_MAX];
 	int			fd;
 
-	/* Fits: a review's file name is at most REVIEW_NAME_MAX. */
-	(void)!snprintf(path, sizeof(path), "reviews/%s", e->file);
+	/* Fits: a review's path is at most REVIEW_PATH_MAX. */
+	(void)!snprintf(path, sizeof(path), "reviews/%s", e->path);
 	if ((fd = capsule_open(ix->root_fd, path)) == -1)
 		return 0;	/* gone since the last rebuild: let the files answer */
 	gemlog_neighbours(s->listed, s->nlisted, e, &nb);
 	gemlog_footer(e, &nb, &footer);
-	append_responses(ix, e, &footer);
+	append_responses(ix, s, e, &footer);
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || footer.failed) {
 		close(fd);
 		buf_free(&footer);
@@ -1070,9 +1418,9 @@ serve_review(const struct index *ix, const struct snapshot *s, const struct entr
 	return 1;
 }
 
-/* The published review whose slug (file name without extension) is slug, or NULL. */
+/* The review whose file is stem with .gmi or .txt, drafts too; NULL for none. */
 static struct entry *
-find_slug(const struct snapshot *s, const char *slug, size_t n)
+find_stem(const struct snapshot *s, const char *stem, size_t n)
 {
 	static const char *const exts[] = { ".gmi", ".txt" };
 	struct entry	**e = NULL;
@@ -1081,13 +1429,33 @@ find_slug(const struct snapshot *s, const char *slug, size_t n)
 
 	for (i = 0; i < 2 && e == NULL && s->nreviews > 0; i++) {
 		name.len = 0;
-		buf_printf(&name, "%.*s%s", (int)n, slug, exts[i]);
+		buf_printf(&name, "%.*s%s", (int)n, stem, exts[i]);
 		if (!name.failed)
 			e = bsearch(name.data, s->reviews, s->nreviews,
 			    sizeof(*s->reviews), review_cmp);
 	}
 	buf_free(&name);
-	return e != NULL && published(*e, event_calendar_now()) ? *e : NULL;
+	return e != NULL ? *e : NULL;
+}
+
+/*
+ * The one place that says which review a name means, for URLs and for
+ * the guestbook's records alike: the review whose stem it is, else the one
+ * whose identity or Was: slug is the name without its date (an old date,
+ * an old slug). NULL when none is published.
+ */
+static struct entry *
+find_review(const struct snapshot *s, const char *stem, size_t n)
+{
+	struct entry	*e = find_stem(s, stem, n);
+	char		 copy[REVIEW_NAME_MAX + 1];
+
+	if (e == NULL && n < sizeof(copy)) {
+		memcpy(copy, stem, n);
+		copy[n] = '\0';
+		e = alias_find(s, review_identity(copy));
+	}
+	return e != NULL && published(e, event_calendar_now()) ? e : NULL;
 }
 
 /*
@@ -1106,7 +1474,7 @@ serve_review_menu(const struct index *ix, const struct snapshot *s, const struct
 	buf_puts(&page, " Read the review\n");
 	gemlog_neighbours(s->listed, s->nlisted, e, &nb);
 	gemlog_footer(e, &nb, &page);
-	append_responses(ix, e, &page);
+	append_responses(ix, s, e, &page);
 	if (page.failed) {
 		buf_free(&page);
 		return 0;
@@ -1117,22 +1485,70 @@ serve_review_menu(const struct index *ix, const struct snapshot *s, const struct
 }
 
 int
-index_review(struct index *ix, const char *slug, char *file, size_t filesize, char *title,
-    size_t titlesize)
+index_review(struct index *ix, const char *name, struct index_found *out)
 {
 	struct snapshot	*s;
-	struct entry	*e = NULL;
-	int		 n = -1;
+	struct entry	*e;
+	struct gb_names	 on;
+	size_t		 i;
+	int		 rc = -1;
 
+	memset(out, 0, sizeof(*out));
 	if ((s = snapshot_acquire(ix)) == NULL)
 		return -1;
-	if ((e = find_slug(s, slug, strlen(slug))) != NULL) {
-		n = snprintf(file, filesize, "%s", e->file);
-		n = n < 0 || (size_t)n >= filesize ||
-		    snprintf(title, titlesize, "%s", e->title) < 0 ? -1 : 0;
+	if ((e = find_review(s, name, strlen(name))) != NULL) {
+		/* Fit: each is at most what out's fields are sized for (REVIEW_*_MAX). */
+		(void)!snprintf(out->slug, sizeof(out->slug), "%s", e->slug);
+		(void)!snprintf(out->file, sizeof(out->file), "%s", e->file);
+		(void)!snprintf(out->title, sizeof(out->title), "%s", e->title);
+		out->moved = strcmp(name, e->slug) != 0;
+		names_of(s, e, &on);
+		for (i = 0; i < on.n; i++)
+			(void)!snprintf(out->names[i], sizeof(out->names[i]), "%s", on.v[i]);
+		out->nnames = on.n;
+		rc = 0;
 	}
 	snapshot_release(s);
-	return n;
+	return rc;
+}
+
+void
+index_found_names(const struct index_found *f, struct gb_names *on)
+{
+	size_t	i;
+
+	for (i = 0; i < f->nnames; i++)
+		on->v[i] = f->names[i];
+	on->n = f->nnames;
+}
+
+int
+index_found_owns(const struct index_found *f, const char *stored)
+{
+	const char	*identity = review_identity(stored);
+	size_t		 i;
+
+	for (i = 0; i < f->nnames; i++)
+		if (strcmp(f->names[i], identity) == 0)
+			return 1;
+	return 0;
+}
+
+void
+index_moved(const char *path, const char *asked, const char *name, struct response *resp)
+{
+	static const char	 prefix[] = "/reviews/";
+	struct buf		 to = { 0 };
+
+	buf_puts(&to, prefix);
+	buf_put_path(&to, name);
+	/* The path is /reviews/ASKED and the rest of the URL: the rest stays. */
+	buf_puts(&to, path + strlen(prefix) + strlen(asked));
+	if (to.failed)
+		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
+	else
+		response_set(resp, STATUS_REDIRECT, "%s", to.data);
+	buf_free(&to);
 }
 
 int
@@ -1159,12 +1575,31 @@ index_page(struct index *ix, const char *path, const char *lang, struct response
 	return 1;
 }
 
+/*
+ * The stem a /reviews/NAME URL names when NAME is no review's file: NAME
+ * without .gmi or .txt, or as it is when it has no extension (an old link,
+ * /reviews/heat); other files are not reviews. Its length, or 0.
+ */
+static size_t
+stem_of(const char *name)
+{
+	size_t		 n = strlen(name);
+	const char	*dot = strrchr(name, '.');
+
+	if (dot == NULL)
+		return n;
+	if (strcmp(dot, ".gmi") == 0 || strcmp(dot, ".txt") == 0)
+		return (size_t)(dot - name);
+	return 0;
+}
+
 int
-index_review_file(struct index *ix, const char *name, const char *lang, int owner,
-    struct response *resp)
+index_review_file(struct index *ix, const char *path, const char *name, const char *lang,
+    int owner, struct response *resp)
 {
 	struct snapshot	 *s;
-	struct entry	**e = NULL;
+	struct entry	**e = NULL, *now;
+	size_t		  n;
 	int		  served = 0;
 
 	if ((s = snapshot_acquire(ix)) == NULL)
@@ -1177,13 +1612,16 @@ index_review_file(struct index *ix, const char *name, const char *lang, int owne
 		/* Not the file under the root either: a draft stays unread until it is published. */
 		response_set(resp, STATUS_NOT_FOUND, "No such page");
 		served = 1;
+	} else if ((n = stem_of(name)) > 0 && (now = find_review(s, name, n)) != NULL) {
+		index_moved(path, name, now->file, resp);
+		served = 1;
 	}
 	snapshot_release(s);
 	return served;
 }
 
 int
-index_review_menu(struct index *ix, const char *slug, const char *lang,
+index_review_menu(struct index *ix, const char *path, const char *slug, const char *lang,
     struct response *resp)
 {
 	struct snapshot	*s;
@@ -1192,15 +1630,53 @@ index_review_menu(struct index *ix, const char *slug, const char *lang,
 
 	if ((s = snapshot_acquire(ix)) == NULL)
 		return 0;
-	if ((e = find_slug(s, slug, strlen(slug))) != NULL)
+	if ((e = find_review(s, slug, strlen(slug))) != NULL && strcmp(e->slug, slug) == 0)
 		served = serve_review_menu(ix, s, e, lang, resp);
+	else if (e != NULL) {
+		index_moved(path, slug, e->slug, resp);
+		served = 1;
+	}
 	snapshot_release(s);
 	return served;
 }
 
-/* Changes that can alter what a page shows; IN_ATTRIB catches chmod. */
-#define WATCH_MASK	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
-			 IN_DELETE | IN_CREATE | IN_ATTRIB | IN_ONLYDIR)
+
+int
+index_review_in_folder(struct index *ix, const char *relpath, int owner,
+    struct response *resp)
+{
+	struct snapshot	 *s;
+	struct entry	**e = NULL;
+	int		  served = 0;
+
+	if ((s = snapshot_acquire(ix)) == NULL)
+		return 0;
+	if (s->nreviews > 0)
+		e = bsearch(base_name(relpath), s->reviews, s->nreviews, sizeof(*s->reviews),
+		    review_cmp);
+	if (e != NULL && strcmp((*e)->path, relpath) == 0) {
+		if (owner || published(*e, event_calendar_now()))
+			index_moved("/reviews/", "", (*e)->file, resp);
+		else
+			response_set(resp, STATUS_NOT_FOUND, "No such page");
+		served = 1;
+	}
+	snapshot_release(s);
+	return served;
+}
+
+int
+index_search(struct index *ix, const struct request *req, const char *lang,
+    struct response *resp)
+{
+	struct snapshot	*s;
+
+	if ((s = snapshot_acquire(ix)) == NULL)
+		return 0;
+	search_answer(s->search, req, ix->root_fd, REVIEWS_DIR, lang, resp);
+	snapshot_release(s);
+	return 1;
+}
 
 static int
 watch_reviews(const struct index *ix, int ino)
@@ -1222,6 +1698,35 @@ note_change(struct changes *ch, const char *name)
 	snprintf(ch->names[ch->n++], sizeof(ch->names[0]), "%s", name);
 }
 
+/* The subfolder of reviews/ watched as wd; NULL for none. */
+static const struct folder *
+folder_of(const struct index *ix, int wd)
+{
+	size_t	i;
+
+	for (i = 0; i < ix->nfolders; i++)
+		if (ix->folders[i].wd == wd)
+			return &ix->folders[i];
+	return NULL;
+}
+
+/*
+ * What one event in reviews/ (dir "") or a subfolder of it means: a file
+ * to look at again, or, for a folder that appears, goes or is replaced, a
+ * rescan, which watches the folders there are then.
+ */
+static void
+note_event(struct index *ix, const struct inotify_event *ev, const char *dir)
+{
+	char	path[REVIEW_PATH_MAX + 1];
+
+	if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_ISDIR))
+		ix->changes.rescan = 1;
+	else if (ev->len > 0 && (size_t)snprintf(path, sizeof(path), "%s%s%s", dir,
+	    dir[0] != '\0' ? "/" : "", ev->name) < sizeof(path))
+		note_change(&ix->changes, path);
+}
+
 /*
  * Reads a batch of events into the changes. A reviews/ directory that
  * appears, goes or is replaced means a rescan (and a new watch); other
@@ -1234,7 +1739,7 @@ drain_events(struct index *ix, int ino)
 	char				 buf[INOTIFY_BUF]
 					     __attribute__((aligned(__alignof__(struct inotify_event))));
 	const struct inotify_event	*ev;
-	struct changes			*ch = &ix->changes;
+	const struct folder		*f;
 	ssize_t				 n;
 	char				*p;
 
@@ -1242,16 +1747,16 @@ drain_events(struct index *ix, int ino)
 		for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
 			ev = (const struct inotify_event *)(void *)p;
 			if (ev->mask & IN_Q_OVERFLOW)
-				ch->rescan = 1;
+				ix->changes.rescan = 1;
 			else if (ev->wd == ix->reviews_wd && ix->reviews_wd != -1) {
-				if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) {
-					ch->rescan = 1;
+				if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED))
 					ix->reviews_wd = -1;
-				} else if (ev->len > 0)
-					note_change(ch, ev->name);
-			} else if (ev->len > 0 && strcmp(ev->name, REVIEWS_DIR) == 0) {
+				note_event(ix, ev, "");
+			} else if ((f = folder_of(ix, ev->wd)) != NULL)
+				note_event(ix, ev, f->path);
+			else if (ev->len > 0 && strcmp(ev->name, REVIEWS_DIR) == 0) {
 				ix->reviews_wd = watch_reviews(ix, ino);
-				ch->rescan = 1;
+				ix->changes.rescan = 1;
 			}
 		}
 	}

@@ -3,6 +3,10 @@
 
 #include <stddef.h>
 
+#include "guestbook.h"
+#include "review.h"
+
+struct request;
 struct response;
 
 /*
@@ -69,22 +73,63 @@ void	 index_submit(struct index *ix, struct index_job *job);
 int	 index_page(struct index *ix, const char *path, const char *lang,
 	    struct response *resp);
 /*
- * The review file name (in reviews/) as written, then its footer and
- * responses. A draft, or a review not yet due, is 51 but for the owner,
- * who may proof-read it.
+ * /reviews/NAME (path): the review file NAME as written, then its footer
+ * and responses. A draft, or a review not yet due, is 51 but for the owner,
+ * who may proof-read it. A NAME that is a published review's old name
+ * (index_review), with .gmi, .txt or no extension, is 31 to its file.
  */
-int	 index_review_file(struct index *ix, const char *name, const char *lang, int owner,
+int	 index_review_file(struct index *ix, const char *path, const char *name,
+	    const char *lang, int owner, struct response *resp);
+/*
+ * The menu of the review slug (path is /reviews/SLUG/): a link to read it,
+ * director, tags, responses; 31 to the menu of its stem now when slug is an
+ * old name.
+ */
+int	 index_review_menu(struct index *ix, const char *path, const char *slug,
+	    const char *lang, struct response *resp);
+
+/*
+ * A review filed in a subfolder, relpath under reviews/ (2019/NAME.gmi), is
+ * served at /reviews/NAME.gmi, whatever folder holds it: 31 there, or 51
+ * for a draft or a review not yet due (but for the owner). Returns 0 when
+ * relpath is no review, for the file to be served as it is.
+ */
+int	 index_review_in_folder(struct index *ix, const char *relpath, int owner,
 	    struct response *resp);
-/* The menu of the review slug: a link to read it, director, tags, responses. */
-int	 index_review_menu(struct index *ix, const char *slug, const char *lang,
+
+/* A published review as the URLs that name it, and the guestbook, need it. */
+struct index_found {
+	char	slug[REVIEW_NAME_MAX + 1];	/* its stem now: /reviews/SLUG/... */
+	char	file[REVIEW_NAME_MAX + 1];	/* its file name: /reviews/FILE */
+	char	title[REVIEW_FIELD_MAX + 1];	/* cut when longer */
+	int	moved;				/* it was named by an old name: answer 31 */
+	char	names[GB_NAMES_MAX][REVIEW_NAME_MAX + 1];	/* its gb_names */
+	size_t	nnames;
+};
+
+/*
+ * Finds the published review named by name: its stem (file name without
+ * the extension), or an old name: a stem with another date, its slug
+ * without a date, or a slug a review's Was: lists, with or without a date.
+ * Returns 0 with *out filled, or -1 when there is no such review.
+ */
+int	 index_review(struct index *ix, const char *name, struct index_found *out);
+/* Points on at f's names, for the guestbook's views; valid while f is. */
+void	 index_found_names(const struct index_found *f, struct gb_names *on);
+/* Whether a record stored under the stem stored is on the review f. */
+int	 index_found_owns(const struct index_found *f, const char *stored);
+/*
+ * Answers 31 to path (/reviews/ASKED, then the rest of the URL) with ASKED
+ * replaced by name: the same kind of URL under a review's name now.
+ */
+void	 index_moved(const char *path, const char *asked, const char *name,
 	    struct response *resp);
 
 /*
- * Copies the file name and title of the review slug (its file name without
- * the extension); returns 0, or -1 when there is no such review. A title
- * too long for titlesize is cut.
+ * /search: the published reviews that hold the reader's words (search.h),
+ * or 10 asking for them.
  */
-int	 index_review(struct index *ix, const char *slug, char *file,
-	    size_t filesize, char *title, size_t titlesize);
+int	 index_search(struct index *ix, const struct request *req, const char *lang,
+	    struct response *resp);
 
 #endif

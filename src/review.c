@@ -13,36 +13,6 @@
 #define STR(x)		#x
 #define XSTR(x)		STR(x)
 
-/*
- * Non-ASCII code points that separate words in slugs and cannot be part of
- * a key: the Latin-1 Supplement's controls, no-break space, signs and
- * guillemets (but not ª, µ and º, which are letters), × and ÷, General
- * Punctuation (the spaces, dashes, curly quotes, ellipsis and invisible marks
- * of French typography), CJK spaces and brackets (but not 々, 〆 and 〇,
- * which are parts of names), the BOM as a zero-width no-break space, and
- * full-width ASCII punctuation. Everything else counts as a letter: without
- * Unicode tables a letter cannot be told from a symbol, and keeping one is
- * harmless.
- */
-static const struct {
-	unsigned	lo, hi;
-} separators[] = {
-	{ 0x80, 0xa9 }, { 0xab, 0xb4 }, { 0xb6, 0xb9 }, { 0xbb, 0xbf },
-	{ 0xd7, 0xd7 }, { 0xf7, 0xf7 },
-	{ 0x2000, 0x206f },
-	{ 0x3000, 0x3004 }, { 0x3008, 0x3020 },
-	{ 0xfeff, 0xfeff },
-	{ 0xff01, 0xff0f }, { 0xff1a, 0xff20 }, { 0xff3b, 0xff40 },
-	{ 0xff5b, 0xff65 },
-};
-
-static int
-is_ascii_alnum(unsigned c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9');
-}
-
 static int
 is_blank(char c)
 {
@@ -53,77 +23,6 @@ static unsigned char
 ascii_lower(unsigned char c)
 {
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
-static int
-is_separator(unsigned cp)
-{
-	size_t	i;
-
-	if (cp < 0x80)
-		return !is_ascii_alnum(cp);
-	for (i = 0; i < sizeof(separators) / sizeof(separators[0]); i++)
-		if (cp >= separators[i].lo && cp <= separators[i].hi)
-			return 1;
-	return 0;
-}
-
-/*
- * The letters of Latin-1 Supplement and Latin Extended-A, which cover the
- * names of European films, as the ASCII a slug holds for them: case and
- * accents do not make another tag ("Drame", "drame" and "drâme" are one,
- * and "Éric Rohmer" is /directors/eric-rohmer/). Ligatures and letters
- * without a decomposition take the spelling their languages use (æ "ae",
- * ß "ss", þ "th").
- */
-static const struct {
-	unsigned	 lo, hi;
-	const char	*ascii;
-} latin_letters[] = {
-	{ 0xc0, 0xc5, "a" }, { 0xc6, 0xc6, "ae" }, { 0xc7, 0xc7, "c" }, { 0xc8, 0xcb, "e" },
-	{ 0xcc, 0xcf, "i" }, { 0xd0, 0xd0, "d" }, { 0xd1, 0xd1, "n" }, { 0xd2, 0xd6, "o" },
-	{ 0xd8, 0xd8, "o" }, { 0xd9, 0xdc, "u" }, { 0xdd, 0xdd, "y" }, { 0xde, 0xde, "th" },
-	{ 0xdf, 0xdf, "ss" }, { 0xe0, 0xe5, "a" }, { 0xe6, 0xe6, "ae" }, { 0xe7, 0xe7, "c" },
-	{ 0xe8, 0xeb, "e" }, { 0xec, 0xef, "i" }, { 0xf0, 0xf0, "d" }, { 0xf1, 0xf1, "n" },
-	{ 0xf2, 0xf6, "o" }, { 0xf8, 0xf8, "o" }, { 0xf9, 0xfc, "u" }, { 0xfd, 0xfd, "y" },
-	{ 0xfe, 0xfe, "th" }, { 0xff, 0xff, "y" },
-	{ 0x100, 0x105, "a" }, { 0x106, 0x10d, "c" }, { 0x10e, 0x111, "d" }, { 0x112, 0x11b, "e" },
-	{ 0x11c, 0x123, "g" }, { 0x124, 0x127, "h" }, { 0x128, 0x131, "i" }, { 0x132, 0x133, "ij" },
-	{ 0x134, 0x135, "j" }, { 0x136, 0x138, "k" }, { 0x139, 0x142, "l" }, { 0x143, 0x14b, "n" },
-	{ 0x14c, 0x151, "o" }, { 0x152, 0x153, "oe" }, { 0x154, 0x159, "r" }, { 0x15a, 0x161, "s" },
-	{ 0x162, 0x167, "t" }, { 0x168, 0x173, "u" }, { 0x174, 0x175, "w" }, { 0x176, 0x178, "y" },
-	{ 0x179, 0x17e, "z" }, { 0x17f, 0x17f, "s" },
-};
-
-/* Combining diacritical marks (U+0300-036F): "e" then U+0301 is "é" written apart. */
-static int
-is_combining_mark(unsigned cp)
-{
-	return cp >= 0x300 && cp <= 0x36f;
-}
-
-/*
- * What cp becomes in a slug, into out (UTF8_SEQ_MAX bytes); returns its
- * length. ASCII letters are lowered, Latin letters folded (latin_letters),
- * anything else kept as it is.
- */
-static size_t
-slug_fold(unsigned cp, char *out)
-{
-	size_t	i, n;
-
-	if (cp < 0x80) {
-		out[0] = (char)ascii_lower((unsigned char)cp);
-		return 1;
-	}
-	for (i = 0; i < sizeof(latin_letters) / sizeof(latin_letters[0]); i++) {
-		if (cp >= latin_letters[i].lo && cp <= latin_letters[i].hi) {
-			n = strlen(latin_letters[i].ascii);
-			memcpy(out, latin_letters[i].ascii, n);
-			return n;
-		}
-	}
-	return utf8_encode(cp, out);
 }
 
 int
@@ -140,13 +39,12 @@ slugify(const char *in, size_t len, char *out, size_t outsize)
 	for (i = 0; i < len; i += n) {
 		if ((n = utf8_decode(s + i, len - i, &cp)) == 0)
 			goto fail;
-		if (is_separator(cp)) {
+		if (utf8_is_separator(cp)) {
 			gap = o > 0;	/* never a leading '-' */
 			continue;
 		}
-		if (is_combining_mark(cp))
-			continue;
-		m = slug_fold(cp, enc);
+		if ((m = utf8_fold(cp, enc)) == 0)
+			continue;	/* a combining accent */
 		if (o + (size_t)gap + m >= outsize)
 			goto fail;
 		if (gap)
@@ -514,6 +412,47 @@ set_starring(struct review *r, const char *v, size_t len)
 	set_field(r, r->starring, sizeof(r->starring), v, len);
 }
 
+/* Whether s[0..n) ends with suffix, in any case. */
+static int
+has_suffix(const char *s, size_t n, const char *suffix)
+{
+	size_t	m = strlen(suffix);
+
+	return n >= m && key_is(s + n - m, m, suffix);
+}
+
+/*
+ * One slug of a Was: line: what a file name's stem may be, with or without
+ * its date (the index keeps the part without), a .gmi or .txt written after
+ * it set aside. A slug no file could have ('/', a space or tab, a leading
+ * dot) is reported and left out.
+ */
+static void
+add_was(struct review *r, void *arg, const char *s, size_t len)
+{
+	(void)arg;
+	s = trim(s, &len);
+	if (len > 4 && (has_suffix(s, len, ".gmi") || has_suffix(s, len, ".txt")))
+		len -= 4;
+	if (len == 0)
+		return;
+	if (len > REVIEW_NAME_MAX || memchr(s, '/', len) != NULL || s[0] == '.' ||
+	    memchr(s, ' ', len) != NULL || memchr(s, '\t', len) != NULL ||
+	    r->nwas == REVIEW_WAS_MAX) {
+		problem(r, REVIEW_WARN_BAD_WAS, s, len, "");
+		return;
+	}
+	memcpy(r->was[r->nwas].slug, s, len);
+	r->was[r->nwas].slug[len] = '\0';
+	r->was[r->nwas++].line = r->line;
+}
+
+static void
+set_was(struct review *r, const char *v, size_t len)
+{
+	each_part(r, v, len, ",", add_was, NULL);
+}
+
 /* The keys marquee reads, lower-case, and what reads each. */
 static const struct known_key {
 	const char	*name;
@@ -526,6 +465,7 @@ static const struct known_key {
 	{ "rating", set_rating },
 	{ "tags", set_tags },
 	{ "date", set_date },
+	{ "was", set_was },
 	{ "draft", set_draft },
 };
 
@@ -608,7 +548,7 @@ is_key_char(unsigned cp, int first)
 {
 	if (cp == '-' || cp == ' ')
 		return !first;
-	return !is_separator(cp);
+	return !utf8_is_separator(cp);
 }
 
 /*
@@ -781,17 +721,12 @@ review_warning_text(unsigned bit)
 		return "Rating: is not 0 to " XSTR(REVIEW_RATING_MAX) " in halves (4, 3.5, 4/5); ignored";
 	case REVIEW_WARN_BAD_DRAFT:
 		return "Draft: is neither yes nor no; kept as a draft";
+	case REVIEW_WARN_BAD_WAS:
+		return "a Was: slug with '/', a space or a leading dot, too long, or past "
+		    XSTR(REVIEW_WAS_MAX) "; ignored";
 	default:
 		return "unknown problem";
 	}
-}
-
-static int
-has_suffix(const char *s, size_t n, const char *suffix)
-{
-	size_t	m = strlen(suffix);
-
-	return n >= m && key_is(s + n - m, m, suffix);
 }
 
 /*
@@ -846,4 +781,15 @@ review_name_parse(const char *name, struct review_name *out, const char **reason
 	else
 		memcpy(out->slug, name, stem);
 	return 0;
+}
+
+const char *
+review_identity(const char *stem)
+{
+	size_t	dlen = DATE_SIZE - 1;
+
+	/* As review_name_parse splits a name: a date, '-', and at least one byte more. */
+	if (strlen(stem) > dlen + 1 && date_valid(stem, dlen) && stem[dlen] == '-')
+		return stem + dlen + 1;
+	return stem;
 }

@@ -23,9 +23,10 @@
  * end of the line, so "http://..." and "Key:value" are not metadata. Director
  * (several separated by ',' or '&'), Year, Country, Starring, Rating (0 to
  * 5, halves allowed, "/5" optional), Tags (comma-separated), Date (a date,
- * optionally with a time and a UTC offset) and Draft (yes or no) are known
- * keys, matched in any case; a known key given twice keeps its last value,
- * except Tags, which add up. Other keys are kept as written, in order, and reported
+ * optionally with a time and a UTC offset), Was (the slugs the review had
+ * before, comma-separated) and Draft (yes or no) are known keys, matched in
+ * any case; a known key given twice keeps its last value, except Tags and
+ * Was, which add up. Other keys are kept as written, in order, and reported
  * as problems, with the known key they are closest to when it is a typo.
  *
  * Parsing is pure: the caller's bytes in, a filled struct out; no I/O, no
@@ -47,12 +48,23 @@
 #define REVIEW_EXTRA_MAX	8
 /* NAME_MAX on Linux and OpenBSD: readdir() returns nothing longer. */
 #define REVIEW_NAME_MAX		255
+/*
+ * Levels of subfolders of reviews/ that are indexed: enough for
+ * reviews/genre/2019/03/, and few enough that a capsule cannot spend the
+ * user's inotify watches (a watch a folder; 8192 on many systems) or the
+ * index thread's stack by nesting folders.
+ */
+#define REVIEW_DEPTH_MAX	4
+/* A path under reviews/: up to REVIEW_DEPTH_MAX folders and the file name. */
+#define REVIEW_PATH_MAX		((REVIEW_DEPTH_MAX + 1) * (REVIEW_NAME_MAX + 1))
 /* Cinema's first year: Roundhay Garden Scene, the oldest surviving film (1888). */
 #define REVIEW_YEAR_MIN		1888
 /* "YYYY-MM-DD" and its NUL. */
 #define DATE_SIZE		11
 /* Co-directors: two is common, a film by a collective of eight is not a listing. */
 #define REVIEW_DIRECTORS_MAX	8
+/* Renamed slugs one review answers for; a review renamed more often is a new one. */
+#define REVIEW_WAS_MAX		4
 /* Problems kept per file with their lines; the rest are counted, not listed. */
 #define REVIEW_PROBLEMS_MAX	16
 /* The best rating: five stars, as film magazines give them. */
@@ -70,6 +82,7 @@
 #define REVIEW_WARN_UNKNOWN_KEY		0x100	/* a key marquee does not know: kept, not used */
 #define REVIEW_WARN_BAD_RATING		0x200	/* Rating: not 0 to 5 in halves; ignored */
 #define REVIEW_WARN_BAD_DRAFT		0x400	/* Draft: neither yes nor no; taken as yes */
+#define REVIEW_WARN_BAD_WAS		0x800	/* a Was: slug that cannot be a file name's, ignored */
 
 /* One problem, where it is: for the log and for marquee -n. */
 struct review_problem {
@@ -90,6 +103,12 @@ struct review_extra {
 	char	value[REVIEW_FIELD_MAX + 1];
 };
 
+/* A slug the review had before a rename (Was:), and the line that says so. */
+struct review_was {
+	char		slug[REVIEW_NAME_MAX + 1];	/* as written, without .gmi or .txt */
+	unsigned	line;
+};
+
 /* Every string is NUL-terminated valid UTF-8 without controls but TAB, "" when absent. */
 struct review {
 	char			title[REVIEW_FIELD_MAX + 1];
@@ -102,6 +121,8 @@ struct review {
 	char			date[DATE_SIZE];		/* a valid Date:, else "" */
 	long long		published;	/* Date: as seconds since the epoch, UTC; valid with date */
 	int			draft;		/* Draft: yes */
+	struct review_was	was[REVIEW_WAS_MAX];	/* earlier slugs, in order */
+	size_t			nwas;
 	struct review_tag	tags[REVIEW_TAGS_MAX];		/* in order, one per slug */
 	size_t			ntags;
 	struct review_extra	extra[REVIEW_EXTRA_MAX];	/* unknown keys, in order */
@@ -140,6 +161,14 @@ struct review_name {
  */
 int	 review_name_parse(const char *name, struct review_name *out,
 	    const char **reason);
+
+/*
+ * A review's identity from its stem (a file name without extension, or a
+ * Was: slug): the stem without the date review_name_parse would find at its
+ * start, so 2026-03-01-heat and 2026-05-01-heat are both heat. Points into
+ * stem.
+ */
+const char	*review_identity(const char *stem);
 
 /*
  * Makes the URL slug of a tag or director, so that "Drama", "drama",

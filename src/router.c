@@ -53,6 +53,7 @@ static int	 generated_page(const struct request *, const char *const *, struct r
 static int	 listed_page(const struct request *, const char *const *, struct response *);
 static int	 review_file(const struct request *, const char *const *, struct response *);
 static int	 review_menu(const struct request *, const char *const *, struct response *);
+static int	 search_page(const struct request *, const char *const *, struct response *);
 static int	 to_guestbook(const struct request *, const char *const *, struct response *);
 static int	 capsule_file(const struct request *, const char *const *, struct response *);
 
@@ -80,6 +81,7 @@ static const struct route_row routes[] = {
 	{ "/ratings/",			ROW_PAGE, generated_page },	/* every rating given, best first */
 	{ "/ratings/N/",		ROW_PAGE, listed_page },	/* the reviews rated N to N.5 of 5 */
 	{ "/stats/",			ROW_PAGE, generated_page },	/* counts per year, tag and director, as bars */
+	{ "/search",			ROW_INPUT, search_page },	/* the reviews that hold the reader's words */
 	{ "/guestbook",			ROW_PAGE, to_guestbook },	/* 31 to /guestbook/ */
 	{ "/guestbook/",		ROW_PAGE, gbpages_first },	/* every response and note, newest first */
 	{ "/guestbook/page/N/",		ROW_PAGE, gbpages_later },	/* older ones, GUESTBOOK_PAGE a page */
@@ -145,13 +147,21 @@ from_owner(const struct request *req)
 static int
 review_file(const struct request *req, const char *const *args, struct response *resp)
 {
-	return index_review_file(req->host->index, args[0], lang_of(req), from_owner(req), resp);
+	return index_review_file(req->host->index, req->url->path, args[0], lang_of(req),
+	    from_owner(req), resp);
 }
 
 static int
 review_menu(const struct request *req, const char *const *args, struct response *resp)
 {
-	return index_review_menu(req->host->index, args[0], lang_of(req), resp);
+	return index_review_menu(req->host->index, req->url->path, args[0], lang_of(req), resp);
+}
+
+static int
+search_page(const struct request *req, const char *const *args, struct response *resp)
+{
+	(void)args;
+	return index_search(req->host->index, req, lang_of(req), resp);
 }
 
 static int
@@ -165,6 +175,23 @@ to_guestbook(const struct request *req, const char *const *args, struct response
 
 /* Where the author keeps what is not ready: only the owner reads it. */
 #define DRAFTS_DIR	"/drafts"
+/* Where reviews are, in subfolders too. */
+#define REVIEWS_PREFIX	"/reviews/"
+
+/*
+ * Whether path, in a subfolder of reviews/ that the index did not walk
+ * (deeper than REVIEW_DEPTH_MAX, hidden, or reached through a symlink),
+ * names a review file: one the index never read, so nothing says it is not
+ * a draft, and only the owner reads it.
+ */
+static int
+unindexed_review(const char *path)
+{
+	struct review_name	 rn;
+	const char		*why;
+
+	return review_name_parse(strrchr(path, '/') + 1, &rn, &why) == 0;
+}
 
 static int
 capsule_file(const struct request *req, const char *const *args, struct response *resp)
@@ -177,6 +204,21 @@ capsule_file(const struct request *req, const char *const *args, struct response
 	    !from_owner(req)) {
 		response_set(resp, STATUS_NOT_FOUND, "No such page");
 		return 1;
+	}
+	/*
+	 * A review in a subfolder of reviews/ has the URL of every review,
+	 * /reviews/FILE: filing it elsewhere never moves it, and a draft there
+	 * stays unread like any other.
+	 */
+	if (strncmp(path, REVIEWS_PREFIX, strlen(REVIEWS_PREFIX)) == 0 &&
+	    strchr(path + strlen(REVIEWS_PREFIX), '/') != NULL) {
+		if (index_review_in_folder(req->host->index, path + strlen(REVIEWS_PREFIX),
+		    from_owner(req), resp))
+			return 1;
+		if (unindexed_review(path) && !from_owner(req)) {
+			response_set(resp, STATUS_NOT_FOUND, "No such page");
+			return 1;
+		}
 	}
 	capsule_serve(req->host->root_fd, path, lang_of(req), resp);
 	return 1;
@@ -289,8 +331,8 @@ route_review_menu(const void *host, const char *selector, char *out, size_t size
 	static const char	 prefix[] = "/reviews/";
 	const struct host	*h = host;
 	const char		*name, *dot;
-	char			 slug[REVIEW_NAME_MAX + 1], file[REVIEW_NAME_MAX + 1];
-	char			 title[REVIEW_FIELD_MAX + 1];
+	char			 slug[REVIEW_NAME_MAX + 1];
+	struct index_found	 found;
 	size_t			 n;
 	int			 m;
 
@@ -303,8 +345,8 @@ route_review_menu(const void *host, const char *selector, char *out, size_t size
 	memcpy(slug, name, n);
 	slug[n] = '\0';
 	/* Only an indexed review has a menu; x.txt beside x.gmi is not x's. */
-	if (index_review(h->index, slug, file, sizeof(file), title, sizeof(title)) == -1 ||
-	    strcmp(file, name) != 0)
+	if (index_review(h->index, slug, &found) == -1 || found.moved ||
+	    strcmp(found.file, name) != 0)
 		return 0;
 	m = snprintf(out, size, "%s%s/", prefix, slug);
 	return m > 0 && (size_t)m < size;

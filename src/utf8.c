@@ -1,7 +1,8 @@
 /*
  * UTF-8 (RFC 3629): decoding, validation, encoding, the byte-order mark,
- * the characters marquee removes from text others will read, and display
- * width for wrapping Gopher text to fixed columns.
+ * the characters marquee removes from text others will read, display
+ * width for wrapping Gopher text to fixed columns, and the folding that
+ * makes slugs and search terms blind to case and Latin accents.
  */
 
 #include <string.h>
@@ -299,4 +300,100 @@ utf8_fit(const char *s, size_t len, size_t width)
 		c += w;
 	}
 	return len;
+}
+
+/*
+ * Non-ASCII code points that separate words (in slugs, review keys and
+ * search terms): the Latin-1 Supplement's controls, no-break space, signs and
+ * guillemets (but not ª, µ and º, which are letters), × and ÷, General
+ * Punctuation (the spaces, dashes, curly quotes, ellipsis and invisible marks
+ * of French typography), CJK spaces and brackets (but not 々, 〆 and 〇,
+ * which are parts of names), the BOM as a zero-width no-break space, and
+ * full-width ASCII punctuation. Everything else counts as a letter: without
+ * Unicode tables a letter cannot be told from a symbol, and keeping one is
+ * harmless.
+ */
+static const struct range separators[] = {
+	{ 0x80, 0xa9 }, { 0xab, 0xb4 }, { 0xb6, 0xb9 }, { 0xbb, 0xbf },
+	{ 0xd7, 0xd7 }, { 0xf7, 0xf7 },
+	{ 0x2000, 0x206f },
+	{ 0x3000, 0x3004 }, { 0x3008, 0x3020 },
+	{ 0xfeff, 0xfeff },
+	{ 0xff01, 0xff0f }, { 0xff1a, 0xff20 }, { 0xff3b, 0xff40 },
+	{ 0xff5b, 0xff65 },
+};
+
+static int
+is_ascii_alnum(unsigned c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9');
+}
+
+int
+utf8_is_separator(unsigned cp)
+{
+	size_t	i;
+
+	if (cp < 0x80)
+		return !is_ascii_alnum(cp);
+	for (i = 0; i < sizeof(separators) / sizeof(separators[0]); i++)
+		if (cp >= separators[i].lo && cp <= separators[i].hi)
+			return 1;
+	return 0;
+}
+
+/*
+ * The letters of Latin-1 Supplement and Latin Extended-A, which cover the
+ * names of European films, as the ASCII slugs and search terms hold for
+ * them: case and accents do not make another tag or word ("Drame", "drame" and "drâme" are one,
+ * and "Éric Rohmer" is /directors/eric-rohmer/). Ligatures and letters
+ * without a decomposition take the spelling their languages use (æ "ae",
+ * ß "ss", þ "th").
+ */
+static const struct {
+	unsigned	 lo, hi;
+	const char	*ascii;
+} latin_letters[] = {
+	{ 0xc0, 0xc5, "a" }, { 0xc6, 0xc6, "ae" }, { 0xc7, 0xc7, "c" }, { 0xc8, 0xcb, "e" },
+	{ 0xcc, 0xcf, "i" }, { 0xd0, 0xd0, "d" }, { 0xd1, 0xd1, "n" }, { 0xd2, 0xd6, "o" },
+	{ 0xd8, 0xd8, "o" }, { 0xd9, 0xdc, "u" }, { 0xdd, 0xdd, "y" }, { 0xde, 0xde, "th" },
+	{ 0xdf, 0xdf, "ss" }, { 0xe0, 0xe5, "a" }, { 0xe6, 0xe6, "ae" }, { 0xe7, 0xe7, "c" },
+	{ 0xe8, 0xeb, "e" }, { 0xec, 0xef, "i" }, { 0xf0, 0xf0, "d" }, { 0xf1, 0xf1, "n" },
+	{ 0xf2, 0xf6, "o" }, { 0xf8, 0xf8, "o" }, { 0xf9, 0xfc, "u" }, { 0xfd, 0xfd, "y" },
+	{ 0xfe, 0xfe, "th" }, { 0xff, 0xff, "y" },
+	{ 0x100, 0x105, "a" }, { 0x106, 0x10d, "c" }, { 0x10e, 0x111, "d" }, { 0x112, 0x11b, "e" },
+	{ 0x11c, 0x123, "g" }, { 0x124, 0x127, "h" }, { 0x128, 0x131, "i" }, { 0x132, 0x133, "ij" },
+	{ 0x134, 0x135, "j" }, { 0x136, 0x138, "k" }, { 0x139, 0x142, "l" }, { 0x143, 0x14b, "n" },
+	{ 0x14c, 0x151, "o" }, { 0x152, 0x153, "oe" }, { 0x154, 0x159, "r" }, { 0x15a, 0x161, "s" },
+	{ 0x162, 0x167, "t" }, { 0x168, 0x173, "u" }, { 0x174, 0x175, "w" }, { 0x176, 0x178, "y" },
+	{ 0x179, 0x17e, "z" }, { 0x17f, 0x17f, "s" },
+};
+
+/* Combining diacritical marks (U+0300-036F): "e" then U+0301 is "é" written apart. */
+static int
+is_combining_mark(unsigned cp)
+{
+	return cp >= 0x300 && cp <= 0x36f;
+}
+
+size_t
+utf8_fold(unsigned cp, char *out)
+{
+	size_t	i, n;
+
+	if (cp < 0x80) {
+		out[0] = (char)(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp);
+		return 1;
+	}
+	if (is_combining_mark(cp))
+		return 0;
+	for (i = 0; i < sizeof(latin_letters) / sizeof(latin_letters[0]); i++) {
+		if (cp >= latin_letters[i].lo && cp <= latin_letters[i].hi) {
+			n = strlen(latin_letters[i].ascii);
+			memcpy(out, latin_letters[i].ascii, n);
+			return n;
+		}
+	}
+	return utf8_encode(cp, out);
 }

@@ -64,4 +64,22 @@ size_t	 utf8_columns(const char *s, size_t len);
  */
 size_t	 utf8_fit(const char *s, size_t len, size_t width);
 
+/*
+ * Whether cp separates words rather than being part of one: ASCII other
+ * than letters and digits, and the non-ASCII spaces and punctuation
+ * (no-break spaces, guillemets, dashes, curly quotes, CJK punctuation).
+ * Other code points count as letters: without Unicode tables a letter
+ * cannot be told from a symbol.
+ */
+int	 utf8_is_separator(unsigned cp);
+
+/*
+ * What cp becomes once case and Latin accents are set aside, into out
+ * (UTF8_SEQ_MAX bytes); returns its length. ASCII letters are lowered, the
+ * letters of Latin-1 Supplement and Latin Extended-A folded to ASCII ("É"
+ * "e", "œ" "oe", "ß" "ss"), combining accents (U+0300-036F) dropped:
+ * length 0. Anything else is kept as it is.
+ */
+size_t	 utf8_fold(unsigned cp, char *out);
+
 #endif

@@ -123,6 +123,23 @@ bench_capsule() {
 	    -keyout "$1/certs/localhost.key" -out "$1/certs/localhost.crt" 2>/dev/null
 }
 
+# bench_reviews DIR N: N generated reviews in DIR (made if missing), the
+# capsule the index and search benchmarks measure: dated over 26 years, 300
+# directors, two of ten tags each and "bench" on all, a one-line body.
+bench_reviews() {
+	mkdir -p "$1"
+	awk -v n="$2" -v dir="$1" 'BEGIN {
+		split("drama thriller crime romance horror comedy war noir documentary western", tags, " ")
+		for (i = 0; i < n; i++) {
+			y = 2000 + i % 26; m = 1 + i % 12; d = 1 + i % 28
+			f = sprintf("%s/%04d-%02d-%02d-film-%05d.gmi", dir, y, m, d, i)
+			printf "# Film number %d\nDirector: Director %d\nYear: %d\nTags: %s, %s, bench\n\n", i, i % 300, 1950 + i % 70, tags[1 + i % 10], tags[1 + (i * 7) % 10] > f
+			printf "A short review of film %d. It was fine; the second act dragged.\n", i > f
+			close(f)
+		}
+	}'
+}
+
 # molly_start WORK PORT: Debian's molly-brown on core 0 serving bench_capsule's
 # files; its pid is left in $!.
 molly_start() {

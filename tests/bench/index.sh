@@ -45,18 +45,9 @@ rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 ms_of() { sed -n 's/.*built in \([0-9.]*\) ms.*/\1/p'; }
 
 echo "== generating $N reviews"
-mkdir -p "$work/empty" "$work/capsule/reviews"
+mkdir -p "$work/empty"
 echo "# Bench capsule" >"$work/capsule/index.gmi"
-awk -v n="$N" -v dir="$work/capsule/reviews" 'BEGIN {
-	split("drama thriller crime romance horror comedy war noir documentary western", tags, " ")
-	for (i = 0; i < n; i++) {
-		y = 2000 + i % 26; m = 1 + i % 12; d = 1 + i % 28
-		f = sprintf("%s/%04d-%02d-%02d-film-%05d.gmi", dir, y, m, d, i)
-		printf "# Film number %d\nDirector: Director %d\nYear: %d\nTags: %s, %s, bench\n\n", i, i % 300, 1950 + i % 70, tags[1 + i % 10], tags[1 + (i * 7) % 10] > f
-		printf "A short review of film %d. It was fine; the second act dragged.\n", i > f
-		close(f)
-	}
-}'
+bench_reviews "$work/capsule/reviews" "$N"
 
 start "$work/empty"
 empty_rss=$(rss_kib "$pid")

@@ -36,6 +36,8 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "timing.h"
+
 enum phase { CONNECTING, HANDSHAKE, READING, IDLE };
 
 struct slot {
@@ -342,14 +344,6 @@ slot_step(struct slot *s)
 		    memcmp(s->head, opt.expect, 2) == 0 && s->head[2] == ' ');
 		return;
 	}
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 static double

@@ -4,12 +4,14 @@
  * Gemini adapter, in-process, asked for the same URL again and again.
  *
  *   pagebench ROOT LOG CERTS URL N
+ *   pagebench ROOT LOG CERTS @FILE N
  *
  * serves the capsule ROOT with the guestbook log LOG (its certificate in
- * CERTS), builds the answer to URL N times and prints the status line and
- * one line "RESULT us_median=... us_p90=... us_mean=... bytes=... rss_kib=...":
- * microseconds per build and the bytes of the page (file and generated
- * part), and the process's resident memory once the log is read.
+ * CERTS), builds the answer to URL N times (or to the URLs of FILE, one a
+ * line, in turn) and prints the status line and one line "RESULT
+ * us_median=... us_p90=... us_p99=... us_mean=... bytes=... rss_kib=...":
+ * microseconds per build and the bytes of the (last) page (file and
+ * generated part), and the process's resident memory once the log is read.
  */
 
 #include <pthread.h>
@@ -23,16 +25,9 @@
 #include "conn.h"
 #include "gemini.h"
 #include "host.h"
+#include "request.h"
 #include "tls.h"
-
-static double
-now_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
+#include "timing.h"
 
 static long
 rss_kib(void)
@@ -87,18 +82,14 @@ build(const struct hostset *s, const char *line, char *head, size_t headsize)
 	return bytes;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
+/* The longest request line a URL file holds: a Gemini URL and CRLF. */
+#define LINE_MAX_BYTES	(GEMINI_URL_MAX + 3)
 
 /* What the builds need and give back; run on a thread of its own, as a worker would. */
 struct run {
 	const struct hostset	*s;
-	const char		*line;
+	char			(*lines)[LINE_MAX_BYTES];	/* request lines, used in turn */
+	size_t			 nlines;
 	char			 head[META_MAX + 8];
 	double			*t, sum;
 	long			 n;
@@ -118,11 +109,41 @@ builds(void *arg)
 
 	for (i = 0; i < r->n; i++) {
 		t0 = now_us();
-		r->bytes = build(r->s, r->line, r->head, sizeof(r->head));
+		r->bytes = build(r->s, r->lines[(size_t)i % r->nlines], r->head, sizeof(r->head));
 		r->t[i] = now_us() - t0;
 		r->sum += r->t[i];
 	}
 	return NULL;
+}
+
+/* The request lines: URL's, or FILE's for "@FILE"; 0 when there is none. */
+static size_t
+read_lines(const char *arg, char (**lines)[LINE_MAX_BYTES])
+{
+	char	 url[LINE_MAX_BYTES], (*grown)[LINE_MAX_BYTES];
+	size_t	 n = 0, cap = 1;
+	FILE	*f = NULL;
+
+	if ((*lines = calloc(cap, sizeof(**lines))) == NULL)
+		return 0;
+	if (arg[0] != '@') {
+		snprintf((*lines)[0], sizeof((*lines)[0]), "%s\r\n", arg);
+		return 1;
+	}
+	if ((f = fopen(arg + 1, "r")) == NULL)
+		return 0;
+	while (fgets(url, sizeof(url), f) != NULL) {
+		url[strcspn(url, "\r\n")] = '\0';
+		if (n == cap) {
+			if ((grown = reallocarray(*lines, cap * 2, sizeof(**lines))) == NULL)
+				break;
+			*lines = grown;
+			cap *= 2;
+		}
+		snprintf((*lines)[n++], sizeof((*lines)[0]), "%.*s\r\n", GEMINI_URL_MAX, url);
+	}
+	fclose(f);
+	return n;
 }
 
 int
@@ -130,23 +151,23 @@ main(int argc, char **argv)
 {
 	struct run	r = { 0 };
 	pthread_t	thread;
-	char		line[2048];
 
 	if (argc != 6 || (r.n = atol(argv[5])) < 1 ||
-	    (r.t = calloc((size_t)r.n, sizeof(*r.t))) == NULL) {
-		fprintf(stderr, "usage: pagebench ROOT LOG CERTS URL N\n");
+	    (r.t = calloc((size_t)r.n, sizeof(*r.t))) == NULL ||
+	    (r.nlines = read_lines(argv[4], &r.lines)) == 0) {
+		fprintf(stderr, "usage: pagebench ROOT LOG CERTS URL|@FILE N\n");
 		return 2;
 	}
 	r.s = start(argv[1], argv[2], argv[3]);
-	snprintf(line, sizeof(line), "%s\r\n", argv[4]);
-	r.line = line;
 	if (pthread_create(&thread, NULL, builds, &r) != 0 || pthread_join(thread, NULL) != 0)
 		return 1;
 	qsort(r.t, (size_t)r.n, sizeof(*r.t), cmp_double);
 	printf("%s", r.head);
-	printf("RESULT us_median=%.1f us_p90=%.1f us_mean=%.1f bytes=%zu rss_kib=%ld\n",
-	    r.t[r.n / 2], r.t[r.n * 9 / 10], r.sum / (double)r.n, r.bytes, rss_kib());
+	printf("RESULT us_median=%.1f us_p90=%.1f us_p99=%.1f us_mean=%.1f bytes=%zu rss_kib=%ld\n",
+	    r.t[r.n / 2], r.t[r.n * 9 / 10], r.t[r.n * 99 / 100], r.sum / (double)r.n, r.bytes,
+	    rss_kib());
 	hostset_publish(NULL);
 	free(r.t);
+	free(r.lines);
 	return r.bytes > 0 ? 0 : 1;
 }

@@ -3,7 +3,7 @@
 # under the introduction, the review list, the tag and director indexes
 # and pages (51 for unknown ones), a review page with its footer links, the
 # Atom feed (well-formed, one entry per review, newest first) and robots.txt
-# keeping crawlers off the respond URLs.
+# keeping crawlers off the input URLs by prefix.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
 full_capsule
@@ -45,5 +45,6 @@ if xmllint --noout "$work/body" 2>/dev/null; then pass; else fail "a tag's atom.
 expect "a tag's feed holds its reviews, with their tags as categories" "First Film noir" \
     "$(xmllint --xpath 'concat(//*[local-name()="entry"]/*[local-name()="title"], " ", //*[local-name()="category"][@label="Noir"]/@term)' "$work/body" 2>/dev/null)"
 expect "robots.txt" "20 text/plain; charset=utf-8" "$(header gemini://localhost/robots.txt)"
-if grep -q '^Disallow: /reviews/2026-03-01-first/respond$' "$work/body"; then pass; else fail "robots.txt does not disallow respond URLs"; fi
+expect "robots.txt is prefixes, a line per URL family, none per review" \
+    "Disallow: /guestbook/sign|Disallow: /guestbook/notes/|Disallow: /search|" "$(grep '^Disallow:' "$work/body" | tr '\n' '|')"
 e2e_end

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Titan uploads by the author (build/titancli, the tests' own client, with a
 # generated owner certificate): a new review is answered 30 to its page and
-# is on the home page, its tag page and the feed at once, with no wait for
+# is on the home page, its tag page, the feed and search at once, with no wait for
 # the watcher; a replacement likewise; a body the review parser refuses is
 # 59 with the file and line, and the published version stays byte for
 # byte; a deletion (size 0) takes it off every page at once and moves it to
@@ -31,6 +31,8 @@ gem gemini://localhost/tags/thriller/ >/dev/null
 expect "on its tag page at once" 1 "$(grep -c "=> /$review" "$work/body")"
 gem gemini://localhost/atom.xml >/dev/null
 expect "in the feed at once" 1 "$(grep -c "<title>Heat</title>" "$work/body")"
+gem "gemini://localhost/search?heist" >/dev/null
+expect "found by search at once" 1 "$(grep -c "=> /$review" "$work/body")"
 expect "its page serves it" "20 text/gemini; charset=utf-8; lang=en" "$(header "gemini://localhost/$review")"
 expect "the publish is logged with the fingerprint, path, size and result" 1 \
     "$(grep -c "titan: localhost: $fp publishing $review ($(wc -c <"$work/v1.gmi") bytes): 30 /$review$" "$log")"
@@ -79,6 +81,8 @@ expect "a deletion is answered 30 to the home page" "30 gemini://localhost:$port
 expect "the file has left the capsule" no "$(test -e "$root/$review" && echo yes || echo no)"
 gem gemini://localhost/ >/dev/null
 expect "off the home page at once" 0 "$(grep -c "Heat" "$work/body")"
+gem "gemini://localhost/search?longer" >/dev/null
+expect "and out of search at once" 0 "$(grep -c "=> /$review" "$work/body")"
 expect "its page is gone at once" 51 "$(header "gemini://localhost/reviews/2026-05-01-heat/" | cut -c1-2)"
 entry=$(ls "$work/state/trash-localhost")
 expect_match "it is in the trash with a timestamp" '^[0-9]{8}T[0-9]{6}Z_reviews%2F2026-05-01-heat\.gmi$' "$entry"

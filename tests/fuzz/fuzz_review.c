@@ -63,6 +63,14 @@ check_review(const struct review *r, size_t len)
 	check_string(r->starring, sizeof(r->starring), "starring");
 	if (r->rating < -1 || r->rating > 2 * REVIEW_RATING_MAX)
 		fail("a rating out of range kept");
+	if (r->nwas > REVIEW_WAS_MAX)
+		fail("too many earlier slugs");
+	for (i = 0; i < r->nwas; i++) {
+		check_string(r->was[i].slug, sizeof(r->was[i].slug), "was");
+		if (strpbrk(r->was[i].slug, "/ \t") != NULL || r->was[i].slug[0] == '\0' ||
+		    r->was[i].slug[0] == '.')
+			fail("an earlier slug that no file could have");
+	}
 	check_string(r->date, sizeof(r->date), "date");
 	if (r->date[0] != '\0' && !date_valid(r->date, strlen(r->date)))
 		fail("an invalid date kept");

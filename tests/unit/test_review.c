@@ -274,7 +274,7 @@ test_date_times(void)
 	CHECK_INT(r.published, 951868800LL);
 }
 
-/* Co-directors, ratings and drafts. */
+/* Co-directors, ratings, drafts and earlier slugs. */
 static void
 test_film_keys(void)
 {
@@ -306,6 +306,32 @@ test_film_keys(void)
 	CHECK_INT(parse("# T\nDraft: soon\n"), 0);
 	CHECK_INT(r.draft, 1);
 	CHECK_INT(r.warnings, REVIEW_WARN_BAD_DRAFT);
+	CHECK_INT(parse("# T\nWas: rust, rouille\nWas: de-rouille\n"), 0);
+	CHECK_INT(r.nwas, 3);
+	CHECK_STR(r.was[0].slug, "rust");
+	CHECK_INT(r.was[0].line, 2);
+	CHECK_STR(r.was[2].slug, "de-rouille");
+	CHECK_INT(r.was[2].line, 3);
+	CHECK_INT(r.warnings, 0);
+	CHECK_INT(parse("# T\nWas: a/b, two words, .hidden, tab\there, ok\n"), 0);
+	CHECK_INT(r.nwas, 1);
+	CHECK_STR(r.was[0].slug, "ok");
+	CHECK_INT(r.warnings, REVIEW_WARN_BAD_WAS);
+	CHECK_INT(r.nproblems, 4);
+	CHECK_INT(r.problems[0].line, 2);
+	/* A file name written whole is its stem; a date stays, the index sets it aside. */
+	CHECK_INT(parse("# T\nWas: 2026-01-01-heat.gmi, old.TXT\n"), 0);
+	CHECK_INT(r.nwas, 2);
+	CHECK_STR(r.was[0].slug, "2026-01-01-heat");
+	CHECK_STR(r.was[1].slug, "old");
+	CHECK_INT(parse("# T\nWas: a, b, c, d, e\n"), 0);
+	CHECK_INT(r.nwas, REVIEW_WAS_MAX);
+	CHECK_INT(r.warnings, REVIEW_WARN_BAD_WAS);
+	CHECK_STR(review_identity("2026-03-01-heat"), "heat");
+	CHECK_STR(review_identity("heat"), "heat");
+	CHECK_STR(review_identity("2026-03-01"), "2026-03-01");
+	CHECK_STR(review_identity("2026-03-01-"), "2026-03-01-");
+	CHECK_STR(review_identity("2026-02-30-heat"), "2026-02-30-heat");
 }
 
 /* Typos in keys are reported with the key meant, on their line. */

@@ -24,6 +24,7 @@
 #include "harness.h"
 #include "host.h"
 #include "router.h"
+#include "search.h"
 #include "tls.h"
 #include "utf8.h"
 #include "../settle.h"
@@ -178,17 +179,26 @@ put(const char *rel, const char *text)
 	}
 }
 
+/* Makes the folder rel under the capsule (rel "" for the capsule itself). */
 static void
-make_capsule(void)
+folder(const char *rel)
 {
 	char	path[512];
 
+	snprintf(path, sizeof(path), "%s/capsule/%s", dir, rel);
+	if (mkdir(path, 0755) == -1) {
+		perror(path);
+		exit(2);
+	}
+}
+
+static void
+make_capsule(void)
+{
 	if (mkdtemp(dir) == NULL)
 		exit(2);
-	snprintf(path, sizeof(path), "%s/capsule", dir);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/capsule/reviews", dir);
-	mkdir(path, 0755);
+	folder("");
+	folder("reviews");
 	put("index.gmi", "# Route test\n\nWelcome.\n");
 	put("notes.txt", "plain notes\n");
 	put("reviews/2026-03-01-first.gmi", "# First Film\nDirector: Jane Doe\nRating: 3.5\n"
@@ -199,8 +209,7 @@ make_capsule(void)
 	put("reviews/2026-05-01-draft.gmi", "# Draft Film\nDraft: yes\nTags: drama\n\nNot yet.\n");
 	put("reviews/2026-07-01-later.gmi", "# Later Film\nDate: 2026-07-01T18:00+02:00\n"
 	    "Tags: drama\n\nScheduled.\n");
-	snprintf(path, sizeof(path), "%s/capsule/drafts", dir);
-	mkdir(path, 0755);
+	folder("drafts");
 	put("drafts/idea.gmi", "# An idea\n");
 }
 
@@ -306,6 +315,66 @@ gemini_rows(void)
 	CHECK(strncmp(a.head, "53 ", 3) == 0); done(&a);
 	gemini("not a url", &a);
 	CHECK(strncmp(a.head, "59 ", 3) == 0); done(&a);
+}
+
+/* /search over both protocols: a prompt, results, what is never found, queries it refuses. */
+static void
+search_rows(void)
+{
+	struct answer	a;
+	char		url[GEMINI_URL_MAX + 1];
+	size_t		n;
+
+	gemini("gemini://localhost/search", &a);
+	CHECK(strncmp(a.head, "10 Search the reviews", 21) == 0); CHECK(strstr(a.head, "in 1 line,") != NULL); done(&a);
+	gemini("gemini://localhost/search?", &a);
+	CHECK(strncmp(a.head, "10 Search the reviews", 21) == 0); done(&a);
+	gemini("gemini://localhost/search?FIRST", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "1 review for «FIRST», best first:");
+	HAS(a, "=> /reviews/2026-03-01-first.gmi 2026-03-01 - First Film\n> The first review.\n");
+	HAS(a, "=> /search "); done(&a);
+	/* A tag, all its published reviews: not the draft, not the one still scheduled. */
+	gemini("gemini://localhost/search?dr%C3%A1ma", &a);
+	HAS(a, "2 reviews for «dráma»"); HAS(a, "Second Film\n> The second review.\n=> /reviews/2026-03-01-first.gmi");
+	LACKS(a, "Draft Film"); LACKS(a, "Later Film"); done(&a);
+	gemini("gemini://localhost/search?draft", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "No review holds every word of «draft»."); done(&a);
+	gemini("gemini://localhost/search?scheduled", &a);
+	HAS(a, "No review holds"); done(&a);
+	/* One typo in a word of four letters or more. */
+	gemini("gemini://localhost/search?sceond%20jnae", &a);
+	HAS(a, "1 review for"); HAS(a, "Second Film"); done(&a);
+	/* Nothing a reader types starts a line: no link, no heading. */
+	gemini("gemini://localhost/search?x%0A%3D%3E%20evil%0D%0A%23%20head%09tab", &a);
+	LACKS(a, "\n=> evil"); LACKS(a, "\n# head"); LACKS(a, "\t"); HAS(a, "«x => evil  # head tab»"); done(&a);
+	gemini("gemini://localhost/search?%FF", &a);
+	CHECK(strncmp(a.head, "10 Your search is not UTF-8 text", 32) == 0); done(&a);
+	gemini("gemini://localhost/search?%zz", &a);
+	CHECK(strncmp(a.head, "10 Your search could not be read", 32) == 0); done(&a);
+	n = (size_t)snprintf(url, sizeof(url), "gemini://localhost/search?");
+	memset(url + n, 'a', SEARCH_QUERY_MAX + 1);
+	url[n + SEARCH_QUERY_MAX + 1] = '\0';
+	gemini(url, &a);
+	CHECK(strncmp(a.head, "10 Your search is longer than 200 bytes", 39) == 0); done(&a);
+	url[n + SEARCH_QUERY_MAX] = '\0';	/* at the limit: a search */
+	gemini(url, &a);
+	CHECK_STR(a.head, GMI); done(&a);
+	gemini("gemini://localhost/", &a);
+	HAS(a, "=> /search Search the reviews\n"); done(&a);
+	gemini("gemini://localhost/robots.txt", &a);
+	HAS(a, "Disallow: /search\n"); done(&a);
+	/* Gopher: a type 7 item on the home menu, and the same answers as menus. */
+	gopher("/", &a);
+	HAS(a, "7Search the reviews\t/search\tlocalhost\t"); done(&a);
+	gopher("/search", &a);
+	HAS(a, "iSearch the reviews"); HAS(a, "7Write it here\t/search\t"); done(&a);
+	gopher("/search\tfirst", &a);
+	HAS(a, "i1 review for «first», best first:"); HAS(a, "12026-03-01 - First Film\t/reviews/2026-03-01-first/\t");
+	HAS(a, "i> The first review.\t"); HAS(a, "7Search again\t/search\t"); done(&a);
+	gopher("/search\tdraft", &a);
+	HAS(a, "iNo review holds"); LACKS(a, "Draft Film"); done(&a);
+	gopher("/search\t", &a);
+	HAS(a, "7Write it here\t/search\t"); done(&a);
 }
 
 /* The input URLs over Gemini: a prompt, a saved entry, a refusal, the rate limit and its clock. */
@@ -644,21 +713,35 @@ hidden_entries(void)
 	LACKS(a, "> Loved it"); LACKS(a, "> Agreed, twice"); LACKS(a, "> Deeper"); done(&a);
 }
 
-/* Whether the home page lists text, asked until deadline_ms of real time have passed. */
+/*
+ * Whether url answers with a head that starts with head and a body that
+ * holds text (NULL: any), asked until deadline_ms of real time have passed.
+ */
 static int
-home_lists_within(const char *text, int deadline_ms)
+answers_within(const char *url, const char *head, const char *text, int deadline_ms)
 {
 	struct answer	a;
 	int		found = 0, waited;
 
 	for (waited = 0; !found && waited <= deadline_ms; waited += 10) {
-		gemini("gemini://localhost/", &a);
-		found = strstr(a.body, text) != NULL;
+		gemini(url, &a);
+		found = strncmp(a.head, head, strlen(head)) == 0 &&
+		    (text == NULL || strstr(a.body, text) != NULL);
 		done(&a);
-		if (!found)
+		if (!found) {
 			usleep(10000);
+			/* The watcher waits for a change to settle on the injected clock. */
+			clock_us += 100000;
+		}
 	}
 	return found;
+}
+
+/* Whether the home page lists text, asked until deadline_ms of real time have passed. */
+static int
+home_lists_within(const char *text, int deadline_ms)
+{
+	return answers_within("gemini://localhost/", "", text, deadline_ms);
 }
 
 /*
@@ -707,6 +790,191 @@ drafts_and_schedule(void)
 	CHECK_STR(a.head, GMI); HAS(a, "Scheduled."); done(&a);
 	gemini("gemini://localhost/atom.xml", &a);
 	HAS(a, "Later Film"); LACKS(a, "Draft Film"); done(&a);
+	gemini("gemini://localhost/search?scheduled", &a);
+	HAS(a, "1 review for «scheduled»"); HAS(a, "Later Film"); done(&a);
+	gemini("gemini://localhost/search?draft", &a);
+	LACKS(a, "Draft Film"); done(&a);
+}
+
+/* The head of url starts with want. */
+#define HEAD_IS(url, want)	CHECK(answers_within((url), (want), NULL, 0))
+
+static void
+move(const char *from, const char *to)
+{
+	char	a[512], b[512];
+
+	snprintf(a, sizeof(a), "%s/capsule/%s", dir, from);
+	snprintf(b, sizeof(b), "%s/capsule/%s", dir, to);
+	if (rename(a, b) == -1) {
+		perror(a);
+		exit(2);
+	}
+}
+
+#define R	"gemini://localhost/reviews/"
+#define TO	"31 gemini://localhost/reviews/"
+#define SAVED	"30 gemini://localhost/reviews/"
+
+/* Every kind of review URL under the name old answers 31 to the same kind under now. */
+static void
+redirects_all(const char *old, const char *now, unsigned long long id)
+{
+	static const char *const tails[] = {
+		"/", "/respond", "/like", "/atom.xml", "/responses/", "/responses/",
+	};
+	char		url[300], want[300], tail[64];
+	struct answer	a;
+	size_t		i;
+
+	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		/* The last two take the entry's id, the last its reply URL. */
+		snprintf(tail, sizeof(tail), "%s", tails[i]);
+		if (i >= 4)
+			snprintf(tail, sizeof(tail), "/responses/%llu%s", id, i == 5 ? "/reply" : "");
+		snprintf(url, sizeof(url), R "%s%s", old, tail);
+		snprintf(want, sizeof(want), TO "%s%s", now, tail);
+		gemini(url, &a);
+		CHECK_STR(a.head, want); done(&a);
+	}
+	snprintf(url, sizeof(url), R "%s.gmi", old);
+	snprintf(want, sizeof(want), TO "%s.gmi", now);
+	HEAD_IS(url, want);
+	snprintf(url, sizeof(url), R "%s", old);
+	HEAD_IS(url, want);
+}
+
+/*
+ * A review renamed keeps its URLs and what was said on it: first its date
+ * changes (2026-04-01-second to 2026-04-02-second), then its slug, with
+ * Was: second. The response, its reply and the like written under the
+ * first name show under each new one, and every old URL answers 31.
+ */
+static void
+renamed_review(void)
+{
+	struct answer		 a;
+	unsigned long long	 id;
+	char			 reply[200], page[200];
+	const char		*p;
+
+	NEW_WINDOW();
+	HEAD_IS(R "2026-04-01-second/respond?Said%20before%20the%20rename", SAVED "2026-04-01-second.gmi");
+	gemini_as(R "2026-04-01-second/like", OTHER_FP, "Bob", &a);
+	CHECK_STR(a.head, SAVED "2026-04-01-second.gmi"); done(&a);
+	gemini(R "2026-04-01-second.gmi", &a);
+	HAS(a, "> Said before the rename\n=> /reviews/2026-04-01-second/responses/");
+	id = (p = strstr(a.body, "> Said before the rename\n=> /reviews/2026-04-01-second/responses/"))
+	    != NULL ? strtoull(p + strlen("> Said before the rename\n=> /reviews/2026-04-01-second/"
+	    "responses/"), NULL, 10) : 0;
+	snprintf(reply, sizeof(reply), R "2026-04-02-second/responses/%llu/reply?Answered%%20after",
+	    id);
+	snprintf(page, sizeof(page), R "2026-04-02-second/responses/%llu", id);
+	done(&a);
+	move("reviews/2026-04-01-second.gmi", "reviews/2026-04-02-second.gmi");
+	CHECK(answers_within(R "2026-04-02-second.gmi", GMI, NULL, 5000));
+	redirects_all("2026-04-01-second", "2026-04-02-second", id);
+	redirects_all("second", "2026-04-02-second", id);
+	HEAD_IS(R "2026-04-02-second", TO "2026-04-02-second.gmi");
+	gemini(R "2026-04-02-second.gmi", &a);
+	HAS(a, "> Said before the rename\n"); HAS(a, "\n1 like\n=> /reviews/2026-04-02-second/like ");
+	done(&a);
+	gemini(page, &a);
+	CHECK_STR(a.head, GMI); HAS(a, "> Said before the rename\n"); done(&a);
+	/* A reply on the new name to a response under the old one joins its thread. */
+	NEW_WINDOW();
+	gemini_as(reply, READER_FP, "Ann", &a);
+	CHECK_STR(a.head, SAVED "2026-04-02-second.gmi"); done(&a);
+	gemini(R "2026-04-02-second/", &a);
+	HAS(a, "> Said before the rename\n"); HAS(a, "### " ARROW " Ann [b1b1b1b1], "); done(&a);
+	gemini_as(R "2026-04-02-second/like", OTHER_FP, "Bob", &a);
+	CHECK_STR(a.head, SAVED "2026-04-02-second.gmi"); done(&a);
+	gemini(R "2026-04-02-second/atom.xml", &a);
+	HAS(a, ">Said before the rename</content>"); HAS(a, ">Answered after</content>"); done(&a);
+	gemini("gemini://localhost/guestbook/", &a);
+	HAS(a, "=> /reviews/2026-04-01-second/ In response to Second Film\n"); done(&a);
+	/* Gopher cannot redirect: the old selector is answered as the new one. */
+	gopher("/reviews/2026-04-01-second/", &a);
+	HAS(a, "\t/reviews/2026-04-02-second.gmi\t"); HAS(a, "i> Said before the rename\t"); done(&a);
+	NEW_WINDOW();
+	gopher("/reviews/second/respond\tfrom the old selector", &a);
+	HAS(a, "Your response to Second Film is saved as entry"); done(&a);
+	/* Now the slug: Was: carries everything across. */
+	put("reviews/2026-04-02-deuxieme.gmi", "# Second Film\nDirector: Jane Doe\nTags: drama\n"
+	    "Was: second\n\nThe second review, renamed.\n");
+	move("reviews/2026-04-02-second.gmi", "reviews/.gone");
+	CHECK(answers_within(R "2026-04-02-second.gmi", "31 ", NULL, 5000));
+	redirects_all("2026-04-02-second", "2026-04-02-deuxieme", id);
+	redirects_all("second", "2026-04-02-deuxieme", id);
+	redirects_all("2026-04-01-second", "2026-04-02-deuxieme", id);
+	redirects_all("deuxieme", "2026-04-02-deuxieme", id);
+	gemini(R "2026-04-02-deuxieme.gmi", &a);
+	HAS(a, "The second review, renamed."); HAS(a, "> Said before the rename\n");
+	HAS(a, "> Answered after\n"); HAS(a, "> from the old selector\n"); HAS(a, "\n1 like\n");
+	done(&a);
+	/* A Was: naming another review is ignored: that review keeps its URLs. */
+	put("reviews/2026-04-03-third.gmi", "# Third Film\nWas: first, 2026-03-01-first\n\nThird.\n");
+	CHECK(answers_within(R "2026-04-03-third.gmi", GMI, NULL, 5000));
+	HEAD_IS(R "first", TO "2026-03-01-first.gmi");
+	HEAD_IS(R "first/", TO "2026-03-01-first/");
+	/* Drafts and other files are not found by an old name. */
+	HEAD_IS(R "draft", "51 ");
+	HEAD_IS(R "draft/", "51 ");
+	HEAD_IS(R "nosuch.png", "51 ");
+}
+
+/*
+ * A review in a subfolder of reviews/ is indexed like the others and has
+ * their URL, /reviews/FILE; its path in the folder answers 31 there (51
+ * for a draft). A folder made after start is watched too.
+ */
+static void
+subfolder_reviews(void)
+{
+	struct answer	a;
+
+	folder("reviews/2019");
+	folder("reviews/2019/09");
+	put("reviews/2019/09/2019-09-01-filed.gmi", "# Filed Film\nTags: Foldered\n\nIn a folder.\n");
+	put("reviews/2019/2019-09-02-hidden.gmi", "# Hidden Draft\nDraft: yes\n\nNot yet.\n");
+	CHECK(answers_within(R "2019-09-01-filed.gmi", GMI, NULL, 5000));
+	gemini(R "2019-09-01-filed.gmi", &a);
+	HAS(a, "In a folder."); HAS(a, "=> /tags/foldered/ "); HAS(a, "/reviews/2019-09-01-filed/respond");
+	done(&a);
+	HEAD_IS(R "2019/09/2019-09-01-filed.gmi", TO "2019-09-01-filed.gmi");
+	HEAD_IS(R "2019/2019-09-02-hidden.gmi", "51 ");
+	HEAD_IS(R "2019-09-02-hidden.gmi", "51 ");
+	gemini_as(R "2019/2019-09-02-hidden.gmi", OWNER_FP, "Ann", &a);
+	CHECK_STR(a.head, TO "2019-09-02-hidden.gmi"); done(&a);
+	gemini("gemini://localhost/tags/foldered/", &a);
+	HAS(a, "=> /reviews/2019-09-01-filed.gmi 2019-09-01 - Filed Film\n"); done(&a);
+	gemini("gemini://localhost/atom.xml", &a);
+	HAS(a, "Filed Film"); LACKS(a, "Hidden Draft"); done(&a);
+	HEAD_IS(R "filed/", TO "2019-09-01-filed/");
+	gopher("/reviews/2019-09-01-filed/", &a);
+	HAS(a, "\t/reviews/2019-09-01-filed.gmi\t"); done(&a);
+	/* Moved to another folder, it keeps its URL. */
+	folder("reviews/2019/10");
+	move("reviews/2019/09/2019-09-01-filed.gmi", "reviews/2019/10/2019-09-01-filed.gmi");
+	CHECK(answers_within(R "2019/10/2019-09-01-filed.gmi", "31 ", NULL, 5000));
+	gemini(R "2019-09-01-filed.gmi", &a);
+	CHECK_STR(a.head, GMI); HAS(a, "In a folder."); done(&a);
+	/* An edit in a folder watched since the last scan: no folder event, its own watch. */
+	put("reviews/2019/10/2019-09-01-filed.gmi", "# Filed Again\n\nEdited.\n");
+	CHECK(home_lists_within("Filed Again", 5000));
+	/*
+	 * Deeper than the index walks, a review is never read, so nothing says
+	 * it is no draft: only the owner reads it. Other files there are served.
+	 */
+	folder("reviews/a"); folder("reviews/a/b"); folder("reviews/a/b/c");
+	folder("reviews/a/b/c/d"); folder("reviews/a/b/c/d/e");
+	put("reviews/a/b/c/d/e/2019-09-03-deep.gmi", "# Deep Draft\nDraft: yes\n\nSecret.\n");
+	put("reviews/a/b/c/d/e/still.txt.png", "not a review");
+	HEAD_IS(R "a/b/c/d/e/2019-09-03-deep.gmi", "51 ");
+	gemini_as(R "a/b/c/d/e/2019-09-03-deep.gmi", OWNER_FP, "Ann", &a);
+	HAS(a, "Secret."); done(&a);
+	gemini(R "a/b/c/d/e/still.txt.png", &a);
+	CHECK(strncmp(a.head, "20 ", 3) == 0); done(&a);
 }
 
 /*
@@ -817,6 +1085,7 @@ main(void)
 	gemini_rows();
 	gemini_input();
 	gopher_rows();
+	search_rows();
 	gemini_permalinks();
 	gemini_replies();
 	gemini_owner();
@@ -825,6 +1094,8 @@ main(void)
 	hidden_entries();
 	long_meta();
 	drafts_and_schedule();
+	renamed_review();
+	subfolder_reviews();
 	titan_uploads();
 	hostset_publish(NULL);
 	status = harness_done();
