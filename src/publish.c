@@ -79,28 +79,66 @@ publish_check(const char *path, const char *body, size_t len, struct review *scr
 	return -1;
 }
 
-int
-publish_slug_taken(int dir_fd, const char *name, char other[256])
+/*
+ * Looks in dir_fd, the folder below names under reviews/ (depth folders
+ * down), and in its folders as the index walks them (not hidden, not
+ * symlinks, REVIEW_DEPTH_MAX deep), for a review file other than the one
+ * at path mine whose slug is slug; writes its path into other.
+ */
+static int
+slug_in(int dir_fd, const char *below, int depth, const char *mine, const char *slug,
+    char *other, size_t size)
 {
-	struct review_name	 mine, theirs;
+	struct review_name	 theirs;
+	char			 path[REVIEW_PATH_MAX + 2];
 	const char		*reason;
 	struct dirent		*d;
+	struct stat		 st;
 	DIR			*dir;
-	int			 fd, taken = 0;
+	int			 fd, sub, n, taken = 0;
 
-	if (review_name_parse(name, &mine, &reason) == -1 ||
-	    (fd = dup(dir_fd)) == -1 || (dir = fdopendir(fd)) == NULL)
-		return 0;	/* a name the index ignores, or no listing: nothing to clash */
+	if ((fd = dup(dir_fd)) == -1)
+		return 0;
+	if ((dir = fdopendir(fd)) == NULL) {
+		close(fd);
+		return 0;	/* no listing: nothing found to clash */
+	}
 	while (!taken && (d = readdir(dir)) != NULL) {
-		if (strcmp(d->d_name, name) == 0 ||
-		    review_name_parse(d->d_name, &theirs, &reason) == -1 ||
-		    strcmp(theirs.slug, mine.slug) != 0)
+		/* The path as a folder's, "below/NAME/"; a file's without the slash. */
+		if (d->d_name[0] == '.' ||
+		    fstatat(dir_fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    (n = snprintf(path, sizeof(path), "%s%s/", below, d->d_name)) < 0 ||
+		    (size_t)n >= sizeof(path))
 			continue;
-		snprintf(other, 256, "%s", d->d_name);
-		taken = 1;
+		if (S_ISDIR(st.st_mode) && depth < REVIEW_DEPTH_MAX) {
+			sub = openat(dir_fd, d->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			    O_CLOEXEC);
+			taken = sub != -1 && slug_in(sub, path, depth + 1, mine, slug, other, size);
+			if (sub != -1)
+				close(sub);
+			continue;
+		}
+		path[n - 1] = '\0';
+		if (S_ISREG(st.st_mode) && strcmp(path, mine) != 0 &&
+		    review_name_parse(d->d_name, &theirs, &reason) == 0 &&
+		    strcmp(theirs.slug, slug) == 0) {
+			snprintf(other, size, "%s", path);
+			taken = 1;
+		}
 	}
 	closedir(dir);
 	return taken;
+}
+
+int
+publish_slug_taken(int dir_fd, const char *name, char *other, size_t size)
+{
+	struct review_name	 mine;
+	const char		*reason;
+
+	/* A name the index ignores has no slug to clash. */
+	return review_name_parse(name, &mine, &reason) == 0 &&
+	    slug_in(dir_fd, "", 0, name, mine.slug, other, size);
 }
 
 int

@@ -34,11 +34,13 @@ int	 publish_check(const char *path, const char *body, size_t len,
 	    struct review *scratch, char why[PUBLISH_REASON_MAX]);
 
 /*
- * Returns 1, naming it in other, when another review file of dir_fd than
- * name has name's slug (its name without date and extension): the index
- * would take one for the other, and marquee -n calls it an error.
+ * Returns 1, with its path under dir_fd into other, when another review
+ * file than name, directly in dir_fd (reviews/) or in its folders as the
+ * index walks them, has name's slug (its name without date and
+ * extension): the index would take one for the other, and marquee -n
+ * calls it an error.
  */
-int	 publish_slug_taken(int dir_fd, const char *name, char other[256]);
+int	 publish_slug_taken(int dir_fd, const char *name, char *other, size_t size);
 
 /*
  * Opens directory dir (relative, such as "reviews/") under root_fd for

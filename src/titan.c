@@ -145,7 +145,7 @@ static void
 do_publish(struct upload *u, int dir_fd)
 {
 	struct review	*scratch;
-	char		 why[PUBLISH_REASON_MAX], other[256];
+	char		 why[PUBLISH_REASON_MAX], other[REVIEW_PATH_MAX + 1];
 	const char	*reason;
 	int		 rc;
 
@@ -159,7 +159,7 @@ do_publish(struct upload *u, int dir_fd)
 		outcome(u, STATUS_BAD_REQUEST, "Not a review: ", why);
 		return;
 	}
-	if (strcmp(u->dir, INDEXED_DIR) == 0 && publish_slug_taken(dir_fd, u->name, other)) {
+	if (strcmp(u->dir, INDEXED_DIR) == 0 && publish_slug_taken(dir_fd, u->name, other, sizeof(other))) {
 		/* Cut if it must: the names are in the log line too. */
 		if ((size_t)snprintf(why, sizeof(why), "%s has the slug of %s%s; replace or "
 		    "delete that one", u->name, u->dir, other) >= sizeof(why))

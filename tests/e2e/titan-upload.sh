@@ -66,6 +66,11 @@ expect "a second file with a review's slug is refused, as -n would" \
     "59 Refused: 2026-06-06-heat.gmi has the slug of reviews/2026-05-01-heat.gmi; replace or delete that one" \
     "$(titan_as owner reviews/2026-06-06-heat.gmi "$work/v1.gmi")"
 expect "and not written" no "$(test -e "$root/reviews/2026-06-06-heat.gmi" && echo yes || echo no)"
+mkdir -p "$root/reviews/2019/noir"
+printf '# Le Samoura\xc3\xaf\n\nCold.\n' >"$root/reviews/2019/noir/2019-01-01-samourai.gmi"
+expect "so is one with the slug of a review in a subfolder" \
+    "59 Refused: 2026-06-07-samourai.gmi has the slug of reviews/2019/noir/2019-01-01-samourai.gmi; replace or delete that one" \
+    "$(titan_as owner reviews/2026-06-07-samourai.gmi "$work/v1.gmi")"
 expect "the published version is untouched" "" "$(cmp "$work/v2.gmi" "$root/$review" 2>&1)"
 gem gemini://localhost/ >/dev/null
 expect "and still on the home page" 1 "$(grep -c "Heat (director's cut)" "$work/body")"
