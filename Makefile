@@ -88,6 +88,10 @@ build/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/paths.h $(PUR
 build/gemcli: tests/gemcli.c build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -o $@ $< $$(pkg-config --libs openssl) -lpthread
 
+# A Titan client of the tests' own, sharing nothing with the server.
+build/titancli: tests/titancli.c build/.deps
+	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -o $@ $< $$(pkg-config --libs openssl)
+
 # Guestbook records for the tests and benchmarks, sealed by record.c itself.
 build/recgen: tests/recgen.c src/record.c src/utf8.c $(HDRS) build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g -Isrc -o $@ tests/recgen.c src/record.c src/utf8.c
@@ -105,7 +109,7 @@ run: marquee
 # make check TEST="NAME..." runs only those end-to-end tests (tests/e2e/NAME.sh),
 # with both builds; E2E_JOBS (3) of them at once.
 E2E_JOBS ?= 3
-check: build/.check-deps marquee build/asan/marquee build/gemcli build/loadgen build/recgen $(UNIT) fuzz-replay
+check: build/.check-deps marquee build/asan/marquee build/gemcli build/titancli build/loadgen build/recgen $(UNIT) fuzz-replay
 ifeq ($(TEST),)
 	tests/include-cycles
 	tests/url-map
@@ -129,7 +133,7 @@ fuzz-replay: $(FUZZ_REPLAY)
 fuzz: build/.check-deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) PURE="$(PURE)" tests/fuzz/run.sh build/fuzz
 
-bench: marquee build/loadgen build/gemcli build/recgen build/pagebench build/gbappend build/scanbench
+bench: marquee build/loadgen build/gemcli build/titancli build/recgen build/pagebench build/gbappend build/scanbench
 	@tests/need bench $(BENCH_DEBS)
 	tests/bench/run.sh
 	tests/bench/index.sh
@@ -138,6 +142,7 @@ bench: marquee build/loadgen build/gemcli build/recgen build/pagebench build/gba
 	tests/bench/guestbook.sh
 	tests/bench/conversations.sh
 	tests/bench/flood.sh
+	tests/bench/titan.sh
 
 install: marquee
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \

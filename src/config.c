@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "review.h"
 
 /* Longest config file line accepted; paths are at most PATH_MAX anyway. */
 #define CONFIG_LINE_MAX	(PATH_MAX + 64)
@@ -230,8 +231,64 @@ config_is_owner(const struct host_config *h, const char *fingerprint)
 _Static_assert(sizeof(((struct host_config *)0)->owner) == OWNERS_MAX * FINGERPRINT_HEX,
     "set_owners writes at most OWNERS_MAX * FINGERPRINT_HEX bytes");
 
+/*
+ * titan_paths = DIR[, DIR...]: directories under the root, each one or more
+ * names that are not hidden, "." or ".."; kept each ending in '/',
+ * separated by one space.
+ */
+static int
+set_titan_paths(char *dst, size_t size, const char *value, const char **reason)
+{
+	char		 out[TITAN_PATHS_MAX];
+	const char	*p = value, *seg;
+	size_t		 len = 0, n, m;
+
+	while (*(p += strspn(p, ", \t")) != '\0') {
+		n = strcspn(p, ", \t");
+		if (*p == '/' || n + 2 + len > sizeof(out) || n + 2 + len > size) {
+			*reason = reasonf("'%.*s' is not a directory under the root, or the "
+			    "list is too long", (int)n, p);
+			return -1;
+		}
+		for (seg = p; seg < p + n; seg += m + 1) {
+			m = strcspn(seg, "/, \t");
+			if ((m == 0 && seg + m < p + n - 1) || (m > 0 && seg[0] == '.')) {
+				*reason = reasonf("'%.*s': no empty, hidden, . or .. names",
+				    (int)n, p);
+				return -1;
+			}
+		}
+		if (len > 0)
+			out[len++] = ' ';
+		memcpy(out + len, p, n);
+		len += n;
+		if (out[len - 1] != '/')
+			out[len++] = '/';
+		p += n;
+	}
+	if (len == 0) {
+		*reason = "no directory";
+		return -1;
+	}
+	out[len] = '\0';
+	memcpy(dst, out, len + 1);
+	return 0;
+}
+
+static int
+set_token(char *dst, size_t size, const char *value, const char **reason)
+{
+	if (strlen(value) < TITAN_TOKEN_MIN) {
+		*reason = reasonf("a token of fewer than %d bytes is too easy to guess",
+		    TITAN_TOKEN_MIN);
+		return -1;
+	}
+	return set_string(dst, size, value, reason);
+}
+
 enum key_kind {
-	KIND_STRING, KIND_NUMBER, KIND_BOOL, KIND_HOST, KIND_LANG, KIND_OWNERS, KIND_MODERATION
+	KIND_STRING, KIND_NUMBER, KIND_BOOL, KIND_HOST, KIND_LANG, KIND_OWNERS, KIND_MODERATION,
+	KIND_PATHS, KIND_TOKEN
 };
 
 /*
@@ -271,6 +328,11 @@ static const struct key {
 	HOST_KEY("owner",                 owner,                       KIND_OWNERS, 0, 0),
 	HOST_KEY("owner_name",            owner_name,                  KIND_STRING, 0, 0),
 	HOST_KEY("moderation",            moderation,                  KIND_MODERATION, 0, 0),
+	HOST_KEY("titan",                 titan,                       KIND_BOOL,   0, 0),
+	HOST_KEY("titan_token",           titan_token,                 KIND_TOKEN,  0, 0),
+	HOST_KEY("titan_paths",           titan_paths,                 KIND_PATHS,  0, 0),
+	/* No more than the review parser reads: a bigger body could only be refused. */
+	HOST_KEY("titan_max_size",        titan_max_size,              KIND_NUMBER, 1, REVIEW_FILE_MAX),
 	RESTART_KEY("listen",             listen,                      KIND_STRING, 0, 0),
 	RESTART_KEY("port",               gemini_port,                 KIND_NUMBER, 1, 65535),
 	KEY("certs",                      certs,                       KIND_STRING, 0, 0),
@@ -330,6 +392,10 @@ set_key(struct config *c, struct host_config *h, const char *name,
 			return set_owners(field, value, reason);
 		case KIND_MODERATION:
 			return set_moderation((unsigned *)(void *)field, value, reason);
+		case KIND_PATHS:
+			return set_titan_paths(field, k->size, value, reason);
+		case KIND_TOKEN:
+			return set_token(field, k->size, value, reason);
 		}
 	}
 	*reason = reasonf("unknown key '%s'", name);
@@ -448,6 +514,10 @@ config_jailed(const struct config *c, const char *cwd, const char **reason)
 		if (config_jail_path(c, cwd, h->guestbook, inside, sizeof(inside), &why) == -1)
 			inside[0] = '\0';
 		memcpy(h->guestbook, inside, sizeof(inside));
+		/* And so does the trash. */
+		if (config_jail_path(c, cwd, h->trash, inside, sizeof(inside), &why) == -1)
+			inside[0] = '\0';
+		memcpy(h->trash, inside, sizeof(inside));
 	}
 	return j;
 fail:
@@ -607,6 +677,35 @@ config_host_problem(const struct config *c, const struct host_config *h,
 	return reasonf("%s:%u: %s", c->file, h->line, problem);
 }
 
+/* Titan's defaults (reviews/ and drafts/, 1 MiB) and its trash beside the guestbook log. */
+static int
+titan_finish(const struct config *c, struct host_config *h, const char **reason)
+{
+	char	dir[PATH_MAX];
+	size_t	n;
+
+	if (h->titan_paths[0] == '\0')
+		snprintf(h->titan_paths, sizeof(h->titan_paths), "reviews/ drafts/");
+	if (h->titan_max_size == 0)
+		h->titan_max_size = REVIEW_FILE_MAX;
+	if (h->titan && h->owner[0] == '\0' && h->titan_token[0] == '\0') {
+		*reason = config_host_problem(c, h, reasonf("[%s]: titan = yes needs an "
+		    "owner certificate or a titan_token: nobody could upload", h->name));
+		return -1;
+	}
+	memcpy(dir, h->guestbook, sizeof(dir));
+	n = strlen(dir);
+	while (n > 0 && dir[n - 1] != '/')
+		n--;
+	dir[n] = '\0';
+	if ((size_t)snprintf(h->trash, sizeof(h->trash), "%strash-%s", n > 0 ? dir : "./",
+	    h->name) >= sizeof(h->trash)) {
+		*reason = config_host_problem(c, h, "trash path too long");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 host_finish(const struct config *c, struct host_config *h, const char **reason)
 {
@@ -636,7 +735,7 @@ host_finish(const struct config *c, struct host_config *h, const char **reason)
 	}
 	if (h->public_gopher_port == 0)
 		h->public_gopher_port = h->gopher_port;
-	return 0;
+	return titan_finish(c, h, reason);
 }
 
 /* What host h shares with one defined before it that it may not: name, Gopher port, log. */

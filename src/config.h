@@ -19,6 +19,14 @@
 /* Certificates one host's owner may use: a few devices, not a team. */
 #define OWNERS_MAX	8
 
+/* titan_paths: a few directories, each a path of a few names. */
+#define TITAN_PATHS_MAX		512
+/*
+ * A shorter token can be guessed by a client that tries many: 16 bytes of
+ * letters and digits hold over 90 bits.
+ */
+#define TITAN_TOKEN_MIN		16
+
 /* Who may write without the owner's approval (moderation = ...). */
 enum moderation {
 	MODERATION_OPEN,	/* everyone: entries show at once */
@@ -43,6 +51,13 @@ struct host_config {
 	/* The name on the owner's entries; "" for the certificate's CN (the host's name from the shell). */
 	char		owner_name[CN_MAX + 1];
 	unsigned	moderation;		/* enum moderation */
+	/* Titan uploads (titan.h): on, who besides the owner, where, how big. */
+	unsigned	titan;
+	char		titan_token[TITAN_TOKEN_MAX + 1];	/* "" for none */
+	/* Directories uploads may write in, each ending in '/', separated by one space. */
+	char		titan_paths[TITAN_PATHS_MAX];
+	unsigned	titan_max_size;		/* bytes; a bigger size is refused unread */
+	char		trash[PATH_MAX];	/* where deleted files go: trash-NAME beside the guestbook */
 	unsigned	line;			/* of its [NAME] line; 0 for the first host */
 };
 

@@ -61,6 +61,7 @@ enum conn_state {
 	CONN_PROXY,	/* reading the PROXY protocol header of a load balancer */
 	CONN_HANDSHAKE,
 	CONN_READING,
+	CONN_BODY,	/* reading the body of a Titan upload the handler asked for */
 	CONN_WAITING,	/* for the append the response depends on (guestbook.c) */
 	CONN_WRITING,
 	CONN_SHUTDOWN,
@@ -107,6 +108,9 @@ struct conn {
 	enum conn_state		 after_proxy;
 	char			 req[REQUEST_BUF];
 	size_t			 req_len;
+	size_t			 req_read;	/* bytes in req: past req_len, the body's first */
+	char			*body;		/* owned; an upload's, body_want bytes */
+	size_t			 body_len, body_want;
 	int			 answered;	/* a response was built: log it */
 	struct response		 resp;
 	struct pending		*pending;	/* owned; what CONN_WAITING waits for */
@@ -243,6 +247,7 @@ conn_free(struct conn *c)
 	if (c->holder[0] != '\0')
 		holdings_give(per_address, c->holder);
 	free(c->out);
+	free(c->body);
 	/* Last: the SSL and the pending append above used its hosts. */
 	hostset_release(c->hosts);
 	free(c);
@@ -465,7 +470,9 @@ conn_read_request(struct conn *c)
 			return conn_respond(c);
 		lf = memchr(c->req + c->req_len, '\n', n);
 		c->req_len += n;
+		c->req_read = c->req_len;
 		if (lf != NULL) {
+			/* What follows the line is kept: a Titan upload's body starts there. */
 			c->req_len = (size_t)(lf - c->req) + 1;
 			return conn_respond(c);
 		}
@@ -514,10 +521,58 @@ conn_wait_settled(struct conn *c)
 	return c->settled ? conn_respond(c) : STEP_WAIT;
 }
 
+/*
+ * The handler wants the request's body (a Titan upload) before it answers:
+ * body_wanted bytes, never more than it allowed, of which those read with
+ * the request line come first. Bytes past them are never read as the body:
+ * they are drained after the answer, as any unread bytes.
+ */
+static enum step
+conn_body_start(struct conn *c)
+{
+	size_t	want = c->resp.body_wanted, have = c->req_read - c->req_len;
+
+	response_release(&c->resp);
+	if (c->body_want != 0 || (c->body = malloc(want)) == NULL) {
+		log_error("%s: %s", c->peer, c->body_want != 0 ? "a second body asked for" :
+		    "out of memory for an upload");
+		return conn_close(c);
+	}
+	c->body_want = want;
+	c->body_len = have < want ? have : want;
+	memcpy(c->body, c->req + c->req_len, c->body_len);
+	c->state = CONN_BODY;
+	conn_deadline(c, c->request_timeout_ms);
+	return STEP_NEXT;
+}
+
+/* Reads the body; a client that stalls for request_timeout is dropped by the sweep. */
+static enum step
+conn_read_body(struct conn *c)
+{
+	size_t	n;
+	enum io	res;
+
+	while (c->body_len < c->body_want) {
+		res = io_read(c, c->body + c->body_len, c->body_want - c->body_len, &n);
+		if (res == IO_WANT_READ || res == IO_WANT_WRITE)
+			return conn_wait_io(c, res);
+		if (res != IO_DONE) {
+			log_info("%s: upload cut short after %zu of %zu bytes", c->peer,
+			    c->body_len, c->body_want);
+			return conn_close(c);
+		}
+		c->body_len += n;
+		conn_deadline(c, c->request_timeout_ms);
+	}
+	return conn_respond(c);
+}
+
 static enum step
 conn_respond(struct conn *c)
 {
-	struct request	req = { .peer = c->peer, .settled = c->pending };
+	struct request	req = { .peer = c->peer, .settled = c->pending,
+			    .body = c->body, .body_len = c->body_len };
 
 	if (c->out == NULL && (c->out = malloc(OUT_BUF)) == NULL) {
 		log_error("%s: out of memory", c->peer);
@@ -530,6 +585,11 @@ conn_respond(struct conn *c)
 	req.host = c->host;
 	c->out_len = c->proto->respond(c->req, c->req_len, &req, &c->resp,
 	    c->out, HEAD_MAX);
+	/* The handler took a copy of the body, if it wanted one. */
+	free(c->body);
+	c->body = NULL;
+	if (c->resp.body_wanted > 0)
+		return conn_body_start(c);
 	if (c->resp.pending != NULL)
 		return conn_await(c);
 	c->out_off = 0;
@@ -654,6 +714,7 @@ static enum step (*const conn_handlers[])(struct conn *) = {
 	[CONN_PROXY] = conn_proxy,
 	[CONN_HANDSHAKE] = conn_handshake,
 	[CONN_READING] = conn_read_request,
+	[CONN_BODY] = conn_read_body,
 	[CONN_WAITING] = conn_wait_settled,
 	[CONN_WRITING] = conn_write_response,
 	[CONN_SHUTDOWN] = conn_shutdown,

@@ -12,6 +12,7 @@
 #include "gemini.h"
 #include "host.h"
 #include "router.h"
+#include "titan.h"
 
 /* The URL must name the host the TLS handshake chose (by SNI). */
 static int
@@ -50,6 +51,9 @@ gemini_input_at(const char *buf, size_t len)
 	const char	*q, *reason;
 	size_t		 n;
 
+	/* A Titan token is a password: the log keeps its length only. */
+	if (request_is_titan(buf, len))
+		return (q = memmem(buf, len, ";token=", 7)) != NULL ? (size_t)(q - buf) + 7 : 0;
 	if ((q = memchr(buf, '?', len)) == NULL || (n = (size_t)(q - buf)) > GEMINI_URL_MAX)
 		return 0;
 	memcpy(line, buf, n);
@@ -129,6 +133,25 @@ answer(struct request *req, const struct url *url, char text[GEMINI_URL_MAX + 1]
 		response_drop_body(resp);
 }
 
+/* A Titan upload (titan.h) to this host, with the URL the line names. */
+static void
+titan(const char *buf, size_t len, struct request *req, struct response *resp)
+{
+	struct titan_request	 t;
+	const char		*reason;
+
+	if (request_parse_titan(buf, len, &t, &reason) == -1)
+		response_set(resp, STATUS_BAD_REQUEST, "Bad request: %s", reason);
+	else if (!is_served(&t.url, req->host, req->host->config))
+		response_set(resp, STATUS_PROXY_REFUSED, "Proxy request refused");
+	else {
+		req->url = &t.url;
+		titan_answer(req, &t, resp);
+		req->url = NULL;
+	}
+	response_drop_body(resp);
+}
+
 static size_t
 gemini_respond(const char *buf, size_t len, struct request *req,
     struct response *resp, char *head, size_t headsize)
@@ -140,7 +163,9 @@ gemini_respond(const char *buf, size_t len, struct request *req,
 	int			 n;
 
 	req->url = &url;
-	if (request_parse_gemini(buf, len, &url, &reason) == -1)
+	if (request_is_titan(buf, len))
+		titan(buf, len, req, resp);
+	else if (request_parse_gemini(buf, len, &url, &reason) == -1)
 		bad_request(buf, len, reason, resp);
 	else if (strcmp(url.scheme, "gemini") != 0 || !is_served(&url, req->host, c))
 		response_set(resp, STATUS_PROXY_REFUSED, "Proxy request refused");

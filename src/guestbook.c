@@ -43,16 +43,17 @@
  * An append on its way to disk. The submitter and the committer each hold a
  * reference; the submitter's waits on it with pending_wait().
  */
-struct pending {
+struct append {
+	struct pending		 base;		/* first: what a response waits for */
 	struct guestbook	*gb;
-	struct pending		*next;
+	struct append		*next;
 	atomic_uint		 refs;
 	struct record		 rec;
 	uint64_t		 dedupe;	/* hash of client, slug, the entry answered and text */
 	/* The committer's, while it formats and writes the batch: */
 	size_t			 end;		/* where its line ends in the batch */
 	unsigned long long	 dup_id;	/* the same as an entry already on disk */
-	struct pending		*dup_of;	/* the same as one earlier in this batch */
+	struct append		*dup_of;	/* the same as one earlier in this batch */
 	int			 liked;		/* a like the log holds already */
 	const char		*failed;	/* could not even be formatted */
 	int			 settled;	/* under queue_lock, as are the fields below */
@@ -124,7 +125,7 @@ struct guestbook {
 	struct store		 store;		/* under gb_lock */
 
 	pthread_mutex_t		 queue_lock;	/* taken before gb_lock, never after */
-	struct pending		*queue_head, **queue_tail;
+	struct append		*queue_head, **queue_tail;
 	/* The last id handed out: an entry that was written but not read back keeps its id. */
 	unsigned long long	 last_id_written;
 	size_t			 queue_len;
@@ -701,24 +702,38 @@ end_torn_record(struct guestbook *gb, const char **reason)
 /* --- Appending ------------------------------------------------------------ */
 
 static void
-pending_settle(struct pending *p, unsigned long long id, const char *reason)
+append_settle(struct append *p, unsigned long long id, const char *reason)
 {
 	p->id = id;
 	p->reason = reason;
 	p->settled = 1;
 }
 
-void
-pending_put(struct pending *p)
+/* The append a pending handed to a response stands for. */
+static struct append *
+append_of(struct pending *p)
 {
-	if (p != NULL && atomic_fetch_sub(&p->refs, 1) == 1)
+	return (struct append *)(void *)((char *)p - offsetof(struct append, base));
+}
+
+static void
+append_put(struct append *p)
+{
+	if (atomic_fetch_sub(&p->refs, 1) == 1)
 		free(p);
 }
 
-int
-pending_wait(struct pending *p, void (*wake)(void *), void *arg)
+static void
+append_put_pending(struct pending *p)
 {
-	int	settled;
+	append_put(append_of(p));
+}
+
+static int
+append_wait(struct pending *pending, void (*wake)(void *), void *arg)
+{
+	struct append	*p = append_of(pending);
+	int		 settled;
 
 	pthread_mutex_lock(&p->gb->queue_lock);
 	if (!(settled = p->settled)) {
@@ -729,18 +744,29 @@ pending_wait(struct pending *p, void (*wake)(void *), void *arg)
 	return settled;
 }
 
-void
-pending_cancel(struct pending *p)
+static void
+append_cancel(struct pending *pending)
 {
+	struct append	*p = append_of(pending);
+
 	pthread_mutex_lock(&p->gb->queue_lock);
 	p->wake = NULL;
 	p->arg = NULL;
 	pthread_mutex_unlock(&p->gb->queue_lock);
 }
 
+static const struct pending_ops append_ops = {
+	.wait = append_wait,
+	.put = append_put_pending,
+	.cancel = append_cancel,
+};
+
 int
-pending_result(const struct pending *p, unsigned long long *id, const char **reason)
+pending_result(const struct pending *pending, unsigned long long *id, const char **reason)
 {
+	const struct append	*p = (const struct append *)(const void *)
+				    ((const char *)pending - offsetof(struct append, base));
+
 	*id = p->id;
 	*reason = p->reason;
 	return p->reason == NULL ? 0 : -1;
@@ -750,13 +776,14 @@ struct pending *
 guestbook_submit(struct guestbook *gb, const struct record *r, const char *client,
     const char **reason)
 {
-	struct pending	*p;
+	struct append	*p;
 	uint64_t	 one = 1, h = 0xcbf29ce484222325ULL;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
 		*reason = "out of memory";
 		return NULL;
 	}
+	p->base.ops = &append_ops;
 	p->gb = gb;
 	p->rec = *r;
 	h = text_hash(h, client, strlen(client));
@@ -777,7 +804,7 @@ guestbook_submit(struct guestbook *gb, const struct record *r, const char *clien
 	gb->queue_len++;
 	pthread_mutex_unlock(&gb->queue_lock);
 	(void)!write(gb->queue_fd, &one, sizeof(one));
-	return p;
+	return &p->base;
 }
 
 static struct recent *
@@ -802,8 +829,8 @@ recent_add(struct guestbook *gb, uint64_t hash, long long now,
 }
 
 /* An earlier append of this batch with the same text from the same client. */
-static struct pending *
-batch_twin(struct pending *batch, const struct pending *p)
+static struct append *
+batch_twin(struct append *batch, const struct append *p)
 {
 	for (; batch != p; batch = batch->next)
 		if (batch->dedupe == p->dedupe && batch->dup_id == 0 && batch->dup_of == NULL &&
@@ -827,9 +854,9 @@ guestbook_liked_locked(struct guestbook *gb, const char *slug, const char *finge
  * write. Nothing is settled here: that is batch_settle's, under the lock.
  */
 static size_t
-batch_format(struct guestbook *gb, struct pending *batch, long long now)
+batch_format(struct guestbook *gb, struct append *batch, long long now)
 {
-	struct pending	*p;
+	struct append	*p;
 	struct recent	*dup;
 	size_t		 len = 0, n;
 
@@ -869,32 +896,32 @@ batch_format(struct guestbook *gb, struct pending *batch, long long now)
  * after. Entries on disk are remembered for the duplicate check.
  */
 static void
-batch_settle(struct guestbook *gb, struct pending *batch, size_t written,
+batch_settle(struct guestbook *gb, struct append *batch, size_t written,
     const char *failure, long long now)
 {
-	struct pending	*p, *next;
+	struct append	*p, *next;
 
 	pthread_mutex_lock(&gb->queue_lock);
 	for (p = batch; p != NULL; p = p->next) {
 		if (p->dup_id != 0 || p->liked)
-			pending_settle(p, p->dup_id, NULL);
+			append_settle(p, p->dup_id, NULL);
 		else if (p->dup_of != NULL)
-			pending_settle(p, p->dup_of->id, p->dup_of->reason);
+			append_settle(p, p->dup_of->id, p->dup_of->reason);
 		else if (p->failed != NULL)
-			pending_settle(p, 0, p->failed);
+			append_settle(p, 0, p->failed);
 		else if (p->end <= written && failure == NULL) {
-			pending_settle(p, p->rec.id, NULL);
+			append_settle(p, p->rec.id, NULL);
 			if (p->rec.kind == RECORD_ENTRY)
 				recent_add(gb, p->dedupe, now, p->rec.id);
 		} else
-			pending_settle(p, 0, failure);
+			append_settle(p, 0, failure);
 		if (p->wake != NULL)
 			p->wake(p->arg);
 	}
 	pthread_mutex_unlock(&gb->queue_lock);
 	for (p = batch; p != NULL; p = next) {
 		next = p->next;
-		pending_put(p);
+		append_put(p);
 	}
 }
 
@@ -938,7 +965,7 @@ batch_outcome(struct guestbook *gb, const char *what, int err)
  * What a batch that failed wrote is not shown.
  */
 static void
-batch_commit(struct guestbook *gb, struct pending *batch)
+batch_commit(struct guestbook *gb, struct append *batch)
 {
 	const char	*reason = NULL, *what = NULL, *failure;
 	long long	 now = (long long)time(NULL);
@@ -978,13 +1005,13 @@ batch_commit(struct guestbook *gb, struct pending *batch)
 static void
 queue_fail(struct guestbook *gb, const char *why)
 {
-	struct pending	*p, *next;
+	struct append	*p, *next;
 
 	log_error("guestbook %s: %s", gb->log_path, why);
 	pthread_mutex_lock(&gb->queue_lock);
 	gb->queue_closed = 1;
 	for (p = gb->queue_head; p != NULL; p = p->next) {
-		pending_settle(p, 0, why);
+		append_settle(p, 0, why);
 		if (p->wake != NULL)
 			p->wake(p->arg);
 	}
@@ -995,15 +1022,15 @@ queue_fail(struct guestbook *gb, const char *why)
 	pthread_mutex_unlock(&gb->queue_lock);
 	for (; p != NULL; p = next) {
 		next = p->next;
-		pending_put(p);
+		append_put(p);
 	}
 }
 
 /* Takes up to BATCH_MAX queued appends; *closed tells whether more may come. */
-static struct pending *
+static struct append *
 batch_take(struct guestbook *gb, int *closed)
 {
-	struct pending	*batch, **cut;
+	struct append	*batch, **cut;
 	size_t		 n = 0;
 
 	pthread_mutex_lock(&gb->queue_lock);
@@ -1035,7 +1062,7 @@ commit_run(void *arg)
 	struct guestbook *gb = arg;
 	struct pollfd	 pfd[2] = { { .fd = gb->queue_fd, .events = POLLIN },
 			    { .fd = gb->ino_fd, .events = POLLIN } };
-	struct pending	*batch;
+	struct append	*batch;
 	const char	*reason;
 	int		 closed = 0;
 

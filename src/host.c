@@ -6,6 +6,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
@@ -56,6 +57,7 @@ struct shelf {
 	struct dates		*dates;			/* owned; the index's */
 	struct index		*index;			/* owned; NULL until started */
 	struct book		*book;			/* a reference */
+	int			 trash_fd;		/* owned; -1 until a host uploads with Titan */
 };
 
 struct hostset {
@@ -236,6 +238,8 @@ shelf_put(struct shelf *sh)
 	dates_close(sh->dates);
 	if (sh->root_fd != -1)
 		close(sh->root_fd);
+	if (sh->trash_fd != -1)
+		close(sh->trash_fd);
 	book_put(sh->book);
 	free(sh);
 }
@@ -255,6 +259,7 @@ shelf_open(const char *name, const char *configured, const struct host_config *p
 		return NULL;
 	}
 	sh->refs = 1;
+	sh->trash_fd = -1;
 	memcpy(sh->root, configured, sizeof(sh->root));	/* both PATH_MAX */
 	memcpy(sh->author, author, sizeof(sh->author));	/* both CN_MAX + 1 */
 	sh->book = b;
@@ -295,6 +300,23 @@ find_shelf(const struct hostset *old, const char *name, const char *root,
 	return NULL;
 }
 
+/*
+ * Opens the trash of a host that takes Titan uploads (made if missing, for
+ * the owner alone), once: before the sandbox and chroot at start, which
+ * would refuse it later. A failure leaves deletions refused, and is said.
+ */
+static void
+shelf_trash(struct shelf *sh, const char *name, const char *trash)
+{
+	if (sh->trash_fd != -1)
+		return;
+	if (trash[0] == '\0' || (mkdir(trash, 0700) == -1 && errno != EEXIST) ||
+	    (sh->trash_fd = open(trash, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		log_warn("%s: trash %s: %s; Titan deletions are refused", name,
+		    trash[0] != '\0' ? trash : "(outside the chroot)",
+		    trash[0] != '\0' ? strerror(errno) : "cannot be opened after a reload");
+}
+
 /* Fills s->hosts[i], with what old has of it or opened by paths' names. */
 static int
 host_open(struct hostset *s, size_t i, const struct config *paths,
@@ -313,7 +335,10 @@ host_open(struct hostset *s, size_t i, const struct config *paths,
 	    (h->shelf = shelf_open(h->name, hc->root, &paths->hosts[i], hc->author, h->book,
 	    reason)) == NULL)
 		return -1;
+	if (hc->titan)
+		shelf_trash(h->shelf, h->name, paths->hosts[i].trash);
 	h->root_fd = h->shelf->root_fd;
+	h->trash_fd = h->shelf->trash_fd;
 	h->index = h->shelf->index;
 	h->guestbook = h->book->guestbook;
 	h->per_client = h->book->per_client;

@@ -30,6 +30,7 @@ struct host {
 	const struct host_config *settings;	/* its part of config */
 	/* Borrowed from shelf and book, which own them. */
 	int			 root_fd;	/* the capsule, see capsule.h */
+	int			 trash_fd;	/* where Titan deletions go; -1 for none */
 	struct index		*index;
 	struct guestbook	*guestbook;
 	struct limiter		*per_client;	/* the guestbook's rate limits */

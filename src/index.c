@@ -148,6 +148,9 @@ struct index {
 	int			 stop_fd;
 	int			 kick_fd;	/* a scheduled review is due: rebuild */
 	int			 ino;		/* inotify */
+	pthread_mutex_t		 jobs_lock;
+	struct index_job	*jobs, **jobs_tail;	/* under jobs_lock */
+	int			 jobs_fd;	/* a job was submitted */
 };
 
 static void	 entry_put(struct entry *e);
@@ -1299,6 +1302,9 @@ index_new(int root_fd, const char *root, const struct index_host *host,
 	ix->stop_fd = -1;
 	ix->kick_fd = -1;
 	ix->ino = -1;
+	pthread_mutex_init(&ix->jobs_lock, NULL);
+	ix->jobs_tail = &ix->jobs;
+	ix->jobs_fd = -1;
 	return ix;
 }
 
@@ -1309,6 +1315,7 @@ index_free(struct index *ix)
 	catalogue_free(&ix->catalogue);
 	folders_free(ix->folders, ix->nfolders);
 	pthread_mutex_destroy(&ix->snapshot_lock);
+	pthread_mutex_destroy(&ix->jobs_lock);
 	free(ix);
 }
 
@@ -1818,22 +1825,62 @@ watch_timeout(struct index *ix, uint64_t due)
 	return timeout;
 }
 
+void
+index_submit(struct index *ix, struct index_job *job)
+{
+	uint64_t	one = 1;
+
+	job->next = NULL;
+	pthread_mutex_lock(&ix->jobs_lock);
+	*ix->jobs_tail = job;
+	ix->jobs_tail = &job->next;
+	pthread_mutex_unlock(&ix->jobs_lock);
+	(void)!write(ix->jobs_fd, &one, sizeof(one));
+}
+
+/* Runs the jobs submitted so far, each followed by the rebuild it asks for. */
+static void
+run_jobs(struct index *ix)
+{
+	struct index_job	*job, *next;
+	const char		*changed;
+	uint64_t		 n;
+
+	(void)!read(ix->jobs_fd, &n, sizeof(n));
+	pthread_mutex_lock(&ix->jobs_lock);
+	job = ix->jobs;
+	ix->jobs = NULL;
+	ix->jobs_tail = &ix->jobs;
+	pthread_mutex_unlock(&ix->jobs_lock);
+	for (; job != NULL; job = next) {
+		next = job->next;
+		if ((changed = job->run(job)) != NULL) {
+			note_change(&ix->changes, changed);
+			rebuild_now(ix);
+		}
+		job->done(job);
+	}
+}
+
 /* The watcher thread; the inotify descriptor is in ix->ino. */
 static void *
 watch_run(void *arg)
 {
 	struct index	*ix = arg;
-	struct pollfd	 fds[3];
+	struct pollfd	 fds[4];
 	uint64_t	 due = 0, kicks;
 
 	fds[0] = (struct pollfd){ .fd = ix->ino, .events = POLLIN };
 	fds[1] = (struct pollfd){ .fd = ix->stop_fd, .events = POLLIN };
 	fds[2] = (struct pollfd){ .fd = ix->kick_fd, .events = POLLIN };
+	fds[3] = (struct pollfd){ .fd = ix->jobs_fd, .events = POLLIN };
 	for (;;) {
-		if (poll(fds, 3, watch_timeout(ix, due)) == -1 && errno != EINTR) {
+		if (poll(fds, 4, watch_timeout(ix, due)) == -1 && errno != EINTR) {
 			log_error("index: poll: %s", strerror(errno));
 			break;
 		}
+		if (fds[3].revents & POLLIN)
+			run_jobs(ix);
 		if (fds[1].revents & POLLIN)
 			break;
 		if (fds[0].revents & POLLIN) {
@@ -1872,7 +1919,8 @@ index_start(int root_fd, const char *root, const struct index_host *host,
 	/* What -n would say across files, said once at start too. */
 	(void)catalogue_lint(&ix->catalogue);
 	if ((ix->stop_fd = eventfd(0, EFD_CLOEXEC)) == -1 ||
-	    (ix->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1) {
+	    (ix->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1 ||
+	    (ix->jobs_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1) {
 		*reason = reasonf("eventfd: %s", strerror(errno));
 		goto fail;
 	}
@@ -1897,7 +1945,11 @@ index_stop(struct index *ix)
 	if (ix->watching) {
 		(void)!write(ix->stop_fd, &one, sizeof(one));
 		pthread_join(ix->watcher, NULL);
+		/* What was submitted while it stopped: the watcher's work is ours now. */
+		run_jobs(ix);
 	}
+	if (ix->jobs_fd != -1)
+		close(ix->jobs_fd);
 	if (ix->stop_fd != -1)
 		close(ix->stop_fd);
 	if (ix->kick_fd != -1)

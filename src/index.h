@@ -49,6 +49,23 @@ int	 index_check(int root_fd, const char *root, const char *hostname,
 	    unsigned public_port);
 
 /*
+ * Work done on the index's thread, so that it and the rebuild it needs
+ * are done before the one who asked is answered, and never on an event
+ * thread: run does the work (a Titan upload written, a file moved to the
+ * trash) and returns the name in reviews/ it changed, or NULL; the index
+ * is then rebuilt with that file at once, and done is called, on the same
+ * thread. Jobs run one at a time, in the order submitted; a submitted job
+ * is run even when the index stops meanwhile. The job is the caller's;
+ * next is the index's.
+ */
+struct index_job {
+	const char		*(*run)(struct index_job *job);
+	void			 (*done)(struct index_job *job);
+	struct index_job	*next;
+};
+void	 index_submit(struct index *ix, struct index_job *job);
+
+/*
  * The generated pages. Each answers into resp and returns 1, or returns 0
  * when it has no such page, for the next row of the URL map to answer.
  */

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "sandbox.h"
 #include "tls.h"
+#include "trash.h"
 
 /* Bumped with every release; `marquee -V` prints it. */
 #define MARQUEE_VERSION	"0.6.0"
@@ -50,6 +51,8 @@ usage(void)
 	    "[-l logfile] [-u user] [-j workers]\n"
 	    "       %s [-c file] [-s statedir] guestbook [-h host] ", progname, progname);
 	gbtool_commands(stderr);
+	fprintf(stderr, "\n       %s [-c file] [-s statedir] trash [-h host] ", progname);
+	trash_commands(stderr);
 	fputc('\n', stderr);
 	exit(2);
 }
@@ -570,22 +573,29 @@ serve(int argc, char **argv, struct config *c)
 	return 0;
 }
 
-/* "guestbook [-h host] ...": the owner's commands on one host's guestbook, the first by default. */
+/*
+ * "guestbook [-h host] ..." and "trash [-h host] ...": the owner's commands
+ * on one host's guestbook or trash, the first host's by default. argv[0]
+ * is the tool's name.
+ */
 static int
 owner_command(const struct config *c, int argc, char **argv)
 {
 	const struct host_config	*h = &c->hosts[0];
+	const char			*tool = argv[0];
 
+	argc--;
+	argv++;
 	if (argc >= 2 && strcmp(argv[0], "-h") == 0) {
 		if ((h = config_host(c, argv[1])) == NULL) {
-			fprintf(stderr, "%s: guestbook: no host %s in the configuration\n",
-			    progname, argv[1]);
+			fprintf(stderr, "%s: %s: no host %s in the configuration\n",
+			    progname, tool, argv[1]);
 			return 1;
 		}
 		argc -= 2;
 		argv += 2;
 	}
-	return gbtool_run(h, argc, argv);
+	return strcmp(tool, "trash") == 0 ? trash_run(h, argc, argv) : gbtool_run(h, argc, argv);
 }
 
 int
@@ -602,9 +612,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (operands < argc) {
-		if (strcmp(argv[operands], "guestbook") != 0 || check_only)
+		if ((strcmp(argv[operands], "guestbook") != 0 &&
+		    strcmp(argv[operands], "trash") != 0) || check_only)
 			usage();
-		rc = owner_command(c, argc - operands - 1, argv + operands + 1);
+		rc = owner_command(c, argc - operands, argv + operands);
 		config_discard(c);
 		return rc;
 	}

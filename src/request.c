@@ -4,9 +4,11 @@
  */
 
 #include <arpa/inet.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "request.h"
 #include "utf8.h"
@@ -436,6 +438,152 @@ request_parse_gemini(const char *buf, size_t len, struct url *url,
 	    (size_t)(query - auth_end));
 	return path_normalise(url->raw_path, strlen(url->raw_path), url->path,
 	    sizeof(url->path), reason);
+}
+
+int
+request_is_titan(const char *buf, size_t len)
+{
+	return len >= 6 && strncasecmp(buf, "titan:", 6) == 0;
+}
+
+/* size=: decimal digits, at least one, no sign or space, no overflow. */
+static int
+titan_size(const char *v, size_t n, unsigned long long *out, const char **reason)
+{
+	unsigned long long	x = 0;
+	size_t			i;
+
+	if (n == 0) {
+		*reason = "empty size";
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!is_digit((unsigned char)v[i])) {
+			*reason = "size is not a decimal number";
+			return -1;
+		}
+		if (x > (ULLONG_MAX - (unsigned)(v[i] - '0')) / 10) {
+			*reason = "size too large";
+			return -1;
+		}
+		x = x * 10 + (unsigned)(v[i] - '0');
+	}
+	*out = x;
+	return 0;
+}
+
+/* mime=: type/subtype of RFC 6838 section 4.2 restricted-name characters. */
+static int
+titan_mime(const char *v, size_t n, char *out, const char **reason)
+{
+	const char	*slash = memchr(v, '/', n);
+	size_t		 i;
+
+	if (n == 0 || n > TITAN_MIME_MAX || slash == NULL || slash == v ||
+	    slash == v + n - 1 || memchr(slash + 1, '/', (size_t)(v + n - slash - 1)) != NULL) {
+		*reason = "mime is not a MIME type";
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i] != '/' && !is_alpha((unsigned char)v[i]) &&
+		    !is_digit((unsigned char)v[i]) && strchr("!#$&-^_.+", v[i]) == NULL) {
+			*reason = "mime is not a MIME type";
+			return -1;
+		}
+	}
+	memcpy(out, v, n);
+	out[n] = '\0';
+	return 0;
+}
+
+static int
+titan_token(const char *v, size_t n, struct titan_request *t, const char **reason)
+{
+	size_t	declen;
+
+	if (percent_decode(v, n, t->token, sizeof(t->token), &declen, reason) == -1 ||
+	    declen == 0 || memchr(t->token, '\0', declen) != NULL) {
+		*reason = "token is empty, too long or badly encoded";
+		return -1;
+	}
+	t->has_token = 1;
+	return 0;
+}
+
+/* One ";key=value" parameter, k[0..n) without the ';'; seen counts known keys. */
+static int
+titan_param(const char *k, size_t n, struct titan_request *t, unsigned *seen,
+    const char **reason)
+{
+	static const char *const known[] = { "size", "mime", "token" };
+	static const char *const twice[] = { "size given twice", "mime given twice",
+	    "token given twice" };
+	const char	*eq = memchr(k, '=', n), *v;
+	size_t		 klen, vlen, i;
+
+	if (eq == NULL || eq == k) {
+		*reason = "a parameter is not key=value";
+		return -1;
+	}
+	klen = (size_t)(eq - k);
+	v = eq + 1;
+	vlen = n - klen - 1;
+	for (i = 0; i < 3; i++)
+		if (strlen(known[i]) == klen && memcmp(k, known[i], klen) == 0)
+			break;
+	if (i == 3)
+		return 0;	/* unknown: ignored, as the specification asks */
+	if (*seen & (1u << i)) {
+		*reason = twice[i];
+		return -1;
+	}
+	*seen |= 1u << i;
+	if (i == 0)
+		return titan_size(v, vlen, &t->size, reason);
+	if (i == 1)
+		return titan_mime(v, vlen, t->mime, reason);
+	return titan_token(v, vlen, t, reason);
+}
+
+int
+request_parse_titan(const char *buf, size_t len, struct titan_request *t,
+    const char **reason)
+{
+	char		 line[GEMINI_URL_MAX + 3];
+	const char	*semi, *p, *next, *end;
+	unsigned	 seen = 0;
+	long		 n;
+
+	memset(t, 0, sizeof(*t));
+	if ((n = request_line(buf, len, reason)) == -1 ||
+	    check_bytes(buf, (size_t)n, reason) == -1)
+		return -1;
+	end = buf + n;
+	if ((semi = memchr(buf, ';', (size_t)n)) == NULL) {
+		*reason = "missing size";
+		return -1;
+	}
+	memcpy(line, buf, (size_t)(semi - buf));
+	memcpy(line + (semi - buf), "\r\n", 2);
+	if (request_parse_gemini(line, (size_t)(semi - buf) + 2, &t->url, reason) == -1)
+		return -1;
+	if (strcmp(t->url.scheme, "titan") != 0 || t->url.host[0] == '\0' ||
+	    t->url.has_query || memchr(semi, '?', (size_t)(end - semi)) != NULL) {
+		*reason = strcmp(t->url.scheme, "titan") != 0 ? "not a titan:// URL" :
+		    t->url.host[0] == '\0' ? "missing host" : "a Titan URL has no query";
+		return -1;
+	}
+	for (p = semi + 1; p <= end; p = next + 1) {
+		if ((next = memchr(p, ';', (size_t)(end - p))) == NULL)
+			next = end;
+		if (titan_param(p, (size_t)(next - p), t, &seen, reason) == -1)
+			return -1;
+	}
+	if (!(seen & 1)) {
+		*reason = "missing size";
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -55,6 +55,38 @@ int	 percent_decode(const char *in, size_t len, char *out, size_t outsize,
 /* Returns 1 when host is an IPv4 or IPv6 address (no brackets) rather than a name. */
 int	 host_is_address(const char *host);
 
+/*
+ * Titan (gemini://transjovian.org/titan/page/The%20Titan%20Specification):
+ * the MIME type a parameter names is at most RFC 6838 section 4.2's 127
+ * bytes of type and 127 of subtype, and the slash between.
+ */
+#define TITAN_MIME_MAX		255
+/* A token is a shared secret from the config file; longer is not stronger. */
+#define TITAN_TOKEN_MAX		128
+
+/* A parsed Titan request line: the URL, then ";key=value" parameters. */
+struct titan_request {
+	struct url	url;			/* scheme "titan", no query */
+	unsigned long long size;		/* bytes of body that follow the line */
+	char		mime[TITAN_MIME_MAX + 1];	/* "" when none was given */
+	char		token[TITAN_TOKEN_MAX + 1];	/* decoded; "" when none */
+	int		has_token;
+};
+
+/*
+ * Parses one Titan request line (buf[0..len), an absolute titan:// URL
+ * with its parameters and CRLF, at most GEMINI_URL_MAX bytes before the
+ * CRLF as a Gemini request): the URL up to the first ';' as
+ * request_parse_gemini parses it, with a host and no query, then
+ * parameters: size (required: decimal digits only, no sign or space),
+ * mime and token (optional, token percent-decoded); others are ignored,
+ * a known one given twice is refused. Returns 0, or -1 with *reason.
+ */
+int	 request_parse_titan(const char *buf, size_t len, struct titan_request *t,
+	    const char **reason);
+/* Returns 1 when buf[0..len) starts a Titan request ("titan:" in any case). */
+int	 request_is_titan(const char *buf, size_t len);
+
 /* RFC 1436 section 3.2 sets no limit; this one mirrors Gemini's. */
 #define GOPHER_SELECTOR_MAX	1024
 

@@ -75,3 +75,22 @@ response_take_body(struct response *resp, struct buf *b)
 	resp->body_owner = b->data;
 	memset(b, 0, sizeof(*b));
 }
+
+int
+pending_wait(struct pending *p, void (*wake)(void *), void *arg)
+{
+	return p->ops->wait(p, wake, arg);
+}
+
+void
+pending_put(struct pending *p)
+{
+	if (p != NULL)
+		p->ops->put(p);
+}
+
+void
+pending_cancel(struct pending *p)
+{
+	p->ops->cancel(p);
+}

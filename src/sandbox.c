@@ -114,8 +114,43 @@ is_shared_dir(const char *path)
 	return strcmp(dir, "/") == 0 || strcmp(dir, "/etc") == 0 || strcmp(dir, ".") == 0;
 }
 
+/*
+ * A host taking Titan uploads writes in its titan_paths only: a temporary
+ * file made, renamed over a review (or moved to the trash: a move between
+ * directories needs REFER, ABI 2; ABI 1 refuses it, and publish.c copies),
+ * and in its trash. Nothing else of the capsule becomes writable, and no
+ * directory can be made or removed. A titan_paths directory missing at
+ * start stays unwritable until a restart.
+ */
 static int
-add_rules(int ruleset, const struct config *c, const char **reason)
+allow_titan(int ruleset, const struct host_config *h, int abi, const char **reason)
+{
+	const uint64_t	 write = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_MAKE_REG |
+			    LANDLOCK_ACCESS_FS_REMOVE_FILE | (abi >= 2 ? LANDLOCK_ACCESS_FS_REFER : 0);
+	char		 dir[2 * PATH_MAX];
+	const char	*p;
+	size_t		 n;
+	struct stat	 st;
+
+	for (p = h->titan_paths; *p != '\0'; p += n + (p[n] == ' ')) {
+		n = strcspn(p, " ");
+		snprintf(dir, sizeof(dir), "%s/%.*s", h->root, (int)n, p);
+		if (lstat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+			log_warn("sandbox: %s: not a directory at start: Titan uploads there "
+			    "are refused until a restart", dir);
+			continue;
+		}
+		if (allow(ruleset, dir, write, reason) == -1)
+			return -1;
+	}
+	if (lstat(h->trash, &st) == -1 || !S_ISDIR(st.st_mode))
+		return 0;	/* said by host.c, which made it */
+	return allow(ruleset, h->trash, write | LANDLOCK_ACCESS_FS_READ_FILE |
+	    LANDLOCK_ACCESS_FS_READ_DIR, reason);
+}
+
+static int
+add_rules(int ruleset, const struct config *c, int abi, const char **reason)
 {
 	const struct host_config	*h;
 	char				 dir[PATH_MAX];
@@ -124,7 +159,8 @@ add_rules(int ruleset, const struct config *c, const char **reason)
 		if (allow(ruleset, h->root, LANDLOCK_ACCESS_FS_READ_FILE |
 		    LANDLOCK_ACCESS_FS_READ_DIR, reason) == -1 ||
 		    allow_dir_of(ruleset, h->cert, reason) == -1 ||
-		    allow_dir_of(ruleset, h->key, reason) == -1)
+		    allow_dir_of(ruleset, h->key, reason) == -1 ||
+		    (h->titan && allow_titan(ruleset, h, abi, reason) == -1))
 			return -1;
 	/* A config from a pipe (-c <(...)) cannot be read again anyway. */
 	if (c->file[0] != '\0' && is_regular(c->file) &&
@@ -175,7 +211,7 @@ sandbox_enter(const struct config *c, const char **reason)
 		*reason = reasonf("sandbox: Landlock: %s", strerror(errno));
 		return -1;
 	}
-	if (add_rules(ruleset, c, reason) == -1)
+	if (add_rules(ruleset, c, abi, reason) == -1)
 		goto out;
 	if (syscall(SYS_landlock_restrict_self, ruleset, 0) == -1) {
 		*reason = reasonf("sandbox: Landlock: %s", strerror(errno));

@@ -41,16 +41,26 @@ enum status {
 
 /*
  * Work that a response waits for and another thread finishes: a guestbook
- * entry that must be on disk before the reply (guestbook.c).
+ * entry that must be on disk before the reply (guestbook.c), an upload
+ * written and indexed before the answer (titan.c). Each kind embeds this
+ * first and says how it is waited for.
  */
 struct pending;
+struct pending_ops {
+	int	(*wait)(struct pending *p, void (*wake)(void *), void *arg);
+	void	(*put)(struct pending *p);
+	void	(*cancel)(struct pending *p);
+};
+struct pending {
+	const struct pending_ops	*ops;
+};
 
 /*
  * Arranges for wake(arg) to be called once, from any thread, when p is
  * settled; returns 1 instead, calling nothing, when it already is.
  */
 int	 pending_wait(struct pending *p, void (*wake)(void *), void *arg);
-/* Gives back one reference to p. */
+/* Gives back one reference to p (NULL for none). */
 void	 pending_put(struct pending *p);
 /* Withdraws the wake of pending_wait: after it returns, it is never called. */
 void	 pending_cancel(struct pending *p);
@@ -79,6 +89,13 @@ struct request {
 	 * asked for is settled; route() then answers with its outcome.
 	 */
 	const struct pending *settled;
+	/*
+	 * The bytes a Titan upload sent after its request line, once the
+	 * connection has read the body_wanted a first answer asked for; NULL
+	 * before.
+	 */
+	const char	*body;
+	size_t		 body_len;
 };
 
 /* A body in another protocol's form (a Gopher menu of a generated page). */
@@ -113,6 +130,13 @@ struct response {
 	 * to settle and then answers the request again with req->settled.
 	 */
 	struct pending	*pending;
+	/*
+	 * When set, nothing is sent yet: the connection reads this many bytes
+	 * more from the client (a Titan upload's body, never more than the
+	 * handler allowed) and answers the request again with them in
+	 * req->body.
+	 */
+	size_t		 body_wanted;
 	/*
 	 * With STATUS_INPUT, the meta is what to write ("Sign the guestbook")
 	 * and these are the most the page takes; each adapter states them in

@@ -279,6 +279,7 @@ e2e_begin() {
 	MARQUEE=${MARQUEE:-./marquee}
 	GEMCLI=${GEMCLI:-build/gemcli}
 	RECGEN=${RECGEN:-build/recgen}
+	TITANCLI=${TITANCLI:-build/titancli}
 	work=$(mktemp -d)
 	pid=
 	passed=0
@@ -341,6 +342,19 @@ gem() {
 
 # header URL [gemcli options]: the header line alone (gem prints nothing else).
 header() { gem "$@"; }
+
+# titan [titancli options] PATH [FILE]: uploads FILE (none: deletes) to
+# titan://localhost:$port/PATH with build/titancli and prints the header.
+titan() {
+	local opts=()
+	while [ $# -gt 0 ] && [ "${1#-}" != "$1" ]; do
+		case $1 in -[Hr]) opts+=("$1"); shift ;; *) opts+=("$1" "$2"); shift 2 ;; esac
+	done
+	timeout 30 "$TITANCLI" -T 20 "${opts[@]}" 127.0.0.1 "$port" "titan://localhost:$port/$1" ${2:+"$2"} 2>>"$work/titancli.err"
+}
+
+# titan_as NAME PATH [FILE]: titan with the client certificate $work/NAME.crt.
+titan_as() { local who=$1; shift; titan -c "$work/$who.crt" -k "$work/$who.key" "$@"; }
 
 # client_cert NAME CN: a self-signed client certificate $work/NAME.crt and .key;
 # CN is UTF-8.

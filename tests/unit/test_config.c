@@ -285,6 +285,42 @@ test_owner_moderation(void)
 	    ":3: 'closed' is not open, hold-new or hold-all");
 }
 
+static void
+test_titan(void)
+{
+	struct config	*c;
+	const char	*reason = "";
+
+	c = load_text("root = /srv/a\nstate = /var/m\nowner = "
+	    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n"
+	    "titan = yes\n[b.test]\nroot = /srv/b\ntitan = yes\n"
+	    "titan_token = 0123456789abcdef\ntitan_paths = films, notes/old/\n"
+	    "titan_max_size = 4096\n", &reason);
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	CHECK_INT(c->hosts[0].titan, 1);
+	CHECK_STR(c->hosts[0].titan_paths, "reviews/ drafts/");
+	CHECK_INT(c->hosts[0].titan_max_size, 1024 * 1024);
+	CHECK_STR(c->hosts[0].trash, "/var/m/trash-localhost");
+	CHECK_STR(c->hosts[1].titan_paths, "films/ notes/old/");
+	CHECK_STR(c->hosts[1].titan_token, "0123456789abcdef");
+	CHECK_INT(c->hosts[1].titan_max_size, 4096);
+	CHECK_STR(c->hosts[1].trash, "/var/m/trash-b.test");
+	CHECK_INT(config_set(c, "titan_paths", "../x", &reason), -1);
+	CHECK_INT(config_set(c, "titan_paths", "/etc", &reason), -1);
+	CHECK_INT(config_set(c, "titan_paths", "a/.git", &reason), -1);
+	CHECK_INT(config_set(c, "titan_paths", "a//b", &reason), -1);
+	CHECK_INT(config_set(c, "titan_paths", ",", &reason), -1);
+	CHECK_STR(reason, "no directory");
+	CHECK_INT(config_set(c, "titan_token", "short", &reason), -1);
+	CHECK_INT(config_set(c, "titan_max_size", "0", &reason), -1);
+	CHECK_INT(config_set(c, "titan_max_size", "1048577", &reason), -1);
+	config_discard(c);
+	check_refused("root = /srv/a\ntitan = yes\n",
+	    "titan = yes needs an owner certificate or a titan_token: nobody could upload");
+}
+
 int
 main(void)
 {
@@ -293,6 +329,7 @@ main(void)
 
 	if (c == NULL)
 		return 1;
+	test_titan();
 	CHECK_INT(c->nhosts, 1);
 	CHECK_STR(c->hosts[0].name, "localhost");
 	CHECK_INT(c->gemini_port, 1965);

@@ -230,6 +230,7 @@ start(void)
 	    config_set(c, "guestbook_limit", "2", &reason) == -1 ||
 	    config_set(c, "owner", OWNER_FP, &reason) == -1 ||
 	    config_set(c, "owner_name", "Ann", &reason) == -1 ||
+	    config_set(c, "titan", "yes", &reason) == -1 ||
 	    config_finish(c, &reason) == -1) {
 		fprintf(stderr, "config: %s\n", reason);
 		exit(2);
@@ -976,6 +977,81 @@ subfolder_reviews(void)
 	CHECK(strncmp(a.head, "20 ", 3) == 0); done(&a);
 }
 
+/*
+ * A Titan upload of body (NULL: a deletion) to path, as the certificate fp
+ * (NULL for none), in the rounds a connection goes through: the line, then
+ * the body it asks for, then the answer once the write is settled.
+ */
+static void
+titan_as(const char *path, const char *body, const char *fp, struct answer *a)
+{
+	struct request	 req = { .host = hostset_host(hosts, 0), .peer = "192.0.2.7" };
+	struct response	 resp;
+	char		 line[GEMINI_URL_MAX + 3];
+	size_t		 n, len = body != NULL ? strlen(body) : 0;
+
+	snprintf(line, sizeof(line), "titan://localhost/%s;mime=text/gemini;size=%zu\r\n",
+	    path, len);
+	if (fp != NULL) {
+		req.has_certificate = 1;
+		snprintf(req.fingerprint, sizeof(req.fingerprint), "%s", fp);
+	}
+	response_init(&resp);
+	n = gemini_adapter.respond(line, strlen(line), &req, &resp, a->head, sizeof(a->head));
+	if (resp.body_wanted > 0) {
+		CHECK_INT(resp.body_wanted, len);
+		response_release(&resp);
+		req.body = body;
+		req.body_len = len;
+		n = gemini_adapter.respond(line, strlen(line), &req, &resp, a->head, sizeof(a->head));
+	}
+	if (resp.pending != NULL) {
+		req.settled = settle(&resp);
+		req.body = NULL;
+		response_init(&resp);
+		n = gemini_adapter.respond(line, strlen(line), &req, &resp, a->head, sizeof(a->head));
+		pending_put((struct pending *)req.settled);
+	}
+	a->head[n] = '\0';
+	a->head[strcspn(a->head, "\r")] = '\0';
+	collect_body(&resp, a);
+	response_release(&resp);
+}
+
+/*
+ * Titan: refusals before any body is asked for; the owner's upload is on
+ * the home page and its tag page the moment it is answered; a body that is
+ * not a review leaves the published one; a deletion takes it off at once.
+ */
+static void
+titan_uploads(void)
+{
+	static const char	review[] = "reviews/2026-01-09-inproc.gmi";
+	struct answer		a;
+
+	titan_as(review, "# In Process\nTags: Inproc\n\nx\n", NULL, &a);
+	CHECK_STR(a.head, "60 Uploading needs the owner's client certificate"); done(&a);
+	titan_as(review, "# In Process\nTags: Inproc\n\nx\n", READER_FP, &a);
+	STATUS(a, "61"); done(&a);
+	titan_as("index.gmi", "# Home\n", OWNER_FP, &a);
+	STATUS(a, "59"); done(&a);
+	titan_as(review, "# In Process\nTags: Inproc\n\nx\n", OWNER_FP, &a);
+	CHECK_STR(a.head, "30 gemini://localhost/reviews/2026-01-09-inproc.gmi"); done(&a);
+	gemini("gemini://localhost/", &a);
+	HAS(a, "In Process"); done(&a);
+	gemini("gemini://localhost/tags/inproc/", &a);
+	HAS(a, "In Process"); done(&a);
+	titan_as(review, "No title here\n", OWNER_FP, &a);
+	CHECK_STR(a.head, "59 Not a review: reviews/2026-01-09-inproc.gmi:1: no '# ' title line");
+	done(&a);
+	gemini("gemini://localhost/reviews/2026-01-09-inproc.gmi", &a);
+	HAS(a, "# In Process"); done(&a);
+	titan_as(review, NULL, OWNER_FP, &a);
+	CHECK_STR(a.head, "30 gemini://localhost/"); done(&a);
+	gemini("gemini://localhost/", &a);
+	LACKS(a, "In Process"); done(&a);
+}
+
 /* A meta longer than Gemini allows is cut whole characters at a time. */
 static void
 long_meta(void)
@@ -1050,6 +1126,7 @@ main(void)
 	drafts_and_schedule();
 	renamed_review();
 	subfolder_reviews();
+	titan_uploads();
 	hostset_publish(NULL);
 	status = harness_done();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
