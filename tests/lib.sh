@@ -225,6 +225,15 @@ wait_port() {
 	return 1
 }
 
+# bench_begin: a new work directory $work, and the list $pids of the
+# benchmark's background processes: they are killed, and $work removed,
+# when the script exits.
+bench_begin() {
+	work=$(mktemp -d)
+	pids=()
+	trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"' EXIT
+}
+
 # bench_capsule WORK: a 2 KB page in WORK/capsule and an ECDSA P-256
 # certificate for localhost in WORK/certs, the same for every server compared.
 bench_capsule() {

@@ -9,10 +9,7 @@ cd "$(dirname "$0")/../.."
 MARQUEE=${MARQUEE:-./marquee}
 LOADGEN=${LOADGEN:-build/loadgen}
 SECS=${SECS:-5}
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+bench_begin
 
 mkdir -p "$work/capsule/reviews" "$work/certs"
 cp -r capsule/. "$work/capsule/"

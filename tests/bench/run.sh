@@ -9,10 +9,7 @@ MARQUEE=${MARQUEE:-./marquee}
 LOADGEN=${LOADGEN:-build/loadgen}
 SECS=${SECS:-8}
 . tests/lib.sh
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+bench_begin
 
 bench_capsule "$work"
 

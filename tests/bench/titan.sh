@@ -11,10 +11,7 @@ LOADGEN=${LOADGEN:-build/loadgen}
 TITANCLI=${TITANCLI:-build/titancli}
 SECONDS_EACH=${SECONDS_EACH:-10}
 . tests/lib.sh
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+bench_begin
 
 bench_capsule "$work"
 mkdir -p "$work/capsule/reviews"

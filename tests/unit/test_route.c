@@ -101,6 +101,40 @@ collect_body(struct response *resp, struct answer *a)
 }
 
 /*
+ * Sends request (with its line end) through adapter p for req, as a
+ * connection does: with the body (len bytes) when the answer asks for one,
+ * and again once an append or upload it waits for is settled.
+ */
+static void
+respond(const struct adapter *p, const char *request, struct request *req,
+    const char *body, size_t len, struct answer *a)
+{
+	struct response	 resp;
+	size_t		 n;
+
+	response_init(&resp);
+	n = p->respond(request, strlen(request), req, &resp, a->head, sizeof(a->head));
+	if (resp.body_wanted > 0) {
+		CHECK_INT(resp.body_wanted, len);
+		response_release(&resp);
+		req->body = body;
+		req->body_len = len;
+		n = p->respond(request, strlen(request), req, &resp, a->head, sizeof(a->head));
+	}
+	if (resp.pending != NULL) {
+		req->settled = settle(&resp);
+		req->body = NULL;
+		response_init(&resp);
+		n = p->respond(request, strlen(request), req, &resp, a->head, sizeof(a->head));
+		pending_put((struct pending *)req->settled);
+	}
+	a->head[n] = '\0';
+	a->head[strcspn(a->head, "\r")] = '\0';
+	collect_body(&resp, a);
+	response_release(&resp);
+}
+
+/*
  * Sends request (with its line end) through adapter p, as client peer with
  * the certificate of fingerprint fp and common name cn (fp NULL for none).
  */
@@ -109,26 +143,13 @@ ask(const struct adapter *p, const char *request, const char *fp, const char *cn
     struct answer *a)
 {
 	struct request	 req = { .host = hostset_host(hosts, 0), .peer = "192.0.2.7" };
-	struct response	 resp;
-	size_t		 n;
 
 	if (fp != NULL) {
 		req.has_certificate = 1;
 		snprintf(req.fingerprint, sizeof(req.fingerprint), "%s", fp);
 		snprintf(req.cn, sizeof(req.cn), "%s", cn);
 	}
-	response_init(&resp);
-	n = p->respond(request, strlen(request), &req, &resp, a->head, sizeof(a->head));
-	if (resp.pending != NULL) {
-		req.settled = settle(&resp);
-		response_init(&resp);
-		n = p->respond(request, strlen(request), &req, &resp, a->head, sizeof(a->head));
-		pending_put((struct pending *)req.settled);
-	}
-	a->head[n] = '\0';
-	a->head[strcspn(a->head, "\r")] = '\0';
-	collect_body(&resp, a);
-	response_release(&resp);
+	respond(p, request, &req, NULL, 0, a);
 }
 
 /* A Gemini request for url with the certificate of fingerprint fp and common name cn. */
@@ -986,9 +1007,8 @@ static void
 titan_as(const char *path, const char *body, const char *fp, struct answer *a)
 {
 	struct request	 req = { .host = hostset_host(hosts, 0), .peer = "192.0.2.7" };
-	struct response	 resp;
 	char		 line[GEMINI_URL_MAX + 3];
-	size_t		 n, len = body != NULL ? strlen(body) : 0;
+	size_t		 len = body != NULL ? strlen(body) : 0;
 
 	snprintf(line, sizeof(line), "titan://localhost/%s;mime=text/gemini;size=%zu\r\n",
 	    path, len);
@@ -996,26 +1016,7 @@ titan_as(const char *path, const char *body, const char *fp, struct answer *a)
 		req.has_certificate = 1;
 		snprintf(req.fingerprint, sizeof(req.fingerprint), "%s", fp);
 	}
-	response_init(&resp);
-	n = gemini_adapter.respond(line, strlen(line), &req, &resp, a->head, sizeof(a->head));
-	if (resp.body_wanted > 0) {
-		CHECK_INT(resp.body_wanted, len);
-		response_release(&resp);
-		req.body = body;
-		req.body_len = len;
-		n = gemini_adapter.respond(line, strlen(line), &req, &resp, a->head, sizeof(a->head));
-	}
-	if (resp.pending != NULL) {
-		req.settled = settle(&resp);
-		req.body = NULL;
-		response_init(&resp);
-		n = gemini_adapter.respond(line, strlen(line), &req, &resp, a->head, sizeof(a->head));
-		pending_put((struct pending *)req.settled);
-	}
-	a->head[n] = '\0';
-	a->head[strcspn(a->head, "\r")] = '\0';
-	collect_body(&resp, a);
-	response_release(&resp);
+	respond(&gemini_adapter, line, &req, body, len, a);
 }
 
 /*
