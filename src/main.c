@@ -19,6 +19,7 @@
 #include "config.h"
 #include "conn.h"
 #include "gbtool.h"
+#include "import.h"
 #include "gemini.h"
 #include "gopher.h"
 #include "host.h"
@@ -50,7 +51,8 @@ usage(void)
 	    "[-l logfile] [-u user] [-j workers]\n"
 	    "       %s [-c file] [-s statedir] guestbook [-h host] ", progname, progname);
 	gbtool_commands(stderr);
-	fputc('\n', stderr);
+	fprintf(stderr, "\n       %s [-c file] [-s statedir] import [-n] [-h host] [--pings] "
+	    "[--pages] EXPORT.xml\n", progname);
 	exit(2);
 }
 
@@ -602,9 +604,13 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (operands < argc) {
-		if (strcmp(argv[operands], "guestbook") != 0 || check_only)
+		if (check_only || (strcmp(argv[operands], "guestbook") != 0 &&
+		    strcmp(argv[operands], "import") != 0))
 			usage();
-		rc = owner_command(c, argc - operands - 1, argv + operands + 1);
+		if (strcmp(argv[operands], "import") == 0)
+			rc = import_run(c, argc - operands - 1, argv + operands + 1);
+		else
+			rc = owner_command(c, argc - operands - 1, argv + operands + 1);
 		config_discard(c);
 		return rc;
 	}
