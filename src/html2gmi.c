@@ -41,15 +41,26 @@ struct conv {
 
 /* --- Before parsing: UTF-8, controls, shortcodes ---------------------------- */
 
-/* Appends in[0..len) as valid UTF-8 without control bytes other than TAB and LF. */
+/*
+ * Appends in[0..len) as valid UTF-8 without control bytes other than TAB
+ * and LF; with expand, a TAB becomes the spaces to the next multiple of 8
+ * columns (counted in bytes: <pre> blocks are mostly ASCII).
+ */
 static void
-put_clean(struct buf *b, const char *in, size_t len)
+put_clean(struct buf *b, const char *in, size_t len, int expand)
 {
 	const unsigned char	*s = (const unsigned char *)in;
 	unsigned		 cp;
-	size_t			 i = 0, n;
+	size_t			 i = 0, n, col = (size_t)-1;
 
 	while (i < len) {
+		col = i > 0 && s[i - 1] == '\n' ? 0 : col + 1;
+		if (expand && s[i] == '\t') {
+			for (buf_puts(b, " "); col % 8 != 7; col++)
+				buf_puts(b, " ");
+			i++;
+			continue;
+		}
 		if ((n = utf8_decode(s + i, len - i, &cp)) == 0) {
 			buf_puts(b, "\xef\xbf\xbd");	/* U+FFFD */
 			i++;
@@ -97,19 +108,21 @@ embed_link(struct buf *b, const char *s, size_t len, size_t tag)
 {
 	const char	*end = memmem(s + tag, len - tag, "[/embed]", 8), *u = s + tag;
 	size_t		 i, n;
+	int		 k;
 
 	if (end == NULL)
 		return 0;
 	n = (size_t)(end - u);
-	buf_puts(b, "<a href=\"");
-	for (i = 0; i < n; i++) {
-		if (u[i] == '"' || u[i] == '<' || u[i] == '>' || u[i] == '&')
-			buf_printf(b, "%%%02X", (unsigned char)u[i]);
-		else
-			buf_append(b, u + i, 1);
+	/* The URL is the link's text too, both escaped: no markup can hide in it. */
+	for (k = 0; k < 2; k++) {
+		buf_puts(b, k == 0 ? "<a href=\"" : "\">");
+		for (i = 0; i < n; i++) {
+			if (u[i] == '"' || u[i] == '<' || u[i] == '>' || u[i] == '&')
+				buf_printf(b, "%%%02X", (unsigned char)u[i]);
+			else
+				buf_append(b, u + i, 1);
+		}
 	}
-	buf_puts(b, "\">");
-	buf_append(b, u, n);
 	buf_puts(b, "</a>");
 	return (size_t)(end - s) + 8;
 }
@@ -121,7 +134,12 @@ prepare(struct buf *b, const char *in, size_t len)
 	struct buf	clean = { 0 };
 	size_t		i = 0, start = 0, n, which, took;
 
-	put_clean(&clean, in, len);
+	put_clean(&clean, in, len, 0);
+	if (clean.len == 0 || clean.failed) {
+		b->failed |= clean.failed;
+		buf_free(&clean);
+		return;
+	}
 	buf_grow(b, clean.len + 1);
 	for (i = 0; i < clean.len; i++) {
 		if (clean.data[i] != '[' || i + 1 >= clean.len ||
@@ -170,7 +188,11 @@ is_link_url(const char *s, size_t n)
 static int
 link_pending(const struct conv *c, const char *s, size_t n)
 {
-	const char	*p = c->links.data, *end = p + c->links.len;
+	const char	*p = c->links.data, *end;
+
+	if (c->links.len == 0)
+		return 0;
+	end = p + c->links.len;
 
 	for (; p != NULL && p < end; p = memchr(p, '\n', (size_t)(end - p)), p = p ? p + 1 : p)
 		if ((size_t)(end - p) > n + 3 && memcmp(p + 3, s, n) == 0 &&
@@ -223,12 +245,13 @@ put_line(struct conv *c, const char *s, size_t n)
 static void
 flush(struct conv *c, int blank)
 {
-	const char	*p = c->line.data, *end = p + c->line.len, *lf;
+	const char	*p = c->line.data, *end, *lf;
 	size_t		 was;
 
 	if (c->oneline || c->table_depth > 0)
 		return;
 	was = c->out->len;
+	end = c->line.len > 0 ? p + c->line.len : p;
 	for (; p < end; p = lf + 1) {
 		if ((lf = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			lf = end;
@@ -337,7 +360,7 @@ element_pre(struct conv *c, const xmlNode *n)
 	blank_if_needed(c);
 	buf_puts(c->out, "```\n");
 	p = c->line.data;
-	end = p + c->line.len;
+	end = c->line.len > 0 ? p + c->line.len : p;
 	for (; p < end; p = lf + 1) {
 		if ((lf = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			lf = end;
@@ -567,10 +590,10 @@ html2gmi(const char *html, size_t len, struct buf *out)
 	struct conv	c = { .out = &raw };
 
 	prepare(&in, html, len);
-	c.autop = !in.failed && !has_paragraphs(in.data, in.len);
+	c.autop = !in.failed && in.len > 0 && !has_paragraphs(in.data, in.len);
 	if (!in.failed)
 		(void)convert(&c, &in);
-	put_clean(&clean, raw.data != NULL ? raw.data : "", raw.len);
+	put_clean(&clean, raw.data != NULL ? raw.data : "", raw.len, 1);
 	put_tidy(out, clean.data != NULL ? clean.data : "", clean.len);
 	if (in.failed || raw.failed || c.line.failed || c.links.failed || c.table.failed ||
 	    clean.failed)
@@ -598,7 +621,7 @@ html2gmi_line(const char *html, size_t len, char *out, size_t size)
 	prepare(&in, html, len);
 	if (!in.failed)
 		(void)convert(&c, &in);
-	put_clean(&clean, c.line.data != NULL ? c.line.data : "", c.line.len);
+	put_clean(&clean, c.line.data != NULL ? c.line.data : "", c.line.len, 1);
 	for (i = 0; !clean.failed && i < clean.len; i += seq) {
 		seq = 1;
 		if (clean.data[i] == '\n' || clean.data[i] == '\t' || clean.data[i] == ' ') {

@@ -226,7 +226,8 @@ review_text(const struct run *run, const struct wxr_item *it, const char *title,
 	    strncmp(it->link, "https://", 8) == 0))
 		buf_printf(out, "Imported-From: %s\n", it->link);
 	buf_puts(out, "\n");
-	buf_append(out, body.data + skip, body.len - skip);
+	if (body.len > skip)
+		buf_append(out, body.data + skip, body.len - skip);
 	rc = out->failed || out->len > REVIEW_FILE_MAX ? -1 : 0;
 done:
 	buf_free(&body);

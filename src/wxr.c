@@ -384,7 +384,7 @@ rss_child(struct reader *rd, void *into)
 static int
 read_document(struct reader *rd)
 {
-	int	ret, type;
+	int	ret = 0, type;
 
 	xmlTextReaderSetStructuredErrorHandler(rd->r, on_error, rd);
 	while (!rd->failed && (ret = xmlTextReaderRead(rd->r)) == 1) {
