@@ -39,6 +39,8 @@
 #define CREDIT_MAX	160
 /* What marks a response cut to fit ENTRY_TEXT_MAX and ENTRY_LINES_MAX. */
 #define CUT_MARK	" [\xe2\x80\xa6]"	/* " […]" */
+/* U+FFFD, what wxr.c puts for a byte that is not UTF-8. */
+#define UTF8_REPLACEMENT	"\xef\xbf\xbd"
 /* Items between two progress lines on a terminal. */
 #define PROGRESS_EVERY	500
 
@@ -455,9 +457,10 @@ item_title(struct run *run, const struct wxr_item *it, char *out, size_t size)
 	const char	*reason;
 	size_t		 n;
 
-	if (!utf8_valid(it->title, strlen(it->title)) ||
-	    !utf8_valid(it->content.data != NULL ? it->content.data : "", it->content.len))
-		note(run, "item %llu: not valid UTF-8; the bytes that are not became U+FFFD", it->id);
+	/* wxr.c made every byte that is not UTF-8 a U+FFFD. */
+	if (strstr(it->title, UTF8_REPLACEMENT) != NULL || (it->content.len > 0 &&
+	    memmem(it->content.data, it->content.len, UTF8_REPLACEMENT, 3) != NULL))
+		note(run, "item %llu: bytes that are not UTF-8, shown as U+FFFD", it->id);
 	html2gmi_line(it->title, strlen(it->title), out, size);
 	if (out[0] != '\0')
 		return;

@@ -6,13 +6,17 @@
  * and items into files is others' (html2gmi.c, import.c).
  */
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/xmlreader.h>
 
+#include "utf8.h"
 #include "wxr.h"
 
 /*
@@ -28,7 +32,25 @@
 #define CONTENT_NS	"http://purl.org/rss/1.0/modules/content/"
 #define DC_NS		"http://purl.org/dc/elements/1.1/"
 
+/* Bytes read at once from the export, at most. */
+#define INPUT_CHUNK	(64 * 1024)
+
+/*
+ * The export as libxml2 reads it: from a file or memory, with every byte
+ * that is not UTF-8 made U+FFFD and the control characters XML forbids
+ * dropped, so that one bad post does not make the whole file unreadable.
+ */
+struct input {
+	int			 fd;		/* -1 when reading mem */
+	const char		*mem;
+	size_t			 mem_len, mem_off;
+	unsigned char		 raw[INPUT_CHUNK + UTF8_SEQ_MAX];
+	size_t			 carry;		/* bytes of an unfinished sequence at raw's start */
+	int			 eof;
+};
+
 struct reader {
+	struct input		 in;
 	xmlTextReaderPtr	 r;
 	const struct wxr_sink	*sink;
 	char			*why;		/* WXR_WHY_MAX bytes */
@@ -63,6 +85,73 @@ on_error(void *arg, xmlErrorPtr e)
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
 	refuse(rd, msg);
+}
+
+/* Up to want more raw bytes after the carried ones; how many, 0 at the end, -1 on an error. */
+static ssize_t
+input_fill(struct input *in, size_t want)
+{
+	ssize_t	n;
+	size_t	m;
+
+	if (in->fd == -1) {
+		m = in->mem_len - in->mem_off < want ? in->mem_len - in->mem_off : want;
+		memcpy(in->raw + in->carry, in->mem + in->mem_off, m);
+		in->mem_off += m;
+		return (ssize_t)m;
+	}
+	while ((n = read(in->fd, in->raw + in->carry, want)) == -1 && errno == EINTR)
+		continue;
+	return n;
+}
+
+/*
+ * libxml2's read callback: up to len bytes of repaired UTF-8 into out.
+ * Raw bytes not turned out yet (out was full, or a sequence is cut at the
+ * end of what was read) wait in raw for the next call.
+ */
+static int
+input_read(void *arg, char *out, int len)
+{
+	struct input	*in = arg;
+	size_t		 want = INPUT_CHUNK - in->carry, have, i = 0, o = 0, k;
+	ssize_t		 n = 0;
+	unsigned	 cp;
+
+	if (len < UTF8_SEQ_MAX || (!in->eof && want > 0 && (n = input_fill(in, want)) == -1))
+		return -1;
+	in->eof |= want > 0 && n == 0;
+	have = in->carry + (size_t)n;
+	/* Each step writes 4 bytes at most. */
+	while (i < have && o + UTF8_SEQ_MAX <= (size_t)len) {
+		if (in->raw[i] < 0x80) {
+			if (in->raw[i] >= 0x20 || in->raw[i] == '\t' || in->raw[i] == '\n' ||
+			    in->raw[i] == '\r')
+				out[o++] = (char)in->raw[i];
+			i++;
+		} else if ((k = utf8_decode(in->raw + i, have - i, &cp)) > 0) {
+			memcpy(out + o, in->raw + i, k);
+			o += k;
+			i += k;
+		} else if (have - i < UTF8_SEQ_MAX && !in->eof)
+			break;		/* perhaps finished by the next read */
+		else {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		}
+	}
+	in->carry = have - i;
+	memmove(in->raw, in->raw + i, in->carry);
+	/* Nothing out is the end for libxml2: a short read that cut a sequence reads on. */
+	return o == 0 && !in->eof ? input_read(arg, out, len) : (int)o;
+}
+
+static int
+input_close(void *arg)
+{
+	(void)arg;
+	return 0;
 }
 
 /* No entity or DTD is ever fetched, from a file or the network. */
@@ -450,26 +539,60 @@ read_with(struct reader *rd)
 	return rc;
 }
 
+/* Reads from rd->in, which the caller set up; rd is on the heap for its buffer. */
+static int
+read_input(struct reader *rd, const char *name)
+{
+	int	rc;
+
+	xmlSetExternalEntityLoader(no_loader);
+	/* UTF-8 whatever the file declares: input_read made it so. */
+	rd->r = xmlReaderForIO(input_read, input_close, &rd->in, name, "UTF-8", READER_OPTIONS);
+	rc = read_with(rd);
+	if (rd->in.fd != -1)
+		close(rd->in.fd);
+	free(rd);
+	return rc;
+}
+
+static struct reader *
+reader_new(const struct wxr_sink *s, char *why)
+{
+	struct reader	*rd;
+
+	if ((rd = calloc(1, sizeof(*rd))) == NULL) {
+		snprintf(why, WXR_WHY_MAX, "out of memory");
+		return NULL;
+	}
+	rd->sink = s;
+	rd->why = why;
+	rd->in.fd = -1;
+	return rd;
+}
+
 int
 wxr_read_file(const char *path, const struct wxr_sink *s, char *why)
 {
-	struct reader	rd = { .sink = s, .why = why };
+	struct reader	*rd;
 
-	xmlSetExternalEntityLoader(no_loader);
-	rd.r = xmlReaderForFile(path, NULL, READER_OPTIONS);
-	return read_with(&rd);
+	if ((rd = reader_new(s, why)) == NULL)
+		return -1;
+	if ((rd->in.fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(why, WXR_WHY_MAX, "%s", strerror(errno));
+		free(rd);
+		return -1;
+	}
+	return read_input(rd, path);
 }
 
 int
 wxr_read_memory(const char *data, size_t len, const struct wxr_sink *s, char *why)
 {
-	struct reader	rd = { .sink = s, .why = why };
+	struct reader	*rd;
 
-	xmlSetExternalEntityLoader(no_loader);
-	if (len > (size_t)0x7fffffff) {
-		snprintf(why, WXR_WHY_MAX, "larger than 2 GiB");
+	if ((rd = reader_new(s, why)) == NULL)
 		return -1;
-	}
-	rd.r = xmlReaderForMemory(data, (int)len, NULL, NULL, READER_OPTIONS);
-	return read_with(&rd);
+	rd->in.mem = data;
+	rd->in.mem_len = len;
+	return read_input(rd, "memory");
 }

@@ -133,5 +133,31 @@ owner_cmd export >"$work/export.json"
 expect "the new reply answers the old thread" 1 "$(grep -c '"text":"Level six.","hidden":false,"parent":5,' "$work/export.json")"
 if shows_within 2 "$heat" "Level six."; then pass; else fail "the new reply not served within 2 s"; fi
 
+# UTF-8 torture: bytes that are not UTF-8 become U+FFFD, controls and bidi
+# overrides go, a long comment is cut with a mark, an empty one skipped,
+# each said with the item's id; a reader never gets the author's pen.
+expect_match "torture export" "^imported 2 reviews, 2 responses; skipped 1 \(comment without text: 1\)$" \
+    "$(imp "$fixtures/utf8.xml")"
+expect_match "its fix-ups, with ids" "item 1: bytes that are not UTF-8.*item 2, comment 2: longer than a response.*item 2, comment 3: the text is empty; skipped" \
+    "$(tr '\n' ' ' <"$work/stderr.import")"
+expect "every file valid UTF-8 without controls" "" \
+    "$(for f in "$root"/reviews/2021-*; do iconv -f UTF-8 -t UTF-8 "$f" >/dev/null 2>&1 || echo "$f"; grep -lP '[\x00-\x08\x0b-\x1f\x7f]|\xe2\x80[\xae\x8b]' "$f"; done)"
+expect "a CJK slug kept" 1 "$(ls "$root/reviews" | grep -c '^2021-02-01-七人の侍\.gmi$')"
+owner_cmd export >"$work/export.json"
+expect "the pen gone from a reader's name" 1 "$(grep -c '"author":"Real Author","fingerprint":"",.*"owner":false' "$work/export.json")"
+expect "the long comment cut, marked" 1 "$(grep -c 'Paragraph 8 .*\[…\]",' "$work/export.json")"
+
+# Absurd sizes: a 2 MiB post is skipped with its id, the rest imported.
+{
+	printf '<rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><link>https://big.example</link>\n'
+	printf '<item><title>Huge</title><content:encoded>'
+	head -c 2200000 /dev/zero | tr '\0' 'x'
+	printf '</content:encoded><wp:post_id>1</wp:post_id><wp:post_date_gmt>2022-01-01 00:00:00</wp:post_date_gmt><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>\n'
+	printf '<item><title>Small</title><content:encoded>ok</content:encoded><wp:post_id>2</wp:post_id><wp:post_date_gmt>2022-01-02 00:00:00</wp:post_date_gmt><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>\n'
+	printf '</channel></rss>\n'
+} >"$work/huge.xml"
+expect_match "absurd size skipped" "^imported 1 reviews, 0 responses; skipped 1 \(post too large: 1\)$" "$(imp "$work/huge.xml")"
+expect_match "and said so" "item 1: larger than a review file" "$(tail -n 1 "$work/stderr.import")"
+
 no_sanitizer_reports
 e2e_end

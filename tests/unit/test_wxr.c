@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "utf8.h"
 #include "wxr.h"
 
 #define SMALL	"tests/fixtures/wxr/small.xml"
@@ -212,9 +213,32 @@ test_bomb(void)
 	buf_free(&s.all);
 }
 
+/* Bytes that are not UTF-8 and controls XML forbids: the file is read, the bytes repaired. */
+static void
+test_utf8(void)
+{
+	struct seen		 s = { 0 };
+	const struct wxr_sink	 sink = { &s, on_link, on_author, on_item };
+	char			 why[WXR_WHY_MAX];
+
+	CHECK_INT(wxr_read_file("tests/fixtures/wxr/utf8.xml", &sink, why), 0);
+	CHECK_INT(s.items, 2);
+	CHECK_STR(s.first.title, "Bad \xef\xbf\xbd bytes \xef\xbf\xbd and \xef\xbf\xbd\xef\xbf\xbd overlong "
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd surrogate");
+	CHECK(strstr(s.first_content, "Control [31m bytes") != NULL);
+	CHECK(utf8_valid(s.all.data, s.all.len));
+	buf_free(&s.all);
+	/* A sequence cut between two reads of the input is put back together. */
+	CHECK_INT(read_text("<rss xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel><item>"
+	    "<title>\xe4\xb8\x83\xf0\x9f\x8e\xac</title></item></channel></rss>", &s, why), 0);
+	CHECK_STR(s.first.title, "\xe4\xb8\x83\xf0\x9f\x8e\xac");
+	buf_free(&s.all);
+}
+
 int
 main(void)
 {
+	test_utf8();
 	test_small();
 	test_refused();
 	test_xxe();
