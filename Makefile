@@ -132,7 +132,11 @@ fuzz-replay: $(FUZZ_REPLAY)
 fuzz: build/.check-deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) PURE="$(PURE)" tests/fuzz/run.sh build/fuzz
 
-bench: marquee build/loadgen build/gemcli build/recgen build/pagebench build/gbappend build/scanbench
+# A WordPress export for the import benchmark.
+build/wxrgen: tests/bench/wxrgen.c build/.deps
+	$(CC) $(WARN) $(CPPFLAGS) -O2 -g -o $@ $<
+
+bench: marquee build/loadgen build/gemcli build/recgen build/pagebench build/gbappend build/scanbench build/wxrgen
 	@tests/need bench $(BENCH_DEBS)
 	tests/bench/run.sh
 	tests/bench/index.sh
@@ -141,6 +145,7 @@ bench: marquee build/loadgen build/gemcli build/recgen build/pagebench build/gba
 	tests/bench/guestbook.sh
 	tests/bench/conversations.sh
 	tests/bench/flood.sh
+	tests/bench/import.sh
 
 install: marquee
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
