@@ -33,8 +33,6 @@
 
 /* A slug's bytes: a file name is REVIEW_NAME_MAX, less the date, a "-99" and ".gmi". */
 #define SLUG_BYTES	(REVIEW_NAME_MAX - DATE_SIZE - 3 - 4)
-/* Tries at a free name before an item is skipped: "-2" to "-99". */
-#define COLLISIONS_MAX	99
 /* A "Directed by" line shorter than this is a credit, lifted out of the text whole. */
 #define CREDIT_MAX	160
 /* What marks a response cut to fit ENTRY_TEXT_MAX and ENTRY_LINES_MAX. */
@@ -197,12 +195,30 @@ lift_director(const char *body, size_t len, char *out, size_t size)
 }
 
 /*
+ * Whether the item's link can be written as Imported-From: and a link
+ * line: http or https, printable ASCII (WordPress percent-encodes the
+ * rest), as long as review.c takes it.
+ */
+static int
+permalink(const struct wxr_item *it)
+{
+	size_t	i, n = strlen(it->link);
+
+	if (n > REVIEW_URL_MAX || (strncmp(it->link, "http://", 7) != 0 &&
+	    strncmp(it->link, "https://", 8) != 0))
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)it->link[i] <= ' ' || (unsigned char)it->link[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
  * The review file of the item: title, metadata, a blank line, the body;
  * "" with -1 when the body is too large to be a review.
  */
 static int
-review_text(const struct run *run, const struct wxr_item *it, const char *title,
-    long long when, struct buf *out)
+review_text(const struct wxr_item *it, const char *title, long long when, struct buf *out)
 {
 	struct buf	body = { 0 };
 	char		director[REVIEW_FIELD_MAX + 1], date[32];
@@ -211,7 +227,6 @@ review_text(const struct run *run, const struct wxr_item *it, const char *title,
 	struct tm	tm;
 	int		rc = -1;
 
-	(void)run;
 	if (html2gmi(it->content.data != NULL ? it->content.data : "", it->content.len, &body) == -1)
 		goto done;
 	skip = lift_director(body.data != NULL ? body.data : "", body.len, director,
@@ -223,9 +238,7 @@ review_text(const struct run *run, const struct wxr_item *it, const char *title,
 	if (when != -1 && gmtime_r(&t, &tm) != NULL &&
 	    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
 		buf_printf(out, "Date: %s\n", date);
-	if (it->link[0] != '\0' && strpbrk(it->link, " \t\n\r") == NULL &&
-	    strlen(it->link) <= REVIEW_URL_MAX && (strncmp(it->link, "http://", 7) == 0 ||
-	    strncmp(it->link, "https://", 8) == 0))
+	if (permalink(it))
 		buf_printf(out, "Imported-From: %s\n", it->link);
 	buf_puts(out, "\n");
 	if (body.len > skip)
@@ -243,8 +256,7 @@ page_text(const struct wxr_item *it, const char *title, struct buf *out)
 	buf_printf(out, "# %s\n\n", title);
 	if (html2gmi(it->content.data != NULL ? it->content.data : "", it->content.len, out) == -1)
 		return -1;
-	if (it->link[0] != '\0' && strpbrk(it->link, " \t\n\r") == NULL &&
-	    (strncmp(it->link, "http://", 7) == 0 || strncmp(it->link, "https://", 8) == 0))
+	if (permalink(it))
 		buf_printf(out, "\n=> %s First published at %s\n", it->link, it->link);
 	return out->failed || out->len > REVIEW_FILE_MAX ? -1 : 0;
 }
@@ -501,7 +513,7 @@ place_item(struct run *run, const struct wxr_item *it, enum kind kind, const cha
 		strftime(stem, sizeof(stem), "%Y-%m-%d-", &tm);
 	snprintf(stem + strlen(stem), sizeof(stem) - strlen(stem), "%s", name);
 	if (it->oversize || (kind == PAGE ? page_text(it, title, &text) :
-	    review_text(run, it, title, when, &text)) == -1) {
+	    review_text(it, title, when, &text)) == -1) {
 		note(run, "item %llu: larger than a review file (1 MiB) or a field WordPress "
 		    "allows; skipped", it->id);
 		impstore_skip(run->store, "post too large");
