@@ -11,7 +11,7 @@ CFLAGS	?= -O2 -g
 WARN	 = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wformat=2 -Wvla
 CPPFLAGS += -D_GNU_SOURCE
-PKGS	 = openssl libmagic
+PKGS	 = openssl libmagic libxml-2.0
 LIBS	 = $$(pkg-config --libs $(PKGS)) -lpthread
 PKGCFLAGS = $$(pkg-config --cflags $(PKGS))
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -35,7 +35,7 @@ FUZZ_REPLAY = $(FUZZ:%=build/fuzz-replay/%)
 FUZZ_SECONDS ?= 60
 
 # Debian packages each step needs; installed when root, else named.
-BUILD_DEBS = build-essential pkg-config libssl-dev libmagic-dev
+BUILD_DEBS = build-essential pkg-config libssl-dev libmagic-dev libxml2-dev
 CHECK_DEBS = openssl curl lynx gopher libxml2-utils clang mandoc
 BENCH_DEBS = molly-brown gophernicus systemd util-linux
 
@@ -64,14 +64,17 @@ build/asan/marquee: $(ASAN_OBJS)
 	$(ASAN_CC) $(SANITIZE) -o $@ $(ASAN_OBJS) $(LIBS)
 
 # Unit tests link only the pure modules: parsers and renderers, no sockets or TLS.
-PURE	 = src/utf8.c src/limit.c src/proxy.c src/record.c src/request.c src/review.c src/gemlog.c src/gemtext.c src/config.c src/buf.c src/log.c
+# The WordPress export's reader and converter are pure too; they link libxml2.
+PURE	 = src/utf8.c src/limit.c src/proxy.c src/record.c src/request.c src/review.c src/gemlog.c src/gemtext.c src/config.c src/buf.c src/log.c src/html2gmi.c src/wxr.c
+XMLCFLAGS = $$(pkg-config --cflags libxml-2.0)
+XMLLIBS	 = $$(pkg-config --libs libxml-2.0)
 
 build/test_%: tests/unit/test_%.c $(PURE) tests/unit/harness.h $(HDRS) build/.check-deps
-	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -Isrc -o $@ $< $(PURE)
+	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(XMLCFLAGS) -Isrc -o $@ $< $(PURE) $(XMLLIBS)
 
 # The dates log is a store with a file: its test links it beside the pure modules.
 build/test_dates: tests/unit/test_dates.c src/dates.c $(PURE) tests/unit/harness.h $(HDRS) build/.check-deps
-	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -Isrc -o $@ $< src/dates.c $(PURE)
+	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(XMLCFLAGS) -Isrc -o $@ $< src/dates.c $(PURE) $(XMLLIBS)
 
 # The in-process route test links every module but main.c: adapters, router,
 # index and guestbook, against a temporary capsule, without sockets. Search
@@ -83,7 +86,7 @@ build/test_route build/test_search: build/test_%: tests/unit/test_%.c $(ROUTE_SR
 # A fuzz target without libFuzzer: tests/fuzz/replay.c runs it over saved inputs.
 build/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/paths.h $(PURE) $(HDRS) build/.check-deps
 	@mkdir -p build/fuzz-replay
-	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) -Isrc -o $@ $< tests/fuzz/replay.c $(PURE)
+	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(XMLCFLAGS) -Isrc -o $@ $< tests/fuzz/replay.c $(PURE) $(XMLLIBS)
 
 build/gemcli: tests/gemcli.c build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -o $@ $< $$(pkg-config --libs openssl) -lpthread
@@ -133,7 +136,11 @@ fuzz-replay: $(FUZZ_REPLAY)
 fuzz: build/.check-deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) PURE="$(PURE)" tests/fuzz/run.sh build/fuzz
 
-bench: marquee build/loadgen build/gemcli build/titancli build/recgen build/pagebench build/gbappend build/scanbench
+# A WordPress export for the import benchmark.
+build/wxrgen: tests/bench/wxrgen.c build/.deps
+	$(CC) $(WARN) $(CPPFLAGS) -O2 -g -o $@ $<
+
+bench: marquee build/loadgen build/gemcli build/titancli build/recgen build/pagebench build/gbappend build/scanbench build/wxrgen
 	@tests/need bench $(BENCH_DEBS)
 	tests/bench/run.sh
 	tests/bench/index.sh
@@ -143,6 +150,7 @@ bench: marquee build/loadgen build/gemcli build/titancli build/recgen build/page
 	tests/bench/conversations.sh
 	tests/bench/flood.sh
 	tests/bench/titan.sh
+	tests/bench/import.sh
 
 install: marquee
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \

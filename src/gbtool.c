@@ -125,8 +125,8 @@ export_all(struct tool *t, enum record_kind kind, char **argv)
 			printf(",\"parent\":%llu", v[i]->parent->id);
 		else
 			fputs(",\"parent\":null", stdout);
-		printf(",\"owner\":%s,\"held\":%s}\n", v[i]->owner ? "true" : "false",
-		    v[i]->held ? "true" : "false");
+		printf(",\"owner\":%s,\"held\":%s%s}\n", v[i]->owner ? "true" : "false",
+		    v[i]->held ? "true" : "false", v[i]->imported ? ",\"imported\":true" : "");
 	}
 	guestbook_each_like(t->gb, export_like, NULL);
 	n = guestbook_bans(t->gb, &bans);

@@ -604,7 +604,11 @@ gemlog_footer(const struct entry *e, const struct neighbours *nb, struct buf *b)
 	if (e->edited > e->published && date_of(e->edited, when) == 0 &&
 	    strcmp(when, e->date) != 0)
 		buf_printf(b, ", updated %s", when);
-	buf_puts(b, ".\n\n");
+	buf_puts(b, ".\n");
+	/* The author's own URL from their export, checked by review.c: a link, unlike a reader's text. */
+	if (e->imported_from != NULL)
+		buf_printf(b, "=> %s First published at %s\n", e->imported_from, e->imported_from);
+	buf_puts(b, "\n");
 	member_links(b, "directors", e->directors, e->ndirectors, "More by ");
 	member_links(b, "tags", e->tags, e->ntags, "Tagged ");
 	if (nb->nrelated > 0)

@@ -50,6 +50,7 @@ struct entry {
 	struct tag	*tags;
 	size_t		 ntags;
 	char		*summary;	/* first paragraph, for the feed */
+	char		*imported_from;	/* Imported-From: (review.c checked it); NULL for none */
 	char		*link;		/* its line in every list, made once by gemlog_link */
 	size_t		 link_len;
 	struct search_doc *search;	/* its words (search.h); owned, NULL when out of memory */

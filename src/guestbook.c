@@ -384,6 +384,7 @@ entry_new(const struct record *r)
 	memcpy(e->fingerprint, r->fingerprint, sizeof(e->fingerprint));
 	e->owner = (r->flags & RECORD_OWNER) != 0;
 	e->held = (r->flags & RECORD_HELD) != 0;
+	e->imported = (r->flags & RECORD_IMPORTED) != 0;
 	return e;
 }
 
@@ -1685,7 +1686,8 @@ guestbook_append(struct guestbook *gb, struct record *r, const char **reason)
 	append_lock(gb->tail.fd, F_WRLCK);
 	if (tail_follow(gb, reason) == -1 || append_check(gb, r, reason) == -1)
 		goto done;
-	r->time = (long long)time(NULL);
+	if (r->time == 0)
+		r->time = (long long)time(NULL);
 	if (r->kind == RECORD_ENTRY)
 		r->id = gb->store.last_id + 1;
 	/* A torn record at the end (a crash) must not swallow this one. */
@@ -1703,5 +1705,83 @@ guestbook_append(struct guestbook *gb, struct record *r, const char **reason)
 	rc = tail_follow(gb, reason);
 done:
 	append_lock(gb->tail.fd, F_UNLCK);
+	return rc;
+}
+
+/*
+ * Whether v[i] of a batch may be appended: its parent is an entry of the
+ * log on its review, or an earlier entry of the batch (up[i], from 1) on
+ * its review. -1 with *reason.
+ */
+static int
+batch_entry_check(struct guestbook *gb, const struct record *v, const size_t *up, size_t i,
+    const char **reason)
+{
+	if (v[i].kind != RECORD_ENTRY) {
+		*reason = "a batch holds entries only";
+		return -1;
+	}
+	if (up == NULL || up[i] == 0)
+		return append_check(gb, &v[i], reason);
+	if (up[i] > i || strcmp(v[up[i] - 1].slug, v[i].slug) != 0) {
+		*reason = reasonf("entry %zu of the batch answers one after it or on another "
+		    "review", i);
+		return -1;
+	}
+	return 0;
+}
+
+/* Formats v[0..n) into b, ids and parents filled in from the log's last id on; -1 with *reason. */
+static int
+batch_lines(struct guestbook *gb, struct record *v, size_t n, const size_t *up,
+    struct buf *b, const char **reason)
+{
+	char	line[RECORD_MAX + 1];
+	size_t	i, len;
+
+	if (gb->tail.partial)
+		buf_puts(b, "\n");	/* a torn record at the end must not swallow these */
+	for (i = 0; i < n; i++) {
+		if (batch_entry_check(gb, v, up, i, reason) == -1)
+			return -1;
+		if (v[i].time == 0)
+			v[i].time = (long long)time(NULL);
+		v[i].id = gb->store.last_id + 1 + i;
+		if (up != NULL && up[i] != 0)
+			v[i].parent = v[up[i] - 1].id;
+		if ((len = record_format(&v[i], line, sizeof(line))) == 0) {
+			*reason = "a record does not fit";
+			return -1;
+		}
+		buf_append(b, line, len);
+	}
+	if (b->failed) {
+		*reason = "out of memory";
+		return -1;
+	}
+	return 0;
+}
+
+int
+guestbook_append_many(struct guestbook *gb, struct record *v, size_t n, const size_t *up,
+    const char **reason)
+{
+	struct buf	b = { 0 };
+	int		rc = -1;
+
+	if (n == 0)
+		return 0;
+	append_lock(gb->tail.fd, F_WRLCK);
+	if (tail_follow(gb, reason) == -1 || batch_lines(gb, v, n, up, &b, reason) == -1)
+		goto done;
+	if (append_bytes(gb->tail.fd, b.data, b.len) != b.len || fdatasync(gb->tail.fd) == -1) {
+		*reason = reasonf("%s: %s", gb->tail.path, strerror(errno));
+		goto done;
+	}
+	gb->tail.discard = gb->tail.partial;
+	rc = tail_follow(gb, reason);
+done:
+	append_lock(gb->tail.fd, F_UNLCK);
+	buf_free(&b);
 	return rc;
 }

@@ -28,6 +28,7 @@ struct gb_entry {
 	size_t			 text_len;
 	const struct gb_entry	*parent;	/* the entry a reply answers; NULL for none */
 	int			 owner;		/* written by the capsule's owner */
+	int			 imported;	/* brought in by marquee import from another blog */
 	/* Under the guestbook's lock: */
 	int			 hidden;
 	int			 held;		/* waits for the owner's approve */
@@ -146,11 +147,22 @@ unsigned guestbook_problems(struct guestbook *gb);
 /*
  * Appends r and syncs it (gb from guestbook_load, writable), taking the
  * append lock that a running marquee takes too, so both hand out ids from
- * one sequence; an entry gets the next id, returned in r->id. The record is
+ * one sequence; an entry gets the next id, returned in r->id, and the
+ * time r->time, or now when it is 0. The record is
  * applied to gb as well. 0, or -1 with *reason (an entry a record names
  * that the log does not hold, a reply to an entry of another review).
  */
 int	 guestbook_append(struct guestbook *gb, struct record *r, const char **reason);
+/*
+ * Appends the entries v[0..n) as guestbook_append does r, with one write
+ * and one sync: what marquee import brings in. An entry v[i] with up[i]
+ * (up may be NULL) from 1 answers v[up[i] - 1], an earlier one of the
+ * batch on its review, whose id becomes its parent; else its parent is an
+ * entry of the log or 0. Each record's time is kept unless 0. Nothing is
+ * written unless every entry can be. 0, or -1 with *reason.
+ */
+int	 guestbook_append_many(struct guestbook *gb, struct record *v, size_t n,
+	    const size_t *up, const char **reason);
 /* The entry id, shown or not; NULL when the log holds none (gb from guestbook_load). */
 const struct gb_entry	*guestbook_find(struct guestbook *gb, unsigned long long id);
 /* Every banned target, in the order banned (gb from guestbook_load). */

@@ -251,6 +251,7 @@ entry_put(struct entry *e)
 	free(e->identity);
 	free(e->title);
 	free(e->summary);
+	free(e->imported_from);
 	free(e->link);
 	search_doc_free(e->search);
 	free(e);
@@ -521,6 +522,8 @@ entry_parse(struct index *ix, const char *path, const char *relpath,
 	e->title = strdup(r->title[0] != '\0' ? r->title : rn.slug);
 	e->identity = strdup(rn.slug);
 	e->summary = summary_of(text, len, r->body);
+	if (r->imported_from[0] != '\0' && (e->imported_from = strdup(r->imported_from)) == NULL)
+		goto nomem;
 	if (e->file == NULL || e->path == NULL || e->slug == NULL || e->title == NULL ||
 	    e->identity == NULL || e->summary == NULL || entry_was(e, r) == -1 ||
 	    entry_names(&e->tags, &e->ntags, r->tags, r->ntags) == -1 ||

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "conn.h"
 #include "gbtool.h"
+#include "import.h"
 #include "gemini.h"
 #include "gopher.h"
 #include "host.h"
@@ -54,6 +55,8 @@ usage(void)
 	fprintf(stderr, "\n       %s [-c file] [-s statedir] trash [-h host] ", progname);
 	trash_commands(stderr);
 	fputc('\n', stderr);
+	fprintf(stderr, "       %s [-c file] [-s statedir] import [-n] [-h host] [--pings] "
+	    "[--pages] EXPORT.xml\n", progname);
 	exit(2);
 }
 
@@ -612,10 +615,14 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (operands < argc) {
-		if ((strcmp(argv[operands], "guestbook") != 0 &&
-		    strcmp(argv[operands], "trash") != 0) || check_only)
+		if (check_only || (strcmp(argv[operands], "guestbook") != 0 &&
+		    strcmp(argv[operands], "trash") != 0 &&
+		    strcmp(argv[operands], "import") != 0))
 			usage();
-		rc = owner_command(c, argc - operands, argv + operands);
+		if (strcmp(argv[operands], "import") == 0)
+			rc = import_run(c, argc - operands - 1, argv + operands + 1);
+		else
+			rc = owner_command(c, argc - operands, argv + operands);
 		config_discard(c);
 		return rc;
 	}

@@ -124,8 +124,9 @@ record_format(const struct record *r, char *line, size_t size)
 	out_puts(&o, "\t");
 	out_escaped(&o, r->text, r->text_len);
 	if (r->parent != 0 || r->flags != 0) {
-		snprintf(field, sizeof(field), "\t%llu\t%s%s", r->parent,
-		    r->flags & RECORD_OWNER ? "o" : "", r->flags & RECORD_HELD ? "h" : "");
+		snprintf(field, sizeof(field), "\t%llu\t%s%s%s", r->parent,
+		    r->flags & RECORD_OWNER ? "o" : "", r->flags & RECORD_HELD ? "h" : "",
+		    r->flags & RECORD_IMPORTED ? "i" : "");
 		out_puts(&o, field);
 	}
 	if (o.overflow)
@@ -299,7 +300,7 @@ split_fields(const char *line, size_t len, const char *f[FIELDS_MAX], size_t n[F
 	return tab == end && (i == FIELDS || i == FIELDS_MAX) ? i : -1;
 }
 
-/* The flags field: "o", "h" or "oh" (never empty: then the field is not written). */
+/* The flags field: "o", "h", "i" in that order, one or more (never empty: then the field is not written). */
 static int
 parse_flags(const char *s, size_t n, unsigned *flags)
 {
@@ -312,6 +313,10 @@ parse_flags(const char *s, size_t n, unsigned *flags)
 	}
 	if (i < n && s[i] == 'h') {
 		*flags |= RECORD_HELD;
+		i++;
+	}
+	if (i < n && s[i] == 'i') {
+		*flags |= RECORD_IMPORTED;
 		i++;
 	}
 	return i == n ? 0 : -1;

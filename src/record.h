@@ -19,7 +19,8 @@
  * kind, UTC time, entry id, review slug (empty for the guestbook as a
  * whole), author, public-key fingerprint (empty without a certificate),
  * text, then two fields only when one is not empty: the id of the entry a
- * reply answers and the flags ("o" by the owner, "h" held for approval);
+ * reply answers and the flags ("o" by the owner, "h" held for approval,
+ * "i" imported from another blog: marquee import, which keeps its time);
  * last, the CRC-32C of every byte before the last TAB in lower-case hex.
  * Without the two fields a record reads as it did before replies existed,
  * so older logs read unchanged and plain entries stay readable by older
@@ -66,6 +67,7 @@ enum record_kind {
 /* An entry's flags, decided by the server when it writes it. */
 #define RECORD_OWNER	0x1	/* written by the capsule's owner: the author's mark */
 #define RECORD_HELD	0x2	/* invisible until the owner approves it */
+#define RECORD_IMPORTED	0x4	/* a comment brought in by marquee import, with its own time */
 
 struct record {
 	enum record_kind	 kind;

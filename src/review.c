@@ -406,6 +406,29 @@ set_country(struct review *r, const char *v, size_t len)
 	set_field(r, r->country, sizeof(r->country), v, len);
 }
 
+/*
+ * Imported-From: the page a review was first published on, which the
+ * review page links to: an http, https or gemini URL with nothing a link
+ * line could not hold (spaces, controls), else ignored and reported.
+ */
+static void
+set_imported_from(struct review *r, const char *v, size_t len)
+{
+	static const char *const schemes[] = { "http://", "https://", "gemini://" };
+	size_t	i, ok = 0;
+
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		ok |= len > strlen(schemes[i]) && strncasecmp(v, schemes[i], strlen(schemes[i])) == 0;
+	for (i = 0; ok && i < len; i++)
+		ok = (unsigned char)v[i] > ' ' && v[i] != 0x7f && (unsigned char)v[i] < 0x80;
+	if (!ok || len > REVIEW_URL_MAX) {
+		problem(r, REVIEW_WARN_BAD_IMPORTED, v, len, "");
+		return;
+	}
+	memcpy(r->imported_from, v, len);
+	r->imported_from[len] = '\0';
+}
+
 static void
 set_starring(struct review *r, const char *v, size_t len)
 {
@@ -467,6 +490,7 @@ static const struct known_key {
 	{ "date", set_date },
 	{ "was", set_was },
 	{ "draft", set_draft },
+	{ "imported-from", set_imported_from },
 };
 
 /*
@@ -512,7 +536,7 @@ add_extra(struct review *r, const char *key, size_t klen, const char *v, size_t 
 	hint[0] = '\0';
 	for (i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++) {
 		if (edits_up_to_2(key, klen, known_keys[i].name) <= 2) {
-			/* Fits: the longest known key is 8 bytes. */
+			/* Fits: the longest known key is 13 bytes. */
 			(void)!snprintf(hint, sizeof(hint), " (did you mean %c%s?)",
 			    known_keys[i].name[0] - 'a' + 'A', known_keys[i].name + 1);
 			break;
@@ -721,6 +745,8 @@ review_warning_text(unsigned bit)
 		return "Rating: is not 0 to " XSTR(REVIEW_RATING_MAX) " in halves (4, 3.5, 4/5); ignored";
 	case REVIEW_WARN_BAD_DRAFT:
 		return "Draft: is neither yes nor no; kept as a draft";
+	case REVIEW_WARN_BAD_IMPORTED:
+		return "Imported-From: is not an http, https or gemini URL without spaces; ignored";
 	case REVIEW_WARN_BAD_WAS:
 		return "a Was: slug with '/', a space or a leading dot, too long, or past "
 		    XSTR(REVIEW_WAS_MAX) "; ignored";

@@ -42,6 +42,8 @@
 #define REVIEW_FIELD_MAX	255
 /* Longest key; the known ones are at most 8 bytes, "Original title" is 14. */
 #define REVIEW_KEY_MAX		32
+/* Longest Imported-From: URL: Gemini's limit on a URL (specification section 2). */
+#define REVIEW_URL_MAX		1024
 /* The sample reviews have at most 4 tags; a tag cloud past 16 per film is noise. */
 #define REVIEW_TAGS_MAX		16
 /* As many unknown keys as there are known ones, and one more. */
@@ -83,6 +85,7 @@
 #define REVIEW_WARN_BAD_RATING		0x200	/* Rating: not 0 to 5 in halves; ignored */
 #define REVIEW_WARN_BAD_DRAFT		0x400	/* Draft: neither yes nor no; taken as yes */
 #define REVIEW_WARN_BAD_WAS		0x800	/* a Was: slug that cannot be a file name's, ignored */
+#define REVIEW_WARN_BAD_IMPORTED	0x1000	/* Imported-From: not an http(s) or gemini URL, ignored */
 
 /* One problem, where it is: for the log and for marquee -n. */
 struct review_problem {
@@ -121,6 +124,8 @@ struct review {
 	char			date[DATE_SIZE];		/* a valid Date:, else "" */
 	long long		published;	/* Date: as seconds since the epoch, UTC; valid with date */
 	int			draft;		/* Draft: yes */
+	/* Imported-From: where marquee import found it, an http(s) or gemini URL; "" for none */
+	char			imported_from[REVIEW_URL_MAX + 1];
 	struct review_was	was[REVIEW_WAS_MAX];	/* earlier slugs, in order */
 	size_t			nwas;
 	struct review_tag	tags[REVIEW_TAGS_MAX];		/* in order, one per slug */

@@ -13,7 +13,8 @@
 # FUZZ_JOBS (targets run at once, 1),
 # FUZZ_RUNS (also stop after that many executions), FUZZ_MERGE=1 (afterwards,
 # minimise seeds and findings into BUILD/merged/TARGET), PURE (the sources
-# linked; by default the Makefile's PURE, read from it so the lists cannot drift).
+# linked; by default the Makefile's PURE, read from it so the lists cannot drift;
+# html2gmi.c and wxr.c among them link libxml2).
 #
 # The seeds in tests/fuzz/corpus/TARGET are only read: new inputs go to
 # BUILD/corpus/TARGET, crashing ones to BUILD/crashes/TARGET; keep those in
@@ -45,7 +46,7 @@ build=$(cd "$build" && pwd)
 
 warn="-std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 -Wmissing-prototypes -Wformat=2 -Wvla"
-flags="-D_GNU_SOURCE -Isrc -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all ${FUZZ_CFLAGS:-}"
+flags="-D_GNU_SOURCE -Isrc $(pkg-config --cflags libxml-2.0) -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all ${FUZZ_CFLAGS:-}"
 
 # The project's sources once, instrumented for coverage; each target links them.
 objs=
@@ -58,7 +59,7 @@ done
 for t in $targets; do
 	echo "LD $build/$t"
 	$cc $warn $flags -fsanitize=fuzzer,address,undefined -o "$build/$t" \
-	    "tests/fuzz/$t.c" $objs -lpthread
+	    "tests/fuzz/$t.c" $objs $(pkg-config --libs libxml-2.0) -lpthread
 done
 
 fuzz() {

@@ -674,6 +674,15 @@ test_round_trip_replies(void)
 	CHECK_INT(count_byte(line, len, '\t'), 9);
 	CHECK_INT(parsed.parent, 0);
 	CHECK_INT(parsed.flags, RECORD_HELD);
+	/* marquee import's flag, after the others. */
+	r.flags = RECORD_OWNER | RECORD_IMPORTED;
+	format_parse(&r, line, sizeof(line));
+	CHECK(strstr(line, "\t0\toi\t") != NULL);
+	CHECK_INT(parsed.flags, RECORD_OWNER | RECORD_IMPORTED);
+	r.flags = RECORD_IMPORTED;
+	format_parse(&r, line, sizeof(line));
+	CHECK(strstr(line, "\t0\ti\t") != NULL);
+	CHECK_INT(parsed.flags, RECORD_IMPORTED);
 
 	memset(&r, 0, sizeof(r));
 	r.kind = RECORD_HIDE;

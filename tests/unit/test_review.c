@@ -332,6 +332,19 @@ test_film_keys(void)
 	CHECK_STR(review_identity("2026-03-01"), "2026-03-01");
 	CHECK_STR(review_identity("2026-03-01-"), "2026-03-01-");
 	CHECK_STR(review_identity("2026-02-30-heat"), "2026-02-30-heat");
+	/* Imported-From: a URL the page may link to, or nothing. */
+	CHECK_INT(parse("# T\nImported-From: https://blog.example/2019/03/01/heat/\n"), 0);
+	CHECK_STR(r.imported_from, "https://blog.example/2019/03/01/heat/");
+	CHECK_INT(r.warnings, 0);
+	CHECK_INT(parse("# T\nimported-from: gemini://g.example/x\n"), 0);
+	CHECK_STR(r.imported_from, "gemini://g.example/x");
+	CHECK_INT(parse("# T\nImported-From: javascript:alert(1)\n"), 0);
+	CHECK_STR(r.imported_from, "");
+	CHECK_INT(r.warnings, REVIEW_WARN_BAD_IMPORTED);
+	CHECK_INT(parse("# T\nImported-From: https://a.example/two words\n"), 0);
+	CHECK_STR(r.imported_from, "");
+	CHECK_INT(parse("# T\nImported-From: https://a.example/caf\xc3\xa9\n"), 0);
+	CHECK_STR(r.imported_from, "");
 }
 
 /* Typos in keys are reported with the key meant, on their line. */
