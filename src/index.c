@@ -1553,8 +1553,12 @@ index_moved(const char *path, const char *asked, const char *name, struct respon
 
 	buf_puts(&to, prefix);
 	buf_put_path(&to, name);
-	/* The path is /reviews/ASKED and the rest of the URL: the rest stays. */
-	buf_puts(&to, path + strlen(prefix) + strlen(asked));
+	/*
+	 * The path is /reviews/ASKED and the rest of the URL: the rest stays,
+	 * encoded again, as it was decoded (a CR or LF in it must not end the
+	 * header line).
+	 */
+	buf_put_path(&to, path + strlen(prefix) + strlen(asked));
 	if (to.failed)
 		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
 	else

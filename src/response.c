@@ -64,6 +64,10 @@ response_set(struct response *resp, enum status status, const char *fmt, ...)
 	n = utf8_cut(full, n, META_MAX);
 	memcpy(resp->meta, full, n);
 	resp->meta[n] = '\0';
+	/* A header is one line, and a Gopher error one menu line: no controls. */
+	for (m = 0; (size_t)m < n; m++)
+		if ((unsigned char)resp->meta[m] < 0x20 || resp->meta[m] == 0x7f)
+			resp->meta[m] = ' ';
 }
 
 void
