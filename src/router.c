@@ -195,10 +195,10 @@ to_guestbook(const struct request *req, const char *const *args, struct response
 #define REVIEWS_PREFIX	"/reviews/"
 
 /*
- * Whether path, in a subfolder of reviews/ that the index did not walk
- * (deeper than REVIEW_DEPTH_MAX, hidden, or reached through a symlink),
- * names a review file: one the index never read, so nothing says it is not
- * a draft, and only the owner reads it.
+ * Whether path, under reviews/ but not in the index, names a review file:
+ * one the index could not read (the log says why), has not read yet, or
+ * never walks to (deeper than REVIEW_DEPTH_MAX, in a hidden folder, through
+ * a symlink). Nothing says it is not a draft, so only the owner reads it.
  */
 static int
 unindexed_review(const char *path)
@@ -226,9 +226,9 @@ capsule_file(const struct request *req, const char *const *args, struct response
 	 * /reviews/FILE: filing it elsewhere never moves it, and a draft there
 	 * stays unread like any other.
 	 */
-	if (strncmp(path, REVIEWS_PREFIX, strlen(REVIEWS_PREFIX)) == 0 &&
-	    strchr(path + strlen(REVIEWS_PREFIX), '/') != NULL) {
-		if (index_review_in_folder(req->host->index, path + strlen(REVIEWS_PREFIX),
+	if (strncmp(path, REVIEWS_PREFIX, strlen(REVIEWS_PREFIX)) == 0) {
+		if (strchr(path + strlen(REVIEWS_PREFIX), '/') != NULL &&
+		    index_review_in_folder(req->host->index, path + strlen(REVIEWS_PREFIX),
 		    from_owner(req), resp))
 			return 1;
 		if (unindexed_review(path) && !from_owner(req)) {
