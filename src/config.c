@@ -258,6 +258,12 @@ set_titan_paths(char *dst, size_t size, const char *value, const char **reason)
 				return -1;
 			}
 		}
+		/* Uploads are indexed as they land: in reviews/ itself, not a folder of it. */
+		if (strncmp(p, "reviews/", 8) == 0 && n > 8) {
+			*reason = reasonf("'%.*s': uploads go to reviews/ itself, not a folder "
+			    "of it", (int)n, p);
+			return -1;
+		}
 		if (len > 0)
 			out[len++] = ' ';
 		memcpy(out + len, p, n);

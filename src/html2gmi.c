@@ -346,32 +346,43 @@ children(struct conv *c, const xmlNode *n)
 		walk(c, n);
 }
 
+/*
+ * Writes the lines of text as a preformatted block; a line that opens with
+ * ``` gets a space first, as it would end the block and let the lines after
+ * it be read as links and headings.
+ */
 static void
-element_pre(struct conv *c, const xmlNode *n)
+preformatted(struct conv *c, const struct buf *text)
 {
 	const char	*p, *end, *lf;
 
+	blank_if_needed(c);
+	buf_puts(c->out, "```\n");
+	p = text->data;
+	end = text->len > 0 ? p + text->len : p;
+	for (; p < end; p = lf + 1) {
+		if ((lf = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			lf = end;
+		if (lf - p >= 3 && memcmp(p, "```", 3) == 0)
+			buf_puts(c->out, " ");
+		buf_append(c->out, p, (size_t)(lf - p));
+		buf_puts(c->out, "\n");
+	}
+	buf_puts(c->out, "```\n");
+	c->need_blank = 1;
+}
+
+static void
+element_pre(struct conv *c, const xmlNode *n)
+{
 	flush(c, 1);
 	c->pre++;
 	children(c, n);
 	c->pre--;
 	if (c->oneline || c->table_depth > 0)
 		return;
-	blank_if_needed(c);
-	buf_puts(c->out, "```\n");
-	p = c->line.data;
-	end = c->line.len > 0 ? p + c->line.len : p;
-	for (; p < end; p = lf + 1) {
-		if ((lf = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			lf = end;
-		if (lf - p >= 3 && memcmp(p, "```", 3) == 0)
-			buf_puts(c->out, " ");	/* would end the block */
-		buf_append(c->out, p, (size_t)(lf - p));
-		buf_puts(c->out, "\n");
-	}
-	buf_puts(c->out, "```\n");
+	preformatted(c, &c->line);
 	c->line.len = 0;
-	c->need_blank = 1;
 	flush(c, 1);	/* its links */
 }
 
@@ -386,13 +397,8 @@ element_table(struct conv *c, const xmlNode *n)
 	if (--c->table_depth > 0 || c->oneline)
 		return;
 	c->line.len = 0;
-	if (c->table.len > 0) {
-		blank_if_needed(c);
-		buf_puts(c->out, "```\n");
-		buf_append(c->out, c->table.data, c->table.len);
-		buf_puts(c->out, "```\n");
-		c->need_blank = 1;
-	}
+	if (c->table.len > 0)
+		preformatted(c, &c->table);
 	flush(c, 1);
 }
 

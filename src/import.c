@@ -195,6 +195,18 @@ lift_director(const char *body, size_t len, char *out, size_t size)
 }
 
 /*
+ * Makes s fit in a field of the import log's key: its TAB separates the
+ * fields and its LF ends the line, so no control character may be in it.
+ */
+static void
+no_controls(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < ' ')
+			*s = ' ';
+}
+
+/*
  * Whether the item's link can be written as Imported-From: and a link
  * line: http or https, printable ASCII (WordPress percent-encodes the
  * rest), as long as review.c takes it.
@@ -551,8 +563,10 @@ on_item(void *arg, const struct wxr_item *it)
 	/* Whose item: the blog's link and the post's id (its link when it has none). */
 	if (it->id != 0)
 		snprintf(key, sizeof(key), "%s\t%llu", run->blog, it->id);
-	else
+	else {
 		snprintf(key, sizeof(key), "%s\t%s", run->blog, it->link);
+		no_controls(key + strlen(run->blog) + 1);
+	}
 	if ((done = impstore_post_done(run->store, key)) != NULL) {
 		impstore_skip(run->store, "post imported before");
 		snprintf(slug, sizeof(slug), "%s", kind == PAGE ? "" : strrchr(done, '/') != NULL ?
@@ -594,10 +608,7 @@ on_channel_link(void *arg, const char *link)
 	struct run	*run = arg;
 
 	snprintf(run->blog, sizeof(run->blog), "%s", link);
-	/* The key's field separator and line end cannot be in it. */
-	for (char *p = run->blog; *p != '\0'; p++)
-		if ((unsigned char)*p < ' ')
-			*p = ' ';
+	no_controls(run->blog);
 	return 0;
 }
 

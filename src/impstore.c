@@ -217,22 +217,29 @@ table_free(struct table *t)
 /* --- Opening: the import log and the guestbook's imported entries ------------ */
 
 /* One line "post\tBLOG\tID\tPATH" of the import log into done; others are passed over. */
+/* Puts copies of key and val (NULL for none); -1 when out of memory. */
+static int
+table_put_copy(struct table *t, const char *key, const char *val)
+{
+	char	*k = strdup(key), *v = val != NULL ? strdup(val) : NULL;
+
+	if (k == NULL || (val != NULL && v == NULL)) {
+		free(k);
+		free(v);
+		return -1;
+	}
+	return table_put(t, k, v, 0, 0);
+}
+
 static int
 load_line(struct impstore *s, char *line)
 {
-	char	*path = strrchr(line, '\t'), *key, *val;
+	char	*path = strrchr(line, '\t');
 
 	if (strncmp(line, "post\t", 5) != 0 || path == NULL || path < line + 5)
 		return 0;
 	*path++ = '\0';
-	key = strdup(line + 5);
-	val = strdup(path);
-	if (key == NULL || val == NULL) {
-		free(key);
-		free(val);
-		return -1;
-	}
-	return table_put(&s->done, key, val, 0, 0);
+	return table_put_copy(&s->done, line + 5, path);
 }
 
 static int
@@ -451,7 +458,7 @@ queue_file(struct impstore *s, int dir, const char *name, const char *tmp, const
 	size_t		 cap;
 
 	buf_printf(&s->lines, "post\t%s\t%s\n", key, path);
-	if (table_put(&s->done, strdup(key), strdup(path), 0, 0) == -1 || s->lines.failed)
+	if (table_put_copy(&s->done, key, path) == -1 || s->lines.failed)
 		return -1;
 	if (tmp == NULL)
 		return 0;	/* there already */
@@ -513,7 +520,7 @@ impstore_place(struct impstore *s, const char *dir, const char *stem, const char
 			if (!same_text(fd, name, text, len))
 				continue;
 			/* A run cut short wrote it: remembered, not written again. */
-			return table_put(&s->taken, strdup(path), NULL, 0, 0) == -1 ||
+			return table_put_copy(&s->taken, path, NULL) == -1 ||
 			    queue_file(s, i, name, NULL, key, path) == -1 ? -1 : 0;
 		}
 		snprintf(tmp, sizeof(tmp), ".%s.import", name);
@@ -522,7 +529,7 @@ impstore_place(struct impstore *s, const char *dir, const char *stem, const char
 			    strerror(errno));
 			return -1;
 		}
-		if (table_put(&s->taken, strdup(path), NULL, 0, 0) == -1 ||
+		if (table_put_copy(&s->taken, path, NULL) == -1 ||
 		    queue_file(s, i, name, s->dry ? NULL : tmp, key, path) == -1) {
 			fprintf(stderr, "marquee: import: out of memory\n");
 			return -1;

@@ -801,7 +801,7 @@ snippet_of(int root_fd, const char *dir, const struct search_hit *h, struct buf 
 	ssize_t			 n = -1;
 	int			 fd, m;
 
-	m = snprintf(path, sizeof(path), "%s/%s", dir, e->file);
+	m = snprintf(path, sizeof(path), "%s/%s", dir, e->path);
 	if (h->body_at != SEARCH_NOWHERE && m > 0 && (size_t)m < sizeof(path) &&
 	    (fd = capsule_open(root_fd, path)) != -1) {
 		from = h->body_at > SNIPPET_RADIUS ? h->body_at - SNIPPET_RADIUS : 0;

@@ -311,6 +311,9 @@ test_titan(void)
 	CHECK_INT(config_set(c, "titan_paths", "/etc", &reason), -1);
 	CHECK_INT(config_set(c, "titan_paths", "a/.git", &reason), -1);
 	CHECK_INT(config_set(c, "titan_paths", "a//b", &reason), -1);
+	/* Uploads are indexed as they land: reviews/ itself, not a folder of it. */
+	CHECK_INT(config_set(c, "titan_paths", "reviews/2019", &reason), -1);
+	CHECK_INT(config_set(c, "titan_paths", "reviews, drafts/2019", &reason), 0);
 	CHECK_INT(config_set(c, "titan_paths", ",", &reason), -1);
 	CHECK_STR(reason, "no directory");
 	CHECK_INT(config_set(c, "titan_token", "short", &reason), -1);

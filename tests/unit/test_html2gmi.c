@@ -87,6 +87,9 @@ test_blocks(void)
 	CHECK_STR(gmi("<pre>```\nx</pre>"), "```\n ```\nx\n```\n");
 	CHECK_STR(gmi("<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td><p>2</p></td></tr></table>"),
 	    "```\nA | B\n1 | 2\n```\n");
+	/* A row that would end the block is moved off the margin too. */
+	CHECK_STR(gmi("<table><tr><td>```</td></tr><tr><td>=> gemini://x</td></tr></table>"),
+	    "```\n ```\n=> gemini://x\n```\n");
 	/* Text that gemtext would read as markup stays text. */
 	CHECK_STR(gmi("<p># not a heading</p><p>=> nor a link</p><p>* nor an item</p>"),
 	    " # not a heading\n\n => nor a link\n\n * nor an item\n");

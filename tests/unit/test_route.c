@@ -981,8 +981,18 @@ subfolder_reviews(void)
 	gemini(R "2019-09-01-filed.gmi", &a);
 	CHECK_STR(a.head, GMI); HAS(a, "In a folder."); done(&a);
 	/* An edit in a folder watched since the last scan: no folder event, its own watch. */
-	put("reviews/2019/10/2019-09-01-filed.gmi", "# Filed Again\n\nEdited.\n");
+	put("reviews/2019/10/2019-09-01-filed.gmi", "# Filed Again\n\nEdited.\n\nLater, zanzibar.\n");
 	CHECK(home_lists_within("Filed Again", 5000));
+	/*
+	 * The rest of a path redirected to a review's name now is encoded
+	 * again: a CR LF a reader sent percent-encoded stays in the URL.
+	 */
+	HEAD_IS("gemini://localhost/reviews/first/responses/%0D%0A20%20text", TO
+	    "2026-03-01-first/responses/%0D%0A20%20text");
+	/* Search reads its snippet from the file where it is filed. */
+	gemini("gemini://localhost/search?zanzibar", &a);
+	HAS(a, "=> /reviews/2019-09-01-filed.gmi 2019-09-01 - Filed Again\n> Later, zanzibar.\n");
+	done(&a);
 	/*
 	 * Deeper than the index walks, a review is never read, so nothing says
 	 * it is no draft: only the owner reads it. Other files there are served.
