@@ -231,8 +231,9 @@ capsule_file(const struct request *req, const char *const *args, struct response
 		    index_review_in_folder(req->host->index, path + strlen(REVIEWS_PREFIX),
 		    from_owner(req), resp))
 			return 1;
+		/* Said as a missing file is, so that it tells nothing of the file. */
 		if (unindexed_review(path) && !from_owner(req)) {
-			response_set(resp, STATUS_NOT_FOUND, "No such page");
+			response_set(resp, STATUS_NOT_FOUND, "Not found");
 			return 1;
 		}
 	}

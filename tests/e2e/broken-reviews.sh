@@ -29,7 +29,7 @@ for f in bad-utf8 binary huge; do
 done
 expect "invalid UTF-8 logged once" 1 "$(grep -c 'bad-utf8.gmi: skipped' "$log")"
 # A file the index skipped is not served raw: nothing says it is no draft.
-expect "a skipped review is not served" "51 No such page" "$(header gemini://localhost/reviews/2026-01-01-bad-utf8.gmi)"
+expect "a skipped review is not served" "51 Not found" "$(header gemini://localhost/reviews/2026-01-01-bad-utf8.gmi)"
 if [ "$(id -u)" -ne 0 ]; then
 	if grep -q "unreadable.gmi: skipped" "$log"; then pass; else fail "unreadable file not logged"; fi
 fi
