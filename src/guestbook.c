@@ -123,6 +123,11 @@ struct recent {
 struct guestbook {
 	pthread_mutex_t		 gb_lock;
 	struct store		 store;		/* under gb_lock */
+	/*
+	 * Bumped once a record is applied to store, still under gb_lock: a
+	 * page made after reading a value shows at least what store held then.
+	 */
+	atomic_ullong		 generation;
 
 	pthread_mutex_t		 queue_lock;	/* taken before gb_lock, never after */
 	struct append		*queue_head, **queue_tail;
@@ -570,6 +575,7 @@ apply_line(struct guestbook *gb, const char *line, size_t len, int owners_only)
 			return;
 		pthread_mutex_lock(&gb->gb_lock);
 		rc = store_apply(&gb->store, &r, &reason);
+		atomic_fetch_add(&gb->generation, 1);
 		pthread_mutex_unlock(&gb->gb_lock);
 		if (rc == 0)
 			return;
@@ -761,6 +767,12 @@ static const struct pending_ops append_ops = {
 	.put = append_put_pending,
 	.cancel = append_cancel,
 };
+
+unsigned long long
+guestbook_generation(const struct guestbook *gb)
+{
+	return gb != NULL ? atomic_load(&((struct guestbook *)gb)->generation) : 0;
+}
 
 int
 pending_result(const struct pending *pending, unsigned long long *id, const char **reason)

@@ -88,6 +88,13 @@ int	 pending_result(const struct pending *p, unsigned long long *id,
 	    const char **reason);
 
 /*
+ * A number that changes whenever a record of the log is applied to what
+ * pages show (an entry, a like, a hide, an approve, a ban): a page made
+ * after reading it shows at least that state. 0 for gb NULL.
+ */
+unsigned long long	 guestbook_generation(const struct guestbook *gb);
+
+/*
  * A thread view of the shown entries on the names on (NULL for all): entries that answer none (roots), of the newest max after
  * the skip newest, oldest first (newest first with newest_first), each
  * followed by the replies under it, depth first, oldest first. An entry is

@@ -31,6 +31,7 @@
 #include "guestbook.h"
 #include "index.h"
 #include "log.h"
+#include "pagecache.h"
 #include "review.h"
 #include "search.h"
 #include "utf8.h"
@@ -47,6 +48,15 @@
 /* Changes that can alter what a page shows; IN_ATTRIB catches chmod. */
 #define WATCH_MASK	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
 			 IN_DELETE | IN_CREATE | IN_ATTRIB | IN_ONLYDIR)
+/*
+ * Bytes of pages made on request that one snapshot keeps (pagecache.h):
+ * a review with 1,000 responses is about 215 to 227 KB of gemtext
+ * (tests/bench/conversations.sh), and its Gopher text as much again, so
+ * this keeps some 35 such pages, or thousands of reviews of a few KB with
+ * a few responses; the index itself takes 25 MiB for 10,000 reviews
+ * (README, Performance).
+ */
+#define PAGE_CACHE_BYTES	(16 * 1024 * 1024)
 /* Room for a batch of inotify events (struct inotify_event + NAME_MAX each). */
 #define INOTIFY_BUF		(64 * 1024)
 
@@ -80,6 +90,7 @@ struct snapshot {
 	size_t		  aliases_cap;	/* a power of two, at least twice the names */
 	unsigned	  alias_errors;	/* Was: lines that could not be kept */
 	struct search_index *search;	/* of the listed entries */
+	struct pagecache *cache;	/* pages made from it on request (serve_cached) */
 	long long	  next_due;	/* when the next scheduled review is due; 0 for none */
 	atomic_flag	  kicked;	/* the watcher was told that next_due has come */
 };
@@ -161,6 +172,7 @@ snapshot_free(struct snapshot *s)
 	size_t	i;
 
 	gemlog_pages_free(s->pages, s->npages);
+	pagecache_free(s->cache);
 	search_free(s->search);
 	for (i = 0; i < s->nreviews; i++)
 		entry_put(s->reviews[i]);
@@ -1088,7 +1100,8 @@ snapshot_build(struct index *ix, const char **reason)
 	    aliases_build(s, cat, ix->current == NULL) == -1)
 		goto fail;
 	s->nlisted = listed(cat, event_calendar_now(), s->listed, &s->next_due);
-	if ((s->search = search_build(s->listed, s->nlisted)) == NULL)
+	if ((s->search = search_build(s->listed, s->nlisted)) == NULL ||
+	    (s->cache = pagecache_new(PAGE_CACHE_BYTES)) == NULL)
 		goto fail;
 	atomic_flag_clear(&s->kicked);
 	if (read_file(ix, INTRO_FILE, REVIEW_FILE_MAX, &intro, &intro_len, &why) == -1 &&
@@ -1391,42 +1404,98 @@ append_responses(const struct index *ix, const struct snapshot *s, const struct 
 	free(v);
 }
 
-/* Serves the review file itself, then its footer, rendered now and owned by resp. */
+/*
+ * The review file itself, then its footer: what /reviews/FILE sends, made
+ * into b. 0, or -1 when the file is gone since the last rebuild (or has
+ * grown past what the index reads) or out of memory.
+ */
+static int
+review_page(const struct index *ix, const struct snapshot *s, const struct entry *e,
+    struct buf *b)
+{
+	struct neighbours	 nb;
+	struct buf		 path = { 0 };
+	const char		*why;
+	char			*text;
+	size_t			 len;
+
+	buf_puts(&path, REVIEWS_DIR "/");
+	buf_puts(&path, e->path);
+	if (path.failed || read_file(ix, path.data, REVIEW_FILE_MAX, &text, &len, &why) == -1) {
+		buf_free(&path);
+		return -1;
+	}
+	buf_free(&path);
+	b->data = text;
+	b->len = len;
+	b->cap = len + 1;
+	gemlog_neighbours(s->listed, s->nlisted, e, &nb);
+	gemlog_footer(e, &nb, b);
+	append_responses(ix, s, e, b);
+	return b->failed ? -1 : 0;
+}
+
+/*
+ * /reviews/SLUG/ is a review's menu: its title, a link to read it, its
+ * director and tags, and its responses. Gopher readers browse it as a menu.
+ */
+static int
+review_menu(const struct index *ix, const struct snapshot *s, const struct entry *e,
+    struct buf *b)
+{
+	struct neighbours	nb;
+
+	buf_printf(b, "# %s\n\n=> /reviews/", e->title);
+	buf_put_path(b, e->file);
+	buf_puts(b, " Read the review\n");
+	gemlog_neighbours(s->listed, s->nlisted, e, &nb);
+	gemlog_footer(e, &nb, b);
+	append_responses(ix, s, e, b);
+	return b->failed ? -1 : 0;
+}
+
+/*
+ * Answers with the page of e that make renders (review_page, review_menu),
+ * kept in s's cache under key (its path) and the guestbook's generation:
+ * made once per snapshot and per change to the guestbook, whoever asks,
+ * over either protocol. The generation is read before the page is made,
+ * so a page kept under it shows at least what the guestbook held then.
+ */
+static int
+serve_cached(const struct index *ix, const struct snapshot *s, const struct entry *e,
+    const char *key, int (*make)(const struct index *, const struct snapshot *,
+    const struct entry *, struct buf *), const char *lang, struct response *resp)
+{
+	unsigned long long	 generation = guestbook_generation(ix->guestbook);
+	struct cached_page	*p;
+	struct buf		 b = { 0 };
+
+	if ((p = pagecache_get(s->cache, key, generation)) == NULL) {
+		if (make(ix, s, e, &b) == -1) {
+			buf_free(&b);
+			return 0;	/* let the files answer */
+		}
+		if ((p = pagecache_put(s->cache, key, generation, &b)) == NULL)
+			return 0;
+	}
+	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
+	cached_page_serve(p, resp);
+	return 1;
+}
+
+/* /reviews/FILE: the review as written and its footer. */
 static int
 serve_review(const struct index *ix, const struct snapshot *s, const struct entry *e,
     const char *lang, struct response *resp)
 {
-	static const char	dir[] = REVIEWS_DIR "/";
-	struct neighbours	nb;
-	struct buf		footer = { 0 };
-	struct stat		st;
-	char			path[sizeof(dir) + REVIEW_PATH_MAX];
-	size_t			n = strlen(e->path);
-	int			fd;
+	struct buf	key = { 0 };
+	int		served;
 
-	/*
-	 * Copied, not printed: snprintf cost more than routing the request
-	 * (this runs for every review served, over both protocols).
-	 */
-	if (n > REVIEW_PATH_MAX)
-		return 0;
-	memcpy(path, dir, sizeof(dir) - 1);
-	memcpy(path + sizeof(dir) - 1, e->path, n + 1);
-	if ((fd = capsule_open(ix->root_fd, path)) == -1)
-		return 0;	/* gone since the last rebuild: let the files answer */
-	gemlog_neighbours(s->listed, s->nlisted, e, &nb);
-	gemlog_footer(e, &nb, &footer);
-	append_responses(ix, s, e, &footer);
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || footer.failed) {
-		close(fd);
-		buf_free(&footer);
-		return 0;
-	}
-	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
-	resp->fd = fd;
-	resp->size = st.st_size;
-	response_take_body(resp, &footer);
-	return 1;
+	buf_puts(&key, "/reviews/");
+	buf_puts(&key, e->file);
+	served = !key.failed && serve_cached(ix, s, e, key.data, review_page, lang, resp);
+	buf_free(&key);
+	return served;
 }
 
 /* The review whose file is stem with .gmi or .txt, drafts too; NULL for none. */
@@ -1469,30 +1538,20 @@ find_review(const struct snapshot *s, const char *stem, size_t n)
 	return e != NULL && published(e, event_calendar_now()) ? e : NULL;
 }
 
-/*
- * /reviews/SLUG/ is a review's menu: its title, a link to read it, its
- * director and tags, and its responses. Gopher readers browse it as a menu.
- */
+/* /reviews/SLUG/: the review's menu. */
 static int
 serve_review_menu(const struct index *ix, const struct snapshot *s, const struct entry *e,
     const char *lang, struct response *resp)
 {
-	struct neighbours	nb;
-	struct buf		page = { 0 };
+	struct buf	key = { 0 };
+	int		served;
 
-	buf_printf(&page, "# %s\n\n=> /reviews/", e->title);
-	buf_put_path(&page, e->file);
-	buf_puts(&page, " Read the review\n");
-	gemlog_neighbours(s->listed, s->nlisted, e, &nb);
-	gemlog_footer(e, &nb, &page);
-	append_responses(ix, s, e, &page);
-	if (page.failed) {
-		buf_free(&page);
-		return 0;
-	}
-	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
-	response_take_body(resp, &page);
-	return 1;
+	buf_puts(&key, "/reviews/");
+	buf_puts(&key, e->slug);
+	buf_puts(&key, "/");
+	served = !key.failed && serve_cached(ix, s, e, key.data, review_menu, lang, resp);
+	buf_free(&key);
+	return served;
 }
 
 int
