@@ -76,6 +76,10 @@ build/test_%: tests/unit/test_%.c $(PURE) tests/unit/harness.h $(HDRS) build/.ch
 build/test_dates: tests/unit/test_dates.c src/dates.c $(PURE) tests/unit/harness.h $(HDRS) build/.check-deps
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(XMLCFLAGS) -Isrc -o $@ $< src/dates.c $(PURE) $(XMLLIBS)
 
+# The cache of pages made once has a lock but no I/O: its test links it and the response.
+build/test_pagecache: tests/unit/test_pagecache.c src/pagecache.c src/response.c $(PURE) tests/unit/harness.h $(HDRS) build/.check-deps
+	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(XMLCFLAGS) -Isrc -o $@ $< src/pagecache.c src/response.c $(PURE) $(XMLLIBS) -lpthread
+
 # The in-process route test links every module but main.c: adapters, router,
 # index and guestbook, against a temporary capsule, without sockets. Search
 # reads its snippets from the capsule's files, so its test links them too.
@@ -146,6 +150,7 @@ bench: marquee build/loadgen build/gemcli build/titancli build/recgen build/page
 	tests/bench/index.sh
 	tests/bench/search.sh
 	tests/bench/gopher.sh
+	tests/bench/pages.sh
 	tests/bench/guestbook.sh
 	tests/bench/conversations.sh
 	tests/bench/flood.sh

@@ -37,6 +37,9 @@
 #define READER_FP	"b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1"
 #define OTHER_FP	"c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2"
 #define ARROW		"\xe2\x86\xb3"
+#define R	"gemini://localhost/reviews/"
+#define TO	"31 gemini://localhost/reviews/"
+#define SAVED	"30 gemini://localhost/reviews/"
 /* A rate-limit window later: the client may write again. */
 #define NEW_WINDOW()	(clock_us += 600ull * 1000000)
 
@@ -765,6 +768,84 @@ home_lists_within(const char *text, int deadline_ms)
 	return answers_within("gemini://localhost/", "", text, deadline_ms);
 }
 
+/* The one id in "... saved as entry N" of a Gopher thank-you page; 0 for none. */
+static unsigned long long
+saved_id(const struct answer *a)
+{
+	const char		*at = strstr(a->body, "as entry ");
+	unsigned long long	 id = 0;
+
+	if (at != NULL && sscanf(at, "as entry %llu", &id) != 1)
+		id = 0;
+	return id;
+}
+
+/* Whether the review Long Film's page, text and menu, over Gemini and Gopher, hold text. */
+static int
+long_film_shows(const char *text)
+{
+	struct answer	a;
+	int		n = 0;
+
+	gemini(R "2026-02-01-long.gmi", &a);
+	n += strstr(a.body, text) != NULL; done(&a);
+	gemini(R "2026-02-01-long/", &a);
+	n += strstr(a.body, text) != NULL; done(&a);
+	gopher("/reviews/2026-02-01-long.gmi", &a);
+	n += strstr(a.body, text) != NULL; done(&a);
+	gopher("/reviews/2026-02-01-long/", &a);
+	n += strstr(a.body, text) != NULL; done(&a);
+	return n;
+}
+
+/*
+ * A review's page and menu are made once and kept (pagecache.c): each
+ * rendition, Gemini's and Gopher's, is asked for first so that it is kept,
+ * then must change with what it shows: a response appended (the next read
+ * shows it), hidden by the owner's command, a like counted, the file edited.
+ */
+static void
+cached_pages(void)
+{
+	struct record		 hide = { .kind = RECORD_HIDE };
+	struct guestbook	*gb;
+	struct answer		 a;
+	char			 path[600];
+	const char		*reason;
+	int			 waited;
+
+	CHECK_INT(long_film_shows("kept once"), 0);
+	CHECK_INT(long_film_shows("0 likes"), 4);
+	NEW_WINDOW();
+	gopher("/reviews/2026-02-01-long/respond\tkept once, shown at once", &a);
+	hide.id = saved_id(&a); done(&a);
+	CHECK(hide.id != 0);
+	CHECK_INT(long_film_shows("kept once, shown at once"), 4);
+	gemini_as(R "2026-02-01-long/like", OTHER_FP, "Bo", &a);
+	CHECK_STR(a.head, SAVED "2026-02-01-long.gmi"); done(&a);
+	CHECK_INT(long_film_shows("1 like"), 4);
+	snprintf(path, sizeof(path), "%s/state/guestbook.log", dir);
+	if ((gb = guestbook_load(path, 1, &reason)) == NULL) {
+		CHECK(reason == NULL);
+		return;
+	}
+	CHECK_INT(guestbook_append(gb, &hide, &reason), 0);
+	guestbook_close(gb);
+	/*
+	 * The server follows the log for the owner's records (inotify): no
+	 * write of its own, so only the hide itself can change the pages.
+	 */
+	for (waited = 0; waited < 5000 && long_film_shows("kept once, shown at once") > 0;
+	    waited += 10)
+		usleep(10000);
+	CHECK_INT(long_film_shows("kept once, shown at once"), 0);
+	/* The file edited: the page changes with the index's next snapshot. */
+	put("reviews/2026-02-01-long.gmi", "# Long Film\n\n" LONG_PARAGRAPH "\nAn edited line.\n");
+	CHECK(answers_within(R "2026-02-01-long.gmi", "20", "An edited line.", 5000));
+	gopher("/reviews/2026-02-01-long.gmi", &a);
+	HAS(a, "An edited line."); done(&a);
+}
+
 /*
  * Drafts and scheduled reviews: never listed, fed or answered to readers
  * (not even as the raw file under the root), readable by the owner; a
@@ -802,11 +883,20 @@ drafts_and_schedule(void)
 	HAS(a, "3"); LACKS(a, "An idea"); done(&a);
 	gemini("gemini://localhost/reviews/2026-07-01-later.gmi", &a);
 	CHECK_STR(a.head, "51 No such page"); done(&a);
+	/* A review's page, kept once made, shows its newer neighbour when it comes due. */
+	gemini(R "2026-04-01-second.gmi", &a);
+	LACKS(a, "Later Film"); done(&a);
+	gopher("/reviews/2026-04-01-second.gmi", &a);
+	LACKS(a, "Later Film"); done(&a);
 	/* 18:00+02:00 is 16:00 UTC: a second before, still waiting. */
 	calendar_s = 1782921600LL - 1;
 	CHECK(!home_lists_within("Later Film", 300));
 	calendar_s = 1782921600LL;
 	CHECK(home_lists_within("Later Film", 5000));
+	gemini(R "2026-04-01-second.gmi", &a);
+	HAS(a, "=> /reviews/2026-07-01-later.gmi"); done(&a);
+	gopher("/reviews/2026-04-01-second.gmi", &a);
+	HAS(a, "Later Film"); done(&a);
 	gemini("gemini://localhost/reviews/2026-07-01-later.gmi", &a);
 	CHECK_STR(a.head, GMI); HAS(a, "Scheduled."); done(&a);
 	gemini("gemini://localhost/atom.xml", &a);
@@ -833,9 +923,6 @@ move(const char *from, const char *to)
 	}
 }
 
-#define R	"gemini://localhost/reviews/"
-#define TO	"31 gemini://localhost/reviews/"
-#define SAVED	"30 gemini://localhost/reviews/"
 
 /* Every kind of review URL under the name old answers 31 to the same kind under now. */
 static void
@@ -1133,6 +1220,7 @@ main(void)
 	gemini_likes();
 	gopher_conversation();
 	hidden_entries();
+	cached_pages();
 	long_meta();
 	drafts_and_schedule();
 	renamed_review();
