@@ -111,8 +111,9 @@ void	 gemlog_neighbours(struct entry *const *listed, size_t n, const struct entr
 
 /*
  * Appends what follows a review's own text on its page: its date, links to
- * its directors and tags, related reviews, the newer and older ones. Rendered per request, so a change to one review never
- * re-renders ten thousand footers.
+ * its directors and tags, related reviews, the newer and older ones. Rendered
+ * with the review's page when it is first asked for (index.c keeps it), so a
+ * change to one review never re-renders ten thousand footers.
  */
 void	 gemlog_footer(const struct entry *e, const struct neighbours *nb, struct buf *b);
 

@@ -61,6 +61,28 @@ static int	 capsule_file(const struct request *, const char *const *, struct res
 /*
  * Tried in order; the first row whose handler answers wins. README's URL
  * map lists the same patterns in the same order (tests/url-map checks it).
+ *
+ * What each page depends on, and so whether it may be made once and shared
+ * (pagecache.h); the host's settings (lang in the meta) are read on every
+ * request, never kept in a page:
+ * - the index's pages (/, /reviews/, /tags/..., /directors/..., /years/...,
+ *   /ratings/..., /stats/, /atom.xml, /tags/TAG/atom.xml, /robots.txt):
+ *   the snapshot alone. Made with it (gemlog_render), their Gopher form kept beside.
+ * - /reviews/FILE and /reviews/SLUG/: the snapshot (the review, its
+ *   neighbours), the review file's bytes (an edit makes a new snapshot),
+ *   the guestbook (responses, the number of likes). The certificate decides
+ *   only whether a draft or a review not yet due is answered at all (the
+ *   owner's), which is asked before the page is looked for: kept per
+ *   snapshot and guestbook generation (serve_cached in index.c).
+ * - a review's and the guestbook's feeds, the guestbook's pages, an entry's
+ *   page: the guestbook and the snapshot (titles, which reviews are here),
+ *   nothing of the reader's; made on each request.
+ * - the input rows (respond, reply, sign, search) and the like: the
+ *   reader's text and certificate (the owner's mark, bans, rate limits, a
+ *   like given before): never kept.
+ * - files under the root: the file, read on each request; drafts/ is the
+ *   owner's certificate's.
+ * No page holds a part that differs between readers (a like is a count).
  */
 static const struct route_row routes[] = {
 	{ "/",				ROW_PAGE, generated_page },	/* index.gmi, then the latest reviews */

@@ -40,11 +40,13 @@ echo "== a review as text (type 0): marquee renders gemtext, gophernicus sends t
 mt=$(run "$gport" "$mpid" /reviews/2026-04-05-de-rouille-et-d-os.gmi)
 nt=$(run "$nport" "$npid" /reviews/2026-04-05-de-rouille-et-d-os.gmi)
 
+# The ratio of the CPU rows is gophernicus's over marquee's: how many times cheaper marquee is.
 printf '\n%-36s %12s %12s %8s\n' "metric" "marquee" "gophernicus" "ratio"
 for pair in "menu:$m:$n" "review:$mt:$nt"; do
 	name=${pair%%:*}; rest=${pair#*:}; a=${rest%%:*}; b=${rest#*:}
 	printf '%-36s %12s %12s %8s\n' "$name: requests/s" "$(field "$a" rps)" "$(field "$b" rps)" "$(ratio "$(field "$a" rps)" "$(field "$b" rps)")"
-	printf '%-36s %12s %12s\n' "$name: server CPU ms/request" "$(field "$a" server_cpu_ms_per_req)" "$(field "$b" server_cpu_ms_per_req)"
+	printf '%-36s %12s %12s %8s\n' "$name: server CPU ms/request" "$(field "$a" server_cpu_ms_per_req)" "$(field "$b" server_cpu_ms_per_req)" \
+	    "$(ratio "$(field "$b" server_cpu_ms_per_req)" "$(field "$a" server_cpu_ms_per_req)")"
 	printf '%-36s %12s %12s\n' "$name: p99 ms" "$(field "$a" p99_ms)" "$(field "$b" p99_ms)"
 	printf '%-36s %12s %12s\n' "$name: errors" "$(field "$a" errors)" "$(field "$b" errors)"
 done
@@ -54,3 +56,8 @@ echo
 echo "targets (marquee):"
 echo "  at least 20x gophernicus's request rate (menu): ${r}x $(verdict "$r" 20 ge)"
 echo "  under 0.05 ms server CPU per small menu:        $(field "$m" server_cpu_ms_per_req) $(verdict "$(field "$m" server_cpu_ms_per_req)" 0.05 lt)"
+for pair in "menu:$m:$n" "review:$mt:$nt"; do
+	name=${pair%%:*}; rest=${pair#*:}; a=${rest%%:*}; b=${rest#*:}
+	c=$(ratio "$(field "$b" server_cpu_ms_per_req)" "$(field "$a" server_cpu_ms_per_req)")
+	printf '  at least 50x less CPU a request (%s): %*s %s\n' "$name" $((13 - ${#name})) "${c}x" "$(verdict "$c" 50 ge)"
+done
