@@ -1404,6 +1404,19 @@ append_responses(const struct index *ix, const struct snapshot *s, const struct 
 	free(v);
 }
 
+/* Appends what ends both of a review's pages: its footer, likes and responses; -1 when it failed. */
+static int
+review_end(const struct index *ix, const struct snapshot *s, const struct entry *e,
+    struct buf *b)
+{
+	struct neighbours	nb;
+
+	gemlog_neighbours(s->listed, s->nlisted, e, &nb);
+	gemlog_footer(e, &nb, b);
+	append_responses(ix, s, e, b);
+	return b->failed ? -1 : 0;
+}
+
 /*
  * The review file itself, then its footer: what /reviews/FILE sends, made
  * into b. 0, or -1 when the file is gone since the last rebuild (or has
@@ -1413,7 +1426,6 @@ static int
 review_page(const struct index *ix, const struct snapshot *s, const struct entry *e,
     struct buf *b)
 {
-	struct neighbours	 nb;
 	struct buf		 path = { 0 };
 	const char		*why;
 	char			*text;
@@ -1429,10 +1441,7 @@ review_page(const struct index *ix, const struct snapshot *s, const struct entry
 	b->data = text;
 	b->len = len;
 	b->cap = len + 1;
-	gemlog_neighbours(s->listed, s->nlisted, e, &nb);
-	gemlog_footer(e, &nb, b);
-	append_responses(ix, s, e, b);
-	return b->failed ? -1 : 0;
+	return review_end(ix, s, e, b);
 }
 
 /*
@@ -1443,59 +1452,49 @@ static int
 review_menu(const struct index *ix, const struct snapshot *s, const struct entry *e,
     struct buf *b)
 {
-	struct neighbours	nb;
-
 	buf_printf(b, "# %s\n\n=> /reviews/", e->title);
 	buf_put_path(b, e->file);
 	buf_puts(b, " Read the review\n");
-	gemlog_neighbours(s->listed, s->nlisted, e, &nb);
-	gemlog_footer(e, &nb, b);
-	append_responses(ix, s, e, b);
-	return b->failed ? -1 : 0;
+	return review_end(ix, s, e, b);
 }
 
 /*
  * Answers with the page of e that make renders (review_page, review_menu),
- * kept in s's cache under key (its path) and the guestbook's generation:
- * made once per snapshot and per change to the guestbook, whoever asks,
- * over either protocol. The generation is read before the page is made,
- * so a page kept under it shows at least what the guestbook held then.
+ * kept in s's cache under its path, /reviews/NAME then tail, and the
+ * guestbook's generation: made once per snapshot and per change to the
+ * guestbook, whoever asks, over either protocol. The generation is read
+ * before the page is made, so a page kept under it shows at least what the
+ * guestbook held then. 0 when there is no page (the files answer).
  */
 static int
 serve_cached(const struct index *ix, const struct snapshot *s, const struct entry *e,
-    const char *key, int (*make)(const struct index *, const struct snapshot *,
-    const struct entry *, struct buf *), const char *lang, struct response *resp)
+    const char *name, const char *tail, int (*make)(const struct index *,
+    const struct snapshot *, const struct entry *, struct buf *), const char *lang,
+    struct response *resp)
 {
 	unsigned long long	 generation = guestbook_generation(ix->guestbook);
-	struct cached_page	*p;
-	struct buf		 b = { 0 };
-
-	if ((p = pagecache_get(s->cache, key, generation)) == NULL) {
-		if (make(ix, s, e, &b) == -1) {
-			buf_free(&b);
-			return 0;	/* let the files answer */
-		}
-		if ((p = pagecache_put(s->cache, key, generation, &b)) == NULL)
-			return 0;
-	}
-	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
-	cached_page_serve(p, resp);
-	return 1;
-}
-
-/* /reviews/FILE: the review as written and its footer. */
-static int
-serve_review(const struct index *ix, const struct snapshot *s, const struct entry *e,
-    const char *lang, struct response *resp)
-{
-	struct buf	key = { 0 };
-	int		served;
+	struct cached_page	*p = NULL;
+	struct buf		 key = { 0 }, b = { 0 };
 
 	buf_puts(&key, "/reviews/");
-	buf_puts(&key, e->file);
-	served = !key.failed && serve_cached(ix, s, e, key.data, review_page, lang, resp);
+	buf_puts(&key, name);
+	buf_puts(&key, tail);
+	if (key.failed)
+		goto done;
+	if ((p = pagecache_get(s->cache, key.data, generation)) == NULL) {
+		if (make(ix, s, e, &b) == -1) {
+			buf_free(&b);
+			goto done;
+		}
+		p = pagecache_put(s->cache, key.data, generation, &b);
+	}
+	if (p != NULL) {
+		response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
+		cached_page_serve(p, resp);
+	}
+done:
 	buf_free(&key);
-	return served;
+	return p != NULL;
 }
 
 /* The review whose file is stem with .gmi or .txt, drafts too; NULL for none. */
@@ -1536,22 +1535,6 @@ find_review(const struct snapshot *s, const char *stem, size_t n)
 		e = alias_find(s, review_identity(copy));
 	}
 	return e != NULL && published(e, event_calendar_now()) ? e : NULL;
-}
-
-/* /reviews/SLUG/: the review's menu. */
-static int
-serve_review_menu(const struct index *ix, const struct snapshot *s, const struct entry *e,
-    const char *lang, struct response *resp)
-{
-	struct buf	key = { 0 };
-	int		served;
-
-	buf_puts(&key, "/reviews/");
-	buf_puts(&key, e->slug);
-	buf_puts(&key, "/");
-	served = !key.failed && serve_cached(ix, s, e, key.data, review_menu, lang, resp);
-	buf_free(&key);
-	return served;
 }
 
 int
@@ -1681,7 +1664,7 @@ index_review_file(struct index *ix, const char *path, const char *name, const ch
 	if (s->nreviews > 0)
 		e = bsearch(name, s->reviews, s->nreviews, sizeof(*s->reviews), review_cmp);
 	if (e != NULL && (owner || published(*e, event_calendar_now())))
-		served = serve_review(ix, s, *e, lang, resp);
+		served = serve_cached(ix, s, *e, (*e)->file, "", review_page, lang, resp);
 	else if (e != NULL) {
 		/* Not the file under the root either: a draft stays unread until it is published. */
 		response_set(resp, STATUS_NOT_FOUND, "No such page");
@@ -1705,7 +1688,7 @@ index_review_menu(struct index *ix, const char *path, const char *slug, const ch
 	if ((s = snapshot_acquire(ix)) == NULL)
 		return 0;
 	if ((e = find_review(s, slug, strlen(slug))) != NULL && strcmp(e->slug, slug) == 0)
-		served = serve_review_menu(ix, s, e, lang, resp);
+		served = serve_cached(ix, s, e, e->slug, "/", review_menu, lang, resp);
 	else if (e != NULL) {
 		index_moved(path, slug, e->slug, resp);
 		served = 1;
