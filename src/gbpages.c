@@ -510,26 +510,71 @@ review_title(void *ix, const char *slug, char *out, size_t size)
 	return n < 0 ? -1 : 0;
 }
 
+/* A page of the guestbook to make: its number, and its host's index for the titles. */
+struct gb_page_of {
+	const struct request	*req;
+	unsigned		 number;
+};
+
+/* Makes the guestbook's page arg names into b (index_kept); -1 when it has no entries. */
+static int
+make_guestbook_page(void *arg, struct buf *b)
+{
+	const struct gb_page_of	*of = arg;
+	struct guestbook_page	 page = { review_title, of->req->host->index, of->number, 0 };
+	struct gb_item		*v;
+	size_t			 n, roots, skip = (size_t)(of->number - 1) * GUESTBOOK_PAGE;
+
+	if (guestbook_threads(of->req->host->guestbook, NULL, skip, GUESTBOOK_PAGE, 1, &v, &n,
+	    &roots) == -1) {
+		b->failed = 1;
+		return 0;
+	}
+	if (n == 0 && of->number > 1) {
+		free(v);
+		return -1;
+	}
+	page.older = roots > skip + GUESTBOOK_PAGE;
+	gemlog_guestbook(v, n, &page, b);
+	free(v);
+	return 0;
+}
+
+/*
+ * Answers with a page the index keeps (index_kept) under key, made by make
+ * from arg, with the MIME type type (NULL for gemtext); 51 when there is
+ * no such page.
+ */
+static void
+serve_kept(const struct request *req, const char *key, int (*make)(void *, struct buf *),
+    void *arg, const char *type, struct response *resp)
+{
+	switch (index_kept(req->host->index, key, make, arg, resp)) {
+	case 1:
+		if (type != NULL)
+			response_set(resp, STATUS_SUCCESS, "%s", type);
+		else
+			response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s",
+			    host_settings(req->host)->lang);
+		break;
+	case 0:
+		response_set(resp, STATUS_NOT_FOUND, "No such page");
+		break;
+	default:
+		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
+	}
+}
+
+/* A page of the guestbook, the same for every reader: kept with the index until the guestbook changes. */
 static void
 guestbook_page(const struct request *req, unsigned number, struct response *resp)
 {
-	struct guestbook_page	 page = { review_title, req->host->index, number, 0 };
-	struct gb_item		*v;
-	struct buf		 b = { 0 };
-	size_t			 n, roots, skip = (size_t)(number - 1) * GUESTBOOK_PAGE;
+	struct gb_page_of	of = { req, number };
+	char			key[sizeof("/guestbook/page//") + 3 * sizeof(unsigned)];
 
-	if (guestbook_threads(req->host->guestbook, NULL, skip, GUESTBOOK_PAGE, 1, &v, &n,
-	    &roots) == -1)
-		b.failed = 1;
-	else if (n == 0 && number > 1) {
-		free(v);
-		response_set(resp, STATUS_NOT_FOUND, "No such page");
-		return;
-	}
-	page.older = roots > skip + GUESTBOOK_PAGE;
-	gemlog_guestbook(v, n, &page, &b);
-	free(v);
-	serve_page(req, resp, &b);
+	/* Fits: key has room for any unsigned in decimal. */
+	(void)!snprintf(key, sizeof(key), "/guestbook/page/%u/", number);
+	serve_kept(req, key, make_guestbook_page, &of, NULL, resp);
 }
 
 int
@@ -552,34 +597,39 @@ gbpages_later(const struct request *req, const char *const *args, struct respons
 	return 1;
 }
 
+/* A feed to make: f (its self, page and title filled in) of the entries on the names on. */
+struct feed_of {
+	const struct request	*req;
+	const struct gb_names	*on;
+	struct guestbook_feed	*f;
+};
+
 /*
- * The feed f (its self, page and title filled in) of the newest shown
- * entries on the names on (NULL for all), named as the reader's Gemini client
- * reaches them, whatever protocol asked: Atom readers follow gemini:// ids.
+ * Makes the feed of arg (struct feed_of) into b: the newest shown entries
+ * on its names (NULL for all), named as the reader's Gemini client reaches
+ * them, whatever protocol asked: Atom readers follow gemini:// ids.
  */
-static void
-serve_feed(const struct request *req, const struct gb_names *on, struct guestbook_feed *f,
-    struct response *resp)
+static int
+make_feed(void *arg, struct buf *b)
 {
-	char		 base[ORIGIN_MAX + 1];
-	struct gb_item	*v;
-	struct buf	 b = { 0 };
-	size_t		 n;
+	const struct feed_of	*of = arg;
+	const struct request	*req = of->req;
+	char			 base[ORIGIN_MAX + 1];
+	struct gb_item		*v;
+	size_t			 n;
 
 	/* Fits: ORIGIN_MAX. */
 	(void)url_origin(base, sizeof(base), "gemini", req->host->name,
 	    req->host->config->public_port, GEMINI_DEFAULT_PORT);
-	f->base_url = base;
-	f->review_title = review_title;
-	f->arg = req->host->index;
-	if (guestbook_latest(req->host->guestbook, on, GUESTBOOK_FEED, &v, &n) == -1)
-		b.failed = 1;
+	of->f->base_url = base;
+	of->f->review_title = review_title;
+	of->f->arg = req->host->index;
+	if (guestbook_latest(req->host->guestbook, of->on, GUESTBOOK_FEED, &v, &n) == -1)
+		b->failed = 1;
 	else
-		gemlog_guestbook_feed(v, n, f, &b);
+		gemlog_guestbook_feed(v, n, of->f, b);
 	free(v);
-	serve_page(req, resp, &b);
-	if (resp->status == STATUS_SUCCESS)
-		response_set(resp, STATUS_SUCCESS, "application/atom+xml");
+	return 0;
 }
 
 int
@@ -587,12 +637,13 @@ gbpages_feed(const struct request *req, const char *const *args, struct response
 {
 	struct guestbook_feed	f = { .self = "/guestbook/atom.xml", .page = "/guestbook/" };
 	char			title[sizeof("Guestbook of ") + HOST_MAX];
+	struct feed_of		of = { req, NULL, &f };
 
 	(void)args;
 	/* Fits: a host name is at most HOST_MAX. */
 	(void)!snprintf(title, sizeof(title), "Guestbook of %s", req->host->name);
 	f.title = title;
-	serve_feed(req, NULL, &f, resp);
+	serve_kept(req, f.self, make_feed, &of, "application/atom+xml", resp);
 	return 1;
 }
 
@@ -606,6 +657,7 @@ gbpages_review_feed(const struct request *req, const char *const *args,
 	char			self[sizeof("/reviews//atom.xml") + REVIEW_NAME_MAX];
 	char			page[sizeof("/reviews/") + REVIEW_NAME_MAX];
 	char			title[sizeof("Responses to ") + REVIEW_FIELD_MAX];
+	struct buf		b = { 0 };
 	int			go = review_input(req, args[0], &in, resp);
 
 	if (go != 1)
@@ -618,6 +670,14 @@ gbpages_review_feed(const struct request *req, const char *const *args,
 	f.page = page;
 	f.title = title;
 	index_found_names(&in.review, &on);
-	serve_feed(req, &on, &f, resp);
+	/*
+	 * Made on every request: what it shows of the review was read from
+	 * the snapshot before, so kept with the next one it could outlive a
+	 * rename (router.c says what each page depends on).
+	 */
+	(void)make_feed(&(struct feed_of){ req, &on, &f }, &b);
+	serve_page(req, resp, &b);
+	if (resp->status == STATUS_SUCCESS)
+		response_set(resp, STATUS_SUCCESS, "application/atom+xml");
 	return 1;
 }

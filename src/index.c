@@ -1404,16 +1404,22 @@ append_responses(const struct index *ix, const struct snapshot *s, const struct 
 	free(v);
 }
 
+/* A review's page to make: the review e of the snapshot s of ix. */
+struct review_of {
+	const struct index	*ix;
+	const struct snapshot	*s;
+	const struct entry	*e;
+};
+
 /* Appends what ends both of a review's pages: its footer, likes and responses; -1 when it failed. */
 static int
-review_end(const struct index *ix, const struct snapshot *s, const struct entry *e,
-    struct buf *b)
+review_end(const struct review_of *of, struct buf *b)
 {
 	struct neighbours	nb;
 
-	gemlog_neighbours(s->listed, s->nlisted, e, &nb);
-	gemlog_footer(e, &nb, b);
-	append_responses(ix, s, e, b);
+	gemlog_neighbours(of->s->listed, of->s->nlisted, of->e, &nb);
+	gemlog_footer(of->e, &nb, b);
+	append_responses(of->ix, of->s, of->e, b);
 	return b->failed ? -1 : 0;
 }
 
@@ -1423,9 +1429,10 @@ review_end(const struct index *ix, const struct snapshot *s, const struct entry 
  * grown past what the index reads) or out of memory.
  */
 static int
-review_page(const struct index *ix, const struct snapshot *s, const struct entry *e,
-    struct buf *b)
+review_page(void *arg, struct buf *b)
 {
+	const struct review_of	*of = arg;
+	const struct entry	*e = of->e;
 	struct buf		 path = { 0 };
 	const char		*why;
 	char			*text;
@@ -1433,7 +1440,7 @@ review_page(const struct index *ix, const struct snapshot *s, const struct entry
 
 	buf_puts(&path, REVIEWS_DIR "/");
 	buf_puts(&path, e->path);
-	if (path.failed || read_file(ix, path.data, REVIEW_FILE_MAX, &text, &len, &why) == -1) {
+	if (path.failed || read_file(of->ix, path.data, REVIEW_FILE_MAX, &text, &len, &why) == -1) {
 		buf_free(&path);
 		return -1;
 	}
@@ -1441,7 +1448,7 @@ review_page(const struct index *ix, const struct snapshot *s, const struct entry
 	b->data = text;
 	b->len = len;
 	b->cap = len + 1;
-	return review_end(ix, s, e, b);
+	return review_end(of, b);
 }
 
 /*
@@ -1449,52 +1456,80 @@ review_page(const struct index *ix, const struct snapshot *s, const struct entry
  * director and tags, and its responses. Gopher readers browse it as a menu.
  */
 static int
-review_menu(const struct index *ix, const struct snapshot *s, const struct entry *e,
-    struct buf *b)
+review_menu(void *arg, struct buf *b)
 {
-	buf_printf(b, "# %s\n\n=> /reviews/", e->title);
-	buf_put_path(b, e->file);
+	const struct review_of	*of = arg;
+
+	buf_printf(b, "# %s\n\n=> /reviews/", of->e->title);
+	buf_put_path(b, of->e->file);
 	buf_puts(b, " Read the review\n");
-	return review_end(ix, s, e, b);
+	return review_end(of, b);
+}
+
+/*
+ * The page key of s's cache into resp's body, made by make(arg, b) when it
+ * is not kept at the guestbook's generation now: once per snapshot and per
+ * change to the guestbook, whoever asks, over either protocol. The
+ * generation is read before the page is made, so a page kept under it
+ * shows at least what the guestbook held then. 1; 0 when make has no such
+ * page (it returned -1); -1 when out of memory.
+ */
+static int
+kept_page(const struct index *ix, const struct snapshot *s, const char *key,
+    int (*make)(void *arg, struct buf *b), void *arg, struct response *resp)
+{
+	unsigned long long	 generation = guestbook_generation(ix->guestbook);
+	struct cached_page	*p;
+	struct buf		 b = { 0 };
+
+	if ((p = pagecache_get(s->cache, key, generation)) == NULL) {
+		if (make(arg, &b) == -1) {
+			buf_free(&b);
+			return 0;
+		}
+		if ((p = pagecache_put(s->cache, key, generation, &b)) == NULL)
+			return -1;
+	}
+	cached_page_serve(p, resp);
+	return 1;
 }
 
 /*
  * Answers with the page of e that make renders (review_page, review_menu),
- * kept in s's cache under its path, /reviews/NAME then tail, and the
- * guestbook's generation: made once per snapshot and per change to the
- * guestbook, whoever asks, over either protocol. The generation is read
- * before the page is made, so a page kept under it shows at least what the
- * guestbook held then. 0 when there is no page (the files answer).
+ * kept under its path, /reviews/NAME then tail (kept_page). 0 when there is
+ * none (the files answer).
  */
 static int
 serve_cached(const struct index *ix, const struct snapshot *s, const struct entry *e,
-    const char *name, const char *tail, int (*make)(const struct index *,
-    const struct snapshot *, const struct entry *, struct buf *), const char *lang,
+    const char *name, const char *tail, int (*make)(void *, struct buf *), const char *lang,
     struct response *resp)
 {
-	unsigned long long	 generation = guestbook_generation(ix->guestbook);
-	struct cached_page	*p = NULL;
-	struct buf		 key = { 0 }, b = { 0 };
+	struct review_of	of = { ix, s, e };
+	struct buf		key = { 0 };
+	int			served;
 
 	buf_puts(&key, "/reviews/");
 	buf_puts(&key, name);
 	buf_puts(&key, tail);
-	if (key.failed)
-		goto done;
-	if ((p = pagecache_get(s->cache, key.data, generation)) == NULL) {
-		if (make(ix, s, e, &b) == -1) {
-			buf_free(&b);
-			goto done;
-		}
-		p = pagecache_put(s->cache, key.data, generation, &b);
-	}
-	if (p != NULL) {
+	served = !key.failed && kept_page(ix, s, key.data, make, &of, resp) == 1;
+	if (served)
 		response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
-		cached_page_serve(p, resp);
-	}
-done:
 	buf_free(&key);
-	return p != NULL;
+	return served;
+}
+
+int
+index_kept(struct index *ix, const char *key, int (*make)(void *arg, struct buf *b),
+    void *arg, struct response *resp)
+{
+	struct snapshot	*s;
+	int		 rc;
+
+	if ((s = snapshot_acquire(ix)) == NULL)
+		return -1;
+	rc = kept_page(ix, s, key, make, arg, resp);
+	snapshot_release(s);
+	return rc;
 }
 
 /* The review whose file is stem with .gmi or .txt, drafts too; NULL for none. */

@@ -126,6 +126,19 @@ void	 index_moved(const char *path, const char *asked, const char *name,
 	    struct response *resp);
 
 /*
+ * A page of the guestbook's (key, its path: /guestbook/...) kept with the
+ * current snapshot and made again once the guestbook changes (pagecache.h),
+ * made by make(arg, b) when it is not kept. make returns 0, or -1 when
+ * there is no such page; it may read the index (titles), never the request:
+ * the page is every reader's. Returns 1 with the page as resp's body
+ * (status and meta are the caller's to set), 0 when make had no page, -1
+ * when out of memory.
+ */
+struct buf;
+int	 index_kept(struct index *ix, const char *key, int (*make)(void *arg, struct buf *b),
+	    void *arg, struct response *resp);
+
+/*
  * /search: the published reviews that hold the reader's words (search.h),
  * or 10 asking for them.
  */

@@ -74,9 +74,13 @@ static int	 capsule_file(const struct request *, const char *const *, struct res
  *   only whether a draft or a review not yet due is answered at all (the
  *   owner's), which is asked before the page is looked for: kept per
  *   snapshot and guestbook generation (serve_cached in index.c).
- * - a review's and the guestbook's feeds, the guestbook's pages, an entry's
- *   page: the guestbook and the snapshot (titles, which reviews are here),
- *   nothing of the reader's; made on each request.
+ * - the guestbook's pages and feed: the guestbook and the snapshot (the
+ *   titles of reviews, read while the page is made), nothing of the
+ *   reader's: kept the same way (index_kept).
+ * - a review's feed and an entry's page: the guestbook and the review the
+ *   handler found in the snapshot before (31 for an old name, 51 for an
+ *   entry not shown there); made on each request, as a page kept with the
+ *   next snapshot could show the review as it was before a rename.
  * - the input rows (respond, reply, sign, search) and the like: the
  *   reader's text and certificate (the owner's mark, bans, rate limits, a
  *   like given before): never kept.

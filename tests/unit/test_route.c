@@ -798,16 +798,37 @@ long_film_shows(const char *text)
 	return n;
 }
 
+/* Whether the guestbook's first page and its feed, over Gemini and Gopher, hold text. */
+static int
+guestbook_shows(const char *text)
+{
+	static const char *const urls[] = { "/guestbook/", "/guestbook/atom.xml" };
+	char			 url[64];
+	struct answer		 a;
+	size_t			 i;
+	int			 n = 0;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(url, sizeof(url), "gemini://localhost%s", urls[i]);
+		gemini(url, &a);
+		n += strstr(a.body, text) != NULL; done(&a);
+		gopher(urls[i], &a);
+		n += strstr(a.body, text) != NULL; done(&a);
+	}
+	return n;
+}
+
 /*
  * A review's page and menu are made once and kept (pagecache.c): each
  * rendition, Gemini's and Gopher's, is asked for first so that it is kept,
  * then must change with what it shows: a response appended (the next read
  * shows it), hidden by the owner's command, a like counted, the file edited.
+ * So must the guestbook's first page and feed, kept too.
  */
 static void
 cached_pages(void)
 {
-	struct record		 hide = { .kind = RECORD_HIDE };
+	struct record		 hide = { .kind = RECORD_HIDE }, hide_note = { .kind = RECORD_HIDE };
 	struct guestbook	*gb;
 	struct answer		 a;
 	char			 path[600];
@@ -816,20 +837,29 @@ cached_pages(void)
 
 	CHECK_INT(long_film_shows("kept once"), 0);
 	CHECK_INT(long_film_shows("0 likes"), 4);
+	CHECK_INT(guestbook_shows("a kept note"), 0);
 	NEW_WINDOW();
 	gopher("/reviews/2026-02-01-long/respond\tkept once, shown at once", &a);
 	hide.id = saved_id(&a); done(&a);
 	CHECK(hide.id != 0);
 	CHECK_INT(long_film_shows("kept once, shown at once"), 4);
+	gopher("/guestbook/sign\ta kept note", &a);
+	hide_note.id = saved_id(&a); done(&a);
+	CHECK(hide_note.id != 0);
+	CHECK_INT(guestbook_shows("a kept note"), 4);
+	NEW_WINDOW();
 	gemini_as(R "2026-02-01-long/like", OTHER_FP, "Bo", &a);
 	CHECK_STR(a.head, SAVED "2026-02-01-long.gmi"); done(&a);
 	CHECK_INT(long_film_shows("1 like"), 4);
+	/* Kept again since the like, so that only the hide can change them. */
+	CHECK_INT(guestbook_shows("a kept note"), 4);
 	snprintf(path, sizeof(path), "%s/state/guestbook.log", dir);
 	if ((gb = guestbook_load(path, 1, &reason)) == NULL) {
 		CHECK(reason == NULL);
 		return;
 	}
 	CHECK_INT(guestbook_append(gb, &hide, &reason), 0);
+	CHECK_INT(guestbook_append(gb, &hide_note, &reason), 0);
 	guestbook_close(gb);
 	/*
 	 * The server follows the log for the owner's records (inotify): no
@@ -839,6 +869,9 @@ cached_pages(void)
 	    waited += 10)
 		usleep(10000);
 	CHECK_INT(long_film_shows("kept once, shown at once"), 0);
+	for (; waited < 5000 && guestbook_shows("a kept note") > 0; waited += 10)
+		usleep(10000);
+	CHECK_INT(guestbook_shows("a kept note"), 0);
 	/* The file edited: the page changes with the index's next snapshot. */
 	put("reviews/2026-02-01-long.gmi", "# Long Film\n\n" LONG_PARAGRAPH "\nAn edited line.\n");
 	CHECK(answers_within(R "2026-02-01-long.gmi", "20", "An edited line.", 5000));
