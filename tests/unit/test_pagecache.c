@@ -6,6 +6,7 @@
  * sends it is released. Run alone: build/test_pagecache.
  */
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,11 +145,73 @@ renditions(void)
 	pagecache_free(c);
 }
 
+/* Readers on threads while the state they read changes, as workers beside the committer. */
+#define READERS		4
+#define READS		20000
+static atomic_ullong	 state_now = 1;
+static atomic_int	 stale_seen, pages_made;
+static struct pagecache	*shared;
+
+/*
+ * A worker: reads the state's generation, then takes the page kept under
+ * it or makes one that says which generation it was made from (as index.c
+ * makes a page after reading the generation), and checks that what it got
+ * is never older than what it read.
+ */
+static void *
+reader(void *arg)
+{
+	struct cached_page	*p;
+	struct response		 resp;
+	struct buf		 b = { 0 };
+	unsigned long long	 g, made;
+	int			 i;
+
+	(void)arg;
+	for (i = 0; i < READS; i++) {
+		g = atomic_load(&state_now);
+		if ((p = pagecache_get(shared, "/reviews/hot.gmi", g)) == NULL) {
+			buf_printf(&b, "%llu", atomic_load(&state_now));
+			atomic_fetch_add(&pages_made, 1);
+			p = pagecache_put(shared, "/reviews/hot.gmi", g, &b);
+		}
+		if (p == NULL)
+			abort();
+		response_init(&resp);
+		cached_page_serve(p, &resp);
+		if (sscanf(resp.body, "%llu", &made) != 1 || made < g)
+			atomic_fetch_add(&stale_seen, 1);
+		response_release(&resp);
+		if (i % 64 == 0)
+			atomic_fetch_add(&state_now, 1);
+	}
+	return NULL;
+}
+
+static void
+concurrent(void)
+{
+	pthread_t	t[READERS];
+	int		i;
+
+	shared = pagecache_new(LIMIT);
+	for (i = 0; i < READERS; i++)
+		CHECK_INT(pthread_create(&t[i], NULL, reader, NULL), 0);
+	for (i = 0; i < READERS; i++)
+		pthread_join(t[i], NULL);
+	CHECK_INT(atomic_load(&stale_seen), 0);
+	/* Made again after each change, not on every read. */
+	CHECK(atomic_load(&pages_made) < READERS * READS / 4);
+	CHECK(pagecache_bytes(shared) <= LIMIT);
+	pagecache_free(shared);
+}
+
 int
 main(void)
 {
 	generations();
 	bounded();
 	renditions();
+	concurrent();
 	return harness_done();
 }
