@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Generated pages against static files (issue 19, goal 4): the home page, a
-# tag page and a review with 1,000 responses, each beside a file of the same
+# tag page, a review with 1,000 responses and the guestbook's first page
+# (the newest 100 of them), each beside a file of the same
 # bytes under the root, served by the same server in the same run: the
 # server's CPU per request over Gemini (resumed TLS, 20 in flight) and over
 # Gopher (the page's Gopher form beside a .txt file of those bytes, which
@@ -46,9 +47,9 @@ gopher_get() {
 	exec 3<&-
 }
 
-names=(home tag review)
-paths=(/ /tags/noir/ "/reviews/$slug.gmi")
-for i in 0 1 2; do
+names=(home tag review guestbook)
+paths=(/ /tags/noir/ "/reviews/$slug.gmi" /guestbook/)
+for i in 0 1 2 3; do
 	build/gemcli -s localhost -o "$work/capsule/static/${names[i]}.gmi" 127.0.0.1 "$port" \
 	    "gemini://localhost${paths[i]}" >/dev/null || exit 1
 	gopher_get "${paths[i]}" "$work/capsule/static/${names[i]}.txt" || exit 1
@@ -73,7 +74,7 @@ cpu() {
 
 for ((r = 0; r < ROUNDS; r++)); do
 	echo "== round $((r + 1)) of $ROUNDS"
-	for i in 0 1 2; do
+	for i in 0 1 2 3; do
 		for proto in gemini gopher; do
 			ext=$([ $proto = gemini ] && echo gmi || echo txt)
 			g=$(cpu $proto "${paths[i]}")
@@ -87,7 +88,7 @@ for ((r = 0; r < ROUNDS; r++)); do
 done
 
 printf '\n%-44s %10s %10s %10s  %s\n' "server CPU ms/request, median of $ROUNDS" "page" "static" "ratio" "ratio each round"
-for i in 0 1 2; do
+for i in 0 1 2 3; do
 	for proto in gemini gopher; do
 		k=${names[i]}-$proto
 		ext=$([ $proto = gemini ] && echo gmi || echo txt)
