@@ -780,7 +780,7 @@ saved_id(const struct answer *a)
 	return id;
 }
 
-/* Whether the review Long Film's page, text and menu, over Gemini and Gopher, hold text. */
+/* How many of the review Long Film's page and menu, over Gemini and Gopher, hold text (0 to 4). */
 static int
 long_film_shows(const char *text)
 {
@@ -798,7 +798,7 @@ long_film_shows(const char *text)
 	return n;
 }
 
-/* Whether the guestbook's first page and its feed, over Gemini and Gopher, hold text. */
+/* How many of the guestbook's first page and feed, over Gemini and Gopher, hold text (0 to 4). */
 static int
 guestbook_shows(const char *text)
 {
