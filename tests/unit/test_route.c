@@ -694,6 +694,27 @@ gopher_conversation(void)
 }
 
 /*
+ * Appends a and b, as the owner's commands do beside the running server
+ * (guestbook_load, guestbook_append, which gives an entry its id).
+ */
+static void
+owner_appends(struct record *a, struct record *b)
+{
+	struct guestbook	*gb;
+	char			 path[600];
+	const char		*reason = NULL;
+
+	snprintf(path, sizeof(path), "%s/state/guestbook.log", dir);
+	if ((gb = guestbook_load(path, 1, &reason)) == NULL) {
+		CHECK(reason == NULL);
+		return;
+	}
+	CHECK_INT(guestbook_append(gb, a, &reason), 0);
+	CHECK_INT(guestbook_append(gb, b, &reason), 0);
+	guestbook_close(gb);
+}
+
+/*
  * A hidden response takes its replies with it, and a held note waits: their
  * pages are 51 and they cannot be answered. The owner's commands append
  * those records beside the running server, which reads them before its next
@@ -705,19 +726,10 @@ hidden_entries(void)
 	struct record		 hide = { .kind = RECORD_HIDE, .id = 1 };
 	struct record		 held = { .kind = RECORD_ENTRY, .author = "held",
 				    .text = "held note", .text_len = 9, .flags = RECORD_HELD };
-	struct guestbook	*gb;
 	struct answer		 a;
-	char			 path[600], url[200];
-	const char		*reason;
+	char			 url[200];
 
-	snprintf(path, sizeof(path), "%s/state/guestbook.log", dir);
-	if ((gb = guestbook_load(path, 1, &reason)) == NULL) {
-		CHECK(reason == NULL);
-		return;
-	}
-	CHECK_INT(guestbook_append(gb, &hide, &reason), 0);
-	CHECK_INT(guestbook_append(gb, &held, &reason), 0);
-	guestbook_close(gb);
+	owner_appends(&hide, &held);
 	NEW_WINDOW();
 	gemini("gemini://localhost/guestbook/sign?barrier", &a);
 	CHECK_STR(a.head, "30 gemini://localhost/guestbook/"); done(&a);
@@ -829,10 +841,7 @@ static void
 cached_pages(void)
 {
 	struct record		 hide = { .kind = RECORD_HIDE }, hide_note = { .kind = RECORD_HIDE };
-	struct guestbook	*gb;
 	struct answer		 a;
-	char			 path[600];
-	const char		*reason;
 	int			 waited;
 
 	CHECK_INT(long_film_shows("kept once"), 0);
@@ -853,14 +862,7 @@ cached_pages(void)
 	CHECK_INT(long_film_shows("1 like"), 4);
 	/* Kept again since the like, so that only the hide can change them. */
 	CHECK_INT(guestbook_shows("a kept note"), 4);
-	snprintf(path, sizeof(path), "%s/state/guestbook.log", dir);
-	if ((gb = guestbook_load(path, 1, &reason)) == NULL) {
-		CHECK(reason == NULL);
-		return;
-	}
-	CHECK_INT(guestbook_append(gb, &hide, &reason), 0);
-	CHECK_INT(guestbook_append(gb, &hide_note, &reason), 0);
-	guestbook_close(gb);
+	owner_appends(&hide, &hide_note);
 	/*
 	 * The server follows the log for the owner's records (inotify): no
 	 * write of its own, so only the hide itself can change the pages.
