@@ -239,7 +239,7 @@ serve_file(int fd, const struct stat *st, const char *name, const char *lang,
 		type = sniffed;
 	}
 	if (strcmp(type, "text/gemini") == 0)
-		response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
+		response_gemtext(resp, lang);
 	else if (strncmp(type, "text/", 5) == 0)
 		response_set(resp, STATUS_SUCCESS, "%s; charset=utf-8", type);
 	else

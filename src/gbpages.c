@@ -50,8 +50,7 @@ serve_page(const struct request *req, struct response *resp, struct buf *b)
 		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
 		return;
 	}
-	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s",
-	    host_settings(req->host)->lang);
+	response_gemtext(resp, host_settings(req->host)->lang);
 	response_take_body(resp, b);
 }
 
@@ -554,8 +553,7 @@ serve_kept(const struct request *req, const char *key, int (*make)(void *, struc
 		if (type != NULL)
 			response_set(resp, STATUS_SUCCESS, "%s", type);
 		else
-			response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s",
-			    host_settings(req->host)->lang);
+			response_gemtext(resp, host_settings(req->host)->lang);
 		break;
 	case 0:
 		response_set(resp, STATUS_NOT_FOUND, "No such page");

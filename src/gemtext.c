@@ -430,3 +430,16 @@ gemtext_text(const char *text, size_t len, const struct gopher_origin *o,
 	buf_free(&refs);
 	buf_free(&tagged);
 }
+
+size_t
+gemtext_gopher_bound(const char *text, size_t len, size_t host_len)
+{
+	const char	*p, *end;
+	size_t		 lines = 1;
+
+	if (len == 0)
+		return host_len + 24;
+	for (p = text, end = text + len; p != NULL && (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		lines++;
+	return len * 2 + lines * (host_len + 24);
+}

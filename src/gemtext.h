@@ -71,4 +71,11 @@ void	 gemtext_menu(const char *text, size_t len, const struct gopher_origin *o,
 void	 gemtext_text(const char *text, size_t len, const struct gopher_origin *o,
 	    struct buf *out);
 
+/*
+ * An upper bound on the bytes gemtext_menu or gemtext_text makes of text
+ * for a host name of host_len bytes: each byte at most twice (wrapping,
+ * indents), each line at most one item's selector, host and port more.
+ */
+size_t	 gemtext_gopher_bound(const char *text, size_t len, size_t host_len);
+
 #endif

@@ -115,18 +115,6 @@ keep_rendition(struct response *resp, struct buf *out)
 	return use_rendition(resp, r);
 }
 
-/* An upper bound on the bytes the Gopher form of src takes. */
-static size_t
-rendered_size(const struct buf *src, const char *host)
-{
-	size_t	 lines = 1;
-	char	*p, *end = src->data + src->len;
-
-	for (p = src->data; p != NULL && (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-		lines++;
-	return src->len * 2 + lines * (strlen(host) + 24);
-}
-
 /*
  * The type of an item that leads to selector, where the URL map decides it:
  * a search (7) where it asks for text, a menu (1) for a page it makes one of.
@@ -160,7 +148,7 @@ convert_gemtext(const struct request *req, const char *path, int menu,
 		buf_free(&src);
 		return 0;	/* too large to convert: it goes out as it is */
 	}
-	if (rendered_size(&src, hc->name) > RENDER_MAX) {
+	if (gemtext_gopher_bound(src.data, src.len, strlen(hc->name)) > RENDER_MAX) {
 		buf_free(&src);
 		return 0;
 	}

@@ -51,8 +51,9 @@
 /*
  * Bytes of pages made on request that one snapshot keeps (pagecache.h):
  * a review with 1,000 responses is about 215 to 227 KB of gemtext
- * (tests/bench/conversations.sh), and its Gopher text as much again, so
- * this keeps some 35 such pages, or thousands of reviews of a few KB with
+ * (tests/bench/conversations.sh), counted with the bound of its Gopher
+ * form (gemtext_gopher_bound, some 2.5 times the page) until that form is
+ * made and the page asked for again, so this keeps some 20 such pages, or thousands of reviews of a few KB with
  * a few responses; the index itself takes 25 MiB for 10,000 reviews
  * (README, Performance).
  */
@@ -1487,7 +1488,8 @@ kept_page(const struct index *ix, const struct snapshot *s, const char *key,
 			buf_free(&b);
 			return 0;
 		}
-		if ((p = pagecache_put(s->cache, key, generation, &b)) == NULL)
+		if ((p = pagecache_put(s->cache, key, generation, &b,
+		    gemtext_gopher_bound(b.data, b.len, strlen(ix->hostname)))) == NULL)
 			return -1;
 	}
 	cached_page_serve(p, resp);
@@ -1513,7 +1515,7 @@ serve_cached(const struct index *ix, const struct snapshot *s, const struct entr
 	buf_puts(&key, tail);
 	served = !key.failed && kept_page(ix, s, key.data, make, &of, resp) == 1;
 	if (served)
-		response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
+		response_gemtext(resp, lang);
 	buf_free(&key);
 	return served;
 }
@@ -1656,7 +1658,7 @@ index_page(struct index *ix, const char *path, const char *lang, struct response
 		return 0;
 	}
 	if (pg->type == NULL)
-		response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
+		response_gemtext(resp, lang);
 	else
 		response_set(resp, STATUS_SUCCESS, "%s", pg->type);
 	resp->body = pg->body;

@@ -29,6 +29,8 @@ struct cached_page {
 	uint64_t		 hash;
 	unsigned long long	 generation;
 	size_t			 charged;	/* bytes counted for it in the cache's total */
+	/* Counted for its Gopher rendition before it is made: a bound, then its size. */
+	size_t			 rendition_reserved;
 	int			 rendition_charged;
 	struct cached_page	*chain;		/* the next in its bucket */
 	struct cached_page	*newer, *older;	/* in order of use */
@@ -155,17 +157,24 @@ evict(struct pagecache *c)
 		drop(c, slot_of(c, c->oldest->key, c->oldest->hash));
 }
 
-/* Counts p's Gopher rendition once it has one (gopher.c keeps it there unasked). */
+/*
+ * Counts p's Gopher rendition at its size once it has one, in place of the
+ * bound counted for it (gopher.c keeps it there unasked, so until the page
+ * is asked for again its bound stands for it).
+ */
 static void
 charge_rendition(struct pagecache *c, struct cached_page *p)
 {
 	struct rendition	*r;
+	size_t			 size;
 
 	if (p->rendition_charged || (r = atomic_load(&p->gopher)) == NULL)
 		return;
 	p->rendition_charged = 1;
-	p->charged += sizeof(*r) + r->len;
-	c->bytes += sizeof(*r) + r->len;
+	size = sizeof(*r) + r->len;
+	p->charged = p->charged - p->rendition_reserved + size;
+	c->bytes = c->bytes - p->rendition_reserved + size;
+	p->rendition_reserved = size;
 }
 
 struct cached_page *
@@ -225,10 +234,11 @@ keep(struct pagecache *c, struct cached_page **at, struct cached_page *p)
 }
 
 static struct cached_page *
-page_new(const char *key, unsigned long long generation, struct buf *b)
+page_new(const char *key, unsigned long long generation, struct buf *b, size_t gopher_bound)
 {
 	struct cached_page	*p = NULL;
 	size_t			 n = strlen(key);
+	char			*fit;
 
 	if (b->failed || (p = calloc(1, sizeof(*p))) == NULL || (p->key = malloc(n + 1)) == NULL) {
 		free(p);
@@ -236,23 +246,29 @@ page_new(const char *key, unsigned long long generation, struct buf *b)
 		return NULL;
 	}
 	memcpy(p->key, key, n + 1);
+	/* A buffer grows by doubling: give back what the page does not use, or count it. */
+	if (b->cap > b->len + 1 && (fit = realloc(b->data, b->len + 1)) != NULL) {
+		b->data = fit;
+		b->cap = b->len + 1;
+	}
 	atomic_init(&p->refs, 1);
 	p->data = b->data;
 	p->len = b->len;
 	p->hash = key_hash(key);
 	p->generation = generation;
-	p->charged = sizeof(*p) + n + 1 + p->len;
+	p->rendition_reserved = sizeof(struct rendition) + gopher_bound;
+	p->charged = sizeof(*p) + n + 1 + b->cap + p->rendition_reserved;
 	memset(b, 0, sizeof(*b));
 	return p;
 }
 
 struct cached_page *
 pagecache_put(struct pagecache *c, const char *key, unsigned long long generation,
-    struct buf *b)
+    struct buf *b, size_t gopher_bound)
 {
 	struct cached_page	**at, *p;
 
-	if ((p = page_new(key, generation, b)) == NULL)
+	if ((p = page_new(key, generation, b, gopher_bound)) == NULL)
 		return NULL;
 	/* One page never pushes out more than an eighth of the rest. */
 	if (p->charged > c->limit / 8)

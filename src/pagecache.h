@@ -36,11 +36,14 @@ struct cached_page	*pagecache_get(struct pagecache *c, const char *key,
 /*
  * Makes a page of b's bytes (b is emptied) made at generation and keeps it
  * under key unless it would fill more than an eighth of the cache, or a
- * newer one is kept already. Returns it with a reference for the caller,
- * or NULL when out of memory (b is freed).
+ * newer one is kept already. gopher_bound is the most its Gopher rendition
+ * can take (gemtext_gopher_bound): counted until the rendition is made and
+ * the page asked for again, so a rendition made once and never asked for
+ * again is within the limit too. Returns the page with a reference for the
+ * caller, or NULL when out of memory (b is freed).
  */
 struct cached_page	*pagecache_put(struct pagecache *c, const char *key,
-			    unsigned long long generation, struct buf *b);
+			    unsigned long long generation, struct buf *b, size_t gopher_bound);
 
 /*
  * Makes p the body of resp, with its place for a Gopher rendition; the

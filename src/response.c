@@ -98,3 +98,9 @@ pending_cancel(struct pending *p)
 {
 	p->ops->cancel(p);
 }
+
+void
+response_gemtext(struct response *resp, const char *lang)
+{
+	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
+}

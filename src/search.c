@@ -899,6 +899,6 @@ search_answer(const struct search_index *ix, const struct request *req, int root
 		response_set(resp, STATUS_TEMPORARY_FAILURE, "Out of memory");
 		return;
 	}
-	response_set(resp, STATUS_SUCCESS, "text/gemini; charset=utf-8; lang=%s", lang);
+	response_gemtext(resp, lang);
 	response_take_body(resp, &page);
 }

@@ -153,6 +153,8 @@ void	 response_drop_body(struct response *resp);
 /* Sets status and meta; a meta that would be cut is cut on a UTF-8 boundary. */
 void	 response_set(struct response *resp, enum status status, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+/* 20 with the MIME type of a gemtext page in the language lang. */
+void	 response_gemtext(struct response *resp, const char *lang);
 
 /* Makes the bytes of b (a struct buf, emptied) the body of resp, which then owns them. */
 struct buf;
