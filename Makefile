@@ -35,8 +35,8 @@ FUZZ_REPLAY = $(FUZZ:%=build/fuzz-replay/%)
 FUZZ_SECONDS ?= 60
 
 # Debian packages each step needs; installed when root, else named.
-BUILD_DEBS = build-essential pkg-config libssl-dev libmagic-dev libxml2-dev
-CHECK_DEBS = openssl curl lynx gopher libxml2-utils clang mandoc
+BUILD_DEBS = build-essential pkg-config libssl-dev libmagic-dev libxml2-dev libpq-dev
+CHECK_DEBS = openssl curl lynx gopher libxml2-utils clang mandoc postgresql
 BENCH_DEBS = molly-brown gophernicus systemd util-linux
 
 all: marquee

@@ -231,7 +231,7 @@ wait_port() {
 bench_begin() {
 	work=$(mktemp -d)
 	pids=()
-	trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"' EXIT
+	trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; pg_cleanup; rm -rf "$work"' EXIT
 }
 
 # bench_capsule WORK: a 2 KB page in WORK/capsule and an ECDSA P-256
@@ -300,6 +300,7 @@ e2e_cleanup() {
 	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
 	kill -9 $(jobs -p) 2>/dev/null
 	wait 2>/dev/null
+	pg_cleanup
 	rm -rf "$work"
 }
 
@@ -740,4 +741,150 @@ vhosts_guestbook_seed() {
 	expect "respond to b.test's review" "30 gemini://b.test:$port/reviews/2026-03-02-beta-film.gmi" \
 	    "$(header b.test "gemini://b.test/reviews/2026-03-02-beta-film/respond?beta%20response")"
 	expect_match "sign b.test's guestbook over gopher" "^iThank you	" "$(gopher "$gb" '/7/guestbook/sign%09beta%20by%20gopher')"
+}
+
+#
+# PostgreSQL (the guestbook = postgresql://... backend): a private server
+# per test, started with initdb and pg_ctl in a directory of $work,
+# reachable only on a Unix socket (DIR/sock), so that no TCP port can
+# collide with another test's. PostgreSQL refuses to run as root: the data
+# directory belongs to the user postgres and its programs run as that user.
+# Every server started is stopped by e2e_cleanup (or bench_begin's trap),
+# even when the test fails or is killed.
+#
+# Roles and database that pg_start makes, for the tests to use:
+#   database marquee   owned by postgres; marquee's guestbooks go there
+#   role marquee       LOGIN, no password (trust), CREATE and CONNECT on
+#                      database marquee: what marquee's schema needs the first time
+#   role marquee_pw    LOGIN, password $PG_PASSWORD, which the server checks
+#                      (scram-sha-256): for the wrong-password test
+#   role nogrants      LOGIN, no privilege on database marquee beyond PUBLIC's
+#
+
+# The password of the role marquee_pw.
+PG_PASSWORD=right-horse-battery
+
+# pg_bindir: prints the newest /usr/lib/postgresql/VERSION/bin holding
+# pg_ctl and initdb; fails when there is none.
+pg_bindir() {
+	local d found=
+	for d in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V); do
+		[ -x "$d/pg_ctl" ] && [ -x "$d/initdb" ] && found=$d
+	done
+	[ -n "$found" ] && echo "$found"
+}
+
+# pg_need: $pg_bin, PostgreSQL's programs; when PostgreSQL is not
+# installed, a loud failure and the end of the test (never a skip: the
+# guestbook's PostgreSQL backend would then go untested).
+pg_need() {
+	[ -n "${pg_bin:-}" ] && return 0
+	if ! pg_bin=$(pg_bindir) || ! command -v psql >/dev/null || ! id postgres >/dev/null 2>&1; then
+		fail "PostgreSQL NOT FOUND: no /usr/lib/postgresql/*/bin/pg_ctl, psql or user postgres; install it with 'apt-get install postgresql' (make check does, through tests/need)"
+		e2e_end
+	fi
+}
+
+# pg_as_postgres COMMAND...: COMMAND as the user postgres (as it is when
+# not root: then the tests' own user runs the server).
+pg_as_postgres() {
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+
+# pg_traversable DIR: lets the user postgres reach DIR, a directory of
+# $work (mktemp makes it 0700): each parent that postgres cannot pass gets
+# o+x, no more (nothing becomes readable).
+pg_traversable() {
+	local d=$1
+	[ "$(id -u)" -eq 0 ] || return 0
+	while [ "$d" != / ] && [ -n "$d" ]; do
+		d=$(dirname "$d")
+		runuser -u postgres -- test -x "$d" || chmod o+x "$d"
+	done
+}
+
+# pg_start DIR: a PostgreSQL server for DIR, made there the first time
+# (DIR/data, initdb, the roles above), started again as it was after a
+# pg_stop; returns once it accepts connections on DIR/sock (pg_ctl -w, 30 s
+# at most). A server that does not start fails the test and ends it.
+pg_start() {
+	local dir=$1
+	pg_need
+	mkdir -p "$dir"
+	dir=$(cd "$dir" && pwd)
+	if [ ! -d "$dir/data" ]; then
+		pg_init "$dir" || { fail "initdb in $dir failed: $(tail -n 3 "$dir/initdb.out")"; e2e_end; }
+	fi
+	[[ $'\n'$(cat "$work/pg.dirs" 2>/dev/null)$'\n' == *$'\n'$dir$'\n'* ]] || echo "$dir" >>"$work/pg.dirs"
+	if ! pg_as_postgres "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+	    -o "-k $dir/sock -c listen_addresses=''" start >"$dir/pg_ctl.out" 2>&1; then
+		fail "PostgreSQL did not start in $dir: $(tail -n 3 "$dir/server.log" "$dir/pg_ctl.out" 2>/dev/null)"
+		e2e_end
+	fi
+	[ -f "$dir/roles.done" ] && return 0
+	pg_sql "$dir" "CREATE DATABASE marquee" postgres >/dev/null &&
+	    pg_sql "$dir" "CREATE ROLE marquee LOGIN; GRANT CONNECT, CREATE ON DATABASE marquee TO marquee;
+		SET password_encryption = 'scram-sha-256';
+		CREATE ROLE marquee_pw LOGIN PASSWORD '$PG_PASSWORD'; GRANT CONNECT, CREATE ON DATABASE marquee TO marquee_pw;
+		CREATE ROLE nogrants LOGIN" >/dev/null &&
+	    : >"$dir/roles.done" && return 0
+	fail "cannot make the test roles in $dir"
+	e2e_end
+}
+
+# pg_init DIR: initdb into DIR/data, owned by postgres, trusting every
+# local connection but marquee_pw's, which must give its password.
+pg_init() {
+	local dir=$1
+	pg_traversable "$dir/data"
+	mkdir -p "$dir/data" "$dir/sock"
+	[ "$(id -u)" -eq 0 ] && chown postgres: "$dir" "$dir/data" "$dir/sock"
+	chmod 700 "$dir/data"
+	chmod 755 "$dir" "$dir/sock"
+	pg_as_postgres "$pg_bin/initdb" -D "$dir/data" -A trust -U postgres -N \
+	    --locale=C -E UTF8 >"$dir/initdb.out" 2>&1 || return 1
+	# pg_hba.conf is read top down: marquee_pw's line first.
+	{ echo "local all marquee_pw scram-sha-256"; cat "$dir/data/pg_hba.conf"; } >"$dir/hba.new" &&
+	    cat "$dir/hba.new" >"$dir/data/pg_hba.conf"
+}
+
+# pg_stop DIR [MODE]: stops DIR's server (pg_ctl -m MODE: fast, the
+# default, ends the sessions and shuts down cleanly; immediate is a crash)
+# and waits until it is gone, 30 s at most.
+pg_stop() {
+	local dir=$1 mode=${2:-fast}
+	pg_need
+	pg_as_postgres "$pg_bin/pg_ctl" -D "$dir/data" -m "$mode" -w -t 30 stop >>"$dir/pg_ctl.out" 2>&1
+}
+
+# pg_cleanup: every server pg_start started in this test, stopped
+# (immediate: nothing of it is kept). Called at exit.
+pg_cleanup() {
+	local dir
+	[ -f "${work:-}/pg.dirs" ] || return 0
+	while IFS= read -r dir; do
+		[ -f "$dir/data/postmaster.pid" ] &&
+		    pg_as_postgres "$pg_bin/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >/dev/null 2>&1
+	done <"$work/pg.dirs"
+}
+
+# pg_uri DIR [DB] [USER]: the libpq URI of database DB (marquee) on DIR's
+# server as USER (marquee), for "guestbook = ..." and psql.
+pg_uri() {
+	local dir
+	dir=$(cd "$1" && pwd)
+	echo "postgresql:///${2:-marquee}?host=$dir/sock&user=${3:-marquee}"
+}
+
+# pg_sql DIR SQL [DB] [USER]: runs SQL on DIR's server in database DB
+# (marquee) as USER (postgres, the superuser); prints the rows unaligned,
+# fields separated by |, no headers; fails with psql's error on stderr
+# when a statement fails.
+pg_sql() {
+	pg_need
+	psql -X -w -q -A -t -v ON_ERROR_STOP=1 -d "$(pg_uri "$1" "${3:-marquee}" "${4:-postgres}")" -c "$2"
 }
