@@ -307,6 +307,7 @@ e2e_cleanup() {
 # e2e_end: the sanitizer check, the closing line, and the exit status.
 e2e_end() {
 	[ -n "$pid" ] && stop
+	instances_stop
 	no_sanitizer_reports
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
@@ -888,3 +889,86 @@ pg_sql() {
 	pg_need
 	psql -X -w -q -A -t -v ON_ERROR_STOP=1 -d "$(pg_uri "$1" "${3:-marquee}" "${4:-postgres}")" -c "$2"
 }
+
+#
+# Several servers of one capsule (tests/e2e/pg-*.sh): each an instance with
+# its own name, ports, state directory and log, all sharing $root, as
+# several machines behind a load balancer would. `on NAME` points the
+# helpers above (gem, header, s_client, gopher_raw, $pid, $log) at one.
+#
+
+declare -A inst_pid inst_port inst_gport inst_log
+
+# instance NAME [ARGS]: serve (ARGS as there) with the state directory
+# $work/state.NAME, kept as instance NAME; the current one from now on.
+instance() {
+	local name=$1
+	shift
+	state=$work/state.$name
+	pid=
+	serve "$@"
+	inst_pid[$name]=$pid inst_port[$name]=$port inst_gport[$name]=$gport inst_log[$name]=$log
+}
+
+# on NAME: instance NAME is the one the helpers talk to.
+on() {
+	port=${inst_port[$1]} gport=${inst_gport[$1]} pid=${inst_pid[$1]} log=${inst_log[$1]}
+	state=$work/state.$1
+}
+
+# instance_stop NAME: ends instance NAME as stop does ($stop_status).
+instance_stop() {
+	on "$1"
+	stop
+	inst_pid[$1]=
+}
+
+# instance_kill NAME: kill -9 of instance NAME, reaped.
+instance_kill() {
+	kill -9 "${inst_pid[$1]}" 2>/dev/null
+	wait "${inst_pid[$1]}" 2>/dev/null
+	[ "$pid" = "${inst_pid[$1]}" ] && pid=
+	inst_pid[$1]=
+}
+
+# instances_stop: every instance still running, stopped (e2e_end does it,
+# so that each one's sanitizer report, if any, is written).
+instances_stop() {
+	local name
+	for name in "${!inst_pid[@]}"; do
+		[ -n "${inst_pid[$name]}" ] && instance_stop "$name"
+	done
+	pid=
+}
+
+# pg_capsule: sample_capsule, a PostgreSQL server in $pg (pg_start), and
+# $pgconf, a configuration whose guestbook is in it (schema $schema), with
+# the rate limits out of the way; instance NAME -c "$pgconf" starts a
+# server on it.
+pg_capsule() {
+	sample_capsule
+	pg=$work/pg
+	pg_start "$pg"
+	schema=marquee_localhost
+	pgconf=$work/pg.conf
+	printf 'guestbook = %s\nguestbook_limit = 100000\nguestbook_global = 10000000\nmax_connections_per_address = 5000\n' \
+	    "$(pg_uri "$pg")" >"$pgconf"
+}
+
+# pg_texts: the text field of every entry record in $schema.records, one a
+# line (escapes as the log writes them), in the order of the table.
+pg_texts() {
+	pg_sql "$pg" "SELECT record FROM $schema.records WHERE record LIKE 'entry%' ORDER BY seq" |
+	    awk -F '\t' '{ print $7 }'
+}
+
+# acked_missing OUT PREFIX TEXTS: how many clients of `gemcli -n -L` whose
+# answer in OUT was a 30 have no "PREFIX NUMBER" line in the file TEXTS.
+acked_missing() {
+	awk -v p="$2" 'NR == FNR { if ($2 == 30) want[p " " $1]; next }
+		{ got[$0] }
+		END { n = 0; for (w in want) if (!(w in got)) n++; print n }' "$1" "$3"
+}
+
+# twice TEXTS: the lines of the file TEXTS that are there more than once.
+twice() { sort "$1" | uniq -d; }
