@@ -972,3 +972,35 @@ acked_missing() {
 
 # twice TEXTS: the lines of the file TEXTS that are there more than once.
 twice() { sort "$1" | uniq -d; }
+
+# load_waves NAME WAVES SIZE PREFIX OUT: in the background (its pid in
+# $load), WAVES waves, one after the other, of SIZE clients at once
+# (gemcli -n -L) on instance NAME, client N of wave W signing the
+# guestbook "PREFIX W-N"; OUT gets a line "W-N HEADER" for each answer.
+load_waves() {
+	local name=$1 waves=$2 size=$3 prefix=${4// /%20} out=$5
+	on "$name"
+	(
+		for ((w = 1; w <= waves; w++)); do
+			timeout 120 "$GEMCLI" -n "$size" -L -t 100 -s localhost 127.0.0.1 "$port" \
+			    "gemini://localhost/guestbook/sign?$prefix%20$w-{n}" 2>/dev/null | sed "s/^/$w-/"
+		done >>"$out"
+	) &
+	load=$!
+}
+
+# pg_rows PATTERN: how many rows of $schema.records match the LIKE PATTERN.
+pg_rows() { pg_sql "$pg" "SELECT count(*) FROM $schema.records WHERE record LIKE '$1'"; }
+
+# pg_backends: the process ids of the sessions marquee's role has open.
+pg_backends() { pg_sql "$pg" "SELECT pid FROM pg_stat_activity WHERE usename = 'marquee'"; }
+
+# acked_all NAME OUT PREFIX: two checks after load_waves: every client
+# answered 30 in OUT has its "PREFIX W-N" entry in the table, and no entry
+# is there twice.
+acked_all() {
+	pg_texts >"$work/texts"
+	expect "$1: every acknowledged entry is in the table ($(grep -c '^[^ ]* 30 ' "$2") acknowledged)" 0 \
+	    "$(acked_missing "$2" "$3" "$work/texts")"
+	expect "$1: no entry stored twice" "" "$(twice "$work/texts" | head -n 3)"
+}
