@@ -24,7 +24,7 @@ for role in marquee postgres; do
 	    "DELETE FROM $schema.records" "DELETE FROM $schema.records WHERE id = 1" \
 	    "TRUNCATE $schema.records"; do
 		out=$(pg_sql "$pg" "$sql" marquee "$role" 2>&1)
-		expect "as $role: $sql fails" 3 $?
+		expect "as $role: $sql fails" 1 $?
 		expect_match "as $role: $sql: append-only" "append-only" "$out"
 	done
 done
