@@ -808,21 +808,27 @@ pg_traversable() {
 	done
 }
 
-# pg_start DIR: a PostgreSQL server for DIR, made there the first time
-# (DIR/data, initdb, the roles above), started again as it was after a
+# pg_start DIR [tcp]: a PostgreSQL server for DIR, made there the first
+# time (DIR/data, initdb, the roles above), started again as it was after a
 # pg_stop; returns once it accepts connections on DIR/sock (pg_ctl -w, 30 s
-# at most). A server that does not start fails the test and ends it.
+# at most). With tcp (the first time), it also listens on 127.0.0.1, on a
+# free port kept in DIR/tcp.port, and pg_uri names that address: the
+# several-machines case, where the database is on another host. A server
+# that does not start fails the test and ends it.
 pg_start() {
-	local dir=$1
+	local dir=$1 opts tcp_port
 	pg_need
 	mkdir -p "$dir"
 	dir=$(cd "$dir" && pwd)
 	if [ ! -d "$dir/data" ]; then
 		pg_init "$dir" || { fail "initdb in $dir failed: $(tail -n 3 "$dir/initdb.out")"; e2e_end; }
+		[ "${2:-}" = tcp ] && { port_into tcp_port; echo "$tcp_port" >"$dir/tcp.port"; }
 	fi
 	[[ $'\n'$(cat "$work/pg.dirs" 2>/dev/null)$'\n' == *$'\n'$dir$'\n'* ]] || echo "$dir" >>"$work/pg.dirs"
+	opts="-k $dir/sock -c listen_addresses=''"
+	[ -f "$dir/tcp.port" ] && opts="-k $dir/sock -c listen_addresses=127.0.0.1 -c port=$(<"$dir/tcp.port")"
 	if ! pg_as_postgres "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-	    -o "-k $dir/sock -c listen_addresses=''" start >"$dir/pg_ctl.out" 2>&1; then
+	    -o "$opts" start >"$dir/pg_ctl.out" 2>&1; then
 		fail "PostgreSQL did not start in $dir: $(tail -n 3 "$dir/server.log" "$dir/pg_ctl.out" 2>/dev/null)"
 		e2e_end
 	fi
@@ -849,7 +855,8 @@ pg_init() {
 	pg_as_postgres "$pg_bin/initdb" -D "$dir/data" -A trust -U postgres -N \
 	    --locale=C -E UTF8 >"$dir/initdb.out" 2>&1 || return 1
 	# pg_hba.conf is read top down: marquee_pw's line first.
-	{ echo "local all marquee_pw scram-sha-256"; cat "$dir/data/pg_hba.conf"; } >"$dir/hba.new" &&
+	{ echo "local all marquee_pw scram-sha-256"; echo "host all marquee_pw 127.0.0.1/32 scram-sha-256"
+	  cat "$dir/data/pg_hba.conf"; } >"$dir/hba.new" &&
 	    cat "$dir/hba.new" >"$dir/data/pg_hba.conf"
 }
 
@@ -874,11 +881,16 @@ pg_cleanup() {
 }
 
 # pg_uri DIR [DB] [USER]: the libpq URI of database DB (marquee) on DIR's
-# server as USER (marquee), for "guestbook = ..." and psql.
+# server as USER (marquee), for "guestbook = ..." and psql: its Unix
+# socket, or its TCP address when pg_start made it with tcp.
 pg_uri() {
 	local dir
 	dir=$(cd "$1" && pwd)
-	echo "postgresql:///${2:-marquee}?host=$dir/sock&user=${3:-marquee}"
+	if [ -f "$dir/tcp.port" ]; then
+		echo "postgresql://127.0.0.1:$(<"$dir/tcp.port")/${2:-marquee}?user=${3:-marquee}"
+	else
+		echo "postgresql:///${2:-marquee}?host=$dir/sock&user=${3:-marquee}"
+	fi
 }
 
 # pg_sql DIR SQL [DB] [USER]: runs SQL on DIR's server in database DB

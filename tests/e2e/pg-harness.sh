@@ -3,7 +3,8 @@
 # pg_stop): it starts as the user postgres in $work, answers on its Unix
 # socket only, keeps its data across a stop and a start (how the outage
 # tests take the database away), checks marquee_pw's password, and is gone
-# after the test's cleanup. Fails loudly when PostgreSQL is not installed.
+# after the test's cleanup; with tcp, it listens on 127.0.0.1 too. Fails
+# loudly when PostgreSQL is not installed.
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 e2e_begin
@@ -39,6 +40,18 @@ if runs "$postmaster"; then fail "the server runs after pg_stop"; else pass; fi
 expect_match "nothing answers while stopped" "No such file|could not connect" "$(pg_sql "$pg" "SELECT 1" 2>&1)"
 pg_start "$pg"
 expect "the data outlives a stop and a start" "42" "$(pg_sql "$pg" "SELECT x FROM kept")"
+
+# With tcp, the server listens on 127.0.0.1 too, and pg_uri names it.
+tcp=$work/pgtcp
+pg_start "$tcp" tcp
+expect "a tcp server listens on 127.0.0.1" "127.0.0.1" "$(pg_sql "$tcp" "SHOW listen_addresses")"
+expect "its URI is its address" "postgresql://127.0.0.1:$(<"$tcp/tcp.port")/marquee?user=marquee" "$(pg_uri "$tcp")"
+expect "pg_sql reaches it over TCP" "127.0.0.1" "$(pg_sql "$tcp" "SELECT host(inet_client_addr())")"
+expect_match "marquee_pw is refused a wrong password over TCP" "password authentication failed" \
+    "$(psql -X -w -A -t -d "$(pg_uri "$tcp" marquee marquee_pw)&password=wrong" -c "SELECT 1" 2>&1)"
+pg_stop "$tcp"
+pg_start "$tcp"
+expect "it listens there again after a stop and a start" "127.0.0.1" "$(pg_sql "$tcp" "SHOW listen_addresses")"
 
 # The cleanup stops the server: here, in a copy of the test's shell.
 postmaster=$(head -n 1 "$pg/data/postmaster.pid")
