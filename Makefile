@@ -136,17 +136,22 @@ fuzz-replay: $(FUZZ_REPLAY)
 fuzz: build/.check-deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) PURE="$(PURE)" tests/fuzz/run.sh build/fuzz
 
+# The PostgreSQL guestbook benchmark's Gopher client, sharing nothing with the server.
+build/gbvisible: tests/bench/gbvisible.c tests/bench/timing.h build/.deps
+	$(CC) $(WARN) $(CPPFLAGS) -O2 -g -o $@ $<
+
 # A WordPress export for the import benchmark.
 build/wxrgen: tests/bench/wxrgen.c build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g -o $@ $<
 
-bench: marquee build/loadgen build/gemcli build/titancli build/recgen build/pagebench build/gbappend build/scanbench build/wxrgen
+bench: marquee build/loadgen build/gemcli build/titancli build/recgen build/pagebench build/gbappend build/scanbench build/wxrgen build/gbvisible
 	@tests/need bench $(BENCH_DEBS)
 	tests/bench/run.sh
 	tests/bench/index.sh
 	tests/bench/search.sh
 	tests/bench/gopher.sh
 	tests/bench/guestbook.sh
+	tests/bench/guestbook-pg.sh
 	tests/bench/conversations.sh
 	tests/bench/flood.sh
 	tests/bench/titan.sh
