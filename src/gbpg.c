@@ -155,7 +155,7 @@ pg_wait(struct gbpg *g, const char **reason)
 	pg_notifies(g);
 	if (res != NULL)
 		return res;
-	*reason = "no result";
+	*reason = "no answer to a query";
 	return NULL;
 lost:
 	*reason = now_ms() >= deadline ? "no answer within 10 s" : pg_error(g->conn);
@@ -175,13 +175,14 @@ pg_query(struct gbpg *g, const char *sql, int n, const char *const *v, int *lost
 	PGresult	*res;
 
 	*lost = 0;
-	if (!PQsendQueryParams(g->conn, sql, n, NULL, v, NULL, NULL, 0) ||
-	    (res = pg_wait(g, reason)) == NULL) {
-		if (PQstatus(g->conn) != CONNECTION_OK || PQsocket(g->conn) == -1 ||
-		    strcmp(*reason, "no result") != 0)
-			*lost = 1;
-		if (*lost && strcmp(*reason, "no answer within 10 s") != 0)
-			*reason = pg_error(g->conn);
+	if (!PQsendQueryParams(g->conn, sql, n, NULL, v, NULL, NULL, 0)) {
+		*lost = PQstatus(g->conn) != CONNECTION_OK;
+		*reason = pg_error(g->conn);
+		return NULL;
+	}
+	/* Lost, stalled, or an answer libpq could not make out: the connection is not to be trusted. */
+	if ((res = pg_wait(g, reason)) == NULL) {
+		*lost = 1;
 		return NULL;
 	}
 	if (PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK)
@@ -551,7 +552,7 @@ pg_step(struct gbpg *g, short revents)
 	} else if (g->state == PG_CONNECTING && now_ms() >= g->retry_at)
 		pg_down(g, "connection timed out");
 	else if (g->state == PG_UP && revents != 0) {
-		if (!PQconsumeInput(g->conn))
+		if (!PQconsumeInput(g->conn) || PQstatus(g->conn) != CONNECTION_OK)
 			pg_down(g, pg_error(g->conn));
 		else
 			pg_notifies(g);

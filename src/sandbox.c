@@ -54,10 +54,7 @@ struct net_port_attr {
 	uint64_t	port;
 };
 
-/*
- * What libpq reads when it connects again, after an outage, to a database
- * named by host: how a host name resolves, and the password file.
- */
+/* What resolving a host name reads, when libpq connects again after an outage. */
 static const char *const resolver_files[] = {
 	"/etc/hosts", "/etc/resolv.conf", "/etc/nsswitch.conf", "/etc/host.conf",
 	"/etc/gai.conf", "/etc/services",
@@ -203,17 +200,51 @@ allow_ports(int ruleset, const char *ports, const char **reason)
 }
 
 /*
+ * The files libpq reads as it connects: the password file and the TLS
+ * certificates, keys and revocation lists the URI or the environment name,
+ * else their defaults in ~ (.pgpass, the files of .postgresql/).
+ */
+static int
+allow_libpq_files(int ruleset, const PQconninfoOption *opts, const char **reason)
+{
+	static const char *const	 files[][3] = {
+		{ "passfile", "PGPASSFILE", ".pgpass" },
+		{ "sslrootcert", "PGSSLROOTCERT", ".postgresql" },
+		{ "sslcert", "PGSSLCERT", ".postgresql" },
+		{ "sslkey", "PGSSLKEY", ".postgresql" },
+		{ "sslcrl", "PGSSLCRL", ".postgresql" },
+	};
+	const char			*file, *home = getenv("HOME");
+	char				 path[PATH_MAX];
+	struct stat			 st;
+	size_t				 i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if ((file = conn_value(opts, files[i][0], files[i][1], NULL)) == NULL &&
+		    home != NULL && (size_t)snprintf(path, sizeof(path), "%s/%s", home,
+		    files[i][2]) < sizeof(path))
+			file = path;
+		if (file == NULL || stat(file, &st) == -1 ||
+		    (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)))
+			continue;
+		if (allow(ruleset, file, LANDLOCK_ACCESS_FS_READ_FILE, reason) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * A guestbook in PostgreSQL is connected to again after an outage: over
  * TCP (a host that is not a socket directory), its ports may be connected
- * to, and the resolver's files and the password file read. A Unix socket
- * needs nothing: Landlock leaves connecting to one alone.
+ * to and the resolver's files read; libpq's own files may be read either
+ * way. A Unix socket needs nothing more: Landlock leaves connecting to one
+ * alone.
  */
 static int
 allow_database(int ruleset, const char *uri, int abi, const char **reason)
 {
 	PQconninfoOption	*opts;
-	const char		*host, *home, *pass;
-	char			 path[PATH_MAX];
+	const char		*host;
 	size_t			 i;
 	int			 rc = 0;
 
@@ -227,12 +258,8 @@ allow_database(int ruleset, const char *uri, int abi, const char **reason)
 			if (is_regular(resolver_files[i]))
 				rc = allow(ruleset, resolver_files[i], LANDLOCK_ACCESS_FS_READ_FILE, reason);
 	}
-	pass = conn_value(opts, "passfile", "PGPASSFILE", NULL);
-	if (pass == NULL && (home = getenv("HOME")) != NULL &&
-	    (size_t)snprintf(path, sizeof(path), "%s/.pgpass", home) < sizeof(path))
-		pass = path;
-	if (rc == 0 && pass != NULL && is_regular(pass))
-		rc = allow(ruleset, pass, LANDLOCK_ACCESS_FS_READ_FILE, reason);
+	if (rc == 0)
+		rc = allow_libpq_files(ruleset, opts, reason);
 	PQconninfoFree(opts);
 	return rc;
 }
