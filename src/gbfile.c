@@ -431,9 +431,13 @@ file_run(void *arg)
 
 /* --- The owner's commands -------------------------------------------------- */
 
-/* Formats v[0..n) into b, ids and parents filled in from the log's last id on; -1 with *reason. */
+/*
+ * Formats v[0..n) into b: as they are with as_is, else each entry with the
+ * next id from the log's last on, a reply to an earlier one of v (up[i]
+ * from 1) with its id, a time of 0 made now. -1 with *reason.
+ */
 static int
-batch_lines(struct gbfile *f, struct record *v, size_t n, const size_t *up,
+batch_lines(struct gbfile *f, struct record *v, size_t n, const size_t *up, int as_is,
     struct buf *b, const char **reason)
 {
 	char			line[RECORD_MAX + 1];
@@ -443,11 +447,11 @@ batch_lines(struct gbfile *f, struct record *v, size_t n, const size_t *up,
 	if (f->tail.partial)
 		buf_puts(b, "\n");	/* a torn record at the end must not swallow these */
 	for (i = 0; i < n; i++) {
-		if (v[i].time == 0)
+		if (!as_is && v[i].time == 0)
 			v[i].time = (long long)time(NULL);
-		if (v[i].kind == RECORD_ENTRY)
+		if (!as_is && v[i].kind == RECORD_ENTRY)
 			v[i].id = ++last;
-		if (up != NULL && up[i] != 0)
+		if (!as_is && up != NULL && up[i] != 0)
 			v[i].parent = v[up[i] - 1].id;
 		if ((len = record_format(&v[i], line, sizeof(line))) == 0) {
 			*reason = "a record does not fit";
@@ -463,22 +467,23 @@ batch_lines(struct gbfile *f, struct record *v, size_t n, const size_t *up,
 }
 
 /*
- * Appends v[0..n) and syncs them with one write, under the append lock that
- * a running marquee takes too, so both hand out ids from one sequence.
+ * Appends v[0..n) (checked against the view unless as_is) and syncs them
+ * with one write, under the append lock that a running marquee takes too,
+ * so both hand out ids from one sequence; then reads them back.
  */
 static int
-file_append(struct gb_store *s, struct record *v, size_t n, const size_t *up, int many,
-    const char **reason)
+file_write(struct gbfile *f, struct record *v, size_t n, const size_t *up, int many,
+    int as_is, const char **reason)
 {
-	struct gbfile	*f = (struct gbfile *)s;
 	struct buf	 b = { 0 };
 	int		 rc = -1;
 
 	if (n == 0)
 		return 0;
 	append_lock(f->tail.fd, F_WRLCK);
-	if (tail_follow(f, reason) == -1 || gb_check(s->gb, v, n, up, many, reason) == -1 ||
-	    batch_lines(f, v, n, up, &b, reason) == -1)
+	if (tail_follow(f, reason) == -1 ||
+	    (!as_is && gb_check(f->base.gb, v, n, up, many, reason) == -1) ||
+	    batch_lines(f, v, n, up, as_is, &b, reason) == -1)
 		goto done;
 	if (append_bytes(f->tail.fd, b.data, b.len) != b.len || fdatasync(f->tail.fd) == -1) {
 		*reason = reasonf("%s: %s", f->tail.path, strerror(errno));
@@ -492,42 +497,17 @@ done:
 	return rc;
 }
 
-/* Appends v[0..n) as they are, ids and times kept, with one write and one sync. */
 static int
-file_import(struct gb_store *s, const struct record *v, size_t n, const char **reason)
+file_append(struct gb_store *s, struct record *v, size_t n, const size_t *up, int many,
+    const char **reason)
 {
-	struct gbfile	*f = (struct gbfile *)s;
-	struct buf	 b = { 0 };
-	char		 line[RECORD_MAX + 1];
-	size_t		 i, len;
-	int		 rc = -1;
+	return file_write((struct gbfile *)s, v, n, up, many, 0, reason);
+}
 
-	append_lock(f->tail.fd, F_WRLCK);
-	if (tail_follow(f, reason) == -1)
-		goto done;
-	if (f->tail.partial)
-		buf_puts(&b, "\n");	/* a torn record at the end must not swallow these */
-	for (i = 0; i < n; i++) {
-		if ((len = record_format(&v[i], line, sizeof(line))) == 0) {
-			*reason = "a record does not fit";
-			goto done;
-		}
-		buf_append(&b, line, len);
-	}
-	if (b.failed) {
-		*reason = "out of memory";
-		goto done;
-	}
-	if (append_bytes(f->tail.fd, b.data, b.len) != b.len || fdatasync(f->tail.fd) == -1) {
-		*reason = reasonf("%s: %s", f->tail.path, strerror(errno));
-		goto done;
-	}
-	f->tail.discard = f->tail.partial;
-	rc = tail_follow(f, reason);
-done:
-	append_lock(f->tail.fd, F_UNLCK);
-	buf_free(&b);
-	return rc;
+static int
+file_import(struct gb_store *s, struct record *v, size_t n, const char **reason)
+{
+	return file_write((struct gbfile *)s, v, n, NULL, 1, 1, reason);
 }
 
 static unsigned

@@ -256,29 +256,38 @@ catch_up(struct gbpg *g, int *lost, const char **reason)
 
 /* --- Storing ---------------------------------------------------------------- */
 
+/* Runs sql, whose rows are n ids, into ids; 0, or -1 (short: too few rows). */
+static int
+query_ids(struct gbpg *g, const char *sql, int nv, const char *const *v, size_t n,
+    unsigned long long *ids, int *lost, const char **reason, const char *short_why)
+{
+	PGresult	*res;
+	size_t		 i;
+
+	if ((res = pg_query(g, sql, nv, v, lost, reason)) == NULL)
+		return -1;
+	for (i = 0; i < n && i < (size_t)PQntuples(res); i++)
+		ids[i] = strtoull(PQgetvalue(res, (int)i, 0), NULL, 10);
+	PQclear(res);
+	if (i < n) {
+		*reason = short_why;
+		return -1;
+	}
+	return 0;
+}
+
 /* Ids for n new entries from the schema's sequence into ids; 0, or -1. */
 static int
 new_ids(struct gbpg *g, size_t n, unsigned long long *ids, int *lost, const char **reason)
 {
 	char		 sql[SQL_MAX], count[32];
 	const char	*v[1] = { count };
-	PGresult	*res;
-	size_t		 i;
 
 	if (n == 0)
 		return 0;
 	snprintf(count, sizeof(count), "%zu", n);
 	sql_of(g, "SELECT nextval('%1$s.entry_ids') FROM generate_series(1, $1::int)", sql);
-	if ((res = pg_query(g, sql, 1, v, lost, reason)) == NULL)
-		return -1;
-	for (i = 0; i < n && i < (size_t)PQntuples(res); i++)
-		ids[i] = strtoull(PQgetvalue(res, (int)i, 0), NULL, 10);
-	PQclear(res);
-	if (i < n) {
-		*reason = "the sequence gave too few ids";
-		return -1;
-	}
-	return 0;
+	return query_ids(g, sql, 1, v, n, ids, lost, reason, "the sequence gave too few ids");
 }
 
 /* What put() takes: the ids, keys and record lines of a batch, comma and LF separated. */
@@ -329,8 +338,6 @@ put_run(struct gbpg *g, struct put *p, size_t n, unsigned long long *ids, int *l
 {
 	char		 sql[SQL_MAX];
 	const char	*v[3];
-	PGresult	*res;
-	size_t		 i;
 
 	buf_append(&p->ids, "", 1);
 	buf_append(&p->keys, "", 1);
@@ -344,16 +351,8 @@ put_run(struct gbpg *g, struct put *p, size_t n, unsigned long long *ids, int *l
 	v[1] = p->keys.data;
 	v[2] = p->lines.data;
 	sql_of(g, "SELECT %1$s.put($1, $2, $3)", sql);
-	if ((res = pg_query(g, sql, 3, v, lost, reason)) == NULL)
-		return -1;
-	for (i = 0; i < n && i < (size_t)PQntuples(res); i++)
-		ids[i] = strtoull(PQgetvalue(res, (int)i, 0), NULL, 10);
-	PQclear(res);
-	if (i < n) {
-		*reason = "the database stored fewer records than sent";
-		return -1;
-	}
-	return 0;
+	return query_ids(g, sql, 3, v, n, ids, lost, reason,
+	    "the database stored fewer records than sent");
 }
 
 static void
@@ -671,7 +670,7 @@ done:
 }
 
 static int
-pg_import(struct gb_store *s, const struct record *v, size_t n, const char **reason)
+pg_import(struct gb_store *s, struct record *v, size_t n, const char **reason)
 {
 	struct gbpg	*g = (struct gbpg *)s;
 	struct put	 put = { 0 };

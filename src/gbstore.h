@@ -60,7 +60,7 @@ struct gb_store_ops {
 	int		 (*append)(struct gb_store *s, struct record *v, size_t n,
 			    const size_t *up, int many, const char **reason);
 	/* guestbook_import: v[0..n) stored as they are, ids and times kept, and applied. */
-	int		 (*import)(struct gb_store *s, const struct record *v, size_t n,
+	int		 (*import)(struct gb_store *s, struct record *v, size_t n,
 			    const char **reason);
 	/* How many records reading found bad; the store reports each its own way. */
 	unsigned	 (*problems)(struct gb_store *s);

@@ -1351,7 +1351,7 @@ guestbook_append_many(struct guestbook *gb, struct record *v, size_t n, const si
 }
 
 int
-guestbook_import(struct guestbook *gb, const struct record *v, size_t n, const char **reason)
+guestbook_import(struct guestbook *gb, struct record *v, size_t n, const char **reason)
 {
 	return n == 0 ? 0 : gb->backend->ops->import(gb->backend, v, n, reason);
 }

@@ -181,7 +181,7 @@ int	 guestbook_append_many(struct guestbook *gb, struct record *v, size_t n,
  * id is new, past the last in a log; what a record names is held or
  * comes before it). 0, or -1 with *reason.
  */
-int	 guestbook_import(struct guestbook *gb, const struct record *v, size_t n,
+int	 guestbook_import(struct guestbook *gb, struct record *v, size_t n,
 	    const char **reason);
 /* Whether ids may come lower than the last (a database's); a log's must grow. */
 int	 guestbook_ids_any_order(struct guestbook *gb);
