@@ -521,6 +521,8 @@ struct import {
 	struct record	*v;		/* owned */
 	size_t		 n, cap;
 	size_t		 entries, hides, likes, bans, there;
+	size_t		*at;		/* where each entry imported is in v, in id order; owned */
+	unsigned long long prev;	/* the last entry id of the file */
 	struct likes	 liked;		/* of the guestbook and the import, sorted */
 	unsigned long long last;	/* the highest entry id held or imported */
 };
@@ -589,36 +591,70 @@ entry_held(struct import *im, const struct gb_entry *e, const struct gbexport_it
 	return import_add(im, &(struct record){ .kind = RECORD_HIDE, .id = e->id });
 }
 
+/* The slug of entry id among those imported so far (in id order), or NULL. */
+static const char *
+imported_slug(const struct import *im, unsigned long long id)
+{
+	size_t	lo = 0, hi = im->entries, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (im->v[im->at[mid]].id == id)
+			return im->v[im->at[mid]].slug;
+		if (im->v[im->at[mid]].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Whether r's parent is in the guestbook or imported before it, on its review; 0, or 1 said. */
+static int
+import_parent(struct tool *t, const struct import *im, const struct record *r)
+{
+	const struct gb_entry	*up;
+	const char		*slug;
+
+	if (r->parent == 0)
+		return 0;
+	if ((up = guestbook_find(t->gb, r->parent)) != NULL)
+		slug = up->slug;
+	else if ((slug = imported_slug(im, r->parent)) == NULL)
+		return complain(1, "import: entry %llu answers %llu, which is neither in the "
+		    "guestbook nor before it", r->id, r->parent);
+	if (strcmp(slug, r->slug) != 0)
+		return complain(1, "import: entry %llu answers %llu, on another review", r->id,
+		    r->parent);
+	return 0;
+}
+
 /* The entry the item holds, checked against the guestbook and what the import adds before it. */
 static int
 import_entry(struct tool *t, struct import *im, const struct gbexport_item *it)
 {
-	const struct gb_entry	*e, *up;
+	const struct gb_entry	*e;
 	const struct record	*r = &it->rec;
-	size_t			 i;
+	size_t			*nat;
 
+	/* As export writes them: in id order, each once. */
+	if (r->id <= im->prev)
+		return complain(1, "import: entry %llu comes after entry %llu: an export lists "
+		    "each entry once, in id order", r->id, im->prev);
+	im->prev = r->id;
 	if ((e = guestbook_find(t->gb, r->id)) != NULL)
 		return entry_held(im, e, it);
-	for (i = 0; i < im->n && !(im->v[i].kind == RECORD_ENTRY && im->v[i].id == r->id); i++)
-		continue;
-	if (i < im->n)
-		return complain(1, "import: entry %llu comes twice", r->id);
 	if (r->id <= im->last && !guestbook_ids_any_order(t->gb))
 		return complain(1, "import: entry %llu: the log's ids only grow, and it holds "
 		    "%llu already: import into a log without those entries", r->id, im->last);
-	if (r->parent != 0 && (up = guestbook_find(t->gb, r->parent)) == NULL) {
-		for (i = 0; i < im->n && !(im->v[i].kind == RECORD_ENTRY &&
-		    im->v[i].id == r->parent && strcmp(im->v[i].slug, r->slug) == 0); i++)
-			continue;
-		if (i == im->n)
-			return complain(1, "import: entry %llu answers %llu, which is neither "
-			    "in the guestbook nor before it on its review", r->id, r->parent);
-	} else if (r->parent != 0 && strcmp(up->slug, r->slug) != 0)
-		return complain(1, "import: entry %llu answers %llu, on another review", r->id,
-		    r->parent);
+	if (import_parent(t, im, r) != 0)
+		return 1;
+	if ((nat = reallocarray(im->at, im->entries + 1, sizeof(*nat))) == NULL)
+		return complain(1, "import: out of memory");
+	im->at = nat;
+	im->at[im->entries++] = im->n;
 	if (r->id > im->last)
 		im->last = r->id;
-	im->entries++;
 	if (import_add(im, r) != 0)
 		return 1;
 	if (!it->hidden)
@@ -734,6 +770,7 @@ import_file(struct tool *t, enum record_kind kind, char **argv)
 	if (f != stdin)
 		fclose(f);
 	likes_free(&im.liked);
+	free(im.at);
 	free(im.v);
 	return rc;
 }
