@@ -11,7 +11,7 @@ CFLAGS	?= -O2 -g
 WARN	 = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wformat=2 -Wvla
 CPPFLAGS += -D_GNU_SOURCE
-PKGS	 = openssl libmagic libxml-2.0
+PKGS	 = openssl libmagic libxml-2.0 libpq
 LIBS	 = $$(pkg-config --libs $(PKGS)) -lpthread
 PKGCFLAGS = $$(pkg-config --cflags $(PKGS))
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -65,7 +65,7 @@ build/asan/marquee: $(ASAN_OBJS)
 
 # Unit tests link only the pure modules: parsers and renderers, no sockets or TLS.
 # The WordPress export's reader and converter are pure too; they link libxml2.
-PURE	 = src/utf8.c src/limit.c src/proxy.c src/record.c src/request.c src/review.c src/gemlog.c src/gemtext.c src/config.c src/buf.c src/log.c src/html2gmi.c src/wxr.c
+PURE	 = src/utf8.c src/limit.c src/proxy.c src/record.c src/request.c src/review.c src/gemlog.c src/gemtext.c src/config.c src/gbwhere.c src/buf.c src/log.c src/html2gmi.c src/wxr.c
 XMLCFLAGS = $$(pkg-config --cflags libxml-2.0)
 XMLLIBS	 = $$(pkg-config --libs libxml-2.0)
 

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "gbwhere.h"
 #include "log.h"
 #include "review.h"
 
@@ -516,10 +517,16 @@ config_jailed(const struct config *c, const char *cwd, const char **reason)
 		    jail_field(c, cwd, "cert", h->cert, reason) == -1 ||
 		    jail_field(c, cwd, "key", h->key, reason) == -1)
 			goto fail;
-		/* A log outside stays open from the start, but could not be opened anew. */
-		if (config_jail_path(c, cwd, h->guestbook, inside, sizeof(inside), &why) == -1)
-			inside[0] = '\0';
-		memcpy(h->guestbook, inside, sizeof(inside));
+		/*
+		 * A log outside stays open from the start, but could not be opened
+		 * anew. A database's URI is no path: it stays as it is.
+		 */
+		if (!gbwhere_is_postgresql(h->guestbook)) {
+			if (config_jail_path(c, cwd, h->guestbook, inside, sizeof(inside),
+			    &why) == -1)
+				inside[0] = '\0';
+			memcpy(h->guestbook, inside, sizeof(inside));
+		}
 		/* And so does the trash. */
 		if (config_jail_path(c, cwd, h->trash, inside, sizeof(inside), &why) == -1)
 			inside[0] = '\0';
@@ -683,7 +690,11 @@ config_host_problem(const struct config *c, const struct host_config *h,
 	return reasonf("%s:%u: %s", c->file, h->line, problem);
 }
 
-/* Titan's defaults (reviews/ and drafts/, 1 MiB) and its trash beside the guestbook log. */
+/*
+ * Titan's defaults (reviews/ and drafts/, 1 MiB) and its trash beside the
+ * guestbook log, or in the state directory when the guestbook is in a
+ * database (host.c puts the dates log beside the trash then).
+ */
 static int
 titan_finish(const struct config *c, struct host_config *h, const char **reason)
 {
@@ -699,7 +710,12 @@ titan_finish(const struct config *c, struct host_config *h, const char **reason)
 		    "owner certificate or a titan_token: nobody could upload", h->name));
 		return -1;
 	}
-	memcpy(dir, h->guestbook, sizeof(dir));
+	if (!gbwhere_is_postgresql(h->guestbook))
+		memcpy(dir, h->guestbook, sizeof(dir));
+	else if ((size_t)snprintf(dir, sizeof(dir), "%s/", c->state) >= sizeof(dir)) {
+		*reason = config_host_problem(c, h, "trash path too long");
+		return -1;
+	}
 	n = strlen(dir);
 	while (n > 0 && dir[n - 1] != '/')
 		n--;
@@ -715,7 +731,8 @@ titan_finish(const struct config *c, struct host_config *h, const char **reason)
 static int
 host_finish(const struct config *c, struct host_config *h, const char **reason)
 {
-	int	n;
+	const char	*why;
+	int		 n;
 
 	if (h->root[0] == '\0') {
 		*reason = config_host_problem(c, h, reasonf("[%s] sets no root", h->name));
@@ -739,6 +756,11 @@ host_finish(const struct config *c, struct host_config *h, const char **reason)
 			return -1;
 		}
 	}
+	if (gbwhere_is_postgresql(h->guestbook) &&
+	    gbwhere_check_uri(h->guestbook, &why) == -1) {
+		*reason = config_host_problem(c, h, reasonf("[%s]: guestbook: %s", h->name, why));
+		return -1;
+	}
 	if (h->public_gopher_port == 0)
 		h->public_gopher_port = h->gopher_port;
 	return titan_finish(c, h, reason);
@@ -759,7 +781,8 @@ host_clash(const struct config *c, const struct host_config *h)
 		if (h->gopher_port != 0 && o->gopher_port == h->gopher_port)
 			return reasonf("[%s]: gopher_port %u is already %s's", h->name,
 			    h->gopher_port, o->name);
-		if (strcmp(o->guestbook, h->guestbook) == 0)
+		/* One database holds many hosts' guestbooks, each in its schema. */
+		if (strcmp(o->guestbook, h->guestbook) == 0 && !gbwhere_is_postgresql(h->guestbook))
 			return reasonf("[%s]: guestbook %s is already %s's", h->name,
 			    h->guestbook, o->name);
 	}

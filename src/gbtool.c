@@ -503,7 +503,7 @@ gbtool_run(const struct host_config *h, int argc, char **argv)
 	if (argc - 1 < c->min || argc - 1 > c->max)
 		return complain(2, "usage: guestbook [-h host] %s%s%s", c->name,
 		    c->operands[0] != '\0' ? " " : "", c->operands);
-	if ((t.gb = guestbook_load(h->guestbook, c->writes, &reason)) == NULL)
+	if ((t.gb = guestbook_load(h->guestbook, h->name, c->writes, &reason)) == NULL)
 		return complain(1, "%s", reason);
 	rc = c->run(&t, c->kind, argv + 1);
 	guestbook_close(t.gb);

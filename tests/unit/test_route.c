@@ -708,7 +708,7 @@ hidden_entries(void)
 	const char		*reason;
 
 	snprintf(path, sizeof(path), "%s/state/guestbook.log", dir);
-	if ((gb = guestbook_load(path, 1, &reason)) == NULL) {
+	if ((gb = guestbook_load(path, "localhost", 1, &reason)) == NULL) {
 		CHECK(reason == NULL);
 		return;
 	}
