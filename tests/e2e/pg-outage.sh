@@ -45,12 +45,12 @@ pages() {
 # with the reason, one check each.
 refused() {
 	on "$1"
-	expect "$2: a response on $1" "$unavailable" "$(header "$first/respond?During%20$2.")"
-	expect "$2: a note on $1" "$unavailable" "$(header "gemini://localhost/guestbook/sign?During%20$2.")"
-	expect "$2: a reply on $1" "$unavailable" "$(header "$first/responses/$id/reply?During%20$2.")"
+	expect "$2: a response on $1" "$unavailable" "$(header "$first/respond?During%20${2// /%20}.")"
+	expect "$2: a note on $1" "$unavailable" "$(header "gemini://localhost/guestbook/sign?During%20${2// /%20}.")"
+	expect "$2: a reply on $1" "$unavailable" "$(header "$first/responses/$id/reply?During%20${2// /%20}.")"
 	expect "$2: a like on $1" "$unavailable" "$(s_client_as fan "$first/like")"
 	expect_match "$2: a note over Gopher on $1: a type-3 line with the reason" "^3[^	]*guestbook temporarily unavailable" \
-	    "$(curl -s "gopher://127.0.0.1:$gport/7/guestbook/sign%09During%20$2.")"
+	    "$(curl -s "gopher://127.0.0.1:$gport/7/guestbook/sign%09During%20${2// /%20}.")"
 }
 
 # outage N MODE: the Nth outage, PostgreSQL stopped with pg_ctl -m MODE,
