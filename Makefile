@@ -66,8 +66,9 @@ build/asan/marquee: $(ASAN_OBJS)
 # Unit tests link only the pure modules: parsers and renderers, no sockets or TLS.
 # The WordPress export's reader and converter are pure too; they link libxml2.
 PURE	 = src/utf8.c src/limit.c src/proxy.c src/record.c src/request.c src/review.c src/gemlog.c src/gemtext.c src/config.c src/gbwhere.c src/buf.c src/log.c src/html2gmi.c src/wxr.c
-XMLCFLAGS = $$(pkg-config --cflags libxml-2.0)
-XMLLIBS	 = $$(pkg-config --libs libxml-2.0)
+# gbwhere.c checks a guestbook URI with libpq's parser (no connection): it links libpq too.
+XMLCFLAGS = $$(pkg-config --cflags libxml-2.0 libpq)
+XMLLIBS	 = $$(pkg-config --libs libxml-2.0 libpq)
 
 build/test_%: tests/unit/test_%.c $(PURE) tests/unit/harness.h $(HDRS) build/.check-deps
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(XMLCFLAGS) -Isrc -o $@ $< $(PURE) $(XMLLIBS)

@@ -295,7 +295,7 @@ set_token(char *dst, size_t size, const char *value, const char **reason)
 
 enum key_kind {
 	KIND_STRING, KIND_NUMBER, KIND_BOOL, KIND_HOST, KIND_LANG, KIND_OWNERS, KIND_MODERATION,
-	KIND_PATHS, KIND_TOKEN
+	KIND_PATHS, KIND_TOKEN, KIND_GUESTBOOK
 };
 
 /*
@@ -329,7 +329,7 @@ static const struct key {
 	HOST_KEY("cert",                  cert,                        KIND_STRING, 0, 0),
 	HOST_KEY("key",                   key,                         KIND_STRING, 0, 0),
 	HOST_KEY("lang",                  lang,                        KIND_LANG,   0, 0),
-	HOST_KEY("guestbook",             guestbook,                   KIND_STRING, 0, 0),
+	HOST_KEY("guestbook",             guestbook,                   KIND_GUESTBOOK, 0, 0),
 	HOST_KEY("public_gopher_port",    public_gopher_port,          KIND_NUMBER, 1, 65535),
 	HOST_KEY("author",                author,                      KIND_STRING, 0, 0),
 	HOST_KEY("owner",                 owner,                       KIND_OWNERS, 0, 0),
@@ -360,6 +360,15 @@ static const struct key {
 	RESTART_KEY("chroot",             chroot,                      KIND_STRING, 0, 0),
 	RESTART_KEY("public_port",        public_port,                 KIND_NUMBER, 1, 65535),
 };
+
+/* A guestbook log's path, or a PostgreSQL URI, checked as far as libpq reads it without connecting. */
+static int
+set_guestbook(char *dst, size_t size, const char *value, const char **reason)
+{
+	if (gbwhere_is_postgresql(value) && gbwhere_check_uri(value, reason) == -1)
+		return -1;
+	return set_string(dst, size, value, reason);
+}
 
 /* Sets key name of c, or of host h when it is a host's key. */
 static int
@@ -403,6 +412,8 @@ set_key(struct config *c, struct host_config *h, const char *name,
 			return set_titan_paths(field, k->size, value, reason);
 		case KIND_TOKEN:
 			return set_token(field, k->size, value, reason);
+		case KIND_GUESTBOOK:
+			return set_guestbook(field, k->size, value, reason);
 		}
 	}
 	*reason = reasonf("unknown key '%s'", name);
@@ -731,8 +742,7 @@ titan_finish(const struct config *c, struct host_config *h, const char **reason)
 static int
 host_finish(const struct config *c, struct host_config *h, const char **reason)
 {
-	const char	*why;
-	int		 n;
+	int	n;
 
 	if (h->root[0] == '\0') {
 		*reason = config_host_problem(c, h, reasonf("[%s] sets no root", h->name));
@@ -755,11 +765,6 @@ host_finish(const struct config *c, struct host_config *h, const char **reason)
 			*reason = config_host_problem(c, h, "guestbook path too long");
 			return -1;
 		}
-	}
-	if (gbwhere_is_postgresql(h->guestbook) &&
-	    gbwhere_check_uri(h->guestbook, &why) == -1) {
-		*reason = config_host_problem(c, h, reasonf("[%s]: guestbook: %s", h->name, why));
-		return -1;
 	}
 	if (h->public_gopher_port == 0)
 		h->public_gopher_port = h->gopher_port;

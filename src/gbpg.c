@@ -781,7 +781,7 @@ schema_missing(struct gbpg *g, const char **reason)
 	missing = PQgetisnull(res, 0, 0);
 	if (!missing && strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
 		PQclear(res);
-		*reason = reasonf("no USAGE on schema %s (README: \"The guestbook in PostgreSQL\" "
+		*reason = reasonf("permission denied: no USAGE on schema %s (README: \"The guestbook in PostgreSQL\" "
 		    "gives the GRANTs)", g->schema);
 		return -1;
 	}
@@ -858,7 +858,7 @@ schema_check(struct gbpg *g, const char **reason)
 		return -1;
 	}
 	if (missing != NULL) {
-		*reason = reasonf("schema %s: the role lacks %s (README: \"The guestbook in "
+		*reason = reasonf("schema %s: permission denied: the role lacks %s (README: \"The guestbook in "
 		    "PostgreSQL\" gives the GRANTs)", g->schema, missing);
 		return -1;
 	}

@@ -1,10 +1,14 @@
 /*
  * Telling a guestbook's log path from a PostgreSQL URI, checking the URI's
- * text, and naming a host's schema (gbwhere.h). Connecting is gbpg.c's.
+ * text (libpq's own parser, which reads and connects to nothing), and
+ * naming a host's schema (gbwhere.h). Connecting is gbpg.c's.
  */
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
+
+#include <libpq-fe.h>
 
 #include "gbwhere.h"
 
@@ -21,10 +25,26 @@ gbwhere_is_postgresql(const char *where)
 	return 0;
 }
 
+/* libpq's reason for refusing a URI, on one line; its message ends with a LF. */
+static const char *
+parse_error(char *msg)
+{
+	static _Thread_local char	 line[256];
+	size_t				 n;
+
+	snprintf(line, sizeof(line), "%s", msg != NULL ? msg : "out of memory");
+	PQfreemem(msg);
+	for (n = strlen(line); n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'); n--)
+		line[n - 1] = '\0';
+	return line;
+}
+
 int
 gbwhere_check_uri(const char *uri, const char **reason)
 {
 	const unsigned char	*p;
+	PQconninfoOption	*opts;
+	char			*msg = NULL;
 
 	if (!gbwhere_is_postgresql(uri)) {
 		*reason = "not a postgresql:// or postgres:// URI";
@@ -40,6 +60,11 @@ gbwhere_check_uri(const char *uri, const char **reason)
 			return -1;
 		}
 	}
+	if ((opts = PQconninfoParse(uri, &msg)) == NULL) {
+		*reason = parse_error(msg);
+		return -1;
+	}
+	PQconninfoFree(opts);
 	return 0;
 }
 

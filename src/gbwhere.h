@@ -7,7 +7,7 @@
  * Where a host's guestbook lives, as the configuration's guestbook key
  * names it: a log file's path, or a libpq connection URI (postgresql://
  * or postgres://) for a table shared by several instances, in a schema
- * named after the host. Pure: no I/O, no state.
+ * named after the host. Pure: no I/O, no state (libpq's URI parser is too).
  */
 
 /* A PostgreSQL schema name is an identifier: at most NAMEDATALEN - 1 = 63 bytes. */
@@ -18,8 +18,9 @@ int	 gbwhere_is_postgresql(const char *where);
 
 /*
  * Checks a PostgreSQL URI as far as its text goes (scheme, no spaces or
- * control bytes, well-formed %XX escapes): 0, or -1 with *reason. Whether
- * libpq takes its parameters is found when it is connected to.
+ * control bytes, well-formed %XX escapes, and what libpq's parser takes:
+ * hosts, ports, known parameters): 0, or -1 with *reason. Whether the
+ * database takes it is found when it is connected to.
  */
 int	 gbwhere_check_uri(const char *uri, const char **reason);
 
