@@ -953,6 +953,10 @@ instances_stop() {
 	pid=
 }
 
+# The answer to an append while PostgreSQL is unreachable (worded as the
+# file log's "40 Not saved: guestbook temporarily read-only, ...").
+PG_UNAVAILABLE="40 Not saved: guestbook temporarily unavailable"
+
 # pg_capsule: sample_capsule, a PostgreSQL server in $pg (pg_start), and
 # $pgconf, a configuration whose guestbook is in it (schema $schema), with
 # the rate limits out of the way; instance NAME -c "$pgconf" starts a

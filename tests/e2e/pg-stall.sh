@@ -45,11 +45,11 @@ done
 kill -CONT "${stalled[@]}"
 echo "   stalled $(( ($(date +%s%N) - stalled_on_b) / 1000000 )) ms"
 wait "$loada" "$loadb" "$during"
-expect_match "the append sent in the stall was answered" "^(30 gemini://localhost:[0-9]+/guestbook/|40 guestbook temporarily unavailable)$" \
+expect_match "the append sent in the stall was answered" "^(30 gemini://localhost:[0-9]+/guestbook/|$PG_UNAVAILABLE)$" \
     "$(cat "$work/stalled.out")"
 for out in a b; do
 	expect "every client of $out got 30 or 40 with the reason" "" \
-	    "$(grep -v '^[^ ]* 30 gemini://localhost:[0-9]*/guestbook/$' "$work/$out.out" | grep -v '^[^ ]* 40 guestbook temporarily unavailable$' | head -n 3)"
+	    "$(grep -v '^[^ ]* 30 gemini://localhost:[0-9]*/guestbook/$' "$work/$out.out" | grep -v "^[^ ]* $PG_UNAVAILABLE\$" | head -n 3)"
 	expect "every client of $out got an answer" 320 "$(wc -l <"$work/$out.out")"
 done
 acked_all "A" "$work/a.out" "stall a"
