@@ -999,7 +999,8 @@ load_waves() {
 	(
 		for ((w = 1; w <= waves; w++)); do
 			timeout 120 "$GEMCLI" -n "$size" -L -t 100 -s localhost 127.0.0.1 "$port" \
-			    "gemini://localhost/guestbook/sign?$prefix%20$w-{n}" 2>/dev/null | sed "s/^/$w-/"
+			    "gemini://localhost/guestbook/sign?$prefix%20$w-{n}" 2>/dev/null |
+			    awk -v w="$w" '/^[0-9]+ / { print w "-" $0 }'	# not its "ok=N failed=N" line
 		done >>"$out"
 	) &
 	load=$!

@@ -39,8 +39,8 @@ for name in a b; do
 	    gemini://localhost/guestbook/atom.xml; do
 		expect_match "stalled: $name serves $url" "^20 " "$(header "$url" -t 5)"
 	done
-	expect_match "stalled: $name serves its Gopher guestbook" "i> Before the stall\.	" \
-	    "$(timeout 5 curl -s "gopher://127.0.0.1:$gport/1/guestbook/")"
+	expect_match "stalled: $name serves its Gopher review menu" "i> Before the stall\.	" \
+	    "$(timeout 5 curl -s "gopher://127.0.0.1:$gport/1/reviews/2026-03-01-first/")"
 done
 kill -CONT "${stalled[@]}"
 echo "   stalled $(( ($(date +%s%N) - stalled_on_b) / 1000000 )) ms"
