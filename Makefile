@@ -65,7 +65,7 @@ build/asan/marquee: $(ASAN_OBJS)
 
 # Unit tests link only the pure modules: parsers and renderers, no sockets or TLS.
 # The WordPress export's reader and converter are pure too; they link libxml2.
-PURE	 = src/utf8.c src/limit.c src/proxy.c src/record.c src/request.c src/review.c src/gemlog.c src/gemtext.c src/config.c src/gbwhere.c src/buf.c src/log.c src/html2gmi.c src/wxr.c
+PURE	 = src/utf8.c src/limit.c src/proxy.c src/record.c src/request.c src/review.c src/gemlog.c src/gemtext.c src/config.c src/gbwhere.c src/gbexport.c src/buf.c src/log.c src/html2gmi.c src/wxr.c
 # gbwhere.c checks a guestbook URI with libpq's parser (no connection): it links libpq too.
 XMLCFLAGS = $$(pkg-config --cflags libxml-2.0 libpq)
 XMLLIBS	 = $$(pkg-config --libs libxml-2.0 libpq)

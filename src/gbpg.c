@@ -80,12 +80,19 @@ static const char *
 pg_error(PGconn *conn)
 {
 	static _Thread_local char	 line[512];
-	char				*lf;
+	const char			*m = conn != NULL ? PQerrorMessage(conn) : "out of memory";
+	size_t				 n = 0;
 
-	snprintf(line, sizeof(line), "%s", conn != NULL ? PQerrorMessage(conn) : "out of memory");
-	while ((lf = strchr(line, '\n')) != NULL)
-		*lf = lf[1] != '\0' ? ' ' : '\0';
-	return line[0] != '\0' ? line : "connection lost";
+	/* Its lines end with LF, the next starting with a TAB: each run of them one space. */
+	for (; *m != '\0' && n < sizeof(line) - 1; m++)
+		if ((unsigned char)*m >= ' ')
+			line[n++] = *m;
+		else if (n > 0 && line[n - 1] != ' ')
+			line[n++] = ' ';
+	while (n > 0 && line[n - 1] == ' ')
+		n--;
+	line[n] = '\0';
+	return n > 0 ? line : "connection lost";
 }
 
 /* Waits for the socket to be ready for events until deadline (ms); 0, or -1 on a timeout. */
