@@ -953,9 +953,9 @@ instances_stop() {
 	pid=
 }
 
-# The answer to an append while PostgreSQL is unreachable (worded as the
-# file log's "40 Not saved: guestbook temporarily read-only, ...").
-PG_UNAVAILABLE="40 Not saved: guestbook temporarily unavailable"
+# The answer to an append while PostgreSQL is unreachable (pgspec.md: the
+# whole meta, on Gemini; Gopher says it in a type-3 line).
+PG_UNAVAILABLE="40 guestbook temporarily unavailable"
 
 # pg_capsule: sample_capsule, a PostgreSQL server in $pg (pg_start), and
 # $pgconf, a configuration whose guestbook is in it (schema $schema), with

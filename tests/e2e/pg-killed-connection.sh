@@ -3,8 +3,8 @@
 # PostgreSQL ends marquee's sessions (pg_terminate_backend, as an admin or
 # a failover would) again and again while clients append through two
 # instances: readers are never blocked (every page answers between the
-# kills), every append gets an answer, 30 or `40 Not saved: guestbook
-# temporarily unavailable`, every one acknowledged (30) is in the table and none is
+# kills), every append gets an answer, 30 or `40 guestbook temporarily
+# unavailable`, every one acknowledged (30) is in the table and none is
 # there twice; afterwards both take appends again, without a restart, and
 # show the same guestbook.
 . "$(dirname "$0")/../lib.sh"

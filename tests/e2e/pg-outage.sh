@@ -3,7 +3,7 @@
 # PostgreSQL goes away while two instances serve its guestbook: every page
 # is still served from memory, over Gemini and Gopher, on both; every kind
 # of append (response, note, reply, like; Gemini and Gopher) is answered
-# `40 Not saved: guestbook temporarily unavailable` and stores nothing; each instance
+# `40 guestbook temporarily unavailable` and stores nothing; each instance
 # logs the outage once and its end once. When PostgreSQL is back, appends
 # work again without restarting marquee, an entry written on A as soon as
 # A takes it reaches B, and nothing acknowledged before is lost. Twice: a
