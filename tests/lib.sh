@@ -971,6 +971,17 @@ pg_capsule() {
 	    "$(pg_uri "$pg")" >"$pgconf"
 }
 
+# pg_two [LINE...]: pg_capsule, with the LINEs added to $pgconf, and two
+# instances of it, a and b (b the current one); $first is the URL of the
+# first review without .gmi.
+pg_two() {
+	pg_capsule
+	[ $# -gt 0 ] && printf '%s\n' "$@" >>"$pgconf"
+	instance a -c "$pgconf"
+	instance b -c "$pgconf"
+	first=gemini://localhost/reviews/2026-03-01-first
+}
+
 # pg_texts: the text field of every entry record in $schema.records, one a
 # line (escapes as the log writes them), in the order of the table.
 pg_texts() {
@@ -1006,18 +1017,36 @@ load_waves() {
 	load=$!
 }
 
+# load_both WAVES SIZE PREFIX: load_waves on instances a and b at once,
+# signing "PREFIX a W-N" and "PREFIX b W-N", answers in $work/a.out and
+# $work/b.out; their pids in $loada and $loadb.
+load_both() {
+	load_waves a "$1" "$2" "$3 a" "$work/a.out"
+	loada=$load
+	load_waves b "$1" "$2" "$3 b" "$work/b.out"
+	loadb=$load
+}
+
+# answered_all NAME N: two checks after load_both, for instance NAME: all
+# N of its clients got an answer, and each was a 30 or $PG_UNAVAILABLE.
+answered_all() {
+	expect "every client of $1 got an answer" "$2" "$(wc -l <"$work/$1.out")"
+	expect "every client of $1 got 30 or 40 with the reason" "" \
+	    "$(grep -v '^[^ ]* 30 gemini://localhost:[0-9]*/guestbook/$' "$work/$1.out" | grep -v "^[^ ]* $PG_UNAVAILABLE\$" | head -n 3)"
+}
+
 # pg_rows PATTERN: how many rows of $schema.records match the LIKE PATTERN.
 pg_rows() { pg_sql "$pg" "SELECT count(*) FROM $schema.records WHERE record LIKE '$1'"; }
 
 # pg_backends: the process ids of the sessions marquee's role has open.
 pg_backends() { pg_sql "$pg" "SELECT pid FROM pg_stat_activity WHERE usename = 'marquee'"; }
 
-# acked_all NAME OUT PREFIX: two checks after load_waves: every client
-# answered 30 in OUT has its "PREFIX W-N" entry in the table, and no entry
-# is there twice.
+# acked_all NAME PREFIX: two checks after load_both, for instance NAME:
+# every client answered 30 in $work/NAME.out has its "PREFIX NAME W-N"
+# entry in the table, and no entry is there twice.
 acked_all() {
 	pg_texts >"$work/texts"
-	expect "$1: every acknowledged entry is in the table ($(grep -c '^[^ ]* 30 ' "$2") acknowledged)" 0 \
-	    "$(acked_missing "$2" "$3" "$work/texts")"
+	expect "$1: every acknowledged entry is in the table ($(grep -c '^[^ ]* 30 ' "$work/$1.out") acknowledged)" 0 \
+	    "$(acked_missing "$work/$1.out" "$2 $1" "$work/texts")"
 	expect "$1: no entry stored twice" "" "$(twice "$work/texts" | head -n 3)"
 }

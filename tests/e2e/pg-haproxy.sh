@@ -11,12 +11,9 @@
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
 command -v haproxy >/dev/null || { fail "haproxy NOT FOUND: apt-get install haproxy (make check does)"; e2e_end; }
-pg_capsule
 port_into hport
 port_into hgport
-printf 'gemini_proxy = yes\ngopher_proxy = yes\npublic_port = %s\npublic_gopher_port = %s\n' "$hport" "$hgport" >>"$pgconf"
-instance a -c "$pgconf"
-instance b -c "$pgconf"
+pg_two "gemini_proxy = yes" "gopher_proxy = yes" "public_port = $hport" "public_gopher_port = $hgport"
 cat >"$work/haproxy.cfg" <<CFG
 global
     log stderr format short local0 notice

@@ -10,10 +10,7 @@
 # clean stop (pg_ctl -m fast), then a crash (-m immediate).
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
-pg_capsule
-instance a -c "$pgconf"
-instance b -c "$pgconf"
-first=gemini://localhost/reviews/2026-03-01-first
+pg_two
 back=reviews/2026-03-01-first.gmi
 unavailable=$PG_UNAVAILABLE
 client_cert fan fan

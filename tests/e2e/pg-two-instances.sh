@@ -8,11 +8,7 @@
 # every page and feed is the same from either instance.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
-pg_capsule
-echo "root = $root" >>"$pgconf"
-instance a -c "$pgconf"
-instance b -c "$pgconf"
-first=gemini://localhost/reviews/2026-03-01-first
+pg_two "root = $work/capsule"
 client_cert liker liker
 
 on a
