@@ -4,7 +4,8 @@
 # role without the grants to create or use the schema, a database that is
 # not there (no server on the socket, a server stopped), a schema of an
 # unknown version. Each makes `marquee -n` and the start print one error
-# line saying why and exit non-zero, with no guestbook file made; a good
+# line saying why and exit non-zero, with no guestbook file made; so do
+# two hosts whose names would share one schema in one database; a good
 # URI passes -n, with or without a password, which is never printed.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
@@ -82,6 +83,24 @@ pg_sql "$pg" "UPDATE marquee_localhost.version SET version = 99"
 conf_with "$(pg_uri "$pg")"
 refused "a schema of version 99" "version.*99|99.*version"
 pg_sql "$pg" "UPDATE marquee_localhost.version SET version = 1"
+
+# Two hosts whose names make one schema (a.test and a-test are both
+# marquee_a_test) in one database would share a guestbook: refused.
+mkdir -p "$work/other"
+cat >"$work/two.conf" <<CONF
+hostname = a.test
+root = $root
+certs = $certs
+state = $state
+guestbook = $(pg_uri "$pg")
+[a-test]
+root = $work/other
+guestbook = $(pg_uri "$pg")
+CONF
+timeout 30 "$MARQUEE" -n -c "$work/two.conf" >"$work/out" 2>&1
+rc=$?
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then pass; else fail "two hosts sharing schema marquee_a_test: marquee -n exits $rc"; fi
+expect_match "two hosts sharing a schema: -n names it" "marquee_a_test" "$(errors)"
 
 pg_stop "$pg"
 refused "a server stopped" "$pg/sock.*(No such file|failed|could not connect)"
