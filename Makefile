@@ -36,7 +36,7 @@ FUZZ_SECONDS ?= 60
 
 # Debian packages each step needs; installed when root, else named.
 BUILD_DEBS = build-essential pkg-config libssl-dev libmagic-dev libxml2-dev libpq-dev
-CHECK_DEBS = openssl curl lynx gopher libxml2-utils clang mandoc postgresql
+CHECK_DEBS = openssl curl lynx gopher libxml2-utils clang mandoc postgresql haproxy
 BENCH_DEBS = molly-brown gophernicus systemd util-linux postgresql
 
 all: marquee

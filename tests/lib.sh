@@ -953,6 +953,10 @@ instances_stop() {
 	pid=
 }
 
+# The answer to an append while PostgreSQL is unreachable (pgspec.md: the
+# whole meta, on Gemini; Gopher says it in a type-3 line).
+PG_UNAVAILABLE="40 guestbook temporarily unavailable"
+
 # pg_capsule: sample_capsule, a PostgreSQL server in $pg (pg_start), and
 # $pgconf, a configuration whose guestbook is in it (schema $schema), with
 # the rate limits out of the way; instance NAME -c "$pgconf" starts a
@@ -965,6 +969,17 @@ pg_capsule() {
 	pgconf=$work/pg.conf
 	printf 'guestbook = %s\nguestbook_limit = 100000\nguestbook_global = 10000000\nmax_connections_per_address = 5000\n' \
 	    "$(pg_uri "$pg")" >"$pgconf"
+}
+
+# pg_two [LINE...]: pg_capsule, with the LINEs added to $pgconf, and two
+# instances of it, a and b (b the current one); $first is the URL of the
+# first review without .gmi.
+pg_two() {
+	pg_capsule
+	[ $# -gt 0 ] && printf '%s\n' "$@" >>"$pgconf"
+	instance a -c "$pgconf"
+	instance b -c "$pgconf"
+	first=gemini://localhost/reviews/2026-03-01-first
 }
 
 # pg_texts: the text field of every entry record in $schema.records, one a
@@ -995,10 +1010,29 @@ load_waves() {
 	(
 		for ((w = 1; w <= waves; w++)); do
 			timeout 120 "$GEMCLI" -n "$size" -L -t 100 -s localhost 127.0.0.1 "$port" \
-			    "gemini://localhost/guestbook/sign?$prefix%20$w-{n}" 2>/dev/null | sed "s/^/$w-/"
+			    "gemini://localhost/guestbook/sign?$prefix%20$w-{n}" 2>/dev/null |
+			    awk -v w="$w" '/^[0-9]+ / { print w "-" $0 }'	# not its "ok=N failed=N" line
 		done >>"$out"
 	) &
 	load=$!
+}
+
+# load_both WAVES SIZE PREFIX: load_waves on instances a and b at once,
+# signing "PREFIX a W-N" and "PREFIX b W-N", answers in $work/a.out and
+# $work/b.out; their pids in $loada and $loadb.
+load_both() {
+	load_waves a "$1" "$2" "$3 a" "$work/a.out"
+	loada=$load
+	load_waves b "$1" "$2" "$3 b" "$work/b.out"
+	loadb=$load
+}
+
+# answered_all NAME N: two checks after load_both, for instance NAME: all
+# N of its clients got an answer, and each was a 30 or $PG_UNAVAILABLE.
+answered_all() {
+	expect "every client of $1 got an answer" "$2" "$(wc -l <"$work/$1.out")"
+	expect "every client of $1 got 30 or 40 with the reason" "" \
+	    "$(grep -v '^[^ ]* 30 gemini://localhost:[0-9]*/guestbook/$' "$work/$1.out" | grep -v "^[^ ]* $PG_UNAVAILABLE\$" | head -n 3)"
 }
 
 # pg_rows PATTERN: how many rows of $schema.records match the LIKE PATTERN.
@@ -1007,12 +1041,12 @@ pg_rows() { pg_sql "$pg" "SELECT count(*) FROM $schema.records WHERE record LIKE
 # pg_backends: the process ids of the sessions marquee's role has open.
 pg_backends() { pg_sql "$pg" "SELECT pid FROM pg_stat_activity WHERE usename = 'marquee'"; }
 
-# acked_all NAME OUT PREFIX: two checks after load_waves: every client
-# answered 30 in OUT has its "PREFIX W-N" entry in the table, and no entry
-# is there twice.
+# acked_all NAME PREFIX: two checks after load_both, for instance NAME:
+# every client answered 30 in $work/NAME.out has its "PREFIX NAME W-N"
+# entry in the table, and no entry is there twice.
 acked_all() {
 	pg_texts >"$work/texts"
-	expect "$1: every acknowledged entry is in the table ($(grep -c '^[^ ]* 30 ' "$2") acknowledged)" 0 \
-	    "$(acked_missing "$2" "$3" "$work/texts")"
+	expect "$1: every acknowledged entry is in the table ($(grep -c '^[^ ]* 30 ' "$work/$1.out") acknowledged)" 0 \
+	    "$(acked_missing "$work/$1.out" "$2 $1" "$work/texts")"
 	expect "$1: no entry stored twice" "" "$(twice "$work/texts" | head -n 3)"
 }

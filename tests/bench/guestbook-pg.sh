@@ -31,7 +31,7 @@ echo "# Bench capsule" >"$work/capsule/index.gmi"
 limits='max_connections = 5000
 max_connections_per_address = 5000
 guestbook_limit = 1000000
-guestbook_global = 100000000'
+guestbook_global = 10000000'
 echo "$limits" >"$work/file.conf"
 pg=$work/pg
 pg_start "$pg"

@@ -4,8 +4,9 @@
 # role without the grants to create or use the schema, a database that is
 # not there (no server on the socket, a server stopped), a schema of an
 # unknown version. Each makes `marquee -n` and the start print one error
-# line saying why and exit non-zero, with no guestbook file made; a good
-# URI passes -n, with or without a password.
+# line saying why and exit non-zero, with no guestbook file made; so do
+# two hosts whose names would share one schema in one database; a good
+# URI passes -n, with or without a password, which is never printed.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
 pg_capsule
@@ -62,17 +63,44 @@ timeout 30 "$MARQUEE" -n -c "$work/bad.conf" -H localhost -r "$root" -d "$certs"
 expect "a good URI passes -n" 0 $?
 expect_match "and -n says OK" "configuration OK" "$(cat "$work/out")"
 expect "the schema is there, at version 1" 1 "$(pg_sql "$pg" "SELECT version FROM marquee_localhost.version")"
-conf_with "$(pg_uri "$pg" marquee marquee_pw)&password=$PG_PASSWORD"
+# The right password, in a database of its own (the schema above is the
+# role marquee's, which marquee_pw may not use): -n passes and prints the
+# URI without the password, as the log does.
+pg_sql "$pg" "CREATE DATABASE pwdb OWNER marquee_pw" postgres
+conf_with "$(pg_uri "$pg" pwdb marquee_pw)&password=$PG_PASSWORD"
 timeout 30 "$MARQUEE" -n -c "$work/bad.conf" -H localhost -r "$root" -d "$certs" -s "$state" >"$work/out" 2>&1
 expect "the right password passes -n" 0 $?
+expect_no "-n does not print the password" "$PG_PASSWORD" "$(cat "$work/out")"
+instance pw -c "$work/bad.conf"
+expect "the right password: an append" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?With%20a%20password.")"
+instance_stop pw
+expect_no "the log does not hold the password" "$PG_PASSWORD" "$(cat "$log" "$work/stderr.$port")"
 
 # A schema that exists, but not for this role, or of another version.
 conf_with "$(pg_uri "$pg" marquee nogrants)"
-refused "a role without grants on the schema" "permission denied"
+refused "a role without grants on the schema" "permission denied|no [A-Z]+ on|GRANT"
 pg_sql "$pg" "UPDATE marquee_localhost.version SET version = 99"
 conf_with "$(pg_uri "$pg")"
 refused "a schema of version 99" "version.*99|99.*version"
 pg_sql "$pg" "UPDATE marquee_localhost.version SET version = 1"
+
+# Two hosts whose names make one schema (a.test and a-test are both
+# marquee_a_test) in one database would share a guestbook: refused.
+mkdir -p "$work/other"
+cat >"$work/two.conf" <<CONF
+hostname = a.test
+root = $root
+certs = $certs
+state = $state
+guestbook = $(pg_uri "$pg")
+[a-test]
+root = $work/other
+guestbook = $(pg_uri "$pg")
+CONF
+timeout 30 "$MARQUEE" -n -c "$work/two.conf" >"$work/out" 2>&1
+rc=$?
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then pass; else fail "two hosts sharing schema marquee_a_test: marquee -n exits $rc"; fi
+expect_match "two hosts sharing a schema: -n names it" "marquee_a_test" "$(errors)"
 
 pg_stop "$pg"
 refused "a server stopped" "$pg/sock.*(No such file|failed|could not connect)"

@@ -8,10 +8,7 @@
 # once, in the table and on both pages.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
-pg_capsule
-instance a -c "$pgconf"
-instance b -c "$pgconf"
-first=gemini://localhost/reviews/2026-03-01-first
+pg_two
 back=reviews/2026-03-01-first.gmi
 client_cert fan fan
 

@@ -7,22 +7,17 @@
 # by sequence number and shows the same guestbook as the other.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
-pg_capsule
-instance a -c "$pgconf"
-instance b -c "$pgconf"
+pg_two
 
-load_waves a 10 60 "from a" "$work/a.out"
-loada=$load
-load_waves b 10 60 "from b" "$work/b.out"
-loadb=$load
+load_both 10 60 from
 # Mid-load: once 150 of A's entries are in the table (or 20 s passed).
 within 20 eval '[ "$(pg_rows "%from a %")" -ge 150 ]'
 instance_kill a
 wait "$loada" "$loadb"
 echo "   $(grep -c '^[^ ]* 30 ' "$work/a.out") of A's and $(grep -c '^[^ ]* 30 ' "$work/b.out") of B's appends acknowledged; A killed"
 if [ "$(grep -c '^[^ ]* 30 ' "$work/a.out")" -gt 0 ]; then pass; else fail "A acknowledged nothing before kill -9"; fi
-acked_all "A, killed" "$work/a.out" "from a"
-acked_all "B" "$work/b.out" "from b"
+acked_all a from
+acked_all b from
 
 # B shows the newest entry of the table, whoever wrote it.
 newest=$(pg_sql "$pg" "SELECT id FROM $schema.records WHERE id > 0 ORDER BY id DESC LIMIT 1")

@@ -10,12 +10,9 @@
 # clean stop (pg_ctl -m fast), then a crash (-m immediate).
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
-pg_capsule
-instance a -c "$pgconf"
-instance b -c "$pgconf"
-first=gemini://localhost/reviews/2026-03-01-first
+pg_two
 back=reviews/2026-03-01-first.gmi
-unavailable="40 guestbook temporarily unavailable"
+unavailable=$PG_UNAVAILABLE
 client_cert fan fan
 
 on a
@@ -45,12 +42,12 @@ pages() {
 # with the reason, one check each.
 refused() {
 	on "$1"
-	expect "$2: a response on $1" "$unavailable" "$(header "$first/respond?During%20$2.")"
-	expect "$2: a note on $1" "$unavailable" "$(header "gemini://localhost/guestbook/sign?During%20$2.")"
-	expect "$2: a reply on $1" "$unavailable" "$(header "$first/responses/$id/reply?During%20$2.")"
+	expect "$2: a response on $1" "$unavailable" "$(header "$first/respond?During%20${2// /%20}.")"
+	expect "$2: a note on $1" "$unavailable" "$(header "gemini://localhost/guestbook/sign?During%20${2// /%20}.")"
+	expect "$2: a reply on $1" "$unavailable" "$(header "$first/responses/$id/reply?During%20${2// /%20}.")"
 	expect "$2: a like on $1" "$unavailable" "$(s_client_as fan "$first/like")"
 	expect_match "$2: a note over Gopher on $1: a type-3 line with the reason" "^3[^	]*guestbook temporarily unavailable" \
-	    "$(curl -s "gopher://127.0.0.1:$gport/7/guestbook/sign%09During%20$2.")"
+	    "$(curl -s "gopher://127.0.0.1:$gport/7/guestbook/sign%09During%20${2// /%20}.")"
 }
 
 # outage N MODE: the Nth outage, PostgreSQL stopped with pg_ctl -m MODE,

@@ -22,7 +22,7 @@ expect "marquee's session is a TCP one" "127.0.0.1" \
     "$(pg_sql "$pg" "SELECT DISTINCT host(client_addr) FROM pg_stat_activity WHERE usename = 'marquee_pw'")"
 
 pg_stop "$pg"
-expect "unavailable while the database is down" "40 guestbook temporarily unavailable" \
+expect "unavailable while the database is down" "$PG_UNAVAILABLE" \
     "$(header "gemini://localhost/guestbook/sign?While%20down.")"
 pg_start "$pg"
 within 15 header_is "30 gemini://localhost:$port/guestbook/" "gemini://localhost/guestbook/sign?After%20the%20restart." &&

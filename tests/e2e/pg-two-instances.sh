@@ -8,11 +8,7 @@
 # every page and feed is the same from either instance.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
-pg_capsule
-echo "root = $root" >>"$pgconf"
-instance a -c "$pgconf"
-instance b -c "$pgconf"
-first=gemini://localhost/reviews/2026-03-01-first
+pg_two "root = $work/capsule"
 client_cert liker liker
 
 on a
@@ -31,7 +27,7 @@ expect "a note on B" "30 gemini://localhost:$port/guestbook/" "$(header "gemini:
 on a
 wait_page "$first.gmi" "> Replied on B." && pass || fail "B's reply is not on A's review page"
 gem "$first.gmi" >/dev/null
-expect_match "A threads it under the response it answers" $'> Written on A\\.\n(=>[^\n]*\n)*### \u21b3 anonymous' "$(cat "$work/body")"
+expect_match "A threads it under the response it answers" $'> Written on A\\.\n(=>[^\n]*\n|\n)*### \u21b3 anonymous' "$(cat "$work/body")"
 wait_page "gemini://localhost/guestbook/" "> A note from B." && pass || fail "B's note is not on A's guestbook"
 expect "a like on A" "30 gemini://localhost:$port/reviews/2026-03-01-first.gmi" "$(s_client_as liker "$first/like")"
 on b
