@@ -776,6 +776,7 @@ static const char *
 host_clash(const struct config *c, const struct host_config *h)
 {
 	const struct host_config	*o;
+	char				 schema_o[GB_SCHEMA_MAX + 1], schema_h[GB_SCHEMA_MAX + 1];
 
 	if (h->gopher_port == c->gemini_port)
 		return reasonf("[%s]: gopher_port %u is the Gemini port", h->name,
@@ -786,10 +787,18 @@ host_clash(const struct config *c, const struct host_config *h)
 		if (h->gopher_port != 0 && o->gopher_port == h->gopher_port)
 			return reasonf("[%s]: gopher_port %u is already %s's", h->name,
 			    h->gopher_port, o->name);
-		/* One database holds many hosts' guestbooks, each in its schema. */
-		if (strcmp(o->guestbook, h->guestbook) == 0 && !gbwhere_is_postgresql(h->guestbook))
+		if (strcmp(o->guestbook, h->guestbook) != 0)
+			continue;
+		if (!gbwhere_is_postgresql(h->guestbook))
 			return reasonf("[%s]: guestbook %s is already %s's", h->name,
 			    h->guestbook, o->name);
+		/* One database holds many hosts' guestbooks, each in its schema: two names may make one. */
+		gbwhere_schema(o->name, schema_o);
+		gbwhere_schema(h->name, schema_h);
+		if (strcmp(schema_o, schema_h) == 0)
+			return reasonf("[%s]: hosts %s and %s would share the schema %s in one "
+			    "database; give one a guestbook of its own", h->name, o->name, h->name,
+			    schema_o);
 	}
 	return NULL;
 }

@@ -104,6 +104,9 @@ test_hosts(void)
 	    ":2: [b.test]: guestbook /g.log is already localhost's");
 	check_refused("[b.test]\nroot = /b\nguestbook = postgresql:///m?bogus=1\n",
 	    ":3: invalid URI query parameter: \"bogus\"");
+	check_refused("hostname = a.test\nguestbook = postgresql:///m\n[a-test]\nroot = /b\n"
+	    "guestbook = postgresql:///m\n", ":3: [a-test]: hosts a.test and a-test would share "
+	    "the schema marquee_a_test in one database; give one a guestbook of its own");
 	check_refused("guestbook = postgres://%zz/m\n",
 	    ":1: a '%' not followed by two hex digits in the guestbook URI");
 	check_refused("[b.test\n", ":1: expected '[hostname]'");
