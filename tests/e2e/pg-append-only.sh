@@ -2,9 +2,10 @@
 # A postgresql:// guestbook is append-only in the database itself: UPDATE,
 # DELETE and TRUNCATE of the records table are refused with an error saying
 # "append-only", as marquee's own role and as the superuser, and the rows
-# stay as they were. A role with only the README's grants (CONNECT, USAGE,
-# INSERT, SELECT on a schema marquee created before) runs marquee: its
-# appends are saved, and it cannot change a row.
+# stay as they were. A role with only the README's grants (CONNECT; USAGE
+# on the schema; SELECT and INSERT on records; SELECT on version; USAGE on
+# entry_ids), on a schema another role made, runs marquee: its appends are
+# saved, and it cannot change a row.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
 pg_capsule
@@ -34,8 +35,9 @@ expect "every row as it was" "$before" "$(digest)"
 pg_sql "$pg" "CREATE ROLE writer LOGIN;
 	GRANT CONNECT ON DATABASE marquee TO writer;
 	GRANT USAGE ON SCHEMA $schema TO writer;
-	GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA $schema TO writer;
-	GRANT USAGE ON ALL SEQUENCES IN SCHEMA $schema TO writer;"
+	GRANT SELECT, INSERT ON $schema.records TO writer;
+	GRANT SELECT ON $schema.version TO writer;
+	GRANT USAGE ON SEQUENCE $schema.entry_ids TO writer;"
 sed "s/user=marquee/user=writer/" "$pgconf" >"$work/writer.conf"
 instance w -c "$work/writer.conf"
 expect "the writer role appends" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?By%20the%20writer.")"
