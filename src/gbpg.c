@@ -158,7 +158,8 @@ pg_wait(struct gbpg *g, const char **reason)
 	*reason = "no answer to a query";
 	return NULL;
 lost:
-	*reason = now_ms() >= deadline ? "no answer within 10 s" : pg_error(g->conn);
+	*reason = now_ms() >= deadline ? reasonf("no answer within %d s", QUERY_TIMEOUT_MS / 1000) :
+	    pg_error(g->conn);
 	PQclear(res);
 	return NULL;
 }

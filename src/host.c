@@ -137,7 +137,7 @@ host_check_guestbook(const struct config *c, size_t id, const char **reason)
 	return 0;
 }
 
-/* Makes the directory of the guestbook log if it is missing. */
+/* Makes the directory of path (a guestbook log, or the trash when the guestbook is in a database) if it is missing. */
 static int
 guestbook_dir(const char *log_path, const char **reason)
 {
