@@ -125,7 +125,9 @@ static void
 likes_of(struct guestbook *gb, struct likes *l)
 {
 	guestbook_each_like(gb, likes_add, l);
-	qsort(l->v, l->n, sizeof(*l->v), str_cmp);
+	/* No likes leave l->v NULL, which qsort may not be given. */
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), str_cmp);
 }
 
 static void
