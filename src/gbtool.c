@@ -125,7 +125,8 @@ static void
 likes_of(struct guestbook *gb, struct likes *l)
 {
 	guestbook_each_like(gb, likes_add, l);
-	qsort(l->v, l->n, sizeof(*l->v), str_cmp);
+	if (l->n > 0)	/* l->v is NULL without likes, which qsort may not be given */
+		qsort(l->v, l->n, sizeof(*l->v), str_cmp);
 }
 
 static void
