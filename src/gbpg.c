@@ -365,26 +365,36 @@ hex_of(const unsigned char *b, size_t n, char *out)
 		snprintf(out + 2 * i, 3, "%02x", b[i]);
 }
 
-/* The duplicate key of an append: its digest for an entry, the liker and review for a like. */
+/*
+ * The duplicate key of an append: "e:" and its digest for an entry, "l:"
+ * and a digest of the liker and review for a like (a slug may hold the
+ * comma that separates keys), or "-" when the digest cannot be made (no
+ * memory): the view still counts a certificate's like once.
+ */
 static void
 key_of(const struct append *p, char *out, size_t size)
 {
 	unsigned char	md[EVP_MAX_MD_SIZE];
-	char		hex[2 * GB_DEDUPE_BYTES + 1];
-	struct buf	b = { 0 };
+	char		hex[2 * GB_DEDUPE_BYTES + 1], who[FINGERPRINT_HEX + SLUG_MAX + 1];
 	unsigned	mdlen = 0;
+	size_t		n;
 
 	if (p->rec.kind == RECORD_ENTRY) {
 		hex_of(p->dedupe, GB_DEDUPE_BYTES, hex);
 		snprintf(out, size, "e:%s", hex);
 		return;
 	}
-	buf_printf(&b, "%s%c%s", p->rec.fingerprint, '\0', p->rec.slug);
-	if (b.failed || !EVP_Digest(b.data, b.len, md, &mdlen, EVP_sha256(), NULL))
-		mdlen = 0;
-	buf_free(&b);
-	hex_of(md, mdlen < GB_DEDUPE_BYTES ? mdlen : GB_DEDUPE_BYTES, hex);
-	snprintf(out, size, "l:%s", mdlen > 0 ? hex : p->rec.fingerprint);
+	/* The fingerprint, its NUL, then the slug: fits, both bounded by their fields. */
+	n = strlen(p->rec.fingerprint) + 1;
+	memcpy(who, p->rec.fingerprint, n);
+	memcpy(who + n, p->rec.slug, strlen(p->rec.slug));
+	if (!EVP_Digest(who, n + strlen(p->rec.slug), md, &mdlen, EVP_sha256(), NULL) ||
+	    mdlen < GB_DEDUPE_BYTES) {
+		snprintf(out, size, "-");
+		return;
+	}
+	hex_of(md, GB_DEDUPE_BYTES, hex);
+	snprintf(out, size, "l:%s", hex);
 }
 
 static void

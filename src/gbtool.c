@@ -125,8 +125,7 @@ static void
 likes_of(struct guestbook *gb, struct likes *l)
 {
 	guestbook_each_like(gb, likes_add, l);
-	/* No likes leave l->v NULL, which qsort may not be given. */
-	if (l->n > 1)
+	if (l->n > 0)	/* l->v is NULL without likes, which qsort may not be given */
 		qsort(l->v, l->n, sizeof(*l->v), str_cmp);
 }
 
