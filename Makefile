@@ -11,7 +11,7 @@ CFLAGS	?= -O2 -g
 WARN	 = -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wformat=2 -Wvla
 CPPFLAGS += -D_GNU_SOURCE
-PKGS	 = openssl libmagic libxml-2.0
+PKGS	 = openssl libmagic libxml-2.0 libpq
 LIBS	 = $$(pkg-config --libs $(PKGS)) -lpthread
 PKGCFLAGS = $$(pkg-config --cflags $(PKGS))
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -35,9 +35,9 @@ FUZZ_REPLAY = $(FUZZ:%=build/fuzz-replay/%)
 FUZZ_SECONDS ?= 60
 
 # Debian packages each step needs; installed when root, else named.
-BUILD_DEBS = build-essential pkg-config libssl-dev libmagic-dev libxml2-dev
-CHECK_DEBS = openssl curl lynx gopher libxml2-utils clang mandoc
-BENCH_DEBS = molly-brown gophernicus systemd util-linux
+BUILD_DEBS = build-essential pkg-config libssl-dev libmagic-dev libxml2-dev libpq-dev
+CHECK_DEBS = openssl curl lynx gopher libxml2-utils clang mandoc postgresql haproxy
+BENCH_DEBS = molly-brown gophernicus systemd util-linux postgresql
 
 all: marquee
 
@@ -65,9 +65,10 @@ build/asan/marquee: $(ASAN_OBJS)
 
 # Unit tests link only the pure modules: parsers and renderers, no sockets or TLS.
 # The WordPress export's reader and converter are pure too; they link libxml2.
-PURE	 = src/utf8.c src/limit.c src/proxy.c src/record.c src/request.c src/review.c src/gemlog.c src/gemtext.c src/config.c src/buf.c src/log.c src/html2gmi.c src/wxr.c
-XMLCFLAGS = $$(pkg-config --cflags libxml-2.0)
-XMLLIBS	 = $$(pkg-config --libs libxml-2.0)
+PURE	 = src/utf8.c src/limit.c src/proxy.c src/record.c src/request.c src/review.c src/gemlog.c src/gemtext.c src/config.c src/gbwhere.c src/gbexport.c src/buf.c src/log.c src/html2gmi.c src/wxr.c
+# gbwhere.c checks a guestbook URI with libpq's parser (no connection): it links libpq too.
+XMLCFLAGS = $$(pkg-config --cflags libxml-2.0 libpq)
+XMLLIBS	 = $$(pkg-config --libs libxml-2.0 libpq)
 
 build/test_%: tests/unit/test_%.c $(PURE) tests/unit/harness.h $(HDRS) build/.check-deps
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(XMLCFLAGS) -Isrc -o $@ $< $(PURE) $(XMLLIBS)
@@ -140,11 +141,15 @@ fuzz-replay: $(FUZZ_REPLAY)
 fuzz: build/.check-deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) PURE="$(PURE)" tests/fuzz/run.sh build/fuzz
 
+# The PostgreSQL guestbook benchmark's Gopher client, sharing nothing with the server.
+build/gbvisible: tests/bench/gbvisible.c tests/bench/timing.h build/.deps
+	$(CC) $(WARN) $(CPPFLAGS) -O2 -g -o $@ $<
+
 # A WordPress export for the import benchmark.
 build/wxrgen: tests/bench/wxrgen.c build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g -o $@ $<
 
-bench: marquee build/loadgen build/gemcli build/titancli build/recgen build/pagebench build/gbappend build/scanbench build/wxrgen
+bench: marquee build/loadgen build/gemcli build/titancli build/recgen build/pagebench build/gbappend build/scanbench build/wxrgen build/gbvisible
 	@tests/need bench $(BENCH_DEBS)
 	tests/bench/run.sh
 	tests/bench/index.sh
@@ -152,6 +157,7 @@ bench: marquee build/loadgen build/gemcli build/titancli build/recgen build/page
 	tests/bench/gopher.sh
 	tests/bench/pages.sh
 	tests/bench/guestbook.sh
+	tests/bench/guestbook-pg.sh
 	tests/bench/conversations.sh
 	tests/bench/flood.sh
 	tests/bench/titan.sh

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "gbwhere.h"
 #include "log.h"
 #include "review.h"
 
@@ -294,7 +295,7 @@ set_token(char *dst, size_t size, const char *value, const char **reason)
 
 enum key_kind {
 	KIND_STRING, KIND_NUMBER, KIND_BOOL, KIND_HOST, KIND_LANG, KIND_OWNERS, KIND_MODERATION,
-	KIND_PATHS, KIND_TOKEN
+	KIND_PATHS, KIND_TOKEN, KIND_GUESTBOOK
 };
 
 /*
@@ -328,7 +329,7 @@ static const struct key {
 	HOST_KEY("cert",                  cert,                        KIND_STRING, 0, 0),
 	HOST_KEY("key",                   key,                         KIND_STRING, 0, 0),
 	HOST_KEY("lang",                  lang,                        KIND_LANG,   0, 0),
-	HOST_KEY("guestbook",             guestbook,                   KIND_STRING, 0, 0),
+	HOST_KEY("guestbook",             guestbook,                   KIND_GUESTBOOK, 0, 0),
 	HOST_KEY("public_gopher_port",    public_gopher_port,          KIND_NUMBER, 1, 65535),
 	HOST_KEY("author",                author,                      KIND_STRING, 0, 0),
 	HOST_KEY("owner",                 owner,                       KIND_OWNERS, 0, 0),
@@ -359,6 +360,15 @@ static const struct key {
 	RESTART_KEY("chroot",             chroot,                      KIND_STRING, 0, 0),
 	RESTART_KEY("public_port",        public_port,                 KIND_NUMBER, 1, 65535),
 };
+
+/* A guestbook log's path, or a PostgreSQL URI, checked as far as libpq reads it without connecting. */
+static int
+set_guestbook(char *dst, size_t size, const char *value, const char **reason)
+{
+	if (gbwhere_is_postgresql(value) && gbwhere_check_uri(value, reason) == -1)
+		return -1;
+	return set_string(dst, size, value, reason);
+}
 
 /* Sets key name of c, or of host h when it is a host's key. */
 static int
@@ -402,6 +412,8 @@ set_key(struct config *c, struct host_config *h, const char *name,
 			return set_titan_paths(field, k->size, value, reason);
 		case KIND_TOKEN:
 			return set_token(field, k->size, value, reason);
+		case KIND_GUESTBOOK:
+			return set_guestbook(field, k->size, value, reason);
 		}
 	}
 	*reason = reasonf("unknown key '%s'", name);
@@ -516,10 +528,16 @@ config_jailed(const struct config *c, const char *cwd, const char **reason)
 		    jail_field(c, cwd, "cert", h->cert, reason) == -1 ||
 		    jail_field(c, cwd, "key", h->key, reason) == -1)
 			goto fail;
-		/* A log outside stays open from the start, but could not be opened anew. */
-		if (config_jail_path(c, cwd, h->guestbook, inside, sizeof(inside), &why) == -1)
-			inside[0] = '\0';
-		memcpy(h->guestbook, inside, sizeof(inside));
+		/*
+		 * A log outside stays open from the start, but could not be opened
+		 * anew. A database's URI is no path: it stays as it is.
+		 */
+		if (!gbwhere_is_postgresql(h->guestbook)) {
+			if (config_jail_path(c, cwd, h->guestbook, inside, sizeof(inside),
+			    &why) == -1)
+				inside[0] = '\0';
+			memcpy(h->guestbook, inside, sizeof(inside));
+		}
 		/* And so does the trash. */
 		if (config_jail_path(c, cwd, h->trash, inside, sizeof(inside), &why) == -1)
 			inside[0] = '\0';
@@ -683,7 +701,11 @@ config_host_problem(const struct config *c, const struct host_config *h,
 	return reasonf("%s:%u: %s", c->file, h->line, problem);
 }
 
-/* Titan's defaults (reviews/ and drafts/, 1 MiB) and its trash beside the guestbook log. */
+/*
+ * Titan's defaults (reviews/ and drafts/, 1 MiB) and its trash beside the
+ * guestbook log, or in the state directory when the guestbook is in a
+ * database (host.c puts the dates log beside the trash then).
+ */
 static int
 titan_finish(const struct config *c, struct host_config *h, const char **reason)
 {
@@ -699,7 +721,12 @@ titan_finish(const struct config *c, struct host_config *h, const char **reason)
 		    "owner certificate or a titan_token: nobody could upload", h->name));
 		return -1;
 	}
-	memcpy(dir, h->guestbook, sizeof(dir));
+	if (!gbwhere_is_postgresql(h->guestbook))
+		memcpy(dir, h->guestbook, sizeof(dir));
+	else if ((size_t)snprintf(dir, sizeof(dir), "%s/", c->state) >= sizeof(dir)) {
+		*reason = config_host_problem(c, h, "trash path too long");
+		return -1;
+	}
 	n = strlen(dir);
 	while (n > 0 && dir[n - 1] != '/')
 		n--;
@@ -749,6 +776,7 @@ static const char *
 host_clash(const struct config *c, const struct host_config *h)
 {
 	const struct host_config	*o;
+	char				 schema_o[GB_SCHEMA_MAX + 1], schema_h[GB_SCHEMA_MAX + 1];
 
 	if (h->gopher_port == c->gemini_port)
 		return reasonf("[%s]: gopher_port %u is the Gemini port", h->name,
@@ -759,9 +787,18 @@ host_clash(const struct config *c, const struct host_config *h)
 		if (h->gopher_port != 0 && o->gopher_port == h->gopher_port)
 			return reasonf("[%s]: gopher_port %u is already %s's", h->name,
 			    h->gopher_port, o->name);
-		if (strcmp(o->guestbook, h->guestbook) == 0)
+		if (strcmp(o->guestbook, h->guestbook) != 0)
+			continue;
+		if (!gbwhere_is_postgresql(h->guestbook))
 			return reasonf("[%s]: guestbook %s is already %s's", h->name,
 			    h->guestbook, o->name);
+		/* One database holds many hosts' guestbooks, each in its schema: two names may make one. */
+		gbwhere_schema(o->name, schema_o);
+		gbwhere_schema(h->name, schema_h);
+		if (strcmp(schema_o, schema_h) == 0)
+			return reasonf("[%s]: hosts %s and %s would share the schema %s in one "
+			    "database; give one a guestbook of its own", h->name, o->name, h->name,
+			    schema_o);
 	}
 	return NULL;
 }

@@ -133,6 +133,20 @@ entry_signer(const struct request *req, struct record *r)
 		memcpy(r->fingerprint, req->fingerprint, sizeof(r->fingerprint));
 }
 
+/*
+ * A 40 for an append the guestbook did not take: "Not saved: " and why,
+ * but while its database is away, the whole meta is GUESTBOOK_UNAVAILABLE,
+ * the same on every instance and page, for a client to tell apart.
+ */
+static void
+not_saved(struct response *resp, const char *reason)
+{
+	if (strcmp(reason, GUESTBOOK_UNAVAILABLE) == 0)
+		response_set(resp, STATUS_TEMPORARY_FAILURE, "%s", reason);
+	else
+		response_set(resp, STATUS_TEMPORARY_FAILURE, "Not saved: %s", reason);
+}
+
 /* Hands r to the guestbook's writer; resp waits for it, or says why not. */
 static void
 queue(const struct request *req, const struct record *r, struct response *resp)
@@ -141,7 +155,7 @@ queue(const struct request *req, const struct record *r, struct response *resp)
 
 	if ((resp->pending = guestbook_submit(req->host->guestbook, r, req->has_certificate ?
 	    req->fingerprint : req->peer, &reason)) == NULL)
-		response_set(resp, STATUS_TEMPORARY_FAILURE, "Not saved: %s", reason);
+		not_saved(resp, reason);
 }
 
 /*
@@ -245,7 +259,7 @@ settled(const struct request *req, const struct input *in, struct response *resp
 
 	/* Why it failed is logged by the guestbook, once, not for every reader. */
 	if (pending_result(req->settled, &id, &reason) == -1)
-		response_set(resp, STATUS_TEMPORARY_FAILURE, "Not saved: %s", reason);
+		not_saved(resp, reason);
 	else
 		thank(req, in, id, resp);
 }

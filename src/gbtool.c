@@ -9,6 +9,10 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +23,9 @@
 
 #include "capsule.h"
 #include "config.h"
+#include "gbexport.h"
 #include "gbtool.h"
+#include "gbwhere.h"
 #include "guestbook.h"
 #include "limit.h"
 
@@ -89,13 +95,65 @@ target_text(const char *target)
 	return strncmp(target, ADDRESS_PREFIX, n) == 0 ? target + n : target;
 }
 
-static void
-export_like(void *arg, const char *slug, const char *fingerprint)
+/* Every like as "slug TAB fingerprint", sorted: the store's order is its hash table's. */
+struct likes {
+	char	**v;		/* owned, as is each string */
+	size_t	  n;
+};
+
+static int
+str_cmp(const void *a, const void *b)
 {
-	(void)arg;
-	fputs("{\"like\":", stdout);
-	put_json_string(stdout, slug, strlen(slug));
-	printf(",\"fingerprint\":\"%s\"}\n", fingerprint);
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+likes_add(void *arg, const char *slug, const char *fingerprint)
+{
+	struct likes	*l = arg;
+	char		**nv, *s;
+
+	if ((nv = reallocarray(l->v, l->n + 1, sizeof(*nv))) == NULL)
+		return;
+	l->v = nv;
+	if (asprintf(&s, "%s\t%s", slug, fingerprint) != -1)
+		l->v[l->n++] = s;
+}
+
+/* The likes of gb, sorted, into l (freed by likes_free). */
+static void
+likes_of(struct guestbook *gb, struct likes *l)
+{
+	guestbook_each_like(gb, likes_add, l);
+	if (l->n > 0)	/* l->v is NULL without likes, which qsort may not be given */
+		qsort(l->v, l->n, sizeof(*l->v), str_cmp);
+}
+
+static void
+likes_free(struct likes *l)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+static void
+export_likes(struct guestbook *gb)
+{
+	struct likes	 l = { 0 };
+	const char	*tab;
+	size_t		 i;
+
+	likes_of(gb, &l);
+	for (i = 0; i < l.n; i++) {
+		tab = strchr(l.v[i], '\t');
+		fputs("{\"like\":", stdout);
+		put_json_string(stdout, l.v[i], (size_t)(tab - l.v[i]));
+		printf(",\"fingerprint\":\"%s\"}\n", tab + 1);
+	}
+	likes_free(&l);
 }
 
 /*
@@ -128,7 +186,7 @@ export_all(struct tool *t, enum record_kind kind, char **argv)
 		printf(",\"owner\":%s,\"held\":%s%s}\n", v[i]->owner ? "true" : "false",
 		    v[i]->held ? "true" : "false", v[i]->imported ? ",\"imported\":true" : "");
 	}
-	guestbook_each_like(t->gb, export_like, NULL);
+	export_likes(t->gb);
 	n = guestbook_bans(t->gb, &bans);
 	for (i = 0; i < n; i++)
 		printf("{\"ban\":\"%s\"}\n", target_text(bans[i]));
@@ -192,10 +250,17 @@ check_log(struct tool *t, enum record_kind kind, char **argv)
 	struct gb_entry	*const *v;
 	size_t		 n = guestbook_all(t->gb, &v);
 	unsigned	 problems = guestbook_problems(t->gb);
+	char		 schema[GB_SCHEMA_MAX + 1];
 
 	(void)kind;
 	(void)argv;
-	printf("guestbook %s: %zu entries, %u problems\n", t->host->guestbook, n, problems);
+	/* A URI may carry a password: the schema names a database's guestbook. */
+	if (gbwhere_is_postgresql(t->host->guestbook)) {
+		gbwhere_schema(t->host->name, schema);
+		printf("guestbook in PostgreSQL, schema %s: %zu entries, %u problems\n", schema, n,
+		    problems);
+	} else
+		printf("guestbook %s: %zu entries, %u problems\n", t->host->guestbook, n, problems);
 	return problems > 0;
 }
 
@@ -447,6 +512,270 @@ ban_change(struct tool *t, enum record_kind kind, char **argv)
 	return 0;
 }
 
+/* --- import --------------------------------------------------------------- */
+
+/* Records stored by one guestbook_import call: one write or transaction of a bounded size. */
+#define IMPORT_CHUNK	1024
+
+/* What an import brings: the records to store, in order, and what it passes over. */
+struct import {
+	struct record	*v;		/* owned */
+	size_t		 n, cap;
+	size_t		 entries, hides, likes, bans, there;
+	size_t		*at;		/* where each entry imported is in v, in id order; owned */
+	unsigned long long prev;	/* the last entry id of the file */
+	struct likes	 liked;		/* of the guestbook and the import, sorted */
+	unsigned long long last;	/* the highest entry id held or imported */
+};
+
+static int
+import_add(struct import *im, const struct record *r)
+{
+	struct record	*nv;
+	size_t		 ncap;
+
+	if (im->n == im->cap) {
+		ncap = im->cap == 0 ? 256 : 2 * im->cap;
+		if ((nv = reallocarray(im->v, ncap, sizeof(*nv))) == NULL)
+			return complain(1, "import: out of memory");
+		im->v = nv;
+		im->cap = ncap;
+	}
+	im->v[im->n++] = *r;
+	return 0;
+}
+
+/* Whether the guestbook (or this import) has the like already; puts it in the sorted list when not. */
+static int
+like_held(struct import *im, const struct record *r)
+{
+	char	*key, **nv;
+	size_t	 lo = 0, hi = im->liked.n, mid;
+	int	 cmp;
+
+	if (asprintf(&key, "%s\t%s", r->slug, r->fingerprint) == -1)
+		return 0;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((cmp = strcmp(key, im->liked.v[mid])) == 0) {
+			free(key);
+			return 1;
+		}
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if ((nv = reallocarray(im->liked.v, im->liked.n + 1, sizeof(*nv))) == NULL) {
+		free(key);
+		return 0;
+	}
+	im->liked.v = nv;
+	memmove(nv + lo + 1, nv + lo, (im->liked.n - lo) * sizeof(*nv));
+	nv[lo] = key;
+	im->liked.n++;
+	return 0;
+}
+
+/* The entry of an import already held: the same one (passed over), or another (an error). */
+static int
+entry_held(struct import *im, const struct gb_entry *e, const struct gbexport_item *it)
+{
+	if (strcmp(e->slug, it->rec.slug) != 0 || e->text_len != it->rec.text_len ||
+	    memcmp(e->text, it->rec.text, e->text_len) != 0)
+		return complain(1, "import: entry %llu is another entry in the guestbook: "
+		    "not imported", e->id);
+	im->there++;
+	if (!it->hidden || e->hidden)
+		return 0;
+	im->hides++;
+	return import_add(im, &(struct record){ .kind = RECORD_HIDE, .id = e->id });
+}
+
+/* The slug of entry id among those imported so far (in id order), or NULL. */
+static const char *
+imported_slug(const struct import *im, unsigned long long id)
+{
+	size_t	lo = 0, hi = im->entries, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (im->v[im->at[mid]].id == id)
+			return im->v[im->at[mid]].slug;
+		if (im->v[im->at[mid]].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Whether r's parent is in the guestbook or imported before it, on its review; 0, or 1 said. */
+static int
+import_parent(struct tool *t, const struct import *im, const struct record *r)
+{
+	const struct gb_entry	*up;
+	const char		*slug;
+
+	if (r->parent == 0)
+		return 0;
+	if ((up = guestbook_find(t->gb, r->parent)) != NULL)
+		slug = up->slug;
+	else if ((slug = imported_slug(im, r->parent)) == NULL)
+		return complain(1, "import: entry %llu answers %llu, which is neither in the "
+		    "guestbook nor before it", r->id, r->parent);
+	if (strcmp(slug, r->slug) != 0)
+		return complain(1, "import: entry %llu answers %llu, on another review", r->id,
+		    r->parent);
+	return 0;
+}
+
+/* The entry the item holds, checked against the guestbook and what the import adds before it. */
+static int
+import_entry(struct tool *t, struct import *im, const struct gbexport_item *it)
+{
+	const struct gb_entry	*e;
+	const struct record	*r = &it->rec;
+	size_t			*nat;
+
+	/* As export writes them: in id order, each once. */
+	if (r->id <= im->prev)
+		return complain(1, "import: entry %llu comes after entry %llu: an export lists "
+		    "each entry once, in id order", r->id, im->prev);
+	im->prev = r->id;
+	if ((e = guestbook_find(t->gb, r->id)) != NULL)
+		return entry_held(im, e, it);
+	if (r->id <= im->last && !guestbook_ids_any_order(t->gb))
+		return complain(1, "import: entry %llu: the log's ids only grow, and it holds "
+		    "%llu already: import into a log without those entries", r->id, im->last);
+	if (import_parent(t, im, r) != 0)
+		return 1;
+	if ((nat = reallocarray(im->at, im->entries + 1, sizeof(*nat))) == NULL)
+		return complain(1, "import: out of memory");
+	im->at = nat;
+	im->at[im->entries++] = im->n;
+	if (r->id > im->last)
+		im->last = r->id;
+	if (import_add(im, r) != 0)
+		return 1;
+	if (!it->hidden)
+		return 0;
+	im->hides++;
+	return import_add(im, &(struct record){ .kind = RECORD_HIDE, .id = r->id });
+}
+
+/* One item of the export: what it adds to im, unless the guestbook has it already. */
+static int
+import_item(struct tool *t, struct import *im, struct gbexport_item *it)
+{
+	struct record	ban = { .kind = RECORD_BAN };
+
+	switch (it->kind) {
+	case GBEXPORT_ENTRY:
+		return import_entry(t, im, it);
+	case GBEXPORT_LIKE:
+		if (like_held(im, &it->rec)) {
+			im->there++;
+			return 0;
+		}
+		im->likes++;
+		return import_add(im, &it->rec);
+	case GBEXPORT_BAN:
+		if (ban_target(it->rec.text, ban.text) == -1)
+			return complain(1, "import: ban '%s' is neither a certificate nor an "
+			    "address", it->rec.text);
+		ban.text_len = strlen(ban.text);
+		if (guestbook_banned(t->gb, ban.text) || config_is_owner(t->host, ban.text)) {
+			im->there++;
+			return 0;
+		}
+		im->bans++;
+		return import_add(im, &ban);
+	}
+	return 1;
+}
+
+/* Reads the export at path into im, every line checked before anything is stored. */
+static int
+import_read(struct tool *t, struct import *im, const char *path, FILE *f)
+{
+	struct gbexport_item	 it;
+	char			*line = NULL;
+	const char		*reason;
+	size_t			 cap = 0, lineno = 0;
+	ssize_t			 len;
+	int			 rc = 0;
+
+	while (rc == 0 && (len = getline(&line, &cap, f)) != -1) {
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			len--;
+		if (len == 0)
+			continue;
+		if (gbexport_parse(line, (size_t)len, &it, &reason) == -1)
+			rc = complain(1, "import: %s:%zu: %s", path, lineno, reason);
+		else
+			rc = import_item(t, im, &it);
+	}
+	if (rc == 0 && ferror(f))
+		rc = complain(1, "import: %s: %s", path, strerror(errno));
+	free(line);
+	return rc;
+}
+
+/* Stores what im holds, IMPORT_CHUNK records at a time, times of likes, hides and bans now. */
+static int
+import_store(struct tool *t, struct import *im)
+{
+	const char	*reason;
+	long long	 now = (long long)time(NULL);
+	size_t		 i, n;
+
+	for (i = 0; i < im->n; i++)
+		if (im->v[i].kind != RECORD_ENTRY)
+			im->v[i].time = now;
+	for (i = 0; i < im->n; i += n) {
+		n = im->n - i < IMPORT_CHUNK ? im->n - i : IMPORT_CHUNK;
+		if (guestbook_import(t->gb, im->v + i, n, &reason) == -1)
+			return complain(1, "import: %s (%zu of %zu records stored; importing "
+			    "again adds the rest)", reason, i, im->n);
+	}
+	return 0;
+}
+
+/*
+ * import FILE: what "guestbook export" wrote (here or on another store)
+ * added to this guestbook, ids and times kept, hides, likes and bans too;
+ * what the guestbook holds already is passed over, so importing twice
+ * adds nothing. Every line is read and checked before anything is stored.
+ */
+static int
+import_file(struct tool *t, enum record_kind kind, char **argv)
+{
+	struct import	 im = { 0 };
+	struct gb_entry	*const *v;
+	FILE		*f;
+	size_t		 i;
+	int		 rc;
+
+	(void)kind;
+	if ((f = strcmp(argv[0], "-") == 0 ? stdin : fopen(argv[0], "r")) == NULL)
+		return complain(1, "import: %s: %s", argv[0], strerror(errno));
+	likes_of(t->gb, &im.liked);
+	/* In id order: the last is the highest. */
+	if ((i = guestbook_all(t->gb, &v)) > 0)
+		im.last = v[i - 1]->id;
+	if ((rc = import_read(t, &im, argv[0], f)) == 0 && (rc = import_store(t, &im)) == 0)
+		printf("imported %zu entries, %zu hides, %zu likes, %zu bans; %zu already there\n",
+		    im.entries, im.hides, im.likes, im.bans, im.there);
+	if (f != stdin)
+		fclose(f);
+	likes_free(&im.liked);
+	free(im.at);
+	free(im.v);
+	return rc;
+}
+
 /* Commands that write append a record of kind; the others pass RECORD_ENTRY and ignore it. */
 static const struct command {
 	const char		*name;
@@ -466,7 +795,24 @@ static const struct command {
 	{ "respond",	"SLUG TEXT",		2, 2, 1, RECORD_ENTRY,	 respond },
 	{ "ban",	"FINGERPRINT|ADDRESS",	1, 1, 1, RECORD_BAN,	 ban_change },
 	{ "unban",	"FINGERPRINT|ADDRESS",	1, 1, 1, RECORD_UNBAN,	 ban_change },
+	{ "import",	"FILE",			1, 1, 1, RECORD_ENTRY,	 import_file },
 };
+
+/* Makes the log at path, and its directory, when missing; -1 with errno. */
+static int
+create_log(const char *path)
+{
+	char	dir[PATH_MAX];
+	int	fd;
+
+	snprintf(dir, sizeof(dir), "%s", path);	/* fits: a configured path */
+	if (mkdir(dirname(dir), 0750) == -1 && errno != EEXIST)
+		return -1;
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) == -1)
+		return -1;
+	close(fd);
+	return 0;
+}
 
 void
 gbtool_commands(FILE *f)
@@ -503,7 +849,11 @@ gbtool_run(const struct host_config *h, int argc, char **argv)
 	if (argc - 1 < c->min || argc - 1 > c->max)
 		return complain(2, "usage: guestbook [-h host] %s%s%s", c->name,
 		    c->operands[0] != '\0' ? " " : "", c->operands);
-	if ((t.gb = guestbook_load(h->guestbook, c->writes, &reason)) == NULL)
+	/* An import may be the first thing a host's log ever gets: make it, as the server would. */
+	if (c->run == import_file && !gbwhere_is_postgresql(h->guestbook) &&
+	    create_log(h->guestbook) == -1)
+		return complain(1, "import: %s: %s", h->guestbook, strerror(errno));
+	if ((t.gb = guestbook_load(h->guestbook, h->name, c->writes, &reason)) == NULL)
 		return complain(1, "%s", reason);
 	rc = c->run(&t, c->kind, argv + 1);
 	guestbook_close(t.gb);

@@ -1,14 +1,15 @@
 /*
- * The guestbook store: the append-only log read back at start, a committer
- * thread that appends many entries to one fdatasync, and the in-memory
- * view pages read. What the owner types at the shell is gbtool.c's.
+ * The guestbook's in-memory view and its queue of appends: what the pages
+ * read (entries, the topics and families they are said on, likes, bans,
+ * holds), the one function through which a record read back from a store
+ * changes it, and the queue that a store's committer takes batches from.
+ * Keeping the records durably is a store's: gbfile.c (the append-only
+ * log) or gbpg.c (PostgreSQL), chosen by the configured guestbook. What
+ * the owner types at the shell is gbtool.c's.
  */
 
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -16,52 +17,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/file.h>
-#include <sys/inotify.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include <openssl/evp.h>
+
+#include "gbstore.h"
 #include "guestbook.h"
+#include "gbwhere.h"
 #include "log.h"
 #include "review.h"
 #include "vocab.h"
 
-/* Log bytes read at a time when loading or following the file. */
-#define READ_CHUNK	(64 * 1024)
 /* Appends waiting at once; past this a reader is told to come back later. */
 #define QUEUE_MAX	4096
-/* Appends written by one write(2) and made durable by one fdatasync(2). */
-#define BATCH_MAX	256
-/* The rule: the same text from the same client within a minute is stored once. */
-#define DEDUPE_SECONDS	60
-/* Recent appends remembered for that check; the global cap keeps a minute's worth far smaller. */
-#define DEDUPE_MAX	1024
-
-/*
- * An append on its way to disk. The submitter and the committer each hold a
- * reference; the submitter's waits on it with pending_wait().
- */
-struct append {
-	struct pending		 base;		/* first: what a response waits for */
-	struct guestbook	*gb;
-	struct append		*next;
-	atomic_uint		 refs;
-	struct record		 rec;
-	uint64_t		 dedupe;	/* hash of client, slug, the entry answered and text */
-	/* The committer's, while it formats and writes the batch: */
-	size_t			 end;		/* where its line ends in the batch */
-	unsigned long long	 dup_id;	/* the same as an entry already on disk */
-	struct append		*dup_of;	/* the same as one earlier in this batch */
-	int			 liked;		/* a like the log holds already */
-	const char		*failed;	/* could not even be formatted */
-	int			 settled;	/* under queue_lock, as are the fields below */
-	unsigned long long	 id;		/* 0 for a like */
-	const char		*reason;	/* NULL when it is on disk */
-	void			(*wake)(void *);
-	void			*arg;
-};
 
 /* SHA-256 fingerprints as bytes, in open addressing; the zero key marks a free slot. */
 struct keyset {
@@ -89,37 +59,22 @@ struct family {
 	size_t		  n;
 };
 
-/* What the log holds, as read back; everything under gb_lock. */
+/* What the store holds, as read back; everything under gb_lock. */
 struct store {
-	struct gb_entry	**all;		/* by id, which is file order */
+	struct gb_entry	**all;		/* by id */
 	size_t		  n, cap;
 	struct topic	 *topics;	/* open addressing by slug, ntopics a power of two */
 	size_t		  ntopics, used;
 	struct family	 *families;	/* open addressing by identity, likewise */
 	size_t		  nfamilies, families_used;
-	unsigned long long last_id;
+	unsigned long long last_id;	/* the highest */
+	int		  any_order;	/* ids may come lower than last_id (gb_ids_any_order) */
 	struct keyset	  known;	/* certificates with a shown or approved entry */
 	char		**bans;		/* banned targets, in the order banned */
 	size_t		  nbans;
 };
 
-/* Following the log: where the next unread line starts. */
-struct tail {
-	int			 fd;
-	const char		*path;
-	off_t			 off;
-	unsigned long long	 line;		/* number of the line at off, from 1 */
-	int			 partial;	/* bytes after off end without LF */
-	int			 discard;	/* the line at off was reported: pass over it */
-};
-
-struct recent {
-	uint64_t		 hash;
-	long long		 time;
-	unsigned long long	 id;
-};
-
-/* One capsule's guestbook: its log, what it holds, and its committer. */
+/* One capsule's guestbook: what it holds, its queue, and the store that keeps it. */
 struct guestbook {
 	pthread_mutex_t		 gb_lock;
 	struct store		 store;		/* under gb_lock */
@@ -131,22 +86,14 @@ struct guestbook {
 
 	pthread_mutex_t		 queue_lock;	/* taken before gb_lock, never after */
 	struct append		*queue_head, **queue_tail;
-	/* The last id handed out: an entry that was written but not read back keeps its id. */
-	unsigned long long	 last_id_written;
 	size_t			 queue_len;
 	int			 queue_closed;
+	atomic_int		 unavailable;	/* the store's: submit refuses at once */
 
-	struct tail		 tail;
-	char			 log_path[PATH_MAX];
-	int			 queue_fd, ino_fd;
+	struct gb_store		*backend;	/* owned */
+	int			 queue_fd;
 	pthread_t		 committer;
 	int			 committer_started;
-	struct recent		 recent[DEDUPE_MAX];
-	size_t			 recent_next;
-	char			*batch_buf;	/* BATCH_MAX records, the committer's own */
-	int			 read_only;	/* the last append failed on a full disk; the committer's */
-	unsigned		 problems;	/* records reported as skipped or torn */
-	char			 readbuf[RECORD_MAX + READ_CHUNK];	/* the tail's */
 };
 
 static uint64_t
@@ -352,8 +299,9 @@ keyset_add(struct keyset *k, const char *hex)
 	return 1;
 }
 
+/* Room in *v for one more entry; -1 when out of memory. */
 static int
-push(struct gb_entry ***v, size_t *n, size_t *cap, struct gb_entry *e)
+reserve(struct gb_entry ***v, size_t *n, size_t *cap)
 {
 	struct gb_entry	**nv;
 	size_t		  ncap;
@@ -365,8 +313,19 @@ push(struct gb_entry ***v, size_t *n, size_t *cap, struct gb_entry *e)
 		*v = nv;
 		*cap = ncap;
 	}
-	(*v)[(*n)++] = e;
 	return 0;
+}
+
+/* Puts e in *v (room reserved) in id order: at the end, unless ids come out of order. */
+static void
+insert(struct gb_entry **v, size_t *n, struct gb_entry *e)
+{
+	size_t	i;
+
+	for (i = *n; i > 0 && v[i - 1]->id > e->id; i--)
+		v[i] = v[i - 1];
+	v[i] = e;
+	(*n)++;
 }
 
 /* One allocation holds the entry and its strings; the store owns it. */
@@ -428,6 +387,17 @@ parent_of(const struct store *s, const struct record *r, const char **reason)
 	return up;
 }
 
+/* Whether an entry record may come now: a new id, and past the last one but with any_order. */
+static int
+entry_fits(const struct store *s, const struct record *r, const char **reason)
+{
+	if (r->id == 0 || (r->id <= s->last_id && (!s->any_order || entry_find(s, r->id) != NULL))) {
+		*reason = reasonf("entry id %llu repeats or goes back", r->id);
+		return -1;
+	}
+	return 0;
+}
+
 /* Adds an entry record to s. */
 static int
 store_entry(struct store *s, const struct record *r, const char **reason)
@@ -435,33 +405,27 @@ store_entry(struct store *s, const struct record *r, const char **reason)
 	struct gb_entry	*e = NULL, *up = NULL;
 	struct topic	*t;
 
-	if (r->id <= s->last_id) {
-		*reason = reasonf("entry id %llu repeats or goes back", r->id);
+	if (entry_fits(s, r, reason) == -1)
 		return -1;
-	}
 	if (r->parent != 0 && (up = parent_of(s, r, reason)) == NULL)
 		return -1;
 	*reason = "out of memory";
 	if ((e = entry_new(r)) == NULL || (t = topic_of(s, r->slug, 1)) == NULL ||
-	    (up != NULL && push(&up->replies, &up->nreplies, &up->replies_cap, e) == -1))
-		goto fail;
-	if (push(&t->v, &t->n, &t->cap, e) == -1)
-		goto unreply;
-	if (push(&s->all, &s->n, &s->cap, e) == -1) {
-		t->n--;
-		goto unreply;
+	    (up != NULL && reserve(&up->replies, &up->nreplies, &up->replies_cap) == -1) ||
+	    reserve(&t->v, &t->n, &t->cap) == -1 || reserve(&s->all, &s->n, &s->cap) == -1) {
+		free(e);
+		return -1;
 	}
+	if (up != NULL)
+		insert(up->replies, &up->nreplies, e);
+	insert(t->v, &t->n, e);
+	insert(s->all, &s->n, e);
 	e->parent = up;
-	s->last_id = r->id;
+	if (r->id > s->last_id)
+		s->last_id = r->id;
 	if (!e->held && keyset_add(&s->known, e->fingerprint) == -1)
 		log_warn("guestbook: out of memory; entry %llu's author held as new", e->id);
 	return 0;
-unreply:
-	if (up != NULL)
-		up->nreplies--;
-fail:
-	free(e);
-	return -1;
 }
 
 /* Adds a ban, or takes one away. */
@@ -555,166 +519,112 @@ store_free(struct store *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/*
- * Applies one line of the log; a bad one is reported with its place and
- * skipped. With owners_only, readers' entries and likes are passed over (a
- * batch whose sync failed) but the owner's records among them still count.
- */
-static void
-apply_line(struct guestbook *gb, const char *line, size_t len, int owners_only)
-{
-	struct tail	*t = &gb->tail;
-	struct record	 r;
-	const char	*reason;
-	int		 rc;
+/* --- What the stores call ------------------------------------------------- */
 
-	if (len == 0)
-		return;		/* the LF that ended a torn record */
-	if (record_parse(line, len, &r, &reason) == 0) {
-		if (owners_only && (r.kind == RECORD_ENTRY || r.kind == RECORD_LIKE))
-			return;
-		pthread_mutex_lock(&gb->gb_lock);
-		rc = store_apply(&gb->store, &r, &reason);
+int
+gb_apply(struct guestbook *gb, const struct record *r, const char **reason)
+{
+	int	rc;
+
+	pthread_mutex_lock(&gb->gb_lock);
+	if ((rc = store_apply(&gb->store, r, reason)) == 0)
 		atomic_fetch_add(&gb->generation, 1);
-		pthread_mutex_unlock(&gb->gb_lock);
-		if (rc == 0)
-			return;
-	}
-	log_warn("%s:%llu: %s; record skipped", t->path, t->line, reason);
-	gb->problems++;
+	pthread_mutex_unlock(&gb->gb_lock);
+	return rc;
+}
+
+void
+gb_ids_any_order(struct guestbook *gb)
+{
+	gb->store.any_order = 1;
+}
+
+unsigned long long
+gb_last_id(struct guestbook *gb)
+{
+	unsigned long long	id;
+
+	pthread_mutex_lock(&gb->gb_lock);
+	id = gb->store.last_id;
+	pthread_mutex_unlock(&gb->gb_lock);
+	return id;
+}
+
+size_t
+gb_count(struct guestbook *gb)
+{
+	size_t	n;
+
+	pthread_mutex_lock(&gb->gb_lock);
+	n = gb->store.n;
+	pthread_mutex_unlock(&gb->gb_lock);
+	return n;
+}
+
+int
+gb_has_like(struct guestbook *gb, const char *slug, const char *fingerprint)
+{
+	struct topic	*t;
+	int		 liked;
+
+	pthread_mutex_lock(&gb->gb_lock);
+	t = topic_of(&gb->store, slug, 0);
+	liked = t != NULL && keyset_has(&t->likes, fingerprint);
+	pthread_mutex_unlock(&gb->gb_lock);
+	return liked;
+}
+
+/* Whether r can be applied to what the view holds now; -1 with *reason. Under gb_lock. */
+static int
+append_check(struct store *s, const struct record *r, const char **reason)
+{
+	if (r->kind == RECORD_ENTRY)
+		return r->parent != 0 && parent_of(s, r, reason) == NULL ? -1 : 0;
+	if (r->kind >= RECORD_LIKE || entry_find(s, r->id) != NULL)
+		return 0;
+	*reason = reasonf("no entry %llu", r->id);
+	return -1;
 }
 
 /*
- * Reads and applies the complete lines past t->off. A line longer than any
- * record is reported and skipped; bytes after the last LF are left for the
- * next call (a write in progress, or a torn record), and t->partial says so.
+ * Whether v[i] of a batch may be appended: its parent is an entry of the
+ * view on its review, or an earlier entry of the batch (up[i], from 1) on
+ * its review. -1 with *reason. Under gb_lock.
  */
 static int
-tail_follow_lines(struct guestbook *gb, int entries, const char **reason)
+batch_entry_check(struct store *s, const struct record *v, const size_t *up, size_t i,
+    const char **reason)
 {
-	struct tail	*t = &gb->tail;
-	char		*buf = gb->readbuf;
-	size_t		 carry = 0, len;
-	ssize_t		 n;
-	char		*p, *lf, *end;
-	int		 skipping = t->discard;
-
-	for (;;) {
-		n = pread(t->fd, buf + carry, READ_CHUNK, t->off + (off_t)carry);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			*reason = reasonf("%s: %s", t->path, strerror(errno));
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len = carry + (size_t)n;
-		end = buf + len;
-		for (p = buf; (lf = memchr(p, '\n', (size_t)(end - p))) != NULL; p = lf + 1) {
-			if (!skipping)
-				apply_line(gb, p, (size_t)(lf - p), !entries);
-			skipping = 0;
-			t->line++;
-		}
-		t->off += p - buf;
-		carry = (size_t)(end - p);
-		if (carry > RECORD_MAX) {
-			if (!skipping) {
-				log_warn("%s:%llu: longer than any record; skipped",
-				    t->path, t->line);
-				gb->problems++;
-			}
-			skipping = 1;
-			t->off += (off_t)carry;
-			carry = 0;
-		}
-		memmove(buf, p, carry);
+	if (v[i].kind != RECORD_ENTRY) {
+		*reason = "a batch holds entries only";
+		return -1;
 	}
-	t->partial = carry > 0 || skipping;
-	t->discard = skipping;
+	if (up == NULL || up[i] == 0)
+		return append_check(s, &v[i], reason);
+	if (up[i] > i || strcmp(v[up[i] - 1].slug, v[i].slug) != 0) {
+		*reason = reasonf("entry %zu of the batch answers one after it or on another "
+		    "review", i);
+		return -1;
+	}
 	return 0;
 }
 
-static int
-tail_follow(struct guestbook *gb, const char **reason)
+int
+gb_check(struct guestbook *gb, const struct record *v, size_t n, const size_t *up, int many,
+    const char **reason)
 {
-	return tail_follow_lines(gb, 1, reason);
-}
+	size_t	i;
+	int	rc = 0;
 
-/* Writes all of b[0..len) with one write(2); returns the bytes written. */
-static size_t
-append_bytes(int fd, const char *b, size_t len)
-{
-	ssize_t	n;
-
-	while ((n = write(fd, b, len)) == -1 && errno == EINTR)
-		continue;
-	return n > 0 ? (size_t)n : 0;
-}
-
-/*
- * The append lock: marquee and the owner's commands (guestbook_append) each
- * hold it while they read the log's end, hand out the next ids and write,
- * so two processes never give one id twice. An open file description lock
- * (fcntl F_OFD_SETLKW), not flock: the server holds flock on the log all
- * its life to keep a second server away, and a command must still append.
- * Without locks (a file system that has none) appends still work, with the
- * old risk of a command and the server racing for an id, so it is logged.
- */
-static void
-append_lock(int fd, short type)
-{
-	struct flock	fl = { .l_type = type, .l_whence = SEEK_SET };
-
-	while (fcntl(fd, F_OFD_SETLKW, &fl) == -1) {
-		if (errno != EINTR) {
-			log_warn("guestbook: append lock: %s", strerror(errno));
-			return;
-		}
-	}
-}
-
-/* Why appends fail while the disk is full; the log says which file and error. */
-static const char read_only_reason[] = "guestbook temporarily read-only, try again later";
-
-/*
- * At start, a last line without its LF is a record cut by a crash or power
- * cut: report it, and end it with a LF so the next record starts on a line
- * of its own. The torn bytes stay in the file; readers skip them. When the
- * LF cannot be written (a full disk), the pages are served all the same:
- * the guestbook is read-only, and the next append writes the LF first.
- */
-static int
-end_torn_record(struct guestbook *gb, const char **reason)
-{
-	struct tail	*t = &gb->tail;
-
-	if (!t->partial)
-		return 0;
-	gb->problems++;
-	t->discard = 1;
-	if (append_bytes(t->fd, "\n", 1) != 1 || fdatasync(t->fd) == -1) {
-		log_error("%s:%llu: last record torn (a crash while it was written) and "
-		    "not ended: %s; the guestbook is read-only until an append succeeds",
-		    t->path, t->line, strerror(errno));
-		gb->read_only = 1;
-		return 0;
-	}
-	log_warn("%s:%llu: last record torn (a crash while it was written); ignored",
-	    t->path, t->line);
-	return tail_follow(gb, reason);
+	pthread_mutex_lock(&gb->gb_lock);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = many ? batch_entry_check(&gb->store, v, up, i, reason) :
+		    append_check(&gb->store, &v[i], reason);
+	pthread_mutex_unlock(&gb->gb_lock);
+	return rc;
 }
 
 /* --- Appending ------------------------------------------------------------ */
-
-static void
-append_settle(struct append *p, unsigned long long id, const char *reason)
-{
-	p->id = id;
-	p->reason = reason;
-	p->settled = 1;
-}
 
 /* The append a pending handed to a response stands for. */
 static struct append *
@@ -786,13 +696,43 @@ pending_result(const struct pending *pending, unsigned long long *id, const char
 	return p->reason == NULL ? 0 : -1;
 }
 
+/*
+ * The duplicate check's digest of what the client sent: the same on every
+ * instance, so a database can compare what two instances took. "Thanks!"
+ * to two readers is two replies, not one sent twice: the entry answered
+ * counts.
+ */
+static int
+append_digest(struct append *p, const char *client)
+{
+	char		 head[64];
+	EVP_MD_CTX	*ctx;
+	int		 n, ok;
+
+	n = snprintf(head, sizeof(head), "%llu", p->rec.parent);
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
+	    EVP_DigestUpdate(ctx, client, strlen(client) + 1) &&
+	    EVP_DigestUpdate(ctx, p->rec.slug, strlen(p->rec.slug) + 1) &&
+	    EVP_DigestUpdate(ctx, head, (size_t)n + 1) &&
+	    EVP_DigestUpdate(ctx, p->rec.text, p->rec.text_len) &&
+	    EVP_DigestFinal_ex(ctx, p->dedupe, NULL);
+	EVP_MD_CTX_free(ctx);
+	return ok ? 0 : -1;
+}
+
 struct pending *
 guestbook_submit(struct guestbook *gb, const struct record *r, const char *client,
     const char **reason)
 {
 	struct append	*p;
-	uint64_t	 one = 1, h = 0xcbf29ce484222325ULL;
+	uint64_t	 one = 1;
 
+	if (atomic_load(&gb->unavailable)) {
+		*reason = GUESTBOOK_UNAVAILABLE;
+		return NULL;
+	}
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
 		*reason = "out of memory";
 		return NULL;
@@ -800,11 +740,11 @@ guestbook_submit(struct guestbook *gb, const struct record *r, const char *clien
 	p->base.ops = &append_ops;
 	p->gb = gb;
 	p->rec = *r;
-	h = text_hash(h, client, strlen(client));
-	h = text_hash(h, r->slug, strlen(r->slug));
-	/* "Thanks!" to two readers is two replies, not one sent twice. */
-	h = text_hash(h, (const char *)&r->parent, sizeof(r->parent));
-	p->dedupe = text_hash(h, r->text, r->text_len);
+	if (append_digest(p, client) == -1) {
+		free(p);
+		*reason = "out of memory";
+		return NULL;
+	}
 	atomic_init(&p->refs, 2);
 	pthread_mutex_lock(&gb->queue_lock);
 	if (gb->queue_closed || gb->queue_len == QUEUE_MAX) {
@@ -821,114 +761,31 @@ guestbook_submit(struct guestbook *gb, const struct record *r, const char *clien
 	return &p->base;
 }
 
-static struct recent *
-recent_find(struct guestbook *gb, uint64_t hash, long long now)
+int
+gb_queue_fd(const struct guestbook *gb)
 {
-	size_t	i;
-
-	for (i = 0; i < DEDUPE_MAX; i++)
-		if (gb->recent[i].hash == hash && gb->recent[i].time > now - DEDUPE_SECONDS)
-			return &gb->recent[i];
-	return NULL;
+	return gb->queue_fd;
 }
 
-static void
-recent_add(struct guestbook *gb, uint64_t hash, long long now,
-    unsigned long long id)
+void
+gb_set_unavailable(struct guestbook *gb, int unavailable)
 {
-	gb->recent[gb->recent_next].hash = hash;
-	gb->recent[gb->recent_next].time = now;
-	gb->recent[gb->recent_next].id = id;
-	gb->recent_next = (gb->recent_next + 1) % DEDUPE_MAX;
-}
-
-/* An earlier append of this batch with the same text from the same client. */
-static struct append *
-batch_twin(struct append *batch, const struct append *p)
-{
-	for (; batch != p; batch = batch->next)
-		if (batch->dedupe == p->dedupe && batch->dup_id == 0 && batch->dup_of == NULL &&
-		    !batch->liked)
-			return batch;
-	return NULL;
-}
-
-static int
-guestbook_liked_locked(struct guestbook *gb, const char *slug, const char *fingerprint)
-{
-	struct topic	*t = topic_of(&gb->store, slug, 0);
-
-	return t != NULL && keyset_has(&t->likes, fingerprint);
+	atomic_store(&gb->unavailable, unavailable);
 }
 
 /*
- * Formats the batch into batch_buf, each new entry with the next id. A
- * duplicate of an entry already on disk, or of one earlier in the batch,
- * is not written: it is settled like its original. Returns the bytes to
- * write. Nothing is settled here: that is batch_settle's, under the lock.
+ * Settles every append of the batch with the outcome the committer gave
+ * it and wakes its waiter, all under queue_lock, so a connection that
+ * gives up (pending_cancel) is never woken after.
  */
-static size_t
-batch_format(struct guestbook *gb, struct append *batch, long long now)
-{
-	struct append	*p;
-	struct recent	*dup;
-	size_t		 len = 0, n;
-
-	/* A torn line at the end (a crashed writer) must not swallow our first record. */
-	if (gb->tail.partial)
-		gb->batch_buf[len++] = '\n';
-	for (p = batch; p != NULL; p = p->next) {
-		if (p->rec.kind == RECORD_ENTRY && (dup = recent_find(gb, p->dedupe, now)) != NULL) {
-			p->dup_id = dup->id;
-			continue;
-		}
-		if ((p->dup_of = batch_twin(batch, p)) != NULL)
-			continue;
-		if (p->rec.kind == RECORD_LIKE) {
-			pthread_mutex_lock(&gb->gb_lock);
-			p->liked = guestbook_liked_locked(gb, p->rec.slug, p->rec.fingerprint);
-			pthread_mutex_unlock(&gb->gb_lock);
-			if (p->liked)
-				continue;
-		} else
-			p->rec.id = ++gb->last_id_written;
-		p->rec.time = now;
-		if ((n = record_format(&p->rec, gb->batch_buf + len,
-		    (size_t)BATCH_MAX * RECORD_MAX + 1 - len)) == 0) {
-			p->failed = "the entry does not fit a record";
-			continue;
-		}
-		len += n;
-		p->end = len;
-	}
-	return len;
-}
-
-/*
- * Settles every append of the batch and wakes its waiter, all under
- * queue_lock, so a connection that gives up (pending_cancel) is never woken
- * after. Entries on disk are remembered for the duplicate check.
- */
-static void
-batch_settle(struct guestbook *gb, struct append *batch, size_t written,
-    const char *failure, long long now)
+void
+gb_settle(struct guestbook *gb, struct append *batch)
 {
 	struct append	*p, *next;
 
 	pthread_mutex_lock(&gb->queue_lock);
 	for (p = batch; p != NULL; p = p->next) {
-		if (p->dup_id != 0 || p->liked)
-			append_settle(p, p->dup_id, NULL);
-		else if (p->dup_of != NULL)
-			append_settle(p, p->dup_of->id, p->dup_of->reason);
-		else if (p->failed != NULL)
-			append_settle(p, 0, p->failed);
-		else if (p->end <= written && failure == NULL) {
-			append_settle(p, p->rec.id, NULL);
-			if (p->rec.kind == RECORD_ENTRY)
-				recent_add(gb, p->dedupe, now, p->rec.id);
-		} else
-			append_settle(p, 0, failure);
+		p->settled = 1;
 		if (p->wake != NULL)
 			p->wake(p->arg);
 	}
@@ -939,117 +796,34 @@ batch_settle(struct guestbook *gb, struct append *batch, size_t written,
 	}
 }
 
-static void	 queue_fail(struct guestbook *gb, const char *why);
-
-/*
- * What a failed append means for the next. A failed or short write (a full
- * disk), or a sync refused for lack of space, is temporary: the file holds
- * what it held, plus at most a torn record that the next batch ends with a
- * LF, so appends go on being tried, and the first
- * that succeeds makes the guestbook writable again; each change is logged
- * once. Any other failed sync leaves the file in doubt (after a failed
- * fsync the page cache cannot be trusted either): the guestbook takes no
- * more entries until a restart, which reads the file afresh.
- */
-static const char *
-batch_outcome(struct guestbook *gb, const char *what, int err)
+void
+gb_queue_fail(struct guestbook *gb, const char *why)
 {
-	if (what == NULL) {
-		if (gb->read_only)
-			log_info("guestbook %s: writable again", gb->log_path);
-		gb->read_only = 0;
-		return NULL;
-	}
-	/* A torn record left by a short write is passed over when it is ended. */
-	if (gb->tail.partial)
-		gb->tail.discard = 1;
-	if (err == ENOSPC || err == EDQUOT || strcmp(what, "write") == 0) {
-		if (!gb->read_only)
-			log_error("guestbook %s: %s: %s; read-only until an append succeeds",
-			    gb->log_path, what, strerror(err));
-		gb->read_only = 1;
-		return read_only_reason;
-	}
-	log_error("guestbook %s: %s: %s", gb->log_path, what, strerror(err));
-	return "the guestbook could not be written";
-}
+	struct append	*p;
 
-/*
- * Writes and syncs a batch, reads it back into the store, and settles it.
- * What a batch that failed wrote is not shown.
- */
-static void
-batch_commit(struct guestbook *gb, struct append *batch)
-{
-	const char	*reason = NULL, *what = NULL, *failure;
-	long long	 now = (long long)time(NULL);
-	size_t		 len, written;
-	int		 err = 0;
-
-	/* What the owner's commands appended is read first: its ids are taken. */
-	append_lock(gb->tail.fd, F_WRLCK);
-	if (tail_follow(gb, &reason) == -1)
-		log_error("%s", reason);
-	pthread_mutex_lock(&gb->gb_lock);
-	if (gb->last_id_written < gb->store.last_id)
-		gb->last_id_written = gb->store.last_id;
-	pthread_mutex_unlock(&gb->gb_lock);
-	len = batch_format(gb, batch, now);
-	written = len > 0 ? append_bytes(gb->tail.fd, gb->batch_buf, len) : 0;
-	if (written < len) {
-		what = "write";
-		err = written == 0 ? errno : ENOSPC;	/* a short write: the file is full */
-		if (written > 0)
-			(void)append_bytes(gb->tail.fd, "\n", 1);
-	} else if (len > 0 && fdatasync(gb->tail.fd) == -1) {
-		what = "fdatasync";
-		err = errno;
-	}
-	if (tail_follow_lines(gb, what == NULL, &reason) == -1)
-		log_error("%s", reason);
-	append_lock(gb->tail.fd, F_UNLCK);
-	failure = batch_outcome(gb, what, err);
-	batch_settle(gb, batch, written, failure, now);
-	if (failure != NULL && failure != read_only_reason)
-		queue_fail(gb, "the guestbook could not be written; it takes no more "
-		    "entries until marquee restarts");
-}
-
-/* Closes the queue and settles everything still in it with why. */
-static void
-queue_fail(struct guestbook *gb, const char *why)
-{
-	struct append	*p, *next;
-
-	log_error("guestbook %s: %s", gb->log_path, why);
 	pthread_mutex_lock(&gb->queue_lock);
 	gb->queue_closed = 1;
-	for (p = gb->queue_head; p != NULL; p = p->next) {
-		append_settle(p, 0, why);
-		if (p->wake != NULL)
-			p->wake(p->arg);
-	}
 	p = gb->queue_head;
 	gb->queue_head = NULL;
 	gb->queue_tail = &gb->queue_head;
 	gb->queue_len = 0;
 	pthread_mutex_unlock(&gb->queue_lock);
-	for (; p != NULL; p = next) {
-		next = p->next;
-		append_put(p);
+	for (struct append *q = p; q != NULL; q = q->next) {
+		q->id = 0;
+		q->reason = why;
 	}
+	gb_settle(gb, p);
 }
 
-/* Takes up to BATCH_MAX queued appends; *closed tells whether more may come. */
-static struct append *
-batch_take(struct guestbook *gb, int *closed)
+struct append *
+gb_batch_take(struct guestbook *gb, size_t max, int *closed)
 {
 	struct append	*batch, **cut;
 	size_t		 n = 0;
 
 	pthread_mutex_lock(&gb->queue_lock);
 	batch = gb->queue_head;
-	for (cut = &gb->queue_head; *cut != NULL && n < BATCH_MAX; cut = &(*cut)->next)
+	for (cut = &gb->queue_head; *cut != NULL && n < max; cut = &(*cut)->next)
 		n++;
 	gb->queue_head = *cut;
 	*cut = NULL;
@@ -1061,77 +835,11 @@ batch_take(struct guestbook *gb, int *closed)
 	return batch;
 }
 
-static void
-drain(int fd)
-{
-	char	b[4096];
+/* --- Opening and closing ----------------------------------------------------- */
 
-	while (read(fd, b, sizeof(b)) > 0)
-		continue;
-}
-
-static void *
-commit_run(void *arg)
-{
-	struct guestbook *gb = arg;
-	struct pollfd	 pfd[2] = { { .fd = gb->queue_fd, .events = POLLIN },
-			    { .fd = gb->ino_fd, .events = POLLIN } };
-	struct append	*batch;
-	const char	*reason;
-	int		 closed = 0;
-
-	while (!closed) {
-		if (poll(pfd, gb->ino_fd == -1 ? 1 : 2, -1) == -1 && errno != EINTR) {
-			queue_fail(gb, reasonf("poll: %s", strerror(errno)));
-			break;
-		}
-		drain(gb->queue_fd);
-		if (gb->ino_fd != -1 && (pfd[1].revents & POLLIN)) {
-			drain(gb->ino_fd);
-			if (tail_follow(gb, &reason) == -1)
-				log_error("%s", reason);
-		}
-		/* Under load, appends queue up while a batch syncs: the next takes them all. */
-		while ((batch = batch_take(gb, &closed)) != NULL)
-			batch_commit(gb, batch);
-	}
-	return NULL;
-}
-
-/* --- Opening and reading ---------------------------------------------------- */
-
-static int
-open_log(const char *path, int flags, const char **reason)
-{
-	int	fd;
-
-	if ((fd = open(path, flags | O_CLOEXEC, 0640)) == -1) {
-		*reason = reasonf("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	return fd;
-}
-
-static int
-sync_dir(const char *path, const char **reason)
-{
-	char	dir[PATH_MAX];
-	int	fd, rc;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		*reason = reasonf("%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	if ((rc = fsync(fd)) == -1)
-		*reason = reasonf("%s: fsync: %s", dir, strerror(errno));
-	close(fd);
-	return rc;
-}
-
-/* A guestbook with nothing open yet, for path; freed by guestbook_close. */
+/* An empty view with its queue closed; freed by guestbook_close. */
 static struct guestbook *
-guestbook_new(const char *path, const char **reason)
+guestbook_new(const char **reason)
 {
 	struct guestbook	*gb;
 
@@ -1139,58 +847,43 @@ guestbook_new(const char *path, const char **reason)
 		*reason = "out of memory";
 		return NULL;
 	}
-	if ((size_t)snprintf(gb->log_path, sizeof(gb->log_path), "%s", path) >=
-	    sizeof(gb->log_path)) {
-		*reason = reasonf("%s: path too long", path);
-		free(gb);
-		return NULL;
-	}
 	pthread_mutex_init(&gb->gb_lock, NULL);
 	pthread_mutex_init(&gb->queue_lock, NULL);
 	gb->queue_tail = &gb->queue_head;
 	gb->queue_closed = 1;
-	gb->queue_fd = gb->ino_fd = -1;
-	gb->tail = (struct tail){ .fd = -1, .path = gb->log_path, .line = 1 };
+	gb->queue_fd = -1;
+	atomic_init(&gb->unavailable, 0);
 	return gb;
 }
 
-struct guestbook *
-guestbook_open(const char *path, const char **reason)
+/* The view of where (a log path or a postgresql:// URI) for host; NULL with *reason. */
+static struct guestbook *
+guestbook_make(const char *where, const char *host, int server, int writable,
+    const char **reason)
 {
 	struct guestbook	*gb;
+	int			 rc;
 
-	if ((gb = guestbook_new(path, reason)) == NULL)
+	if ((gb = guestbook_new(reason)) == NULL)
 		return NULL;
-	if ((gb->tail.fd = open_log(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL, reason)) != -1) {
-		/* A new file's name is durable only once its directory is synced. */
-		if (sync_dir(path, reason) == -1)
-			goto fail;
-	} else if (errno != EEXIST ||
-	    (gb->tail.fd = open_log(path, O_RDWR | O_APPEND, reason)) == -1)
-		goto fail;
-	/* Ids are handed out by one process: a second server would repeat them. */
-	if (flock(gb->tail.fd, LOCK_EX | LOCK_NB) == -1) {
-		*reason = reasonf("%s: in use by another marquee", path);
+	if (server && (gb->queue_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1) {
+		*reason = reasonf("guestbook: eventfd: %s", strerror(errno));
 		goto fail;
 	}
-	if (tail_follow(gb, reason) == -1 || end_torn_record(gb, reason) == -1)
-		goto fail;
-	if ((gb->batch_buf = malloc((size_t)BATCH_MAX * RECORD_MAX + 1)) == NULL ||
-	    (gb->queue_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1) {
-		*reason = "guestbook: out of memory";
-		goto fail;
-	}
-	/* Hides appended by "marquee guestbook hide" show up without a restart. */
-	if ((gb->ino_fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK)) != -1 &&
-	    inotify_add_watch(gb->ino_fd, path, IN_MODIFY) == -1) {
-		close(gb->ino_fd);
-		gb->ino_fd = -1;
-	}
-	log_info("guestbook %s: %zu entries", path, gb->store.n);
-	return gb;
+	rc = gbwhere_is_postgresql(where) ?
+	    gbpg_open(gb, where, host, server, &gb->backend, reason) :
+	    gbfile_open(gb, where, server, writable, &gb->backend, reason);
+	if (rc == 0)
+		return gb;
 fail:
 	guestbook_close(gb);
 	return NULL;
+}
+
+struct guestbook *
+guestbook_open(const char *where, const char *host, const char **reason)
+{
+	return guestbook_make(where, host, 1, 1, reason);
 }
 
 int
@@ -1199,7 +892,7 @@ guestbook_start(struct guestbook *gb, const char **reason)
 	int	rc;
 
 	gb->queue_closed = 0;
-	if ((rc = pthread_create(&gb->committer, NULL, commit_run, gb)) != 0) {
+	if ((rc = pthread_create(&gb->committer, NULL, gb->backend->ops->run, gb->backend)) != 0) {
 		gb->queue_closed = 1;
 		*reason = reasonf("pthread_create: %s", strerror(rc));
 		return -1;
@@ -1223,14 +916,10 @@ guestbook_close(struct guestbook *gb)
 		pthread_join(gb->committer, NULL);
 		gb->committer_started = 0;
 	}
+	if (gb->backend != NULL)
+		gb->backend->ops->free(gb->backend);
 	if (gb->queue_fd != -1)
 		close(gb->queue_fd);
-	if (gb->ino_fd != -1)
-		close(gb->ino_fd);
-	if (gb->tail.fd != -1)
-		close(gb->tail.fd);
-	gb->queue_fd = gb->ino_fd = gb->tail.fd = -1;
-	free(gb->batch_buf);
 	store_free(&gb->store);
 	pthread_mutex_destroy(&gb->gb_lock);
 	pthread_mutex_destroy(&gb->queue_lock);
@@ -1609,21 +1298,9 @@ guestbook_held(struct guestbook *gb, unsigned long long id)
 /* --- For the owner's commands (gbtool.c) ------------------------------------- */
 
 struct guestbook *
-guestbook_load(const char *path, int writable, const char **reason)
+guestbook_load(const char *where, const char *host, int writable, const char **reason)
 {
-	struct guestbook	*gb;
-
-	if ((gb = guestbook_new(path, reason)) == NULL)
-		return NULL;
-	gb->tail.fd = open_log(path, writable ? O_RDWR | O_APPEND : O_RDONLY, reason);
-	if (gb->tail.fd == -1 && (errno != ENOENT || writable))
-		goto fail;
-	if (gb->tail.fd != -1 && tail_follow(gb, reason) == -1)
-		goto fail;
-	return gb;
-fail:
-	guestbook_close(gb);
-	return NULL;
+	return guestbook_make(where, host, 0, writable, reason);
 }
 
 size_t
@@ -1636,11 +1313,7 @@ guestbook_all(struct guestbook *gb, struct gb_entry *const **v)
 unsigned
 guestbook_problems(struct guestbook *gb)
 {
-	if (gb->tail.partial)
-		log_warn("%s:%llu: last record torn (a crash while it was written); "
-		    "marquee ends it with a line feed when it next starts or appends",
-		    gb->tail.path, gb->tail.line);
-	return gb->problems + (gb->tail.partial ? 1 : 0);
+	return gb->backend->ops->problems(gb->backend);
 }
 
 const struct gb_entry *
@@ -1677,124 +1350,27 @@ guestbook_each_like(struct guestbook *gb,
 	}
 }
 
-/* Whether r can be applied to what the log holds now; -1 with *reason. */
-static int
-append_check(struct guestbook *gb, const struct record *r, const char **reason)
-{
-	if (r->kind == RECORD_ENTRY)
-		return r->parent != 0 && parent_of(&gb->store, r, reason) == NULL ? -1 : 0;
-	if (r->kind >= RECORD_LIKE || entry_find(&gb->store, r->id) != NULL)
-		return 0;
-	*reason = reasonf("no entry %llu", r->id);
-	return -1;
-}
-
 int
 guestbook_append(struct guestbook *gb, struct record *r, const char **reason)
 {
-	char	line[RECORD_MAX + 2];
-	size_t	len = 0;
-	int	rc = -1;
-
-	append_lock(gb->tail.fd, F_WRLCK);
-	if (tail_follow(gb, reason) == -1 || append_check(gb, r, reason) == -1)
-		goto done;
-	if (r->time == 0)
-		r->time = (long long)time(NULL);
-	if (r->kind == RECORD_ENTRY)
-		r->id = gb->store.last_id + 1;
-	/* A torn record at the end (a crash) must not swallow this one. */
-	if (gb->tail.partial)
-		line[len++] = '\n';
-	if ((len += record_format(r, line + len, sizeof(line) - len)) <= 1) {
-		*reason = "the record does not fit";
-		goto done;
-	}
-	if (append_bytes(gb->tail.fd, line, len) != len || fdatasync(gb->tail.fd) == -1) {
-		*reason = reasonf("%s: %s", gb->tail.path, strerror(errno));
-		goto done;
-	}
-	gb->tail.discard = gb->tail.partial;
-	rc = tail_follow(gb, reason);
-done:
-	append_lock(gb->tail.fd, F_UNLCK);
-	return rc;
-}
-
-/*
- * Whether v[i] of a batch may be appended: its parent is an entry of the
- * log on its review, or an earlier entry of the batch (up[i], from 1) on
- * its review. -1 with *reason.
- */
-static int
-batch_entry_check(struct guestbook *gb, const struct record *v, const size_t *up, size_t i,
-    const char **reason)
-{
-	if (v[i].kind != RECORD_ENTRY) {
-		*reason = "a batch holds entries only";
-		return -1;
-	}
-	if (up == NULL || up[i] == 0)
-		return append_check(gb, &v[i], reason);
-	if (up[i] > i || strcmp(v[up[i] - 1].slug, v[i].slug) != 0) {
-		*reason = reasonf("entry %zu of the batch answers one after it or on another "
-		    "review", i);
-		return -1;
-	}
-	return 0;
-}
-
-/* Formats v[0..n) into b, ids and parents filled in from the log's last id on; -1 with *reason. */
-static int
-batch_lines(struct guestbook *gb, struct record *v, size_t n, const size_t *up,
-    struct buf *b, const char **reason)
-{
-	char	line[RECORD_MAX + 1];
-	size_t	i, len;
-
-	if (gb->tail.partial)
-		buf_puts(b, "\n");	/* a torn record at the end must not swallow these */
-	for (i = 0; i < n; i++) {
-		if (batch_entry_check(gb, v, up, i, reason) == -1)
-			return -1;
-		if (v[i].time == 0)
-			v[i].time = (long long)time(NULL);
-		v[i].id = gb->store.last_id + 1 + i;
-		if (up != NULL && up[i] != 0)
-			v[i].parent = v[up[i] - 1].id;
-		if ((len = record_format(&v[i], line, sizeof(line))) == 0) {
-			*reason = "a record does not fit";
-			return -1;
-		}
-		buf_append(b, line, len);
-	}
-	if (b->failed) {
-		*reason = "out of memory";
-		return -1;
-	}
-	return 0;
+	return gb->backend->ops->append(gb->backend, r, 1, NULL, 0, reason);
 }
 
 int
 guestbook_append_many(struct guestbook *gb, struct record *v, size_t n, const size_t *up,
     const char **reason)
 {
-	struct buf	b = { 0 };
-	int		rc = -1;
+	return gb->backend->ops->append(gb->backend, v, n, up, 1, reason);
+}
 
-	if (n == 0)
-		return 0;
-	append_lock(gb->tail.fd, F_WRLCK);
-	if (tail_follow(gb, reason) == -1 || batch_lines(gb, v, n, up, &b, reason) == -1)
-		goto done;
-	if (append_bytes(gb->tail.fd, b.data, b.len) != b.len || fdatasync(gb->tail.fd) == -1) {
-		*reason = reasonf("%s: %s", gb->tail.path, strerror(errno));
-		goto done;
-	}
-	gb->tail.discard = gb->tail.partial;
-	rc = tail_follow(gb, reason);
-done:
-	append_lock(gb->tail.fd, F_UNLCK);
-	buf_free(&b);
-	return rc;
+int
+guestbook_import(struct guestbook *gb, struct record *v, size_t n, const char **reason)
+{
+	return n == 0 ? 0 : gb->backend->ops->import(gb->backend, v, n, reason);
+}
+
+int
+guestbook_ids_any_order(struct guestbook *gb)
+{
+	return gb->store.any_order;
 }

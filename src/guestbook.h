@@ -11,11 +11,18 @@ struct pending;
 
 /*
  * The guestbook: readers' responses to reviews and signatures of the
- * capsule, kept in one append-only log (record.h has its format). The log is
- * read back at start; a committer thread then appends new entries, many to
- * one fdatasync under load, and follows the file for hide records that the
- * owner's commands append. Nothing here ever rewrites or truncates the log.
+ * capsule, kept as append-only records (record.h has their format) in a
+ * store: a log file, or a PostgreSQL table shared by several instances
+ * (gbwhere.h tells which the configured value names). The records are read
+ * back into an in-memory view at start, which every page reads; a
+ * committer thread then stores new entries, many to one sync or one
+ * transaction under load, and brings in what the owner's commands (and,
+ * in PostgreSQL, other instances) append. Nothing here ever rewrites or
+ * deletes a record.
  */
+
+/* Why appends fail while the store is out of reach (a database away): the whole meta of the 40. */
+#define GUESTBOOK_UNAVAILABLE	"guestbook temporarily unavailable"
 
 /* One entry as pages show it; the fields above the lock never change. */
 struct gb_entry {
@@ -57,10 +64,11 @@ struct gb_item {
 };
 
 /*
- * Opens (creating it) and reads the log at path; returns the guestbook,
- * freed by guestbook_close, or NULL with *reason.
+ * Opens (creating it) and reads the guestbook of host where names (a log
+ * path or a postgresql:// URI, whose schema is named after host); returns
+ * it, freed by guestbook_close, or NULL with *reason.
  */
-struct guestbook	*guestbook_open(const char *path, const char **reason);
+struct guestbook	*guestbook_open(const char *where, const char *host, const char **reason);
 /* Starts the committer thread: entries are taken from now on. */
 int	 guestbook_start(struct guestbook *gb, const char **reason);
 /*
@@ -74,8 +82,8 @@ void	 guestbook_close(struct guestbook *gb);
  * flags filled in, or a like, with slug and fingerprint) for appending on
  * behalf of client, which names who sent it for the duplicate check.
  * Returns a pending append that the caller owns and gives back with
- * pending_put(), or NULL with *reason when the queue is full or the
- * committer has stopped. A like the log holds already is not written again.
+ * pending_put(), or NULL with *reason when the queue is full, the
+ * committer has stopped, or the store is out of reach (GUESTBOOK_UNAVAILABLE). A like the log holds already is not written again.
  */
 struct pending	*guestbook_submit(struct guestbook *gb, const struct record *r,
 		    const char *client, const char **reason);
@@ -142,20 +150,23 @@ int	 guestbook_known(struct guestbook *gb, const char *fingerprint);
 int	 guestbook_held(struct guestbook *gb, unsigned long long id);
 
 /*
- * For the owner's commands, with no committer: reads the log at path
- * (opened for appending when writable; a missing log reads as empty when
- * not). Freed by guestbook_close. NULL with *reason.
+ * For the owner's commands, with no committer: reads host's guestbook
+ * where names (a log is opened for appending when writable; a missing log
+ * reads as empty when not; a database is connected to and its schema
+ * checked). Freed by guestbook_close. NULL with *reason.
  */
-struct guestbook	*guestbook_load(const char *path, int writable, const char **reason);
+struct guestbook	*guestbook_load(const char *where, const char *host, int writable,
+			    const char **reason);
 /* Every entry, hidden or not, oldest first; valid until guestbook_close. */
 size_t	 guestbook_all(struct guestbook *gb, struct gb_entry *const **v);
 /* How many records reading found skipped or torn; a torn last one is logged. */
 unsigned guestbook_problems(struct guestbook *gb);
 /*
- * Appends r and syncs it (gb from guestbook_load, writable), taking the
- * append lock that a running marquee takes too, so both hand out ids from
- * one sequence; an entry gets the next id, returned in r->id, and the
- * time r->time, or now when it is 0. The record is
+ * Appends r and makes it durable (gb from guestbook_load, writable): in a
+ * log under the append lock that a running marquee takes too, in a
+ * database in one transaction, so ids come from one sequence; an entry
+ * gets the next id, returned in r->id, and the time r->time, or now when
+ * it is 0. The record is
  * applied to gb as well. 0, or -1 with *reason (an entry a record names
  * that the log does not hold, a reply to an entry of another review).
  */
@@ -170,6 +181,17 @@ int	 guestbook_append(struct guestbook *gb, struct record *r, const char **reaso
  */
 int	 guestbook_append_many(struct guestbook *gb, struct record *v, size_t n,
 	    const size_t *up, const char **reason);
+/*
+ * Stores v[0..n) as they are, ids and times kept, in one write and sync
+ * or one transaction, and applies them: what "guestbook import" brings
+ * back from an export, having checked them against the view (an entry's
+ * id is new, past the last in a log; what a record names is held or
+ * comes before it). 0, or -1 with *reason.
+ */
+int	 guestbook_import(struct guestbook *gb, struct record *v, size_t n,
+	    const char **reason);
+/* Whether ids may come lower than the last (a database's); a log's must grow. */
+int	 guestbook_ids_any_order(struct guestbook *gb);
 /* The entry id, shown or not; NULL when the log holds none (gb from guestbook_load). */
 const struct gb_entry	*guestbook_find(struct guestbook *gb, unsigned long long id);
 /* Every banned target, in the order banned (gb from guestbook_load). */

@@ -19,6 +19,7 @@
 
 #include "capsule.h"
 #include "dates.h"
+#include "gbwhere.h"
 #include "guestbook.h"
 #include "host.h"
 #include "index.h"
@@ -38,6 +39,7 @@
 struct book {
 	unsigned		 refs;
 	char			 path[PATH_MAX];	/* as configured */
+	char			 host[HOST_MAX + 1];	/* whose schema, in a database */
 	struct guestbook	*guestbook;		/* owned */
 	struct limiter		*per_client;		/* owned */
 	struct limiter		*everyone;		/* owned */
@@ -113,6 +115,8 @@ host_check_guestbook(const struct config *c, size_t id, const char **reason)
 	char				 log[PATH_MAX], root[PATH_MAX];
 	size_t				 i, n;
 
+	if (gbwhere_is_postgresql(h->guestbook))
+		return 0;	/* in a database: in no capsule */
 	/* The log itself when it exists: it may be a link into the capsule. */
 	if (real_place(h->guestbook, log, reason) == -1)
 		return -1;
@@ -133,7 +137,7 @@ host_check_guestbook(const struct config *c, size_t id, const char **reason)
 	return 0;
 }
 
-/* Makes the directory of the guestbook log if it is missing. */
+/* Makes the directory of path (a guestbook log, or the trash when the guestbook is in a database) if it is missing. */
 static int
 guestbook_dir(const char *log_path, const char **reason)
 {
@@ -159,13 +163,17 @@ book_put(struct book *b)
 	free(b);
 }
 
-/* Opens the log configured as configured, by its name path; NULL with *reason. */
+/*
+ * Opens host name's guestbook configured as configured, a log by its name
+ * path (a database by its URI); NULL with *reason.
+ */
 static struct book *
-book_open(const char *configured, const char *path, const char **reason)
+book_open(const char *name, const char *configured, const char *path, const char **reason)
 {
 	struct book	*b;
+	int		 db = gbwhere_is_postgresql(configured);
 
-	if (*path == '\0') {
+	if (*path == '\0' && !db) {
 		*reason = reasonf("guestbook %s is outside the chroot: a new log "
 		    "there needs a restart", configured);
 		return NULL;
@@ -176,8 +184,9 @@ book_open(const char *configured, const char *path, const char **reason)
 	}
 	b->refs = 1;
 	memcpy(b->path, configured, sizeof(b->path));	/* both PATH_MAX */
-	if (guestbook_dir(path, reason) == -1 ||
-	    (b->guestbook = guestbook_open(path, reason)) == NULL)
+	snprintf(b->host, sizeof(b->host), "%s", name);
+	if ((!db && guestbook_dir(path, reason) == -1) ||
+	    (b->guestbook = guestbook_open(db ? configured : path, name, reason)) == NULL)
 		goto fail;
 	if ((b->per_client = limiter_new(LIMIT_CLIENTS)) == NULL ||
 	    (b->everyone = limiter_new(1)) == NULL) {
@@ -190,14 +199,18 @@ fail:
 	return NULL;
 }
 
-/* A new reference to the book of old that keeps the log path, or NULL. */
+/*
+ * A new reference to the book of old that keeps the log path (or, in a
+ * database, the URI and host name, which names the schema), or NULL.
+ */
 static struct book *
-find_book(const struct hostset *old, const char *path)
+find_book(const struct hostset *old, const char *path, const char *name)
 {
 	size_t	i;
 
 	for (i = 0; old != NULL && i < old->nhosts; i++)
-		if (strcmp(old->hosts[i].book->path, path) == 0) {
+		if (strcmp(old->hosts[i].book->path, path) == 0 &&
+		    (!gbwhere_is_postgresql(path) || strcmp(old->hosts[i].book->host, name) == 0)) {
 			old->hosts[i].book->refs++;
 			return old->hosts[i].book;
 		}
@@ -205,7 +218,8 @@ find_book(const struct hostset *old, const char *path)
 }
 
 /*
- * The dates log of host name, beside its guestbook log (dates-NAME.log),
+ * The dates log of host name, beside its guestbook log (dates-NAME.log) or,
+ * the guestbook in a database, beside its trash in the state directory,
  * opened now, before the sandbox; one out of reach (outside a chroot, or
  * after the sandbox, on a reload) keeps the dates in memory, and says so.
  */
@@ -253,6 +267,7 @@ shelf_open(const char *name, const char *configured, const struct host_config *p
     const char *author, struct book *b, const char **reason)
 {
 	struct shelf	*sh;
+	int		 db;
 
 	if ((sh = calloc(1, sizeof(*sh))) == NULL) {
 		*reason = "out of memory";
@@ -264,8 +279,14 @@ shelf_open(const char *name, const char *configured, const struct host_config *p
 	memcpy(sh->author, author, sizeof(sh->author));	/* both CN_MAX + 1 */
 	sh->book = b;
 	b->refs++;
+	db = gbwhere_is_postgresql(paths->guestbook);
+	/* The state directory holds no log then: it may still be missing. */
+	if (db && paths->trash[0] != '\0' && guestbook_dir(paths->trash, reason) == -1) {
+		shelf_put(sh);
+		return NULL;
+	}
 	if ((sh->root_fd = capsule_open_root(paths->root, reason)) == -1 ||
-	    (sh->dates = dates_of(name, paths->guestbook, reason)) == NULL) {
+	    (sh->dates = dates_of(name, db ? paths->trash : paths->guestbook, reason)) == NULL) {
 		shelf_put(sh);
 		return NULL;
 	}
@@ -328,8 +349,9 @@ host_open(struct hostset *s, size_t i, const struct config *paths,
 	memcpy(h->name, hc->name, sizeof(h->name));
 	h->config = s->config;
 	h->settings = hc;
-	if ((h->book = find_book(old, hc->guestbook)) == NULL &&
-	    (h->book = book_open(hc->guestbook, paths->hosts[i].guestbook, reason)) == NULL)
+	if ((h->book = find_book(old, hc->guestbook, hc->name)) == NULL &&
+	    (h->book = book_open(hc->name, hc->guestbook, paths->hosts[i].guestbook,
+	    reason)) == NULL)
 		return -1;
 	if ((h->shelf = find_shelf(old, h->name, hc->root, hc->author, h->book)) == NULL &&
 	    (h->shelf = shelf_open(h->name, hc->root, &paths->hosts[i], hc->author, h->book,

@@ -24,6 +24,7 @@
 #include "capsule.h"
 #include "config.h"
 #include "guestbook.h"
+#include "gbwhere.h"
 #include "impstore.h"
 #include "log.h"
 
@@ -301,18 +302,18 @@ load_entries(struct impstore *s, const char **reason)
 
 /* The guestbook log, created when missing (a capsule that never had a response). */
 static struct guestbook *
-open_guestbook(const char *path, int dry, const char **reason)
+open_guestbook(const char *path, const char *host, int dry, const char **reason)
 {
 	int	fd;
 
-	if (!dry) {
+	if (!dry && !gbwhere_is_postgresql(path)) {
 		if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) == -1) {
 			*reason = reasonf("%s: %s", path, strerror(errno));
 			return NULL;
 		}
 		close(fd);
 	}
-	return guestbook_load(path, !dry, reason);
+	return guestbook_load(path, host, !dry, reason);
 }
 
 struct impstore *
@@ -341,7 +342,7 @@ impstore_open(const struct host_config *h, const char *statedir, int dry, const 
 	if ((s->root_fd = capsule_open_root(h->root, reason)) == -1)
 		goto fail;
 	s->dirs[0].fd = dup(s->root_fd);
-	if (load_log(s, reason) == -1 || (s->gb = open_guestbook(h->guestbook, dry, reason)) == NULL ||
+	if (load_log(s, reason) == -1 || (s->gb = open_guestbook(h->guestbook, h->name, dry, reason)) == NULL ||
 	    load_entries(s, reason) == -1)
 		goto fail;
 	return s;

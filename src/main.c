@@ -19,6 +19,7 @@
 #include "config.h"
 #include "conn.h"
 #include "gbtool.h"
+#include "gbwhere.h"
 #include "import.h"
 #include "gemini.h"
 #include "gopher.h"
@@ -370,6 +371,12 @@ check_host(const struct host_config *h, unsigned public_port)
 	 * A skipped record stays in the log for good (nothing rewrites it), so
 	 * it is reported, not failed on; a log that cannot be read fails.
 	 */
+	if (gbwhere_is_postgresql(h->guestbook)) {
+		/* Connecting, and the schema and grants, are what a database can get wrong. */
+		if (gbtool_run(h, 1, (char *[]){ "check", NULL }) != 0)
+			return -1;
+		return skipped;
+	}
 	if (access(h->guestbook, F_OK) == 0 && access(h->guestbook, R_OK | W_OK) == -1) {
 		fprintf(stderr, "%s: %s: %s\n", progname, h->guestbook, strerror(errno));
 		return -1;

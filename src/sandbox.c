@@ -1,6 +1,7 @@
 /*
  * The sandbox: no_new_privs and Landlock rules, applied once everything
- * marquee keeps open is open.
+ * marquee keeps open is open; a guestbook in PostgreSQL may still be
+ * connected to (again, after an outage).
  */
 
 #include <errno.h>
@@ -17,8 +18,10 @@
 #include <unistd.h>
 
 #include <linux/landlock.h>
+#include <libpq-fe.h>
 
 #include "config.h"
+#include "gbwhere.h"
 #include "log.h"
 #include "sandbox.h"
 
@@ -32,6 +35,7 @@
 #define ACCESS_FS_IOCTL_DEV		(1ULL << 15)	/* ABI 5 */
 #define ACCESS_NET_BIND_TCP		(1ULL << 0)	/* ABI 4 */
 #define ACCESS_NET_CONNECT_TCP		(1ULL << 1)	/* ABI 4 */
+#define RULE_NET_PORT			2	/* ABI 4: LANDLOCK_RULE_NET_PORT */
 /* Every filesystem right of ABI 1: execute (bit 0) to making symlinks (bit 12). */
 #define ACCESS_FS_ABI1			((1ULL << 13) - 1)
 
@@ -43,6 +47,18 @@
 #elif defined(__SANITIZE_ADDRESS__)
 #define SANITIZED	1
 #endif
+
+/* struct landlock_net_port_attr (ABI 4), which Debian 12's headers lack. */
+struct net_port_attr {
+	uint64_t	allowed_access;
+	uint64_t	port;
+};
+
+/* What resolving a host name reads, when libpq connects again after an outage. */
+static const char *const resolver_files[] = {
+	"/etc/hosts", "/etc/resolv.conf", "/etc/nsswitch.conf", "/etc/host.conf",
+	"/etc/gai.conf", "/etc/services",
+};
 
 /* struct landlock_ruleset_attr as of ABI 4; older kernels take its first member. */
 struct ruleset_attr {
@@ -149,6 +165,105 @@ allow_titan(int ruleset, const struct host_config *h, int abi, const char **reas
 	    LANDLOCK_ACCESS_FS_READ_DIR, reason);
 }
 
+/* The value of keyword in opts (libpq's parse of a URI), else the environment's name, else dflt. */
+static const char *
+conn_value(const PQconninfoOption *opts, const char *keyword, const char *env, const char *dflt)
+{
+	const PQconninfoOption	*o;
+	const char		*v;
+
+	for (o = opts; o != NULL && o->keyword != NULL; o++)
+		if (strcmp(o->keyword, keyword) == 0 && o->val != NULL && o->val[0] != '\0')
+			return o->val;
+	return (v = getenv(env)) != NULL && v[0] != '\0' ? v : dflt;
+}
+
+/* Lets TCP connect to each port of the comma-separated list ports. */
+static int
+allow_ports(int ruleset, const char *ports, const char **reason)
+{
+	struct net_port_attr	 rule = { .allowed_access = ACCESS_NET_CONNECT_TCP };
+	const char		*p = ports;
+	char			*end;
+
+	for (;;) {
+		rule.port = strtoul(p, &end, 10);
+		if (end != p && syscall(SYS_landlock_add_rule, ruleset, RULE_NET_PORT, &rule, 0) == -1) {
+			*reason = reasonf("sandbox: TCP port %llu: %s", (unsigned long long)rule.port,
+			    strerror(errno));
+			return -1;
+		}
+		if ((p = strchr(end, ',')) == NULL)
+			return 0;
+		p++;
+	}
+}
+
+/*
+ * The files libpq reads as it connects: the password file and the TLS
+ * certificates, keys and revocation lists the URI or the environment name,
+ * else their defaults in ~ (.pgpass, the files of .postgresql/).
+ */
+static int
+allow_libpq_files(int ruleset, const PQconninfoOption *opts, const char **reason)
+{
+	static const char *const	 files[][3] = {
+		{ "passfile", "PGPASSFILE", ".pgpass" },
+		{ "sslrootcert", "PGSSLROOTCERT", ".postgresql" },
+		{ "sslcert", "PGSSLCERT", ".postgresql" },
+		{ "sslkey", "PGSSLKEY", ".postgresql" },
+		{ "sslcrl", "PGSSLCRL", ".postgresql" },
+	};
+	const char			*file, *home = getenv("HOME");
+	char				 path[PATH_MAX];
+	struct stat			 st;
+	size_t				 i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if ((file = conn_value(opts, files[i][0], files[i][1], NULL)) == NULL &&
+		    home != NULL && (size_t)snprintf(path, sizeof(path), "%s/%s", home,
+		    files[i][2]) < sizeof(path))
+			file = path;
+		if (file == NULL || stat(file, &st) == -1 ||
+		    (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)))
+			continue;
+		if (allow(ruleset, file, LANDLOCK_ACCESS_FS_READ_FILE, reason) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * A guestbook in PostgreSQL is connected to again after an outage: over
+ * TCP (a host that is not a socket directory), its ports may be connected
+ * to and the resolver's files read; libpq's own files may be read either
+ * way. A Unix socket needs nothing more: Landlock leaves connecting to one
+ * alone.
+ */
+static int
+allow_database(int ruleset, const char *uri, int abi, const char **reason)
+{
+	PQconninfoOption	*opts;
+	const char		*host;
+	size_t			 i;
+	int			 rc = 0;
+
+	if ((opts = PQconninfoParse(uri, NULL)) == NULL)
+		return 0;	/* refused by config.c already */
+	host = conn_value(opts, "host", "PGHOST", "/");
+	if (host[0] != '/' && host[0] != '@') {
+		if (abi >= 4)
+			rc = allow_ports(ruleset, conn_value(opts, "port", "PGPORT", "5432"), reason);
+		for (i = 0; rc == 0 && i < sizeof(resolver_files) / sizeof(resolver_files[0]); i++)
+			if (is_regular(resolver_files[i]))
+				rc = allow(ruleset, resolver_files[i], LANDLOCK_ACCESS_FS_READ_FILE, reason);
+	}
+	if (rc == 0)
+		rc = allow_libpq_files(ruleset, opts, reason);
+	PQconninfoFree(opts);
+	return rc;
+}
+
 static int
 add_rules(int ruleset, const struct config *c, int abi, const char **reason)
 {
@@ -160,7 +275,9 @@ add_rules(int ruleset, const struct config *c, int abi, const char **reason)
 		    LANDLOCK_ACCESS_FS_READ_DIR, reason) == -1 ||
 		    allow_dir_of(ruleset, h->cert, reason) == -1 ||
 		    allow_dir_of(ruleset, h->key, reason) == -1 ||
-		    (h->titan && allow_titan(ruleset, h, abi, reason) == -1))
+		    (h->titan && allow_titan(ruleset, h, abi, reason) == -1) ||
+		    (gbwhere_is_postgresql(h->guestbook) &&
+		    allow_database(ruleset, h->guestbook, abi, reason) == -1))
 			return -1;
 	/* A config from a pipe (-c <(...)) cannot be read again anyway. */
 	if (c->file[0] != '\0' && is_regular(c->file) &&

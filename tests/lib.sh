@@ -231,7 +231,7 @@ wait_port() {
 bench_begin() {
 	work=$(mktemp -d)
 	pids=()
-	trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"' EXIT
+	trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; pg_cleanup; rm -rf "$work"' EXIT
 }
 
 # bench_capsule WORK: a 2 KB page in WORK/capsule and an ECDSA P-256
@@ -300,12 +300,14 @@ e2e_cleanup() {
 	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
 	kill -9 $(jobs -p) 2>/dev/null
 	wait 2>/dev/null
+	pg_cleanup
 	rm -rf "$work"
 }
 
 # e2e_end: the sanitizer check, the closing line, and the exit status.
 e2e_end() {
 	[ -n "$pid" ] && stop
+	instances_stop
 	no_sanitizer_reports
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
@@ -740,4 +742,311 @@ vhosts_guestbook_seed() {
 	expect "respond to b.test's review" "30 gemini://b.test:$port/reviews/2026-03-02-beta-film.gmi" \
 	    "$(header b.test "gemini://b.test/reviews/2026-03-02-beta-film/respond?beta%20response")"
 	expect_match "sign b.test's guestbook over gopher" "^iThank you	" "$(gopher "$gb" '/7/guestbook/sign%09beta%20by%20gopher')"
+}
+
+#
+# PostgreSQL (the guestbook = postgresql://... backend): a private server
+# per test, started with initdb and pg_ctl in a directory of $work,
+# reachable only on a Unix socket (DIR/sock), so that no TCP port can
+# collide with another test's. PostgreSQL refuses to run as root: the data
+# directory belongs to the user postgres and its programs run as that user.
+# Every server started is stopped by e2e_cleanup (or bench_begin's trap),
+# even when the test fails or is killed.
+#
+# Roles and database that pg_start makes, for the tests to use:
+#   database marquee   owned by postgres; marquee's guestbooks go there
+#   role marquee       LOGIN, no password (trust), CREATE and CONNECT on
+#                      database marquee: what marquee's schema needs the first time
+#   role marquee_pw    LOGIN, password $PG_PASSWORD, which the server checks
+#                      (scram-sha-256): for the wrong-password test
+#   role nogrants      LOGIN, no privilege on database marquee beyond PUBLIC's
+#
+
+# The password of the role marquee_pw.
+PG_PASSWORD=right-horse-battery
+
+# pg_bindir: prints the newest /usr/lib/postgresql/VERSION/bin holding
+# pg_ctl and initdb; fails when there is none.
+pg_bindir() {
+	local d found=
+	for d in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V); do
+		[ -x "$d/pg_ctl" ] && [ -x "$d/initdb" ] && found=$d
+	done
+	[ -n "$found" ] && echo "$found"
+}
+
+# pg_need: $pg_bin, PostgreSQL's programs; when PostgreSQL is not
+# installed, a loud failure and the end of the test (never a skip: the
+# guestbook's PostgreSQL backend would then go untested).
+pg_need() {
+	[ -n "${pg_bin:-}" ] && return 0
+	if ! pg_bin=$(pg_bindir) || ! command -v psql >/dev/null || ! id postgres >/dev/null 2>&1; then
+		fail "PostgreSQL NOT FOUND: no /usr/lib/postgresql/*/bin/pg_ctl, psql or user postgres; install it with 'apt-get install postgresql' (make check does, through tests/need)"
+		e2e_end
+	fi
+}
+
+# pg_as_postgres COMMAND...: COMMAND as the user postgres (as it is when
+# not root: then the tests' own user runs the server).
+pg_as_postgres() {
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+
+# pg_traversable DIR: lets the user postgres reach DIR, a directory of
+# $work (mktemp makes it 0700): each parent that postgres cannot pass gets
+# o+x, no more (nothing becomes readable).
+pg_traversable() {
+	local d=$1
+	[ "$(id -u)" -eq 0 ] || return 0
+	while [ "$d" != / ] && [ -n "$d" ]; do
+		d=$(dirname "$d")
+		runuser -u postgres -- test -x "$d" || chmod o+x "$d"
+	done
+}
+
+# pg_start DIR [tcp]: a PostgreSQL server for DIR, made there the first
+# time (DIR/data, initdb, the roles above), started again as it was after a
+# pg_stop; returns once it accepts connections on DIR/sock (pg_ctl -w, 30 s
+# at most). With tcp (the first time), it also listens on 127.0.0.1, on a
+# free port kept in DIR/tcp.port, and pg_uri names that address: the
+# several-machines case, where the database is on another host. A server
+# that does not start fails the test and ends it.
+pg_start() {
+	local dir=$1 opts tcp_port
+	pg_need
+	mkdir -p "$dir"
+	dir=$(cd "$dir" && pwd)
+	if [ ! -d "$dir/data" ]; then
+		pg_init "$dir" || { fail "initdb in $dir failed: $(tail -n 3 "$dir/initdb.out")"; e2e_end; }
+		[ "${2:-}" = tcp ] && { port_into tcp_port; echo "$tcp_port" >"$dir/tcp.port"; }
+	fi
+	[[ $'\n'$(cat "$work/pg.dirs" 2>/dev/null)$'\n' == *$'\n'$dir$'\n'* ]] || echo "$dir" >>"$work/pg.dirs"
+	opts="-k $dir/sock -c listen_addresses=''"
+	[ -f "$dir/tcp.port" ] && opts="-k $dir/sock -c listen_addresses=127.0.0.1 -c port=$(<"$dir/tcp.port")"
+	if ! pg_as_postgres "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+	    -o "$opts" start >"$dir/pg_ctl.out" 2>&1; then
+		fail "PostgreSQL did not start in $dir: $(tail -n 3 "$dir/server.log" "$dir/pg_ctl.out" 2>/dev/null)"
+		e2e_end
+	fi
+	[ -f "$dir/roles.done" ] && return 0
+	pg_sql "$dir" "CREATE DATABASE marquee" postgres >/dev/null &&
+	    pg_sql "$dir" "CREATE ROLE marquee LOGIN; GRANT CONNECT, CREATE ON DATABASE marquee TO marquee;
+		SET password_encryption = 'scram-sha-256';
+		CREATE ROLE marquee_pw LOGIN PASSWORD '$PG_PASSWORD'; GRANT CONNECT, CREATE ON DATABASE marquee TO marquee_pw;
+		CREATE ROLE nogrants LOGIN" >/dev/null &&
+	    : >"$dir/roles.done" && return 0
+	fail "cannot make the test roles in $dir"
+	e2e_end
+}
+
+# pg_init DIR: initdb into DIR/data, owned by postgres, trusting every
+# local connection but marquee_pw's, which must give its password.
+pg_init() {
+	local dir=$1
+	pg_traversable "$dir/data"
+	mkdir -p "$dir/data" "$dir/sock"
+	[ "$(id -u)" -eq 0 ] && chown postgres: "$dir" "$dir/data" "$dir/sock"
+	chmod 700 "$dir/data"
+	chmod 755 "$dir" "$dir/sock"
+	pg_as_postgres "$pg_bin/initdb" -D "$dir/data" -A trust -U postgres -N \
+	    --locale=C -E UTF8 >"$dir/initdb.out" 2>&1 || return 1
+	# pg_hba.conf is read top down: marquee_pw's line first.
+	{ echo "local all marquee_pw scram-sha-256"; echo "host all marquee_pw 127.0.0.1/32 scram-sha-256"
+	  cat "$dir/data/pg_hba.conf"; } >"$dir/hba.new" &&
+	    cat "$dir/hba.new" >"$dir/data/pg_hba.conf"
+}
+
+# pg_stop DIR [MODE]: stops DIR's server (pg_ctl -m MODE: fast, the
+# default, ends the sessions and shuts down cleanly; immediate is a crash)
+# and waits until it is gone, 30 s at most.
+pg_stop() {
+	local dir=$1 mode=${2:-fast}
+	pg_need
+	pg_as_postgres "$pg_bin/pg_ctl" -D "$dir/data" -m "$mode" -w -t 30 stop >>"$dir/pg_ctl.out" 2>&1
+}
+
+# pg_cleanup: every server pg_start started in this test, stopped
+# (immediate: nothing of it is kept). Called at exit.
+pg_cleanup() {
+	local dir
+	[ -f "${work:-}/pg.dirs" ] || return 0
+	while IFS= read -r dir; do
+		[ -f "$dir/data/postmaster.pid" ] &&
+		    pg_as_postgres "$pg_bin/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >/dev/null 2>&1
+	done <"$work/pg.dirs"
+}
+
+# pg_uri DIR [DB] [USER]: the libpq URI of database DB (marquee) on DIR's
+# server as USER (marquee), for "guestbook = ..." and psql: its Unix
+# socket, or its TCP address when pg_start made it with tcp.
+pg_uri() {
+	local dir
+	dir=$(cd "$1" && pwd)
+	if [ -f "$dir/tcp.port" ]; then
+		echo "postgresql://127.0.0.1:$(<"$dir/tcp.port")/${2:-marquee}?user=${3:-marquee}"
+	else
+		echo "postgresql:///${2:-marquee}?host=$dir/sock&user=${3:-marquee}"
+	fi
+}
+
+# pg_sql DIR SQL [DB] [USER]: runs SQL on DIR's server in database DB
+# (marquee) as USER (postgres, the superuser); prints the rows unaligned,
+# fields separated by |, no headers; fails with psql's error on stderr
+# when a statement fails.
+pg_sql() {
+	pg_need
+	psql -X -w -q -A -t -v ON_ERROR_STOP=1 -d "$(pg_uri "$1" "${3:-marquee}" "${4:-postgres}")" -c "$2"
+}
+
+#
+# Several servers of one capsule (tests/e2e/pg-*.sh): each an instance with
+# its own name, ports, state directory and log, all sharing $root, as
+# several machines behind a load balancer would. `on NAME` points the
+# helpers above (gem, header, s_client, gopher_raw, $pid, $log) at one.
+#
+
+declare -A inst_pid inst_port inst_gport inst_log
+
+# instance NAME [ARGS]: serve (ARGS as there) with the state directory
+# $work/state.NAME, kept as instance NAME; the current one from now on.
+instance() {
+	local name=$1
+	shift
+	state=$work/state.$name
+	pid=
+	serve "$@"
+	inst_pid[$name]=$pid inst_port[$name]=$port inst_gport[$name]=$gport inst_log[$name]=$log
+}
+
+# on NAME: instance NAME is the one the helpers talk to.
+on() {
+	port=${inst_port[$1]} gport=${inst_gport[$1]} pid=${inst_pid[$1]} log=${inst_log[$1]}
+	state=$work/state.$1
+}
+
+# instance_stop NAME: ends instance NAME as stop does ($stop_status).
+instance_stop() {
+	on "$1"
+	stop
+	inst_pid[$1]=
+}
+
+# instance_kill NAME: kill -9 of instance NAME, reaped.
+instance_kill() {
+	kill -9 "${inst_pid[$1]}" 2>/dev/null
+	wait "${inst_pid[$1]}" 2>/dev/null
+	[ "$pid" = "${inst_pid[$1]}" ] && pid=
+	inst_pid[$1]=
+}
+
+# instances_stop: every instance still running, stopped (e2e_end does it,
+# so that each one's sanitizer report, if any, is written).
+instances_stop() {
+	local name
+	for name in "${!inst_pid[@]}"; do
+		[ -n "${inst_pid[$name]}" ] && instance_stop "$name"
+	done
+	pid=
+}
+
+# The answer to an append while PostgreSQL is unreachable (pgspec.md: the
+# whole meta, on Gemini; Gopher says it in a type-3 line).
+PG_UNAVAILABLE="40 guestbook temporarily unavailable"
+
+# pg_capsule: sample_capsule, a PostgreSQL server in $pg (pg_start), and
+# $pgconf, a configuration whose guestbook is in it (schema $schema), with
+# the rate limits out of the way; instance NAME -c "$pgconf" starts a
+# server on it.
+pg_capsule() {
+	sample_capsule
+	pg=$work/pg
+	pg_start "$pg"
+	schema=marquee_localhost
+	pgconf=$work/pg.conf
+	printf 'guestbook = %s\nguestbook_limit = 100000\nguestbook_global = 10000000\nmax_connections_per_address = 5000\n' \
+	    "$(pg_uri "$pg")" >"$pgconf"
+}
+
+# pg_two [LINE...]: pg_capsule, with the LINEs added to $pgconf, and two
+# instances of it, a and b (b the current one); $first is the URL of the
+# first review without .gmi.
+pg_two() {
+	pg_capsule
+	[ $# -gt 0 ] && printf '%s\n' "$@" >>"$pgconf"
+	instance a -c "$pgconf"
+	instance b -c "$pgconf"
+	first=gemini://localhost/reviews/2026-03-01-first
+}
+
+# pg_texts: the text field of every entry record in $schema.records, one a
+# line (escapes as the log writes them), in the order of the table.
+pg_texts() {
+	pg_sql "$pg" "SELECT record FROM $schema.records WHERE record LIKE 'entry%' ORDER BY seq" |
+	    awk -F '\t' '{ print $7 }'
+}
+
+# acked_missing OUT PREFIX TEXTS: how many clients of `gemcli -n -L` whose
+# answer in OUT was a 30 have no "PREFIX NUMBER" line in the file TEXTS.
+acked_missing() {
+	awk -v p="$2" 'NR == FNR { if ($2 == 30) want[p " " $1]; next }
+		{ got[$0] }
+		END { n = 0; for (w in want) if (!(w in got)) n++; print n }' "$1" "$3"
+}
+
+# twice TEXTS: the lines of the file TEXTS that are there more than once.
+twice() { sort "$1" | uniq -d; }
+
+# load_waves NAME WAVES SIZE PREFIX OUT: in the background (its pid in
+# $load), WAVES waves, one after the other, of SIZE clients at once
+# (gemcli -n -L) on instance NAME, client N of wave W signing the
+# guestbook "PREFIX W-N"; OUT gets a line "W-N HEADER" for each answer.
+load_waves() {
+	local name=$1 waves=$2 size=$3 prefix=${4// /%20} out=$5
+	on "$name"
+	(
+		for ((w = 1; w <= waves; w++)); do
+			timeout 120 "$GEMCLI" -n "$size" -L -t 100 -s localhost 127.0.0.1 "$port" \
+			    "gemini://localhost/guestbook/sign?$prefix%20$w-{n}" 2>/dev/null |
+			    awk -v w="$w" '/^[0-9]+ / { print w "-" $0 }'	# not its "ok=N failed=N" line
+		done >>"$out"
+	) &
+	load=$!
+}
+
+# load_both WAVES SIZE PREFIX: load_waves on instances a and b at once,
+# signing "PREFIX a W-N" and "PREFIX b W-N", answers in $work/a.out and
+# $work/b.out; their pids in $loada and $loadb.
+load_both() {
+	load_waves a "$1" "$2" "$3 a" "$work/a.out"
+	loada=$load
+	load_waves b "$1" "$2" "$3 b" "$work/b.out"
+	loadb=$load
+}
+
+# answered_all NAME N: two checks after load_both, for instance NAME: all
+# N of its clients got an answer, and each was a 30 or $PG_UNAVAILABLE.
+answered_all() {
+	expect "every client of $1 got an answer" "$2" "$(wc -l <"$work/$1.out")"
+	expect "every client of $1 got 30 or 40 with the reason" "" \
+	    "$(grep -v '^[^ ]* 30 gemini://localhost:[0-9]*/guestbook/$' "$work/$1.out" | grep -v "^[^ ]* $PG_UNAVAILABLE\$" | head -n 3)"
+}
+
+# pg_rows PATTERN: how many rows of $schema.records match the LIKE PATTERN.
+pg_rows() { pg_sql "$pg" "SELECT count(*) FROM $schema.records WHERE record LIKE '$1'"; }
+
+# pg_backends: the process ids of the sessions marquee's role has open.
+pg_backends() { pg_sql "$pg" "SELECT pid FROM pg_stat_activity WHERE usename = 'marquee'"; }
+
+# acked_all NAME PREFIX: two checks after load_both, for instance NAME:
+# every client answered 30 in $work/NAME.out has its "PREFIX NAME W-N"
+# entry in the table, and no entry is there twice.
+acked_all() {
+	pg_texts >"$work/texts"
+	expect "$1: every acknowledged entry is in the table ($(grep -c '^[^ ]* 30 ' "$work/$1.out") acknowledged)" 0 \
+	    "$(acked_missing "$work/$1.out" "$2 $1" "$work/texts")"
+	expect "$1: no entry stored twice" "" "$(twice "$work/texts" | head -n 3)"
 }

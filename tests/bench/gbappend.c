@@ -158,7 +158,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	mix = strcmp(argv[2], "mix") == 0;
-	if ((gb = guestbook_open(argv[1], &reason)) == NULL ||
+	if ((gb = guestbook_open(argv[1], "localhost", &reason)) == NULL ||
 	    guestbook_start(gb, &reason) == -1) {
 		fprintf(stderr, "gbappend: %s\n", reason);
 		return 1;

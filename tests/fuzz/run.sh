@@ -46,7 +46,7 @@ build=$(cd "$build" && pwd)
 
 warn="-std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 -Wmissing-prototypes -Wformat=2 -Wvla"
-flags="-D_GNU_SOURCE -Isrc $(pkg-config --cflags libxml-2.0) -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all ${FUZZ_CFLAGS:-}"
+flags="-D_GNU_SOURCE -Isrc $(pkg-config --cflags libxml-2.0 libpq) -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all ${FUZZ_CFLAGS:-}"
 
 # The project's sources once, instrumented for coverage; each target links them.
 objs=
@@ -59,7 +59,7 @@ done
 for t in $targets; do
 	echo "LD $build/$t"
 	$cc $warn $flags -fsanitize=fuzzer,address,undefined -o "$build/$t" \
-	    "tests/fuzz/$t.c" $objs $(pkg-config --libs libxml-2.0) -lpthread
+	    "tests/fuzz/$t.c" $objs $(pkg-config --libs libxml-2.0 libpq) -lpthread
 done
 
 fuzz() {

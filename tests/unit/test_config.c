@@ -102,6 +102,13 @@ test_hosts(void)
 	    ":2: [b.test]: gopher_port 7000 is the Gemini port");
 	check_refused("guestbook = /g.log\n[b.test]\nroot = /b\nguestbook = /g.log\n",
 	    ":2: [b.test]: guestbook /g.log is already localhost's");
+	check_refused("[b.test]\nroot = /b\nguestbook = postgresql:///m?bogus=1\n",
+	    ":3: invalid URI query parameter: \"bogus\"");
+	check_refused("hostname = a.test\nguestbook = postgresql:///m\n[a-test]\nroot = /b\n"
+	    "guestbook = postgresql:///m\n", ":3: [a-test]: hosts a.test and a-test would share "
+	    "the schema marquee_a_test in one database; give one a guestbook of its own");
+	check_refused("guestbook = postgres://%zz/m\n",
+	    ":1: a '%' not followed by two hex digits in the guestbook URI");
 	check_refused("[b.test\n", ":1: expected '[hostname]'");
 	check_refused("[]\n", ":1: expected '[hostname]'");
 	check_refused("[bad host]\n", ":1: 'bad host' is not a host name");
@@ -181,6 +188,42 @@ test_chroot(void)
 	snprintf(c->hosts[0].key, sizeof(c->hosts[0].key), "/etc/k.key");
 	CHECK(config_jailed(c, "/work", &reason) == NULL);
 	CHECK_STR(reason, "key /etc/k.key is outside the chroot /srv/m");
+	config_discard(c);
+}
+
+/*
+ * A guestbook in PostgreSQL: the URI is kept as it is (no path to jail),
+ * two hosts may name one database (each has its schema), and the trash goes
+ * to the state directory, where the dates log goes too.
+ */
+static void
+test_postgresql(void)
+{
+	struct config	*c, *j;
+	const char	*reason = "";
+
+	c = load_text("state = /var/m\nguestbook = postgresql:///m?host=/run/pg\n"
+	    "[b.test]\nroot = /b\nguestbook = postgresql:///m?host=/run/pg\n", &reason);
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	CHECK_STR(c->hosts[0].guestbook, "postgresql:///m?host=/run/pg");
+	CHECK_STR(c->hosts[1].guestbook, "postgresql:///m?host=/run/pg");
+	CHECK_STR(c->hosts[0].trash, "/var/m/trash-localhost");
+	CHECK_STR(c->hosts[1].trash, "/var/m/trash-b.test");
+	snprintf(c->chroot, sizeof(c->chroot), "/var");
+	snprintf(c->hosts[0].root, sizeof(c->hosts[0].root), "/var/capsule");
+	snprintf(c->hosts[1].root, sizeof(c->hosts[1].root), "/var/b");
+	snprintf(c->hosts[0].cert, sizeof(c->hosts[0].cert), "/var/c.crt");
+	snprintf(c->hosts[0].key, sizeof(c->hosts[0].key), "/var/c.key");
+	snprintf(c->hosts[1].cert, sizeof(c->hosts[1].cert), "/var/b.crt");
+	snprintf(c->hosts[1].key, sizeof(c->hosts[1].key), "/var/b.key");
+	CHECK((j = config_jailed(c, "/work", &reason)) != NULL);
+	if (j != NULL) {
+		CHECK_STR(j->hosts[0].guestbook, "postgresql:///m?host=/run/pg");
+		CHECK_STR(j->hosts[0].trash, "/m/trash-localhost");
+	}
+	config_discard(j);
 	config_discard(c);
 }
 
@@ -333,6 +376,7 @@ main(void)
 	if (c == NULL)
 		return 1;
 	test_titan();
+	test_postgresql();
 	CHECK_INT(c->nhosts, 1);
 	CHECK_STR(c->hosts[0].name, "localhost");
 	CHECK_INT(c->gemini_port, 1965);

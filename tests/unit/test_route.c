@@ -705,7 +705,7 @@ owner_appends(struct record *a, struct record *b)
 	const char		*reason = NULL;
 
 	snprintf(path, sizeof(path), "%s/state/guestbook.log", dir);
-	if ((gb = guestbook_load(path, 1, &reason)) == NULL) {
+	if ((gb = guestbook_load(path, "localhost", 1, &reason)) == NULL) {
 		CHECK(reason == NULL);
 		return;
 	}
