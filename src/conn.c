@@ -19,6 +19,7 @@
 
 #include <openssl/err.h>
 
+#include "blocks.h"
 #include "buf.h"
 #include "config.h"
 #include "conn.h"
@@ -57,13 +58,14 @@ _Static_assert(REQUEST_BUF >= PROXY_HEADER_MAX, "a PROXY header must fit the req
 /* malloc_trim walks and locks every arena of the process: at most once in this many ms. */
 #define TRIM_EVERY_MS		10000
 /*
- * Spare request and output buffers a worker keeps for its next connections
- * (about 200 KiB and 256 KiB): enough for the connections that have bytes
- * to move at once on a busy worker, while idle ones hold none; more go back
- * to malloc.
+ * Spare request buffers a worker keeps for its next connections (about
+ * 200 KiB): enough for the connections that have a request in at once on
+ * a busy worker, while idle ones hold none; more go back to malloc.
  */
 #define SPARE_EXCHANGES		64
-#define SPARE_OUTS		16
+/* Free blocks (blocks.h) whose pages a trim leaves resident: 640 KiB for the next burst. */
+#define BLOCKS_KEEP		32
+_Static_assert(OUT_BUF <= BLOCK_SIZE, "the output buffer is a block");
 
 #define container_of(p, type, member) \
 	((type *)(void *)((char *)(p) - offsetof(type, member)))
@@ -146,7 +148,7 @@ struct conn {
 	struct pending		*pending;	/* owned; what CONN_WAITING waits for */
 	int			 settled;	/* the worker was told pending is settled */
 	struct conn		*settled_next;	/* the worker's settled list */
-	char			*out;		/* from the worker's spares, only while writing */
+	char			*out;		/* a block (blocks.h), only while writing */
 	size_t			 out_len, out_off;
 	size_t			 body_off;
 	off_t			 file_left;
@@ -181,7 +183,6 @@ struct worker {
 	unsigned		 accepted;	/* since the last sweep */
 	unsigned		 burst;		/* accepted since the last trim */
 	struct spares		 exchanges;	/* of struct exchange */
-	struct spares		 outs;		/* of OUT_BUF bytes */
 	int			 stopping;
 	uint64_t		 stop_by_ms;
 	uint64_t		 next_sweep_ms;
@@ -341,7 +342,7 @@ conn_free(struct conn *c)
 	pending_put(c->pending);
 	if (c->holder[0] != '\0')
 		holdings_give(per_address, c->holder);
-	spares_give(&c->worker->outs, c->out);
+	block_give(c->out);
 	free(c->body);
 	/* Last: the SSL and the pending append above used its hosts. */
 	hostset_release(c->hosts);
@@ -686,7 +687,7 @@ conn_respond(struct conn *c)
 	struct request	req = { .peer = c->peer, .settled = c->pending,
 			    .body = c->body, .body_len = c->body_len };
 
-	if (c->out == NULL && (c->out = spares_take(&c->worker->outs)) == NULL) {
+	if (c->out == NULL && (c->out = block_take()) == NULL) {
 		log_error("%s: out of memory", c->peer);
 		return conn_close(c);
 	}
@@ -767,7 +768,7 @@ conn_write_response(struct conn *c)
 			return conn_close(c);
 		if (waiting == 0) {
 			/* Sent: the buffer serves the worker's next response. */
-			spares_give(&c->worker->outs, c->out);
+			block_give(c->out);
 			c->out = NULL;
 			c->state = CONN_SHUTDOWN;
 			return STEP_NEXT;
@@ -1017,6 +1018,7 @@ worker_trim(struct worker *w, uint64_t now)
 	    now - last >= TRIM_EVERY_MS &&
 	    atomic_compare_exchange_strong(&last_trim_ms, &last, now)) {
 		malloc_trim(0);
+		blocks_trim(BLOCKS_KEEP);
 		w->burst = 0;
 	}
 	w->accepted = 0;
@@ -1076,7 +1078,6 @@ worker_run(void *arg)
 		conn_close(w->open);
 	worker_free_closed(w);
 	spares_free(&w->exchanges);
-	spares_free(&w->outs);
 	return NULL;
 }
 
@@ -1244,7 +1245,6 @@ worker_init(struct worker *w, const char **reason)
 	if ((w->loop = event_loop_new(reason)) == NULL)
 		return -1;
 	w->exchanges = (struct spares){ .cap = SPARE_EXCHANGES, .size = sizeof(struct exchange) };
-	w->outs = (struct spares){ .cap = SPARE_OUTS, .size = OUT_BUF };
 	w->wake.fd = stop_fd;
 	w->wake.fn = wake_ready;
 	if (event_watch(w->loop, &w->wake, EV_READ, reason) == -1)

@@ -34,7 +34,7 @@ field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 row() { printf '%-40s %12s %12s %8s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")"; }
 
-rss() { sed -n 's/^VmRSS: *\([0-9]*\).*/\1/p' "/proc/$1/status"; }
+rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 mstart=$(rss "$mpid"); bstart=$(rss "$bpid")
 # Idle memory first, while the servers' heaps are still fresh.
 echo "== 2,000 idle TLS connections"
