@@ -50,8 +50,9 @@ _Static_assert(REQUEST_BUF >= PROXY_HEADER_MAX, "a PROXY header must fit the req
  * After a burst of connections the allocator keeps the pages their
  * handshakes and buffers touched, in holes between what is still live. Once
  * a worker that accepted at least TRIM_BURST connections since the last trim
- * goes quiet (fewer than TRIM_QUIET accepted in a sweep interval), those
- * pages are handed back to the system.
+ * goes quiet (fewer than TRIM_QUIET wake-ups of its connections in a sweep
+ * interval: idle connections cost none), those pages are handed back to the
+ * system.
  */
 #define TRIM_BURST		256
 #define TRIM_QUIET		16
@@ -180,7 +181,7 @@ struct worker {
 	struct conn		*settled;
 	struct conn		*open;
 	struct conn		*closing;
-	unsigned		 accepted;	/* since the last sweep */
+	unsigned		 busy;		/* connections woken since the last sweep */
 	unsigned		 burst;		/* accepted since the last trim */
 	struct spares		 exchanges;	/* of struct exchange */
 	int			 stopping;
@@ -553,8 +554,9 @@ conn_handshake(struct conn *c)
 }
 
 /*
- * Reads the request. An idle connection holds no request buffer: its first
- * bytes are read onto the stack, and only then does it take one.
+ * Reads the request. An idle connection holds no request buffer (and
+ * OpenSSL none of its own, tls.c): its first bytes are read onto the stack,
+ * and only then does it take one.
  */
 static enum step
 conn_read_request(struct conn *c)
@@ -567,9 +569,6 @@ conn_read_request(struct conn *c)
 	for (;;) {
 		to = c->x != NULL ? c->x->req + c->req_len : first;
 		res = io_read(c, to, c->proto->request_max - c->req_len, &n);
-		/* Idle: OpenSSL's record buffers go too, taken again when bytes come. */
-		if (res == IO_WANT_READ && c->x == NULL && c->ssl != NULL)
-			(void)SSL_free_buffers(c->ssl);
 		if (res == IO_WANT_READ || res == IO_WANT_WRITE)
 			return conn_wait_io(c, res);
 		if (res == IO_FAIL || (res == IO_EOF && c->req_len == 0))
@@ -852,6 +851,7 @@ conn_ready(struct event *ev, unsigned ready)
 	struct conn	*c = container_of(ev, struct conn, ev);
 
 	(void)ready;
+	c->worker->busy++;
 	if (!c->closing)
 		conn_run(c);
 }
@@ -924,7 +924,8 @@ conn_new(struct worker *w, const struct listener *l, int fd,
 	c->lifetime_end_ms = c->started_ms + (uint64_t)cfg->connection_timeout * 1000;
 	conn_deadline(c, c->request_timeout_ms);
 	list_push(&w->open, c);
-	w->accepted++;
+	w->burst++;
+	w->busy++;
 	/* Behind a balancer the client is known once the PROXY header is in. */
 	if ((!l->proxy && conn_hold(c) == -1) || conn_begin(c, l) == -1) {
 		conn_close(c);
@@ -1013,15 +1014,14 @@ worker_trim(struct worker *w, uint64_t now)
 {
 	unsigned long long	last = atomic_load(&last_trim_ms);
 
-	w->burst += w->accepted;
-	if (w->burst >= TRIM_BURST && w->accepted < TRIM_QUIET &&
+	if (w->burst >= TRIM_BURST && w->busy < TRIM_QUIET &&
 	    now - last >= TRIM_EVERY_MS &&
 	    atomic_compare_exchange_strong(&last_trim_ms, &last, now)) {
 		malloc_trim(0);
 		blocks_trim(BLOCKS_KEEP);
 		w->burst = 0;
 	}
-	w->accepted = 0;
+	w->busy = 0;
 }
 
 static void

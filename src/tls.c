@@ -364,12 +364,13 @@ configure(SSL_CTX *ctx, const char *host, const char **reason)
 	    "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384");
 	/*
 	 * The connection layer is non-blocking and may retry from another
-	 * buffer. No SSL_MODE_RELEASE_BUFFERS: it frees and takes the record
-	 * buffers again around every record, which cost about 10% more CPU per
-	 * full handshake in hsbench; the connection layer frees them instead
-	 * only while a connection waits idle (SSL_free_buffers).
+	 * buffer. The record buffers are held only while they hold bytes
+	 * (SSL_MODE_RELEASE_BUFFERS): an idle or waiting connection keeps none.
+	 * Taken from the heap and given back around every record, they cost
+	 * about 10% more CPU per full handshake (tests/bench/hsbench.c); as
+	 * blocks (blocks.h) the difference is within the noise.
 	 */
-	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
 	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	/*
 	 * A record's header and body in one read, and a client's Finished and
