@@ -49,8 +49,11 @@ br=$(run "$bport" "$bpid" -u gemini://localhost/ -c 50 -d "$SECS" -R)
 echo "== 1,000 connections in flight"
 mk=$(run "$mport" "$mpid" -u gemini://localhost/ -c 1000 -n 5000 -W "$SETTLE")
 bk=$(run "$bport" "$bpid" -u gemini://localhost/ -c 1000 -n 5000 -W "$SETTLE")
-echo "== the TLS library alone: marquee's server context in-process, memory BIOs"
-hs=$(taskset -c 0 "$HSBENCH" "$work/certs" 3000 2>/dev/null | grep '^RESULT')
+# The limit is the best of three: another process sharing the core only slows it.
+echo "== the TLS library alone: marquee's server context in-process, memory BIOs (best of 3)"
+hs=$(for i in 1 2 3; do taskset -c 0 "$HSBENCH" "$work/certs" 3000 2>/dev/null | grep '^RESULT'; done |
+    awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); if (!(kv[1] in v) || kv[2] + 0 < v[kv[1]] + 0) v[kv[1]] = kv[2] } }
+	END { printf "RESULT"; for (k in v) printf " %s=%s", k, v[k]; print "" }')
 
 printf '\n%-40s %12s %12s %8s\n' "metric" "marquee" "molly-brown" "ratio"
 row "full: requests/s" "$(field "$mf" rps)" "$(field "$bf" rps)"
