@@ -60,12 +60,12 @@ _Static_assert(REQUEST_BUF >= PROXY_HEADER_MAX, "a PROXY header must fit the req
 #define TRIM_EVERY_MS		10000
 /*
  * Spare request buffers a worker keeps for its next connections (about
- * 200 KiB): enough for the connections that have a request in at once on
+ * 100 KiB): enough for the connections that have a request in at once on
  * a busy worker, while idle ones hold none; more go back to malloc.
  */
-#define SPARE_EXCHANGES		64
-/* Free blocks (blocks.h) whose pages a trim leaves resident: 640 KiB for the next burst. */
-#define BLOCKS_KEEP		32
+#define SPARE_EXCHANGES		32
+/* Free blocks (blocks.h) whose pages a trim leaves resident: 160 KiB for the next burst. */
+#define BLOCKS_KEEP		8
 _Static_assert(OUT_BUF <= BLOCK_SIZE, "the output buffer is a block");
 
 #define container_of(p, type, member) \
