@@ -110,7 +110,7 @@ struct exchange {
 };
 
 /*
- * Blocks of one size a worker keeps for its next connections, up to cap;
+ * Buffers of one size a worker keeps for its next connections, up to cap;
  * a spare's first bytes link it to the next.
  */
 struct spares {
@@ -224,7 +224,7 @@ list_push(struct conn **head, struct conn *c)
 	*head = c;
 }
 
-/* A spare block, or a new one from malloc; NULL when out of memory. */
+/* A spare buffer, or a new one from malloc; NULL when out of memory. */
 static void *
 spares_take(struct spares *s)
 {
