@@ -5,7 +5,7 @@
  *
  *   loadgen -h HOST -p PORT -u URL [-s SNI] [-c CONC] [-n TOTAL | -d SECS]
  *           [-R] [-P SERVER_PID [-W SECS]]
- *   loadgen [-T] -h HOST -p PORT -I N [-H SECS [-S -u URL]] [-s SNI] -P SERVER_PID
+ *   loadgen [-T] -h HOST -p PORT -I N [-H SECS [-S -u URL]] [-s SNI] -P SERVER_PID [-W SECS]
  *   loadgen -T -h HOST -p PORT -u SELECTOR [-c CONC] [-n TOTAL | -d SECS] [-P PID]
  *
  * -T speaks Gopher: plain TCP, the selector and CRLF, success unless the
@@ -20,8 +20,8 @@
  * with -S each sends the request one byte a second meanwhile, as a
  * slowloris would. A test releases its flood with SIGTERM once its checks
  * are done, so -H is only its deadline. With -I the server's memory per
- * connection is weighed twice: as soon as all are up, and once its RSS has
- * held still (60 s at most).
+ * connection is weighed as soon as all are up and, with -W, again once its
+ * RSS has held still (SECS at most), before READY.
  * In URL, "{n}" is the request's number, "{n%M}" a number from 1 to M.
  * Prints a human summary and one line "RESULT key=value ...".
  */
@@ -518,7 +518,7 @@ run_idle(struct slot *slots)
 	}
 	usleep(200000);
 	after = rss_kib(opt.pid);
-	settled = settled_kib(opt.pid, 60);
+	settled = opt.settle > 0 ? settled_kib(opt.pid, opt.settle) : after;
 	printf("READY\n");
 	fflush(stdout);
 	hold(slots);

@@ -38,8 +38,8 @@ rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 mstart=$(rss "$mpid"); bstart=$(rss "$bpid")
 # Idle memory first, while the servers' heaps are still fresh.
 echo "== 2,000 idle TLS connections"
-mi=$(run "$mport" "$mpid" -I 2000)
-bi=$(run "$bport" "$bpid" -I 2000)
+mi=$(run "$mport" "$mpid" -I 2000 -W 20)
+bi=$(run "$bport" "$bpid" -I 2000 -W 20)
 echo "== full handshakes, 50 connections in flight, ${SECS} s each"
 mf=$(run "$mport" "$mpid" -u gemini://localhost/ -c 50 -d "$SECS")
 bf=$(run "$bport" "$bpid" -u gemini://localhost/ -c 50 -d "$SECS")
