@@ -13,9 +13,9 @@
  * the session of the one before resumed, each answered as marquee answers
  * its benchmark page: handshake, read the request line, one write of a
  * header and a 2,048-byte body, close_notify, free. Then it holds N
- * handshaken connections idle, their record buffers freed as marquee frees
- * them while a connection waits, and weighs what the server keeps for each:
- * the library's own floor per connection.
+ * handshaken connections idle (their record buffers released, as tls.c
+ * asks of OpenSSL) and weighs what the server keeps for each: the
+ * library's own floor per connection.
  * Prints one line "RESULT full_ms=... resumed_ms=... resumed=... idle_bytes=...":
  * server CPU milliseconds per request, how many of the second N resumed,
  * and heap bytes in use per idle server connection.
@@ -270,7 +270,6 @@ idle_bytes(SSL_CTX *sctx, SSL_CTX *cctx, unsigned n)
 {
 	struct pair	*p;
 	unsigned	 i;
-	long long	 heap;
 	double		 per;
 
 	if ((p = calloc(n, sizeof(*p))) == NULL)
@@ -283,10 +282,6 @@ idle_bytes(SSL_CTX *sctx, SSL_CTX *cctx, unsigned n)
 			fprintf(stderr, "hsbench: idle connection %u failed\n", i);
 			exit(1);
 		}
-		/* What marquee's connection layer does while a connection waits idle. */
-		heap = heap_in_use();
-		(void)SSL_free_buffers(p[i].srv);
-		srv_bytes += heap_in_use() - heap;
 	}
 	per = (double)srv_bytes / n;
 	weighing = 0;
