@@ -108,7 +108,7 @@ build/loadgen: tests/bench/loadgen.c tests/bench/timing.h build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -o $@ $< $$(pkg-config --libs openssl)
 
 # In-process benchmarks: every module but main.c, optimised, no sanitizer.
-build/pagebench build/gbappend build/scanbench: build/%: tests/bench/%.c $(ROUTE_SRCS) tests/settle.h tests/bench/timing.h $(HDRS) build/.deps
+build/pagebench build/gbappend build/scanbench build/hsbench: build/%: tests/bench/%.c $(ROUTE_SRCS) tests/settle.h tests/bench/timing.h $(HDRS) build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -Isrc -o $@ $< $(ROUTE_SRCS) $(LIBS)
 
 run: marquee
@@ -149,7 +149,7 @@ build/gbvisible: tests/bench/gbvisible.c tests/bench/timing.h build/.deps
 build/wxrgen: tests/bench/wxrgen.c build/.deps
 	$(CC) $(WARN) $(CPPFLAGS) -O2 -g -o $@ $<
 
-bench: marquee build/loadgen build/gemcli build/titancli build/recgen build/pagebench build/gbappend build/scanbench build/wxrgen build/gbvisible
+bench: marquee build/loadgen build/gemcli build/titancli build/recgen build/pagebench build/gbappend build/scanbench build/hsbench build/wxrgen build/gbvisible
 	@tests/need bench $(BENCH_DEBS)
 	tests/bench/run.sh
 	tests/bench/index.sh

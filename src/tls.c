@@ -364,11 +364,19 @@ configure(SSL_CTX *ctx, const char *host, const char **reason)
 	    "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384");
 	/*
 	 * The connection layer is non-blocking and may retry from another
-	 * buffer. Buffers are kept (no SSL_MODE_RELEASE_BUFFERS): connections
-	 * are short, and releasing them cost more than it saved (benchmarks).
+	 * buffer. The record buffers are held only while they hold bytes
+	 * (SSL_MODE_RELEASE_BUFFERS): an idle or waiting connection keeps none.
+	 * Taken from the heap and given back around every record, they cost
+	 * about 10% more CPU per full handshake (tests/bench/hsbench.c); as
+	 * blocks (blocks.h) the difference is within the noise.
 	 */
-	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
 	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	/*
+	 * A record's header and body in one read, and a client's Finished and
+	 * request together: about half the read system calls of a request.
+	 */
+	SSL_CTX_set_read_ahead(ctx, 1);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_any);
 	SSL_CTX_set_default_passwd_cb(ctx, no_password);
 	return 0;

@@ -3,8 +3,8 @@
  * code with the server on purpose: it checks the server from outside.
  *
  *   gemcli [-t SECONDS] [-s SERVERNAME | -S] [-c CERT -k KEY] [-o BODYFILE]
- *          [-r] [-w SECONDS] [-p FILE] [-x BYTES] [-b SOURCE] [-v] HOST PORT REQUEST
- *   gemcli -n N [-L] [-t SECONDS] HOST PORT REQUEST
+ *          [-r] [-w SECONDS] [-i FILE] [-p FILE] [-x BYTES] [-b SOURCE] [-v] HOST PORT REQUEST
+ *   gemcli -n N [-L] [-i FILE] [-t SECONDS] HOST PORT REQUEST
  *
  * -n runs N clients at once, each a thread with its own connection (a
  * process each cost several milliseconds of CPU to fork on the test
@@ -18,6 +18,11 @@
  * -p: once the request is sent, reads nothing until FILE exists: a reader
  * that stops reading for as long as the test needs to see what the server
  * does meanwhile (the test makes FILE when it is done).
+ *
+ * -i: once the handshake is done and the server's session ticket is in (so
+ * the server has finished its side too), prints "idle" and sends nothing
+ * until FILE exists: a client that connected and went idle, whose
+ * connection the server may hold without buffers meanwhile.
  *
  * -x sends BYTES (with the escapes of -r: \r \n \t \0 \\ \xHH) before the TLS
  * handshake, as a load balancer's PROXY protocol header would be.
@@ -43,7 +48,7 @@
 struct options {
 	const char	*host, *port, *request;
 	const char	*servername, *cert, *key, *body_file, *prefix, *source;
-	const char	*pause_until;
+	const char	*pause_until, *idle_until;
 	int		 no_sni, raw, verbose, list;
 	unsigned	 timeout, wait_before, concurrent;
 };
@@ -55,7 +60,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: gemcli [-t s] [-s name | -S] [-c cert -k key] "
-	    "[-o file] [-r] [-w s] [-p file] [-x bytes] [-b source] [-v] [-n N [-L]] "
+	    "[-o file] [-r] [-w s] [-i file] [-p file] [-x bytes] [-b source] [-v] [-n N [-L]] "
 	    "host port request\n");
 	exit(1);
 }
@@ -76,6 +81,18 @@ pause_until(const char *file)
 
 	while (access(file, F_OK) == -1)
 		nanosleep(&tick, NULL);
+}
+
+/* -i: until the server's first bytes after the handshake (its ticket) arrive, then idle until file exists. */
+static void
+go_idle(int fd, const char *file)
+{
+	struct pollfd	pfd = { .fd = fd, .events = POLLIN };
+
+	(void)poll(&pfd, 1, -1);
+	printf("idle\n");
+	fflush(stdout);
+	pause_until(file);
 }
 
 static int
@@ -212,6 +229,8 @@ fetch(const struct options *o, SSL_CTX *ctx, int quiet)
 	}
 	if (o->wait_before > 0)
 		sleep(o->wait_before);
+	if (o->idle_until != NULL)
+		go_idle(fd, o->idle_until);
 	if (o->raw)
 		reqlen = unescape(o->request, req);
 	else
@@ -358,7 +377,7 @@ main(int argc, char **argv)
 	SSL_CTX		*ctx;
 	int		 ch;
 
-	while ((ch = getopt(argc, argv, "t:s:Sc:k:o:rw:p:vn:Lx:b:")) != -1) {
+	while ((ch = getopt(argc, argv, "t:s:Sc:k:o:rw:i:p:vn:Lx:b:")) != -1) {
 		switch (ch) {
 		case 't': o.timeout = (unsigned)atoi(optarg); break;
 		case 's': o.servername = optarg; break;
@@ -369,6 +388,7 @@ main(int argc, char **argv)
 		case 'r': o.raw = 1; break;
 		case 'w': o.wait_before = (unsigned)atoi(optarg); break;
 		case 'p': o.pause_until = optarg; break;
+		case 'i': o.idle_until = optarg; break;
 		case 'v': o.verbose = 1; break;
 		case 'n': o.concurrent = (unsigned)atoi(optarg); break;
 		case 'L': o.list = 1; break;

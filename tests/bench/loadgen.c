@@ -4,20 +4,24 @@
  * Gemini has no keep-alive. Shares no code with the server.
  *
  *   loadgen -h HOST -p PORT -u URL [-s SNI] [-c CONC] [-n TOTAL | -d SECS]
- *           [-R] [-P SERVER_PID]
- *   loadgen [-T] -h HOST -p PORT -I N [-H SECS [-S -u URL]] [-s SNI] -P SERVER_PID
+ *           [-R] [-P SERVER_PID [-W SECS]]
+ *   loadgen [-T] -h HOST -p PORT -I N [-H SECS [-S -u URL]] [-s SNI] -P SERVER_PID [-W SECS]
  *   loadgen -T -h HOST -p PORT -u SELECTOR [-c CONC] [-n TOTAL | -d SECS] [-P PID]
  *
  * -T speaks Gopher: plain TCP, the selector and CRLF, success unless the
  * answer starts with a type-3 line. Server CPU includes reaped children, so
  * an inetd-style server that forks per connection is measured whole.
  * -R offers the TLS session from an earlier connection (resumption). -P reads
- * the server's CPU time (and, with -I, its memory) from /proc. -I opens N
+ * the server's CPU time and memory from /proc: its RSS when the run ends and,
+ * with -W, once it has held still for SETTLE_S seconds (SECS at most), as
+ * an allocator gives memory back after the load. -I opens N
  * connections, completes their handshakes and holds them idle (-H seconds,
  * or until a SIGTERM, then closes them; it prints READY once all are open);
  * with -S each sends the request one byte a second meanwhile, as a
  * slowloris would. A test releases its flood with SIGTERM once its checks
- * are done, so -H is only its deadline.
+ * are done, so -H is only its deadline. With -I the server's memory per
+ * connection is weighed as soon as all are up and, with -W, again once its
+ * RSS has held still (SECS at most), before READY.
  * In URL, "{n}" is the request's number, "{n%M}" a number from 1 to M.
  * Prints a human summary and one line "RESULT key=value ...".
  */
@@ -56,7 +60,7 @@ struct slot {
 static struct {
 	const char	*host, *port, *url, *sni;
 	unsigned	 conc, total, idle;
-	double		 seconds, hold;
+	double		 seconds, hold, settle;
 	int		 resume, pid, plain, slow;
 	const char	*expect;
 } opt = { .conc = 10, .port = "1965", .expect = "20" };
@@ -106,6 +110,9 @@ cpu_ms(int pid)
 	    (double)sysconf(_SC_CLK_TCK);
 }
 
+/* RSS held still this long counts as settled. */
+#define SETTLE_S	5
+
 static long
 rss_kib(int pid)
 {
@@ -120,6 +127,27 @@ rss_kib(int pid)
 		if (sscanf(line, "VmRSS: %ld", &kib) == 1)
 			break;
 	fclose(fp);
+	return kib;
+}
+
+/*
+ * pid's RSS once no reading in SETTLE_S seconds moved it by more than 1%,
+ * or after max_s seconds.
+ */
+static long
+settled_kib(int pid, double max_s)
+{
+	double	end = now() + max_s, still_since = now();
+	long	kib = rss_kib(pid), cur;
+
+	while (now() < end && now() - still_since < SETTLE_S) {
+		usleep(250000);
+		cur = rss_kib(pid);
+		if (labs(cur - kib) * 100 > kib) {
+			kib = cur;
+			still_since = now();
+		}
+	}
 	return kib;
 }
 
@@ -476,7 +504,7 @@ static void
 run_idle(struct slot *slots)
 {
 	struct epoll_event	ev[256];
-	long			before = rss_kib(opt.pid), after;
+	long			before = rss_kib(opt.pid), after, settled;
 	unsigned		i;
 	int			n;
 	double			deadline = now() + 60;
@@ -490,15 +518,30 @@ run_idle(struct slot *slots)
 	}
 	usleep(200000);
 	after = rss_kib(opt.pid);
+	settled = opt.settle > 0 ? settled_kib(opt.pid, opt.settle) : after;
 	printf("READY\n");
 	fflush(stdout);
 	hold(slots);
-	printf("idle connections %u, errors %u, closed by the server %u, server RSS %ld -> %ld KiB\n",
-	    handshaken, errors, closed, before, after);
-	printf("RESULT idle=%u errors=%u closed=%u kib_per_idle=%.1f\n", handshaken, errors,
-	    closed, handshaken ? (double)(after - before) / handshaken : 0.0);
+	printf("idle connections %u, errors %u, closed by the server %u, server RSS %ld -> %ld KiB, "
+	    "settled at %ld KiB\n", handshaken, errors, closed, before, after, settled);
+	printf("RESULT idle=%u errors=%u closed=%u kib_per_idle=%.1f kib_per_idle_at_once=%.1f\n",
+	    handshaken, errors, closed, handshaken ? (double)(settled - before) / handshaken : 0.0,
+	    handshaken ? (double)(after - before) / handshaken : 0.0);
 	for (i = 0; i < opt.idle; i++)
 		slot_close(&slots[i]);
+}
+
+/* The server's RSS before the run, as it ends, and with -W once settled. */
+static void
+report_rss(long before)
+{
+	long	after = rss_kib(opt.pid);
+	long	settled = opt.settle > 0 ? settled_kib(opt.pid, opt.settle) : after;
+
+	printf("server RSS %ld KiB before, %ld KiB as the run ends, %ld KiB once settled\n",
+	    before, after, settled);
+	printf("RESULT rss_before_kib=%ld rss_after_kib=%ld rss_settled_kib=%ld\n",
+	    before, after, settled);
 }
 
 int
@@ -508,9 +551,10 @@ main(int argc, char **argv)
 	struct slot		*slots;
 	double			 t0, t1, c0, c1;
 	unsigned		 i, active;
+	long			 rss0;
 	int			 ch, n;
 
-	while ((ch = getopt(argc, argv, "h:p:u:s:c:n:d:RP:I:Te:H:S")) != -1) {
+	while ((ch = getopt(argc, argv, "h:p:u:s:c:n:d:RP:I:Te:H:SW:")) != -1) {
 		switch (ch) {
 		case 'h': opt.host = optarg; break;
 		case 'p': opt.port = optarg; break;
@@ -526,6 +570,7 @@ main(int argc, char **argv)
 		case 'e': opt.expect = optarg; break;
 		case 'H': opt.hold = atof(optarg); break;
 		case 'S': opt.slow = 1; break;
+		case 'W': opt.settle = atof(optarg); break;
 		default: usage();
 		}
 	}
@@ -544,6 +589,7 @@ main(int argc, char **argv)
 		run_idle(slots);
 		return 0;
 	}
+	rss0 = opt.pid > 0 ? rss_kib(opt.pid) : 0;
 	c0 = cpu_ms(opt.pid);
 	t0 = now();
 	for (i = 0; i < opt.conc; i++)
@@ -575,5 +621,7 @@ main(int argc, char **argv)
 	    "errors=%u full=%u resumed=%u server_cpu_ms_per_req=%.3f\n", done, t1 - t0,
 	    (double)nlat / (t1 - t0), percentile(0.5), percentile(0.99), errors, full,
 	    resumed, opt.pid > 0 && nlat ? (c1 - c0) / (double)nlat : 0.0);
+	if (opt.pid > 0)
+		report_rss(rss0);
 	return 0;
 }
