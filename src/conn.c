@@ -149,7 +149,7 @@ struct conn {
 	struct pending		*pending;	/* owned; what CONN_WAITING waits for */
 	int			 settled;	/* the worker was told pending is settled */
 	struct conn		*settled_next;	/* the worker's settled list */
-	char			*out;		/* a block (blocks.h), only while writing */
+	char			*out;		/* a block (blocks.h), from building a response to its last byte */
 	size_t			 out_len, out_off;
 	size_t			 body_off;
 	off_t			 file_left;
@@ -613,9 +613,18 @@ conn_settled(void *arg)
  * watched meanwhile, and the sweep leaves the connection alone: the wait
  * is bounded by the disk, and the committer holds a pointer to c.
  */
+/* Gives the output buffer back while nothing is written: conn_respond takes one again. */
+static void
+conn_give_out(struct conn *c)
+{
+	block_give(c->out);
+	c->out = NULL;
+}
+
 static enum step
 conn_await(struct conn *c)
 {
+	conn_give_out(c);
 	c->pending = c->x->resp.pending;
 	c->x->resp.pending = NULL;
 	response_release(&c->x->resp);
@@ -645,6 +654,7 @@ conn_body_start(struct conn *c)
 	size_t	want = c->x->resp.body_wanted, have = c->req_read - c->req_len;
 
 	response_release(&c->x->resp);
+	conn_give_out(c);
 	if (c->body_want != 0 || (c->body = malloc(want)) == NULL) {
 		log_error("%s: %s", c->peer, c->body_want != 0 ? "a second body asked for" :
 		    "out of memory for an upload");
@@ -767,8 +777,7 @@ conn_write_response(struct conn *c)
 			return conn_close(c);
 		if (waiting == 0) {
 			/* Sent: the buffer serves the worker's next response. */
-			block_give(c->out);
-			c->out = NULL;
+			conn_give_out(c);
 			c->state = CONN_SHUTDOWN;
 			return STEP_NEXT;
 		}
