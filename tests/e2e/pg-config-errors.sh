@@ -28,6 +28,7 @@ refused() {
 	local what=$1 regex=$2 rc
 	timeout 30 "$MARQUEE" -n -c "$work/bad.conf" -H localhost -r "$root" -d "$certs" -s "$state" >"$work/out" 2>&1
 	rc=$?
+	cat "$work/out" >>"$work/seen"
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then pass; else fail "$what: marquee -n exits $rc"; fi
 	expect "$what: marquee -n prints one error line" 1 "$(errors | wc -l)"
 	expect_match "$what: marquee -n says why" "$regex" "$(errors)"
@@ -35,6 +36,7 @@ refused() {
 	timeout 30 "$MARQUEE" -c "$work/bad.conf" -H localhost -a 127.0.0.1 -p "$(free_port)" -g 0 \
 	    -r "$root" -d "$certs" -s "$state" >"$work/out" 2>&1
 	rc=$?
+	cat "$work/out" >>"$work/seen"
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then pass; else fail "$what: the start exits $rc"; fi
 	expect "$what: the start prints one error line" 1 "$(errors | wc -l)"
 	expect_match "$what: the start says why" "$regex" "$(errors)"
@@ -48,6 +50,18 @@ conf_with "postgresql:///marquee?host=$sock&bogus=1"
 refused "an unknown URI parameter" "bad\.conf:2: .*bogus"
 conf_with "postgres://%zz/marquee"
 refused "a bad percent escape" "bad\.conf:2: "
+
+# libpq quotes a malformed URI whole, or a value, in its reason: a user's
+# password there (one holding a '/' or an '@' too, or a password= value) is
+# never printed, by -n or by the start.
+: >"$work/seen"
+conf_with "postgresql://marquee_pw:$PG_PASSWORD@[::1/marquee"
+refused "a malformed URI with a password" "bad\.conf:2: .*(URI|\])"
+conf_with "postgresql://marquee_pw:$PG_PASSWORD/x@y@[::1/marquee"
+refused "a malformed URI with a password holding / and @" "bad\.conf:2: "
+conf_with "postgresql://[::1/marquee?user=marquee_pw&password=$PG_PASSWORD"
+refused "a malformed URI with a password= value" "bad\.conf:2: .*(URI|\])"
+expect_no "a malformed URI: its password is never printed" "$PG_PASSWORD" "$(cat "$work/seen")"
 
 conf_with "$(pg_uri "$pg" marquee marquee_pw)&password=wrong"
 refused "a wrong password" "password authentication failed"
