@@ -89,6 +89,12 @@ instance pw -c "$work/bad.conf"
 expect "the right password: an append" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?With%20a%20password.")"
 instance_stop pw
 expect_no "the log does not hold the password" "$PG_PASSWORD" "$(cat "$log" "$work/stderr.$port")"
+# An owner's command naming no entry says where it looked by its schema,
+# never by the URI and its password.
+out=$(timeout 30 "$MARQUEE" -c "$work/bad.conf" -H localhost -r "$root" -d "$certs" -s "$state" guestbook hide 999 2>&1)
+expect "hide 999, no such entry: it fails" 1 $?
+expect_match "hide 999 names the schema" "no entry 999 in PostgreSQL schema marquee_localhost" "$out"
+expect_no "hide 999 does not print the password" "$PG_PASSWORD" "$out"
 
 # A schema that exists, but not for this role, or of another version.
 conf_with "$(pg_uri "$pg" marquee nogrants)"
