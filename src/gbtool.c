@@ -839,6 +839,19 @@ gbtool_commands(FILE *f)
 }
 
 int
+gbtool_check(const struct host_config *h)
+{
+	struct tool	 t = { .host = h };
+	const char	*reason;
+
+	if ((t.gb = guestbook_load(h->guestbook, h->name, 0, &reason)) == NULL)
+		return complain(-1, "%s", reason);
+	(void)check_log(&t, RECORD_ENTRY, NULL);	/* problems are printed, not failed on */
+	guestbook_close(t.gb);
+	return 0;
+}
+
+int
 gbtool_run(const struct host_config *h, int argc, char **argv)
 {
 	const struct command	*c = NULL;

@@ -6,7 +6,8 @@
 # unknown version. Each makes `marquee -n` and the start print one error
 # line saying why and exit non-zero, with no guestbook file made; so do
 # two hosts whose names would share one schema in one database; a good
-# URI passes -n, with or without a password, which is never printed.
+# URI passes -n, with or without a password, which is never printed (nor
+# by a malformed URI or an owner command), and with a record skipped.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
 pg_capsule
@@ -77,6 +78,15 @@ timeout 30 "$MARQUEE" -n -c "$work/bad.conf" -H localhost -r "$root" -d "$certs"
 expect "a good URI passes -n" 0 $?
 expect_match "and -n says OK" "configuration OK" "$(cat "$work/out")"
 expect "the schema is there, at version 1" 1 "$(pg_sql "$pg" "SELECT version FROM marquee_localhost.version")"
+# A record that cannot be read is skipped and reported, not failed on, as
+# in a log file: -n passes saying so, and the server starts and serves.
+pg_sql "$pg" "INSERT INTO marquee_localhost.records (id, record) VALUES (0, 'not a record')" >/dev/null
+timeout 30 "$MARQUEE" -n -c "$work/bad.conf" -H localhost -r "$root" -d "$certs" -s "$state" >"$work/out" 2>&1
+expect "a skipped record: -n passes" 0 $?
+expect_match "a skipped record: -n reports it" "schema marquee_localhost: [0-9]+ entries, 1 problems" "$(cat "$work/out")"
+instance skipped -c "$work/bad.conf"
+expect "a skipped record: the server serves" "20 text/gemini" "$(header "gemini://localhost/guestbook/" | cut -d';' -f1)"
+instance_stop skipped
 # The right password, in a database of its own (the schema above is the
 # role marquee's, which marquee_pw may not use): -n passes and prints the
 # URI without the password, as the log does.
