@@ -467,7 +467,33 @@ batch_lines(struct gbfile *f, struct record *v, size_t n, const size_t *up, int 
 }
 
 /*
- * Appends v[0..n) (checked against the view unless as_is) and syncs them
+ * Whether the entries an import brings, with ids of their own in id order,
+ * all come after the log's last id, read under the append lock: a server may
+ * have written entries since the owner's command loaded the log, and a log's
+ * ids only grow.
+ */
+static int
+import_ids_grow(struct gbfile *f, const struct record *v, size_t n, const char **reason)
+{
+	unsigned long long	last = gb_last_id(f->base.gb);
+	size_t			i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].kind != RECORD_ENTRY)
+			continue;
+		if (v[i].id <= last) {
+			*reason = reasonf("entry %llu: the log holds %llu already (written since "
+			    "the import began?); nothing imported", v[i].id, last);
+			return -1;
+		}
+		last = v[i].id;
+	}
+	return 0;
+}
+
+/*
+ * Appends v[0..n) (checked against the view unless as_is, an import whose
+ * ids are checked against the log's under the lock) and syncs them
  * with one write, under the append lock that a running marquee takes too,
  * so both hand out ids from one sequence; then reads them back.
  */
@@ -482,6 +508,7 @@ file_write(struct gbfile *f, struct record *v, size_t n, const size_t *up, int m
 		return 0;
 	append_lock(f->tail.fd, F_WRLCK);
 	if (tail_follow(f, reason) == -1 ||
+	    (as_is && import_ids_grow(f, v, n, reason) == -1) ||
 	    (!as_is && gb_check(f->base.gb, v, n, up, many, reason) == -1) ||
 	    batch_lines(f, v, n, up, as_is, &b, reason) == -1)
 		goto done;

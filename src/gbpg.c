@@ -43,6 +43,31 @@
 /* Reconnecting: the first retry after 250 ms, each later one twice as late, at most 5 s. */
 #define RETRY_FIRST_MS		250
 #define RETRY_MAX_MS		5000
+/*
+ * An idle connection is re-read (a catch-up by seq, one cheap query) after
+ * 2 s without a notification: a notification missed, or a partition that
+ * drops packets silently, is found within a few seconds, not at the next
+ * append; the query's own QUERY_TIMEOUT_MS tells a dead link.
+ */
+#define IDLE_CHECK_MS		2000
+/*
+ * TCP keepalives (libpq's keys; a Unix socket ignores them): the first probe
+ * after 10 s idle, then every 5 s, the link taken for dead after 3
+ * unanswered, so about 25 s; and data unacknowledged for 30 s (ms) ends it
+ * too (tcp_user_timeout), a write into a partition never hanging for the
+ * kernel's default of some 15 minutes.
+ */
+#define KEEPALIVES_IDLE		"10"
+#define KEEPALIVES_INTERVAL	"5"
+#define KEEPALIVES_COUNT	"3"
+#define TCP_USER_TIMEOUT	"30000"
+/*
+ * Per session, whatever the database's or role's settings: a commit is
+ * durable before an append is answered, and the duplicate rule's check and
+ * insert see what other sessions committed.
+ */
+#define SESSION_OPTIONS		"-c synchronous_commit=on " \
+				"-c default_transaction_isolation=read\\ committed"
 /* The schema's version, in its version table, for later migrations. */
 #define SCHEMA_VERSION		1
 /* SQL text of one statement with the schema's name in it. */
@@ -75,16 +100,14 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* libpq's last error as one line (its messages end with a LF, some have two lines). */
+/* m as one line in line: its lines end with LF, the next starting with a TAB. */
 static const char *
-pg_error(PGconn *conn)
+one_line(const char *m, char *line, size_t size)
 {
-	static _Thread_local char	 line[512];
-	const char			*m = conn != NULL ? PQerrorMessage(conn) : "out of memory";
-	size_t				 n = 0;
+	size_t	n = 0;
 
-	/* Its lines end with LF, the next starting with a TAB: each run of them one space. */
-	for (; *m != '\0' && n < sizeof(line) - 1; m++)
+	/* Each run of control characters one space. */
+	for (; *m != '\0' && n < size - 1; m++)
 		if ((unsigned char)*m >= ' ')
 			line[n++] = *m;
 		else if (n > 0 && line[n - 1] != ' ')
@@ -92,7 +115,30 @@ pg_error(PGconn *conn)
 	while (n > 0 && line[n - 1] == ' ')
 		n--;
 	line[n] = '\0';
-	return n > 0 ? line : "connection lost";
+	return line;
+}
+
+/* libpq's last error as one line (its messages end with a LF, some have two lines). */
+static const char *
+pg_error(PGconn *conn)
+{
+	static _Thread_local char	 line[512];
+
+	one_line(conn != NULL ? PQerrorMessage(conn) : "out of memory", line, sizeof(line));
+	return line[0] != '\0' ? line : "connection lost";
+}
+
+/*
+ * A notice, or an error the server sends an idle connection (a shutdown),
+ * goes to our log; libpq's own processor writes to stderr.
+ */
+static void
+pg_notice(void *schema, const char *message)
+{
+	char	line[512];
+
+	log_info("guestbook postgresql %s: %s", (const char *)schema,
+	    one_line(message, line, sizeof(line)));
 }
 
 /* Waits for the socket to be ready for events until deadline (ms); 0, or -1 on a timeout. */
@@ -502,11 +548,23 @@ static PGconn *
 pg_connect(const struct gbpg *g, int async)
 {
 	static const char *const	 keys[] = { "connect_timeout", "application_name",
-					    "dbname", NULL };
-	const char *const		 values[] = { CONNECT_TIMEOUT, "marquee", g->uri, NULL };
+					    "dbname", "keepalives", "keepalives_idle",
+					    "keepalives_interval", "keepalives_count",
+					    "tcp_user_timeout", "options", NULL };
+	const char *const		 values[] = { CONNECT_TIMEOUT, "marquee", g->uri, "1",
+					    KEEPALIVES_IDLE, KEEPALIVES_INTERVAL,
+					    KEEPALIVES_COUNT, TCP_USER_TIMEOUT, SESSION_OPTIONS,
+					    NULL };
+	PGconn				*conn;
 
-	/* The URI's own parameters, expanded from dbname, override the two defaults. */
-	return async ? PQconnectStartParams(keys, values, 1) : PQconnectdbParams(keys, values, 1);
+	/*
+	 * The URI's own parameters, expanded from dbname, override the two
+	 * defaults before it; the keys after it override the URI's.
+	 */
+	conn = async ? PQconnectStartParams(keys, values, 1) : PQconnectdbParams(keys, values, 1);
+	if (conn != NULL)
+		PQsetNoticeProcessor(conn, pg_notice, (void *)g->schema);
+	return conn;
 }
 
 /* A new connection is up: listen, catch up, and take appends again. */
@@ -578,14 +636,14 @@ drain(int fd)
 		continue;
 }
 
-/* How long the committer may sleep: until a retry is due while the database is away. */
+/* How long the committer may sleep: until the idle re-read, or a retry while the database is away. */
 static int
 pg_timeout(const struct gbpg *g)
 {
 	long long	left;
 
 	if (g->state == PG_UP)
-		return -1;
+		return IDLE_CHECK_MS;
 	left = g->retry_at - now_ms();
 	return left < 0 ? 0 : left > RETRY_MAX_MS ? RETRY_MAX_MS : (int)left;
 }
@@ -597,14 +655,14 @@ pg_run(void *arg)
 	struct pollfd	 pfd[2];
 	struct append	*batch;
 	const char	*reason;
-	int		 closed = 0, lost, n;
+	int		 closed = 0, lost, n, ready;
 
 	while (!closed) {
 		pfd[0] = (struct pollfd){ .fd = gb_queue_fd(g->base.gb), .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = g->conn != NULL ? PQsocket(g->conn) : -1,
 		    .events = g->state == PG_UP ? POLLIN : g->events };
 		n = g->state == PG_DOWN ? 1 : 2;
-		if (poll(pfd, (nfds_t)n, pg_timeout(g)) == -1 && errno != EINTR)
+		if ((ready = poll(pfd, (nfds_t)n, pg_timeout(g))) == -1 && errno != EINTR)
 			pfd[1].revents = 0;
 		drain(pfd[0].fd);
 		pg_step(g, n == 2 ? pfd[1].revents : 0);
@@ -615,7 +673,9 @@ pg_run(void *arg)
 			else
 				settle_all(g, batch, GUESTBOOK_UNAVAILABLE);
 		}
-		if (g->state == PG_UP && g->notified && catch_up(g, &lost, &reason) == -1 && lost)
+		/* ready == 0: IDLE_CHECK_MS passed with nothing heard, re-read. */
+		if (g->state == PG_UP && (g->notified || ready == 0) &&
+		    catch_up(g, &lost, &reason) == -1 && lost)
 			pg_down(g, reason);
 	}
 	return NULL;

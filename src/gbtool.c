@@ -243,6 +243,25 @@ list_entries(struct tool *t, enum record_kind kind, char **argv)
 	return 0;
 }
 
+/* Room for "PostgreSQL schema " and a schema's name. */
+#define GB_NAME_MAX	(sizeof("PostgreSQL schema ") + GB_SCHEMA_MAX)
+
+/*
+ * How t's guestbook is named to the owner, in name: its log's path, or its
+ * schema, never a URI, which may carry a password.
+ */
+static const char *
+guestbook_name(const struct tool *t, char name[GB_NAME_MAX])
+{
+	char	schema[GB_SCHEMA_MAX + 1];
+
+	if (!gbwhere_is_postgresql(t->host->guestbook))
+		return t->host->guestbook;
+	gbwhere_schema(t->host->name, schema);
+	snprintf(name, GB_NAME_MAX, "PostgreSQL schema %s", schema);
+	return name;
+}
+
 /* What the log holds and what is wrong with it; 1 when something is. */
 static int
 check_log(struct tool *t, enum record_kind kind, char **argv)
@@ -250,17 +269,11 @@ check_log(struct tool *t, enum record_kind kind, char **argv)
 	struct gb_entry	*const *v;
 	size_t		 n = guestbook_all(t->gb, &v);
 	unsigned	 problems = guestbook_problems(t->gb);
-	char		 schema[GB_SCHEMA_MAX + 1];
+	char		 name[GB_NAME_MAX];
 
 	(void)kind;
 	(void)argv;
-	/* A URI may carry a password: the schema names a database's guestbook. */
-	if (gbwhere_is_postgresql(t->host->guestbook)) {
-		gbwhere_schema(t->host->name, schema);
-		printf("guestbook in PostgreSQL, schema %s: %zu entries, %u problems\n", schema, n,
-		    problems);
-	} else
-		printf("guestbook %s: %zu entries, %u problems\n", t->host->guestbook, n, problems);
+	printf("guestbook %s: %zu entries, %u problems\n", guestbook_name(t, name), n, problems);
 	return problems > 0;
 }
 
@@ -285,6 +298,7 @@ entry_arg(const struct tool *t, const char *command, const char *arg,
 {
 	unsigned long long	id = 0;
 	size_t			i, n = strlen(arg);
+	char			name[GB_NAME_MAX];
 
 	/* Digits only: strtoull would take "-1", " 7" and "+7". */
 	for (i = 0; i < n && arg[i] >= '0' && arg[i] <= '9'; i++)
@@ -292,7 +306,7 @@ entry_arg(const struct tool *t, const char *command, const char *arg,
 	if (n == 0 || i < n || n > 19 || id == 0)
 		return complain(2, "%s: '%s' is not an entry id", command, arg);
 	if ((*e = guestbook_find(t->gb, id)) == NULL)
-		return complain(1, "no entry %llu in %s", id, t->host->guestbook);
+		return complain(1, "no entry %llu in %s", id, guestbook_name(t, name));
 	return 0;
 }
 
@@ -822,6 +836,19 @@ gbtool_commands(FILE *f)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "%s%s%s%s", i > 0 ? " | " : "", commands[i].name,
 		    commands[i].operands[0] != '\0' ? " " : "", commands[i].operands);
+}
+
+int
+gbtool_check(const struct host_config *h)
+{
+	struct tool	 t = { .host = h };
+	const char	*reason;
+
+	if ((t.gb = guestbook_load(h->guestbook, h->name, 0, &reason)) == NULL)
+		return complain(-1, "%s", reason);
+	(void)check_log(&t, RECORD_ENTRY, NULL);	/* problems are printed, not failed on */
+	guestbook_close(t.gb);
+	return 0;
 }
 
 int

@@ -14,6 +14,12 @@ struct host_config;
  */
 int	 gbtool_run(const struct host_config *h, int argc, char **argv);
 
+/*
+ * What `guestbook check` prints, for -n: -1 when h's guestbook cannot be
+ * loaded (printed why), else 0, whatever problems (skipped records) it found.
+ */
+int	 gbtool_check(const struct host_config *h);
+
 /* Writes the commands with their operands, "list [--held] | export | ...", for a usage line. */
 void	 gbtool_commands(FILE *f);
 

@@ -374,7 +374,7 @@ check_host(const struct host_config *h, unsigned public_port)
 	 */
 	if (gbwhere_is_postgresql(h->guestbook)) {
 		/* Connecting, and the schema and grants, are what a database can get wrong. */
-		if (gbtool_run(h, 1, (char *[]){ "check", NULL }) != 0)
+		if (gbtool_check(h) == -1)
 			return -1;
 		return skipped;
 	}
@@ -382,7 +382,7 @@ check_host(const struct host_config *h, unsigned public_port)
 		fprintf(stderr, "%s: %s: %s\n", progname, h->guestbook, strerror(errno));
 		return -1;
 	}
-	(void)gbtool_run(h, 1, (char *[]){ "check", NULL });
+	(void)gbtool_check(h);
 	return skipped;
 }
 

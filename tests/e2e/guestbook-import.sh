@@ -5,7 +5,8 @@
 # export, ids and times kept, and the pages of a server started on it show
 # the same; importing again adds nothing; a bad line, a reply to an entry
 # nowhere, an entry whose id is another entry, and ids behind the log's
-# are refused before anything is written.
+# are refused before anything is written, as are ids a running server
+# wrote after the import read the log.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
 full_capsule
@@ -68,4 +69,32 @@ gb "$work/c" import "$work/bad.json" >"$work/out" 2>&1
 expect "ids behind the log's: exit 1" 1 $?
 expect_match "and why" "ids only grow" "$(cat "$work/out")"
 expect "nothing written" "$before" "$(cat "$work/c/guestbook.log")"
+
+# An import into the log of a running server: the import's view is read
+# before it takes the append lock, and the server may write an entry in
+# between. The export comes through a FIFO, opened once the import has
+# loaded the log (entry 1 its last); the server then writes entry 2; the
+# export's entry 2, past the view's last id, collides under the lock:
+# refused, nothing written, and the server reads every record.
+state=$work/d
+serve_unlimited
+expect "a running server: entry 1" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?First.")"
+gb "$state" export | sed 's/"id":1,/"id":2,/; s/First\./Imported./' >"$work/late.json"
+mkfifo "$work/late.fifo"
+gb "$state" import "$work/late.fifo" >"$work/out" 2>&1 &
+imp=$!
+exec 3>"$work/late.fifo"	# opens once the import has loaded the log and opens its file
+expect "a running server: entry 2, while the import waits" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?Second.")"
+before=$(cat "$state/guestbook.log")
+cat "$work/late.json" >&3
+exec 3>&-
+wait "$imp"
+expect "an import colliding with the server's entry: exit 1" 1 $?
+expect_match "and why" "^marquee: guestbook: import: .*entry 2: the log holds 2 already" "$(cat "$work/out")"
+expect "nothing written" "$before" "$(cat "$state/guestbook.log")"
+gem "gemini://localhost/guestbook/" >/dev/null
+expect_match "the server reads every record" "First\..*Second\.|Second\..*First\." "$(tr '\n' ' ' <"$work/body")"
+expect_no "nothing imported shows" "Imported" "$(cat "$work/body")"
+expect_no "and it skips no record" "repeats or goes back" "$(cat "$log")"
+stop
 e2e_end

@@ -6,7 +6,8 @@
 # unknown version. Each makes `marquee -n` and the start print one error
 # line saying why and exit non-zero, with no guestbook file made; so do
 # two hosts whose names would share one schema in one database; a good
-# URI passes -n, with or without a password, which is never printed.
+# URI passes -n, with or without a password, which is never printed (nor
+# by a malformed URI or an owner command), and with a record skipped.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
 pg_capsule
@@ -28,6 +29,7 @@ refused() {
 	local what=$1 regex=$2 rc
 	timeout 30 "$MARQUEE" -n -c "$work/bad.conf" -H localhost -r "$root" -d "$certs" -s "$state" >"$work/out" 2>&1
 	rc=$?
+	cat "$work/out" >>"$work/seen"
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then pass; else fail "$what: marquee -n exits $rc"; fi
 	expect "$what: marquee -n prints one error line" 1 "$(errors | wc -l)"
 	expect_match "$what: marquee -n says why" "$regex" "$(errors)"
@@ -35,6 +37,7 @@ refused() {
 	timeout 30 "$MARQUEE" -c "$work/bad.conf" -H localhost -a 127.0.0.1 -p "$(free_port)" -g 0 \
 	    -r "$root" -d "$certs" -s "$state" >"$work/out" 2>&1
 	rc=$?
+	cat "$work/out" >>"$work/seen"
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then pass; else fail "$what: the start exits $rc"; fi
 	expect "$what: the start prints one error line" 1 "$(errors | wc -l)"
 	expect_match "$what: the start says why" "$regex" "$(errors)"
@@ -48,6 +51,18 @@ conf_with "postgresql:///marquee?host=$sock&bogus=1"
 refused "an unknown URI parameter" "bad\.conf:2: .*bogus"
 conf_with "postgres://%zz/marquee"
 refused "a bad percent escape" "bad\.conf:2: "
+
+# libpq quotes a malformed URI whole, or a value, in its reason: a user's
+# password there (one holding a '/' or an '@' too, or a password= value) is
+# never printed, by -n or by the start.
+: >"$work/seen"
+conf_with "postgresql://marquee_pw:$PG_PASSWORD@[::1/marquee"
+refused "a malformed URI with a password" "bad\.conf:2: .*(URI|\])"
+conf_with "postgresql://marquee_pw:$PG_PASSWORD/x@y@[::1/marquee"
+refused "a malformed URI with a password holding / and @" "bad\.conf:2: "
+conf_with "postgresql://[::1/marquee?user=marquee_pw&password=$PG_PASSWORD"
+refused "a malformed URI with a password= value" "bad\.conf:2: .*(URI|\])"
+expect_no "a malformed URI: its password is never printed" "$PG_PASSWORD" "$(cat "$work/seen")"
 
 conf_with "$(pg_uri "$pg" marquee marquee_pw)&password=wrong"
 refused "a wrong password" "password authentication failed"
@@ -63,6 +78,15 @@ timeout 30 "$MARQUEE" -n -c "$work/bad.conf" -H localhost -r "$root" -d "$certs"
 expect "a good URI passes -n" 0 $?
 expect_match "and -n says OK" "configuration OK" "$(cat "$work/out")"
 expect "the schema is there, at version 1" 1 "$(pg_sql "$pg" "SELECT version FROM marquee_localhost.version")"
+# A record that cannot be read is skipped and reported, not failed on, as
+# in a log file: -n passes saying so, and the server starts and serves.
+pg_sql "$pg" "INSERT INTO marquee_localhost.records (id, record) VALUES (0, 'not a record')" >/dev/null
+timeout 30 "$MARQUEE" -n -c "$work/bad.conf" -H localhost -r "$root" -d "$certs" -s "$state" >"$work/out" 2>&1
+expect "a skipped record: -n passes" 0 $?
+expect_match "a skipped record: -n reports it" "schema marquee_localhost: [0-9]+ entries, 1 problems" "$(cat "$work/out")"
+instance skipped -c "$work/bad.conf"
+expect "a skipped record: the server serves" "20 text/gemini" "$(header "gemini://localhost/guestbook/" | cut -d';' -f1)"
+instance_stop skipped
 # The right password, in a database of its own (the schema above is the
 # role marquee's, which marquee_pw may not use): -n passes and prints the
 # URI without the password, as the log does.
@@ -75,6 +99,12 @@ instance pw -c "$work/bad.conf"
 expect "the right password: an append" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?With%20a%20password.")"
 instance_stop pw
 expect_no "the log does not hold the password" "$PG_PASSWORD" "$(cat "$log" "$work/stderr.$port")"
+# An owner's command naming no entry says where it looked by its schema,
+# never by the URI and its password.
+out=$(timeout 30 "$MARQUEE" -c "$work/bad.conf" -H localhost -r "$root" -d "$certs" -s "$state" guestbook hide 999 2>&1)
+expect "hide 999, no such entry: it fails" 1 $?
+expect_match "hide 999 names the schema" "no entry 999 in PostgreSQL schema marquee_localhost" "$out"
+expect_no "hide 999 does not print the password" "$PG_PASSWORD" "$out"
 
 # A schema that exists, but not for this role, or of another version.
 conf_with "$(pg_uri "$pg" marquee nogrants)"
