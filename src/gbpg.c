@@ -61,7 +61,7 @@ struct gbpg {
 	enum pg_state		 state;
 	short			 events;	/* what PQconnectPoll waits for while connecting */
 	long long		 last_seq;	/* the highest record read back */
-	long long		 notify_seq;	/* the highest record another instance notified */
+	long long		 notify_seq;	/* the highest seq notified (our own batches' too) */
 	unsigned long long	 reserve[RESERVE_MAX];	/* entry ids fetched ahead, unused, ascending */
 	size_t			 nreserve;
 	unsigned		 problems;	/* records read back that were skipped */
