@@ -639,7 +639,9 @@ lost:
  * (ours and any other instance's, by seq) sent with it. The id each record
  * has in the table goes to ids. 0 once committed (*lost if the connection
  * went after the commit); -1 with *lost and *reason when nothing was
- * committed, or its commit is in doubt.
+ * committed, or its commit is in doubt; -2 when nothing was committed
+ * because an entry's id was taken (by an import: its ids are not the
+ * sequence's) and the reserve is emptied.
  */
 static int
 put_pipelined(struct gbpg *g, struct put *p, size_t n, unsigned long long *ids, int *lost,
@@ -658,10 +660,14 @@ put_pipelined(struct gbpg *g, struct put *p, size_t n, unsigned long long *ids, 
 	} else
 		*lost = pipe_collect(g, out, &committed, reason) == -1;
 	if (!committed) {
-		/* Refused (a clash with an imported id, say): the reserve is not to be trusted. */
+		/* Refused: the reserve is not to be trusted; a unique id taken, a retry may do. */
 		if (!*lost) {
 			*reason = result_reason(out[PIPE_PUT]);
 			g->nreserve = 0;
+			if (out[PIPE_PUT] != NULL && PQresultErrorField(out[PIPE_PUT],
+			    PG_DIAG_SQLSTATE) != NULL && strcmp(PQresultErrorField(out[PIPE_PUT],
+			    PG_DIAG_SQLSTATE), "23505") == 0)
+				rc = -2;
 		}
 	} else if (ids_of(out[PIPE_PUT], n, ids) < n)
 		*reason = "the database stored fewer records than sent";
@@ -684,7 +690,8 @@ put_pipelined(struct gbpg *g, struct put *p, size_t n, unsigned long long *ids, 
 /*
  * Stores a batch: its entries' ids from the reserve, then one round trip
  * (put_pipelined), so that the entries are on their pages when the
- * readers are answered. An append is answered as stored only once its
+ * readers are answered; once more with fresh ids if an import had taken
+ * one. An append is answered as stored only once its
  * transaction is committed; one whose commit is in doubt (the connection
  * lost on the way) is answered 40, and is never half stored.
  */
@@ -695,20 +702,24 @@ pg_commit(struct gbpg *g, struct append *batch)
 	struct append		*p, *sent[BATCH_MAX];
 	struct put		 put = { 0 };
 	const char		*reason;
-	size_t			 n, nids = 0, i;
-	int			 lost = 0, rc;
+	size_t			 n = 0, nids = 0, i;
+	int			 lost = 0, rc = -2, tries;
 
 	for (p = batch; p != NULL; p = p->next)
 		nids += p->rec.kind == RECORD_ENTRY;
-	if (nids > g->nreserve && (reserve_fill(g, &lost, &reason) == -1 || nids > g->nreserve)) {
-		reason = lost ? reason : "the sequence gave too few ids";
-		goto failed;
+	for (tries = 0; tries < 2 && rc == -2; tries++) {
+		if (nids > g->nreserve && (reserve_fill(g, &lost, &reason) == -1 ||
+		    nids > g->nreserve)) {
+			reason = lost ? reason : "the sequence gave too few ids";
+			goto failed;
+		}
+		reserve_take(g, nids, ids);
+		n = batch_put(batch, ids, &put, sent);
+		rc = n > 0 ? put_pipelined(g, &put, n, got, &lost, &reason) :
+		    catch_up(g, &lost, &reason);
+		put_free(&put);
 	}
-	reserve_take(g, nids, ids);
-	n = batch_put(batch, ids, &put, sent);
-	rc = n > 0 ? put_pipelined(g, &put, n, got, &lost, &reason) : catch_up(g, &lost, &reason);
-	put_free(&put);
-	if (rc == -1 && n > 0)
+	if (rc < 0 && n > 0)
 		goto failed;
 	for (i = 0; i < n; i++)
 		sent[i]->id = got[i];
