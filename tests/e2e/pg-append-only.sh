@@ -9,10 +9,7 @@
 # change a row. A role with only USAGE on the schema cannot run ids_past.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
-pg_capsule
-instance a -c "$pgconf"
-first=gemini://localhost/reviews/2026-03-01-first
-back="30 gemini://localhost:$port/reviews/2026-03-01-first.gmi"
+pg_one
 client_cert fan fan
 expect "a response" "$back" "$(header "$first/respond?Keep%20me.")"
 expect "a like" "$back" "$(s_client_as fan "$first/like")"

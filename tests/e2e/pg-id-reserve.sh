@@ -7,10 +7,7 @@
 # the imported entry keeps its own.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
-pg_capsule
-instance a -c "$pgconf"
-first=gemini://localhost/reviews/2026-03-01-first
-back="30 gemini://localhost:$port/reviews/2026-03-01-first.gmi"
+pg_one
 expect "a first response" "$back" "$(header "$first/respond?Before%20the%20import.")"
 expect "it is entry 1" 1 "$(pg_sql "$pg" "SELECT id FROM $schema.records WHERE record LIKE '%Before the import.%'")"
 # An export holding entry 2, which instance a holds in its reserve.
