@@ -32,6 +32,8 @@
 
 /* Appends stored by one transaction. */
 #define BATCH_MAX		256
+/* Entry ids the committer keeps fetched ahead: a full batch's, and a refill's worth, so the refill rides along with a put. */
+#define RESERVE_MAX		(2 * BATCH_MAX)
 /* Records read back by one query while catching up; more are read by the next. */
 #define CATCH_UP_MAX		5000
 /* The file store's rule, enforced by the database: the same text from the same client within a minute is stored once. */
@@ -84,11 +86,14 @@ struct gbpg {
 	enum pg_state		 state;
 	short			 events;	/* what PQconnectPoll waits for while connecting */
 	long long		 last_seq;	/* the highest record read back */
+	long long		 notify_seq;	/* the highest seq notified (our own batches' too) */
+	unsigned long long	 reserve[RESERVE_MAX];	/* entry ids fetched ahead, unused, ascending */
+	size_t			 nreserve;
 	unsigned		 problems;	/* records read back that were skipped */
 	int			 retry_ms;	/* the wait before the next retry; 0 while up */
 	long long		 retry_at;	/* when to connect again, or give up connecting (ms) */
 	int			 down_said;	/* the outage was logged */
-	int			 notified;	/* another instance stored records */
+	int			 notified;	/* a notification without a record's seq: read back */
 };
 
 static long long
@@ -157,16 +162,54 @@ pg_poll(PGconn *conn, short events, long long deadline)
 	return rc > 0 ? 0 : -1;
 }
 
-/* Notes the notifications that came with the last input: another instance stored records. */
+/*
+ * Notes the notifications that came with the last input: put() sends the
+ * last seq it stored, so one already read back (our own batch's) asks for
+ * nothing; one without a seq asks for a read back all the same.
+ */
 static void
 pg_notifies(struct gbpg *g)
 {
 	PGnotify	*n;
+	char		*end;
+	long long	 seq;
 
 	while ((n = PQnotifies(g->conn)) != NULL) {
-		g->notified = 1;
+		errno = 0;
+		seq = strtoll(n->extra, &end, 10);
+		if (errno != 0 || end == n->extra || *end != '\0' || seq <= 0)
+			g->notified = 1;
+		else if (seq > g->notify_seq)
+			g->notify_seq = seq;
 		PQfreemem(n);
 	}
+}
+
+/* Whether another instance stored records not yet read back. */
+static int
+pg_behind(const struct gbpg *g)
+{
+	return g->notified || g->notify_seq > g->last_seq;
+}
+
+/* Sends what libpq holds for the server, by deadline (ms); 0, or -1. */
+static int
+pg_flush(struct gbpg *g, long long deadline)
+{
+	int	rc;
+
+	while ((rc = PQflush(g->conn)) == 1)
+		if (pg_poll(g->conn, POLLOUT | POLLIN, deadline) == -1 || !PQconsumeInput(g->conn))
+			return -1;
+	return rc;
+}
+
+/* Why the connection is taken for lost: a stall past deadline, or libpq's error. */
+static const char *
+lost_reason(struct gbpg *g, long long deadline)
+{
+	return now_ms() >= deadline ? reasonf("no answer within %d s", QUERY_TIMEOUT_MS / 1000) :
+	    pg_error(g->conn);
 }
 
 /*
@@ -179,12 +222,8 @@ pg_wait(struct gbpg *g, const char **reason)
 {
 	long long	 deadline = now_ms() + QUERY_TIMEOUT_MS;
 	PGresult	*res = NULL, *next;
-	int		 rc;
 
-	while ((rc = PQflush(g->conn)) == 1)
-		if (pg_poll(g->conn, POLLOUT | POLLIN, deadline) == -1 || !PQconsumeInput(g->conn))
-			goto lost;
-	if (rc == -1)
+	if (pg_flush(g, deadline) == -1)
 		goto lost;
 	for (;;) {
 		while (PQisBusy(g->conn))
@@ -204,10 +243,19 @@ pg_wait(struct gbpg *g, const char **reason)
 	*reason = "no answer to a query";
 	return NULL;
 lost:
-	*reason = now_ms() >= deadline ? reasonf("no answer within %d s", QUERY_TIMEOUT_MS / 1000) :
-	    pg_error(g->conn);
+	*reason = lost_reason(g, deadline);
 	PQclear(res);
 	return NULL;
+}
+
+/* Why a statement failed, from its result. */
+static const char *
+result_reason(const PGresult *res)
+{
+	if (res == NULL)
+		return "no answer to a query";
+	return reasonf("%s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) != NULL ?
+	    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : PQresStatus(PQresultStatus(res)));
 }
 
 /*
@@ -234,8 +282,7 @@ pg_query(struct gbpg *g, const char *sql, int n, const char *const *v, int *lost
 	}
 	if (PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK)
 		return res;
-	*reason = reasonf("%s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) != NULL ?
-	    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : PQresStatus(PQresultStatus(res)));
+	*reason = result_reason(res);
 	*lost = PQstatus(g->conn) != CONNECTION_OK;
 	PQclear(res);
 	return NULL;
@@ -254,6 +301,10 @@ sql_of(const struct gbpg *g, const char *fmt, char out[SQL_MAX])
 }
 
 /* --- Reading back ----------------------------------------------------------- */
+
+/* The records past $1, in the order they were committed, at most $2 of them. */
+static const char catch_up_fmt[] =
+    "SELECT seq, record FROM %1$s.records WHERE seq > $1 ORDER BY seq LIMIT $2";
 
 /* Applies the rows (seq, record) of res; a bad record is reported and passed over. */
 static void
@@ -288,7 +339,7 @@ catch_up(struct gbpg *g, int *lost, const char **reason)
 	int		 n;
 
 	snprintf(max, sizeof(max), "%d", CATCH_UP_MAX);
-	sql_of(g, "SELECT seq, record FROM %1$s.records WHERE seq > $1 ORDER BY seq LIMIT $2", sql);
+	sql_of(g, catch_up_fmt, sql);
 	g->notified = 0;
 	do {
 		snprintf(after, sizeof(after), "%lld", g->last_seq);
@@ -303,6 +354,23 @@ catch_up(struct gbpg *g, int *lost, const char **reason)
 
 /* --- Storing ---------------------------------------------------------------- */
 
+/* $1 new ids from the schema's sequence. */
+static const char ids_fmt[] =
+    "SELECT nextval('%1$s.entry_ids') FROM generate_series(1, $1::int)";
+/* A batch stored in one transaction: put($1 ids, $2 keys, $3 records). */
+static const char put_fmt[] = "SELECT %1$s.put($1, $2, $3)";
+
+/* The first n ids of res's rows into ids; how many there were. */
+static size_t
+ids_of(const PGresult *res, size_t n, unsigned long long *ids)
+{
+	size_t	i;
+
+	for (i = 0; i < n && i < (size_t)PQntuples(res); i++)
+		ids[i] = strtoull(PQgetvalue(res, (int)i, 0), NULL, 10);
+	return i;
+}
+
 /* Runs sql, whose rows are n ids, into ids; 0, or -1 (short: too few rows). */
 static int
 query_ids(struct gbpg *g, const char *sql, int nv, const char *const *v, size_t n,
@@ -313,8 +381,7 @@ query_ids(struct gbpg *g, const char *sql, int nv, const char *const *v, size_t 
 
 	if ((res = pg_query(g, sql, nv, v, lost, reason)) == NULL)
 		return -1;
-	for (i = 0; i < n && i < (size_t)PQntuples(res); i++)
-		ids[i] = strtoull(PQgetvalue(res, (int)i, 0), NULL, 10);
+	i = ids_of(res, n, ids);
 	PQclear(res);
 	if (i < n) {
 		*reason = short_why;
@@ -333,7 +400,7 @@ new_ids(struct gbpg *g, size_t n, unsigned long long *ids, int *lost, const char
 	if (n == 0)
 		return 0;
 	snprintf(count, sizeof(count), "%zu", n);
-	sql_of(g, "SELECT nextval('%1$s.entry_ids') FROM generate_series(1, $1::int)", sql);
+	sql_of(g, ids_fmt, sql);
 	return query_ids(g, sql, 1, v, n, ids, lost, reason, "the sequence gave too few ids");
 }
 
@@ -374,6 +441,23 @@ put_add(struct put *p, const struct record *r, const char *key)
 	return 0;
 }
 
+/* put()'s three parameters, in v; 0, or -1 (out of memory). */
+static int
+put_params(struct put *p, const char *v[3], const char **reason)
+{
+	buf_append(&p->ids, "", 1);
+	buf_append(&p->keys, "", 1);
+	buf_append(&p->lines, "", 1);
+	if (p->ids.failed || p->keys.failed || p->lines.failed) {
+		*reason = "out of memory";
+		return -1;
+	}
+	v[0] = p->ids.data;
+	v[1] = p->keys.data;
+	v[2] = p->lines.data;
+	return 0;
+}
+
 /*
  * Stores the batch in one transaction and returns the id each record has
  * in the table, in ids (an earlier entry's for a duplicate, 0 for a
@@ -386,19 +470,10 @@ put_run(struct gbpg *g, struct put *p, size_t n, unsigned long long *ids, int *l
 	char		 sql[SQL_MAX];
 	const char	*v[3];
 
-	buf_append(&p->ids, "", 1);
-	buf_append(&p->keys, "", 1);
-	buf_append(&p->lines, "", 1);
-	if (p->ids.failed || p->keys.failed || p->lines.failed) {
-		*lost = 0;
-		*reason = "out of memory";
+	*lost = 0;
+	if (put_params(p, v, reason) == -1)
 		return -1;
-	}
-	v[0] = p->ids.data;
-	v[1] = p->keys.data;
-	v[2] = p->lines.data;
-	sql_of(g, "SELECT %1$s.put($1, $2, $3)", sql);
-	return query_ids(g, sql, 3, v, n, ids, lost, reason,
+	return query_ids(g, sql_of(g, put_fmt, sql), 3, v, n, ids, lost, reason,
 	    "the database stored fewer records than sent");
 }
 
@@ -499,10 +574,170 @@ batch_put(struct append *batch, const unsigned long long *ids, struct put *p,
 	return n;
 }
 
+/* --- The committer's round trip --------------------------------------------- */
+
+/* Takes the first n ids of the reserve (it holds them) into ids. */
+static void
+reserve_take(struct gbpg *g, size_t n, unsigned long long *ids)
+{
+	memcpy(ids, g->reserve, n * sizeof(*ids));
+	memmove(g->reserve, g->reserve + n, (g->nreserve - n) * sizeof(*ids));
+	g->nreserve -= n;
+}
+
+/* Adds res's ids, fresh from the sequence, to the reserve. */
+static void
+reserve_add(struct gbpg *g, const PGresult *res)
+{
+	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK)
+		g->nreserve += ids_of(res, RESERVE_MAX - g->nreserve, g->reserve + g->nreserve);
+}
+
+/* Fills the reserve with a query of its own (at first, or after a failed put); 0, or -1. */
+static int
+reserve_fill(struct gbpg *g, int *lost, const char **reason)
+{
+	char		 sql[SQL_MAX], count[32];
+	const char	*v[1] = { count };
+	PGresult	*res;
+
+	snprintf(count, sizeof(count), "%zu", RESERVE_MAX - g->nreserve);
+	if ((res = pg_query(g, sql_of(g, ids_fmt, sql), 1, v, lost, reason)) == NULL)
+		return -1;
+	reserve_add(g, res);
+	PQclear(res);
+	return 0;
+}
+
+/* The queries of a batch's pipeline, in the order sent. */
+enum { PIPE_PUT, PIPE_REFILL, PIPE_READ, PIPE_QUERIES };
+
 /*
- * Stores a batch: ids for its entries, one transaction, then what is new
- * in the table read back, so that the entries are on their pages when the
- * readers are answered. An append is answered as stored only once its
+ * Sends, without waiting, put() and a Sync (which commits its transaction
+ * alone), then the reserve's refill (none while it holds a batch's ids),
+ * the read back past last_seq, and a second Sync; 0, or -1.
+ */
+static int
+pipe_send(struct gbpg *g, const char *const put_v[3])
+{
+	char		 sql[SQL_MAX], count[32], after[32], max[32];
+	const char	*v[2] = { count };
+
+	snprintf(count, sizeof(count), "%zu", g->nreserve < BATCH_MAX ?
+	    RESERVE_MAX - g->nreserve : 0);
+	if (!PQenterPipelineMode(g->conn) ||
+	    !PQsendQueryParams(g->conn, sql_of(g, put_fmt, sql), 3, NULL, put_v, NULL, NULL, 0) ||
+	    !PQpipelineSync(g->conn) ||
+	    !PQsendQueryParams(g->conn, sql_of(g, ids_fmt, sql), 1, NULL, v, NULL, NULL, 0))
+		return -1;
+	snprintf(after, sizeof(after), "%lld", g->last_seq);
+	snprintf(max, sizeof(max), "%d", CATCH_UP_MAX);
+	v[0] = after;
+	v[1] = max;
+	return PQsendQueryParams(g->conn, sql_of(g, catch_up_fmt, sql), 2, NULL, v, NULL, NULL,
+	    0) && PQpipelineSync(g->conn) ? 0 : -1;
+}
+
+/*
+ * Reads the pipeline's answers, each query's first result into out, until
+ * both Syncs; *committed once the first Sync followed put()'s rows. 0, or
+ * -1 with *reason when the connection failed or stalled.
+ */
+static int
+pipe_collect(struct gbpg *g, PGresult *out[PIPE_QUERIES], int *committed, const char **reason)
+{
+	long long	 deadline = now_ms() + QUERY_TIMEOUT_MS;
+	PGresult	*r;
+	int		 q = 0, syncs = 0;
+
+	if (pg_flush(g, deadline) == -1)
+		goto lost;
+	/* Each query's results end with a NULL; a Sync's one result does not. */
+	while (syncs < 2 && q <= PIPE_QUERIES) {
+		while (PQisBusy(g->conn))
+			if (pg_poll(g->conn, POLLIN, deadline) == -1 || !PQconsumeInput(g->conn))
+				goto lost;
+		if ((r = PQgetResult(g->conn)) == NULL)
+			q++;
+		else if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			if (++syncs == 1)
+				*committed = out[PIPE_PUT] != NULL &&
+				    PQresultStatus(out[PIPE_PUT]) == PGRES_TUPLES_OK;
+			PQclear(r);
+		} else if (q < PIPE_QUERIES && out[q] == NULL)
+			out[q] = r;
+		else
+			PQclear(r);
+	}
+	pg_notifies(g);
+	if (syncs == 2 && PQexitPipelineMode(g->conn))
+		return 0;
+	*reason = syncs == 2 ? pg_error(g->conn) : "the pipeline's answers out of step";
+	return -1;
+lost:
+	*reason = lost_reason(g, deadline);
+	return -1;
+}
+
+/*
+ * Stores the batch in one round trip: put() in a transaction of its own,
+ * the reserve's refill and the read back of what is new in the table
+ * (ours and any other instance's, by seq) sent with it. The id each record
+ * has in the table goes to ids. 0 once committed (*lost if the connection
+ * went after the commit); -1 with *lost and *reason when nothing was
+ * committed, or its commit is in doubt; -2 when nothing was committed
+ * because an entry's id was taken (by an import: its ids are not the
+ * sequence's) and the reserve is emptied.
+ */
+static int
+put_pipelined(struct gbpg *g, struct put *p, size_t n, unsigned long long *ids, int *lost,
+    const char **reason)
+{
+	PGresult	*out[PIPE_QUERIES] = { NULL };
+	const char	*v[3];
+	int		 committed = 0, rc = -1, i;
+
+	*lost = 0;
+	if (put_params(p, v, reason) == -1)
+		return -1;
+	if (pipe_send(g, v) == -1) {
+		*lost = 1;
+		*reason = pg_error(g->conn);
+	} else
+		*lost = pipe_collect(g, out, &committed, reason) == -1;
+	if (!committed) {
+		/* Refused: the reserve is not to be trusted; a unique id taken, a retry may do. */
+		if (!*lost) {
+			*reason = result_reason(out[PIPE_PUT]);
+			g->nreserve = 0;
+			if (out[PIPE_PUT] != NULL && PQresultErrorField(out[PIPE_PUT],
+			    PG_DIAG_SQLSTATE) != NULL && strcmp(PQresultErrorField(out[PIPE_PUT],
+			    PG_DIAG_SQLSTATE), "23505") == 0)
+				rc = -2;
+		}
+	} else if (ids_of(out[PIPE_PUT], n, ids) < n)
+		*reason = "the database stored fewer records than sent";
+	else
+		rc = 0;
+	if (rc == 0 && !*lost) {
+		reserve_add(g, out[PIPE_REFILL]);
+		if (PQresultStatus(out[PIPE_READ]) == PGRES_TUPLES_OK)
+			apply_rows(g, out[PIPE_READ]);
+		/* More than one read's worth, or the read refused: the rest as usual. */
+		if (PQresultStatus(out[PIPE_READ]) != PGRES_TUPLES_OK ||
+		    PQntuples(out[PIPE_READ]) == CATCH_UP_MAX)
+			(void)catch_up(g, lost, reason);
+	}
+	for (i = 0; i < PIPE_QUERIES; i++)
+		PQclear(out[i]);
+	return rc;
+}
+
+/*
+ * Stores a batch: its entries' ids from the reserve, then one round trip
+ * (put_pipelined), so that the entries are on their pages when the
+ * readers are answered; once more with fresh ids if an import had taken
+ * one. An append is answered as stored only once its
  * transaction is committed; one whose commit is in doubt (the connection
  * lost on the way) is answered 40, and is never half stored.
  */
@@ -513,20 +748,28 @@ pg_commit(struct gbpg *g, struct append *batch)
 	struct append		*p, *sent[BATCH_MAX];
 	struct put		 put = { 0 };
 	const char		*reason;
-	size_t			 n, nids = 0, i;
-	int			 lost = 0;
+	size_t			 n = 0, nids = 0, i;
+	int			 lost = 0, rc = -2, tries;
 
 	for (p = batch; p != NULL; p = p->next)
 		nids += p->rec.kind == RECORD_ENTRY;
-	if (new_ids(g, nids, ids, &lost, &reason) == -1)
+	for (tries = 0; tries < 2 && rc == -2; tries++) {
+		if (nids > g->nreserve && (reserve_fill(g, &lost, &reason) == -1 ||
+		    nids > g->nreserve)) {
+			reason = lost ? reason : "the sequence gave too few ids";
+			goto failed;
+		}
+		reserve_take(g, nids, ids);
+		n = batch_put(batch, ids, &put, sent);
+		rc = n > 0 ? put_pipelined(g, &put, n, got, &lost, &reason) :
+		    catch_up(g, &lost, &reason);
+		put_free(&put);
+	}
+	if (rc < 0 && n > 0)
 		goto failed;
-	n = batch_put(batch, ids, &put, sent);
-	if (n > 0 && put_run(g, &put, n, got, &lost, &reason) == -1)
-		goto failed;
-	put_free(&put);
 	for (i = 0; i < n; i++)
 		sent[i]->id = got[i];
-	if (catch_up(g, &lost, &reason) == -1 && lost)
+	if (lost)
 		pg_down(g, reason);
 	gb_settle(g->base.gb, batch);
 	return;
@@ -674,7 +917,7 @@ pg_run(void *arg)
 				settle_all(g, batch, GUESTBOOK_UNAVAILABLE);
 		}
 		/* ready == 0: IDLE_CHECK_MS passed with nothing heard, re-read. */
-		if (g->state == PG_UP && (g->notified || ready == 0) &&
+		if (g->state == PG_UP && (pg_behind(g) || ready == 0) &&
 		    catch_up(g, &lost, &reason) == -1 && lost)
 			pg_down(g, reason);
 	}
@@ -794,6 +1037,10 @@ static const struct gb_store_ops pg_ops = {
  * digest) was stored within DEDUPE_SECONDS and a like whose key ("l:") was
  * ever stored, answering the stored entry's id, moves the sequence past an
  * imported id, and notifies the schema's channel with the last seq.
+ * ids_past() runs as its owner (the role appending may not set the
+ * sequence), so only those granted it may run it: anyone else could push
+ * the sequence to its end. put() runs as its caller, whose INSERT grant
+ * it needs, so PUBLIC keeps it.
  */
 static const char schema_sql[] =
 "BEGIN;"
@@ -820,6 +1067,7 @@ static const char schema_sql[] =
 " SECURITY DEFINER SET search_path = pg_catalog AS $f$"
 " SELECT setval('%1$s.entry_ids', p) FROM %1$s.entry_ids"
 " WHERE p > CASE WHEN is_called THEN last_value ELSE last_value - 1 END $f$;"
+"REVOKE EXECUTE ON FUNCTION %1$s.ids_past(bigint) FROM PUBLIC;"
 "CREATE OR REPLACE FUNCTION %1$s.put(p_ids text, p_keys text, p_records text)"
 " RETURNS SETOF bigint LANGUAGE plpgsql AS $f$"
 " DECLARE ids bigint[] := string_to_array(p_ids, ',')::bigint[];"
@@ -917,7 +1165,8 @@ schema_check(struct gbpg *g, const char **reason)
 	    " has_table_privilege('%1$s.records', 'SELECT'),"
 	    " has_table_privilege('%1$s.records', 'INSERT'),"
 	    " has_sequence_privilege('%1$s.entry_ids', 'USAGE'),"
-	    " has_function_privilege('%1$s.put(text, text, text)', 'EXECUTE')", sql);
+	    " has_function_privilege('%1$s.put(text, text, text)', 'EXECUTE'),"
+	    " has_function_privilege('%1$s.ids_past(bigint)', 'EXECUTE')", sql);
 	if ((res = pg_query(g, sql, 0, NULL, &lost, reason)) == NULL)
 		return -1;
 	version = atoi(PQgetvalue(res, 0, 0));
@@ -929,6 +1178,8 @@ schema_check(struct gbpg *g, const char **reason)
 		missing = "USAGE on sequence entry_ids";
 	else if (strcmp(PQgetvalue(res, 0, 4), "t") != 0)
 		missing = "EXECUTE on function put";
+	else if (strcmp(PQgetvalue(res, 0, 5), "t") != 0)
+		missing = "EXECUTE on function ids_past";
 	PQclear(res);
 	if (version != SCHEMA_VERSION) {
 		*reason = reasonf("schema %s is version %d; this marquee knows version %d",

@@ -971,6 +971,15 @@ pg_capsule() {
 	    "$(pg_uri "$pg")" >"$pgconf"
 }
 
+# pg_one: pg_capsule and one instance of it, a; $first is the URL of the
+# first review without .gmi, $back the answer to a response on it.
+pg_one() {
+	pg_capsule
+	instance a -c "$pgconf"
+	first=gemini://localhost/reviews/2026-03-01-first
+	back="30 gemini://localhost:$port/reviews/2026-03-01-first.gmi"
+}
+
 # pg_two [LINE...]: pg_capsule, with the LINEs added to $pgconf, and two
 # instances of it, a and b (b the current one); $first is the URL of the
 # first review without .gmi.

@@ -2,16 +2,14 @@
 # A postgresql:// guestbook is append-only in the database itself: UPDATE,
 # DELETE and TRUNCATE of the records table are refused with an error saying
 # "append-only", as marquee's own role and as the superuser, and the rows
-# stay as they were. A role with only the README's grants (CONNECT; USAGE
-# on the schema; SELECT and INSERT on records; SELECT on version; USAGE on
-# entry_ids), on a schema another role made, runs marquee: its appends are
-# saved, and it cannot change a row.
+# stay as they were. A role with only the README's grants, read from the
+# README (CONNECT; USAGE on the schema; SELECT and INSERT on records;
+# SELECT on version; USAGE on entry_ids; EXECUTE on ids_past), on a schema
+# another role made, runs marquee: its appends are saved, and it cannot
+# change a row. A role with only USAGE on the schema cannot run ids_past.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
-pg_capsule
-instance a -c "$pgconf"
-first=gemini://localhost/reviews/2026-03-01-first
-back="30 gemini://localhost:$port/reviews/2026-03-01-first.gmi"
+pg_one
 client_cert fan fan
 expect "a response" "$back" "$(header "$first/respond?Keep%20me.")"
 expect "a like" "$back" "$(s_client_as fan "$first/like")"
@@ -31,13 +29,16 @@ for role in marquee postgres; do
 done
 expect "every row as it was" "$before" "$(digest)"
 
-# The README's grants for a role that only appends and reads.
-pg_sql "$pg" "CREATE ROLE writer LOGIN;
-	GRANT CONNECT ON DATABASE marquee TO writer;
-	GRANT USAGE ON SCHEMA $schema TO writer;
-	GRANT SELECT, INSERT ON $schema.records TO writer;
-	GRANT SELECT ON $schema.version TO writer;
-	GRANT USAGE ON SEQUENCE $schema.entry_ids TO writer;"
+# The README's grants, as it gives them, for a role that only appends and reads.
+grants=$(sed -n '/^### The guestbook in PostgreSQL/,/^### /p' "$(dirname "$0")/../../README.md" |
+    sed -n 's/^    \(GRANT .* TO \)marquee;$/\1writer;/p' | sed "s/marquee_films_example_org/$schema/g")
+expect_match "the README gives the grants" "EXECUTE ON FUNCTION $schema.ids_past" "$grants"
+pg_sql "$pg" "CREATE ROLE writer LOGIN; $grants"
+# A role that may only use the schema cannot move the sequence to its end.
+pg_sql "$pg" "CREATE ROLE nobody LOGIN; GRANT CONNECT ON DATABASE marquee TO nobody;
+	GRANT USAGE ON SCHEMA $schema TO nobody;"
+expect_match "a role without the grant may not run ids_past" "permission denied" \
+    "$(pg_sql "$pg" "SELECT $schema.ids_past(9223372036854775000)" marquee nobody 2>&1)"
 sed "s/user=marquee/user=writer/" "$pgconf" >"$work/writer.conf"
 instance w -c "$work/writer.conf"
 expect "the writer role appends" "30 gemini://localhost:$port/guestbook/" "$(header "gemini://localhost/guestbook/sign?By%20the%20writer.")"
