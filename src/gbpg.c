@@ -34,6 +34,12 @@
 #define BATCH_MAX		256
 /* Entry ids the committer keeps fetched ahead: a full batch's, and a refill's worth, so the refill rides along with a put. */
 #define RESERVE_MAX		(2 * BATCH_MAX)
+/*
+ * How long reserved ids are kept: pages order entries by id, so an id
+ * taken long ago would put a new entry below older ones of another
+ * instance; a second's skew is that of entries written at once.
+ */
+#define RESERVE_AGE_MS		1000
 /* Records read back by one query while catching up; more are read by the next. */
 #define CATCH_UP_MAX		5000
 /* The file store's rule, enforced by the database: the same text from the same client within a minute is stored once. */
@@ -89,6 +95,7 @@ struct gbpg {
 	long long		 notify_seq;	/* the highest seq notified (our own batches' too) */
 	unsigned long long	 reserve[RESERVE_MAX];	/* entry ids fetched ahead, unused, ascending */
 	size_t			 nreserve;
+	long long		 reserve_at;	/* when its oldest ids were fetched (ms) */
 	unsigned		 problems;	/* records read back that were skipped */
 	int			 retry_ms;	/* the wait before the next retry; 0 while up */
 	long long		 retry_at;	/* when to connect again, or give up connecting (ms) */
@@ -589,8 +596,11 @@ reserve_take(struct gbpg *g, size_t n, unsigned long long *ids)
 static void
 reserve_add(struct gbpg *g, const PGresult *res)
 {
-	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK)
-		g->nreserve += ids_of(res, RESERVE_MAX - g->nreserve, g->reserve + g->nreserve);
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+		return;
+	if (g->nreserve == 0)
+		g->reserve_at = now_ms();
+	g->nreserve += ids_of(res, RESERVE_MAX - g->nreserve, g->reserve + g->nreserve);
 }
 
 /* Fills the reserve with a query of its own (at first, or after a failed put); 0, or -1. */
@@ -753,6 +763,8 @@ pg_commit(struct gbpg *g, struct append *batch)
 
 	for (p = batch; p != NULL; p = p->next)
 		nids += p->rec.kind == RECORD_ENTRY;
+	if (now_ms() - g->reserve_at > RESERVE_AGE_MS)
+		g->nreserve = 0;
 	for (tries = 0; tries < 2 && rc == -2; tries++) {
 		if (nids > g->nreserve && (reserve_fill(g, &lost, &reason) == -1 ||
 		    nids > g->nreserve)) {
