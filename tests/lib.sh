@@ -560,6 +560,15 @@ serve_limit() {
 # way of tests that write many entries.
 serve_unlimited() { serve_limit 1000 "$@"; }
 
+# guestbook_capsule: full_capsule served with serve_unlimited, with $state
+# and $gblog, its guestbook log: where the guestbook tests begin.
+guestbook_capsule() {
+	full_capsule
+	state=$work/state
+	gblog=$state/guestbook.log
+	serve_unlimited
+}
+
 # serve_conf CONF [ARGS]: a server for CONF on $port, logging to $log
 # ($work/log.$port); returns once it listens for every host: those named in
 # $hosts when set, else as many as CONF has (the first and each [section]).

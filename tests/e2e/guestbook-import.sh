@@ -9,10 +9,7 @@
 # wrote after the import read the log.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
-full_capsule
-state=$work/state
-gblog=$state/guestbook.log
-serve_unlimited
+guestbook_capsule
 guestbook_seed
 first=gemini://localhost/reviews/2026-03-01-first
 client_cert fan fan

@@ -6,10 +6,7 @@
 # later entries are still shown.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
-full_capsule
-state=$work/state
-gblog=$state/guestbook.log
-serve_unlimited
+guestbook_capsule
 guestbook_seed
 expect_match "seed: a response over gopher" "^iThank you	" \
     "$(curl -s "gopher://127.0.0.1:$gport/7/reviews/2026-03-01-first/respond%09Hello%20from%20gopher")"

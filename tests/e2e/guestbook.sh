@@ -8,10 +8,7 @@
 # text twice within a minute is stored once.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
-full_capsule
-state=$work/state
-gblog=$state/guestbook.log
-serve_unlimited
+guestbook_capsule
 
 first=gemini://localhost/reviews/2026-03-01-first
 expect "respond prompt" "10 Your response to First Film (up to 800 characters in 20 lines, fewer with spaces or accents: the link holds 972 bytes, a space takes 3, an accented letter 6)" "$(header "$first/respond")"

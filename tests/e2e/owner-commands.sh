@@ -5,10 +5,7 @@
 # errors of an unknown entry or command.
 . "$(dirname "$0")/../lib.sh"
 e2e_begin
-full_capsule
-state=$work/state
-gblog=$state/guestbook.log
-serve_unlimited
+guestbook_capsule
 guestbook_seed
 
 expect_match "list" "^1	[0-9T:Z-]+	2026-03-01-first	anonymous	Loved the rain scene\.$" "$("$MARQUEE" -s "$state" guestbook list | head -n 1)"

@@ -23,24 +23,27 @@ conf_with() { printf '# a guestbook in PostgreSQL\nguestbook = %s\n' "$1" >"$wor
 # errors: the lines of $work/out that are not info or warning lines.
 errors() { grep -v ' info: \| warning: \|^guestbook .*: [0-9]* entries' "$work/out"; }
 
+# refused_by PREFIX REGEX ARGS...: marquee ARGS is refused: a non-zero exit
+# (not the timeout's) and one error line matching REGEX.
+refused_by() {
+	local p=$1 regex=$2 rc
+	shift 2
+	timeout 30 "$MARQUEE" "$@" >"$work/out" 2>&1
+	rc=$?
+	cat "$work/out" >>"$work/seen"
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then pass; else fail "$p exits $rc"; fi
+	expect "$p prints one error line" 1 "$(errors | wc -l)"
+	expect_match "$p says why" "$regex" "$(errors)"
+}
 # refused WHAT REGEX: with $work/bad.conf, -n and the start each exit
 # non-zero with one error line matching REGEX; no guestbook file is made.
 refused() {
-	local what=$1 regex=$2 rc
-	timeout 30 "$MARQUEE" -n -c "$work/bad.conf" -H localhost -r "$root" -d "$certs" -s "$state" >"$work/out" 2>&1
-	rc=$?
-	cat "$work/out" >>"$work/seen"
-	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then pass; else fail "$what: marquee -n exits $rc"; fi
-	expect "$what: marquee -n prints one error line" 1 "$(errors | wc -l)"
-	expect_match "$what: marquee -n says why" "$regex" "$(errors)"
+	local what=$1 regex=$2
+	refused_by "$what: marquee -n" "$regex" -n -c "$work/bad.conf" -H localhost -r "$root" \
+	    -d "$certs" -s "$state"
 	expect_no "$what: marquee -n does not say OK" "configuration OK" "$(cat "$work/out")"
-	timeout 30 "$MARQUEE" -c "$work/bad.conf" -H localhost -a 127.0.0.1 -p "$(free_port)" -g 0 \
-	    -r "$root" -d "$certs" -s "$state" >"$work/out" 2>&1
-	rc=$?
-	cat "$work/out" >>"$work/seen"
-	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then pass; else fail "$what: the start exits $rc"; fi
-	expect "$what: the start prints one error line" 1 "$(errors | wc -l)"
-	expect_match "$what: the start says why" "$regex" "$(errors)"
+	refused_by "$what: the start" "$regex" -c "$work/bad.conf" -H localhost -a 127.0.0.1 \
+	    -p "$(free_port)" -g 0 -r "$root" -d "$certs" -s "$state"
 	expect_no "$what: it never listened" "listening on" "$(cat "$work/out")"
 	expect "$what: no guestbook file" "" "$(find "$state" "$root" -name '*guestbook*' -o -name '*postgres*' 2>/dev/null)"
 }
