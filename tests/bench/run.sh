@@ -26,10 +26,11 @@ molly_start "$work" "$bport"
 pids+=($!); bpid=$!
 wait_port "$mport" && wait_port "$bport" || exit 1
 
-run() {	# run PORT PID ARGS...: prints the RESULT line
+run() {	# run PORT PID ARGS...: prints the RESULT line, and shows the RSS trace of a -W run
 	local port=$1 pid=$2
 	shift 2
-	taskset -c 1 "$LOADGEN" -h 127.0.0.1 -p "$port" -s localhost -P "$pid" "$@" | grep '^RESULT'
+	taskset -c 1 "$LOADGEN" -h 127.0.0.1 -p "$port" -s localhost -P "$pid" "$@" |
+	    awk '/^server RSS .* s after/ { print "  " $0 > "/dev/stderr" } /^RESULT/'
 }
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
