@@ -43,6 +43,7 @@
 #include "blocks.h"
 #include "config.h"
 #include "tls.h"
+#include "timing.h"
 
 /* The benchmark page of tests/bench/run.sh: 2,048 bytes. */
 #define BODY_SIZE	2048
@@ -320,17 +321,7 @@ idle_bytes(SSL_CTX *sctx, SSL_CTX *cctx, unsigned n)
 static long long
 resident_bytes(void)
 {
-	char		 line[256];
-	long long	 kib = -1;
-	FILE		*fp;
-
-	if ((fp = fopen("/proc/self/smaps_rollup", "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), fp) != NULL)
-		if (sscanf(line, "Rss: %lld kB", &kib) == 1)
-			break;
-	fclose(fp);
-	return kib * 1024;
+	return (long long)proc_kib("/proc/self/smaps_rollup", "Rss:") * 1024;
 }
 
 /*

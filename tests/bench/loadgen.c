@@ -120,18 +120,10 @@ cpu_ms(int pid)
 static long
 rss_kib(int pid)
 {
-	char	 path[64], line[256];
-	long	 kib = -1;
-	FILE	*fp;
+	char	path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	if ((fp = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), fp) != NULL)
-		if (sscanf(line, "VmRSS: %ld", &kib) == 1)
-			break;
-	fclose(fp);
-	return kib;
+	return proc_kib(path, "VmRSS:");
 }
 
 /*
@@ -551,7 +543,7 @@ report_rss(long before, double ended)
 		usleep((useconds_t)(SAMPLE_S * 1e6));
 		if ((later = rss_kib(opt.pid)) < least)
 			least = later;
-		if (now() >= next_trace) {
+		if (now() >= next_trace && next_trace < ended + opt.wait) {
 			printf(", %.0f s after %ld", next_trace - ended, later);
 			next_trace += TRACE_S;
 		}
