@@ -338,6 +338,8 @@ conn_free(struct conn *c)
 		    (unsigned long)(event_now_ms() - c->started_ms), c->x->req, len,
 		    c->proto->input_at(c->x->req, len));
 	}
+	/* An alert a failed handshake or read left goes out if the socket takes it. */
+	(void)sockbio_flush(&c->sock);
 	SSL_free(c->ssl);
 	close(c->ev.fd);
 	conn_give_exchange(c);
