@@ -82,8 +82,9 @@ build/test_pagecache: tests/unit/test_pagecache.c src/pagecache.c src/response.c
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(XMLCFLAGS) -Isrc -o $@ $< src/pagecache.c src/response.c $(PURE) $(XMLLIBS) -lpthread
 
 # The socket BIO under TLS, over a real socket pair: it links the blocks it holds bytes in and libcrypto.
+# Built by the sanitized build's compiler: clang's UBSan also checks pointer arithmetic on NULL.
 build/test_sockbio: tests/unit/test_sockbio.c src/sockbio.c src/blocks.c tests/unit/harness.h $(HDRS) build/.check-deps
-	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(PKGCFLAGS) -Isrc -o $@ $< src/sockbio.c src/blocks.c $$(pkg-config --libs openssl) -lpthread
+	$(ASAN_CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(PKGCFLAGS) -Isrc -o $@ $< src/sockbio.c src/blocks.c $$(pkg-config --libs openssl) -lpthread
 
 # The in-process route test links every module but main.c: adapters, router,
 # index and guestbook, against a temporary capsule, without sockets. Search

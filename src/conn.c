@@ -443,11 +443,11 @@ io_write(struct conn *c, const void *buf, size_t size, size_t *n)
 static enum step
 conn_wait_io(struct conn *c, enum io res)
 {
-	int	sent = sockbio_flush(&c->sock);
+	int	flushed = sockbio_flush(&c->sock);
 
-	if (sent == -1)
+	if (flushed == -1)
 		return conn_close(c);
-	return conn_wait(c, res == IO_WANT_WRITE || sent == 0 ? EV_WRITE : EV_READ);
+	return conn_wait(c, res == IO_WANT_WRITE || flushed == 0 ? EV_WRITE : EV_READ);
 }
 
 static const char *
@@ -638,7 +638,10 @@ static enum step
 conn_await(struct conn *c)
 {
 	conn_give_out(c);
-	/* The session ticket leaves now rather than hold a block through the wait. */
+	/*
+	 * The session ticket leaves now rather than hold a block through the
+	 * wait; a socket too full for it (never seen) keeps it for the answer.
+	 */
 	(void)sockbio_flush(&c->sock);
 	c->pending = c->x->resp.pending;
 	c->x->resp.pending = NULL;
@@ -831,10 +834,10 @@ conn_shutdown(struct conn *c)
 static enum step
 conn_send_rest(struct conn *c)
 {
-	int	sent, unread;
+	int	flushed, unread;
 
-	if ((sent = sockbio_flush(&c->sock)) != 1)
-		return sent == 0 ? conn_wait(c, EV_WRITE) : conn_close(c);
+	if ((flushed = sockbio_flush(&c->sock)) != 1)
+		return flushed == 0 ? conn_wait(c, EV_WRITE) : conn_close(c);
 	/*
 	 * Closing a socket with unread bytes makes the kernel send RST, and the
 	 * client may then lose the response it has not read yet. So when the
@@ -919,7 +922,6 @@ conn_begin(struct conn *c, const struct listener *l)
 
 	c->state = CONN_READING;
 	if (l->proto->tls) {
-		c->sock.fd = c->ev.fd;
 		if ((c->ssl = tls_new(hostset_tls(c->hosts), &c->sock, &reason)) == NULL) {
 			log_error("%s: %s", c->peer, reason);
 			return -1;
@@ -953,6 +955,7 @@ conn_new(struct worker *w, const struct listener *l, int fd,
 		return;
 	}
 	c->ev.fd = fd;
+	c->sock.fd = fd;
 	c->ev.fn = conn_ready;
 	c->worker = w;
 	c->proto = l->proto;

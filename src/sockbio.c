@@ -2,9 +2,9 @@
  * The BIO under a connection's TLS: reads come straight from the socket,
  * and the records OpenSSL writes are gathered in the connection's struct
  * sock_out instead of costing a system call each. The handshake's flight
- * leaves when the connection waits for the client's answer to it; the
- * session ticket, the response and close_notify of a small page leave
- * together, in one write. When to send is the connection layer's call
+ * leaves when the connection waits for the client's answer to it; a
+ * small page and close_notify leave together, in one write, and with them
+ * the session ticket when the request came in with the client's Finished. When to send is the connection layer's call
  * (sockbio_flush); OpenSSL's own flushes are ignored.
  */
 
@@ -12,6 +12,7 @@
 #include <sys/uio.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,14 +22,11 @@
 #include "sockbio.h"
 
 /*
- * A record this long carries a full 16 KiB of plaintext (RFC 8446 section
- * 5.1): a bulk transfer's. With nothing held it goes straight out, as
- * gathering it would only copy it.
+ * A write this long is a bulk transfer's: a record of a full 16 KiB of
+ * plaintext (RFC 8446 section 5.1) or more. With nothing held it goes
+ * straight out, as gathering it would only copy it.
  */
-#define BULK_RECORD	SSL3_RT_MAX_PLAIN_LENGTH
-/* The longest record a TLS 1.3 peer may send or receive: 2^14 + 256 (RFC 8446 section 5.2). */
-#define RECORD_MAX	(SSL3_RT_MAX_PLAIN_LENGTH + 256)
-_Static_assert(RECORD_MAX <= BLOCK_SIZE, "a record's remainder must fit the block");
+#define BULK_WRITE	SSL3_RT_MAX_PLAIN_LENGTH
 
 static BIO_METHOD	*method;
 
@@ -69,13 +67,16 @@ static ssize_t
 send_both(struct sock_out *out, const char *data, size_t n)
 {
 	struct iovec	iov[2] = {
-		{ .iov_base = out->held + out->off, .iov_len = waiting(out) },
+		{ .iov_base = NULL, .iov_len = waiting(out) },
 		{ .iov_base = (void *)(uintptr_t)data, .iov_len = n },
 	};
 	struct msghdr	msg = { .msg_iov = iov, .msg_iovlen = 2 };
 	ssize_t		sent;
 
-	if (iov[0].iov_len == 0) {
+	/* Nothing held may mean no block at all: no pointer is made from NULL. */
+	if (iov[0].iov_len > 0)
+		iov[0].iov_base = out->held + out->off;
+	else {
 		msg.msg_iov = iov + 1;
 		msg.msg_iovlen = 1;
 	}
@@ -94,18 +95,21 @@ would_block(void)
 /*
  * Holds a record while it fits; otherwise sends what is held with it, and
  * holds the part of it the socket did not take. A socket too full to take
- * even what was held asks OpenSSL to retry the record later.
+ * even what was held asks OpenSSL to retry the record later. Takes at most
+ * a block's worth at once, so the rest of a write always fits once what
+ * was held has left: OpenSSL writes the remainder again (a partial write).
  */
 static int
 sock_write(BIO *b, const char *data, int len)
 {
 	struct sock_out	*out = BIO_get_data(b);
-	size_t		 n = (size_t)len, w = waiting(out);
+	size_t		 n = (size_t)len < BLOCK_SIZE ? (size_t)len : BLOCK_SIZE;
+	size_t		 w = waiting(out);
 	ssize_t		 sent;
 
 	BIO_clear_retry_flags(b);
-	if (w + n <= BLOCK_SIZE && (w > 0 || n < BULK_RECORD))
-		return hold(out, data, n) == 0 ? len : -1;
+	if (w + n <= BLOCK_SIZE && (w > 0 || n < BULK_WRITE))
+		return hold(out, data, n) == 0 ? (int)n : -1;
 	if ((sent = send_both(out, data, n)) == -1) {
 		if (would_block())
 			BIO_set_retry_write(b);
@@ -120,10 +124,10 @@ sock_write(BIO *b, const char *data, int len)
 	out->off = out->len = 0;
 	if ((size_t)sent == n) {
 		release(out);
-		return len;
+		return (int)n;
 	}
-	/* The rest of a record, at most RECORD_MAX: it fits the emptied block. */
-	return hold(out, data + sent, n - (size_t)sent) == 0 ? len : -1;
+	/* The rest of the write: at most a block, and the block is empty. */
+	return hold(out, data + sent, n - (size_t)sent) == 0 ? (int)n : -1;
 }
 
 static int
@@ -178,10 +182,13 @@ sock_destroy(BIO *b)
 int
 sockbio_init(void)
 {
+	int	index;
+
 	if (method != NULL)
 		return 0;
-	if ((method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK |
-	    BIO_TYPE_DESCRIPTOR, "marquee socket")) == NULL ||
+	if ((index = BIO_get_new_index()) == -1 ||
+	    (method = BIO_meth_new(index | BIO_TYPE_SOURCE_SINK | BIO_TYPE_DESCRIPTOR,
+	    "marquee socket")) == NULL ||
 	    !BIO_meth_set_write(method, sock_write) ||
 	    !BIO_meth_set_read(method, sock_read) ||
 	    !BIO_meth_set_ctrl(method, sock_ctrl) ||

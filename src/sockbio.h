@@ -29,7 +29,10 @@ int	 sockbio_init(void);
  */
 BIO	*sockbio_new(struct sock_out *out);
 
-/* Sends what out holds: 1 when all of it left, 0 when the socket is full, -1 when it failed. */
+/*
+ * Sends what out holds: 1 when all of it left (its block is given back), 0
+ * when the socket is full, -1 when it failed.
+ */
 int	 sockbio_flush(struct sock_out *out);
 
 #endif

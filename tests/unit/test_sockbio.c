@@ -2,7 +2,8 @@
  * The socket BIO under every TLS connection (src/sockbio.c), over a real
  * socket pair: records are held until the connection sends them, in order
  * and in one piece; a full record with nothing held goes straight out; a
- * full socket holds what it cannot take, or asks for the record again;
+ * full socket holds what it cannot take, or asks for the record again; a
+ * write longer than a block is taken in part;
  * reads, end of file and the descriptor are the socket's.
  */
 
@@ -182,6 +183,37 @@ test_full_socket(void)
 	close(peer);
 }
 
+/* A write longer than a block is taken in part: OpenSSL writes the rest again. */
+static void
+test_long_write(void)
+{
+	struct sock_out	out;
+	size_t		got, total = 0, left = 3 * BLOCK_SIZE + 5;
+	int		peer, r, i;
+	BIO		*b = open_pair(&out, &peer);
+
+	CHECK_INT(write_pattern(b, 10), 10);
+	for (i = 0; i < 1000 && left > 0; i++) {
+		r = write_pattern(b, left);
+		CHECK(r <= BLOCK_SIZE);
+		if (r > 0)
+			left -= (size_t)r;
+		CHECK(peer_reads_next(peer, &got));
+		total += got;
+	}
+	CHECK_INT(left, 0);
+	for (i = 0; i < 1000 && sockbio_flush(&out) != 1; i++) {
+		CHECK(peer_reads_next(peer, &got));
+		total += got;
+	}
+	CHECK(peer_reads_next(peer, &got));
+	CHECK_INT(total + got, 10 + 3 * BLOCK_SIZE + 5);
+	CHECK_INT(nchecked, nsent);
+	BIO_free(b);
+	close(out.fd);
+	close(peer);
+}
+
 /*
  * Records of every size against a small socket whose reader takes a little
  * at a time: whatever the socket takes, refuses or takes part of, the
@@ -255,6 +287,7 @@ main(void)
 	test_full_record_straight();
 	test_full_socket();
 	test_reads();
+	test_long_write();
 	test_stream();
 	return harness_done();
 }
