@@ -14,6 +14,10 @@ CPPFLAGS += -D_GNU_SOURCE
 PKGS	 = openssl libmagic libxml-2.0 libpq
 LIBS	 = $$(pkg-config --libs $(PKGS)) -lpthread
 PKGCFLAGS = $$(pkg-config --cflags $(PKGS))
+# The server's allocator (src/alloc.c), linked into ./marquee only: the
+# sanitized builds keep AddressSanitizer's, which checks every access, and
+# hsbench weighs glibc's heap (mallinfo2).
+ALLOC_LIBS = -ljemalloc
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # The sanitizer build uses the other compiler, so make check builds with both.
 ASAN_CC	?= clang
@@ -35,7 +39,7 @@ FUZZ_REPLAY = $(FUZZ:%=build/fuzz-replay/%)
 FUZZ_SECONDS ?= 60
 
 # Debian packages each step needs; installed when root, else named.
-BUILD_DEBS = build-essential pkg-config libssl-dev libmagic-dev libxml2-dev libpq-dev
+BUILD_DEBS = build-essential pkg-config libssl-dev libmagic-dev libxml2-dev libpq-dev libjemalloc-dev
 CHECK_DEBS = openssl curl lynx gopher libxml2-utils clang mandoc postgresql haproxy
 BENCH_DEBS = molly-brown gophernicus systemd util-linux postgresql
 
@@ -46,7 +50,7 @@ build/.deps:
 	@mkdir -p build && touch $@
 
 marquee: build/.deps $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS) $(ALLOC_LIBS)
 
 build/obj/%.o: src/%.c $(HDRS) build/.deps
 	@mkdir -p build/obj
