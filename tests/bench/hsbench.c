@@ -31,7 +31,6 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "blocks.h"
 #include "config.h"
 #include "tls.h"
 
@@ -316,8 +315,6 @@ main(int argc, char **argv)
 	double		 full, resumed, idle;
 	int		 len;
 
-	/* OpenSSL's record buffers live where marquee keeps them (blocks.h). */
-	blocks_init();
 	if (argc != 3 || (n = (unsigned)strtoul(argv[2], NULL, 10)) == 0) {
 		fprintf(stderr, "usage: hsbench CERTS N\n");
 		return 1;
