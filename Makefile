@@ -85,6 +85,10 @@ build/test_dates: tests/unit/test_dates.c src/dates.c $(PURE) tests/unit/harness
 build/test_pagecache: tests/unit/test_pagecache.c src/pagecache.c src/response.c $(PURE) tests/unit/harness.h $(HDRS) build/.check-deps
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(XMLCFLAGS) -Isrc -o $@ $< src/pagecache.c src/response.c $(PURE) $(XMLLIBS) -lpthread
 
+# The socket BIO under TLS, over a real socket pair: it links libcrypto.
+build/test_sockbio: tests/unit/test_sockbio.c src/sockbio.c tests/unit/harness.h $(HDRS) build/.check-deps
+	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(PKGCFLAGS) -Isrc -o $@ $< src/sockbio.c $$(pkg-config --libs openssl) -lpthread
+
 # The in-process route test links every module but main.c: adapters, router,
 # index and guestbook, against a temporary capsule, without sockets. Search
 # reads its snippets from the capsule's files, so its test links them too.

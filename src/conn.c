@@ -26,6 +26,7 @@
 #include "limit.h"
 #include "log.h"
 #include "proxy.h"
+#include "sockbio.h"
 #include "tls.h"
 #include "vocab.h"
 
@@ -61,7 +62,8 @@ enum conn_state {
 	CONN_BODY,	/* reading the body of a Titan upload the handler asked for */
 	CONN_WAITING,	/* for the append the response depends on (guestbook.c) */
 	CONN_WRITING,
-	CONN_SHUTDOWN,
+	CONN_SHUTDOWN,	/* close_notify */
+	CONN_SENDING,	/* what TLS still holds (sockbio.h), before the socket closes */
 	CONN_LINGERING,
 };
 
@@ -114,6 +116,7 @@ struct conn {
 	struct hostset		*hosts;
 	const struct host	*host;		/* of hosts; NULL until TLS picks it */
 	SSL			*ssl;		/* owned; NULL for plain TCP */
+	struct sock_out		 sock;		/* the records ssl wrote and the socket has not taken */
 	enum conn_state		 state;
 	int			 closing;
 	uint64_t		 started_ms;
@@ -315,6 +318,8 @@ conn_free(struct conn *c)
 		    (unsigned long)(event_now_ms() - c->started_ms), c->x->req, len,
 		    c->proto->input_at(c->x->req, len));
 	}
+	/* An alert a failed handshake or read left goes out if the socket takes it. */
+	(void)sockbio_flush(&c->sock);
 	SSL_free(c->ssl);
 	close(c->ev.fd);
 	conn_give_exchange(c);
@@ -411,10 +416,18 @@ io_write(struct conn *c, const void *buf, size_t size, size_t *n)
 	return res == IO_WANT_READ ? IO_WANT_WRITE : res;
 }
 
+/*
+ * Waits as the last read or write asked, once what TLS gathered has left:
+ * the client may be waiting for it (the handshake's flight).
+ */
 static enum step
 conn_wait_io(struct conn *c, enum io res)
 {
-	return conn_wait(c, res == IO_WANT_WRITE ? EV_WRITE : EV_READ);
+	int	sent = sockbio_flush(&c->sock);
+
+	if (sent == -1)
+		return conn_close(c);
+	return conn_wait(c, res == IO_WANT_WRITE || sent == 0 ? EV_WRITE : EV_READ);
 }
 
 static const char *
@@ -605,6 +618,8 @@ static enum step
 conn_await(struct conn *c)
 {
 	conn_give_out(c);
+	/* The session ticket leaves now rather than hold a block through the wait. */
+	(void)sockbio_flush(&c->sock);
 	c->pending = c->x->resp.pending;
 	c->x->resp.pending = NULL;
 	response_release(&c->x->resp);
@@ -772,10 +787,11 @@ conn_write_response(struct conn *c)
 	}
 }
 
+/* Adds close_notify to what TLS holds; called again only while it could not. */
 static enum step
 conn_shutdown(struct conn *c)
 {
-	int	r, unread;
+	int	r;
 	enum io	res;
 
 	if (c->ssl != NULL) {
@@ -787,6 +803,18 @@ conn_shutdown(struct conn *c)
 		if (res != IO_DONE)
 			return conn_close(c);
 	}
+	c->state = CONN_SENDING;
+	return STEP_NEXT;
+}
+
+/* Sends the answer's last records with close_notify, then closes or lingers. */
+static enum step
+conn_send_rest(struct conn *c)
+{
+	int	sent, unread;
+
+	if ((sent = sockbio_flush(&c->sock)) != 1)
+		return sent == 0 ? conn_wait(c, EV_WRITE) : conn_close(c);
 	/*
 	 * Closing a socket with unread bytes makes the kernel send RST, and the
 	 * client may then lose the response it has not read yet. So when the
@@ -822,6 +850,7 @@ static enum step (*const conn_handlers[])(struct conn *) = {
 	[CONN_WAITING] = conn_wait_settled,
 	[CONN_WRITING] = conn_write_response,
 	[CONN_SHUTDOWN] = conn_shutdown,
+	[CONN_SENDING] = conn_send_rest,
 	[CONN_LINGERING] = conn_linger,
 };
 
@@ -869,7 +898,8 @@ conn_begin(struct conn *c, const struct listener *l)
 
 	c->state = CONN_READING;
 	if (l->proto->tls) {
-		if ((c->ssl = tls_new(hostset_tls(c->hosts), c->ev.fd, &reason)) == NULL) {
+		c->sock.fd = c->ev.fd;
+		if ((c->ssl = tls_new(hostset_tls(c->hosts), &c->sock, &reason)) == NULL) {
 			log_error("%s: %s", c->peer, reason);
 			return -1;
 		}

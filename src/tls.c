@@ -27,6 +27,7 @@
 #include "config.h"
 #include "log.h"
 #include "request.h"
+#include "sockbio.h"
 #include "sslerr.h"
 #include "tls.h"
 #include "utf8.h"
@@ -533,6 +534,10 @@ tls_init(const char **reason)
 		*reason = ssl_error_reason("TLS connection data");
 		return -1;
 	}
+	if (sockbio_init() == -1) {
+		*reason = ssl_error_reason("TLS socket layer");
+		return -1;
+	}
 	return 0;
 }
 
@@ -555,19 +560,21 @@ tls_host(SSL *ssl)
 }
 
 SSL *
-tls_new(SSL_CTX *ctx, int fd, const char **reason)
+tls_new(SSL_CTX *ctx, struct sock_out *out, const char **reason)
 {
 	SSL	*ssl;
+	BIO	*bio;
 
 	if ((ssl = SSL_new(ctx)) == NULL) {
 		*reason = ssl_error_reason("new TLS connection");
 		return NULL;
 	}
-	if (SSL_set_fd(ssl, fd) != 1) {
+	if ((bio = sockbio_new(out)) == NULL) {
 		*reason = ssl_error_reason("new TLS connection");
 		SSL_free(ssl);
 		return NULL;
 	}
+	SSL_set_bio(ssl, bio, bio);
 	SSL_set_accept_state(ssl);
 	return ssl;
 }

@@ -9,6 +9,7 @@
 
 struct config;
 struct host;
+struct sock_out;
 
 /* Sets up what every context carries; once, before any other call. */
 int	 tls_init(const char **reason);
@@ -32,11 +33,12 @@ SSL_CTX	*tls_build(const struct config *c, const char **reason);
 void	 tls_serve(SSL_CTX *first, size_t i, const struct host *h);
 
 /*
- * Returns a new server-side SSL for the accepted socket fd, starting on ctx
- * (from tls_build); the caller owns it (SSL_free). Safe to call from any
- * thread.
+ * Returns a new server-side SSL for the accepted socket out->fd, starting on
+ * ctx (from tls_build), whose records gather in out until sockbio_flush
+ * sends them; the caller owns it (SSL_free) and keeps out alive until then.
+ * Safe to call from any thread.
  */
-SSL	*tls_new(SSL_CTX *ctx, int fd, const char **reason);
+SSL	*tls_new(SSL_CTX *ctx, struct sock_out *out, const char **reason);
 
 /* The host whose context ssl's handshake chose. */
 const struct host *tls_host(SSL *ssl);

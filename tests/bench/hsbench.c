@@ -6,7 +6,7 @@
  * no sockets, event loop, file or handler in the way. Only the server's
  * calls are timed, on the thread's CPU clock.
  *
- *   hsbench CERTS N
+ *   hsbench CERTS N [PENDING]
  *
  * serves localhost with the certificate in CERTS (made there if missing,
  * as marquee does) and runs N requests with full handshakes, then N with
@@ -16,9 +16,18 @@
  * handshaken connections idle (their record buffers released, as tls.c
  * asks of OpenSSL) and weighs what the server keeps for each: the
  * library's own floor per connection.
- * Prints one line "RESULT full_ms=... resumed_ms=... resumed=... idle_bytes=...":
- * server CPU milliseconds per request, how many of the second N resumed,
- * and heap bytes in use per idle server connection.
+ *
+ * Last it holds PENDING (1,000 unless given) handshakes in progress, the
+ * state most of 1,000 clients arriving at once are in: each server has
+ * read the ClientHello and written its flight (ServerHello to Finished)
+ * and waits for the client's Finished. The clients write their
+ * ClientHellos first; then only the servers run, so what the process
+ * gains meanwhile, in heap and in resident pages, is theirs.
+ * Prints one line "RESULT full_ms=... resumed_ms=... resumed=... idle_bytes=...
+ * pending=... pending_bytes=... pending_rss_bytes=...": server CPU
+ * milliseconds per request, how many of the second N resumed, heap bytes
+ * in use per idle server connection, and per handshake in progress its
+ * heap bytes and the bytes of resident pages the process gained.
  */
 
 #include <malloc.h>
@@ -33,9 +42,12 @@
 
 #include "config.h"
 #include "tls.h"
+#include "timing.h"
 
 /* The benchmark page of tests/bench/run.sh: 2,048 bytes. */
 #define BODY_SIZE	2048
+/* Handshakes in progress weighed unless told: run.sh's 1,000 clients at once. */
+#define PENDING		1000
 /* Rounds of client and server turns after which a conversation is stuck. */
 #define TURNS_MAX	16
 
@@ -173,20 +185,13 @@ client_turn(struct pair *p, enum cli_state stop_at)
 	}
 }
 
-/* A client and a server SSL joined by a BIO pair; the server's is timed and weighed. */
+/* The server's SSL on its end of the BIO pair, as tls_new makes it; timed and weighed. */
 static int
-pair_open(struct pair *p, SSL_CTX *sctx, SSL_CTX *cctx, SSL_SESSION *sess)
+server_new(struct pair *p, SSL_CTX *sctx, BIO *sb)
 {
-	BIO		*sb, *cb;
-	long long	 heap;
-	double		 t;
+	long long	heap = heap_in_use();
+	double		t = thread_ns();
 
-	memset(p, 0, sizeof(*p));
-	if (!BIO_new_bio_pair(&sb, 0, &cb, 0))
-		return -1;
-	heap = heap_in_use();
-	t = thread_ns();
-	/* What tls_new does, with a BIO in place of the socket. */
 	p->srv = SSL_new(sctx);
 	if (p->srv != NULL) {
 		SSL_set_bio(p->srv, sb, sb);
@@ -194,7 +199,14 @@ pair_open(struct pair *p, SSL_CTX *sctx, SSL_CTX *cctx, SSL_SESSION *sess)
 	}
 	srv_ns += thread_ns() - t;
 	srv_bytes += heap_in_use() - heap;
-	if (p->srv == NULL || (p->cli = SSL_new(cctx)) == NULL)
+	return p->srv != NULL ? 0 : -1;
+}
+
+/* The client's SSL on its end cb, offering sess when not NULL. */
+static int
+client_new(struct pair *p, SSL_CTX *cctx, BIO *cb, SSL_SESSION *sess)
+{
+	if ((p->cli = SSL_new(cctx)) == NULL)
 		return -1;
 	SSL_set_bio(p->cli, cb, cb);
 	SSL_set_connect_state(p->cli);
@@ -202,6 +214,20 @@ pair_open(struct pair *p, SSL_CTX *sctx, SSL_CTX *cctx, SSL_SESSION *sess)
 	if (sess != NULL)
 		SSL_set_session(p->cli, sess);
 	return 0;
+}
+
+/* A client and a server SSL joined by a BIO pair; the server's is timed and weighed. */
+static int
+pair_open(struct pair *p, SSL_CTX *sctx, SSL_CTX *cctx, SSL_SESSION *sess)
+{
+	BIO	*sb, *cb;
+
+	memset(p, 0, sizeof(*p));
+	if (!BIO_new_bio_pair(&sb, 0, &cb, 0))
+		return -1;
+	if (server_new(p, sctx, sb) == -1)
+		return -1;
+	return client_new(p, cctx, cb, sess);
 }
 
 static void
@@ -290,6 +316,103 @@ idle_bytes(SSL_CTX *sctx, SSL_CTX *cctx, unsigned n)
 	return per;
 }
 
+/* Bytes of this process's resident pages, exact: smaps_rollup walks the page tables. */
+static long long
+resident_bytes(void)
+{
+	return (long long)proc_kib("/proc/self/smaps_rollup", "Rss:") * 1024;
+}
+
+/*
+ * A client's half of a handshake in progress: its ClientHello written to a
+ * BIO pair whose server end is left in *sb. The pair's buffers stand for
+ * the sockets' (kernel memory, in marquee): the server's is filled and
+ * drained here once, so that the server's flight written to it later adds
+ * no resident page.
+ */
+static int
+pending_client(struct pair *p, SSL_CTX *cctx, BIO **sb)
+{
+	static char	fill[4096];
+	BIO		*cb;
+	size_t		 room;
+
+	memset(p, 0, sizeof(*p));
+	if (!BIO_new_bio_pair(sb, 0, &cb, 0))
+		return -1;
+	while ((room = BIO_ctrl_get_write_guarantee(*sb)) > 0)
+		(void)BIO_write(*sb, fill, room < sizeof(fill) ? (int)room : (int)sizeof(fill));
+	while (BIO_read(cb, fill, sizeof(fill)) > 0)
+		continue;
+	if (client_new(p, cctx, cb, NULL) == -1)
+		return -1;
+	client_turn(p, CLI_WRITE);
+	return p->failed || p->cs != CLI_HANDSHAKE ? -1 : 0;
+}
+
+/*
+ * The server's half: it takes sb, reads the ClientHello and writes its
+ * flight, then waits for the client's Finished, which the client has not
+ * read the flight to send. A TLS 1.3 server that wrote its Finished waits
+ * in TLS_ST_EARLY_DATA (as it would for early data, which tls.c refuses);
+ * a HelloRetryRequest would have left it elsewhere.
+ */
+static int
+pending_server(struct pair *p, SSL_CTX *sctx, BIO *sb)
+{
+	if (server_new(p, sctx, sb) == -1)
+		return -1;
+	timed_server_turn(p, SRV_READ);
+	if (p->failed || p->ss != SRV_HANDSHAKE || !SSL_in_init(p->srv) ||
+	    SSL_get_state(p->srv) != TLS_ST_EARLY_DATA ||
+	    BIO_ctrl_pending(SSL_get_rbio(p->cli)) == 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Heap bytes the server keeps per handshake in progress; in *rss, the
+ * bytes of resident pages the process gained per handshake while only the
+ * servers ran: the pages they touched, which is what a server's RSS pays
+ * (OpenSSL clears the 21 KiB message buffer it grows). A server waiting
+ * here holds no record buffer.
+ */
+static double
+pending_bytes(SSL_CTX *sctx, SSL_CTX *cctx, unsigned n, double *rss)
+{
+	struct pair	*p;
+	BIO		**sb;
+	long long	 before;
+	unsigned	 i;
+	double		 per;
+
+	if ((p = calloc(n, sizeof(*p))) == NULL || (sb = calloc(n, sizeof(*sb))) == NULL)
+		exit(1);
+	for (i = 0; i < n; i++)
+		if (pending_client(&p[i], cctx, &sb[i]) == -1)
+			goto fail;
+	/* Whole free pages go back, so that a page a server reuses counts as one it touched. */
+	malloc_trim(0);
+	srv_bytes = 0;
+	weighing = 1;
+	before = resident_bytes();
+	for (i = 0; i < n; i++)
+		if (pending_server(&p[i], sctx, sb[i]) == -1)
+			goto fail;
+	*rss = (double)(resident_bytes() - before) / n;
+	per = (double)srv_bytes / n;
+	weighing = 0;
+	for (i = 0; i < n; i++)
+		pair_free(&p[i]);
+	free(sb);
+	free(p);
+	return per;
+fail:
+	ERR_print_errors_fp(stderr);
+	fprintf(stderr, "hsbench: handshake in progress %u failed\n", i);
+	exit(1);
+}
+
 static SSL_CTX *
 server_ctx(const char *certs)
 {
@@ -311,12 +434,13 @@ int
 main(int argc, char **argv)
 {
 	SSL_CTX		*sctx, *cctx;
-	unsigned	 n, reused, unused;
-	double		 full, resumed, idle;
+	unsigned	 n, pending = PENDING, reused, unused;
+	double		 full, resumed, idle, held, held_rss;
 	int		 len;
 
-	if (argc != 3 || (n = (unsigned)strtoul(argv[2], NULL, 10)) == 0) {
-		fprintf(stderr, "usage: hsbench CERTS N\n");
+	if ((argc != 3 && argc != 4) || (n = (unsigned)strtoul(argv[2], NULL, 10)) == 0 ||
+	    (argc == 4 && (pending = (unsigned)strtoul(argv[3], NULL, 10)) == 0)) {
+		fprintf(stderr, "usage: hsbench CERTS N [PENDING]\n");
 		return 1;
 	}
 	sctx = server_ctx(argv[1]);
@@ -333,11 +457,14 @@ main(int argc, char **argv)
 	full = requests(sctx, cctx, n, 0, &unused);
 	resumed = requests(sctx, cctx, n, 1, &reused);
 	idle = idle_bytes(sctx, cctx, n);
+	held = pending_bytes(sctx, cctx, pending, &held_rss);
 	printf("server CPU per request: full handshake %.3f ms, resumed %.3f ms "
-	    "(%u of %u resumed); an idle handshaken connection keeps %.0f bytes\n",
-	    full, resumed, reused, n, idle);
-	printf("RESULT full_ms=%.4f resumed_ms=%.4f resumed=%u idle_bytes=%.0f\n",
-	    full, resumed, reused, idle);
+	    "(%u of %u resumed); an idle handshaken connection keeps %.0f bytes; "
+	    "of %u handshakes in progress each keeps %.0f bytes and touched %.0f bytes of pages\n",
+	    full, resumed, reused, n, idle, pending, held, held_rss);
+	printf("RESULT full_ms=%.4f resumed_ms=%.4f resumed=%u idle_bytes=%.0f "
+	    "pending=%u pending_bytes=%.0f pending_rss_bytes=%.0f\n",
+	    full, resumed, reused, idle, pending, held, held_rss);
 	SSL_CTX_free(cctx);
 	SSL_CTX_free(sctx);
 	return 0;

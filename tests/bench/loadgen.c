@@ -12,9 +12,10 @@
  * answer starts with a type-3 line. Server CPU includes reaped children, so
  * an inetd-style server that forks per connection is measured whole.
  * -R offers the TLS session from an earlier connection (resumption). -P reads
- * the server's CPU time and memory from /proc: its RSS when the run ends and,
- * with -W, once it has held still for SETTLE_S seconds (SECS at most), as
- * an allocator gives memory back after the load. -I opens N
+ * the server's CPU time and memory from /proc: its RSS before the run and
+ * as it ends and, with -W, SECS seconds after it ended (issue 19's "a
+ * minute after the load ends": a fixed wait, as a server hands memory back
+ * on its own schedule), with the least RSS seen meanwhile. -I opens N
  * connections, completes their handshakes and holds them idle (-H seconds,
  * or until a SIGTERM, then closes them; it prints READY once all are open);
  * with -S each sends the request one byte a second meanwhile, as a
@@ -60,7 +61,7 @@ struct slot {
 static struct {
 	const char	*host, *port, *url, *sni;
 	unsigned	 conc, total, idle;
-	double		 seconds, hold, settle;
+	double		 seconds, hold, wait;	/* -W: -I's settling at most; after a run, its wait */
 	int		 resume, pid, plain, slow;
 	const char	*expect;
 } opt = { .conc = 10, .port = "1965", .expect = "20" };
@@ -110,24 +111,19 @@ cpu_ms(int pid)
 	    (double)sysconf(_SC_CLK_TCK);
 }
 
-/* RSS held still this long counts as settled. */
+/* -I: RSS held still this long counts as settled. */
 #define SETTLE_S	5
+/* -W after a run: how often the server's RSS is read, and printed. */
+#define SAMPLE_S	0.25
+#define TRACE_S		10
 
 static long
 rss_kib(int pid)
 {
-	char	 path[64], line[256];
-	long	 kib = -1;
-	FILE	*fp;
+	char	path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	if ((fp = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), fp) != NULL)
-		if (sscanf(line, "VmRSS: %ld", &kib) == 1)
-			break;
-	fclose(fp);
-	return kib;
+	return proc_kib(path, "VmRSS:");
 }
 
 /*
@@ -518,7 +514,7 @@ run_idle(struct slot *slots)
 	}
 	usleep(200000);
 	after = rss_kib(opt.pid);
-	settled = opt.settle > 0 ? settled_kib(opt.pid, opt.settle) : after;
+	settled = opt.wait > 0 ? settled_kib(opt.pid, opt.wait) : after;
 	printf("READY\n");
 	fflush(stdout);
 	hold(slots);
@@ -531,17 +527,33 @@ run_idle(struct slot *slots)
 		slot_close(&slots[i]);
 }
 
-/* The server's RSS before the run, as it ends, and with -W once settled. */
+/*
+ * The server's RSS before the run (given), as it ends and, with -W,
+ * opt.wait seconds after the load ended at ended, with the least read
+ * meanwhile; a short trace every TRACE_S seconds for a reader.
+ */
 static void
-report_rss(long before)
+report_rss(long before, double ended)
 {
-	long	after = rss_kib(opt.pid);
-	long	settled = opt.settle > 0 ? settled_kib(opt.pid, opt.settle) : after;
+	long	after = rss_kib(opt.pid), later = after, least = after;
+	double	next_trace = ended + TRACE_S;
 
-	printf("server RSS %ld KiB before, %ld KiB as the run ends, %ld KiB once settled\n",
-	    before, after, settled);
-	printf("RESULT rss_before_kib=%ld rss_after_kib=%ld rss_settled_kib=%ld\n",
-	    before, after, settled);
+	printf("server RSS %ld KiB before, %ld KiB as the run ends", before, after);
+	while (opt.wait > 0 && now() < ended + opt.wait) {
+		usleep((useconds_t)(SAMPLE_S * 1e6));
+		if ((later = rss_kib(opt.pid)) < least)
+			least = later;
+		if (now() >= next_trace && next_trace < ended + opt.wait) {
+			printf(", %.0f s after %ld", next_trace - ended, later);
+			next_trace += TRACE_S;
+		}
+	}
+	if (opt.wait > 0)
+		printf(", %g s after %ld KiB (least %ld KiB)", opt.wait, later, least);
+	printf("\nRESULT rss_before_kib=%ld rss_after_kib=%ld", before, after);
+	if (opt.wait > 0)
+		printf(" later_s=%g rss_later_kib=%ld rss_least_kib=%ld", opt.wait, later, least);
+	printf("\n");
 }
 
 int
@@ -570,7 +582,7 @@ main(int argc, char **argv)
 		case 'e': opt.expect = optarg; break;
 		case 'H': opt.hold = atof(optarg); break;
 		case 'S': opt.slow = 1; break;
-		case 'W': opt.settle = atof(optarg); break;
+		case 'W': opt.wait = atof(optarg); break;
 		default: usage();
 		}
 	}
@@ -622,6 +634,6 @@ main(int argc, char **argv)
 	    (double)nlat / (t1 - t0), percentile(0.5), percentile(0.99), errors, full,
 	    resumed, opt.pid > 0 && nlat ? (c1 - c0) / (double)nlat : 0.0);
 	if (opt.pid > 0)
-		report_rss(rss0);
+		report_rss(rss0, t1);
 	return 0;
 }

@@ -35,17 +35,7 @@
 static long
 rss_kib(void)
 {
-	char	 line[256];
-	long	 kib = -1;
-	FILE	*f;
-
-	if ((f = fopen("/proc/self/status", "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "VmRSS: %ld", &kib) == 1)
-			break;
-	fclose(f);
-	return kib;
+	return proc_kib("/proc/self/status", "VmRSS:");
 }
 
 static struct hostset *
