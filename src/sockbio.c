@@ -68,8 +68,9 @@ hold(struct sock_out *out, const char *data, size_t n)
 static ssize_t
 send_both(struct sock_out *out, const char *data, size_t n)
 {
+	/* Nothing held may mean no buffer at all: no offset from NULL. */
 	struct iovec	iov[2] = {
-		{ .iov_base = out->held + out->off, .iov_len = waiting(out) },
+		{ .iov_base = waiting(out) > 0 ? out->held + out->off : NULL, .iov_len = waiting(out) },
 		{ .iov_base = (void *)(uintptr_t)data, .iov_len = n },
 	};
 	struct msghdr	msg = { .msg_iov = iov, .msg_iovlen = 2 };
