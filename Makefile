@@ -14,6 +14,10 @@ CPPFLAGS += -D_GNU_SOURCE
 PKGS	 = openssl libmagic libxml-2.0 libpq
 LIBS	 = $$(pkg-config --libs $(PKGS)) -lpthread
 PKGCFLAGS = $$(pkg-config --cflags $(PKGS))
+# The server's allocator (src/alloc.c), linked into ./marquee and into
+# hsbench, whose limit must run on the server's allocator: the sanitized
+# builds keep AddressSanitizer's, which checks every access.
+ALLOC_LIBS = -ljemalloc
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # The sanitizer build uses the other compiler, so make check builds with both.
 ASAN_CC	?= clang
@@ -35,7 +39,7 @@ FUZZ_REPLAY = $(FUZZ:%=build/fuzz-replay/%)
 FUZZ_SECONDS ?= 60
 
 # Debian packages each step needs; installed when root, else named.
-BUILD_DEBS = build-essential pkg-config libssl-dev libmagic-dev libxml2-dev libpq-dev
+BUILD_DEBS = build-essential pkg-config libssl-dev libmagic-dev libxml2-dev libpq-dev libjemalloc-dev
 CHECK_DEBS = openssl curl lynx gopher libxml2-utils clang mandoc postgresql haproxy
 BENCH_DEBS = molly-brown gophernicus systemd util-linux postgresql
 
@@ -46,7 +50,7 @@ build/.deps:
 	@mkdir -p build && touch $@
 
 marquee: build/.deps $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS) $(ALLOC_LIBS)
 
 build/obj/%.o: src/%.c $(HDRS) build/.deps
 	@mkdir -p build/obj
@@ -81,10 +85,10 @@ build/test_dates: tests/unit/test_dates.c src/dates.c $(PURE) tests/unit/harness
 build/test_pagecache: tests/unit/test_pagecache.c src/pagecache.c src/response.c $(PURE) tests/unit/harness.h $(HDRS) build/.check-deps
 	$(CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(XMLCFLAGS) -Isrc -o $@ $< src/pagecache.c src/response.c $(PURE) $(XMLLIBS) -lpthread
 
-# The socket BIO under TLS, over a real socket pair: it links the blocks it holds bytes in and libcrypto.
+# The socket BIO under TLS, over a real socket pair: it links libcrypto.
 # Built by the sanitized build's compiler: clang's UBSan also checks pointer arithmetic on NULL.
-build/test_sockbio: tests/unit/test_sockbio.c src/sockbio.c src/blocks.c tests/unit/harness.h $(HDRS) build/.check-deps
-	$(ASAN_CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(PKGCFLAGS) -Isrc -o $@ $< src/sockbio.c src/blocks.c $$(pkg-config --libs openssl) -lpthread
+build/test_sockbio: tests/unit/test_sockbio.c src/sockbio.c tests/unit/harness.h $(HDRS) build/.check-deps
+	$(ASAN_CC) $(WARN) $(CPPFLAGS) -O1 -g $(SANITIZE) $(PKGCFLAGS) -Isrc -o $@ $< src/sockbio.c $$(pkg-config --libs openssl)
 
 # The in-process route test links every module but main.c: adapters, router,
 # index and guestbook, against a temporary capsule, without sockets. Search
@@ -114,7 +118,7 @@ build/loadgen: tests/bench/loadgen.c tests/bench/timing.h build/.deps
 
 # In-process benchmarks: every module but main.c, optimised, no sanitizer.
 build/pagebench build/gbappend build/scanbench build/hsbench: build/%: tests/bench/%.c $(ROUTE_SRCS) tests/settle.h tests/bench/timing.h $(HDRS) build/.deps
-	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -Isrc -o $@ $< $(ROUTE_SRCS) $(LIBS)
+	$(CC) $(WARN) $(CPPFLAGS) -O2 -g $(PKGCFLAGS) -Isrc -o $@ $< $(ROUTE_SRCS) $(LIBS) $(if $(filter build/hsbench,$@),$(ALLOC_LIBS))
 
 run: marquee
 	./marquee -H localhost -a localhost -p 1965 -g 7070 -r capsule -d certs -s state

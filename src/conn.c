@@ -1,6 +1,5 @@
 #include <arpa/inet.h>
 #include <errno.h>
-#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -19,7 +18,6 @@
 
 #include <openssl/err.h>
 
-#include "blocks.h"
 #include "buf.h"
 #include "config.h"
 #include "conn.h"
@@ -48,26 +46,11 @@ _Static_assert(REQUEST_BUF >= PROXY_HEADER_MAX, "a PROXY header must fit the req
 /* How often deadlines are checked; timeouts are whole seconds anyway. */
 #define SWEEP_MS		1000
 /*
- * After a burst of connections the allocator keeps the pages their
- * handshakes and buffers touched, in holes between what is still live. Once
- * a worker that accepted at least TRIM_BURST connections since the last trim
- * goes quiet (fewer than TRIM_QUIET wake-ups of its connections in a sweep
- * interval: idle connections cost none), those pages are handed back to the
- * system.
- */
-#define TRIM_BURST		256
-#define TRIM_QUIET		16
-/* malloc_trim walks and locks every arena of the process: at most once in this many ms. */
-#define TRIM_EVERY_MS		10000
-/*
  * Spare request buffers a worker keeps for its next connections (about
  * 100 KiB): enough for the connections that have a request in at once on
  * a busy worker, while idle ones hold none; more go back to malloc.
  */
 #define SPARE_EXCHANGES		32
-/* Free blocks (blocks.h) whose pages a trim leaves resident: 160 KiB for the next burst. */
-#define BLOCKS_KEEP		8
-_Static_assert(OUT_BUF <= BLOCK_SIZE, "the output buffer is a block");
 
 #define container_of(p, type, member) \
 	((type *)(void *)((char *)(p) - offsetof(type, member)))
@@ -152,7 +135,7 @@ struct conn {
 	struct pending		*pending;	/* owned; what CONN_WAITING waits for */
 	int			 settled;	/* the worker was told pending is settled */
 	struct conn		*settled_next;	/* the worker's settled list */
-	char			*out;		/* a block (blocks.h), from building a response to its last byte */
+	char			*out;		/* owned, OUT_BUF bytes, from building a response to its last byte */
 	size_t			 out_len, out_off;
 	size_t			 body_off;
 	off_t			 file_left;
@@ -184,8 +167,6 @@ struct worker {
 	struct conn		*settled;
 	struct conn		*open;
 	struct conn		*closing;
-	unsigned		 busy;		/* connections woken since the last sweep */
-	unsigned		 burst;		/* accepted since the last trim */
 	struct spares		 exchanges;	/* of struct exchange */
 	int			 stopping;
 	uint64_t		 stop_by_ms;
@@ -200,7 +181,6 @@ static int		 stop_fd = -1;
 static atomic_uint	 open_count;
 static struct holdings	*per_address;	/* owned; connections per client address */
 static atomic_ullong	 last_refusal_log_ms;
-static atomic_ullong	 last_trim_ms;
 
 static enum step	 conn_respond(struct conn *c);
 static ssize_t	 conn_fill(struct conn *c);
@@ -348,7 +328,7 @@ conn_free(struct conn *c)
 	pending_put(c->pending);
 	if (c->holder[0] != '\0')
 		holdings_give(per_address, c->holder);
-	block_give(c->out);
+	free(c->out);
 	free(c->body);
 	/* Last: the SSL and the pending append above used its hosts. */
 	hostset_release(c->hosts);
@@ -630,7 +610,7 @@ conn_settled(void *arg)
 static void
 conn_give_out(struct conn *c)
 {
-	block_give(c->out);
+	free(c->out);
 	c->out = NULL;
 }
 
@@ -714,7 +694,7 @@ conn_respond(struct conn *c)
 	struct request	req = { .peer = c->peer, .settled = c->pending,
 			    .body = c->body, .body_len = c->body_len };
 
-	if (c->out == NULL && (c->out = block_take()) == NULL) {
+	if (c->out == NULL && (c->out = malloc(OUT_BUF)) == NULL) {
 		log_error("%s: out of memory", c->peer);
 		return conn_close(c);
 	}
@@ -892,7 +872,6 @@ conn_ready(struct event *ev, unsigned ready)
 	struct conn	*c = container_of(ev, struct conn, ev);
 
 	(void)ready;
-	c->worker->busy++;
 	if (!c->closing)
 		conn_run(c);
 }
@@ -966,8 +945,6 @@ conn_new(struct worker *w, const struct listener *l, int fd,
 	c->lifetime_end_ms = c->started_ms + (uint64_t)cfg->connection_timeout * 1000;
 	conn_deadline(c, c->request_timeout_ms);
 	list_push(&w->open, c);
-	w->burst++;
-	w->busy++;
 	/* Behind a balancer the client is known once the PROXY header is in. */
 	if ((!l->proxy && conn_hold(c) == -1) || conn_begin(c, l) == -1) {
 		conn_close(c);
@@ -1050,22 +1027,6 @@ settled_ready(struct event *ev, unsigned ready)
 	}
 }
 
-/* Hands the pages a burst left behind back to the system, once the worker is quiet. */
-static void
-worker_trim(struct worker *w, uint64_t now)
-{
-	unsigned long long	last = atomic_load(&last_trim_ms);
-
-	if (w->burst >= TRIM_BURST && w->busy < TRIM_QUIET &&
-	    now - last >= TRIM_EVERY_MS &&
-	    atomic_compare_exchange_strong(&last_trim_ms, &last, now)) {
-		malloc_trim(0);
-		blocks_trim(BLOCKS_KEEP);
-		w->burst = 0;
-	}
-	w->busy = 0;
-}
-
 static void
 worker_sweep(struct worker *w)
 {
@@ -1075,7 +1036,6 @@ worker_sweep(struct worker *w)
 	if (now < w->next_sweep_ms && !w->stopping)
 		return;
 	w->next_sweep_ms = now + SWEEP_MS;
-	worker_trim(w, now);
 	for (c = w->open; c != NULL; c = next) {
 		next = c->next;
 		if (c->state == CONN_WAITING)

@@ -14,7 +14,6 @@
 #include <magic.h>
 #include <openssl/crypto.h>
 
-#include "blocks.h"
 #include "buf.h"
 #include "capsule.h"
 #include "config.h"
@@ -616,8 +615,6 @@ main(int argc, char **argv)
 	const char	*reason;
 	int		 check_only = 0, operands, rc;
 
-	/* Before anything allocates through OpenSSL. */
-	blocks_init();
 	if ((c = configure(argc, argv, NULL, &check_only, &operands, &reason)) == NULL ||
 	    check_chroot(c, &reason) == -1) {
 		fprintf(stderr, "%s: %s\n", progname, reason);

@@ -13,12 +13,12 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <openssl/ssl.h>
 
-#include "blocks.h"
 #include "sockbio.h"
 
 /*
@@ -39,20 +39,20 @@ waiting(const struct sock_out *out)
 static void
 release(struct sock_out *out)
 {
-	block_give(out->held);
+	free(out->held);
 	out->held = NULL;
 	out->off = out->len = 0;
 }
 
-/* Appends data to what out holds, taking a block first if it has none; -1 out of memory. */
+/* Appends data to what out holds, taking its buffer first if it has none; -1 out of memory. */
 static int
 hold(struct sock_out *out, const char *data, size_t n)
 {
 	size_t	w = waiting(out);
 
-	if (out->held == NULL && (out->held = block_take()) == NULL)
+	if (out->held == NULL && (out->held = malloc(SOCK_OUT_SIZE)) == NULL)
 		return -1;
-	if (out->len + n > BLOCK_SIZE) {
+	if (out->len + n > SOCK_OUT_SIZE) {
 		memmove(out->held, out->held + out->off, w);
 		out->off = 0;
 		out->len = w;
@@ -73,7 +73,7 @@ send_both(struct sock_out *out, const char *data, size_t n)
 	struct msghdr	msg = { .msg_iov = iov, .msg_iovlen = 2 };
 	ssize_t		sent;
 
-	/* Nothing held may mean no block at all: no pointer is made from NULL. */
+	/* Nothing held may mean no buffer at all: no pointer is made from NULL. */
 	if (iov[0].iov_len > 0)
 		iov[0].iov_base = out->held + out->off;
 	else {
@@ -96,19 +96,19 @@ would_block(void)
  * Holds a record while it fits; otherwise sends what is held with it, and
  * holds the part of it the socket did not take. A socket too full to take
  * even what was held asks OpenSSL to retry the record later. Takes at most
- * a block's worth at once, so the rest of a write always fits once what
+ * SOCK_OUT_SIZE at once, so the rest of a write always fits once what
  * was held has left: OpenSSL writes the remainder again (a partial write).
  */
 static int
 sock_write(BIO *b, const char *data, int len)
 {
 	struct sock_out	*out = BIO_get_data(b);
-	size_t		 n = (size_t)len < BLOCK_SIZE ? (size_t)len : BLOCK_SIZE;
+	size_t		 n = (size_t)len < SOCK_OUT_SIZE ? (size_t)len : SOCK_OUT_SIZE;
 	size_t		 w = waiting(out);
 	ssize_t		 sent;
 
 	BIO_clear_retry_flags(b);
-	if (w + n <= BLOCK_SIZE && (w > 0 || n < BULK_WRITE))
+	if (w + n <= SOCK_OUT_SIZE && (w > 0 || n < BULK_WRITE))
 		return hold(out, data, n) == 0 ? (int)n : -1;
 	if ((sent = send_both(out, data, n)) == -1) {
 		if (would_block())
@@ -126,7 +126,7 @@ sock_write(BIO *b, const char *data, int len)
 		release(out);
 		return (int)n;
 	}
-	/* The rest of the write: at most a block, and the block is empty. */
+	/* The rest of the write: at most SOCK_OUT_SIZE, and the buffer is empty. */
 	return hold(out, data + sent, n - (size_t)sent) == 0 ? (int)n : -1;
 }
 

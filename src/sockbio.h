@@ -10,9 +10,12 @@
  * Records are gathered here instead of leaving one system call each: the
  * connection layer sends them before it waits for the client, and once
  * its answer is complete (sockbio_flush). Lives in the connection; held
- * is a block (blocks.h) only while bytes wait, so an idle connection has
- * none.
+ * is SOCK_OUT_SIZE bytes of malloc's only while bytes wait, so an idle
+ * connection has none.
  */
+/* A full TLS 1.3 record (16 KiB and 256) and the smaller ones before it. */
+#define SOCK_OUT_SIZE	(20 * 1024)
+
 struct sock_out {
 	int	 fd;
 	char	*held;
@@ -30,7 +33,7 @@ int	 sockbio_init(void);
 BIO	*sockbio_new(struct sock_out *out);
 
 /*
- * Sends what out holds: 1 when all of it left (its block is given back), 0
+ * Sends what out holds: 1 when all of it left (its buffer is freed), 0
  * when the socket is full, -1 when it failed.
  */
 int	 sockbio_flush(struct sock_out *out);

@@ -367,9 +367,9 @@ configure(SSL_CTX *ctx, const char *host, const char **reason)
 	 * The connection layer is non-blocking and may retry from another
 	 * buffer. The record buffers are held only while they hold bytes
 	 * (SSL_MODE_RELEASE_BUFFERS): an idle or waiting connection keeps none.
-	 * Taken from the heap and given back around every record, they cost
-	 * about 10% more CPU per full handshake (tests/bench/hsbench.c); as
-	 * blocks (blocks.h) the difference is within the noise.
+	 * Taken and given back around every record, they cost glibc's malloc
+	 * a quarter more CPU per full handshake (tests/bench/hsbench.c);
+	 * jemalloc (alloc.c) serves them from its thread cache, within 1%.
 	 */
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
 	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);

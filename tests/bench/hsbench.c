@@ -30,17 +30,17 @@
  * heap bytes and the bytes of resident pages the process gained.
  */
 
-#include <malloc.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <jemalloc/jemalloc.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "blocks.h"
 #include "config.h"
 #include "tls.h"
 #include "timing.h"
@@ -66,7 +66,7 @@ static char	 response[BODY_SIZE + 64];
 static size_t	 response_len;
 static double	 srv_ns;	/* server CPU spent in timed calls */
 static long long srv_bytes;	/* heap bytes the server's calls kept, while weighing */
-static int	 weighing;	/* mallinfo2 walks the heap: only for the idle connections */
+static int	 weighing;	/* jemalloc's count is refreshed only while weighing */
 
 static double
 thread_ns(void)
@@ -80,12 +80,17 @@ thread_ns(void)
 static long long
 heap_in_use(void)
 {
-	struct mallinfo2	mi;
+	uint64_t	epoch = 1;
+	size_t		allocated = 0, len = sizeof(epoch);
 
 	if (!weighing)
 		return 0;
-	mi = mallinfo2();
-	return (long long)mi.uordblks + (long long)mi.hblkhd;
+	/* Objects freed into the thread's cache are not in use; a new epoch refreshes the count. */
+	(void)mallctl("thread.tcache.flush", NULL, NULL, NULL, 0);
+	(void)mallctl("epoch", &epoch, &len, &epoch, len);
+	len = sizeof(allocated);
+	(void)mallctl("stats.allocated", &allocated, &len, NULL, 0);
+	return (long long)allocated;
 }
 
 /* 1 when r from an SSL call on s means "call again later", 0 when it failed. */
@@ -317,6 +322,17 @@ idle_bytes(SSL_CTX *sctx, SSL_CTX *cctx, unsigned n)
 	return per;
 }
 
+/* Hands every free page of every arena back to the system. */
+static void
+give_back_free_pages(void)
+{
+	char	name[64];
+
+	(void)mallctl("thread.tcache.flush", NULL, NULL, NULL, 0);
+	if (snprintf(name, sizeof(name), "arena.%u.purge", (unsigned)MALLCTL_ARENAS_ALL) < (int)sizeof(name))
+		(void)mallctl(name, NULL, NULL, NULL, 0);
+}
+
 /* Bytes of this process's resident pages, exact: smaps_rollup walks the page tables. */
 static long long
 resident_bytes(void)
@@ -375,10 +391,8 @@ pending_server(struct pair *p, SSL_CTX *sctx, BIO *sb)
  * Heap bytes the server keeps per handshake in progress; in *rss, the
  * bytes of resident pages the process gained per handshake while only the
  * servers ran: the pages they touched, which is what a server's RSS pays
- * (OpenSSL clears the 21 KiB message buffer it grows). A record buffer
- * held as a block (blocks.h) would escape mallinfo2 but not *rss; a
- * server waiting here holds none (without blocks_init the heap figure is
- * the same).
+ * (OpenSSL clears the 21 KiB message buffer it grows). A server waiting
+ * here holds no record buffer.
  */
 static double
 pending_bytes(SSL_CTX *sctx, SSL_CTX *cctx, unsigned n, double *rss)
@@ -394,8 +408,8 @@ pending_bytes(SSL_CTX *sctx, SSL_CTX *cctx, unsigned n, double *rss)
 	for (i = 0; i < n; i++)
 		if (pending_client(&p[i], cctx, &sb[i]) == -1)
 			goto fail;
-	/* Whole free pages go back, so that a page a server reuses counts as one it touched. */
-	malloc_trim(0);
+	/* Free pages go back, so that a page a server reuses counts as one it touched. */
+	give_back_free_pages();
 	srv_bytes = 0;
 	weighing = 1;
 	before = resident_bytes();
@@ -441,8 +455,6 @@ main(int argc, char **argv)
 	double		 full, resumed, idle, held, held_rss;
 	int		 len;
 
-	/* OpenSSL's record buffers live where marquee keeps them (blocks.h). */
-	blocks_init();
 	if ((argc != 3 && argc != 4) || (n = (unsigned)strtoul(argv[2], NULL, 10)) == 0 ||
 	    (argc == 4 && (pending = (unsigned)strtoul(argv[3], NULL, 10)) == 0)) {
 		fprintf(stderr, "usage: hsbench CERTS N [PENDING]\n");

@@ -3,7 +3,7 @@
  * socket pair: records are held until the connection sends them, in order
  * and in one piece; a full record with nothing held goes straight out; a
  * full socket holds what it cannot take, or asks for the record again; a
- * write longer than a block is taken in part;
+ * write longer than the buffer is taken in part;
  * reads, end of file and the descriptor are the socket's.
  */
 
@@ -16,7 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "blocks.h"
 #include "harness.h"
 #include "sockbio.h"
 
@@ -163,7 +162,7 @@ test_full_socket(void)
 	/* Nothing of the refused record was taken: OpenSSL writes it again later. */
 	CHECK(fill_socket(b));
 	CHECK_INT(write_pattern(b, 24), 24);		/* held while the socket is full */
-	CHECK(out.held != NULL && out.len - out.off <= BLOCK_SIZE);
+	CHECK(out.held != NULL && out.len - out.off <= SOCK_OUT_SIZE);
 	CHECK_INT(sockbio_flush(&out), 0);
 	for (i = 0; i < 1000 && sockbio_flush(&out) != 1; i++) {
 		CHECK(peer_reads_next(peer, &got));
@@ -183,19 +182,19 @@ test_full_socket(void)
 	close(peer);
 }
 
-/* A write longer than a block is taken in part: OpenSSL writes the rest again. */
+/* A write longer than the buffer is taken in part: OpenSSL writes the rest again. */
 static void
 test_long_write(void)
 {
 	struct sock_out	out;
-	size_t		got, total = 0, left = 3 * BLOCK_SIZE + 5;
+	size_t		got, total = 0, left = 3 * SOCK_OUT_SIZE + 5;
 	int		peer, r, i;
 	BIO		*b = open_pair(&out, &peer);
 
 	CHECK_INT(write_pattern(b, 10), 10);
 	for (i = 0; i < 1000 && left > 0; i++) {
 		r = write_pattern(b, left);
-		CHECK(r <= BLOCK_SIZE);
+		CHECK(r <= SOCK_OUT_SIZE);
 		if (r > 0)
 			left -= (size_t)r;
 		CHECK(peer_reads_next(peer, &got));
@@ -207,7 +206,7 @@ test_long_write(void)
 		total += got;
 	}
 	CHECK(peer_reads_next(peer, &got));
-	CHECK_INT(total + got, 10 + 3 * BLOCK_SIZE + 5);
+	CHECK_INT(total + got, 10 + 3 * SOCK_OUT_SIZE + 5);
 	CHECK_INT(nchecked, nsent);
 	BIO_free(b);
 	close(out.fd);
