@@ -816,8 +816,13 @@ conn_send_rest(struct conn *c)
 {
 	int	flushed, unread;
 
-	if ((flushed = sockbio_flush(&c->sock)) != 1)
-		return flushed == 0 ? conn_wait(c, EV_WRITE) : conn_close(c);
+	if ((flushed = sockbio_flush(&c->sock)) == -1)
+		return conn_close(c);
+	if (flushed == 0) {
+		/* As after every write that moved bytes: a slow reader is still a reader. */
+		conn_deadline(c, c->request_timeout_ms);
+		return conn_wait(c, EV_WRITE);
+	}
 	/*
 	 * Closing a socket with unread bytes makes the kernel send RST, and the
 	 * client may then lose the response it has not read yet. So when the
