@@ -418,8 +418,11 @@ full_capsule() {
 	printf '# Dir\n' >"$root/dir/index.gmi"
 	echo "plain words in a file without extension" >"$root/notes"
 	head -c 1048576 /dev/urandom >"$root/big.bin"
-	# Random bytes behind four NULs: no magic number can match by chance.
-	{ printf '\0\0\0\0'; head -c 4096 /dev/urandom; } >"$root/blob"
+	# Binary bytes, the same every run (an AES-CTR keystream behind four
+	# NULs), that libmagic calls data: random ones once matched a magic
+	# number by chance (application/x-dosexec).
+	{ printf '\0\0\0\0'; head -c 4096 /dev/zero | openssl enc -aes-128-ctr \
+	    -K 000102030405060708090a0b0c0d0e0f -iv 00000000000000000000000000000000; } >"$root/blob"
 	printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\10\6\0\0\0\x1f\x15\xc4\x89' >"$root/pixel.png"
 	echo "contact: someone" >"$root/.well-known/security.txt"
 	echo "hidden" >"$root/.secret"
