@@ -45,7 +45,9 @@ BENCH_DEBS = molly-brown gophernicus systemd util-linux postgresql
 
 all: marquee
 
-build/.deps:
+# Checked again whenever the Makefile, which lists them, changes: a checkout
+# built before a new dependency (libjemalloc-dev) gets it with its next make.
+build/.deps: Makefile
 	@tests/need build $(BUILD_DEBS)
 	@mkdir -p build && touch $@
 
