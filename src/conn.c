@@ -619,7 +619,7 @@ conn_await(struct conn *c)
 {
 	conn_give_out(c);
 	/*
-	 * The session ticket leaves now rather than hold a block through the
+	 * The session ticket leaves now rather than hold its buffer through the
 	 * wait; a socket too full for it (never seen) keeps it for the answer.
 	 */
 	(void)sockbio_flush(&c->sock);
@@ -774,7 +774,7 @@ conn_write_response(struct conn *c)
 		if (waiting == 0 && (waiting = conn_fill(c)) == -1)
 			return conn_close(c);
 		if (waiting == 0) {
-			/* Sent: the buffer serves the worker's next response. */
+			/* Sent: the buffer goes back until the next response. */
 			conn_give_out(c);
 			c->state = CONN_SHUTDOWN;
 			return STEP_NEXT;
