@@ -4,8 +4,9 @@
  * sock_out instead of costing a system call each. The handshake's flight
  * leaves when the connection waits for the client's answer to it; a
  * small page and close_notify leave together, in one write, and with them
- * the session ticket when the request came in with the client's Finished. When to send is the connection layer's call
- * (sockbio_flush); OpenSSL's own flushes are ignored.
+ * the session ticket when the request came in with the client's Finished.
+ * When to send is the connection layer's call (sockbio_flush); OpenSSL's
+ * own flushes are ignored.
  */
 
 #include <sys/socket.h>
